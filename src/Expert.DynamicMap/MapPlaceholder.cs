@@ -1,0 +1,3 @@
+namespace Expert.DynamicMap;
+
+internal static class MapPlaceholder;

@@ -1,0 +1,60 @@
+using Expert.VqVae.Voxels;
+
+namespace Expert.VqVae.Inference;
+
+/// <summary>Sampling knobs of one generation. Validate with <see cref="Validate"/>.</summary>
+public sealed record SamplingOptions
+{
+    public const int MaxSamples = 8;
+    public const int MaxDecodeSteps = 32;
+
+    /// <summary>Same seed, same description, same knobs: the same grid.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Softmax temperature of the prior; 0 means greedy (arg max).</summary>
+    public float Temperature { get; init; } = 1.0f;
+
+    /// <summary>Only the k most likely codes are sampled; 0 means no cut.</summary>
+    public int TopK { get; init; }
+
+    /// <summary>How many grids to sample for the description (each from seed + i).</summary>
+    public int Samples { get; init; } = 1;
+
+    /// <summary>Parallel decoding steps of the prior; 0 means the model's default.</summary>
+    public int DecodeSteps { get; init; }
+
+    /// <summary>Returns one message per field that is out of range (field name, message).</summary>
+    public IReadOnlyList<(string Field, string Message)> Validate()
+    {
+        var errors = new List<(string, string)>();
+        if (!float.IsFinite(Temperature) || Temperature < 0f || Temperature > 5f)
+            errors.Add(("temperature", "must be a finite number in [0, 5] (0 = greedy)."));
+        if (TopK < 0 || TopK > 4096)
+            errors.Add(("top_k", "must be in [0, 4096] (0 = no cut)."));
+        if (Samples < 1 || Samples > MaxSamples)
+            errors.Add(("samples", $"must be in [1, {MaxSamples}]."));
+        if (DecodeSteps < 0 || DecodeSteps > MaxDecodeSteps)
+            errors.Add(("decode_steps", $"must be in [0, {MaxDecodeSteps}] (0 = model default)."));
+        return errors;
+    }
+}
+
+/// <summary>One description to imagine, with its knobs.</summary>
+public sealed record GenerationRequest(string Description, SamplingOptions Sampling);
+
+/// <summary>The grids sampled for one request, in sample order.</summary>
+public sealed record GenerationResult(IReadOnlyList<OccupancyGrid> Grids, TimeSpan ModelTime);
+
+/// <summary>What a loaded model is, for logs and responses.</summary>
+public sealed record ModelInfo(string Version, string Device, int GridSize, long Parameters);
+
+/// <summary>
+/// Text to occupancy. Implementations are thread safe; a batch is answered in request order, and
+/// a request's grids depend only on its own description and knobs, never on its batch mates.
+/// </summary>
+public interface IOccupancyGenerator
+{
+    ModelInfo Info { get; }
+
+    IReadOnlyList<GenerationResult> Generate(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,7 @@
+namespace Expert.VqVae.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}
