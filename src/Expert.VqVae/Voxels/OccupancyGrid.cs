@@ -1,7 +1,7 @@
 namespace Expert.VqVae.Voxels;
 
 /// <summary>
-/// A dense 3D occupancy grid. Axes and packing are documented in docs/data-layout.md:
+/// A dense 3D occupancy grid. Axes and packing are documented in Voxels/LAYOUT.md:
 /// y is up; voxel (x, y, z) lives at index <c>x + SizeX * (z + SizeZ * y)</c>, so one horizontal
 /// layer (fixed y) is contiguous, x fastest. Packed form: bit i of the byte array is voxel i,
 /// least significant bit first.

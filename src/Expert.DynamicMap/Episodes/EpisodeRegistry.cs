@@ -1,0 +1,431 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Expert.DynamicMap.Agents;
+using Expert.DynamicMap.Describe;
+using Expert.DynamicMap.Frontiers;
+using Expert.DynamicMap.Geometry;
+using Expert.DynamicMap.Landmarks;
+using Expert.DynamicMap.Layers;
+using Expert.DynamicMap.Observations;
+using Expert.DynamicMap.Rendering;
+using Expert.DynamicMap.Sounds;
+
+namespace Expert.DynamicMap.Episodes;
+
+/// <summary>A live feed of one episode's changes (WatchMap). Dispose to stop; the feed completes when the episode closes.</summary>
+public sealed class MapWatch : IDisposable
+{
+    private readonly Action<MapWatch> _detach;
+
+    internal MapWatch(Channel<MapChange> channel, Action<MapWatch> detach)
+    {
+        Channel = channel;
+        _detach = detach;
+    }
+
+    internal Channel<MapChange> Channel { get; }
+
+    /// <summary>Changes in order; when the reader falls behind, the oldest are dropped.</summary>
+    public ChannelReader<MapChange> Changes => Channel.Reader;
+
+    public void Dispose()
+    {
+        _detach(this);
+        Channel.Writer.TryComplete();
+    }
+}
+
+/// <summary>
+/// The episodes of a host: open, close, list, and every map call by episode id. With a data directory,
+/// each episode lives in &lt;DataDirectory&gt;/episodes/&lt;id&gt;/ (episode.json, log.bin, snapshot.bin),
+/// comes back after a restart, and is evicted from memory after <see cref="MapOptions.IdleEviction"/>
+/// without use (reloaded on the next call). Errors are <see cref="MapException"/>s whose
+/// <see cref="MapException.Kind"/> names the gRPC status.
+/// </summary>
+public sealed partial class EpisodeRegistry : IDisposable
+{
+    private sealed class Entry(string id, DateTimeOffset created)
+    {
+        public string Id { get; } = id;
+        public DateTimeOffset Created { get; } = created;
+        public DateTimeOffset? ClosedAt;
+        public Episode? Loaded;
+        public DateTimeOffset LastAccess;
+        public MapStats? LastStats;
+        public bool Deleted;
+        public readonly Lock Gate = new();
+        public readonly List<MapWatch> Watchers = [];
+    }
+
+    private sealed record EpisodeMeta(string Id, DateTimeOffset Created, DateTimeOffset? ClosedAt);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    private static partial Regex EpisodeIdPattern();
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _openGate = new();
+    private readonly TimeProvider _time;
+    private readonly string? _root;
+    private readonly ITimer? _evictionTimer;
+    private readonly List<string> _loadWarnings = [];
+    private bool _disposed;
+
+    public EpisodeRegistry(MapOptions options, TimeProvider? time = null, bool evictOnTimer = true)
+    {
+        Options = options.Validate();
+        _time = time ?? TimeProvider.System;
+        if (options.DataDirectory is not null)
+        {
+            _root = Path.Combine(options.DataDirectory, "episodes");
+            Directory.CreateDirectory(_root);
+            foreach (var folder in Directory.EnumerateDirectories(_root).Order(StringComparer.Ordinal))
+            {
+                string metaPath = Path.Combine(folder, "episode.json");
+                try
+                {
+                    var meta = JsonSerializer.Deserialize<EpisodeMeta>(File.ReadAllText(metaPath));
+                    if (meta is null || meta.Id != Path.GetFileName(folder)) throw new InvalidDataException("id does not match the folder");
+                    _entries[meta.Id] = new Entry(meta.Id, meta.Created) { ClosedAt = meta.ClosedAt, LastAccess = _time.GetUtcNow() };
+                }
+                catch (Exception e) when (e is IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    _loadWarnings.Add($"{folder}: skipped ({e.Message})");
+                }
+            }
+            if (evictOnTimer)
+            {
+                var period = TimeSpan.FromTicks(Math.Clamp(options.IdleEviction.Ticks / 4, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks));
+                _evictionTimer = _time.CreateTimer(_ => { try { EvictIdle(); } catch (Exception) { /* next tick retries */ } }, null, period, period);
+            }
+        }
+    }
+
+    public MapOptions Options { get; }
+
+    /// <summary>Episode folders that could not be read at start (they are left on disk untouched).</summary>
+    public IReadOnlyList<string> LoadWarnings => _loadWarnings;
+
+    public bool IsPersistent => _root is not null;
+
+    // ---- Episodes -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Opens an episode: with the caller's id, or a new one (32 hex digits) when empty. Opening an
+    /// id that is already open returns it unchanged (a client retry); a closed id is FAILED_PRECONDITION.
+    /// </summary>
+    public EpisodeInfo Open(string? episodeId = null)
+    {
+        ThrowIfDisposed();
+        string id = string.IsNullOrEmpty(episodeId) ? Guid.NewGuid().ToString("N") : episodeId;
+        if (!EpisodeIdPattern().IsMatch(id))
+            throw new MapValidationException("episode_id", "must be 1-64 characters of letters, digits, '_', '.', '-', starting with a letter or digit");
+        lock (_openGate)
+        {
+            if (_entries.TryGetValue(id, out var existing))
+            {
+                if (existing.ClosedAt is not null) throw new EpisodeClosedException(id);
+                lock (existing.Gate)
+                {
+                    existing.LastAccess = _time.GetUtcNow();
+                    return InfoLocked(existing);
+                }
+            }
+            int open = _entries.Values.Count(e => e.ClosedAt is null);
+            if (open >= Options.MaxOpenEpisodes)
+                throw new MapLimitExceededException(nameof(MapOptions.MaxOpenEpisodes), Options.MaxOpenEpisodes, open + 1,
+                    "Close finished episodes, or raise MaxOpenEpisodes.");
+
+            var now = _time.GetUtcNow();
+            var entry = new Entry(id, now) { LastAccess = now };
+            if (_root is not null)
+            {
+                string folder = Path.Combine(_root, id);
+                Directory.CreateDirectory(folder);
+                WriteMeta(folder, new EpisodeMeta(id, now, null));
+                entry.Loaded = Episode.Load(folder, id, Options);
+            }
+            else entry.Loaded = Episode.CreateInMemory(id, Options);
+            _entries[id] = entry;
+            lock (entry.Gate) return InfoLocked(entry);
+        }
+    }
+
+    /// <summary>Closes an episode: its map stays readable (and on disk) but takes no more changes. Idempotent.
+    /// With <paramref name="delete"/>, its files and memory are released and the id is forgotten.</summary>
+    public EpisodeInfo Close(string episodeId, bool delete = false)
+    {
+        var entry = Find(episodeId);
+        EpisodeInfo info;
+        lock (entry.Gate)
+        {
+            if (entry.Deleted) throw new EpisodeNotFoundException(episodeId);
+            if (entry.ClosedAt is null)
+            {
+                var episode = EnsureLoaded(entry);
+                episode.IsClosed = true;
+                entry.ClosedAt = _time.GetUtcNow();
+                entry.LastStats = episode.Stats;
+                if (_root is not null)
+                {
+                    episode.Flush();
+                    WriteMeta(Path.Combine(_root, entry.Id), new EpisodeMeta(entry.Id, entry.Created, entry.ClosedAt));
+                    episode.Dispose();
+                    entry.Loaded = null;
+                }
+                var stats = entry.LastStats;
+                Publish(entry, new MapChange(entry.Id, stats.Version, stats.Tick, MapChangeKind.Closed, [], null, 0, stats.Landmarks, stats.SoundSources));
+            }
+            foreach (var watch in entry.Watchers.ToArray()) watch.Channel.Writer.TryComplete();
+            info = InfoLocked(entry);
+            if (delete)
+            {
+                entry.Deleted = true;
+                entry.Loaded?.Dispose();
+                entry.Loaded = null;
+                _entries.TryRemove(entry.Id, out _);
+                if (_root is not null)
+                {
+                    string folder = Path.Combine(_root, entry.Id);
+                    if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                }
+            }
+        }
+        return info;
+    }
+
+    public IReadOnlyList<EpisodeInfo> List(bool includeClosed = true)
+    {
+        var result = new List<EpisodeInfo>();
+        foreach (var entry in _entries.Values.OrderBy(e => e.Created).ThenBy(e => e.Id, StringComparer.Ordinal))
+        {
+            if (!includeClosed && entry.ClosedAt is not null) continue;
+            lock (entry.Gate)
+            {
+                if (!entry.Deleted) result.Add(InfoLocked(entry));
+            }
+        }
+        return result;
+    }
+
+    public EpisodeInfo Info(string episodeId)
+    {
+        var entry = Find(episodeId);
+        lock (entry.Gate) return InfoLocked(entry);
+    }
+
+    /// <summary>Whether the episode is in memory now (false after eviction, until the next call).</summary>
+    public bool IsLoaded(string episodeId) => Find(episodeId).Loaded is not null;
+
+    // ---- Changes --------------------------------------------------------------------------------
+
+    /// <summary>Applies a batch atomically (see <see cref="Episode.Apply"/>); a replay returns Duplicate and changes nothing.</summary>
+    public BatchResult Observe(string episodeId, ObservationBatch batch)
+    {
+        var entry = Find(episodeId);
+        lock (entry.Gate)
+        {
+            var episode = Access(entry, write: true);
+            var result = episode.Apply(batch, LoadedChunksExcept(entry));
+            if (result.Applied)
+            {
+                if (entry.Watchers.Count > 0)
+                {
+                    var (landmarks, sounds) = episode.TrackedCounts;
+                    Publish(entry, new MapChange(entry.Id, result.Version, result.Tick, MapChangeKind.Observed,
+                        batch.Observations.Select(o => o.AgentId).Distinct(StringComparer.Ordinal).ToArray(),
+                        Touched(batch), result.Blocks, landmarks, sounds));
+                }
+            }
+            return result;
+        }
+    }
+
+    public Landmark NameLandmark(string episodeId, long landmarkId, string label) =>
+        Write(episodeId, e => e.NameLandmark(landmarkId, label), MapChangeKind.LandmarkNamed);
+
+    public BlacklistEntry MarkUnreachable(string episodeId, Cell cell, string reason, string? agentId = null, double radius = 3.0) =>
+        Write(episodeId, e => e.MarkUnreachable(cell, reason, agentId, radius), MapChangeKind.Blacklisted);
+
+    // ---- Reads ----------------------------------------------------------------------------------
+
+    public MapLayers GetMap(string episodeId, LayerRequest request) => Read(episodeId, e => e.GetMap(request));
+    public FrontierReport GetFrontiers(string episodeId, FrontierRequest request) => Read(episodeId, e => e.GetFrontiers(request));
+    public TargetReport LocateTargets(string episodeId, string name, string? agentId = null, int maxResults = 16) =>
+        Read(episodeId, e => e.LocateTargets(name, agentId, maxResults));
+    public byte[] RenderPng(string episodeId, RenderRequest request) => Read(episodeId, e => e.RenderPng(request));
+    public string Describe(string episodeId, DescribeRequest? request = null) => Read(episodeId, e => e.Describe(request));
+    public IReadOnlyList<AgentState> Agents(string episodeId) => Read(episodeId, e => e.Agents);
+    public IReadOnlyList<Landmark> Landmarks(string episodeId) => Read(episodeId, e => e.Landmarks);
+    public IReadOnlyList<SoundSource> SoundSources(string episodeId) => Read(episodeId, e => e.SoundSources);
+    public CellInfo CellAt(string episodeId, int x, int y, int z) => Read(episodeId, e => e.CellAt(x, y, z));
+
+    /// <summary>The deterministic encoding of the whole map (equal bytes: identical maps).</summary>
+    public byte[] ExportState(string episodeId) => Read(episodeId, e => e.ExportState());
+
+    /// <summary>Runs a read on the episode under its lock (for calls this class has no shortcut for).</summary>
+    public T Read<T>(string episodeId, Func<Episode, T> read)
+    {
+        var entry = Find(episodeId);
+        lock (entry.Gate) return read(Access(entry, write: false));
+    }
+
+    /// <summary>Follows an episode's changes. The feed holds <paramref name="capacity"/> changes; older ones are dropped when it is not read.</summary>
+    public MapWatch Watch(string episodeId, int capacity = 256)
+    {
+        var entry = Find(episodeId);
+        var channel = Channel.CreateBounded<MapChange>(new BoundedChannelOptions(Math.Max(1, capacity))
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        var watch = new MapWatch(channel, w => { lock (entry.Gate) entry.Watchers.Remove(w); });
+        lock (entry.Gate)
+        {
+            if (entry.Deleted) throw new EpisodeNotFoundException(episodeId);
+            if (entry.ClosedAt is not null) channel.Writer.TryComplete();
+            else entry.Watchers.Add(watch);
+        }
+        return watch;
+    }
+
+    // ---- Memory ---------------------------------------------------------------------------------
+
+    /// <summary>Writes idle episodes to disk and drops them from memory; returns how many. Needs a data directory.</summary>
+    public int EvictIdle()
+    {
+        if (_root is null) return 0;
+        var now = _time.GetUtcNow();
+        int evicted = 0;
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.Loaded is null || now - entry.LastAccess < Options.IdleEviction) continue;
+            lock (entry.Gate)
+            {
+                if (entry.Loaded is null || now - entry.LastAccess < Options.IdleEviction) continue;
+                Unload(entry);
+                evicted++;
+            }
+        }
+        return evicted;
+    }
+
+    /// <summary>Writes every loaded episode's snapshot (for a clean shutdown).</summary>
+    public void FlushAll()
+    {
+        foreach (var entry in _entries.Values)
+            lock (entry.Gate) entry.Loaded?.Flush();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _evictionTimer?.Dispose();
+        foreach (var entry in _entries.Values)
+        {
+            lock (entry.Gate)
+            {
+                if (entry.Loaded is not null)
+                {
+                    if (_root is not null) Unload(entry);
+                    else entry.Loaded.Dispose();
+                }
+                foreach (var watch in entry.Watchers.ToArray()) watch.Channel.Writer.TryComplete();
+            }
+        }
+    }
+
+    // ---- Internals ------------------------------------------------------------------------------
+
+    private Entry Find(string episodeId)
+    {
+        ThrowIfDisposed();
+        if (string.IsNullOrEmpty(episodeId)) throw new MapValidationException("episode_id", "must not be empty");
+        return _entries.TryGetValue(episodeId, out var entry) && !entry.Deleted ? entry : throw new EpisodeNotFoundException(episodeId);
+    }
+
+    private Episode Access(Entry entry, bool write)
+    {
+        if (entry.Deleted) throw new EpisodeNotFoundException(entry.Id);
+        if (write && entry.ClosedAt is not null) throw new EpisodeClosedException(entry.Id);
+        entry.LastAccess = _time.GetUtcNow();
+        return EnsureLoaded(entry);
+    }
+
+    private Episode EnsureLoaded(Entry entry)
+    {
+        if (entry.Loaded is not null) return entry.Loaded;
+        if (_root is null) throw new EpisodeNotFoundException(entry.Id);
+        var episode = Episode.Load(Path.Combine(_root, entry.Id), entry.Id, Options);
+        episode.IsClosed = entry.ClosedAt is not null;
+        entry.Loaded = episode;
+        return episode;
+    }
+
+    private void Unload(Entry entry)
+    {
+        var episode = entry.Loaded!;
+        episode.Flush();
+        entry.LastStats = episode.Stats;
+        episode.Dispose();
+        entry.Loaded = null;
+    }
+
+    private T Write<T>(string episodeId, Func<Episode, T> change, MapChangeKind kind)
+    {
+        var entry = Find(episodeId);
+        lock (entry.Gate)
+        {
+            var episode = Access(entry, write: true);
+            var result = change(episode);
+            var stats = episode.Stats;
+            Publish(entry, new MapChange(entry.Id, stats.Version, stats.Tick, kind, [], null, 0, stats.Landmarks, stats.SoundSources));
+            return result;
+        }
+    }
+
+    private long LoadedChunksExcept(Entry except)
+    {
+        long total = 0;
+        foreach (var entry in _entries.Values)
+            if (entry != except && entry.Loaded is { } episode) total += episode.ChunkCount;
+        return total;
+    }
+
+    private static void Publish(Entry entry, MapChange change)
+    {
+        foreach (var watch in entry.Watchers) watch.Channel.Writer.TryWrite(change);
+    }
+
+    private static MapRegion? Touched(ObservationBatch batch)
+    {
+        int minX = int.MaxValue, maxX = int.MinValue, minZ = int.MaxValue, maxZ = int.MinValue, minY = int.MaxValue, maxY = int.MinValue;
+        foreach (var observation in batch.Observations)
+        {
+            int px = CellMath.Cell(observation.Pose.X), py = CellMath.Cell(observation.Pose.Y), pz = CellMath.Cell(observation.Pose.Z);
+            minX = Math.Min(minX, px); maxX = Math.Max(maxX, px); minY = Math.Min(minY, py); maxY = Math.Max(maxY, py + 1); minZ = Math.Min(minZ, pz); maxZ = Math.Max(maxZ, pz);
+            foreach (var b in observation.Blocks)
+            {
+                if (b.X < minX) minX = b.X; if (b.X > maxX) maxX = b.X;
+                if (b.Y < minY) minY = b.Y; if (b.Y > maxY) maxY = b.Y;
+                if (b.Z < minZ) minZ = b.Z; if (b.Z > maxZ) maxZ = b.Z;
+            }
+        }
+        return minX == int.MaxValue ? null : new MapRegion(minX, minZ, maxX - minX + 1, maxZ - minZ + 1, minY, maxY);
+    }
+
+    private EpisodeInfo InfoLocked(Entry entry) =>
+        new(entry.Id, entry.Created, entry.ClosedAt, entry.Loaded is not null, entry.Loaded?.Stats ?? entry.LastStats);
+
+    private static void WriteMeta(string folder, EpisodeMeta meta)
+    {
+        string path = Path.Combine(folder, "episode.json");
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(meta));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

@@ -1,3 +1,0 @@
-namespace Expert.DynamicMap;
-
-internal static class MapPlaceholder;

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Expert.VqVae.Inference;
+using Expert.VqVae.Rendering;
+
+namespace Expert.VqVae.Cli;
+
+/// <summary>
+/// `vqvae bench`: latency of one generation with 4 rendered views (p50, p95), throughput of
+/// batched against one-at-a-time generation, and the peak resident memory of the process.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly string[] Prompts =
+    [
+        "a symmetric five-storey wooden pagoda with overhanging eaves",
+        "a tall stone tower with a pyramid roof",
+        "a small hut with a flat roof",
+        "a wide stone bridge",
+        "a lighthouse",
+        "a large castle keep",
+        "a low wall with a gate",
+        "a temple with columns",
+    ];
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Checkpoint to load.", DefaultValueFactory = _ => DefaultPaths.ShippedCheckpoint };
+        var iterations = new Option<int>("--iterations") { Description = "Timed single generations.", DefaultValueFactory = _ => 40 };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto" };
+        var output = new Option<string?>("--output") { Description = "Append the results as a Markdown row to this file." };
+        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output };
+        command.SetAction(r => CliApp.Guard(() => Run(r.GetValue(model)!, r.GetValue(iterations), r.GetValue(device)!, r.GetValue(output))));
+        return command;
+    }
+
+    private static int Run(string modelPath, int iterations, string device, string? output)
+    {
+        if (iterations < 5) throw new ArgumentException("--iterations must be at least 5.");
+        using var model = OccupancyModel.Load(modelPath, device);
+        var sampling = new SamplingOptions { Temperature = 1.0f };
+        GenerateAndRender(model, Prompts[0], sampling); // warm-up
+
+        var latencies = new List<double>();
+        for (int i = 0; i < iterations; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            GenerateAndRender(model, Prompts[i % Prompts.Length], sampling with { Seed = (ulong)i });
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        latencies.Sort();
+        double p50 = Percentile(latencies, 0.50), p95 = Percentile(latencies, 0.95);
+
+        const int batch = 8;
+        int rounds = Math.Max(2, iterations / batch);
+        var requests = Prompts.Select((p, i) => new GenerationRequest(p, sampling with { Seed = (ulong)i })).ToList();
+        var one = Stopwatch.StartNew();
+        for (int r = 0; r < rounds; r++)
+            foreach (var request in requests) model.Generate([request]);
+        double singlePerSecond = rounds * batch / one.Elapsed.TotalSeconds;
+        var batched = Stopwatch.StartNew();
+        for (int r = 0; r < rounds; r++) model.Generate(requests);
+        double batchedPerSecond = rounds * batch / batched.Elapsed.TotalSeconds;
+
+        long peakKb = PeakResidentKilobytes();
+        string machine = $"{Environment.ProcessorCount} cores, {model.Info.Device}";
+        Console.WriteLine($"model {model.Info.Version} ({model.Info.Parameters:N0} parameters) on {machine}");
+        Console.WriteLine($"generate + 4 views: p50 {p50:F1} ms, p95 {p95:F1} ms over {iterations} runs");
+        Console.WriteLine($"throughput: one at a time {singlePerSecond:F1}/s, batch {batch} {batchedPerSecond:F1}/s ({batchedPerSecond / singlePerSecond:F2}x)");
+        Console.WriteLine($"peak resident memory: {peakKb / 1024.0:F0} MiB");
+        if (output is not null)
+        {
+            bool header = !File.Exists(output);
+            using var writer = File.AppendText(output);
+            if (header)
+            {
+                writer.WriteLine("| date (UTC) | machine | model | p50 ms | p95 ms | one-at-a-time /s | batch 8 /s | ratio | peak RSS MiB |");
+                writer.WriteLine("|---|---|---|---|---|---|---|---|---|");
+            }
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {DateTime.UtcNow:yyyy-MM-dd HH:mm} | {machine} | {model.Info.Version} | {p50:F1} | {p95:F1} | {singlePerSecond:F1} | {batchedPerSecond:F1} | {batchedPerSecond / singlePerSecond:F2}x | {peakKb / 1024.0:F0} |"));
+        }
+        return 0;
+    }
+
+    private static void GenerateAndRender(OccupancyModel model, string prompt, SamplingOptions sampling)
+    {
+        var grid = model.Generate([new GenerationRequest(prompt, sampling)])[0].Grids[0];
+        VoxelRenderer.RenderPngs(grid, RenderViews.Default);
+    }
+
+    private static double Percentile(List<double> sorted, double q)
+    {
+        double rank = q * (sorted.Count - 1);
+        int lo = (int)Math.Floor(rank), hi = (int)Math.Ceiling(rank);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+
+    /// <summary>VmHWM of /proc/self/status: the peak resident set, native memory included.</summary>
+    internal static long PeakResidentKilobytes()
+    {
+        if (!File.Exists("/proc/self/status")) return Environment.WorkingSet / 1024;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        return 0;
+    }
+}

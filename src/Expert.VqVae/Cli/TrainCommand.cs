@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Expert.VqVae.Corpus;
+using Expert.VqVae.Training;
+
+namespace Expert.VqVae.Cli;
+
+/// <summary>`vqvae train`: both stages on the built-in corpus (or a JSON-lines corpus of your own).</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var defaults = new TrainOptions();
+        var output = new Option<string>("--output") { Description = "Run folder (checkpoints, metrics.jsonl, curves-*.png).", DefaultValueFactory = _ => defaults.OutputDir };
+        var corpus = new Option<string?>("--corpus") { Description = "JSON-lines corpus (Corpus/CORPUS_FORMAT.md); default: the built-in generated corpus." };
+        var corpusSeed = new Option<int>("--corpus-seed") { DefaultValueFactory = _ => defaults.CorpusSeed };
+        var corpusCount = new Option<int>("--corpus-count") { Description = "Descriptions generated for training.", DefaultValueFactory = _ => defaults.CorpusCount };
+        var vqSteps = new Option<int>("--vqvae-steps") { DefaultValueFactory = _ => defaults.VqVaeSteps };
+        var priorSteps = new Option<int>("--prior-steps") { DefaultValueFactory = _ => defaults.PriorSteps };
+        var vqBatch = new Option<int>("--vqvae-batch") { DefaultValueFactory = _ => defaults.VqVaeBatch };
+        var priorBatch = new Option<int>("--prior-batch") { DefaultValueFactory = _ => defaults.PriorBatch };
+        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => defaults.EvalEvery };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => defaults.Seed };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => defaults.Device };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = one per core).", DefaultValueFactory = _ => 0 };
+        var noResume = new Option<bool>("--no-resume") { Description = "Start over even if the run folder has a checkpoint." };
+        var autoencoderFrom = new Option<string?>("--autoencoder-from") { Description = "Take the trained VQ-VAE of this checkpoint and train only the prior." };
+        var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior; resumable; writes model.ckpt.")
+        {
+            output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
+        };
+        command.SetAction(r => CliApp.Guard(() =>
+        {
+            var options = defaults with
+            {
+                OutputDir = r.GetValue(output)!,
+                CorpusPath = r.GetValue(corpus),
+                CorpusSeed = r.GetValue(corpusSeed),
+                CorpusCount = r.GetValue(corpusCount),
+                VqVaeSteps = r.GetValue(vqSteps),
+                PriorSteps = r.GetValue(priorSteps),
+                VqVaeBatch = r.GetValue(vqBatch),
+                PriorBatch = r.GetValue(priorBatch),
+                EvalEvery = r.GetValue(evalEvery),
+                Seed = r.GetValue(seed),
+                Device = r.GetValue(device)!,
+                Threads = r.GetValue(threads),
+                Resume = !r.GetValue(noResume),
+                AutoencoderFrom = r.GetValue(autoencoderFrom),
+            };
+            options.Validate();
+            var (train, validation) = TrainingData.Load(options);
+            var progress = new LineProgress(Console.Out, every: 25);
+            using var cancel = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); progress.Message("stopping after this step; resume with the same command"); };
+            var outcome = new ImaginationTrainer(options, progress).Train(train, validation, cancel.Token);
+            Console.WriteLine($"model: {outcome.ModelPath} ({outcome.Header.ModelVersion}), wall time {outcome.WallTime:hh\\:mm\\:ss}");
+            foreach (var (k, v) in outcome.Header.Metrics) Console.WriteLine($"  {k} = {v:F4}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using Expert.VqVae.Model;
+using Expert.VqVae.Persistence;
+using Expert.VqVae.Runtime;
+using Expert.VqVae.Text;
+using Expert.VqVae.Voxels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Expert.VqVae.Inference;
+
+/// <summary>
+/// The trained imagination model: description -> tokens -> code grid (parallel decoding of the
+/// prior) -> occupancy (VQ-VAE decoder, threshold 0.5). Thread safe: calls are serialised, and
+/// callers get throughput by batching (a batch is one prior pass per decoding step).
+/// </summary>
+public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
+{
+    private readonly VqVae3d _vqvae;
+    private readonly TextConditionedPrior _prior;
+    private readonly DescriptionTokenizer _tokenizer;
+    private readonly MaskedCodeSampler _sampler;
+    private readonly Device _device;
+    private readonly Lock _gate = new();
+
+    private OccupancyModel(CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior prior, Device device)
+    {
+        Header = header;
+        _vqvae = vqvae;
+        _prior = prior;
+        _device = device;
+        _tokenizer = new DescriptionTokenizer(header.TokenizerBpeIds);
+        _sampler = new MaskedCodeSampler(prior);
+        long parameters = vqvae.parameters().Sum(p => p.numel()) + prior.parameters().Sum(p => p.numel());
+        Info = new ModelInfo(header.ModelVersion, device.ToString(), header.VqVae.GridSize, parameters);
+    }
+
+    public CheckpointHeader Header { get; }
+    public ModelInfo Info { get; }
+    public DescriptionTokenizer Tokenizer => _tokenizer;
+    public int GridSize => Header.VqVae.GridSize;
+
+    /// <summary>Loads a trained checkpoint (stage "prior" or "done") onto a device ("auto", "cpu", "cuda").</summary>
+    public static OccupancyModel Load(string checkpointPath, string device = "auto")
+    {
+        TorchRuntime.Initialize();
+        if (!File.Exists(checkpointPath))
+            throw new FileNotFoundException($"No checkpoint at '{Path.GetFullPath(checkpointPath)}'. Train one with `vqvae train` or point the option at the shipped src/Expert.VqVae/Checkpoints/default.ckpt.", checkpointPath);
+        var dev = TorchRuntime.ResolveDevice(device);
+        var loaded = ModelCheckpoint.Load(checkpointPath);
+        if (loaded.Prior is null)
+        {
+            loaded.VqVae.Dispose();
+            throw new InvalidDataException($"Checkpoint '{checkpointPath}' holds only the autoencoder (stage '{loaded.Header.Stage}'); train the prior stage before serving it.");
+        }
+        loaded.VqVae.to(dev).eval();
+        loaded.Prior.to(dev).eval();
+        return new OccupancyModel(loaded.Header, loaded.VqVae, loaded.Prior, dev);
+    }
+
+    /// <summary>Wraps modules already in memory (training and tests).</summary>
+    public static OccupancyModel FromModules(CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior prior, Device device)
+    {
+        vqvae.eval();
+        prior.eval();
+        return new OccupancyModel(header, vqvae, prior, device);
+    }
+
+    public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken = default)
+    {
+        if (batch.Count == 0) return [];
+        var jobs = new List<MaskedCodeSampler.Job>();
+        foreach (var request in batch)
+        {
+            var errors = request.Sampling.Validate();
+            if (errors.Count > 0)
+                throw new ArgumentException($"Invalid sampling option {errors[0].Field}: {errors[0].Message}");
+            if (string.IsNullOrWhiteSpace(request.Description))
+                throw new ArgumentException("The description is empty.");
+            int[] tokens = _tokenizer.Encode(request.Description, _prior.Config.MaxTextTokens);
+            int steps = request.Sampling.DecodeSteps > 0 ? request.Sampling.DecodeSteps : _prior.Config.DecodeSteps;
+            for (int s = 0; s < request.Sampling.Samples; s++)
+                jobs.Add(new MaskedCodeSampler.Job(tokens, unchecked(request.Sampling.Seed + (ulong)s),
+                    request.Sampling.Temperature, request.Sampling.TopK, steps));
+        }
+
+        lock (_gate)
+        {
+            var clock = Stopwatch.StartNew();
+            var grids = DecodeJobs(jobs, cancellationToken);
+            var elapsed = clock.Elapsed;
+            var results = new List<GenerationResult>(batch.Count);
+            int at = 0;
+            foreach (var request in batch)
+            {
+                results.Add(new GenerationResult(grids.GetRange(at, request.Sampling.Samples), elapsed));
+                at += request.Sampling.Samples;
+            }
+            return results;
+        }
+    }
+
+    /// <summary>
+    /// Completion or editing: keeps the codes of the cells of <paramref name="partial"/> that
+    /// <paramref name="keep"/> marks (a code is kept when its whole 4^3 block is marked) and
+    /// lets the prior fill in the rest from the description.
+    /// </summary>
+    public OccupancyGrid Complete(string description, OccupancyGrid partial, OccupancyGrid keep, SamplingOptions sampling, CancellationToken cancellationToken = default)
+    {
+        int size = GridSize;
+        if (partial.SizeX != size || partial.SizeY != size || partial.SizeZ != size || keep.SizeX != size || keep.SizeY != size || keep.SizeZ != size)
+            throw new ArgumentException($"Completion works on {size}^3 grids.");
+        lock (_gate)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            using var input = ToTensor([partial], size);
+            var codes = _vqvae.Encode(input).reshape(-1).cpu().data<long>().ToArray();
+            int g = Header.VqVae.CodeGridSize, cell = size / g;
+            for (int i = 0; i < codes.Length; i++)
+            {
+                int cx = i % g, cz = i / g % g, cy = i / (g * g);
+                if (!BlockFullyMarked(keep, cx * cell, cy * cell, cz * cell, cell)) codes[i] = -1;
+            }
+            int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : _prior.Config.DecodeSteps;
+            var job = new MaskedCodeSampler.Job(_tokenizer.Encode(description, _prior.Config.MaxTextTokens), sampling.Seed,
+                sampling.Temperature, sampling.TopK, steps, codes);
+            var sampled = _sampler.Sample([job], _device, cancellationToken);
+            return ToGrids(_vqvae.Decode(sampled), size)[0];
+        }
+    }
+
+    /// <summary>Encodes and decodes grids through the autoencoder alone (no text): its reconstructions.</summary>
+    public IReadOnlyList<OccupancyGrid> Reconstruct(IReadOnlyList<OccupancyGrid> grids, int batch = 32)
+    {
+        var result = new List<OccupancyGrid>(grids.Count);
+        lock (_gate)
+        {
+            for (int at = 0; at < grids.Count; at += batch)
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                var chunk = grids.Skip(at).Take(batch).ToList();
+                using var input = ToTensor(chunk, GridSize);
+                var codes = _vqvae.Encode(input);
+                result.AddRange(ToGrids(_vqvae.Decode(codes), GridSize));
+            }
+        }
+        return result;
+    }
+
+    private List<OccupancyGrid> DecodeJobs(List<MaskedCodeSampler.Job> jobs, CancellationToken cancellationToken)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var codes = _sampler.Sample(jobs, _device, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var probabilities = _vqvae.Decode(codes);
+        return ToGrids(probabilities, GridSize);
+    }
+
+    /// <summary>Grids to a [B, 1, G, G, G] float tensor in storage order (y, z, x).</summary>
+    internal Tensor ToTensor(IReadOnlyList<OccupancyGrid> grids, int size)
+    {
+        var data = new float[grids.Count * size * size * size];
+        for (int i = 0; i < grids.Count; i++) grids[i].ToFloats().CopyTo(data, i * size * size * size);
+        return tensor(data, new long[] { grids.Count, 1, size, size, size }, device: _device);
+    }
+
+    private static List<OccupancyGrid> ToGrids(Tensor probabilities, int size)
+    {
+        var values = probabilities.cpu().data<float>().ToArray();
+        int volume = size * size * size;
+        var grids = new List<OccupancyGrid>((int)probabilities.shape[0]);
+        for (int i = 0; i < probabilities.shape[0]; i++)
+            grids.Add(OccupancyGrid.FromFloats(size, size, size, values.AsSpan(i * volume, volume)));
+        return grids;
+    }
+
+    private static bool BlockFullyMarked(OccupancyGrid keep, int x0, int y0, int z0, int cell)
+    {
+        for (int y = y0; y < y0 + cell; y++)
+            for (int z = z0; z < z0 + cell; z++)
+                for (int x = x0; x < x0 + cell; x++)
+                    if (!keep[x, y, z]) return false;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _vqvae.Dispose();
+        _prior.Dispose();
+    }
+}

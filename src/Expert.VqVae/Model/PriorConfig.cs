@@ -1,0 +1,42 @@
+namespace Expert.VqVae.Model;
+
+/// <summary>
+/// Shape of the text-conditioned prior over the code grid. The code grid (g^3 codes) is read in
+/// groups of <see cref="GroupEdge"/>^3 neighbouring codes, one transformer position per group, so
+/// a 8^3 code grid is 64 positions instead of 512; each position predicts all codes of its group.
+/// Text tokens come first in the sequence; attention is bidirectional (MaskGIT-style decoding).
+/// </summary>
+public sealed record PriorConfig
+{
+    public int CodeGridSize { get; init; } = 8;
+    public int GroupEdge { get; init; } = 2;
+    public int CodebookSize { get; init; } = 512;
+    public int VocabularySize { get; init; } = 1024;
+    public int MaxTextTokens { get; init; } = 64;
+    public int ModelDim { get; init; } = 128;
+    public int Layers { get; init; } = 4;
+    public int Heads { get; init; } = 4;
+    public int CodeEmbedDim { get; init; } = 64;
+    public float Dropout { get; init; } = 0.05f;
+    /// <summary>Default number of parallel decoding steps at inference.</summary>
+    public int DecodeSteps { get; init; } = 8;
+
+    public int GroupsPerEdge => CodeGridSize / GroupEdge;
+    public int Groups => GroupsPerEdge * GroupsPerEdge * GroupsPerEdge;
+    public int CodesPerGroup => GroupEdge * GroupEdge * GroupEdge;
+    public int Codes => CodeGridSize * CodeGridSize * CodeGridSize;
+    /// <summary>The input id of a masked code.</summary>
+    public int MaskId => CodebookSize;
+
+    public void Validate()
+    {
+        if (CodeGridSize < 1 || GroupEdge < 1 || CodeGridSize % GroupEdge != 0)
+            throw new ArgumentException($"CodeGridSize ({CodeGridSize}) must be a multiple of GroupEdge ({GroupEdge}).");
+        if (ModelDim % Heads != 0) throw new ArgumentException($"ModelDim ({ModelDim}) must be a multiple of Heads ({Heads}).");
+        if (VocabularySize < 3) throw new ArgumentException("VocabularySize must be at least 3 (pad, unknown, one token).");
+        if (MaxTextTokens < 1) throw new ArgumentException("MaxTextTokens must be positive.");
+        if (Layers < 1) throw new ArgumentException("Layers must be positive.");
+        if (DecodeSteps < 1) throw new ArgumentException("DecodeSteps must be positive.");
+        if (Dropout is < 0f or >= 1f) throw new ArgumentException("Dropout must be in [0, 1).");
+    }
+}

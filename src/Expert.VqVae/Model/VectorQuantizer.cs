@@ -1,0 +1,122 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Expert.VqVae.Model;
+
+/// <summary>
+/// The codebook. Encoder outputs and codes live on the unit sphere (l2-normalised, as in
+/// ViT-VQGAN): nearest neighbour is then highest cosine similarity, the commitment term is bounded,
+/// and the encoder cannot run away in scale with the codebook chasing it. Quantisation passes a
+/// straight-through gradient; the codebook is not trained by gradient but by exponential moving
+/// averages of the encoder outputs assigned to each code (VQ-VAE-2), re-normalised, and a code
+/// that falls out of use (EMA count below <see cref="VqVaeConfig.DeadCodeThreshold"/>) is
+/// restarted from a random encoder output of the current batch, so the codebook stays alive.
+/// </summary>
+public sealed class VectorQuantizer : nn.Module
+{
+    private readonly int _size;
+    private readonly int _dim;
+    private readonly float _decay;
+    private readonly float _deadThreshold;
+    private const float Epsilon = 1e-5f;
+
+    // Buffers (saved with the weights): the codebook and its moving averages.
+    private readonly Tensor embed;
+    private readonly Tensor cluster_size;
+    private readonly Tensor embed_avg;
+
+    public VectorQuantizer(string name, VqVaeConfig config) : base(name)
+    {
+        _size = config.CodebookSize;
+        _dim = config.CodeDim;
+        _decay = config.EmaDecay;
+        _deadThreshold = config.DeadCodeThreshold;
+        embed = nn.functional.normalize(randn(_size, _dim), dim: 1);
+        cluster_size = ones(_size);
+        embed_avg = embed.clone();
+        RegisterComponents();
+    }
+
+    public int Size => _size;
+
+    /// <summary>The codebook vectors, [K, D] (read only).</summary>
+    public Tensor Codebook => embed;
+
+    /// <summary>Restarts of dead codes since construction (training diagnostics).</summary>
+    public long Restarts { get; private set; }
+
+    /// <summary>Quantises [B, D, g, g, g] latents.</summary>
+    /// <returns>The straight-through quantised latents, the code indices [B, g, g, g] and the commitment loss.</returns>
+    public (Tensor Quantized, Tensor Codes, Tensor Commitment) forward(Tensor rawLatents)
+    {
+        using var latents = nn.functional.normalize(rawLatents, dim: 1);
+        long b = latents.shape[0], g0 = latents.shape[2], g1 = latents.shape[3], g2 = latents.shape[4];
+        using var flat = latents.permute(0, 2, 3, 4, 1).reshape(-1, _dim);
+        Tensor codes;
+        using (no_grad())
+        {
+            codes = NearestCodes(flat);
+        }
+        using var chosen = embed.index_select(0, codes);
+        if (training)
+        {
+            using (no_grad()) UpdateEma(flat, codes);
+        }
+        using var chosenGrid = chosen.reshape(b, g0, g1, g2, _dim).permute(0, 4, 1, 2, 3);
+        var commitment = functional.mse_loss(latents, chosenGrid.detach());
+        using var delta = (chosenGrid - latents).detach();
+        var quantized = latents + delta;
+        return (quantized, codes.reshape(b, g0, g1, g2), commitment);
+    }
+
+    /// <summary>Code indices [B, g, g, g] to latents [B, D, g, g, g].</summary>
+    public Tensor Lookup(Tensor codes)
+    {
+        using var flat = codes.reshape(-1);
+        using var picked = embed.index_select(0, flat);
+        using var vectors = picked.reshape(codes.shape[0], codes.shape[1], codes.shape[2], codes.shape[3], _dim);
+        return vectors.permute(0, 4, 1, 2, 3).contiguous();
+    }
+
+    private Tensor NearestCodes(Tensor flat)
+    {
+        // Both sides are unit vectors: the nearest code is the one with the highest cosine.
+        using var similarity = flat.matmul(embed.t());
+        return similarity.argmax(1);
+    }
+
+    private void UpdateEma(Tensor flat, Tensor codes)
+    {
+        using var onehot = functional.one_hot(codes, _size).to(flat.dtype);
+        using var counts = onehot.sum(0);
+        using var sums = onehot.t().matmul(flat);
+        cluster_size.mul_(_decay).add_(counts, alpha: 1 - _decay);
+        embed_avg.mul_(_decay).add_(sums, alpha: 1 - _decay);
+
+        using var total = cluster_size.sum();
+        using var smoothed = (cluster_size + Epsilon) / (total + _size * Epsilon) * total;
+        using var mean = embed_avg / smoothed.unsqueeze(1);
+        using var normalized = nn.functional.normalize(mean, dim: 1);
+        embed.copy_(normalized);
+
+        using var dead = cluster_size.lt(_deadThreshold);
+        long deadCount = dead.sum().item<long>();
+        if (deadCount == 0) return;
+        using var deadIdx = dead.nonzero().squeeze(1);
+        using var pick = randint(0, flat.shape[0], new long[] { deadCount }, device: flat.device);
+        using var fresh = flat.index_select(0, pick);
+        embed.index_copy_(0, deadIdx, fresh);
+        embed_avg.index_copy_(0, deadIdx, fresh);
+        using var one = ones(deadCount, device: flat.device);
+        cluster_size.index_copy_(0, deadIdx, one);
+        Restarts += deadCount;
+    }
+
+    /// <summary>Fraction of codes with EMA usage above the dead threshold.</summary>
+    public float LiveFraction()
+    {
+        using var live = cluster_size.ge(_deadThreshold).to(ScalarType.Float32).mean();
+        return live.item<float>();
+    }
+}

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Expert.VqVae.Inference;
+using Expert.VqVae.Model;
+using Expert.VqVae.Persistence;
+using Expert.VqVae.Runtime;
+using Expert.VqVae.Text;
+using Expert.VqVae.Voxels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Expert.VqVae.Training;
+
+/// <summary>What a finished run left behind.</summary>
+public sealed record TrainingOutcome(string ModelPath, CheckpointHeader Header, TimeSpan WallTime);
+
+/// <summary>
+/// Two stages, each resumable from checkpoint-latest.ckpt:
+/// 1. "vqvae": the autoencoder learns all training shapes (reconstruction + commitment; EMA
+///    codebook with dead-code restarts; random x/z mirroring).
+/// 2. "prior": the shapes are encoded to code grids once; the text-conditioned prior learns
+///    p(codes | description) by masked-code prediction (MaskGIT).
+/// The run ends with model.ckpt (no optimiser state), the file that is shipped and served.
+/// </summary>
+public sealed class ImaginationTrainer
+{
+    public const string LatestName = "checkpoint-latest.ckpt";
+    public const string BestName = "checkpoint-best.ckpt";
+    public const string ModelName = "model.ckpt";
+
+    private readonly TrainOptions _options;
+    private readonly ITrainingProgress _progress;
+
+    public ImaginationTrainer(TrainOptions options, ITrainingProgress? progress = null)
+    {
+        options.Validate();
+        _options = options;
+        _progress = progress ?? NoProgress.Instance;
+    }
+
+    public TrainingOutcome Train(IReadOnlyList<TrainingExample> train, IReadOnlyList<TrainingExample> validation, CancellationToken cancellationToken = default)
+    {
+        if (train.Count == 0) throw new ArgumentException("No training examples.");
+        if (validation.Count == 0) throw new ArgumentException("No validation examples.");
+        TorchRuntime.Initialize(_options.Threads > 0 ? _options.Threads : null);
+        var device = TorchRuntime.ResolveDevice(_options.Device);
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(_options.OutputDir);
+        string latestPath = Path.Combine(_options.OutputDir, LatestName);
+
+        var data = new TrainingSet(train);
+        var valSet = new TrainingSet(validation);
+        var tokenizer = DescriptionTokenizer.Fit(train.Select(e => e.Description));
+        var priorConfig = _options.Prior with { VocabularySize = tokenizer.VocabularySize };
+        _progress.Message($"{train.Count} descriptions of {data.Grids.Count} distinct shapes; vocabulary {tokenizer.VocabularySize} tokens; device {device}.");
+
+        LoadedCheckpoint? resumed = _options.Resume && File.Exists(latestPath) ? ModelCheckpoint.Load(latestPath) : null;
+        if (resumed is null && _options.AutoencoderFrom is { } from)
+        {
+            var source = ModelCheckpoint.Load(from);
+            source.Prior?.Dispose();
+            if (source.Header.VqVae != _options.VqVae)
+                throw new InvalidOperationException($"'{from}' has another VQ-VAE config than this run asks for.");
+            _progress.Message($"Autoencoder from {from} (step {source.Header.VqVaeStep}); training the prior only.");
+            resumed = source with
+            {
+                Prior = null,
+                OptimizerOffset = -1,
+                Header = source.Header with { Stage = "prior", Prior = null, PriorStep = 0, BestMetric = 0, TokenizerBpeIds = tokenizer.BpeIds.ToArray() },
+            };
+        }
+        if (resumed is not null && resumed.Path == latestPath)
+        {
+            if (resumed.Header.VqVae != _options.VqVae)
+                throw new InvalidOperationException($"'{latestPath}' was trained with another VQ-VAE config; use a new --output or --no-resume.");
+            if (!resumed.Header.TokenizerBpeIds.SequenceEqual(tokenizer.BpeIds))
+                throw new InvalidOperationException($"'{latestPath}' was trained on another corpus (its vocabulary differs); use a new --output or --no-resume.");
+            _progress.Message($"Resuming from {latestPath}: stage {resumed.Header.Stage}, autoencoder step {resumed.Header.VqVaeStep}, prior step {resumed.Header.PriorStep}.");
+        }
+        var log = new TrainingLog(_options.OutputDir, resume: resumed is not null);
+        if (resumed is not null)
+        {
+            log.TruncateAfter("vqvae", resumed.Header.VqVaeStep);
+            log.TruncateAfter("prior", resumed.Header.PriorStep);
+        }
+
+        var vqvae = resumed?.VqVae ?? new VqVae3d(_options.VqVae);
+        vqvae.to(device);
+        var header = resumed?.Header ?? new CheckpointHeader
+        {
+            ModelVersion = "untrained",
+            VqVae = _options.VqVae,
+            TokenizerBpeIds = tokenizer.BpeIds.ToArray(),
+            Stage = "vqvae",
+            TrainingOptions = JsonSerializer.SerializeToElement(_options, ModelCheckpoint.Json),
+        };
+        header = header with { TrainingOptions = JsonSerializer.SerializeToElement(_options, ModelCheckpoint.Json) };
+        if (header.Stage == "done" && header.PriorStep < _options.PriorSteps)
+            header = header with { Stage = "prior" };   // a finished run asked for more prior steps
+
+        if (header.Stage == "vqvae")
+            header = TrainVqVae(vqvae, data, valSet, header, resumed, log, device, latestPath, cancellationToken);
+
+        var prior = resumed?.Prior ?? new TextConditionedPrior(priorConfig);
+        prior.to(device);
+        if (header.Stage == "prior")
+            header = TrainPrior(vqvae, prior, tokenizer, data, validation, header, resumed, log, device, latestPath, cancellationToken);
+
+        string version = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexString(BitConverter.GetBytes(header.GetHashCode())).ToLowerInvariant()[..6]}";
+        header = header with { Stage = "done", ModelVersion = version, HasOptimizerState = false, SavedAt = DateTimeOffset.UtcNow };
+        string modelPath = Path.Combine(_options.OutputDir, ModelName);
+        vqvae.cpu();
+        prior.cpu();
+        ModelCheckpoint.Save(modelPath, header, vqvae, prior);
+        ModelCheckpoint.Save(latestPath, header, vqvae, prior);
+        LossCurvePlot.WriteAll(log.Points, _options.OutputDir);
+        _progress.Message($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024} KiB) in {clock.Elapsed:hh\\:mm\\:ss}.");
+        vqvae.Dispose();
+        prior.Dispose();
+        return new TrainingOutcome(modelPath, header, clock.Elapsed);
+    }
+
+    private CheckpointHeader TrainVqVae(VqVae3d model, TrainingSet data, TrainingSet validation, CheckpointHeader header,
+        LoadedCheckpoint? resumed, TrainingLog log, Device device, string latestPath, CancellationToken ct)
+    {
+        var o = _options;
+        using var optimizer = optim.Adam(model.parameters(), lr: o.VqVaeLearningRate);
+        if (resumed is not null && resumed.Header.Stage == "vqvae") ModelCheckpoint.LoadOptimizerState(resumed, optimizer);
+        var random = new Random(o.Seed * 7919 + header.VqVaeStep);
+        torch.manual_seed(o.Seed + header.VqVaeStep);
+        int size = o.VqVae.GridSize;
+        double best = header.Stage == "vqvae" ? header.BestMetric : 0;
+        model.train();
+        for (int step = header.VqVaeStep + 1; step <= o.VqVaeSteps; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            SetLearningRate(optimizer, CosineRate(o.VqVaeLearningRate, step, o.VqVaeSteps, warmup: 50));
+            float recon, commit, total;
+            using (NewDisposeScope())
+            {
+                var picks = Enumerable.Range(0, o.VqVaeBatch).Select(_ => data.Grids[random.Next(data.Grids.Count)]).ToList();
+                var batch = GridTensor(picks, size, device);
+                if (random.Next(2) == 1) batch = batch.flip(4);
+                if (random.Next(2) == 1) batch = batch.flip(3);
+                optimizer.zero_grad();
+                var (loss, r, c) = model.Loss(batch);
+                loss.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                optimizer.step();
+                recon = r; commit = c; total = loss.item<float>();
+            }
+            var values = new Dictionary<string, double> { ["loss"] = total, ["loss/reconstruction"] = recon, ["loss/commitment"] = commit };
+            bool evalNow = step % o.EvalEvery == 0 || step == o.VqVaeSteps;
+            if (evalNow)
+            {
+                double iou = ReconstructionIoU(model, validation.Grids, device);
+                values["val/reconstruction_iou"] = iou;
+                values["codebook/live_fraction"] = model.Quantizer.LiveFraction();
+                values["codebook/restarts"] = model.Quantizer.Restarts;
+                model.train();
+                bool done = step == o.VqVaeSteps;
+                best = Math.Max(best, iou);
+                header = header with
+                {
+                    Stage = done ? "prior" : "vqvae",
+                    VqVaeStep = step,
+                    BestMetric = done ? 0 : best,
+                    Metrics = new Dictionary<string, double>(header.Metrics) { ["val/reconstruction_iou"] = iou },
+                    HasOptimizerState = !done,
+                    SavedAt = DateTimeOffset.UtcNow,
+                };
+                SaveLatest(latestPath, header, model, null, done ? null : optimizer);
+            }
+            log.Add("vqvae", step, values);
+            _progress.Step("vqvae", step, o.VqVaeSteps, values);
+        }
+        if (header.Stage == "vqvae")
+        {
+            // Zero steps asked for (or already past them): move on without training.
+            header = header with { Stage = "prior", VqVaeStep = Math.Max(header.VqVaeStep, 0), HasOptimizerState = false };
+        }
+        return header;
+    }
+
+    private CheckpointHeader TrainPrior(VqVae3d vqvae, TextConditionedPrior prior, DescriptionTokenizer tokenizer, TrainingSet data,
+        IReadOnlyList<TrainingExample> validation, CheckpointHeader header, LoadedCheckpoint? resumed, TrainingLog log, Device device,
+        string latestPath, CancellationToken ct)
+    {
+        var o = _options;
+        var c = prior.Config;
+        _progress.Message($"Encoding {data.Grids.Count} shapes to {c.CodeGridSize}^3 code grids.");
+        using var codes = EncodeAll(vqvae, data.Grids, device);                 // [U, g, g, g]
+        var tokens = data.Pairs.Select(p => tokenizer.Encode(p.Description, c.MaxTextTokens)).ToArray();
+
+        using var optimizer = optim.AdamW(prior.parameters(), lr: o.PriorLearningRate, weight_decay: o.PriorWeightDecay);
+        if (resumed is not null && resumed.Header.Stage == "prior") ModelCheckpoint.LoadOptimizerState(resumed, optimizer);
+        header = header with { Prior = c };
+        var random = new Random(o.Seed * 104729 + header.PriorStep);
+        torch.manual_seed(o.Seed + 100_000 + header.PriorStep);
+        double best = header.Stage == "prior" ? header.BestMetric : 0;
+        prior.train();
+        for (int step = header.PriorStep + 1; step <= o.PriorSteps; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            SetLearningRate(optimizer, CosineRate(o.PriorLearningRate, step, o.PriorSteps, o.PriorWarmupSteps));
+            float loss, accuracy;
+            using (NewDisposeScope())
+            {
+                var picks = Enumerable.Range(0, o.PriorBatch).Select(_ => random.Next(data.Pairs.Count)).ToArray();
+                var text = PadTokens(picks.Select(i => tokens[i]).ToList(), device);
+                var gridIdx = tensor(picks.Select(i => (long)data.Pairs[i].GridIndex).ToArray(), device: device);
+                var target = prior.Group(codes.index_select(0, gridIdx));        // [B, G, P]
+                var mask = RandomMask(target.shape, random, device);
+                var input = target.masked_fill(mask, c.MaskId);
+                optimizer.zero_grad();
+                var logits = prior.forward(text, input);                        // [B, G, P, K]
+                var maskedLogits = logits[mask];                                 // [M, K]
+                var maskedTarget = target[mask];
+                var ce = nn.functional.cross_entropy(maskedLogits, maskedTarget);
+                ce.backward();
+                nn.utils.clip_grad_norm_(prior.parameters(), 1.0);
+                optimizer.step();
+                loss = ce.item<float>();
+                accuracy = maskedLogits.argmax(-1).eq(maskedTarget).to(ScalarType.Float32).mean().item<float>();
+            }
+            var values = new Dictionary<string, double> { ["loss"] = loss, ["train/masked_accuracy"] = accuracy };
+            if (step % o.EvalEvery == 0 || step == o.PriorSteps)
+            {
+                double iou = TextToShapeIoU(vqvae, prior, header, validation, device, ct);
+                values["val/text_to_shape_iou"] = iou;
+                prior.train();
+                bool improved = iou > best;
+                best = Math.Max(best, iou);
+                header = header with
+                {
+                    Stage = step == o.PriorSteps ? "done" : "prior",
+                    PriorStep = step,
+                    BestMetric = best,
+                    Metrics = new Dictionary<string, double>(header.Metrics) { ["val/text_to_shape_iou"] = iou },
+                    HasOptimizerState = true,
+                    SavedAt = DateTimeOffset.UtcNow,
+                };
+                SaveLatest(latestPath, header with { Stage = "prior" }, vqvae, prior, optimizer);
+                if (improved)
+                    ModelCheckpoint.Save(Path.Combine(o.OutputDir, BestName), header with { HasOptimizerState = false }, vqvae, prior);
+            }
+            log.Add("prior", step, values);
+            _progress.Step("prior", step, o.PriorSteps, values);
+        }
+        return header with { Stage = "done" };
+    }
+
+    /// <summary>Per-sample mask ratio r = cos(pi/2 * u), u ~ U(0, 1]; each code masked with probability r; at least one.</summary>
+    private static Tensor RandomMask(long[] shape, Random random, Device device)
+    {
+        long b = shape[0], per = shape[1] * shape[2];
+        var mask = new bool[b * per];
+        for (long i = 0; i < b; i++)
+        {
+            double r = Math.Cos(Math.PI / 2 * (1 - random.NextDouble()));
+            bool any = false;
+            for (long j = 0; j < per; j++)
+            {
+                bool m = random.NextDouble() < r;
+                mask[i * per + j] = m;
+                any |= m;
+            }
+            if (!any) mask[i * per + random.Next((int)per)] = true;
+        }
+        return tensor(mask, device: device).reshape(shape);
+    }
+
+    internal static Tensor GridTensor(IReadOnlyList<OccupancyGrid> grids, int size, Device device)
+    {
+        int volume = size * size * size;
+        var data = new float[grids.Count * volume];
+        for (int i = 0; i < grids.Count; i++) grids[i].ToFloats().CopyTo(data, i * volume);
+        return tensor(data, new long[] { grids.Count, 1, size, size, size }, device: device);
+    }
+
+    private static Tensor PadTokens(IReadOnlyList<int[]> rows, Device device)
+    {
+        int width = Math.Max(1, rows.Max(r => r.Length));
+        var ids = new long[rows.Count * width];
+        for (int i = 0; i < rows.Count; i++)
+            for (int j = 0; j < rows[i].Length; j++) ids[i * width + j] = rows[i][j];
+        return tensor(ids, new long[] { rows.Count, width }, device: device);
+    }
+
+    internal static Tensor EncodeAll(VqVae3d model, IReadOnlyList<OccupancyGrid> grids, Device device, int batch = 64)
+    {
+        model.eval();
+        var parts = new List<Tensor>();
+        using (no_grad())
+        {
+            for (int at = 0; at < grids.Count; at += batch)
+            {
+                using var scope = NewDisposeScope();
+                var chunk = grids.Skip(at).Take(batch).ToList();
+                parts.Add(model.Encode(GridTensor(chunk, model.Config.GridSize, device)).MoveToOuterDisposeScope());
+            }
+        }
+        var all = cat(parts, 0);
+        foreach (var p in parts) p.Dispose();
+        return all;
+    }
+
+    /// <summary>Mean IoU of grids against their reconstructions.</summary>
+    public static double ReconstructionIoU(VqVae3d model, IReadOnlyList<OccupancyGrid> grids, Device device, int batch = 64)
+    {
+        model.eval();
+        double sum = 0;
+        int size = model.Config.GridSize;
+        using (no_grad())
+        {
+            for (int at = 0; at < grids.Count; at += batch)
+            {
+                using var scope = NewDisposeScope();
+                var chunk = grids.Skip(at).Take(batch).ToList();
+                var codes = model.Encode(GridTensor(chunk, size, device));
+                var probs = model.Decode(codes).cpu().data<float>().ToArray();
+                int volume = size * size * size;
+                for (int i = 0; i < chunk.Count; i++)
+                    sum += OccupancyGrid.IoU(chunk[i], OccupancyGrid.FromFloats(size, size, size, probs.AsSpan(i * volume, volume)));
+            }
+        }
+        return sum / grids.Count;
+    }
+
+    private static double TextToShapeIoU(VqVae3d vqvae, TextConditionedPrior prior, CheckpointHeader header,
+        IReadOnlyList<TrainingExample> validation, Device device, CancellationToken ct)
+    {
+        var model = OccupancyModel.FromModules(header, vqvae, prior, device);
+        var requests = validation.Select(v => new GenerationRequest(v.Description, new SamplingOptions { Temperature = 0f })).ToList();
+        double sum = 0;
+        for (int at = 0; at < requests.Count; at += 32)
+        {
+            var chunk = requests.Skip(at).Take(32).ToList();
+            var results = model.Generate(chunk, ct);
+            for (int i = 0; i < chunk.Count; i++) sum += OccupancyGrid.IoU(validation[at + i].Grid, results[i].Grids[0]);
+        }
+        return sum / requests.Count;
+    }
+
+    private static void SaveLatest(string path, CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior? prior, optim.Optimizer? optimizer)
+    {
+        ModelCheckpoint.Save(path, header with { HasOptimizerState = optimizer is not null, Prior = prior?.Config }, vqvae, prior, optimizer);
+    }
+
+    private static double CosineRate(double peak, int step, int total, int warmup)
+    {
+        if (step <= warmup) return peak * step / Math.Max(1, warmup);
+        double progress = (step - warmup) / (double)Math.Max(1, total - warmup);
+        return peak * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress))));
+    }
+
+    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+    }
+}

@@ -1,0 +1,66 @@
+using Expert.VqVae.Model;
+
+namespace Expert.VqVae.Training;
+
+/// <summary>
+/// Everything `vqvae train` needs. The defaults are the embedded defaults that produced the
+/// shipped checkpoint (see TRAINING.md); every field can be set from the command line.
+/// </summary>
+public sealed record TrainOptions
+{
+    /// <summary>Folder for checkpoints, metrics and plots (checkpoint-latest.ckpt, model.ckpt, ...).</summary>
+    public string OutputDir { get; init; } = "runs/vqvae";
+    /// <summary>A corpus in the JSON-lines format of Corpus/CORPUS_FORMAT.md; null = generate the built-in corpus.</summary>
+    public string? CorpusPath { get; init; }
+    public int CorpusSeed { get; init; } = 2024;
+    public int CorpusCount { get; init; } = 24000;
+    /// <summary>Training records set aside (by id hash) to pick the best checkpoint.</summary>
+    public int ValidationCount { get; init; } = 256;
+
+    public int VqVaeSteps { get; init; } = 1500;
+    public int VqVaeBatch { get; init; } = 16;
+    public float VqVaeLearningRate { get; init; } = 2e-3f;
+
+    public int PriorSteps { get; init; } = 1500;
+    public int PriorBatch { get; init; } = 32;
+    public float PriorLearningRate { get; init; } = 1e-3f;
+    public int PriorWarmupSteps { get; init; } = 100;
+    public float PriorWeightDecay { get; init; } = 0.01f;
+
+    public int EvalEvery { get; init; } = 250;
+    public int Seed { get; init; } = 1;
+    public string Device { get; init; } = "auto";
+    /// <summary>libtorch threads; 0 = one per core.</summary>
+    public int Threads { get; init; }
+    /// <summary>Continue from OutputDir/checkpoint-latest.ckpt when it exists.</summary>
+    public bool Resume { get; init; } = true;
+    /// <summary>
+    /// Start from the autoencoder of this checkpoint and train only the prior (a new text model on a
+    /// trained VQ-VAE). Ignored when the run folder already has a checkpoint to resume.
+    /// </summary>
+    public string? AutoencoderFrom { get; init; }
+
+    public VqVaeConfig VqVae { get; init; } = new();
+    /// <summary>The prior's shape; its vocabulary size is set from the tokenizer at training time.</summary>
+    public PriorConfig Prior { get; init; } = new();
+
+    /// <summary>Throws with a message that says what to change.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(OutputDir)) problems.Add("--output must name a folder.");
+        if (CorpusPath is not null && !File.Exists(CorpusPath)) problems.Add($"--corpus '{CorpusPath}' does not exist.");
+        if (AutoencoderFrom is not null && !File.Exists(AutoencoderFrom)) problems.Add($"--autoencoder-from '{AutoencoderFrom}' does not exist.");
+        if (CorpusCount < 16) problems.Add("--corpus-count must be at least 16.");
+        if (ValidationCount < 1) problems.Add("--validation must be at least 1.");
+        if (VqVaeSteps < 0 || PriorSteps < 0) problems.Add("step counts cannot be negative.");
+        if (VqVaeBatch < 1 || PriorBatch < 1) problems.Add("batch sizes must be at least 1.");
+        if (!(VqVaeLearningRate > 0 && PriorLearningRate > 0)) problems.Add("learning rates must be positive.");
+        if (EvalEvery < 1) problems.Add("--eval-every must be at least 1.");
+        if (Threads < 0) problems.Add("--threads cannot be negative (0 = one per core).");
+        if (Prior.CodeGridSize != VqVae.CodeGridSize) problems.Add($"the prior's code grid ({Prior.CodeGridSize}) must match the VQ-VAE's ({VqVae.CodeGridSize}).");
+        if (Prior.CodebookSize != VqVae.CodebookSize) problems.Add("the prior's codebook size must match the VQ-VAE's.");
+        try { VqVae.Validate(); } catch (ArgumentException e) { problems.Add("VQ-VAE: " + e.Message); }
+        if (problems.Count > 0) throw new ArgumentException("Invalid training options: " + string.Join(" ", problems));
+    }
+}

@@ -1,7 +1,0 @@
-namespace Expert.DynamicMap.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}

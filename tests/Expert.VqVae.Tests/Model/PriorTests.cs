@@ -1,0 +1,140 @@
+using Expert.VqVae.Inference;
+using Expert.VqVae.Model;
+using Expert.VqVae.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Expert.VqVae.Tests.Model;
+
+[Collection(TorchCollection.Name)]
+public class PriorTests
+{
+    public PriorTests() => TorchRuntime.Initialize();
+
+    [Fact]
+    public void Group_then_ungroup_is_the_identity_and_groups_are_2x2x2_blocks()
+    {
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        using var scope = NewDisposeScope();
+        var codes = arange(64).reshape(1, 4, 4, 4);                 // value = flat index y*16 + z*4 + x
+        var grouped = prior.Group(codes);
+        Assert.Equal(new long[] { 1, 8, 8 }, grouped.shape);
+        // Group 0 holds the codes with y, z, x in {0, 1}.
+        var first = grouped[0, 0].data<long>().ToArray();
+        Assert.Equal(new long[] { 0, 1, 4, 5, 16, 17, 20, 21 }, first);
+        Assert.True(prior.Ungroup(grouped).eq(codes).all().item<bool>());
+    }
+
+    [Fact]
+    public void Logits_cover_every_code_and_the_codebook()
+    {
+        torch.manual_seed(5);
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        using var scope = NewDisposeScope();
+        var text = tensor(new long[] { 2, 3, 4, 0, 5, 6, 0, 0 }, new long[] { 2, 4 });
+        var codes = full(new long[] { 2, 8, 8 }, 32L, dtype: ScalarType.Int64);
+        var logits = prior.forward(text, codes);
+        Assert.Equal(new long[] { 2, 8, 8, 32 }, logits.shape);
+    }
+
+    [Fact]
+    public void Padding_after_the_text_does_not_change_the_prediction()
+    {
+        torch.manual_seed(6);
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        prior.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var codes = randint(0, 33, new long[] { 1, 8, 8 });
+        var short_ = prior.forward(tensor(new long[] { 2, 3 }, new long[] { 1, 2 }), codes);
+        var padded = prior.forward(tensor(new long[] { 2, 3, 0, 0, 0 }, new long[] { 1, 5 }), codes);
+        Assert.True(short_.allclose(padded, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void A_tiny_prior_learns_which_text_means_which_code_grid()
+    {
+        torch.manual_seed(7);
+        var config = TinyModels.Prior(8);
+        using var prior = new TextConditionedPrior(config);
+        using var scope = NewDisposeScope();
+        // Two "descriptions", each with its own constant code grid.
+        var textA = tensor(new long[] { 2, 3 }, new long[] { 1, 2 });
+        var textB = tensor(new long[] { 4, 5 }, new long[] { 1, 2 });
+        var gridA = full(new long[] { 1, 8, 8 }, 7L, dtype: ScalarType.Int64);
+        var gridB = full(new long[] { 1, 8, 8 }, 19L, dtype: ScalarType.Int64);
+        var text = cat(new[] { textA, textB }, 0);
+        var target = cat(new[] { gridA, gridB }, 0);
+        var masked = full(new long[] { 2, 8, 8 }, (long)config.MaskId, dtype: ScalarType.Int64);
+        using var optimizer = optim.AdamW(prior.parameters(), lr: 1e-2);
+        prior.train();
+        float first = 0, last = 0;
+        for (int step = 0; step < 60; step++)
+        {
+            using var s = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(prior.forward(text, masked).reshape(-1, 32), target.reshape(-1));
+            loss.backward();
+            optimizer.step();
+            if (step == 0) first = loss.item<float>();
+            last = loss.item<float>();
+        }
+        Assert.True(last < first * 0.2f, $"loss went from {first} to {last}");
+
+        prior.eval();
+        var sampler = new MaskedCodeSampler(prior);
+        using var g = no_grad();
+        var jobA = new MaskedCodeSampler.Job([2, 3], 1, 0f, 0, 4);
+        var jobB = new MaskedCodeSampler.Job([4, 5], 1, 0f, 0, 4);
+        var decoded = sampler.Sample([jobA, jobB], CPU, CancellationToken.None);
+        Assert.True(decoded[0].eq(7).all().item<bool>());
+        Assert.True(decoded[1].eq(19).all().item<bool>());
+    }
+
+    [Fact]
+    public void Same_seed_same_codes_whatever_the_batch_and_other_seeds_differ()
+    {
+        torch.manual_seed(8);
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        prior.eval();
+        var sampler = new MaskedCodeSampler(prior);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var job = new MaskedCodeSampler.Job([2, 3, 4], 42, 1.0f, 0, 4);
+        var alone = sampler.Sample([job], CPU, CancellationToken.None);
+        var again = sampler.Sample([job], CPU, CancellationToken.None);
+        var inBatch = sampler.Sample([new MaskedCodeSampler.Job([5, 6], 9, 1.0f, 5, 4), job, job with { Seed = 43 }], CPU, CancellationToken.None);
+        Assert.True(alone.eq(again).all().item<bool>());
+        Assert.True(alone[0].eq(inBatch[1]).all().item<bool>());
+        Assert.False(inBatch[1].eq(inBatch[2]).all().item<bool>());
+        Assert.True(alone.lt(32).all().item<bool>(), "no mask id may be left after the last step");
+    }
+
+    [Fact]
+    public void Known_codes_are_kept_when_completing()
+    {
+        torch.manual_seed(9);
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        prior.eval();
+        var sampler = new MaskedCodeSampler(prior);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var known = Enumerable.Repeat(-1L, 64).ToArray();
+        for (int i = 0; i < 16; i++) known[i] = 31;                  // the bottom code layer is given
+        var codes = sampler.Sample([new MaskedCodeSampler.Job([2], 3, 1.0f, 0, 4, known)], CPU, CancellationToken.None);
+        var flat = codes.reshape(-1).data<long>().ToArray();
+        Assert.All(flat.Take(16), c => Assert.Equal(31, c));
+    }
+
+    [Fact]
+    public void Cancellation_stops_decoding()
+    {
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        prior.eval();
+        var sampler = new MaskedCodeSampler(prior);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        using var _ = no_grad();
+        Assert.Throws<OperationCanceledException>(() => sampler.Sample([new MaskedCodeSampler.Job([2], 1, 1f, 0, 4)], CPU, cts.Token));
+    }
+}

@@ -1,0 +1,26 @@
+using Expert.VqVae.Model;
+using Expert.VqVae.Text;
+
+namespace Expert.VqVae.Tests.Model;
+
+public class TokenizerTests
+{
+    [Fact]
+    public void Known_words_map_to_known_ids_and_unseen_words_do_not_break()
+    {
+        var tokenizer = DescriptionTokenizer.Fit(["a tall stone tower", "a low wooden hut with 3 floors"]);
+        var known = tokenizer.Encode("A  TALL stone tower", 32);
+        Assert.DoesNotContain(TextTokenIds.Unknown, known);
+        Assert.All(known, id => Assert.InRange(id, TextTokenIds.FirstWord, tokenizer.VocabularySize - 1));
+        var unseen = tokenizer.Encode("a tall zigguratesque tower", 32);
+        Assert.Contains(TextTokenIds.Unknown, unseen);
+        Assert.Equal(tokenizer.Encode("a tall", 32), unseen[..2]);
+    }
+
+    [Fact]
+    public void Long_text_is_cut_to_the_window()
+    {
+        var tokenizer = DescriptionTokenizer.Fit(["tower"]);
+        Assert.Equal(5, tokenizer.Encode(string.Join(' ', Enumerable.Repeat("tower", 50)), 5).Length);
+    }
+}
