@@ -55,9 +55,15 @@ ENV OMP_WAIT_POLICY=PASSIVE \
     ASPNETCORE_URLS=http://0.0.0.0:5080 \
     ASPNETCORE_HTTP_PORTS= \
     Logging__Console__FormatterName=json \
+    Map__DataDirectory=/data/maps \
     NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility
 EXPOSE 5080
+
+# Episode maps are written under /data/maps (a volume: they survive the container). The folder
+# belongs to the service user; everything else stays read-only to it.
+RUN mkdir -p /data/maps && chown -R $APP_UID /data
+VOLUME /data
 
 # The non-root user the .NET images provide (uid 1654).
 USER $APP_UID

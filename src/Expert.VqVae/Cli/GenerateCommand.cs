@@ -48,7 +48,7 @@ internal static class GenerateCommand
     private static int Run(string description, string modelPath, SamplingOptions sampling, string outputDir, string device)
     {
         using var model = OccupancyModel.Load(modelPath, device);
-        Console.WriteLine($"model {model.Info.Version} on {model.Info.Device}, {model.Info.Parameters:N0} parameters");
+        Console.WriteLine($"model {model.Info.Version} on {model.Info.Device}, {model.Info.Parameters:N0} parameters, empty-space code {model.EmptyCode}");
         var clock = Stopwatch.StartNew();
         var result = model.Generate([new GenerationRequest(description, sampling)])[0];
         double generateMs = clock.Elapsed.TotalMilliseconds;

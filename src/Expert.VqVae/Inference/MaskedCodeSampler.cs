@@ -14,8 +14,20 @@ namespace Expert.VqVae.Inference;
 public sealed class MaskedCodeSampler
 {
     private readonly TextConditionedPrior _prior;
+    private readonly long _emptyCode;
 
-    public MaskedCodeSampler(TextConditionedPrior prior) => _prior = prior;
+    /// <param name="emptyCode">
+    /// The code of empty space, or -1. Many codes hold a part of a building and one holds empty
+    /// space, so a code-level arg max favours "empty" even where the prior thinks a block is more
+    /// likely built than not. With an empty code, each draw first decides built or empty by the
+    /// summed probability of each side, then the code within the side; confidence is the
+    /// probability of the side taken.
+    /// </param>
+    public MaskedCodeSampler(TextConditionedPrior prior, long emptyCode = -1)
+    {
+        _prior = prior;
+        _emptyCode = emptyCode;
+    }
 
     /// <summary>One sample to decode.</summary>
     /// <param name="Tokens">The description's token ids.</param>
@@ -60,7 +72,7 @@ public sealed class MaskedCodeSampler
                 {
                     var job = jobs[i];
                     if (step >= job.Steps) continue;
-                    DecodeStep(job, step, c.MaskId, logits[i], current[i], masked[i], generators[i]);
+                    DecodeStep(job, step, c.MaskId, _emptyCode, logits[i], current[i], masked[i], generators[i]);
                 }
             }
             return current.view(n, c.CodeGridSize, c.CodeGridSize, c.CodeGridSize).MoveToOuterDisposeScope();
@@ -71,7 +83,7 @@ public sealed class MaskedCodeSampler
         }
     }
 
-    private static void DecodeStep(Job job, int step, long maskId, Tensor logits, Tensor current, Tensor masked, Generator generator)
+    private static void DecodeStep(Job job, int step, long maskId, long emptyCode, Tensor logits, Tensor current, Tensor masked, Generator generator)
     {
         long remaining = masked.sum().item<long>();
         if (remaining == 0) return;
@@ -81,7 +93,11 @@ public sealed class MaskedCodeSampler
         keepMasked = Math.Max(0, keepMasked);
 
         Tensor sampled, confidence;
-        if (job.Temperature <= 0f)
+        if (emptyCode >= 0)
+        {
+            (sampled, confidence) = DrawBuiltOrEmpty(job, step, emptyCode, logits, generator);
+        }
+        else if (job.Temperature <= 0f)
         {
             using var logProbs = logits.log_softmax(-1);
             var (best, index) = logProbs.max(-1);
@@ -119,6 +135,54 @@ public sealed class MaskedCodeSampler
                     current.index_fill_(0, lowest, maskId);
                 }
             }
+        }
+    }
+
+    /// <summary>Built-or-empty first (summed probabilities), then the code within the side taken.</summary>
+    internal static (Tensor Sampled, Tensor Confidence) DrawBuiltOrEmpty(Job job, int step, long emptyCode, Tensor logits, Generator generator)
+    {
+        int codes = (int)logits.shape[0];
+        using var probs = logits.softmax(-1);
+        using var pEmpty = probs.select(1, emptyCode);                          // [codes]
+        using var builtLogits = logits.index_fill(1, tensor(new[] { emptyCode }, device: logits.device), double.NegativeInfinity);
+        Tensor built;
+        bool empty0;
+        Tensor isEmpty;
+        if (job.Temperature <= 0f)
+        {
+            isEmpty = pEmpty.ge(0.5);
+            built = builtLogits.argmax(-1);
+            empty0 = true;
+        }
+        else
+        {
+            // Temperature sharpens or flattens both decisions alike.
+            using var logitE = (pEmpty.clamp(1e-9, 1 - 1e-9).log() - (1 - pEmpty).clamp(1e-9, 1 - 1e-9).log()) / job.Temperature;
+            using var pE = logitE.sigmoid();
+            using var u = rand(new long[] { codes }, generator: generator, device: logits.device);
+            isEmpty = u.lt(pE);
+            using var scaled = builtLogits / job.Temperature;
+            using var filtered = TopK(scaled, job.TopK);
+            using var builtProbs = filtered.softmax(-1);
+            using var draw = multinomial(builtProbs, 1, replacement: true, generator: generator);
+            built = draw.squeeze(1);
+            empty0 = false;
+        }
+        using (isEmpty) using (built)
+        {
+            var sampled = where(isEmpty, full(new long[] { codes }, emptyCode, dtype: ScalarType.Int64, device: logits.device), built);
+            using var sideProb = where(isEmpty, pEmpty, 1 - pEmpty).clamp(1e-9, 1.0);
+            var confidence = sideProb.log();
+            if (!empty0)
+            {
+                using var u = rand(new long[] { codes }, generator: generator, device: logits.device).clamp(1e-9, 1 - 1e-9);
+                using var gumbel = -(-u.log()).log();
+                double anneal = job.Temperature * (1.0 - (step + 1.0) / job.Steps);
+                using var noisy = confidence + gumbel * anneal;
+                confidence.Dispose();
+                confidence = noisy.alias();
+            }
+            return (sampled, confidence);
         }
     }
 

@@ -30,12 +30,16 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
         _prior = prior;
         _device = device;
         _tokenizer = new DescriptionTokenizer(header.TokenizerBpeIds);
-        _sampler = new MaskedCodeSampler(prior);
+        EmptyCode = header.EmptyCode ?? -1;
+        _sampler = new MaskedCodeSampler(prior, EmptyCode);
         long parameters = vqvae.parameters().Sum(p => p.numel()) + prior.parameters().Sum(p => p.numel());
         Info = new ModelInfo(header.ModelVersion, device.ToString(), header.VqVae.GridSize, parameters);
     }
 
     public CheckpointHeader Header { get; }
+
+    /// <summary>The prior's code for empty space (see <see cref="MaskedCodeSampler"/>), or -1 if the checkpoint has none.</summary>
+    public long EmptyCode { get; }
     public ModelInfo Info { get; }
     public DescriptionTokenizer Tokenizer => _tokenizer;
     public int GridSize => Header.VqVae.GridSize;

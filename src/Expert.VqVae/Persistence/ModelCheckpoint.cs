@@ -24,6 +24,11 @@ public sealed record CheckpointHeader
     public required string Stage { get; init; }
     public int VqVaeStep { get; init; }
     public int PriorStep { get; init; }
+    /// <summary>
+    /// The one code the prior was trained to use for all-empty blocks (see
+    /// Training/ImaginationTrainer.CanonicalizeEmptyBlocks); null before the prior stage.
+    /// </summary>
+    public long? EmptyCode { get; init; }
     /// <summary>Best validation metric so far (stage dependent; see TRAINING.md).</summary>
     public double BestMetric { get; init; }
     public Dictionary<string, double> Metrics { get; init; } = new();

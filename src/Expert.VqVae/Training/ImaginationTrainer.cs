@@ -106,6 +106,13 @@ public sealed class ImaginationTrainer
         if (header.Stage == "prior")
             header = TrainPrior(vqvae, prior, tokenizer, data, validation, header, resumed, log, device, latestPath, cancellationToken);
 
+        if (header.EmptyCode is null)
+        {
+            // A run from before the header carried it: derive it from the data, as the prior stage does.
+            vqvae.to(device);
+            using var codes = EncodeAll(vqvae, data.Grids, device);
+            header = header with { EmptyCode = CanonicalizeEmptyBlocks(codes, data.Grids, vqvae.Config) };
+        }
         string version = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexString(BitConverter.GetBytes(header.GetHashCode())).ToLowerInvariant()[..6]}";
         header = header with { Stage = "done", ModelVersion = version, HasOptimizerState = false, SavedAt = DateTimeOffset.UtcNow };
         string modelPath = Path.Combine(_options.OutputDir, ModelName);
@@ -190,6 +197,9 @@ public sealed class ImaginationTrainer
         var c = prior.Config;
         _progress.Message($"Encoding {data.Grids.Count} shapes to {c.CodeGridSize}^3 code grids.");
         using var codes = EncodeAll(vqvae, data.Grids, device);                 // [U, g, g, g]
+        long emptyCode = CanonicalizeEmptyBlocks(codes, data.Grids, vqvae.Config);
+        _progress.Message($"Empty blocks share code {emptyCode} in the prior's targets.");
+        header = header with { EmptyCode = emptyCode };
         var tokens = data.Pairs.Select(p => tokenizer.Encode(p.Description, c.MaxTextTokens)).ToArray();
 
         using var optimizer = optim.AdamW(prior.parameters(), lr: o.PriorLearningRate, weight_decay: o.PriorWeightDecay);
@@ -210,7 +220,7 @@ public sealed class ImaginationTrainer
                 var text = PadTokens(picks.Select(i => tokens[i]).ToList(), device);
                 var gridIdx = tensor(picks.Select(i => (long)data.Pairs[i].GridIndex).ToArray(), device: device);
                 var target = prior.Group(codes.index_select(0, gridIdx));        // [B, G, P]
-                var mask = RandomMask(target.shape, random, device);
+                var mask = RandomMask(target.shape, random, device, o.PriorFullMaskFraction);
                 var input = target.masked_fill(mask, c.MaskId);
                 optimizer.zero_grad();
                 var logits = prior.forward(text, input);                        // [B, G, P, K]
@@ -250,14 +260,57 @@ public sealed class ImaginationTrainer
         return header with { Stage = "done" };
     }
 
-    /// <summary>Per-sample mask ratio r = cos(pi/2 * u), u ~ U(0, 1]; each code masked with probability r; at least one.</summary>
-    private static Tensor RandomMask(long[] shape, Random random, Device device)
+    /// <summary>
+    /// The EMA codebook keeps many near-identical codes for empty space (restarts copy encoder
+    /// outputs, and most outputs are empty), and which of them an empty block gets depends on
+    /// faint context. For the prior that is noise it cannot predict from text, and it splits the
+    /// probability of "empty" over many codes. So the prior's targets use one code, the one the
+    /// encoder gives empty blocks most often, for every block whose voxels are all empty; it
+    /// decodes to empty like the others. Returns that code.
+    /// </summary>
+    internal static long CanonicalizeEmptyBlocks(Tensor codes, IReadOnlyList<OccupancyGrid> grids, VqVaeConfig config)
+    {
+        int g = config.CodeGridSize, cell = config.GridSize / g;
+        var flat = codes.reshape(-1).cpu().data<long>().ToArray();
+        var empty = new bool[flat.Length];
+        var counts = new Dictionary<long, int>();
+        for (int n = 0; n < grids.Count; n++)
+        {
+            var grid = grids[n];
+            for (int i = 0; i < g * g * g; i++)
+            {
+                int cx = i % g, cz = i / g % g, cy = i / (g * g);
+                bool any = false;
+                for (int y = cy * cell; y < (cy + 1) * cell && !any; y++)
+                    for (int z = cz * cell; z < (cz + 1) * cell && !any; z++)
+                        for (int x = cx * cell; x < (cx + 1) * cell && !any; x++)
+                            any = grid[x, y, z];
+                if (any) continue;
+                int at = n * g * g * g + i;
+                empty[at] = true;
+                counts[flat[at]] = counts.GetValueOrDefault(flat[at]) + 1;
+            }
+        }
+        if (counts.Count == 0) return -1;
+        long canonical = counts.MaxBy(kv => kv.Value).Key;
+        for (int i = 0; i < flat.Length; i++) if (empty[i]) flat[i] = canonical;
+        using var replaced = tensor(flat, codes.shape, device: codes.device);
+        codes.copy_(replaced);
+        return canonical;
+    }
+
+    /// <summary>
+    /// Per-sample mask ratio: 1 (every code masked: the shape from the text alone, which is the
+    /// first and decisive decoding step) with probability <paramref name="fullMask"/>, else
+    /// r = cos(pi/2 * u), u ~ U(0, 1] (MaskGIT); each code masked with probability r; at least one.
+    /// </summary>
+    private static Tensor RandomMask(long[] shape, Random random, Device device, double fullMask)
     {
         long b = shape[0], per = shape[1] * shape[2];
         var mask = new bool[b * per];
         for (long i = 0; i < b; i++)
         {
-            double r = Math.Cos(Math.PI / 2 * (1 - random.NextDouble()));
+            double r = random.NextDouble() < fullMask ? 1.0 : Math.Cos(Math.PI / 2 * (1 - random.NextDouble()));
             bool any = false;
             for (long j = 0; j < per; j++)
             {

@@ -26,6 +26,8 @@ public sealed record TrainOptions
     public float PriorLearningRate { get; init; } = 1e-3f;
     public int PriorWarmupSteps { get; init; } = 100;
     public float PriorWeightDecay { get; init; } = 0.01f;
+    /// <summary>Share of prior examples with every code masked (text alone); the rest follow MaskGIT's cosine ratio.</summary>
+    public double PriorFullMaskFraction { get; init; } = 0.5;
 
     public int EvalEvery { get; init; } = 250;
     public int Seed { get; init; } = 1;
@@ -56,6 +58,7 @@ public sealed record TrainOptions
         if (VqVaeSteps < 0 || PriorSteps < 0) problems.Add("step counts cannot be negative.");
         if (VqVaeBatch < 1 || PriorBatch < 1) problems.Add("batch sizes must be at least 1.");
         if (!(VqVaeLearningRate > 0 && PriorLearningRate > 0)) problems.Add("learning rates must be positive.");
+        if (PriorFullMaskFraction is < 0 or > 1) problems.Add("the full-mask fraction must be in [0, 1].");
         if (EvalEvery < 1) problems.Add("--eval-every must be at least 1.");
         if (Threads < 0) problems.Add("--threads cannot be negative (0 = one per core).");
         if (Prior.CodeGridSize != VqVae.CodeGridSize) problems.Add($"the prior's code grid ({Prior.CodeGridSize}) must match the VQ-VAE's ({VqVae.CodeGridSize}).");
