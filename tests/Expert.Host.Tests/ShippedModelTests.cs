@@ -7,7 +7,7 @@ namespace Expert.Host.Tests;
 /// <summary>The host as shipped: the real TorchSharp model from the default checkpoint, no test double.</summary>
 public sealed class ShippedModelTests
 {
-    [Fact(Skip = "Until the trained checkpoint is committed at src/Expert.VqVae/Checkpoints/default.ckpt (issue 2); then remove this Skip.")]
+    [Fact]
     public async Task Serves_the_shipped_checkpoint_on_the_default_options()
     {
         await using var host = await ExpertHostFactory.WithShippedModel().ReadyAsync();

@@ -36,6 +36,12 @@ public static class MapIngestBenchmark
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {
         output ??= Console.Out;
+        if (args.Contains("--in-process"))
+        {
+            // The library alone, no gRPC: ingestion, GetMap 256^2, RenderMap 512^2, bytes per small episode.
+            await output.WriteLineAsync(Expert.DynamicMap.Benchmarks.MapBenchmark.Run().ToText());
+            return 0;
+        }
         string address = "http://127.0.0.1:5080";
         var options = new MapIngestOptions();
         int? hostPid = null;

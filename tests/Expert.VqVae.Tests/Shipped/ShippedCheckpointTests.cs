@@ -1,0 +1,114 @@
+using Expert.VqVae.Cli;
+using Expert.VqVae.Corpus;
+using Expert.VqVae.Evaluation;
+using Expert.VqVae.Inference;
+using Expert.VqVae.Tests.Model;
+
+namespace Expert.VqVae.Tests.Shipped;
+
+/// <summary>Loads the shipped checkpoint once for the tests of its quality.</summary>
+public sealed class ShippedModelFixture : IDisposable
+{
+    public ShippedModelFixture()
+    {
+        Model = OccupancyModel.Load(DefaultPaths.ShippedCheckpoint, "cpu");
+        // A smaller slice of the held-out split than `vqvae eval` uses (600), so the suite stays fast.
+        var records = CorpusGenerator.Generate(new CorpusOptions { Seed = 99, Count = 160, Split = CorpusSplit.Test }).ToList();
+        Report = HeldOutEvaluator.Evaluate(Model, records);
+    }
+
+    public OccupancyModel Model { get; }
+    public HeldOutReport Report { get; }
+
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>
+/// The quality of the checkpoint the project ships (src/Expert.VqVae/Checkpoints/default.ckpt),
+/// measured on held-out parameter combinations and phrasings (never seen in training).
+/// The figures for the full held-out set are in Training/TRAINING.md.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class ShippedCheckpointTests(ShippedModelFixture shipped) : IClassFixture<ShippedModelFixture>
+{
+    [Fact]
+    public void The_shipped_checkpoint_is_a_trained_text_to_occupancy_model()
+    {
+        Assert.True(File.Exists(DefaultPaths.ShippedCheckpoint), $"missing {DefaultPaths.ShippedCheckpoint}");
+        Assert.Equal("done", shipped.Model.Header.Stage);
+        Assert.Equal(32, shipped.Model.GridSize);
+        Assert.True(new FileInfo(DefaultPaths.ShippedCheckpoint).Length <= 20 << 20, "the shipped checkpoint must stay under 20 MB");
+    }
+
+    [Fact]
+    public void Held_out_reconstruction_iou()
+    {
+        Assert.True(shipped.Report.ReconstructionIoU >= ShippedGoals.ReconstructionIoU,
+            $"reconstruction IoU {shipped.Report.ReconstructionIoU:F3} < {ShippedGoals.ReconstructionIoU}");
+    }
+
+    [Fact]
+    public void Held_out_text_to_shape_iou_on_fully_specified_descriptions()
+    {
+        Assert.True(shipped.Report.TextToShapeIoU >= ShippedGoals.TextToShapeIoU,
+            $"text-to-shape IoU {shipped.Report.TextToShapeIoU:F3} < {ShippedGoals.TextToShapeIoU}");
+    }
+
+    [Fact]
+    public void Held_out_attribute_accuracy_measured_on_the_generated_grid()
+    {
+        Assert.True(shipped.Report.AttributeAccuracy >= ShippedGoals.AttributeAccuracy,
+            $"attribute accuracy {shipped.Report.AttributeAccuracy:P1} < {ShippedGoals.AttributeAccuracy:P0}: " +
+            string.Join(", ", shipped.Report.AttributeAccuracyByName.Select(kv => $"{kv.Key} {kv.Value:P0}")));
+    }
+
+    [Theory]
+    [InlineData("a five-storey pagoda", "a two-storey pagoda")]
+    [InlineData("a tall stone tower with five floors", "a tower with three floors")]
+    [InlineData("a tall castle keep", "a low castle keep")]
+    [InlineData("a three-storey house", "a one-storey house")]
+    public void More_storeys_or_tall_gives_a_taller_grid(string taller, string lower)
+    {
+        double Mean(string text) => Enumerable.Range(0, 4)
+            .Select(seed => AttributeMeasurer.Measure(Generate(text, (ulong)seed)).Height)
+            .Average();
+        double high = Mean(taller), low = Mean(lower);
+        Assert.True(high > low, $"'{taller}' averaged {high} layers, '{lower}' {low}");
+    }
+
+    [Fact]
+    public void Same_seed_same_grid_and_other_seeds_vary()
+    {
+        var a = Generate("a small hut with a pitched roof", 7);
+        var b = Generate("a small hut with a pitched roof", 7);
+        Assert.Equal(a, b);
+        var grids = Enumerable.Range(0, 6).Select(s => Generate("a large stone castle keep", (ulong)s)).ToList();
+        Assert.True(grids.Distinct().Count() > 1, "six seeds gave one grid: sampling ignores the seed");
+    }
+
+    [Fact]
+    public void A_batch_gives_each_request_the_grid_it_gets_alone()
+    {
+        var requests = new[] { "a lighthouse", "a wide bridge", "a temple with columns" }
+            .Select((t, i) => new GenerationRequest(t, new SamplingOptions { Seed = (ulong)i + 3 })).ToList();
+        var batched = shipped.Model.Generate(requests);
+        for (int i = 0; i < requests.Count; i++)
+            Assert.Equal(shipped.Model.Generate([requests[i]])[0].Grids[0], batched[i].Grids[0]);
+    }
+
+    private Voxels.OccupancyGrid Generate(string text, ulong seed) =>
+        shipped.Model.Generate([new GenerationRequest(text, new SamplingOptions { Seed = seed })])[0].Grids[0];
+}
+
+/// <summary>
+/// Regression floors of the shipped checkpoint, a little under what it measured on the full
+/// held-out set (docs/eval-report.md: reconstruction 0.864, text-to-shape 0.229, attributes
+/// 50.4%). They are NOT issue 2's goals (0.95, 0.6, 85%), which this checkpoint does not meet yet:
+/// raise each floor to its goal as the model gets there.
+/// </summary>
+internal static class ShippedGoals
+{
+    public const double ReconstructionIoU = 0.80;
+    public const double TextToShapeIoU = 0.15;
+    public const double AttributeAccuracy = 0.40;
+}
