@@ -68,6 +68,11 @@ public sealed class MaskedCodeSampler
                 using var logitsGrouped = logits4.view(n, c.Groups, c.CodesPerGroup, c.CodebookSize);
                 // Back to code-grid order [N, Codes, K].
                 using var logits = UngroupLogits(logitsGrouped, c);
+                if (_emptyCode >= 0)
+                {
+                    BatchedBuiltOrEmptyStep(jobs, step, c.MaskId, _emptyCode, logits, current, masked, generators);
+                    continue;
+                }
                 for (int i = 0; i < n; i++)
                 {
                     var job = jobs[i];
@@ -136,6 +141,99 @@ public sealed class MaskedCodeSampler
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// One decoding step for the whole batch at once (the built-or-empty rule of
+    /// <see cref="DrawBuiltOrEmpty"/>): only the uniform random numbers are drawn per sample, each
+    /// from its own generator, so a sample's result still depends only on its own seed; everything
+    /// else is a handful of batched tensor operations instead of a dozen small ones per sample.
+    /// </summary>
+    private static void BatchedBuiltOrEmptyStep(IReadOnlyList<Job> jobs, int step, long maskId, long emptyCode,
+        Tensor logits, Tensor current, Tensor masked, Generator[] generators)
+    {
+        int n = jobs.Count, codes = (int)logits.shape[1], k = (int)logits.shape[2];
+        var device = logits.device;
+        var remaining = masked.sum(1).cpu().data<long>().ToArray();
+        var keep = new long[n];
+        var temperature = new float[n];
+        var anneal = new float[n];
+        var topK = new long[n];
+        var active = new bool[n];
+        var uniforms = new Tensor[n];
+        for (int i = 0; i < n; i++)
+        {
+            var job = jobs[i];
+            active[i] = step < job.Steps && remaining[i] > 0;
+            double ratio = Math.Cos(Math.PI / 2 * (step + 1) / job.Steps);
+            keep[i] = !active[i] ? remaining[i] : step == job.Steps - 1 ? 0 : Math.Max(0, Math.Min(remaining[i] - 1, (long)Math.Floor(codes * ratio)));
+            temperature[i] = Math.Max(job.Temperature, 0f);
+            anneal[i] = (float)(job.Temperature * (1.0 - (step + 1.0) / job.Steps));
+            topK[i] = job.TopK <= 0 || job.TopK >= k ? k : job.TopK;
+            uniforms[i] = job.Temperature > 0f && active[i]
+                ? rand(new long[] { 3, codes }, generator: generators[i], device: device)
+                : full(new long[] { 3, codes }, 0.5f, device: device);
+        }
+        using var u = stack(uniforms, 0).clamp(1e-9, 1 - 1e-9);               // [n, 3, codes]
+        foreach (var t in uniforms) t.Dispose();
+        using var greedy = tensor(temperature.Select(t => t <= 0f).ToArray(), device: device).unsqueeze(1);   // [n, 1]
+        using var temp = tensor(temperature.Select(t => t <= 0f ? 1f : t).ToArray(), device: device).view(n, 1, 1);
+
+        using var probs = logits.softmax(-1);
+        using var pEmpty = probs.select(2, emptyCode);                                          // [n, codes]
+        using var emptyIndex = tensor(new[] { emptyCode }, device: device);
+        using var builtLogits = logits.index_fill(2, emptyIndex, double.NegativeInfinity) / temp;
+
+        // Built or empty.
+        using var logOdds = pEmpty.clamp(1e-9, 1 - 1e-9).log() - (1 - pEmpty).clamp(1e-9, 1 - 1e-9).log();
+        using var pEmptyT = (logOdds / temp.view(n, 1)).sigmoid();
+        using var drawnEmpty = u.select(1, 0).lt(pEmptyT);
+        using var greedyEmpty = pEmpty.ge(0.5);
+        using var isEmpty = where(greedy, greedyEmpty, drawnEmpty);
+
+        // The code within "built": arg max when greedy, else inverse-CDF sampling after a per-sample top-k cut.
+        using var cut = topK.All(v => v == k) ? builtLogits.alias() : TopKPerSample(builtLogits, topK);
+        using var builtProbs = cut.softmax(-1);
+        using var cdf = builtProbs.cumsum(-1);
+        using var below = cdf.lt(u.select(1, 1).unsqueeze(-1));
+        using var drawnCode = below.sum(-1).clamp_max(k - 1);
+        using var greedyCode = builtLogits.argmax(-1);
+        using var built = where(greedy, greedyCode, drawnCode);
+        using var emptyCodes = full_like(built, emptyCode);
+        using var sampled = where(isEmpty, emptyCodes, built);
+
+        // Confidence: probability of the side taken, plus annealed Gumbel noise when sampling.
+        using var side = where(isEmpty, pEmpty, 1 - pEmpty).clamp(1e-9, 1.0).log();
+        using var gumbel = -(-u.select(1, 2).log()).log();
+        using var annealT = tensor(anneal, device: device).view(n, 1);
+        using var noise = where(greedy, zeros_like(gumbel), gumbel * annealT);
+        using var confidence0 = side + noise;
+        using var confidence = confidence0.masked_fill(masked.logical_not(), double.PositiveInfinity);
+
+        // Keep the keep[i] least confident codes of each sample masked; inactive samples stay as they are.
+        using var order = confidence.argsort(1);
+        using var ranks = empty_like(order);
+        using var positions = arange(codes, device: device).unsqueeze(0).expand(n, codes).contiguous();
+        ranks.scatter_(1, order, positions);
+        using var keepT = tensor(keep, device: device).view(n, 1);
+        using var stillMasked = ranks.lt(keepT);
+        using var activeT = tensor(active, device: device).view(n, 1);
+        using var proposal = where(masked, sampled, current);
+        using var withMask = proposal.masked_fill(stillMasked, maskId);
+        using var nextCurrent = where(activeT, withMask, current);
+        using var nextMasked = where(activeT, stillMasked, masked);
+        current.copy_(nextCurrent);
+        masked.copy_(nextMasked);
+    }
+
+    /// <summary>Keeps the k[i] largest logits of every row of sample i ([n, codes, K]); the rest -inf.</summary>
+    private static Tensor TopKPerSample(Tensor logits, long[] k)
+    {
+        int n = (int)logits.shape[0], codes = (int)logits.shape[1];
+        using var sorted = logits.sort(-1, descending: true).Values;
+        using var kIndex = tensor(k.Select(v => v - 1).ToArray(), device: logits.device).view(n, 1, 1).expand(n, codes, 1);
+        using var threshold = sorted.gather(2, kIndex);
+        return logits.masked_fill(logits.lt(threshold), double.NegativeInfinity);
     }
 
     /// <summary>Built-or-empty first (summed probabilities), then the code within the side taken.</summary>

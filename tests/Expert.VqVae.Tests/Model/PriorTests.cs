@@ -110,6 +110,27 @@ public class PriorTests
         Assert.True(alone.lt(32).all().item<bool>(), "no mask id may be left after the last step");
     }
 
+    [Theory]
+    [InlineData(1.0f, 0)]
+    [InlineData(0.7f, 5)]
+    [InlineData(0f, 0)]
+    public void With_an_empty_code_the_batched_step_keeps_each_sample_independent_of_its_batch(float temperature, int topK)
+    {
+        torch.manual_seed(18);
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        prior.eval();
+        var sampler = new MaskedCodeSampler(prior, emptyCode: 3);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var job = new MaskedCodeSampler.Job([2, 3, 4], 42, temperature, topK, 4);
+        var alone = sampler.Sample([job], CPU, CancellationToken.None);
+        var inBatch = sampler.Sample([new MaskedCodeSampler.Job([5, 6], 9, 1.0f, 5, 6), job, job with { Seed = 43 }], CPU, CancellationToken.None);
+        Assert.True(alone[0].eq(inBatch[1]).all().item<bool>());
+        Assert.True(alone.lt(32).all().item<bool>(), "no mask id may be left after the last step");
+        Assert.True(inBatch[0].lt(32).all().item<bool>(), "a sample with more steps than its batch mates finishes too");
+        if (temperature > 0) Assert.False(inBatch[1].eq(inBatch[2]).all().item<bool>());
+    }
+
     [Fact]
     public void Known_codes_are_kept_when_completing()
     {
