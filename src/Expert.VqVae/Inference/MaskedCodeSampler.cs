@@ -77,7 +77,7 @@ public sealed class MaskedCodeSampler
                 {
                     var job = jobs[i];
                     if (step >= job.Steps) continue;
-                    DecodeStep(job, step, c.MaskId, _emptyCode, logits[i], current[i], masked[i], generators[i]);
+                    DecodeStep(job, step, c.MaskId, logits[i], current[i], masked[i], generators[i]);
                 }
             }
             return current.view(n, c.CodeGridSize, c.CodeGridSize, c.CodeGridSize).MoveToOuterDisposeScope();
@@ -88,7 +88,7 @@ public sealed class MaskedCodeSampler
         }
     }
 
-    private static void DecodeStep(Job job, int step, long maskId, long emptyCode, Tensor logits, Tensor current, Tensor masked, Generator generator)
+    private static void DecodeStep(Job job, int step, long maskId, Tensor logits, Tensor current, Tensor masked, Generator generator)
     {
         long remaining = masked.sum().item<long>();
         if (remaining == 0) return;
@@ -98,11 +98,7 @@ public sealed class MaskedCodeSampler
         keepMasked = Math.Max(0, keepMasked);
 
         Tensor sampled, confidence;
-        if (emptyCode >= 0)
-        {
-            (sampled, confidence) = DrawBuiltOrEmpty(job, step, emptyCode, logits, generator);
-        }
-        else if (job.Temperature <= 0f)
+        if (job.Temperature <= 0f)
         {
             using var logProbs = logits.log_softmax(-1);
             var (best, index) = logProbs.max(-1);
@@ -144,12 +140,11 @@ public sealed class MaskedCodeSampler
     }
 
     /// <summary>
-    /// One decoding step for the whole batch at once (the built-or-empty rule of
-    /// <see cref="DrawBuiltOrEmpty"/>): only the uniform random numbers are drawn per sample, each
+    /// One built-or-empty decoding step for the whole batch at once (see the constructor): only the uniform random numbers are drawn per sample, each
     /// from its own generator, so a sample's result still depends only on its own seed; everything
     /// else is a handful of batched tensor operations instead of a dozen small ones per sample.
     /// </summary>
-    private static void BatchedBuiltOrEmptyStep(IReadOnlyList<Job> jobs, int step, long maskId, long emptyCode,
+    internal static void BatchedBuiltOrEmptyStep(IReadOnlyList<Job> jobs, int step, long maskId, long emptyCode,
         Tensor logits, Tensor current, Tensor masked, Generator[] generators)
     {
         int n = jobs.Count, codes = (int)logits.shape[1], k = (int)logits.shape[2];
@@ -234,54 +229,6 @@ public sealed class MaskedCodeSampler
         using var kIndex = tensor(k.Select(v => v - 1).ToArray(), device: logits.device).view(n, 1, 1).expand(n, codes, 1);
         using var threshold = sorted.gather(2, kIndex);
         return logits.masked_fill(logits.lt(threshold), double.NegativeInfinity);
-    }
-
-    /// <summary>Built-or-empty first (summed probabilities), then the code within the side taken.</summary>
-    internal static (Tensor Sampled, Tensor Confidence) DrawBuiltOrEmpty(Job job, int step, long emptyCode, Tensor logits, Generator generator)
-    {
-        int codes = (int)logits.shape[0];
-        using var probs = logits.softmax(-1);
-        using var pEmpty = probs.select(1, emptyCode);                          // [codes]
-        using var builtLogits = logits.index_fill(1, tensor(new[] { emptyCode }, device: logits.device), double.NegativeInfinity);
-        Tensor built;
-        bool empty0;
-        Tensor isEmpty;
-        if (job.Temperature <= 0f)
-        {
-            isEmpty = pEmpty.ge(0.5);
-            built = builtLogits.argmax(-1);
-            empty0 = true;
-        }
-        else
-        {
-            // Temperature sharpens or flattens both decisions alike.
-            using var logitE = (pEmpty.clamp(1e-9, 1 - 1e-9).log() - (1 - pEmpty).clamp(1e-9, 1 - 1e-9).log()) / job.Temperature;
-            using var pE = logitE.sigmoid();
-            using var u = rand(new long[] { codes }, generator: generator, device: logits.device);
-            isEmpty = u.lt(pE);
-            using var scaled = builtLogits / job.Temperature;
-            using var filtered = TopK(scaled, job.TopK);
-            using var builtProbs = filtered.softmax(-1);
-            using var draw = multinomial(builtProbs, 1, replacement: true, generator: generator);
-            built = draw.squeeze(1);
-            empty0 = false;
-        }
-        using (isEmpty) using (built)
-        {
-            var sampled = where(isEmpty, full(new long[] { codes }, emptyCode, dtype: ScalarType.Int64, device: logits.device), built);
-            using var sideProb = where(isEmpty, pEmpty, 1 - pEmpty).clamp(1e-9, 1.0);
-            var confidence = sideProb.log();
-            if (!empty0)
-            {
-                using var u = rand(new long[] { codes }, generator: generator, device: logits.device).clamp(1e-9, 1 - 1e-9);
-                using var gumbel = -(-u.log()).log();
-                double anneal = job.Temperature * (1.0 - (step + 1.0) / job.Steps);
-                using var noisy = confidence + gumbel * anneal;
-                confidence.Dispose();
-                confidence = noisy.alias();
-            }
-            return (sampled, confidence);
-        }
     }
 
     private static Tensor TopK(Tensor logits, int k)
