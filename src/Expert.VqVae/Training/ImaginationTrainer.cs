@@ -92,7 +92,6 @@ public sealed class ImaginationTrainer
             VqVae = _options.VqVae,
             TokenizerBpeIds = tokenizer.BpeIds.ToArray(),
             Stage = "vqvae",
-            TrainingOptions = JsonSerializer.SerializeToElement(_options, ModelCheckpoint.Json),
         };
         header = header with { TrainingOptions = JsonSerializer.SerializeToElement(_options, ModelCheckpoint.Json) };
         if (header.Stage == "done" && header.PriorStep < _options.PriorSteps)
