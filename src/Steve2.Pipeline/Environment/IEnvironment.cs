@@ -26,7 +26,8 @@ public interface IEnvironment : IDisposable
 /// <param name="WorldSeed">Same seed, same world.</param>
 /// <param name="AgentCount">1..8 agents.</param>
 /// <param name="Spawn">Where the agents start (they stand on the surface near it), or null for the world's spawn.</param>
-public sealed record EpisodeSpec(int WorldSeed, int AgentCount = 1, BlockPos? Spawn = null);
+/// <param name="StartingInventory">Items every agent starts with (for example building blocks for creation), or null for none.</param>
+public sealed record EpisodeSpec(int WorldSeed, int AgentCount = 1, BlockPos? Spawn = null, IReadOnlyDictionary<string, int>? StartingInventory = null);
 
 /// <summary>Makes episodes of one backend.</summary>
 public interface IEnvironmentFactory
