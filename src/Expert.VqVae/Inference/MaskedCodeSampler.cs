@@ -174,31 +174,31 @@ public sealed class MaskedCodeSampler
         using var greedy = tensor(temperature.Select(t => t <= 0f).ToArray(), device: device).unsqueeze(1);   // [n, 1]
         using var temp = tensor(temperature.Select(t => t <= 0f ? 1f : t).ToArray(), device: device).view(n, 1, 1);
 
-        using var probs = logits.softmax(-1);
-        using var pEmpty = probs.select(2, emptyCode);                                          // [n, codes]
+        // Every pass over the [n, codes, K] logits costs as much as the prior's forward pass, so the
+        // step makes as few as it can: one copy without the empty code, its log-sum-exp, and only
+        // for sampled rows a softmax and a cumulative sum searched per code (no [n, codes, K] masks).
         using var emptyIndex = tensor(new[] { emptyCode }, device: device);
-        using var builtLogits = logits.index_fill(2, emptyIndex, double.NegativeInfinity) / temp;
+        using var emptyLogit = logits.select(2, emptyCode);                                      // [n, codes]
+        using var builtLogits = logits.index_fill(2, emptyIndex, double.NegativeInfinity);       // [n, codes, K]
+        using var builtLse = builtLogits.logsumexp(-1);                                          // [n, codes]
 
-        // Built or empty.
-        using var logOdds = pEmpty.clamp(1e-9, 1 - 1e-9).log() - (1 - pEmpty).clamp(1e-9, 1 - 1e-9).log();
+        // Built or empty: the log odds of "empty" are the empty logit against all built ones together.
+        using var logOdds = emptyLogit - builtLse;
         using var pEmptyT = (logOdds / temp.view(n, 1)).sigmoid();
         using var drawnEmpty = u.select(1, 0).lt(pEmptyT);
-        using var greedyEmpty = pEmpty.ge(0.5);
+        using var greedyEmpty = logOdds.ge(0);
         using var isEmpty = where(greedy, greedyEmpty, drawnEmpty);
 
         // The code within "built": arg max when greedy, else inverse-CDF sampling after a per-sample top-k cut.
-        using var cut = topK.All(v => v == k) ? builtLogits.alias() : TopKPerSample(builtLogits, topK);
-        using var builtProbs = cut.softmax(-1);
-        using var cdf = builtProbs.cumsum(-1);
-        using var below = cdf.lt(u.select(1, 1).unsqueeze(-1));
-        using var drawnCode = below.sum(-1).clamp_max(k - 1);
-        using var greedyCode = builtLogits.argmax(-1);
+        bool anyGreedy = temperature.Any(t => t <= 0f), anySampled = temperature.Any(t => t > 0f);
+        using var greedyCode = anyGreedy ? builtLogits.argmax(-1) : zeros(new long[] { n, codes }, ScalarType.Int64, device);
+        using var drawnCode = anySampled ? DrawBuiltCode(builtLogits, temp, topK, k, u.select(1, 1)) : zeros(new long[] { n, codes }, ScalarType.Int64, device);
         using var built = where(greedy, greedyCode, drawnCode);
         using var emptyCodes = full_like(built, emptyCode);
         using var sampled = where(isEmpty, emptyCodes, built);
 
-        // Confidence: probability of the side taken, plus annealed Gumbel noise when sampling.
-        using var side = where(isEmpty, pEmpty, 1 - pEmpty).clamp(1e-9, 1.0).log();
+        // Confidence: log probability of the side taken, plus annealed Gumbel noise when sampling.
+        using var side = where(isEmpty, nn.functional.logsigmoid(logOdds), nn.functional.logsigmoid(-logOdds)).clamp_min(-20.0);
         using var gumbel = -(-u.select(1, 2).log()).log();
         using var annealT = tensor(anneal, device: device).view(n, 1);
         using var noise = where(greedy, zeros_like(gumbel), gumbel * annealT);
@@ -219,6 +219,18 @@ public sealed class MaskedCodeSampler
         using var nextMasked = where(activeT, stillMasked, masked);
         current.copy_(nextCurrent);
         masked.copy_(nextMasked);
+    }
+
+    /// <summary>Draws a built code per position by inverse CDF: the first code whose cumulative probability reaches the uniform.</summary>
+    private static Tensor DrawBuiltCode(Tensor builtLogits, Tensor temp, long[] topK, int k, Tensor uniform)
+    {
+        using var scaled = builtLogits / temp;
+        using var cut = topK.All(v => v == k) ? scaled.alias() : TopKPerSample(scaled, topK);
+        using var probs = cut.softmax(-1);
+        using var cdf = probs.cumsum(-1);
+        using var values = uniform.unsqueeze(-1).contiguous();
+        using var found = searchsorted(cdf, values);
+        return found.squeeze(-1).clamp_max(k - 1);
     }
 
     /// <summary>Keeps the k[i] largest logits of every row of sample i ([n, codes, K]); the rest -inf.</summary>
