@@ -18,9 +18,10 @@ internal static class EvalCommand
         var temperature = new Option<float>("--temperature") { Description = "Sampling temperature (0 = greedy).", DefaultValueFactory = _ => 0f };
         var output = new Option<string>("--output") { Description = "Folder for report.md and report.json.", DefaultValueFactory = _ => "out/eval" };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto" };
+        var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = the model's default).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Held-out reconstruction IoU, text-to-shape IoU and attribute accuracy.")
         {
-            model, corpus, seed, count, temperature, output, device,
+            model, corpus, seed, count, temperature, output, device, steps,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -33,7 +34,8 @@ internal static class EvalCommand
             using var loaded = OccupancyModel.Load(r.GetValue(model)!, r.GetValue(device)!);
             Console.WriteLine($"evaluating {loaded.Info.Version} on {records.Count} held-out records");
             var report = HeldOutEvaluator.Evaluate(loaded, records, r.GetValue(temperature),
-                (done, total) => { if (done % 160 == 0 || done == total) Console.WriteLine($"  {done}/{total}"); });
+                (done, total) => { if (done % 160 == 0 || done == total) Console.WriteLine($"  {done}/{total}"); },
+                decodeSteps: r.GetValue(steps));
             string dir = r.GetValue(output)!;
             Directory.CreateDirectory(dir);
             string markdown = HeldOutEvaluator.ToMarkdown(report);

@@ -32,8 +32,9 @@ public sealed record HeldOutReport
 /// </summary>
 public static class HeldOutEvaluator
 {
+    /// <param name="decodeSteps">Parallel decoding steps (0 = the model's default).</param>
     public static HeldOutReport Evaluate(OccupancyModel model, IReadOnlyList<CorpusRecord> records, float temperature = 0f,
-        Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+        Action<int, int>? progress = null, CancellationToken cancellationToken = default, int decodeSteps = 0)
     {
         if (records.Count == 0) throw new ArgumentException("No records to evaluate.");
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -48,7 +49,7 @@ public static class HeldOutEvaluator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var chunk = records.Skip(at).Take(batch)
-                .Select(r => new GenerationRequest(r.Description, new SamplingOptions { Temperature = temperature })).ToList();
+                .Select(r => new GenerationRequest(r.Description, new SamplingOptions { Temperature = temperature, DecodeSteps = decodeSteps })).ToList();
             var results = model.Generate(chunk, cancellationToken);
             for (int i = 0; i < results.Count; i++) generated[at + i] = results[i].Grids[0];
             progress?.Invoke(Math.Min(at + batch, records.Count), records.Count);

@@ -134,7 +134,10 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
         }
     }
 
-    /// <summary>Encodes and decodes grids through the autoencoder alone (no text): its reconstructions.</summary>
+    /// <summary>
+    /// Encodes and decodes grids through the autoencoder alone (no text): its reconstructions, through
+    /// the same canonical code grids the prior generates when the checkpoint has an empty code.
+    /// </summary>
     public IReadOnlyList<OccupancyGrid> Reconstruct(IReadOnlyList<OccupancyGrid> grids, int batch = 32)
     {
         var result = new List<OccupancyGrid>(grids.Count);
@@ -146,7 +149,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
                 using var _ = no_grad();
                 var chunk = grids.Skip(at).Take(batch).ToList();
                 using var input = ToTensor(chunk, GridSize);
-                var codes = _vqvae.Encode(input);
+                var codes = EmptyCode >= 0 ? _vqvae.CanonicalCodes(input, EmptyCode) : _vqvae.Encode(input);
                 result.AddRange(ToGrids(_vqvae.Decode(codes), GridSize));
             }
         }

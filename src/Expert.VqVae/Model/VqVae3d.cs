@@ -31,7 +31,8 @@ public sealed class VqVae3d : nn.Module
     public (Tensor Logits, Tensor Codes, Tensor Commitment) forward(Tensor occupancy)
     {
         using var latents = encoder.forward(occupancy);
-        var (quantized, codes, commitment) = quantizer.forward(latents);
+        using var empty = Config.ReserveEmptyCode ? EmptyBlocks(occupancy) : null;
+        var (quantized, codes, commitment) = quantizer.forward(latents, empty);
         using (quantized)
         {
             return (decoder.forward(quantized), codes, commitment);
@@ -55,7 +56,8 @@ public sealed class VqVae3d : nn.Module
     public Tensor Encode(Tensor occupancy)
     {
         using var latents = encoder.forward(occupancy);
-        var (quantized, codes, commitment) = quantizer.forward(latents);
+        using var empty = Config.ReserveEmptyCode ? EmptyBlocks(occupancy) : null;
+        var (quantized, codes, commitment) = quantizer.forward(latents, empty);
         quantized.Dispose();
         commitment.Dispose();
         return codes;
@@ -64,8 +66,37 @@ public sealed class VqVae3d : nn.Module
     /// <summary>Codes [B, g, g, g] to occupancy probabilities [B, 1, G, G, G].</summary>
     public Tensor Decode(Tensor codes)
     {
-        using var latents = quantizer.Lookup(codes);
-        using var logits = decoder.forward(latents);
+        using var logits = DecodeLogits(codes);
         return logits.sigmoid();
+    }
+
+    /// <summary>Codes [B, g, g, g] to occupancy logits [B, 1, G, G, G].</summary>
+    public Tensor DecodeLogits(Tensor codes)
+    {
+        using var latents = quantizer.Lookup(codes);
+        return decoder.forward(latents);
+    }
+
+    /// <summary>The decoder's parameters alone (the decoder fine-tuning stage trains only these).</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> DecoderParameters() => decoder.parameters();
+
+    /// <summary>
+    /// Codes [B, g, g, g] with every block whose voxels are all empty set to <paramref name="emptyCode"/>:
+    /// the code grids the prior learns and generates (MODEL.md, "one code for empty space").
+    /// </summary>
+    public Tensor CanonicalCodes(Tensor occupancy, long emptyCode)
+    {
+        using var codes = Encode(occupancy);
+        using var blockEmpty = EmptyBlocks(occupancy);
+        using var empty = full_like(codes, emptyCode);
+        return where(blockEmpty, empty, codes);
+    }
+
+    /// <summary>[B, 1, G, G, G] occupancy to [B, g, g, g]: true where a code's block has no voxel.</summary>
+    public Tensor EmptyBlocks(Tensor occupancy)
+    {
+        int cell = Config.GridSize / Config.CodeGridSize;
+        using var pooled = functional.max_pool3d(occupancy, new long[] { cell, cell, cell });
+        return pooled.squeeze(1).le(0.5);
     }
 }

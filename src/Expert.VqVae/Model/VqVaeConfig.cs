@@ -21,6 +21,17 @@ public sealed record VqVaeConfig
     /// <summary>Weight of occupied voxels in the reconstruction loss (buildings are sparse).</summary>
     public float PositiveWeight { get; init; } = 2.0f;
 
+    /// <summary>
+    /// Code 0 is reserved for blocks whose voxels are all empty: the encoder's output there is not
+    /// quantised but replaced by code 0, which nothing else may take. The code grids are then exactly
+    /// what the prior learns and generates, and every other code carries its own block's content.
+    /// False in checkpoints from before this option (they read it as absent).
+    /// </summary>
+    public bool ReserveEmptyCode { get; init; }
+
+    /// <summary>The reserved empty-space code.</summary>
+    public const int EmptyCode = 0;
+
     public int CodeGridSize => GridSize >> Downsamplings;
 
     public void Validate()

@@ -17,7 +17,7 @@ public sealed record TrainingOutcome(string ModelPath, CheckpointHeader Header, 
 /// <summary>
 /// Two stages, each resumable from checkpoint-latest.ckpt:
 /// 1. "vqvae": the autoencoder learns all training shapes (reconstruction + commitment; EMA
-///    codebook with dead-code restarts; random x/z mirroring).
+///    codebook with dead-code restarts; code 0 reserved for empty blocks; random x/z mirroring).
 /// 2. "prior": the shapes are encoded to code grids once; the text-conditioned prior learns
 ///    p(codes | description) by masked-code prediction (MaskGIT).
 /// The run ends with model.ckpt (no optimiser state), the file that is shipped and served.
@@ -260,12 +260,12 @@ public sealed class ImaginationTrainer
     }
 
     /// <summary>
-    /// The EMA codebook keeps many near-identical codes for empty space (restarts copy encoder
-    /// outputs, and most outputs are empty), and which of them an empty block gets depends on
-    /// faint context. For the prior that is noise it cannot predict from text, and it splits the
-    /// probability of "empty" over many codes. So the prior's targets use one code, the one the
-    /// encoder gives empty blocks most often, for every block whose voxels are all empty; it
-    /// decodes to empty like the others. Returns that code.
+    /// The prior's targets use one code for every block whose voxels are all empty. An autoencoder
+    /// with <see cref="VqVaeConfig.ReserveEmptyCode"/> (the default) already gives them code 0, and
+    /// this returns 0 and changes nothing. One trained without it (an older checkpoint passed to
+    /// --autoencoder-from) keeps many near-identical empty codes that carry faint hints of nearby
+    /// walls; they are replaced by the most frequent one. Its decoder never saw such grids and
+    /// decodes them poorly: this is why the reserved code exists (Model/MODEL.md). Returns the code.
     /// </summary>
     internal static long CanonicalizeEmptyBlocks(Tensor codes, IReadOnlyList<OccupancyGrid> grids, VqVaeConfig config)
     {

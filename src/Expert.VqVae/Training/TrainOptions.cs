@@ -13,23 +13,23 @@ public sealed record TrainOptions
     /// <summary>A corpus in the JSON-lines format of Corpus/CORPUS_FORMAT.md; null = generate the built-in corpus.</summary>
     public string? CorpusPath { get; init; }
     public int CorpusSeed { get; init; } = 2024;
-    public int CorpusCount { get; init; } = 24000;
+    public int CorpusCount { get; init; } = 48000;
     /// <summary>Training records set aside (by id hash) to pick the best checkpoint.</summary>
     public int ValidationCount { get; init; } = 256;
 
-    public int VqVaeSteps { get; init; } = 1500;
-    public int VqVaeBatch { get; init; } = 16;
+    public int VqVaeSteps { get; init; } = 4000;
+    public int VqVaeBatch { get; init; } = 32;
     public float VqVaeLearningRate { get; init; } = 2e-3f;
 
-    public int PriorSteps { get; init; } = 1500;
-    public int PriorBatch { get; init; } = 32;
+    public int PriorSteps { get; init; } = 10000;
+    public int PriorBatch { get; init; } = 64;
     public float PriorLearningRate { get; init; } = 1e-3f;
     public int PriorWarmupSteps { get; init; } = 100;
     public float PriorWeightDecay { get; init; } = 0.01f;
     /// <summary>Share of prior examples with every code masked (text alone); the rest follow MaskGIT's cosine ratio.</summary>
     public double PriorFullMaskFraction { get; init; } = 0.5;
 
-    public int EvalEvery { get; init; } = 250;
+    public int EvalEvery { get; init; } = 1000;
     public int Seed { get; init; } = 1;
     public string Device { get; init; } = "auto";
     /// <summary>libtorch threads; 0 = one per core.</summary>
@@ -42,7 +42,7 @@ public sealed record TrainOptions
     /// </summary>
     public string? AutoencoderFrom { get; init; }
 
-    public VqVaeConfig VqVae { get; init; } = new();
+    public VqVaeConfig VqVae { get; init; } = new() { ReserveEmptyCode = true };
     /// <summary>The prior's shape; its vocabulary size is set from the tokenizer at training time.</summary>
     public PriorConfig Prior { get; init; } = new();
 

@@ -101,14 +101,14 @@ public sealed class ShippedCheckpointTests(ShippedModelFixture shipped) : IClass
 }
 
 /// <summary>
-/// Regression floors of the shipped checkpoint, a little under what it measured on the full
-/// held-out set (docs/eval-report.md: reconstruction 0.864, text-to-shape 0.250, attributes
-/// 50.7%). They are NOT issue 2's goals (0.95, 0.6, 85%), which this checkpoint does not meet yet:
-/// raise each floor to its goal as the model gets there.
+/// Floors of the shipped checkpoint. Text-to-shape is issue 2's goal (0.6; the checkpoint measured
+/// 0.648 on 300 held-out records, docs/eval-report.md). Reconstruction (measured 0.850, goal 0.95)
+/// and attribute accuracy (measured 78.2%, goal 85%) are not there yet: their floors sit a little
+/// under the measured figures and are to be raised to the goals as the model gets there.
 /// </summary>
 internal static class ShippedGoals
 {
     public const double ReconstructionIoU = 0.80;
-    public const double TextToShapeIoU = 0.15;
-    public const double AttributeAccuracy = 0.40;
+    public const double TextToShapeIoU = 0.60;
+    public const double AttributeAccuracy = 0.72;
 }
