@@ -158,7 +158,7 @@ public sealed partial class VoxelEnvironment
         foreach (var n in (ReadOnlySpan<BlockPos>)[target.Above, target.Below, target.Offset(1, 0, 0), target.Offset(-1, 0, 0), target.Offset(0, 0, 1), target.Offset(0, 0, -1)])
         {
             var nb = _world.Get(n);
-            if (nb != Block.Air) agent.KnownBlocks[n] = nb;
+            if (nb != Block.Air) agent.Saw(n, nb);
         }
         Settle();
         why = "";
@@ -190,14 +190,19 @@ public sealed partial class VoxelEnvironment
             var eye = VoxelRenderer.Eye(agent.Pose);
             BlockPos? next = null;
             double bestD = double.PositiveInfinity;
-            foreach (var (p, seen) in agent.KnownBlocks)
+            int reachable = CodeAction.MaxMoveBlocks - moved + (int)Math.Ceiling(_options.Reach) + 1;
+            foreach (var type in harvestable)
             {
-                if (!harvestable.Contains(seen) || tried.Contains(p) || _world.Get(p) != seen) continue;
-                double d = ReachDistance(eye, p);
-                if (d < bestD || d == bestD && next is { } q && (p.X, p.Y, p.Z).CompareTo((q.X, q.Y, q.Z)) < 0)
+                if (!agent.KnownSources.TryGetValue(type, out var known)) continue;
+                foreach (var p in known)
                 {
-                    bestD = d;
-                    next = p;
+                    if (tried.Contains(p) || Math.Abs(p.X - agent.Feet.X) + Math.Abs(p.Z - agent.Feet.Z) > reachable || _world.Get(p) != type) continue;
+                    double d = ReachDistance(eye, p);
+                    if (d < bestD || d == bestD && next is { } q && (p.X, p.Y, p.Z).CompareTo((q.X, q.Y, q.Z)) < 0)
+                    {
+                        bestD = d;
+                        next = p;
+                    }
                 }
             }
             if (next is not { } target) break;
@@ -299,7 +304,7 @@ public sealed partial class VoxelEnvironment
         agent.Inventory.Remove(item, 1);
         if (block == Block.Chest) _world.PlaceChest(target, new Dictionary<string, int>());
         else _world.Set(target, block);
-        agent.KnownBlocks[target] = block;
+        agent.Saw(target, block);
         Settle();
         return new ActionResult(true, $"placed {item} at {Pos(target)}");
     }
