@@ -58,8 +58,11 @@ public sealed partial class VoxelEnvironment
         if (blocks is < 1 or > CodeAction.MaxMoveBlocks)
             return new ActionResult(false, $"explore takes 1..{CodeAction.MaxMoveBlocks} blocks, got {blocks}");
         var (sx, sz) = direction.Step();
+        bool diagonal = sx != 0 && sz != 0;
+        if (diagonal && blocks < 2)
+            return new ActionResult(false, $"a diagonal exploration walks blocks / 2 along each axis: ask for at least 2 blocks {direction.ToString().ToLowerInvariant()}");
         // Diagonals split the blocks between the two axes, so every exploration walks at most `blocks`.
-        int along = sx != 0 && sz != 0 ? Math.Max(1, blocks / 2) : blocks;
+        int along = diagonal ? blocks / 2 : blocks;
         var feet = agent.Feet;
         int gx = Math.Clamp(feet.X + sx * along, _world.MinX, _world.MaxX), gz = Math.Clamp(feet.Z + sz * along, _world.MinZ, _world.MaxZ);
         string dir = direction.ToString().ToLowerInvariant();
@@ -266,10 +269,8 @@ public sealed partial class VoxelEnvironment
     {
         bool Station(string station) =>
             agent.Inventory.Has(station) || station == Items.CraftingTable && BlockWithinReach(agent, Block.CraftingTable);
-        var before = agent.Inventory.Count(item);
         bool ok = Recipes.TryCraft(item, count, agent.Inventory, Station, out int made, out string message);
-        var gained = ok ? new Dictionary<string, int> { [item] = agent.Inventory.Count(item) - before } : null;
-        return new ActionResult(ok, message, 0, made > 0 ? gained : null);
+        return new ActionResult(ok, message, 0, ok ? new Dictionary<string, int> { [item] = made } : null);
     }
 
     private bool BlockWithinReach(AgentState agent, Block block)

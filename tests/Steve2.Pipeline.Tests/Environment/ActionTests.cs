@@ -37,6 +37,7 @@ public sealed class ActionTests
         var tooFar = env.Step(0, new Explore(Direction.West, 51));
         Assert.False(tooFar.Success);
         Assert.Contains("1..50", tooFar.Message);
+        Assert.Contains("at least 2", env.Step(0, new Explore(Direction.SouthWest, 1)).Message);
     }
 
     [Fact]
@@ -168,6 +169,7 @@ public sealed class ActionTests
         using var env = Episode(Flat(), inventory: Holding((Items.OakLog, 2)));
         var planks = env.Step(0, new Craft(Items.OakPlanks, 2));
         Assert.True(planks.Success, planks.Message);
+        Assert.Equal(8, planks.Gained[Items.OakPlanks]);
         Assert.Equal(8, planks.Observation.Inventory[Items.OakPlanks]);
         Assert.False(planks.Observation.Inventory.ContainsKey(Items.OakLog));
         var pickaxe = env.Step(0, new Craft(Items.WoodenPickaxe, 1));
