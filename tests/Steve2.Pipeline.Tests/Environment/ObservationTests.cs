@@ -78,5 +78,13 @@ public sealed class ObservationTests
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
         var map = WorldPictures.TopDown(WorldGenerator.Generate(4, new WorldOptions(64, 64, 64, 30)));
         Assert.Equal((64, 64), (map.Width, map.Height));
+
+        var folder = Path.Combine(AppContext.BaseDirectory, "test-output", nameof(ObservationTests));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "view.png");
+        WorldPictures.SavePng(env.Observe(0).Image, path, 3);
+        using var decoded = SkiaSharp.SKBitmap.Decode(path);
+        Assert.Equal((192, 192), (decoded.Width, decoded.Height));
+        Assert.False(File.Exists(path + ".tmp"));
     }
 }
