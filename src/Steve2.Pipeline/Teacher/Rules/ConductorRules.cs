@@ -78,20 +78,23 @@ public static class ConductorRules
     private static Directive Find(TeacherSituation s, int agent, SubTask part, Observation o)
     {
         // A target in view is found already: go down into ravines and cave mouths the team has seen (ores lie
-        // deep), else on to unseen ground, low first, and every third step look down ahead.
+        // deep), else on to unseen ground, low first. On arrival somewhere new (and on the first step) look
+        // down ahead first, so floors below come into view.
         BlockPos feet = o.Pose.Block;
         if (LowestOpening(s, feet) is BlockPos low) return new Directive(DirectiveKind.GoTo, low);
-        if (s.Directives.GetValueOrDefault(agent) is { Kind: DirectiveKind.GoTo or DirectiveKind.Explore } && o.Pose.Pitch < 30 && o.Iteration % 3 == 2)
+        Directive? last = s.Directives.GetValueOrDefault(agent);
+        if (last is null or { Kind: DirectiveKind.GoTo or DirectiveKind.Explore } && o.Pose.Pitch < 30)
         {
-            var (dx, dz) = part.Direction.Step();
-            return new Directive(DirectiveKind.Look, feet.Offset(dx * 4, -6, dz * 4));
+            double yaw = o.Pose.Yaw * Math.PI / 180;
+            return new Directive(DirectiveKind.Look, feet.Offset((int)Math.Round(-Math.Sin(yaw) * 6), -6, (int)Math.Round(Math.Cos(yaw) * 6)));
         }
         return Explore(s, agent, part.Direction, preferLow: true);
     }
 
     /// <summary>
     /// The lowest place the team has seen at least 4 blocks below the agent, within 40 columns: a seen
-    /// solid block with no seen block in the two cells above it (an open floor), not found unreachable.
+    /// solid block with no seen block in the two cells above it, beside at least two more such blocks at
+    /// its level (a floor, not a ledge of a wall), not found unreachable.
     /// </summary>
     private static BlockPos? LowestOpening(TeacherSituation s, BlockPos feet)
     {
@@ -101,11 +104,16 @@ public static class ConductorRules
             if (p.Y > feet.Y - 4 || block is Block.Water or Block.OakLeaves or Block.OakLog) continue;
             if (Math.Abs(p.X - feet.X) > 40 || Math.Abs(p.Z - feet.Z) > 40) continue;
             BlockPos stand = p.Above;
-            if (s.Knowledge.Blocks.ContainsKey(stand) || s.Knowledge.Blocks.ContainsKey(stand.Above) || s.Unreachable.Contains(stand)) continue;
+            if (!OpenFloor(s, p) || s.Unreachable.Contains(stand)) continue;
+            int floorNeighbours = new[] { p.Offset(1, 0, 0), p.Offset(-1, 0, 0), p.Offset(0, 0, 1), p.Offset(0, 0, -1) }
+                .Count(n => s.Knowledge.Blocks.ContainsKey(n) && OpenFloor(s, n));
+            if (floorNeighbours < 2) continue;
             if (best is not BlockPos b || stand.Y < b.Y || (stand.Y == b.Y && stand.DistanceSquared(feet) < b.DistanceSquared(feet))) best = stand;
         }
         return best;
     }
+
+    private static bool OpenFloor(TeacherSituation s, BlockPos p) => !s.Knowledge.Blocks.ContainsKey(p.Above) && !s.Knowledge.Blocks.ContainsKey(p.Above.Above);
 
     private static Directive Collect(TeacherSituation s, int agent, SubTask part, Observation o)
     {
