@@ -52,6 +52,22 @@ public static class ConductorRules
                 : usable.FirstOrDefault();
             if (pick is not null) return new Directive(DirectiveKind.GoTo, pick.Goal);
         }
+        if (s.Frontiers.GetValueOrDefault(agent) is FrontierAnswer report && report.Frontiers.Count == 0)
+        {
+            // The map sets aside frontiers it cannot walk to over what it has seen (observations are sparse);
+            // the world's path finder may still get there: the largest one 12..45 columns away, toward the
+            // agent's direction first, that no teammate heads for.
+            var (px, pz) = preferred.Step();
+            var others = s.Directives.Where(d => d.Key != agent && s.TeamOf(d.Key) == s.TeamOf(agent) && d.Value.Kind == DirectiveKind.GoTo)
+                .Select(d => d.Value.Target).ToArray();
+            BlockPos? goal = report.SetAside
+                .Where(f => f.Reason.StartsWith("unreachable", StringComparison.Ordinal))
+                .Select(f => (f.Size, Cell: f.Centroid.Floor()))
+                .Where(f => Horizontal(f.Cell, feet) is >= 12 and <= 45 && !s.Unreachable.Contains(f.Cell) && others.All(t => t.DistanceTo(f.Cell) > 16))
+                .OrderByDescending(f => f.Size + 10 * ((f.Cell.X - feet.X) * px + (f.Cell.Z - feet.Z) * pz) / Math.Max(1, Horizontal(f.Cell, feet)))
+                .Select(f => (BlockPos?)f.Cell).FirstOrDefault();
+            if (goal is BlockPos g) return new Directive(DirectiveKind.GoTo, g);
+        }
         Direction d = s.Knowledge.BestUnseenDirection(feet, preferred, s.Blocked(agent));
         return new Directive(DirectiveKind.Explore, Direction: d);
     }
@@ -112,6 +128,8 @@ public static class ConductorRules
         }
         return best;
     }
+
+    private static double Horizontal(BlockPos a, BlockPos b) => Math.Sqrt((double)(a.X - b.X) * (a.X - b.X) + (double)(a.Z - b.Z) * (a.Z - b.Z));
 
     private static bool OpenFloor(TeacherSituation s, BlockPos p) => !s.Knowledge.Blocks.ContainsKey(p.Above) && !s.Knowledge.Blocks.ContainsKey(p.Above.Above);
 
