@@ -54,6 +54,22 @@ public sealed class ChatBackendTests
     }
 
     [Fact]
+    public async Task An_unreachable_endpoint_is_a_rejected_answer_and_the_rules_take_over()
+    {
+        // The real OpenAI-compatible client against a closed port: every call fails, the episode does not.
+        var options = new TeacherAgentOptions { Actor = Chat, MaxRetries = 0 };
+        using var env = new FakeEnvironment(agents: 1);
+        TaskSetup setup = new ExplorationTask(agentCount: 1, iterationBudget: 2).Setup(0, env);
+        var recorder = new ListRecorder();
+        var episode = new EpisodeContext(env, setup.Goal, setup.Scorer, recorder);
+
+        await new TeacherAgent(options, null).RunEpisodeAsync(episode, CancellationToken.None);
+
+        Assert.Equal(2, episode.IterationsUsed);
+        Assert.All(recorder.Steps.Where(s => s.Role == "actor"), s => Assert.IsType<Explore>(s.Code));
+    }
+
+    [Fact]
     public void Chat_options_are_validated_with_what_to_change()
     {
         Assert.Contains("Endpoint", Assert.Throws<ArgumentException>(() => new TeacherAgentOptions { Actor = new RoleBackendOptions { Kind = RoleBackendKind.Chat, Model = "m" } }.Validated()).Message);

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Text;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -17,11 +18,16 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
 {
     public string Name => $"chat:{options.Model}";
 
-    /// <summary>A client for an OpenAI-compatible endpoint.</summary>
+    /// <summary>A client for an OpenAI-compatible endpoint. The SDK's own retries are off: the critic retries.</summary>
     public static IChatClient CreateClient(RoleBackendOptions options)
     {
         options.Validate("chat");
-        var openAi = new OpenAIClient(new ApiKeyCredential(options.ResolveApiKey()), new OpenAIClientOptions { Endpoint = options.Endpoint, NetworkTimeout = options.Timeout });
+        var openAi = new OpenAIClient(new ApiKeyCredential(options.ResolveApiKey()), new OpenAIClientOptions
+        {
+            Endpoint = options.Endpoint,
+            NetworkTimeout = options.Timeout,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        });
         return openAi.GetChatClient(options.Model).AsIChatClient();
     }
 
