@@ -44,10 +44,6 @@ public sealed class TeamKnowledge
     public IReadOnlyList<SeenEntity> EntitiesOfKind(string kind, Vec3 from) =>
         _entities.Values.Where(e => e.Kind == kind).OrderBy(e => e.Position.DistanceTo(from)).ToArray();
 
-    /// <summary>Known blocks of a type, nearest to <paramref name="from"/> first.</summary>
-    public IReadOnlyList<BlockPos> BlocksOfType(Block block, BlockPos from) =>
-        _blocks.Where(b => b.Value == block).Select(b => b.Key).OrderBy(p => p.DistanceSquared(from)).ToArray();
-
     /// <summary>The most recent sound of a source: its position when it was near, else the direction it came from.</summary>
     public (HeardSound Sound, Vec3 Listener)? LatestSound(string source)
     {

@@ -75,8 +75,8 @@ public static class ConductorRules
     private static Directive Search(TeacherSituation s, int agent, SubTask part, Observation o)
     {
         string kind = part.Argument;
-        var seen = s.Knowledge.EntitiesOfKind(kind, o.Pose.Position);
-        if (seen.Count > 0) return new Directive(DirectiveKind.Approach, seen[0].Position.Floor());
+        var seen = s.Knowledge.EntitiesOfKind(kind, o.Pose.Position).Where(e => !s.Unreachable.Contains(e.Position.Floor())).ToArray();
+        if (seen.Length > 0) return new Directive(DirectiveKind.Approach, seen[0].Position.Floor());
         foreach (LocatedTarget t in s.Located.GetValueOrDefault(agent) ?? [])
         {
             if (t.Located && !s.Unreachable.Contains(t.Position.Floor())) return new Directive(DirectiveKind.Approach, t.Position.Floor());
