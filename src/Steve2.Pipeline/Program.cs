@@ -1,2 +1,9 @@
 // steve2: the STEVE-2 pipeline's command line. Commands are registered in Cli/.
-return 0;
+using System.CommandLine;
+using Steve2.Pipeline.Cli;
+
+var root = new RootCommand("steve2: the STEVE-2 pipeline (world, tasks, teacher, evaluation).")
+{
+    WorldBenchCommand.Create(),
+};
+return root.Parse(args).Invoke();
