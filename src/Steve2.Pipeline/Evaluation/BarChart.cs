@@ -137,8 +137,8 @@ internal static class BarChart
     internal static string Format(double value) => value switch
     {
         double.NaN => "n/a",
-        _ when Math.Abs(value) >= 100 => value.ToString("F0", CultureInfo.InvariantCulture),
-        _ when Math.Abs(value) >= 10 => value.ToString("F1", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 100 => value.ToString("0", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 10 => value.ToString("0.#", CultureInfo.InvariantCulture),
         _ => value.ToString("0.###", CultureInfo.InvariantCulture),
     };
 }
