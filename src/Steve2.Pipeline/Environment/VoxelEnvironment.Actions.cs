@@ -58,8 +58,11 @@ public sealed partial class VoxelEnvironment
         if (blocks is < 1 or > CodeAction.MaxMoveBlocks)
             return new ActionResult(false, $"explore takes 1..{CodeAction.MaxMoveBlocks} blocks, got {blocks}");
         var (sx, sz) = direction.Step();
+        bool diagonal = sx != 0 && sz != 0;
+        if (diagonal && blocks < 2)
+            return new ActionResult(false, $"a diagonal exploration walks blocks / 2 along each axis: ask for at least 2 blocks {direction.ToString().ToLowerInvariant()}");
         // Diagonals split the blocks between the two axes, so every exploration walks at most `blocks`.
-        int along = sx != 0 && sz != 0 ? Math.Max(1, blocks / 2) : blocks;
+        int along = diagonal ? blocks / 2 : blocks;
         var feet = agent.Feet;
         int gx = Math.Clamp(feet.X + sx * along, _world.MinX, _world.MaxX), gz = Math.Clamp(feet.Z + sz * along, _world.MinZ, _world.MaxZ);
         string dir = direction.ToString().ToLowerInvariant();
@@ -158,7 +161,7 @@ public sealed partial class VoxelEnvironment
         foreach (var n in (ReadOnlySpan<BlockPos>)[target.Above, target.Below, target.Offset(1, 0, 0), target.Offset(-1, 0, 0), target.Offset(0, 0, 1), target.Offset(0, 0, -1)])
         {
             var nb = _world.Get(n);
-            if (nb != Block.Air) agent.KnownBlocks[n] = nb;
+            if (nb != Block.Air) agent.Saw(n, nb);
         }
         Settle();
         why = "";
@@ -190,14 +193,19 @@ public sealed partial class VoxelEnvironment
             var eye = VoxelRenderer.Eye(agent.Pose);
             BlockPos? next = null;
             double bestD = double.PositiveInfinity;
-            foreach (var (p, seen) in agent.KnownBlocks)
+            int reachable = CodeAction.MaxMoveBlocks - moved + (int)Math.Ceiling(_options.Reach) + 1;
+            foreach (var type in harvestable)
             {
-                if (!harvestable.Contains(seen) || tried.Contains(p) || _world.Get(p) != seen) continue;
-                double d = ReachDistance(eye, p);
-                if (d < bestD || d == bestD && next is { } q && (p.X, p.Y, p.Z).CompareTo((q.X, q.Y, q.Z)) < 0)
+                if (!agent.KnownSources.TryGetValue(type, out var known)) continue;
+                foreach (var p in known)
                 {
-                    bestD = d;
-                    next = p;
+                    if (tried.Contains(p) || Math.Abs(p.X - agent.Feet.X) + Math.Abs(p.Z - agent.Feet.Z) > reachable || _world.Get(p) != type) continue;
+                    double d = ReachDistance(eye, p);
+                    if (d < bestD || d == bestD && next is { } q && (p.X, p.Y, p.Z).CompareTo((q.X, q.Y, q.Z)) < 0)
+                    {
+                        bestD = d;
+                        next = p;
+                    }
                 }
             }
             if (next is not { } target) break;
@@ -261,10 +269,8 @@ public sealed partial class VoxelEnvironment
     {
         bool Station(string station) =>
             agent.Inventory.Has(station) || station == Items.CraftingTable && BlockWithinReach(agent, Block.CraftingTable);
-        var before = agent.Inventory.Count(item);
         bool ok = Recipes.TryCraft(item, count, agent.Inventory, Station, out int made, out string message);
-        var gained = ok ? new Dictionary<string, int> { [item] = agent.Inventory.Count(item) - before } : null;
-        return new ActionResult(ok, message, 0, made > 0 ? gained : null);
+        return new ActionResult(ok, message, 0, ok ? new Dictionary<string, int> { [item] = made } : null);
     }
 
     private bool BlockWithinReach(AgentState agent, Block block)
@@ -299,7 +305,7 @@ public sealed partial class VoxelEnvironment
         agent.Inventory.Remove(item, 1);
         if (block == Block.Chest) _world.PlaceChest(target, new Dictionary<string, int>());
         else _world.Set(target, block);
-        agent.KnownBlocks[target] = block;
+        agent.Saw(target, block);
         Settle();
         return new ActionResult(true, $"placed {item} at {Pos(target)}");
     }

@@ -197,7 +197,7 @@ public sealed partial class VoxelEnvironment : IEnvironment
         foreach (var seen in render.HitBlocks)
         {
             agent.Revealed.Add((seen.Position.X, seen.Position.Z));
-            agent.KnownBlocks[seen.Position] = seen.Block;
+            agent.Saw(seen.Position, seen.Block);
         }
         foreach (var e in render.Entities)
             if (e.Kind != "agent") agent.SeenAnimals.Add(e.Id);

@@ -146,20 +146,28 @@ public static class VoxelRenderer
         double tMaxX = stepX > 0 ? (x + 1 - origin.X) * tDeltaX : stepX < 0 ? (origin.X - x) * tDeltaX : double.PositiveInfinity;
         double tMaxY = stepY > 0 ? (y + 1 - origin.Y) * tDeltaY : stepY < 0 ? (origin.Y - y) * tDeltaY : double.PositiveInfinity;
         double tMaxZ = stepZ > 0 ? (z + 1 - origin.Z) * tDeltaZ : stepZ < 0 ? (origin.Z - z) * tDeltaZ : double.PositiveInfinity;
+        // Walk the storage index along with the cell: x moves by SizeZ * SizeY, z by SizeY, y by 1.
+        byte[] blocks = world.Storage;
+        int sizeX = world.Options.SizeX, sizeY = world.SizeY, sizeZ = world.Options.SizeZ;
+        int strideX = sizeZ * sizeY, strideZ = sizeY;
+        int lx = x - world.MinX, lz = z - world.MinZ;
+        int index = lx * strideX + lz * strideZ + y;
+        int topY = world.TopY;
         double t = 0;
         int face = 0;
-        int topY = world.TopY;
         while (t <= maxDistance)
         {
             // Leaving the world (below, past its edge, or above its highest block while rising) means nothing is hit: the sky shows.
-            if (y < 0 || y > topY && stepY >= 0 || !world.InBoundsColumn(x, z)) return null;
-            // The eye's own cell (t = 0) is never a hit.
-            if (t > 0 && world.Get(x, y, z) != Block.Air) return new RayHit(new BlockPos(x, y, z), t, face);
+            if (y < 0 || y > topY && stepY >= 0 || (uint)lx >= (uint)sizeX || (uint)lz >= (uint)sizeZ) return null;
+            // The eye's own cell (t = 0) is never a hit; cells above the world are air.
+            if (t > 0 && y < sizeY && blocks[index] != (byte)Block.Air) return new RayHit(new BlockPos(x, y, z), t, face);
             if (tMaxX < tMaxY && tMaxX < tMaxZ)
             {
                 t = tMaxX;
                 tMaxX += tDeltaX;
                 x += stepX;
+                lx += stepX;
+                index += stepX * strideX;
                 face = 2;
             }
             else if (tMaxY < tMaxZ)
@@ -167,6 +175,7 @@ public static class VoxelRenderer
                 t = tMaxY;
                 tMaxY += tDeltaY;
                 y += stepY;
+                index += stepY;
                 face = stepY < 0 ? 0 : 1;
             }
             else
@@ -174,6 +183,8 @@ public static class VoxelRenderer
                 t = tMaxZ;
                 tMaxZ += tDeltaZ;
                 z += stepZ;
+                lz += stepZ;
+                index += stepZ * strideZ;
                 face = 3;
             }
         }

@@ -22,6 +22,7 @@ internal sealed class VoxelWorldQuery(VoxelEnvironment environment) : IWorldQuer
     public IReadOnlyDictionary<string, int>? ChestContents(BlockPos p) =>
         World.Chest(p) is { } contents ? new Dictionary<string, int>(contents) : null;
 
+    /// <summary>The agent's revealed columns: a live set that grows as the episode goes on (copy it to keep a snapshot).</summary>
     public IReadOnlySet<(int X, int Z)> RevealedColumns(int agentId)
     {
         if (agentId < 0 || agentId >= environment.Agents.Count)

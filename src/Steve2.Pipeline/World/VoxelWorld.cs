@@ -141,6 +141,9 @@ public sealed class VoxelWorld
     /// <summary>Positions of all chests.</summary>
     public IEnumerable<BlockPos> ChestPositions => _chests.Keys;
 
+    /// <summary>The block array itself, in storage order (see the class summary), for the ray caster's inner loop; never written through.</summary>
+    internal byte[] Storage => _blocks;
+
     /// <summary>The raw block bytes in storage order (for comparisons in tests).</summary>
     internal ReadOnlySpan<byte> RawBlocks => _blocks;
 

@@ -26,5 +26,5 @@ internal static class TestWorlds
     public static VoxelEnvironment Episode(VoxelWorld world, int agents = 1, IReadOnlyDictionary<string, int>? inventory = null, VoxelEnvironmentOptions? options = null) =>
         new(new EpisodeSpec(0, agents, null, inventory), world, options ?? new VoxelEnvironmentOptions(world.Options, SoundChance: 0));
 
-    public static IReadOnlyDictionary<string, int> Items(params (string Item, int Count)[] items) => items.ToDictionary(i => i.Item, i => i.Count);
+    public static IReadOnlyDictionary<string, int> Holding(params (string Item, int Count)[] items) => items.ToDictionary(i => i.Item, i => i.Count);
 }
