@@ -1,6 +1,164 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Steve2.Expert.V1;
+using Steve2.Pipeline.Agents;
+using Steve2.Pipeline.Environment;
+using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
+
 namespace Steve2.Pipeline.Experts;
 
-/// <summary>The teacher's gRPC clients of the two experts, over one channel. (Skeleton: filled by the teacher branch.)</summary>
+/// <summary>
+/// The teacher's clients of the two experts over one channel: the creation expert (imagine a building,
+/// plan its build order) and the navigation expert (one dynamic map per episode, fed with the agents'
+/// observations; frontiers, targets, a text description and a picture of it).
+/// Every method is cancellable, has a per-call deadline (<see cref="CallTimeout"/>) and never throws an
+/// <see cref="RpcException"/>: a failure comes back as <see cref="ExpertResult{T}.Error"/>, a sentence for
+/// the critic. Only the caller's own cancellation throws (<see cref="OperationCanceledException"/>).
+/// Thread-safe (the generated clients are).
+/// </summary>
 public sealed class ExpertClients
 {
+    private readonly OccupancyExpert.OccupancyExpertClient _occupancy;
+    private readonly DynamicMapExpert.DynamicMapExpertClient _map;
+    private int _calls;
+
+    public ExpertClients(GrpcChannel channel)
+        : this(new OccupancyExpert.OccupancyExpertClient(channel), new DynamicMapExpert.DynamicMapExpertClient(channel))
+    {
+    }
+
+    /// <summary>Over given clients (tests pass fakes or clients of an in-process host).</summary>
+    public ExpertClients(OccupancyExpert.OccupancyExpertClient occupancy, DynamicMapExpert.DynamicMapExpertClient map)
+    {
+        _occupancy = occupancy;
+        _map = map;
+    }
+
+    /// <summary>Deadline of one call; generation on a CPU host can take seconds.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Calls made so far (successful or not).</summary>
+    public int CallCount => Volatile.Read(ref _calls);
+
+    /// <summary>Imagines a building from text: its grid, renders of the named views (PNG) and its build order.</summary>
+    public Task<ExpertResult<ImaginedBuilding>> ImagineBuildingAsync(string description, ulong seed, IReadOnlyList<string>? views, int renderSize, CancellationToken cancellationToken) =>
+        CallAsync("GenerateOccupancy", async options =>
+        {
+            var request = new GenerateOccupancyRequest { Description = description, Seed = seed, IncludeBuildOrder = true, RenderSize = (uint)renderSize };
+            if (views is not null) request.Views.AddRange(views);
+            GenerateOccupancyResponse response = await _occupancy.GenerateOccupancyAsync(request, options);
+            return new ImaginedBuilding(
+                ProtoConversions.FromWire(response.Grid),
+                response.Views.Select(v => new NamedImage(v.Name, v.Png.ToByteArray())).ToArray(),
+                ProtoConversions.FromWire(response.BuildOrder),
+                response.ModelVersion);
+        }, cancellationToken);
+
+    /// <summary>The order in which to place a grid's blocks (each on the ground or against a placed block).</summary>
+    public Task<ExpertResult<IReadOnlyList<PlannedBlock>>> GetBuildOrderAsync(VoxelGrid grid, CancellationToken cancellationToken) =>
+        CallAsync("GetBuildOrder", async options =>
+        {
+            GetBuildOrderResponse response = await _occupancy.GetBuildOrderAsync(new GetBuildOrderRequest { Grid = ProtoConversions.ToWire(grid) }, options);
+            return ProtoConversions.FromWire(response.BuildOrder);
+        }, cancellationToken);
+
+    /// <summary>Opens (or reopens, idempotently) the dynamic map of an episode.</summary>
+    public Task<ExpertResult<string>> OpenMapAsync(string episodeId, CancellationToken cancellationToken) =>
+        CallAsync("OpenEpisode", async options =>
+            (await _map.OpenEpisodeAsync(new OpenEpisodeRequest { EpisodeId = episodeId }, options)).EpisodeId, cancellationToken);
+
+    /// <summary>Closes an episode's map; <paramref name="delete"/> also forgets it and deletes its files.</summary>
+    public Task<ExpertResult<bool>> CloseMapAsync(string episodeId, bool delete, CancellationToken cancellationToken) =>
+        CallAsync("CloseEpisode", async options =>
+            (await _map.CloseEpisodeAsync(new CloseEpisodeRequest { EpisodeId = episodeId, Delete = delete }, options)).Closed, cancellationToken);
+
+    /// <summary>Streams the agents' observations at one tick into the map (one atomic batch); returns the blocks applied.</summary>
+    public Task<ExpertResult<long>> ObserveAsync(string episodeId, IReadOnlyList<Environment.Observation> observations, long tick, CancellationToken cancellationToken) =>
+        CallAsync("ObserveBatch", async options =>
+        {
+            var batch = new ObservationBatch { EpisodeId = episodeId, BatchId = $"t{tick}" };
+            foreach (Environment.Observation o in observations) batch.Observations.Add(ProtoConversions.ToWire(o, tick));
+            BatchResult result = await _map.ObserveBatchAsync(batch, options);
+            return result.Blocks;
+        }, cancellationToken);
+
+    /// <summary>Frontiers ranked for one agent (within <paramref name="radius"/> columns), or why there is none.</summary>
+    public Task<ExpertResult<FrontierAnswer>> GetFrontiersAsync(string episodeId, int agentId, int radius, int maxResults, CancellationToken cancellationToken) =>
+        CallAsync("GetFrontiers", async options =>
+        {
+            FrontierReport report = await _map.GetFrontiersAsync(new GetFrontiersRequest
+            {
+                EpisodeId = episodeId,
+                AgentId = ProtoConversions.AgentId(agentId),
+                Radius = radius,
+                MaxResults = maxResults,
+            }, options);
+            return new FrontierAnswer(
+                report.Frontiers.Select(f => new MapFrontier(f.Rank, f.Size, new BlockPos(f.Goal.X, f.Goal.Y, f.Goal.Z),
+                    new Vec3(f.Centroid.X, f.Centroid.Y, f.Centroid.Z), f.PathDistance, f.Score)).ToArray(),
+                report.WhyNone);
+        }, cancellationToken);
+
+    /// <summary>Reports a place an agent could not reach: frontiers near it are set aside for that agent.</summary>
+    public Task<ExpertResult<bool>> MarkUnreachableAsync(string episodeId, int agentId, BlockPos cell, string reason, CancellationToken cancellationToken) =>
+        CallAsync("MarkFrontierUnreachable", async options =>
+        {
+            await _map.MarkFrontierUnreachableAsync(new MarkFrontierUnreachableRequest
+            {
+                EpisodeId = episodeId,
+                AgentId = ProtoConversions.AgentId(agentId),
+                Cell = new MapCell { X = cell.X, Y = cell.Y, Z = cell.Z },
+                Reason = reason,
+            }, options);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Landmarks and sound sources whose name contains <paramref name="name"/>, nearest to the agent first.</summary>
+    public Task<ExpertResult<IReadOnlyList<LocatedTarget>>> LocateTargetsAsync(string episodeId, string name, int agentId, CancellationToken cancellationToken) =>
+        CallAsync("LocateTargets", async options =>
+        {
+            LocateTargetsResponse response = await _map.LocateTargetsAsync(new LocateTargetsRequest
+            {
+                EpisodeId = episodeId,
+                Name = name,
+                AgentId = ProtoConversions.AgentId(agentId),
+            }, options);
+            return (IReadOnlyList<LocatedTarget>)response.Matches.Select(m => new LocatedTarget(
+                m.Kind == TargetKind.Sound ? "sound" : "landmark", m.Name, new Vec3(m.Position.X, m.Position.Y, m.Position.Z),
+                m.Located, m.Uncertainty, m.Confidence, m.HasDistance ? m.Distance : null, m.Direction)).ToArray();
+        }, cancellationToken);
+
+    /// <summary>A compact text of the map for one agent (frontiers, landmarks, sounds), for a prompt.</summary>
+    public Task<ExpertResult<string>> DescribeMapAsync(string episodeId, int agentId, CancellationToken cancellationToken) =>
+        CallAsync("DescribeMap", async options =>
+            (await _map.DescribeMapAsync(new DescribeMapRequest { EpisodeId = episodeId, AgentId = ProtoConversions.AgentId(agentId) }, options)).Text,
+            cancellationToken);
+
+    /// <summary>A PNG of the map (everything observed) at <paramref name="sizePx"/> pixels a side.</summary>
+    public Task<ExpertResult<byte[]>> RenderMapAsync(string episodeId, int sizePx, CancellationToken cancellationToken) =>
+        CallAsync("RenderMap", async options =>
+            (await _map.RenderMapAsync(new RenderMapRequest { EpisodeId = episodeId, WidthPx = sizePx, HeightPx = sizePx }, options)).Png.ToByteArray(),
+            cancellationToken);
+
+    private async Task<ExpertResult<T>> CallAsync<T>(string name, Func<CallOptions, Task<T>> call, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _calls);
+        try
+        {
+            return ExpertResult<T>.Success(await call(new CallOptions(deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken)));
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The episode was cancelled during an expert call.", e, cancellationToken);
+        }
+        catch (RpcException e)
+        {
+            return ExpertResult<T>.Failure(ExpertErrors.Describe(name, e));
+        }
+        catch (HttpRequestException e)
+        {
+            return ExpertResult<T>.Failure($"expert call {name} failed: the host could not be reached ({e.Message}); continue without it.");
+        }
+    }
 }

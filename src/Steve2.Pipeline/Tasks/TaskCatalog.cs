@@ -1,11 +1,18 @@
 namespace Steve2.Pipeline.Tasks;
 
-/// <summary>The five tasks by stable name. (Skeleton: the task definitions land with issue 5's teacher branch.)</summary>
+/// <summary>The five tasks by stable name, with their default agent counts and budgets (TASKS.md).</summary>
 public static class TaskCatalog
 {
     public static IReadOnlyList<string> Names { get; } = ["object-search", "block-search", "exploration", "collection", "creation"];
 
     /// <summary>The task with that name; an unknown name throws ArgumentException listing the valid ones.</summary>
-    public static ITaskDefinition Get(string name) =>
-        throw new ArgumentException($"Unknown task '{name}'. Tasks: {string.Join(", ", Names)}.", nameof(name));
+    public static ITaskDefinition Get(string name) => name switch
+    {
+        "object-search" => new ObjectSearchTask(),
+        "block-search" => new BlockSearchTask(),
+        "exploration" => new ExplorationTask(),
+        "collection" => new CollectionTask(),
+        "creation" => new CreationTask(),
+        _ => throw new ArgumentException($"Unknown task '{name}'. Tasks: {string.Join(", ", Names)}.", nameof(name)),
+    };
 }

@@ -1,0 +1,10 @@
+using Steve2.Pipeline.Environment;
+
+namespace Steve2.Pipeline.Experts;
+
+/// <summary>A frontier of the dynamic map for one agent: where to walk (<see cref="Goal"/>, the frontier cell
+/// nearest by walking), how many cells it has and how far it is by path.</summary>
+public sealed record MapFrontier(int Rank, int Size, BlockPos Goal, Vec3 Centroid, double PathDistance, double Score);
+
+/// <summary>The frontiers offered to an agent, or why there is none.</summary>
+public sealed record FrontierAnswer(IReadOnlyList<MapFrontier> Frontiers, string WhyNone);

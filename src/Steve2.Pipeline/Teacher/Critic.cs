@@ -1,0 +1,95 @@
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Teacher.Memory;
+using Steve2.Pipeline.Teacher.Planning;
+using Steve2.Pipeline.Teacher.Roles;
+
+namespace Steve2.Pipeline.Teacher;
+
+/// <summary>
+/// The critic every role shares. Before acting it rejects answers that cannot work (an item not in the
+/// inventory, a blacklisted place, a move beyond the limit), so the role answers again; after acting it
+/// reads the outcome and corrects the plan: blocked directions, unreachable places (also reported to the
+/// dynamic map), sources to look for first, build steps done or given up, animals no longer where they
+/// were seen. Every correction is written to the shared memory. It says when the manager must replan.
+/// </summary>
+public static class Critic
+{
+    /// <summary>Why a directive cannot work now, or null.</summary>
+    public static string? CheckDirective(TeacherSituation s, int agent, Directive d)
+    {
+        Observation o = s.Latest(agent);
+        return d.Kind switch
+        {
+            DirectiveKind.Place when o.Inventory.GetValueOrDefault(d.Item) <= 0 => $"agent {agent} has no {d.Item} to place",
+            DirectiveKind.GoTo or DirectiveKind.Approach when s.Unreachable.Contains(d.Target) => $"{d.Target} was found unreachable; choose another goal",
+            DirectiveKind.Gather or DirectiveKind.Craft when d.Count > 64 => "ask for at most 64 at a time",
+            _ => null,
+        };
+    }
+
+    /// <summary>Why a code action breaks a rule the critic knows, or null.</summary>
+    public static string? CheckAction(TeacherSituation s, int agent, CodeAction action)
+    {
+        Observation o = s.Latest(agent);
+        BlockPos feet = o.Pose.Block;
+        return action switch
+        {
+            Place p when o.Inventory.GetValueOrDefault(p.Item) <= 0 => $"agent {agent} has no {p.Item}; place an item from the inventory",
+            Explore e when e.Blocks is < 1 or > CodeAction.MaxMoveBlocks => $"explore takes 1..{CodeAction.MaxMoveBlocks} blocks",
+            MoveTo m when Math.Abs(m.Target.X - feet.X) + Math.Abs(m.Target.Z - feet.Z) > 2 * CodeAction.MaxMoveBlocks =>
+                $"{m.Target} is far beyond the {CodeAction.MaxMoveBlocks}-block movement limit; explore toward it instead",
+            _ => null,
+        };
+    }
+
+    /// <summary>Reads an outcome and corrects the plan; returns true when the manager should replan.</summary>
+    public static async Task<bool> ReviewAsync(TeacherSituation s, int agent, Directive d, CodeAction action, ActionOutcome outcome, CancellationToken ct)
+    {
+        int tick = s.Knowledge.Tick;
+        s.Memory.Add(new MemoryEntry(tick, MemoryKind.Trajectory, "actor", agent, $"{d.ToText()} -> {action.ToCode()} -> {(outcome.Success ? "ok" : "failed")}: {outcome.Message}"));
+        string? correction = null;
+        bool replan = false;
+        switch (action)
+        {
+            case Explore e when !outcome.Success && outcome.BlocksMoved < 5:
+                var blocked = s.Blocked(agent);
+                blocked.Add(e.Direction);
+                if (blocked.Count >= 8) blocked.Clear();
+                correction = $"exploring {DirectionNames.Name(e.Direction)} is blocked for agent {agent}; another direction next";
+                break;
+            case MoveTo m when !outcome.Success && outcome.BlocksMoved < 3:
+                s.Unreachable.Add(m.Target);
+                if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach) s.Unreachable.Add(d.Target);
+                if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct);
+                correction = $"{m.Target} is unreachable for agent {agent}; set aside";
+                break;
+            case Collect c when !outcome.Success:
+                s.GatherRetryAfter[(agent, c.Item)] = tick + 2 * s.AgentCount;
+                correction = $"no known {c.Item} source within reach of agent {agent}; explore first";
+                break;
+            case Place or Mine when s.Plan is BuildPlan plan && s.ClaimedSteps.TryGetValue(agent, out int step):
+                if (outcome.Success) plan.MarkDone(step);
+                else if (plan.MarkFailed(step)) correction = $"build step {step} at {plan.Steps[step].Position} given up after {BuildPlan.MaxFailures} failures: {outcome.Message}";
+                s.ClaimedSteps.Remove(agent);
+                break;
+        }
+        if (d.Kind == DirectiveKind.Approach && action is LookAt && !outcome.Observation.VisibleEntities.Any(e => e.Position.Floor().DistanceTo(d.Target) < 4))
+        {
+            foreach (var e in s.Knowledge.EntitiesOfKind(s.TargetKind ?? "", outcome.Observation.Pose.Position).Where(e => e.Position.Floor() == d.Target))
+                s.Knowledge.ForgetEntity(e.Id);
+            s.Unreachable.Add(d.Target);
+            correction = $"the animal at {d.Target} moved away; searching again";
+        }
+        if (s.Goal.Materials is not null && s.Assignments.GetValueOrDefault(agent) is { Kind: SubTaskKind.Collect } part)
+        {
+            int team = s.Knowledge.Latest.Values.Sum(o => o.Inventory.GetValueOrDefault(part.Argument));
+            if (team >= s.Goal.Materials.GetValueOrDefault(part.Argument))
+            {
+                replan = true;
+                correction = $"{part.Argument} is complete for the team; replanning";
+            }
+        }
+        if (correction is not null) s.Memory.Add(new MemoryEntry(tick, MemoryKind.Correction, "critic", agent, correction));
+        return replan;
+    }
+}

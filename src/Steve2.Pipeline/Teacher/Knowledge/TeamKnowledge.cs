@@ -1,0 +1,98 @@
+using Steve2.Pipeline.Environment;
+
+namespace Steve2.Pipeline.Teacher.Knowledge;
+
+/// <summary>
+/// What the teacher's own agents have perceived this episode, and nothing else: the latest observation of
+/// each agent, every block seen (latest content), the columns seen, the animals seen with their last
+/// positions and the sounds heard. The teacher without experts navigates with this alone (own-memory
+/// frontiers); with experts it is the same plus the dynamic map.
+/// </summary>
+public sealed class TeamKnowledge
+{
+    private readonly Dictionary<int, Observation> _latest = [];
+    private readonly Dictionary<BlockPos, Block> _blocks = [];
+    private readonly HashSet<(int X, int Z)> _columns = [];
+    private readonly Dictionary<int, SeenEntity> _entities = [];
+    private readonly List<(int AgentId, HeardSound Sound, Vec3 Listener, int Tick)> _sounds = [];
+    private int _tick;
+
+    public IReadOnlyDictionary<int, Observation> Latest => _latest;
+    public IReadOnlyDictionary<BlockPos, Block> Blocks => _blocks;
+    public IReadOnlySet<(int X, int Z)> Columns => _columns;
+    public int Tick => _tick;
+
+    public void Add(Observation o)
+    {
+        _tick++;
+        _latest[o.AgentId] = o;
+        foreach (SeenBlock b in o.VisibleBlocks)
+        {
+            _blocks[b.Position] = b.Block;
+            _columns.Add((b.Position.X, b.Position.Z));
+        }
+        foreach (SeenEntity e in o.VisibleEntities)
+            if (e.Kind != "agent") _entities[e.Id] = e;
+        foreach (HeardSound s in o.Sounds)
+            _sounds.Add((o.AgentId, s, new Vec3(o.Pose.Position.X, o.Pose.Position.Y + Pose.EyeHeight, o.Pose.Position.Z), _tick));
+    }
+
+    /// <summary>An animal that was not where it was last seen is forgotten until seen again.</summary>
+    public void ForgetEntity(int id) => _entities.Remove(id);
+
+    /// <summary>Animals of a kind last seen, nearest to <paramref name="from"/> first.</summary>
+    public IReadOnlyList<SeenEntity> EntitiesOfKind(string kind, Vec3 from) =>
+        _entities.Values.Where(e => e.Kind == kind).OrderBy(e => e.Position.DistanceTo(from)).ToArray();
+
+    /// <summary>Known blocks of a type, nearest to <paramref name="from"/> first.</summary>
+    public IReadOnlyList<BlockPos> BlocksOfType(Block block, BlockPos from) =>
+        _blocks.Where(b => b.Value == block).Select(b => b.Key).OrderBy(p => p.DistanceSquared(from)).ToArray();
+
+    /// <summary>The most recent sound of a source: its position when it was near, else the direction it came from.</summary>
+    public (HeardSound Sound, Vec3 Listener)? LatestSound(string source)
+    {
+        for (int i = _sounds.Count - 1; i >= 0; i--)
+            if (_sounds[i].Sound.Source == source) return (_sounds[i].Sound, _sounds[i].Listener);
+        return null;
+    }
+
+    /// <summary>
+    /// Own-memory frontier: the compass direction whose area 20..50 blocks ahead of <paramref name="from"/>
+    /// holds the most columns no agent has seen, with a bonus for <paramref name="preferred"/> and
+    /// without the directions in <paramref name="blocked"/>. Ties go to the preferred direction, then
+    /// the compass order.
+    /// </summary>
+    public Direction BestUnseenDirection(BlockPos from, Direction preferred, IReadOnlySet<Direction> blocked)
+    {
+        Direction best = preferred;
+        double bestScore = double.NegativeInfinity;
+        foreach (Direction d in Enum.GetValues<Direction>())
+        {
+            if (blocked.Contains(d)) continue;
+            var (sx, sz) = d.Step();
+            double norm = sx != 0 && sz != 0 ? Math.Sqrt(0.5) : 1;
+            int unseen = 0;
+            for (int dist = 20; dist <= 50; dist += 6)
+                for (int side = -12; side <= 12; side += 4)
+                {
+                    int x = from.X + (int)Math.Round((sx * dist - sz * side) * norm), z = from.Z + (int)Math.Round((sz * dist + sx * side) * norm);
+                    if (!SeenNear(x, z)) unseen++;
+                }
+            double score = unseen + (d == preferred ? 3 : 0);
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = d;
+            }
+        }
+        return best;
+    }
+
+    private bool SeenNear(int x, int z)
+    {
+        for (int dx = -1; dx <= 1; dx++)
+            for (int dz = -1; dz <= 1; dz++)
+                if (_columns.Contains((x + dx, z + dz))) return true;
+        return false;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Steve2.Pipeline.Environment;
+
+namespace Steve2.Pipeline.Teacher.Roles;
+
+/// <summary>The kinds of immediate goal a conductor gives an actor.</summary>
+public enum DirectiveKind { GoTo, Explore, Approach, Gather, Craft, Place, Mine, Look, Wait }
+
+/// <summary>
+/// A conductor's immediate goal for one agent, one line of text (TEACHER.md): <c>goto X Y Z</c>,
+/// <c>explore DIRECTION</c>, <c>approach X Y Z</c>, <c>gather ITEM N</c>, <c>craft ITEM N</c>,
+/// <c>place ITEM X Y Z</c>, <c>mine X Y Z</c>, <c>look X Y Z</c>, <c>wait</c>. The actor turns it into a code
+/// action, handling reach and the movement limit.
+/// </summary>
+public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = default, string Item = "", int Count = 0, Direction Direction = Direction.North)
+{
+    public string ToText() => Kind switch
+    {
+        DirectiveKind.GoTo => $"goto {Target.X} {Target.Y} {Target.Z}",
+        DirectiveKind.Explore => $"explore {DirectionNames.Name(Direction)}",
+        DirectiveKind.Approach => $"approach {Target.X} {Target.Y} {Target.Z}",
+        DirectiveKind.Gather => $"gather {Item} {Count}",
+        DirectiveKind.Craft => $"craft {Item} {Count}",
+        DirectiveKind.Place => $"place {Item} {Target.X} {Target.Y} {Target.Z}",
+        DirectiveKind.Mine => $"mine {Target.X} {Target.Y} {Target.Z}",
+        DirectiveKind.Look => $"look {Target.X} {Target.Y} {Target.Z}",
+        _ => "wait",
+    };
+
+    public override string ToString() => ToText();
+
+    /// <summary>Parses one directive line; on failure <paramref name="error"/> says what was expected.</summary>
+    public static bool TryParse(string text, out Directive? directive, out string error)
+    {
+        directive = null;
+        error = "";
+        string[] w = text.Trim().Trim('.', '`').Replace(",", " ").Replace("(", " ").Replace(")", " ")
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (w.Length > 0)
+        {
+            string kind = w[0].ToLowerInvariant();
+            bool Pos(int i, out BlockPos p)
+            {
+                p = default;
+                if (w.Length != i + 3) return false;
+                if (!Int(w[i], out int x) || !Int(w[i + 1], out int y) || !Int(w[i + 2], out int z)) return false;
+                p = new BlockPos(x, y, z);
+                return true;
+            }
+            BlockPos t;
+            switch (kind)
+            {
+                case "goto" when Pos(1, out t): directive = new Directive(DirectiveKind.GoTo, t); return true;
+                case "approach" when Pos(1, out t): directive = new Directive(DirectiveKind.Approach, t); return true;
+                case "mine" when Pos(1, out t): directive = new Directive(DirectiveKind.Mine, t); return true;
+                case "look" when Pos(1, out t): directive = new Directive(DirectiveKind.Look, t); return true;
+                case "place" when w.Length == 5 && ItemName().IsMatch(w[1]) && Pos(2, out t):
+                    directive = new Directive(DirectiveKind.Place, t, w[1].ToLowerInvariant()); return true;
+                case "explore" when w.Length == 2 && DirectionNames.TryParse(w[1], out Direction d):
+                    directive = new Directive(DirectiveKind.Explore, Direction: d); return true;
+                case "gather" or "craft" when w.Length == 3 && ItemName().IsMatch(w[1]) && Int(w[2], out int n) && n > 0:
+                    directive = new Directive(kind == "gather" ? DirectiveKind.Gather : DirectiveKind.Craft, Item: w[1].ToLowerInvariant(), Count: n); return true;
+                case "wait" when w.Length == 1: directive = new Directive(DirectiveKind.Wait); return true;
+            }
+        }
+        error = $"'{text.Trim()}' is not a directive; use one of: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z | mine X Y Z | look X Y Z | wait";
+        return false;
+    }
+
+    private static bool Int(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    [GeneratedRegex("^[a-z_]+$", RegexOptions.IgnoreCase)]
+    private static partial Regex ItemName();
+}

@@ -1,0 +1,102 @@
+using Steve2.Pipeline.Tasks;
+using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
+
+namespace Steve2.Pipeline.Tests.Tasks;
+
+public sealed class TaskCatalogTests
+{
+    [Fact]
+    public void Every_name_resolves_to_its_task()
+    {
+        foreach (string name in TaskCatalog.Names) Assert.Equal(name, TaskCatalog.Get(name).Name);
+        Assert.Equal(5, TaskCatalog.Names.Count);
+    }
+
+    [Fact]
+    public void An_unknown_name_lists_the_valid_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => TaskCatalog.Get("swimming"));
+        Assert.Contains("swimming", e.Message);
+        foreach (string name in TaskCatalog.Names) Assert.Contains(name, e.Message);
+    }
+
+    [Fact]
+    public void Evaluation_and_training_seeds_are_disjoint_and_others_are_refused()
+    {
+        TaskSeeds seeds = TaskCatalog.Get("exploration").Seeds;
+        Assert.Equal(Enumerable.Range(0, 20), seeds.Evaluation);
+        Assert.All(seeds.Evaluation, s => Assert.False(seeds.IsTrainingSeed(s)));
+        Assert.True(seeds.IsTrainingSeed(1_000_000));
+        foreach (string name in TaskCatalog.Names)
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => TaskCatalog.Get(name).Episode(500));
+            Assert.Contains("1000000", e.Message);
+            Assert.Throws<ArgumentOutOfRangeException>(() => TaskCatalog.Get(name).Episode(-1));
+        }
+    }
+
+    [Fact]
+    public void World_seeds_are_stable_and_differ_between_tasks()
+    {
+        Assert.Equal(TaskSeedPolicy.WorldSeed("exploration", 3), TaskSeedPolicy.WorldSeed("exploration", 3));
+        Assert.NotEqual(TaskSeedPolicy.WorldSeed("exploration", 3), TaskSeedPolicy.WorldSeed("collection", 3));
+        Assert.NotEqual(TaskSeedPolicy.WorldSeed("exploration", 3), TaskSeedPolicy.WorldSeed("exploration", 4));
+        Assert.Equal(TaskCatalog.Get("exploration").Episode(3), TaskCatalog.Get("exploration").Episode(3));
+    }
+
+    [Fact]
+    public void Collection_lists_hold_two_items_within_their_ranges()
+    {
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var list = CollectionTask.MaterialsFor("collection", seed);
+            Assert.Equal(2, list.Count);
+            foreach (var (item, n) in list)
+            {
+                var (_, min, max) = CollectionTask.Pool.Single(p => p.Item == item);
+                Assert.InRange(n, min, max);
+            }
+            Assert.Equal(list, CollectionTask.MaterialsFor("collection", seed));
+        }
+    }
+
+    [Fact]
+    public void Creation_draws_small_held_out_buildings_for_evaluation_seeds()
+    {
+        var seen = new HashSet<string>();
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var (description, target) = CreationTask.BuildingFor(seed);
+            Assert.False(string.IsNullOrWhiteSpace(description));
+            Assert.InRange(target.Count(), 1, CreationTask.MaxBlocks);
+            Assert.True(target.SizeX <= CreationTask.MaxEdge && target.SizeZ <= CreationTask.MaxEdge && target.SizeY <= CreationTask.MaxHeight);
+            seen.Add(description);
+        }
+        Assert.True(seen.Count > 3, "evaluation seeds give varied descriptions");
+        Assert.Equal(CreationTask.BuildingFor(1_000_007).Description, CreationTask.BuildingFor(1_000_007).Description);
+        var spec = TaskCatalog.Get("creation").Episode(0);
+        Assert.True(spec.StartingInventory![CreationTask.Material] >= CreationTask.BuildingFor(0).Target.Count());
+    }
+
+    [Fact]
+    public void Image_distance_is_zero_for_equal_grids_and_grows_with_difference()
+    {
+        var a = new VoxelGrid(6, 4, 6);
+        a.FillBox(0, 0, 0, 5, 2, 5);
+        var b = a.Clone();
+        b.FillBox(0, 2, 0, 5, 2, 5, false);
+        var c = new VoxelGrid(6, 4, 6);
+        Assert.Equal(0, BuildingGrids.ImageDistance(a, a.Clone()));
+        double small = BuildingGrids.ImageDistance(a, b), large = BuildingGrids.ImageDistance(a, c);
+        Assert.InRange(small, 1e-4, 1);
+        Assert.True(large > small);
+        Assert.Equal(3, BuildingGrids.Crop(Shifted()).SizeX);
+    }
+
+    private static VoxelGrid Shifted()
+    {
+        var g = new VoxelGrid(10, 10, 10);
+        g.FillBox(4, 2, 4, 6, 3, 5);
+        return g;
+    }
+}
