@@ -18,6 +18,12 @@ public sealed record EvaluationOptions
     /// <summary>An episode still running after this long is cancelled and reported as failed.</summary>
     public TimeSpan EpisodeTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Caps every episode's iteration budget (smoke tests and quick looks). Results under a cap are not
+    /// comparable with full-budget ones; the report says so. Null: the tasks' own budgets.
+    /// </summary>
+    public int? MaxIterations { get; init; }
+
     /// <summary>Throws with what to change when a setting is out of range.</summary>
     public EvaluationOptions Validated()
     {
@@ -25,6 +31,8 @@ public sealed record EvaluationOptions
             throw new ArgumentException($"The degree of parallelism must be in 1..256, got {DegreeOfParallelism}: pass --parallel N.");
         if (EpisodeTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"The episode timeout must be positive, got {EpisodeTimeout}.");
+        if (MaxIterations is < 1)
+            throw new ArgumentException($"The iteration cap must be at least 1, got {MaxIterations}: pass --max-iterations N or leave it out.");
         if (ResumeRecorded && RecordDirectory is null)
             throw new ArgumentException("Resuming needs a record directory.");
         return this;

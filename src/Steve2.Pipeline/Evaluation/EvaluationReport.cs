@@ -56,6 +56,7 @@ public static class EvaluationReport
         md.AppendLine($"- seeds: {string.Join("; ", run.Seeds.Select(s => $"{s.Key} {SeedText(s.Value)}"))}");
         if (run.ExpertHost is not null) md.AppendLine($"- experts: {run.ExpertHost}");
         if (run.RecordDirectory is not null) md.AppendLine($"- trajectories: {run.RecordDirectory}");
+        if (run.MaxIterations is { } cap) md.AppendLine($"- **iteration budgets capped at {cap}** (a smoke run: not comparable with full-budget results)");
         md.AppendLine();
 
         foreach (IGrouping<string, AgentTaskSummary> task in summary.GroupBy(s => s.Task))
@@ -143,6 +144,7 @@ public static class EvaluationReport
         record_directory = run.RecordDirectory,
         agents = run.Agents,
         seeds = run.Seeds,
+        max_iterations = run.MaxIterations,
     };
 
     private static string Field(string s) => s.Contains(',') || s.Contains('"') ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
