@@ -32,8 +32,13 @@ public static class CliApp
     }
 
     /// <summary>A console for Spectre output on the invocation's output writer.</summary>
-    internal static IAnsiConsole Console(ParseResult parse) =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+    internal static IAnsiConsole Console(ParseResult parse)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Output) });
+        // Redirected to a file or pipe, Spectre assumes 80 columns: wide enough for the tables instead.
+        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 160;
+        return console;
+    }
 
     /// <summary>Runs a command body; expected failures print one clear line and exit <see cref="BadInput"/>, a cancel exits <see cref="Cancelled"/>.</summary>
     internal static async Task<int> GuardAsync(ParseResult parse, Func<Task<int>> body)

@@ -54,10 +54,11 @@ internal static class EvalCommand
             var run = new EvaluationRun(result.StartedUtc, result.Seconds, EvaluationRun.DescribeMachine(), options.DegreeOfParallelism,
                 result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations);
             EvaluationReport.Write(outputFolder, run);
-            console.WriteLine(EvaluationReport.ToMarkdown(run, EvaluationSummary.Summarize(result.Outcomes)));
+            TextWriter text = parse.InvocationConfiguration.Output;
+            await text.WriteLineAsync(EvaluationReport.ToMarkdown(run, EvaluationSummary.Summarize(result.Outcomes)));
             int failed = result.Outcomes.Count(o => o.Failed);
-            console.MarkupLine(Markup.Escape($"wrote {Path.GetFullPath(outputFolder)} ({result.Outcomes.Count} episodes in {result.Seconds:F0} s" +
-                                             (failed > 0 ? $", {failed} failed: see results.md)" : ")")));
+            await text.WriteLineAsync($"wrote {Path.GetFullPath(outputFolder)} ({result.Outcomes.Count} episodes in {result.Seconds:F0} s" +
+                                      (failed > 0 ? $", {failed} failed: see results.md)" : ")"));
             return failed > 0 ? CliApp.EpisodesFailed : CliApp.Ok;
         }));
         return command;

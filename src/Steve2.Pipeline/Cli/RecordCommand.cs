@@ -48,10 +48,11 @@ internal static class RecordCommand
 
             int resumed = result.Outcomes.Count(o => o.Resumed), failed = result.Outcomes.Count(o => o.Failed);
             int recorded = result.Outcomes.Count - resumed - failed;
-            console.MarkupLine(Markup.Escape($"recorded {recorded} episodes into {Path.GetFullPath(outputFolder)} in {result.Seconds:F0} s " +
-                                             $"({resumed} were already complete, {failed} failed)"));
+            TextWriter text = parse.InvocationConfiguration.Output;
+            await text.WriteLineAsync($"recorded {recorded} episodes into {Path.GetFullPath(outputFolder)} in {result.Seconds:F0} s " +
+                                      $"({resumed} were already complete, {failed} failed)");
             foreach (EpisodeOutcome o in result.Outcomes.Where(o => o.Failed))
-                console.MarkupLine($"[red]failed[/] {Markup.Escape($"{o.Agent} on {o.Task} seed {o.Seed}: {o.Error}")}");
+                await text.WriteLineAsync($"failed: {o.Agent} on {o.Task} seed {o.Seed}: {o.Error}");
             return failed > 0 ? CliApp.EpisodesFailed : CliApp.Ok;
         }));
         return command;

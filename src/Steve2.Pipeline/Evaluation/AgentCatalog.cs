@@ -17,7 +17,7 @@ public static class AgentCatalog
     /// <summary>Checks a name; an unknown one throws ArgumentException listing the valid ones.</summary>
     public static string Check(string name) => Names.Contains(name)
         ? name
-        : throw new ArgumentException($"unknown agent '{name}'. Agents: {string.Join(", ", Names)}.", nameof(name));
+        : throw new ArgumentException($"unknown agent '{name}'. Agents: {string.Join(", ", Names)}.");
 
     /// <summary>
     /// The agent as the harness runs it (a fresh instance per episode). <paramref name="experts"/> is
