@@ -9,6 +9,9 @@ public sealed partial class VoxelEnvironment
     private const int MaxCollectSearches = 12;
     private const int MaxCollectCount = 64;
 
+    /// <summary>An exploration that ends this close to its goal column (after detours) counts as done.</summary>
+    private const int ExploreTolerance = 4;
+
     private static string Pos(BlockPos p) => p.ToString();
 
     private static string Name(Block b) => Items.OfBlock(b);
@@ -76,6 +79,9 @@ public sealed partial class VoxelEnvironment
         string edgeNote = edge ? " (stopped at the world's edge)" : "";
         if (result.ReachedGoal)
             return new ActionResult(!edge, $"explored {moved} blocks {dir} to {Pos(agent.Feet)}{edgeNote}", moved);
+        int shortBy = Math.Abs(gx - agent.Feet.X) + Math.Abs(gz - agent.Feet.Z);
+        if (moved > 0 && shortBy <= ExploreTolerance && !edge)
+            return new ActionResult(true, $"explored {moved} blocks {dir} to {Pos(agent.Feet)}, {shortBy} short of the goal column after going around obstacles", moved);
         return new ActionResult(false, moved == 0
             ? $"cannot explore {dir} from {Pos(feet)}: blocked by water, a cliff or a wall; try another direction"
             : $"explored {moved} blocks {dir} to {Pos(agent.Feet)}, then blocked (water, cliff or wall){edgeNote}", moved);

@@ -169,7 +169,7 @@ public sealed partial class VoxelEnvironment : IEnvironment
             if (Walkability.CanStand(_world, feet)) continue;
             for (int y = feet.Y - 1; y >= 1; y--)
             {
-                if (BlockTable.IsSolid(_world.Get(feet.X, y, feet.Z)) && !Walkability.CanStand(_world, feet.X, y, feet.Z)) break;
+                if (BlockTable.IsSolid(_world.Get(feet.X, y, feet.Z))) break;
                 if (Walkability.CanStand(_world, feet.X, y, feet.Z))
                 {
                     agent.Pose = agent.Pose with { Position = agent.Pose.Position with { Y = y } };

@@ -1,7 +1,7 @@
 namespace Steve2.Pipeline.World;
 
 /// <summary>
-/// Seeded value noise in 2D and 3D: pseudo-random values on the integer lattice (a hash of the seed and
+/// Seeded 2D value noise: pseudo-random values on the integer lattice (a hash of the seed and
 /// the lattice point), blended with a smoothstep, summed over octaves (fractal Brownian motion).
 /// Output of one octave is in [-1, 1]; <see cref="Fractal2"/> normalises the sum back to [-1, 1].
 /// </summary>
@@ -11,9 +11,9 @@ public sealed class ValueNoise
 
     public ValueNoise(long seed) => _seed = SplitMix64.Mix((ulong)seed);
 
-    private double Lattice(int x, int y, int z)
+    private double Lattice(int x, int z)
     {
-        ulong h = _seed ^ ((ulong)(uint)x * 0x9E3779B1UL) ^ ((ulong)(uint)y * 0x85EBCA77UL << 20) ^ ((ulong)(uint)z * 0xC2B2AE3DUL << 40);
+        ulong h = _seed ^ ((ulong)(uint)x * 0x9E3779B1UL) ^ ((ulong)(uint)z * 0xC2B2AE3DUL << 40);
         h = SplitMix64.Mix(h);
         return (h >> 11) * (2.0 / (1UL << 53)) - 1.0;
     }
@@ -27,21 +27,9 @@ public sealed class ValueNoise
     {
         int x0 = (int)Math.Floor(x), z0 = (int)Math.Floor(z);
         double tx = Smooth(x - x0), tz = Smooth(z - z0);
-        double a = Lattice(x0, 0, z0), b = Lattice(x0 + 1, 0, z0);
-        double c = Lattice(x0, 0, z0 + 1), d = Lattice(x0 + 1, 0, z0 + 1);
+        double a = Lattice(x0, z0), b = Lattice(x0 + 1, z0);
+        double c = Lattice(x0, z0 + 1), d = Lattice(x0 + 1, z0 + 1);
         return Lerp(Lerp(a, b, tx), Lerp(c, d, tx), tz);
-    }
-
-    /// <summary>One octave of 3D value noise, in [-1, 1].</summary>
-    public double Sample3(double x, double y, double z)
-    {
-        int x0 = (int)Math.Floor(x), y0 = (int)Math.Floor(y), z0 = (int)Math.Floor(z);
-        double tx = Smooth(x - x0), ty = Smooth(y - y0), tz = Smooth(z - z0);
-        double c00 = Lerp(Lattice(x0, y0, z0), Lattice(x0 + 1, y0, z0), tx);
-        double c10 = Lerp(Lattice(x0, y0 + 1, z0), Lattice(x0 + 1, y0 + 1, z0), tx);
-        double c01 = Lerp(Lattice(x0, y0, z0 + 1), Lattice(x0 + 1, y0, z0 + 1), tx);
-        double c11 = Lerp(Lattice(x0, y0 + 1, z0 + 1), Lattice(x0 + 1, y0 + 1, z0 + 1), tx);
-        return Lerp(Lerp(c00, c10, ty), Lerp(c01, c11, ty), tz);
     }
 
     /// <summary>Fractal 2D noise: <paramref name="octaves"/> octaves, each at twice the frequency and half the amplitude; in [-1, 1].</summary>

@@ -23,6 +23,19 @@ public sealed class ActionTests
     }
 
     [Fact]
+    public void Explore_goes_around_a_tree_and_counts_as_done()
+    {
+        var world = Flat();
+        for (int y = Feet; y < Feet + 5; y++) world.Set(5, y, 0, Block.OakLog);
+        using var env = Episode(world);
+        var outcome = env.Step(0, new Explore(Direction.East, 20));
+        Assert.True(outcome.Success, outcome.Message);
+        Assert.Equal(20, outcome.BlocksMoved);
+        Assert.Contains("2 short", outcome.Message);
+        Assert.InRange(outcome.Observation.Pose.Block.X, 18, 19);
+    }
+
+    [Fact]
     public void Explore_stops_at_a_wall_and_refuses_more_than_fifty()
     {
         var world = Flat();

@@ -47,6 +47,23 @@ public sealed class ObservationTests
         Assert.True(distances.First() < distances.Last());
     }
 
+    [Theory]
+    [InlineData(90, Block.Stone)]
+    [InlineData(-90, Block.Air)]
+    public void Looking_straight_down_or_up_works(double pitch, Block expected)
+    {
+        using var env = Episode(Flat());
+        var observation = env.Step(0, new LookAt(30, pitch)).Observation;
+        var centre = Pixel(observation.Image, 32, 32);
+        if (expected == Block.Air) Assert.True(centre.B > 200 && observation.VisibleBlocks.Count == 0, $"centre {centre}");
+        else
+        {
+            var stone = BlockTable.Get(Block.Stone);
+            Assert.Equal((stone.R, stone.G, stone.B), ((byte)centre.R, (byte)centre.G, (byte)centre.B));
+            Assert.Equal(new BlockPos(0, Floor, 0), observation.VisibleBlocks[0].Position);
+        }
+    }
+
     [Fact]
     public void Visible_blocks_are_capped_and_reveal_columns()
     {
@@ -78,5 +95,13 @@ public sealed class ObservationTests
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
         var map = WorldPictures.TopDown(WorldGenerator.Generate(4, new WorldOptions(64, 64, 64, 30)));
         Assert.Equal((64, 64), (map.Width, map.Height));
+
+        var folder = Path.Combine(AppContext.BaseDirectory, "test-output", nameof(ObservationTests));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "view.png");
+        WorldPictures.SavePng(env.Observe(0).Image, path, 3);
+        using var decoded = SkiaSharp.SKBitmap.Decode(path);
+        Assert.Equal((192, 192), (decoded.Width, decoded.Height));
+        Assert.False(File.Exists(path + ".tmp"));
     }
 }

@@ -18,6 +18,20 @@ public sealed class WorldGenerationTests
         Assert.Equal(Seed1.Value.ChestPositions.OrderBy(p => (p.X, p.Y, p.Z)).ToList(), a.ChestPositions.OrderBy(p => (p.X, p.Y, p.Z)).ToList());
     }
 
+    /// <summary>
+    /// Pins seed 1: recorded trajectories name world seeds, so a change to generation must be a
+    /// deliberate one (update these figures and WORLD.md together).
+    /// </summary>
+    [Fact]
+    public void Seed_one_is_pinned()
+    {
+        var counts = Seed1.Value.CountBlocks();
+        Assert.Equal(
+            (1470L, 1120L, 344L, 184L, 2128L, 2169L),
+            (counts[(int)Block.CoalOre], counts[(int)Block.IronOre], counts[(int)Block.GoldOre], counts[(int)Block.DiamondOre], counts[(int)Block.OakLog], counts[(int)Block.Snow]));
+        Assert.Equal(new BlockPos(3, 42, -12), Seed1.Value.Spawn);
+    }
+
     [Fact]
     public void Different_seeds_give_different_worlds()
     {
