@@ -40,19 +40,33 @@ public sealed class ExpertClients
     /// <summary>Calls made so far (successful or not).</summary>
     public int CallCount => Volatile.Read(ref _calls);
 
-    /// <summary>Imagines a building from text: its grid, renders of the named views (PNG) and its build order.</summary>
-    public Task<ExpertResult<ImaginedBuilding>> ImagineBuildingAsync(string description, ulong seed, IReadOnlyList<string>? views, int renderSize, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Imagines a building from text: <paramref name="samples"/> grids are drawn (seeds seed..seed+samples-1)
+    /// and the one with the most blocks is kept (the model sometimes draws an empty or near-empty grid), with
+    /// renders of the named views (PNG) and its build order.
+    /// </summary>
+    public Task<ExpertResult<ImaginedBuilding>> ImagineBuildingAsync(string description, ulong seed, IReadOnlyList<string>? views, int renderSize,
+        CancellationToken cancellationToken, int samples = 1) =>
         CallAsync("GenerateOccupancy", async options =>
         {
-            var request = new GenerateOccupancyRequest { Description = description, Seed = seed, IncludeBuildOrder = true, RenderSize = (uint)renderSize };
+            var request = new GenerateOccupancyRequest
+            {
+                Description = description, Seed = seed, IncludeBuildOrder = true, RenderSize = (uint)renderSize,
+                Samples = (uint)Math.Clamp(samples, 1, 8), RenderAllSamples = samples > 1,
+            };
             if (views is not null) request.Views.AddRange(views);
             GenerateOccupancyResponse response = await _occupancy.GenerateOccupancyAsync(request, options);
-            return new ImaginedBuilding(
-                ProtoConversions.FromWire(response.Grid),
-                response.Views.Select(v => new NamedImage(v.Name, v.Png.ToByteArray())).ToArray(),
-                ProtoConversions.FromWire(response.BuildOrder),
-                response.ModelVersion);
+            if (response.Samples.Count <= 1)
+                return new ImaginedBuilding(ProtoConversions.FromWire(response.Grid), Images(response.Views), ProtoConversions.FromWire(response.BuildOrder), response.ModelVersion);
+            OccupancySample best = response.Samples.MaxBy(s => ProtoConversions.FromWire(s.Grid).Count())!;
+            VoxelGrid grid = ProtoConversions.FromWire(best.Grid);
+            IReadOnlyList<PlannedBlock> order = best.Index == 0
+                ? ProtoConversions.FromWire(response.BuildOrder)
+                : ProtoConversions.FromWire((await _occupancy.GetBuildOrderAsync(new GetBuildOrderRequest { Grid = best.Grid }, options)).BuildOrder);
+            return new ImaginedBuilding(grid, Images(best.Views), order, response.ModelVersion);
         }, cancellationToken);
+
+    private static NamedImage[] Images(IEnumerable<RenderedView> views) => views.Select(v => new NamedImage(v.Name, v.Png.ToByteArray())).ToArray();
 
     /// <summary>The order in which to place a grid's blocks (each on the ground or against a placed block).</summary>
     public Task<ExpertResult<IReadOnlyList<PlannedBlock>>> GetBuildOrderAsync(VoxelGrid grid, CancellationToken cancellationToken) =>
@@ -83,7 +97,7 @@ public sealed class ExpertClients
         }, cancellationToken);
 
     /// <summary>Frontiers ranked for one agent (within <paramref name="radius"/> columns), or why there is none.</summary>
-    public Task<ExpertResult<FrontierAnswer>> GetFrontiersAsync(string episodeId, int agentId, int radius, int maxResults, CancellationToken cancellationToken) =>
+    public Task<ExpertResult<FrontierAnswer>> GetFrontiersAsync(string episodeId, int agentId, int radius, int maxResults, CancellationToken cancellationToken, int minSize = 0) =>
         CallAsync("GetFrontiers", async options =>
         {
             FrontierReport report = await _map.GetFrontiersAsync(new GetFrontiersRequest
@@ -92,6 +106,7 @@ public sealed class ExpertClients
                 AgentId = ProtoConversions.AgentId(agentId),
                 Radius = radius,
                 MaxResults = maxResults,
+                MinSize = minSize,
             }, options);
             return new FrontierAnswer(
                 report.Frontiers.Select(f => new MapFrontier(f.Rank, f.Size, new BlockPos(f.Goal.X, f.Goal.Y, f.Goal.Z),

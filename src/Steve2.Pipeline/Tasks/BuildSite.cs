@@ -42,25 +42,28 @@ public sealed record BuildSite(BlockPos Origin, int SizeX, int SizeY, int SizeZ)
     }
 
     /// <summary>
-    /// Clears the site for building: in every column of the region (and one more ring, so agents can stand
-    /// beside it) air from the origin's level up to the region's top plus 4, grass just below, dirt under
-    /// that where it was air or water. Not an agent action: task setup.
+    /// Clears the site for building: over the region, one more ring, and west to column
+    /// <paramref name="westX"/> (where the agents stand), air from the origin's level up to the region's top
+    /// plus 4, grass just below, and dirt under that (8 deep) where it was air, water or leaves, so the
+    /// ground is flat and solid. Cells where <paramref name="agents"/> stand keep their air. Not an agent
+    /// action: task setup.
     /// </summary>
-    public void Clear(IWorldQuery world)
+    public void Clear(IWorldQuery world, int westX, IReadOnlyList<BlockPos> agents)
     {
         BlockPos min = RegionMin;
         int ground = Origin.Y - 1;
-        for (int x = min.X - 1; x <= min.X + RegionSizeX; x++)
+        var keep = agents.SelectMany(a => new[] { a, a.Above }).ToHashSet();
+        for (int x = Math.Min(westX, min.X - 1); x <= min.X + RegionSizeX; x++)
             for (int z = min.Z - 1; z <= min.Z + RegionSizeZ; z++)
             {
                 if (x < world.Min.X || x > world.Max.X || z < world.Min.Z || z > world.Max.Z) continue;
                 for (int y = Origin.Y; y <= Math.Min(world.Max.Y, Origin.Y + RegionSizeY + 4); y++)
                     world.SetBlock(new BlockPos(x, y, z), Block.Air);
                 world.SetBlock(new BlockPos(x, ground, z), Block.Grass);
-                for (int y = ground - 1; y >= Math.Max(world.Min.Y + 1, ground - 4); y--)
+                for (int y = ground - 1; y >= Math.Max(world.Min.Y + 1, ground - 8); y--)
                 {
                     var p = new BlockPos(x, y, z);
-                    if (world.GetBlock(p) is Block.Air or Block.Water) world.SetBlock(p, Block.Dirt);
+                    if (!keep.Contains(p) && world.GetBlock(p) is Block.Air or Block.Water or Block.OakLeaves) world.SetBlock(p, Block.Dirt);
                 }
             }
     }

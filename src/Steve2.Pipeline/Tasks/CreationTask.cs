@@ -53,13 +53,14 @@ public sealed class CreationTask(int agentCount = 2) : ITaskDefinition
         var (description, target) = BuildingFor(seed);
         BlockPos feet = environment.Observe(0).Pose.Block;
         IWorldQuery world = environment.World;
-        // The site starts three columns east of the first agent, centred on it in z, on the ground there.
+        // The site starts four columns east of the first agent, centred on it in z, level with its feet;
+        // the clearing reaches back to the agent, so it walks onto flat ground.
         int x0 = feet.X + BuildSite.Margin + 2, z0 = feet.Z - target.SizeZ / 2;
-        x0 = Math.Clamp(x0, world.Min.X + BuildSite.Margin + 1, world.Max.X - target.SizeX - BuildSite.Margin - 1);
-        z0 = Math.Clamp(z0, world.Min.Z + BuildSite.Margin + 1, world.Max.Z - target.SizeZ - BuildSite.Margin - 1);
-        int ground = world.SurfaceHeight(x0 + target.SizeX / 2, z0 + target.SizeZ / 2);
-        var site = new BuildSite(new BlockPos(x0, ground + 1, z0), target.SizeX, target.SizeY, target.SizeZ);
-        site.Clear(world);
+        x0 = Math.Clamp(x0, world.Min.X + BuildSite.Margin + 4, world.Max.X - target.SizeX - BuildSite.Margin - 2);
+        z0 = Math.Clamp(z0, world.Min.Z + BuildSite.Margin + 2, world.Max.Z - target.SizeZ - BuildSite.Margin - 2);
+        var site = new BuildSite(new BlockPos(x0, feet.Y, z0), target.SizeX, target.SizeY, target.SizeZ);
+        var agents = Enumerable.Range(0, environment.AgentCount).Select(a => environment.Observe(a).Pose.Block).ToArray();
+        site.Clear(world, Math.Min(feet.X - 1, site.RegionMin.X - 1), agents);
         var goal = new TaskGoal(Name, seed,
             $"Build this on the cleared site whose north-west ground corner is {site.Origin}: {description}. Use {Material}.",
             BudgetFor(target), environment.AgentCount, BuildingDescription: description, BuildSite: site.Origin);

@@ -9,7 +9,7 @@ namespace Steve2.Pipeline.Tasks;
 /// </summary>
 public sealed class ExplorationTask(int agentCount = 2, int iterationBudget = 30) : ITaskDefinition
 {
-    public const int TargetArea = 6000;
+    public const int TargetArea = 2500;
 
     public string Name => "exploration";
     public TaskSeeds Seeds => TaskSeedPolicy.Default;

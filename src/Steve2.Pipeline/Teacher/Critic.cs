@@ -59,6 +59,7 @@ public static class Critic
                 break;
             case MoveTo m when !outcome.Success && outcome.BlocksMoved < 3:
                 s.Unreachable.Add(m.Target);
+                if (d.Kind is DirectiveKind.Place or DirectiveKind.Mine) ReleaseStep(s, agent, fail: true, outcome.Message);
                 if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach) s.Unreachable.Add(d.Target);
                 if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct);
                 correction = $"{m.Target} is unreachable for agent {agent}; set aside";
@@ -67,10 +68,9 @@ public static class Critic
                 s.GatherRetryAfter[(agent, c.Item)] = tick + 2 * s.AgentCount;
                 correction = $"no known {c.Item} source within reach of agent {agent}; explore first";
                 break;
-            case Place or Mine when s.Plan is BuildPlan plan && s.ClaimedSteps.TryGetValue(agent, out int step):
-                if (outcome.Success) plan.MarkDone(step);
-                else if (plan.MarkFailed(step)) correction = $"build step {step} at {plan.Steps[step].Position} given up after {BuildPlan.MaxFailures} failures: {outcome.Message}";
-                s.ClaimedSteps.Remove(agent);
+            case Place or Mine when d.Kind is DirectiveKind.Place or DirectiveKind.Mine:
+                if (outcome.Success && s.Plan is BuildPlan plan && s.ClaimedSteps.TryGetValue(agent, out int step)) plan.MarkDone(step);
+                correction = ReleaseStep(s, agent, fail: !outcome.Success, outcome.Message);
                 break;
         }
         if (d.Kind == DirectiveKind.Approach && action is LookAt && !outcome.Observation.VisibleEntities.Any(e => e.Position.Floor().DistanceTo(d.Target) < 4))
@@ -91,5 +91,14 @@ public static class Critic
         }
         if (correction is not null) s.Memory.Add(new MemoryEntry(tick, MemoryKind.Correction, "critic", agent, correction));
         return replan;
+    }
+
+    /// <summary>Frees the agent's claimed build step, counting a failure when it failed; says when the step is given up.</summary>
+    private static string? ReleaseStep(TeacherSituation s, int agent, bool fail, string message)
+    {
+        if (s.Plan is not BuildPlan plan || !s.ClaimedSteps.Remove(agent, out int step)) return null;
+        return fail && plan.MarkFailed(step)
+            ? $"build step {step} at {plan.Steps[step].Position} given up after {BuildPlan.MaxFailures} failures: {message}"
+            : null;
     }
 }

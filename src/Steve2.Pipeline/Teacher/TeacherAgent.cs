@@ -16,7 +16,8 @@ namespace Steve2.Pipeline.Teacher;
 /// "teacher": creation uses the imagined building and its build order, navigation streams every
 /// observation into the episode's dynamic map and uses its frontiers and located targets. Without
 /// experts (null) it is "teacher-no-expert", the ablation: the same hierarchy on its own observations,
-/// and no gRPC call is made. Every manager, conductor and actor step is recorded; expert output goes only
+/// and no gRPC call is made. The teacher stops before the budget when its work is done (the build plan
+/// is finished); the scorer ends the episode when the goal is reached. Every manager, conductor and actor step is recorded; expert output goes only
 /// to <see cref="StepRecord.ExpertContext"/>.
 /// </summary>
 public sealed class TeacherAgent : IAgent
@@ -63,8 +64,8 @@ public sealed class TeacherAgent : IAgent
             foreach (Observation o in first) s.Knowledge.Add(o);
             if (navigation is not null) await navigation.ObserveAsync(first, cancellationToken);
             await _manager.PlanAsync(s, episode, cancellationToken);
-            while (!episode.IsDone)
-                for (int agent = 0; agent < env.AgentCount && !episode.IsDone; agent++)
+            while (!episode.IsDone && !s.Finished)
+                for (int agent = 0; agent < env.AgentCount && !episode.IsDone && !s.Finished; agent++)
                 {
                     if (await StepAgentAsync(s, episode, agent, cancellationToken) && !episode.IsDone)
                         await _manager.PlanAsync(s, episode, cancellationToken);

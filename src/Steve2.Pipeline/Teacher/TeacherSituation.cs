@@ -48,6 +48,9 @@ public sealed class TeacherSituation(TaskGoal goal, int agentCount, TeacherAgent
     /// <summary>This step's located targets from the dynamic map, per agent.</summary>
     public Dictionary<int, IReadOnlyList<LocatedTarget>> Located { get; } = [];
 
+    /// <summary>True when the teacher has nothing left to do (its build plan is finished).</summary>
+    public bool Finished => Goal.Task == "creation" && Plan is { IsFinished: true };
+
     public Observation Latest(int agentId) => Knowledge.Latest[agentId];
 
     public HashSet<Direction> Blocked(int agentId)

@@ -128,7 +128,7 @@ public sealed class ScorerTests
         world.SetBlock(new BlockPos(5, 12, 5), Block.OakLog);
         world.SetBlock(new BlockPos(6, 9, 6), Block.Water);
         var site = new BuildSite(new BlockPos(5, 10, 5), 3, 3, 3);
-        site.Clear(world);
+        site.Clear(world, 5, []);
         Assert.Equal(Block.Air, world.GetBlock(new BlockPos(5, 12, 5)));
         Assert.Equal(Block.Grass, world.GetBlock(new BlockPos(6, 9, 6)));
         Assert.Equal(0, site.BuiltInRegion(world).Count());

@@ -36,7 +36,8 @@ public sealed class NavigationExpert(ExpertClients experts, string episodeId)
     public async Task<FrontierAnswer?> FrontiersAsync(int agentId, CancellationToken ct)
     {
         if (!_open) return null;
-        var r = await experts.GetFrontiersAsync(episodeId, agentId, radius: 64, maxResults: 8, ct);
+        // Observations are sparse (the nearest blocks in view), so small frontier groups are worth a visit.
+        var r = await experts.GetFrontiersAsync(episodeId, agentId, radius: 64, maxResults: 8, ct, minSize: 1);
         LastError = r.Error;
         return r.Value;
     }

@@ -74,7 +74,7 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         var origin = s.Goal.BuildSite ?? s.Latest(0).Pose.Block.Offset(3, 0, 0);
         if (experts is not null)
         {
-            var imagined = await experts.ImagineBuildingAsync(description, (ulong)s.Goal.Seed, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct);
+            var imagined = await experts.ImagineBuildingAsync(description, (ulong)s.Goal.Seed, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct, samples: s.Options.ImagineSamples);
             if (imagined.Value is ImaginedBuilding building && building.Grid.Count() > 0)
             {
                 IReadOnlyList<PlannedBlock> order = building.BuildOrder;

@@ -12,8 +12,8 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// that is not blacklisted; else the own-memory direction with the most unseen columns.</item>
 /// <item>search: approach the target when any agent has seen it; else (experts) a located landmark or
 /// sound, or the bearing of an unlocated sound; else (own) the latest sound heard; else explore.</item>
-/// <item>find (blocks): a target in view counts as found, so explore on, preferring the
-/// lowest frontiers (ores lie deep).</item>
+/// <item>find (blocks): a target in view counts as found, so go down to the lowest open floor the team
+/// has seen (ores lie deep), else explore, preferring the lowest frontiers.</item>
 /// <item>collect: the recipe planner's next step; gathering that found no source explores first.</item>
 /// <item>build: the nearest unclaimed step among the next few of the plan.</item>
 /// </list>
@@ -40,7 +40,9 @@ public static class ConductorRules
         BlockPos feet = s.Latest(agent).Pose.Block;
         if (s.Frontiers.GetValueOrDefault(agent) is FrontierAnswer answer && answer.Frontiers.Count > 0)
         {
-            var others = s.Directives.Where(d => d.Key != agent && d.Value.Kind == DirectiveKind.GoTo).Select(d => d.Value.Target).ToArray();
+            // Teammates (the agents of this conductor's team) head for different frontiers.
+            var others = s.Directives.Where(d => d.Key != agent && s.TeamOf(d.Key) == s.TeamOf(agent) && d.Value.Kind == DirectiveKind.GoTo)
+                .Select(d => d.Value.Target).ToArray();
             var usable = answer.Frontiers
                 .Where(f => !s.Unreachable.Contains(f.Goal) && f.Goal.DistanceTo(feet) > 3)
                 .Where(f => others.All(t => t.DistanceTo(f.Goal) > 16))
@@ -75,15 +77,34 @@ public static class ConductorRules
 
     private static Directive Find(TeacherSituation s, int agent, SubTask part, Observation o)
     {
-        // A target in view is found already: go on to unseen ground, low first, and every third step look
-        // down ahead into ravines and cave mouths.
+        // A target in view is found already: go down into ravines and cave mouths the team has seen (ores lie
+        // deep), else on to unseen ground, low first, and every third step look down ahead.
         BlockPos feet = o.Pose.Block;
+        if (LowestOpening(s, feet) is BlockPos low) return new Directive(DirectiveKind.GoTo, low);
         if (s.Directives.GetValueOrDefault(agent) is { Kind: DirectiveKind.GoTo or DirectiveKind.Explore } && o.Pose.Pitch < 30 && o.Iteration % 3 == 2)
         {
             var (dx, dz) = part.Direction.Step();
             return new Directive(DirectiveKind.Look, feet.Offset(dx * 4, -6, dz * 4));
         }
         return Explore(s, agent, part.Direction, preferLow: true);
+    }
+
+    /// <summary>
+    /// The lowest place the team has seen at least 4 blocks below the agent, within 40 columns: a seen
+    /// solid block with no seen block in the two cells above it (an open floor), not found unreachable.
+    /// </summary>
+    private static BlockPos? LowestOpening(TeacherSituation s, BlockPos feet)
+    {
+        BlockPos? best = null;
+        foreach (var (p, block) in s.Knowledge.Blocks)
+        {
+            if (p.Y > feet.Y - 4 || block is Block.Water or Block.OakLeaves or Block.OakLog) continue;
+            if (Math.Abs(p.X - feet.X) > 40 || Math.Abs(p.Z - feet.Z) > 40) continue;
+            BlockPos stand = p.Above;
+            if (s.Knowledge.Blocks.ContainsKey(stand) || s.Knowledge.Blocks.ContainsKey(stand.Above) || s.Unreachable.Contains(stand)) continue;
+            if (best is not BlockPos b || stand.Y < b.Y || (stand.Y == b.Y && stand.DistanceSquared(feet) < b.DistanceSquared(feet))) best = stand;
+        }
+        return best;
     }
 
     private static Directive Collect(TeacherSituation s, int agent, SubTask part, Observation o)

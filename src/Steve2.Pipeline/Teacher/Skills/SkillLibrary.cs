@@ -16,19 +16,5 @@ public static class SkillLibrary
         "directions: north, northeast, east, southeast, south, southwest, west, northwest";
 
     /// <summary>Parses a text action; on failure <paramref name="error"/> says why.</summary>
-    public static bool TryParse(string text, out CodeAction? action, out string error)
-    {
-        try
-        {
-            action = CodeActionSyntax.Parse(text);
-            error = "";
-            return true;
-        }
-        catch (FormatException e)
-        {
-            action = null;
-            error = e.Message;
-            return false;
-        }
-    }
+    public static bool TryParse(string text, out CodeAction? action, out string error) => CodeActionSyntax.TryParse(text, out action, out error);
 }
