@@ -13,7 +13,7 @@ internal static class SeedList
         var seeds = new List<int>();
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            int dash = part.IndexOf('-', 1);
+            int dash = part.Length > 1 ? part.IndexOf('-', 1) : -1;
             if (dash < 0)
             {
                 seeds.Add(Number(part, text));
