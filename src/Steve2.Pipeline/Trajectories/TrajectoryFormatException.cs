@@ -18,9 +18,10 @@ public sealed class TrajectoryFormatException : Exception
     private static string Describe(string file, int? line, string problem)
     {
         string where = line is { } l ? $"{file}:{l}" : file;
-        string episode = Path.GetDirectoryName(file) is { } d && Path.GetFileName(d) is TrajectoryFormat.ExpertFolder or TrajectoryFormat.ImagesFolder
-            ? Path.GetDirectoryName(d)!
-            : Path.GetDirectoryName(file) ?? file;
+        // The episode folder: the file's folder, above images/, expert/ and expert/images/.
+        string episode = Path.GetDirectoryName(file) ?? file;
+        while (Path.GetFileName(episode) is TrajectoryFormat.ExpertFolder or TrajectoryFormat.ImagesFolder && Path.GetDirectoryName(episode) is { } parent)
+            episode = parent;
         return $"corrupt trajectory {where}: {problem}. Delete the episode folder {episode} and record it again " +
                "(`steve2 record` skips the episodes that are complete and records the missing ones).";
     }

@@ -86,7 +86,10 @@ public sealed class TrajectoryCorruptionTests
         RecordedEpisode episode = RecordedEpisode.Open(episodeFolder);
 
         Assert.Contains("not a readable PNG", Assert.Throws<TrajectoryFormatException>(() => episode.LoadImage("images/000000.png")).Message);
+        var png = Assert.Throws<TrajectoryFormatException>(() => episode.LoadImage("expert/images/000009.png"));
+        Assert.Contains($"Delete the episode folder {episodeFolder} and", png.Message);
         var expert = Assert.Throws<TrajectoryFormatException>(() => episode.ReadExpertContexts().ToList());
+        Assert.Contains($"Delete the episode folder {episodeFolder} and", expert.Message);
         Assert.Equal(1, expert.Line);
         Assert.Contains("past the episode's 4 steps", expert.Message);
     }
