@@ -22,8 +22,8 @@ internal static class TrajectoriesCommand
             var reader = new TrajectoryReader(parse.GetValue(directory)!);
             IAnsiConsole console = CliApp.Console(parse);
 
-            var table = new Table().AddColumns("task", "agent", "episodes", "successes", "steps", "images", "expert steps");
-            var groups = new SortedDictionary<(string Task, string Agent), (int Episodes, int Successes, int Steps, int Images, int Expert)>();
+            var table = new Table().AddColumns("task", "agent", "split", "episodes", "successes", "steps", "images", "expert steps");
+            var groups = new SortedDictionary<(string Task, string Agent, string Split), (int Episodes, int Successes, int Steps, int Images, int Expert)>();
             RecordedEpisode? first = null;
             foreach (RecordedEpisode episode in reader.Episodes())
             {
@@ -32,12 +32,12 @@ internal static class TrajectoriesCommand
                 EpisodeManifest m = episode.Manifest;
                 int steps = episode.ReadSteps().Count();          // validates every line
                 int expert = episode.ReadExpertContexts().Count(); // and the teacher-only file
-                var key = (m.Task, m.Agent);
+                var key = (m.Task, m.Agent, m.Split);
                 var g = groups.GetValueOrDefault(key);
                 groups[key] = (g.Episodes + 1, g.Successes + (m.Result.Success ? 1 : 0), g.Steps + steps, g.Images + m.Images, g.Expert + expert);
             }
-            foreach (((string task, string agent), var g) in groups)
-                table.AddRow(Markup.Escape(task), Markup.Escape(agent), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}");
+            foreach (((string task, string agent, string split), var g) in groups)
+                table.AddRow(Markup.Escape(task), Markup.Escape(agent), Markup.Escape(split), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}");
 
             int partial = reader.PartialEpisodes().Count;
             console.MarkupLine(Markup.Escape($"{Path.GetFullPath(reader.Root)}: {groups.Values.Sum(g => g.Episodes)} complete episodes, " +

@@ -74,7 +74,7 @@ public sealed class EvaluationRunner
             using IEnvironment environment = _factory.Create(task.Episode(job.Seed));
             TaskSetup setup = task.Setup(job.Seed, environment);
             TaskGoal goal = _options.MaxIterations is { } cap && cap < setup.Goal.IterationBudget ? setup.Goal with { IterationBudget = cap } : setup.Goal;
-            if (_options.RecordDirectory is { } recordRoot) writer = TrajectoryWriter.Begin(recordRoot, job.Agent, goal);
+            if (_options.RecordDirectory is { } recordRoot) writer = TrajectoryWriter.Begin(recordRoot, job.Agent, TrajectoryFormat.SplitOf(task.Seeds, job.Seed), goal);
             var context = new EpisodeContext(environment, goal, setup.Scorer, writer is null ? NullStepRecorder.Instance : writer);
 
             IAgent player = agent.Create();

@@ -5,13 +5,15 @@ namespace Steve2.Pipeline.Trajectories;
 /// <summary>
 /// manifest.json of one recorded episode: what was played, by whom, how it ended and what the
 /// folder holds. Written last, just before the folder is renamed into place: an episode folder with
-/// a manifest is complete.
+/// a manifest is complete. <see cref="Split"/> says whether the seed is a training or an evaluation
+/// seed of its task (<see cref="TrajectoryFormat.Splits"/>): a trainer must never learn from evaluation episodes.
 /// </summary>
 public sealed record EpisodeManifest(
     int FormatVersion,
     string Task,
     int Seed,
     string Agent,
+    string Split,
     TrajectoryGoal Goal,
     TrajectoryResult Result,
     int Steps,

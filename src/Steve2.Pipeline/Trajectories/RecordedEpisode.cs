@@ -36,6 +36,8 @@ public sealed class RecordedEpisode
         if (manifest is null) throw new TrajectoryFormatException(file, null, "the manifest is empty");
         if (manifest.FormatVersion != TrajectoryFormat.Version)
             throw new TrajectoryFormatException(file, null, $"format version {manifest.FormatVersion} is not the version this reader knows ({TrajectoryFormat.Version})");
+        if (!TrajectoryFormat.Splits.Contains(manifest.Split))
+            throw new TrajectoryFormatException(file, null, $"split '{manifest.Split}' is not one of {string.Join(", ", TrajectoryFormat.Splits)}");
         if (manifest.Steps < 0 || manifest.Images < 0 || manifest.ExpertSteps < 0 || manifest.ExpertSteps > manifest.Steps)
             throw new TrajectoryFormatException(file, null, $"the counts are impossible (steps {manifest.Steps}, images {manifest.Images}, expert steps {manifest.ExpertSteps})");
         if (manifest.Goal.TargetImage is { } goalImage) CheckFile(directory, file, null, goalImage);

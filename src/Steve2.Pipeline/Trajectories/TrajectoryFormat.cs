@@ -21,6 +21,22 @@ public static class TrajectoryFormat
     /// <summary>Suffix of an episode folder still being written (or left by a crash): never read.</summary>
     public const string PartialSuffix = ".partial";
 
+    /// <summary>Episodes on a task's training seeds: the distillation's data.</summary>
+    public const string TrainingSplit = "training";
+
+    /// <summary>Episodes on a task's evaluation seeds (<c>steve2 eval --record</c>): for analysis, never for training.</summary>
+    public const string EvaluationSplit = "evaluation";
+
+    /// <summary>Episodes on seeds in neither range (tests, ad-hoc tasks).</summary>
+    public const string UnassignedSplit = "unassigned";
+
+    /// <summary>The split names a manifest may carry.</summary>
+    public static IReadOnlyList<string> Splits { get; } = [TrainingSplit, EvaluationSplit, UnassignedSplit];
+
+    /// <summary>The split of a task seed.</summary>
+    public static string SplitOf(Tasks.TaskSeeds seeds, int seed) =>
+        seeds.IsEvaluationSeed(seed) ? EvaluationSplit : seeds.IsTrainingSeed(seed) ? TrainingSplit : UnassignedSplit;
+
     /// <summary>The role names a step may carry.</summary>
     public static IReadOnlyList<string> Roles { get; } = ["manager", "conductor", "actor"];
 

@@ -20,6 +20,7 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
     private readonly Lock _gate = new();
     private readonly string _partial;
     private readonly string _agent;
+    private readonly string _split;
     private readonly TaskGoal _goal;
     private readonly FileStream _stepsStream;
     private readonly StreamWriter _steps;
@@ -33,8 +34,9 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
     private bool _completed;
     private bool _disposed;
 
-    private TrajectoryWriter(string directory, string agent, TaskGoal goal)
+    private TrajectoryWriter(string directory, string agent, string split, TaskGoal goal)
     {
+        _split = split;
         EpisodeDirectory = directory;
         _partial = directory + TrajectoryFormat.PartialSuffix;
         _agent = agent;
@@ -49,12 +51,14 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
 
     /// <summary>
     /// Starts recording the episode of <paramref name="goal"/> played by <paramref name="agent"/> under
-    /// <paramref name="root"/>. A complete recording of the same episode is never overwritten (it throws);
+    /// <paramref name="root"/>; <paramref name="split"/> is the seed's split (<see cref="TrajectoryFormat.SplitOf"/>). A complete recording of the same episode is never overwritten (it throws);
     /// a partial folder left by an interrupted run is deleted first.
     /// </summary>
-    public static TrajectoryWriter Begin(string root, string agent, TaskGoal goal)
+    public static TrajectoryWriter Begin(string root, string agent, string split, TaskGoal goal)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(agent);
+        if (!TrajectoryFormat.Splits.Contains(split))
+            throw new ArgumentException($"Split '{split}' is not one of {string.Join(", ", TrajectoryFormat.Splits)}.", nameof(split));
         string directory = TrajectoryFormat.EpisodeFolder(root, goal.Task, goal.Seed, agent);
         if (Directory.Exists(directory))
         {
@@ -63,7 +67,7 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
         }
         string partial = directory + TrajectoryFormat.PartialSuffix;
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        var writer = new TrajectoryWriter(directory, agent, goal);
+        var writer = new TrajectoryWriter(directory, agent, split, goal);
         if (goal.TargetImage is { } target) writer.WriteDurably(TrajectoryFormat.GoalImageFile, PngImages.Encode(target));
         return writer;
     }
@@ -115,7 +119,7 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
             var goal = new TrajectoryGoal(_goal.Instruction, _goal.IterationBudget, _goal.AgentCount, _goal.TargetName,
                 _goal.TargetImage is null ? null : TrajectoryFormat.GoalImageFile, _goal.TargetSound, _goal.Materials,
                 _goal.BuildingDescription, TrajectoryPosition.From(_goal.BuildSite));
-            var manifest = new EpisodeManifest(TrajectoryFormat.Version, _goal.Task, _goal.Seed, _agent, goal,
+            var manifest = new EpisodeManifest(TrajectoryFormat.Version, _goal.Task, _goal.Seed, _agent, _split, goal,
                 new TrajectoryResult(result.Success, result.Iterations, result.Metrics),
                 _stepCount, _imageFiles.Count, _expertSteps, DateTimeOffset.UtcNow, _clock.Elapsed.TotalSeconds);
             WriteDurably(TrajectoryFormat.ManifestFile, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(manifest, TrajectoryFormat.IndentedJson)));

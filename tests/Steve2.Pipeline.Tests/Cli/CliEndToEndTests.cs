@@ -37,6 +37,7 @@ public sealed class CliEndToEndTests
 
         List<RecordedEpisode> recorded = new TrajectoryReader(record).Episodes().ToList();
         Assert.Equal(4, recorded.Count);
+        Assert.All(recorded, e => Assert.Equal(TrajectoryFormat.EvaluationSplit, e.Manifest.Split));
         RecordedEpisode withExperts = recorded.Single(e => e.Manifest is { Task: "exploration", Agent: AgentCatalog.Teacher });
         RecordedEpisode without = recorded.Single(e => e.Manifest is { Task: "exploration", Agent: AgentCatalog.TeacherNoExpert });
         Assert.NotEmpty(withExperts.ReadExpertContexts());   // the teacher used the dynamic map...
@@ -59,7 +60,7 @@ public sealed class CliEndToEndTests
         Assert.Contains("recorded 0 episodes", again.Output);
         Assert.Contains("1 were already complete", again.Output);
         RecordedEpisode episode = Assert.Single(new TrajectoryReader(folder.Path).Episodes());
-        Assert.Equal((1_000_000, "collection"), (episode.Manifest.Seed, episode.Manifest.Task));
+        Assert.Equal((1_000_000, "collection", "training"), (episode.Manifest.Seed, episode.Manifest.Task, episode.Manifest.Split));
         Assert.Equal(episode.Manifest.Steps, episode.ReadSteps().Count());
     }
 }

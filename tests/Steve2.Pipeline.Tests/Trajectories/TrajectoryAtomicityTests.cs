@@ -12,7 +12,7 @@ public sealed class TrajectoryAtomicityTests
     {
         using var folder = new TestFolder();
         TaskGoal goal = TrajectorySamples.Goal();
-        using var writer = TrajectoryWriter.Begin(folder.Path, "teacher", goal);
+        using var writer = TrajectoryWriter.Begin(folder.Path, "teacher", TrajectoryFormat.TrainingSplit, goal);
         foreach (StepRecord step in TrajectorySamples.Steps()) writer.Record(step);
 
         var reader = new TrajectoryReader(folder.Path);
@@ -29,7 +29,7 @@ public sealed class TrajectoryAtomicityTests
     public void An_episode_disposed_without_completing_leaves_nothing()
     {
         using var folder = new TestFolder();
-        using (var writer = TrajectoryWriter.Begin(folder.Path, "teacher", TrajectorySamples.Goal()))
+        using (var writer = TrajectoryWriter.Begin(folder.Path, "teacher", TrajectoryFormat.TrainingSplit, TrajectorySamples.Goal()))
         {
             writer.Record(TrajectorySamples.Steps()[0]);
         }
@@ -42,7 +42,7 @@ public sealed class TrajectoryAtomicityTests
     {
         using var folder = new TestFolder();
         // What a killed process leaves: a partial folder with a torn last line.
-        var crashed = TrajectoryWriter.Begin(folder.Path, "teacher", TrajectorySamples.Goal());
+        var crashed = TrajectoryWriter.Begin(folder.Path, "teacher", TrajectoryFormat.TrainingSplit, TrajectorySamples.Goal());
         crashed.Record(TrajectorySamples.Steps()[0]);
         string partial = crashed.EpisodeDirectory + TrajectoryFormat.PartialSuffix;
         File.AppendAllText(Path.Combine(partial, TrajectoryFormat.StepsFile), "{\"step\": 1, \"ite");
@@ -63,7 +63,7 @@ public sealed class TrajectoryAtomicityTests
         using var folder = new TestFolder();
         string complete = TrajectorySamples.RecordSample(folder.Path);
 
-        var e = Assert.Throws<InvalidOperationException>(() => TrajectoryWriter.Begin(folder.Path, "teacher", TrajectorySamples.Goal()));
+        var e = Assert.Throws<InvalidOperationException>(() => TrajectoryWriter.Begin(folder.Path, "teacher", TrajectoryFormat.TrainingSplit, TrajectorySamples.Goal()));
 
         Assert.Contains("already recorded", e.Message);
         Assert.Equal(4, RecordedEpisode.Open(complete).ReadSteps().Count());
@@ -73,7 +73,7 @@ public sealed class TrajectoryAtomicityTests
     public void A_step_with_an_unknown_role_is_refused_before_it_is_written()
     {
         using var folder = new TestFolder();
-        using var writer = TrajectoryWriter.Begin(folder.Path, "teacher", TrajectorySamples.Goal());
+        using var writer = TrajectoryWriter.Begin(folder.Path, "teacher", TrajectoryFormat.TrainingSplit, TrajectorySamples.Goal());
         StepRecord bad = TrajectorySamples.Steps()[0] with { Role = "critic" };
 
         Assert.Throws<ArgumentException>(() => writer.Record(bad));

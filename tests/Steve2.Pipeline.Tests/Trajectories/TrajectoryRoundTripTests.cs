@@ -20,7 +20,7 @@ public sealed class TrajectoryRoundTripTests
         Assert.Equal(Path.Combine(folder.Path, "collection", "seed-100003-teacher"), episodeFolder);
         Assert.Equal(episodeFolder, episode.Directory);
         EpisodeManifest m = episode.Manifest;
-        Assert.Equal((TrajectoryFormat.Version, "collection", 100_003, "teacher"), (m.FormatVersion, m.Task, m.Seed, m.Agent));
+        Assert.Equal((TrajectoryFormat.Version, "collection", 100_003, "teacher", "training"), (m.FormatVersion, m.Task, m.Seed, m.Agent, m.Split));
         Assert.Equal(("collect 3 oak_log", 20, 2, "oak_log"), (m.Goal.Instruction, m.Goal.IterationBudget, m.Goal.AgentCount, m.Goal.TargetName));
         Assert.Equal(3, m.Goal.Materials!["oak_log"]);
         Assert.Equal(new BlockPos(1, 64, -2), m.Goal.BuildSite!.ToBlockPos());

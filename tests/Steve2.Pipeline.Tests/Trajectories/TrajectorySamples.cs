@@ -45,7 +45,7 @@ internal static class TrajectorySamples
     public static string RecordSample(string root, string agent = "teacher", int seed = 100_003)
     {
         TaskGoal goal = Goal(seed: seed, targetImage: Image(5));
-        using var writer = Steve2.Pipeline.Trajectories.TrajectoryWriter.Begin(root, agent, goal);
+        using var writer = Steve2.Pipeline.Trajectories.TrajectoryWriter.Begin(root, agent, Steve2.Pipeline.Trajectories.TrajectoryFormat.TrainingSplit, goal);
         foreach (StepRecord step in Steps()) writer.Record(step);
         return writer.Complete(Result(goal));
     }
