@@ -96,7 +96,7 @@ public sealed class ExpertClients
             return result.Blocks;
         }, cancellationToken);
 
-    /// <summary>Frontiers ranked for one agent (within <paramref name="radius"/> columns), or why there is none.</summary>
+    /// <summary>Frontiers ranked for one agent (within <paramref name="radius"/> columns), those set aside, or why there is none.</summary>
     public Task<ExpertResult<FrontierAnswer>> GetFrontiersAsync(string episodeId, int agentId, int radius, int maxResults, CancellationToken cancellationToken, int minSize = 0) =>
         CallAsync("GetFrontiers", async options =>
         {
@@ -111,7 +111,8 @@ public sealed class ExpertClients
             return new FrontierAnswer(
                 report.Frontiers.Select(f => new MapFrontier(f.Rank, f.Size, new BlockPos(f.Goal.X, f.Goal.Y, f.Goal.Z),
                     new Vec3(f.Centroid.X, f.Centroid.Y, f.Centroid.Z), f.PathDistance, f.Score)).ToArray(),
-                report.WhyNone);
+                report.WhyNone,
+                report.SetAside.Select(a => new SetAsideFrontier(a.Size, new Vec3(a.Centroid.X, a.Centroid.Y, a.Centroid.Z), a.Reason)).ToArray());
         }, cancellationToken);
 
     /// <summary>Reports a place an agent could not reach: frontiers near it are set aside for that agent.</summary>

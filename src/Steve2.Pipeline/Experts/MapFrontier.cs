@@ -6,5 +6,8 @@ namespace Steve2.Pipeline.Experts;
 /// nearest by walking), how many cells it has and how far it is by path.</summary>
 public sealed record MapFrontier(int Rank, int Size, BlockPos Goal, Vec3 Centroid, double PathDistance, double Score);
 
-/// <summary>The frontiers offered to an agent, or why there is none.</summary>
-public sealed record FrontierAnswer(IReadOnlyList<MapFrontier> Frontiers, string WhyNone);
+/// <summary>A frontier group the map set aside for an agent, with the reason ("smaller than ...", "unreachable: ...", "blacklisted ...").</summary>
+public sealed record SetAsideFrontier(int Size, Vec3 Centroid, string Reason);
+
+/// <summary>The frontiers offered to an agent, the ones set aside, and why none is offered (when none is).</summary>
+public sealed record FrontierAnswer(IReadOnlyList<MapFrontier> Frontiers, string WhyNone, IReadOnlyList<SetAsideFrontier> SetAside);

@@ -64,6 +64,12 @@ public static class Critic
                 if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct);
                 correction = $"{m.Target} is unreachable for agent {agent}; set aside";
                 break;
+            case MoveTo m when d.Kind == DirectiveKind.GoTo && outcome.Observation.Pose.Block.DistanceTo(d.Target) > 3:
+                // Arrived somewhere else (the world picked another standing place in the column): no way there.
+                s.Unreachable.Add(d.Target);
+                if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct);
+                correction = $"{d.Target} cannot be stood on by agent {agent} ({outcome.Message}); set aside";
+                break;
             case Collect c when !outcome.Success:
                 s.GatherRetryAfter[(agent, c.Item)] = tick + 2 * s.AgentCount;
                 correction = $"no known {c.Item} source within reach of agent {agent}; explore first";

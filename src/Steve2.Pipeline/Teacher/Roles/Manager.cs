@@ -18,6 +18,9 @@ namespace Steve2.Pipeline.Teacher.Roles;
 /// </summary>
 public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
 {
+    /// <summary>Fewer imagined blocks than this is not a building: the teacher builds its own guess instead.</summary>
+    public const int MinImaginedBlocks = 8;
+
     public const string OutputFormat = "one line per agent, 'agent N: SUBTASK', where SUBTASK is one of: explore DIRECTION | search ANIMAL [DIRECTION] | find BLOCK [DIRECTION] | collect ITEM COUNT | build | idle";
 
     public async Task PlanAsync(TeacherSituation s, EpisodeContext episode, CancellationToken ct)
@@ -75,7 +78,8 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         if (experts is not null)
         {
             var imagined = await experts.ImagineBuildingAsync(description, (ulong)s.Goal.Seed, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct, samples: s.Options.ImagineSamples);
-            if (imagined.Value is ImaginedBuilding building && building.Grid.Count() > 0)
+            // The critic refuses an imagined building too small to be one (the model sometimes draws a few specks).
+            if (imagined.Value is ImaginedBuilding building && building.Grid.Count() >= MinImaginedBlocks)
             {
                 IReadOnlyList<PlannedBlock> order = building.BuildOrder;
                 string orderSource = "the expert's build order";
@@ -90,11 +94,11 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
                     $"{order.Count} build steps from {orderSource} ({order.Count(o => o.Action == PlannedBlockAction.Scaffold)} scaffolds).";
                 return (BuildPlan.FromGrid(building.Grid, order, origin, "expert"), new ExpertContext(text, building.Views));
             }
-            s.Memory.Add(new MemoryEntry(s.Knowledge.Tick, MemoryKind.Correction, "critic", 0,
-                $"the creation expert gave no building ({imagined.Error ?? "an empty grid"}); building the teacher's own guess"));
+            string why = imagined.Error ?? $"it imagined only {imagined.Value?.Grid.Count() ?? 0} blocks (fewer than {MinImaginedBlocks})";
+            s.Memory.Add(new MemoryEntry(s.Knowledge.Tick, MemoryKind.Correction, "critic", 0, $"the creation expert gave no usable building ({why}); building the teacher's own guess"));
             VoxelGrid fallback = ShapeGuesser.Guess(description);
             return (BuildPlan.FromGrid(fallback, OwnBuildOrder.Plan(fallback), origin, "guess"),
-                new ExpertContext($"The creation expert failed: {imagined.Error ?? "empty grid"}.", []));
+                new ExpertContext($"The creation expert gave no usable building: {why}.", imagined.Value?.Views ?? []));
         }
         VoxelGrid guess = ShapeGuesser.Guess(description);
         return (BuildPlan.FromGrid(guess, OwnBuildOrder.Plan(guess), origin, "guess"), null);

@@ -52,6 +52,22 @@ public static class ConductorRules
                 : usable.FirstOrDefault();
             if (pick is not null) return new Directive(DirectiveKind.GoTo, pick.Goal);
         }
+        if (s.Frontiers.GetValueOrDefault(agent) is FrontierAnswer report && report.Frontiers.Count == 0)
+        {
+            // The map sets aside frontiers it cannot walk to over what it has seen (observations are sparse);
+            // the world's path finder may still get there: the largest one 12..45 columns away, toward the
+            // agent's direction first, that no teammate heads for.
+            var (px, pz) = preferred.Step();
+            var others = s.Directives.Where(d => d.Key != agent && s.TeamOf(d.Key) == s.TeamOf(agent) && d.Value.Kind == DirectiveKind.GoTo)
+                .Select(d => d.Value.Target).ToArray();
+            BlockPos? goal = report.SetAside
+                .Where(f => f.Reason.StartsWith("unreachable", StringComparison.Ordinal))
+                .Select(f => (f.Size, Cell: f.Centroid.Floor()))
+                .Where(f => Horizontal(f.Cell, feet) is >= 12 and <= 45 && !s.Unreachable.Contains(f.Cell) && others.All(t => t.DistanceTo(f.Cell) > 16))
+                .OrderByDescending(f => f.Size + 10 * ((f.Cell.X - feet.X) * px + (f.Cell.Z - feet.Z) * pz) / Math.Max(1, Horizontal(f.Cell, feet)))
+                .Select(f => (BlockPos?)f.Cell).FirstOrDefault();
+            if (goal is BlockPos g) return new Directive(DirectiveKind.GoTo, g);
+        }
         Direction d = s.Knowledge.BestUnseenDirection(feet, preferred, s.Blocked(agent));
         return new Directive(DirectiveKind.Explore, Direction: d);
     }
@@ -78,20 +94,23 @@ public static class ConductorRules
     private static Directive Find(TeacherSituation s, int agent, SubTask part, Observation o)
     {
         // A target in view is found already: go down into ravines and cave mouths the team has seen (ores lie
-        // deep), else on to unseen ground, low first, and every third step look down ahead.
+        // deep), else on to unseen ground, low first. On arrival somewhere new (and on the first step) look
+        // down ahead first, so floors below come into view.
         BlockPos feet = o.Pose.Block;
         if (LowestOpening(s, feet) is BlockPos low) return new Directive(DirectiveKind.GoTo, low);
-        if (s.Directives.GetValueOrDefault(agent) is { Kind: DirectiveKind.GoTo or DirectiveKind.Explore } && o.Pose.Pitch < 30 && o.Iteration % 3 == 2)
+        Directive? last = s.Directives.GetValueOrDefault(agent);
+        if (last is null or { Kind: DirectiveKind.GoTo or DirectiveKind.Explore } && o.Pose.Pitch < 30)
         {
-            var (dx, dz) = part.Direction.Step();
-            return new Directive(DirectiveKind.Look, feet.Offset(dx * 4, -6, dz * 4));
+            double yaw = o.Pose.Yaw * Math.PI / 180;
+            return new Directive(DirectiveKind.Look, feet.Offset((int)Math.Round(-Math.Sin(yaw) * 6), -6, (int)Math.Round(Math.Cos(yaw) * 6)));
         }
         return Explore(s, agent, part.Direction, preferLow: true);
     }
 
     /// <summary>
     /// The lowest place the team has seen at least 4 blocks below the agent, within 40 columns: a seen
-    /// solid block with no seen block in the two cells above it (an open floor), not found unreachable.
+    /// solid block with no seen block in the two cells above it, beside at least two more such blocks at
+    /// its level (a floor, not a ledge of a wall), not found unreachable.
     /// </summary>
     private static BlockPos? LowestOpening(TeacherSituation s, BlockPos feet)
     {
@@ -101,11 +120,18 @@ public static class ConductorRules
             if (p.Y > feet.Y - 4 || block is Block.Water or Block.OakLeaves or Block.OakLog) continue;
             if (Math.Abs(p.X - feet.X) > 40 || Math.Abs(p.Z - feet.Z) > 40) continue;
             BlockPos stand = p.Above;
-            if (s.Knowledge.Blocks.ContainsKey(stand) || s.Knowledge.Blocks.ContainsKey(stand.Above) || s.Unreachable.Contains(stand)) continue;
+            if (!OpenFloor(s, p) || s.Unreachable.Contains(stand)) continue;
+            int floorNeighbours = new[] { p.Offset(1, 0, 0), p.Offset(-1, 0, 0), p.Offset(0, 0, 1), p.Offset(0, 0, -1) }
+                .Count(n => s.Knowledge.Blocks.ContainsKey(n) && OpenFloor(s, n));
+            if (floorNeighbours < 2) continue;
             if (best is not BlockPos b || stand.Y < b.Y || (stand.Y == b.Y && stand.DistanceSquared(feet) < b.DistanceSquared(feet))) best = stand;
         }
         return best;
     }
+
+    private static double Horizontal(BlockPos a, BlockPos b) => Math.Sqrt((double)(a.X - b.X) * (a.X - b.X) + (double)(a.Z - b.Z) * (a.Z - b.Z));
+
+    private static bool OpenFloor(TeacherSituation s, BlockPos p) => !s.Knowledge.Blocks.ContainsKey(p.Above) && !s.Knowledge.Blocks.ContainsKey(p.Above.Above);
 
     private static Directive Collect(TeacherSituation s, int agent, SubTask part, Observation o)
     {
