@@ -1,0 +1,39 @@
+using Expert.Host.Batching;
+using Expert.Host.Grpc;
+using Expert.Host.Health;
+using Expert.Host.Maps;
+using Expert.Host.Model;
+using Expert.Host.Options;
+using Expert.Host.Telemetry;
+
+namespace Expert.Host.Hosting;
+
+/// <summary>
+/// Builds the expert host: both gRPC services, health, reflection, telemetry and options. The host's
+/// own entry point and the pipeline (which starts the host in its own process when no expert address
+/// is given) build it the same way, so the two never differ.
+/// </summary>
+public static class ExpertHostApp
+{
+    /// <summary>The host as <c>dotnet Expert.Host.dll [args]</c> runs it (configuration from appsettings.json, environment, <paramref name="args"/>).</summary>
+    public static WebApplication Build(string[] args) => Build(new WebApplicationOptions { Args = args });
+
+    /// <summary>
+    /// The host with explicit builder options (content root, arguments). <paramref name="configure"/>
+    /// runs on the builder before the services are added: an embedding process adds its own
+    /// configuration or logging there.
+    /// </summary>
+    public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(options);
+        configure?.Invoke(builder);
+        builder.UseExpertAddress().AddExpertTelemetry();
+        builder.Services.AddExpertOptions().AddOccupancyModel().AddGenerationBatching().AddExpertGrpc().AddDynamicMaps().AddExpertHealth();
+
+        WebApplication app = builder.Build();
+        app.MapExpertGrpc();
+        app.MapDynamicMaps();
+        app.MapExpertHealth();
+        return app;
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Spectre.Console;
+using Steve2.Pipeline.Evaluation;
+using Steve2.Pipeline.Tasks;
+using Steve2.Pipeline.Trajectories;
+
+namespace Steve2.Pipeline.Cli;
+
+/// <summary>
+/// <c>steve2 eval --agents teacher,teacher-no-expert --tasks all --seeds 0-4 --output runs/eval [--experts URL] [--parallel N] [--record DIR]</c>:
+/// plays the agents on the tasks' evaluation seeds and writes the report (Evaluation/EVALUATION.md).
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var agents = new Option<string>("--agents") { Description = $"Agents, separated by commas: {string.Join(", ", AgentCatalog.Names)}.", DefaultValueFactory = _ => string.Join(",", AgentCatalog.Names) };
+        var tasks = new Option<string>("--tasks") { Description = $"all, or tasks separated by commas: {string.Join(", ", TaskCatalog.Names)}.", DefaultValueFactory = _ => "all" };
+        var seeds = new Option<string?>("--seeds") { Description = "Evaluation seeds: 0-4, 0,3,7 (default: every evaluation seed of each task, TASKS.md)." };
+        var output = new Option<string>("--output") { Description = "Folder for results.md, results.csv, results.json and plots/.", DefaultValueFactory = _ => "runs/eval" };
+        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
+        var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
+        var record = new Option<string?>("--record") { Description = "Also record every episode's trajectory into this folder (Trajectories/TRAJECTORY_FORMAT.md)." };
+        var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap every episode's iteration budget (smoke runs; not comparable with full budgets)." };
+        var command = new Command("eval", "Evaluate agents on tasks and evaluation seeds, in parallel; write tables, JSON and plots.")
+        {
+            agents, tasks, seeds, output, experts, parallel, record, maxIterations,
+        };
+        command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
+        {
+            IReadOnlyList<string> agentNames = TaskSelection.Agents(parse.GetValue(agents)!);
+            IReadOnlyList<ITaskDefinition> chosen = TaskSelection.Parse(parse.GetValue(tasks)!);
+            string? seedText = parse.GetValue(seeds);
+            var plans = new List<TaskPlan>();
+            foreach (ITaskDefinition task in chosen)
+            {
+                IReadOnlyList<int> taskSeeds = seedText is null ? task.Seeds.Evaluation : SeedList.Parse(seedText);
+                TaskSelection.RequireEvaluationSeeds(task, taskSeeds);
+                plans.Add(new TaskPlan(task, taskSeeds));
+            }
+            string outputFolder = CliApp.OutputFolder(parse.GetValue(output)!, "--output");
+            string? recordFolder = parse.GetValue(record) is { } r ? CliApp.OutputFolder(r, "--record") : null;
+            var options = new EvaluationOptions
+            {
+                DegreeOfParallelism = parse.GetValue(parallel),
+                RecordDirectory = recordFolder,
+                MaxIterations = parse.GetValue(maxIterations),
+            }.Validated();
+            if (recordFolder is not null) RefuseRecorded(recordFolder, agentNames, plans);
+
+            IAnsiConsole console = CliApp.Console(parse);
+            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), options, console, cancellationToken);
+
+            var run = new EvaluationRun(result.StartedUtc, result.Seconds, EvaluationRun.DescribeMachine(), options.DegreeOfParallelism,
+                result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations);
+            EvaluationReport.Write(outputFolder, run);
+            TextWriter text = parse.InvocationConfiguration.Output;
+            await text.WriteLineAsync(EvaluationReport.ToMarkdown(run, EvaluationSummary.Summarize(result.Outcomes)));
+            int failed = result.Outcomes.Count(o => o.Failed);
+            await text.WriteLineAsync($"wrote {Path.GetFullPath(outputFolder)} ({result.Outcomes.Count} episodes in {result.Seconds:F0} s" +
+                                      (failed > 0 ? $", {failed} failed: see results.md)" : ")"));
+            return failed > 0 ? CliApp.EpisodesFailed : CliApp.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>An evaluation never overwrites recorded episodes: refuse before anything runs.</summary>
+    private static void RefuseRecorded(string root, IReadOnlyList<string> agents, IReadOnlyList<TaskPlan> plans)
+    {
+        foreach (TaskPlan plan in plans)
+            foreach (int seed in plan.Seeds)
+                foreach (string agent in agents)
+                {
+                    string folder = TrajectoryFormat.EpisodeFolder(root, plan.Task.Name, seed, agent);
+                    if (Directory.Exists(folder))
+                        throw new ArgumentException($"--record {root} already holds {folder}: choose an empty folder, or delete the recorded episodes first.");
+                }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Spectre.Console;
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Evaluation;
+using Steve2.Pipeline.Experts;
+using Steve2.Pipeline.Hosting;
+
+namespace Steve2.Pipeline.Cli;
+
+/// <summary>What `eval` and `record` share: reach the experts when an agent needs them, run the plan with a progress display.</summary>
+internal static class HarnessSession
+{
+    public sealed record Result(IReadOnlyList<EpisodeOutcome> Outcomes, string? ExpertHost, DateTimeOffset StartedUtc, double Seconds);
+
+    public static async Task<Result> RunAsync(
+        IReadOnlyList<string> agents,
+        IReadOnlyList<TaskPlan> plans,
+        string? expertsAddress,
+        EvaluationOptions options,
+        IAnsiConsole console,
+        CancellationToken cancellationToken)
+    {
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        ExpertConnection? connection = null;
+        if (agents.Any(AgentCatalog.NeedsExperts))
+        {
+            console.MarkupLine(expertsAddress is null
+                ? "starting the expert host in process (pass --experts http://host:port to use a running one)"
+                : $"connecting to the expert host at {Markup.Escape(expertsAddress)}");
+            connection = await ExpertConnection.OpenAsync(expertsAddress, cancellationToken: cancellationToken);
+        }
+        else if (expertsAddress is not null)
+        {
+            console.MarkupLine("[grey]no chosen agent calls the experts: --experts is not used[/]");
+        }
+
+        await using (connection)
+        {
+            ExpertClients? clients = connection is null ? null : new ExpertClients(connection.Channel);
+            List<AgentEntry> entries = agents.Select(a => AgentCatalog.Create(a, AgentCatalog.NeedsExperts(a) ? clients : null)).ToList();
+            var runner = new EvaluationRunner(new VoxelEnvironmentFactory(), options);
+            IReadOnlyList<EpisodeOutcome> outcomes = [];
+            await console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .StartAsync(async context => outcomes = await runner.RunAsync(entries, plans, new SpectreProgress(context), cancellationToken));
+            string? host = connection is null ? null : connection.IsInProcess ? $"in process ({connection.Address})" : connection.Address;
+            return new Result(outcomes, host, started, clock.Elapsed.TotalSeconds);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Spectre.Console;
+using Steve2.Pipeline.Evaluation;
+using Steve2.Pipeline.Tasks;
+
+namespace Steve2.Pipeline.Cli;
+
+/// <summary>
+/// <c>steve2 record --tasks all --seeds 1000000-1000099 --output data/trajectories</c>: the teacher's
+/// trajectories on training seeds (never evaluation seeds), the distillation's input. Re-running resumes:
+/// complete episodes are kept and only the missing ones are played.
+/// </summary>
+internal static class RecordCommand
+{
+    public static Command Create()
+    {
+        var agents = new Option<string>("--agents") { Description = $"Agents to record, separated by commas: {string.Join(", ", AgentCatalog.Names)}.", DefaultValueFactory = _ => AgentCatalog.Teacher };
+        var tasks = new Option<string>("--tasks") { Description = $"all, or tasks separated by commas: {string.Join(", ", TaskCatalog.Names)}.", DefaultValueFactory = _ => "all" };
+        var seeds = new Option<string>("--seeds") { Description = $"Training seeds ({TaskSeedPolicy.TrainingFirst} and up): 1000000-1000099, or a list.", Required = true };
+        var output = new Option<string>("--output") { Description = "Folder of the recorded episodes (Trajectories/TRAJECTORY_FORMAT.md).", DefaultValueFactory = _ => "data/trajectories" };
+        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
+        var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
+        var command = new Command("record", "Record teacher trajectories on training seeds for the distillation (resumes after an interruption).")
+        {
+            agents, tasks, seeds, output, experts, parallel,
+        };
+        command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
+        {
+            IReadOnlyList<string> agentNames = TaskSelection.Agents(parse.GetValue(agents)!);
+            IReadOnlyList<ITaskDefinition> chosen = TaskSelection.Parse(parse.GetValue(tasks)!);
+            IReadOnlyList<int> seedList = SeedList.Parse(parse.GetValue(seeds)!);
+            var plans = new List<TaskPlan>();
+            foreach (ITaskDefinition task in chosen)
+            {
+                TaskSelection.RequireTrainingSeeds(task, seedList);
+                plans.Add(new TaskPlan(task, seedList));
+            }
+            string outputFolder = CliApp.OutputFolder(parse.GetValue(output)!, "--output");
+            var options = new EvaluationOptions
+            {
+                DegreeOfParallelism = parse.GetValue(parallel),
+                RecordDirectory = outputFolder,
+                ResumeRecorded = true,
+            }.Validated();
+
+            IAnsiConsole console = CliApp.Console(parse);
+            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), options, console, cancellationToken);
+
+            int resumed = result.Outcomes.Count(o => o.Resumed), failed = result.Outcomes.Count(o => o.Failed);
+            int recorded = result.Outcomes.Count - resumed - failed;
+            TextWriter text = parse.InvocationConfiguration.Output;
+            await text.WriteLineAsync($"recorded {recorded} episodes into {Path.GetFullPath(outputFolder)} in {result.Seconds:F0} s " +
+                                      $"({resumed} were already complete, {failed} failed)");
+            foreach (EpisodeOutcome o in result.Outcomes.Where(o => o.Failed))
+                await text.WriteLineAsync($"failed: {o.Agent} on {o.Task} seed {o.Seed}: {o.Error}");
+            return failed > 0 ? CliApp.EpisodesFailed : CliApp.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Spectre.Console;
+using Steve2.Pipeline.Trajectories;
+
+namespace Steve2.Pipeline.Cli;
+
+/// <summary><c>steve2 trajectories inspect DIR [--sample N]</c>: checks every recorded episode, counts them and shows a sample.</summary>
+internal static class TrajectoriesCommand
+{
+    public static Command Create()
+    {
+        var directory = new Argument<string>("directory") { Description = "A recording folder (written by `steve2 record` or `steve2 eval --record`)." };
+        var sample = new Option<int>("--sample") { Description = "Steps of the first episode to show.", DefaultValueFactory = _ => 3 };
+        var inspect = new Command("inspect", "Validate every episode (each line and image reference), print counts per task and agent, and a sample.")
+        {
+            directory, sample,
+        };
+        inspect.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, () =>
+        {
+            int show = parse.GetValue(sample);
+            if (show < 0) throw new ArgumentException($"--sample must not be negative, got {show}.");
+            var reader = new TrajectoryReader(parse.GetValue(directory)!);
+            IAnsiConsole console = CliApp.Console(parse);
+
+            var table = new Table().AddColumns("task", "agent", "split", "episodes", "successes", "steps", "images", "expert steps");
+            var groups = new SortedDictionary<(string Task, string Agent, string Split), (int Episodes, int Successes, int Steps, int Images, int Expert)>();
+            RecordedEpisode? first = null;
+            foreach (RecordedEpisode episode in reader.Episodes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                first ??= episode;
+                EpisodeManifest m = episode.Manifest;
+                int steps = episode.ReadSteps().Count();          // validates every line
+                int expert = episode.ReadExpertContexts().Count(); // and the teacher-only file
+                var key = (m.Task, m.Agent, m.Split);
+                var g = groups.GetValueOrDefault(key);
+                groups[key] = (g.Episodes + 1, g.Successes + (m.Result.Success ? 1 : 0), g.Steps + steps, g.Images + m.Images, g.Expert + expert);
+            }
+            foreach (((string task, string agent, string split), var g) in groups)
+                table.AddRow(Markup.Escape(task), Markup.Escape(agent), Markup.Escape(split), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}");
+
+            int partial = reader.PartialEpisodes().Count;
+            console.MarkupLine(Markup.Escape($"{Path.GetFullPath(reader.Root)}: {groups.Values.Sum(g => g.Episodes)} complete episodes, " +
+                                             $"{partial} unfinished (.partial, ignored)"));
+            console.Write(table);
+            if (first is not null) ShowSample(console, first, show);
+            return Task.FromResult(CliApp.Ok);
+        }));
+        return new Command("trajectories", "Work with recorded trajectories.") { inspect };
+    }
+
+    private static void ShowSample(IAnsiConsole console, RecordedEpisode episode, int count)
+    {
+        EpisodeManifest m = episode.Manifest;
+        console.MarkupLine(Markup.Escape($"sample: {episode.Directory}"));
+        console.MarkupLine(Markup.Escape($"  goal: {m.Goal.Instruction} (budget {m.Goal.IterationBudget}, {m.Goal.AgentCount} agents)"));
+        console.MarkupLine(Markup.Escape($"  result: success {m.Result.Success}, {m.Result.Iterations} iterations; " +
+                                         string.Join(", ", m.Result.Metrics.Select(x => $"{x.Key} {x.Value:0.###}"))));
+        foreach (TrajectoryStep s in episode.ReadSteps().Take(count))
+        {
+            console.MarkupLine(Markup.Escape($"  step {s.Step} [{s.Role}] agent {s.AgentId}, iteration {s.Iteration}: {s.Instruction}"));
+            console.MarkupLine(Markup.Escape($"      -> {s.ActionText}" + (s.Code is null ? "" : $"  `{s.Code}`") +
+                                             (s.Outcome is null ? "" : $"  ({(s.Outcome.Success ? "ok" : "failed")}: {s.Outcome.Message})")));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Steve2.Pipeline.Evaluation;
+
+/// <summary>
+/// How one episode went. <see cref="Error"/> is null when the episode ran to its end (success or not);
+/// otherwise it says what went wrong (the agent threw, timed out, the world could not be made) and the
+/// episode counts as not successful, with no metrics.
+/// </summary>
+/// <param name="Trajectory">The recorded episode folder, when recording.</param>
+/// <param name="Resumed">True when the result was read from an earlier complete recording instead of played.</param>
+public sealed record EpisodeOutcome(
+    string Agent,
+    string Task,
+    int Seed,
+    bool Success,
+    int Iterations,
+    IReadOnlyDictionary<string, double> Metrics,
+    string? Error,
+    double Seconds,
+    string? Trajectory,
+    bool Resumed = false)
+{
+    public bool Failed => Error is not null;
+}

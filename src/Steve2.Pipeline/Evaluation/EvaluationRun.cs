@@ -1,0 +1,23 @@
+namespace Steve2.Pipeline.Evaluation;
+
+/// <summary>Everything a report states about one evaluation: when, where, what was run and every episode.</summary>
+/// <param name="Seeds">The seeds each task was played on.</param>
+/// <param name="MaxIterations">The iteration cap of a smoke run, or null for the tasks' own budgets.</param>
+/// <param name="ExpertHost">Where the experts were: an address, "in process (address)", or null when no agent needed them.</param>
+public sealed record EvaluationRun(
+    DateTimeOffset StartedUtc,
+    double Seconds,
+    string Machine,
+    int Parallelism,
+    string? ExpertHost,
+    string? RecordDirectory,
+    IReadOnlyList<string> Agents,
+    IReadOnlyDictionary<string, IReadOnlyList<int>> Seeds,
+    IReadOnlyList<EpisodeOutcome> Episodes,
+    int? MaxIterations = null)
+{
+    /// <summary>This machine in words: name, cores, operating system, runtime.</summary>
+    public static string DescribeMachine() =>
+        $"{System.Environment.MachineName}, {System.Environment.ProcessorCount} cores, " +
+        $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {System.Environment.Version}";
+}

@@ -1,0 +1,23 @@
+namespace Steve2.Pipeline.Hosting;
+
+/// <summary>How <see cref="ExpertConnection"/> reaches or starts the expert host.</summary>
+public sealed record ExpertConnectionOptions
+{
+    /// <summary>Deadline of the health check of a host given by address.</summary>
+    public TimeSpan HealthDeadline { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long an in-process host may take to load its model and report SERVING.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Largest message the pipeline's clients receive (map layers and renders can be big).</summary>
+    public int MaxReceiveMessageBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Extra configuration of an in-process host, as <c>Section:Key</c> to value (for example
+    /// <c>Model:CheckpointPath</c> or <c>Model:Device</c>); it wins over everything else.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> HostSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Lowest level an in-process host logs at (to standard error). Warnings by default, so progress displays stay readable.</summary>
+    public Microsoft.Extensions.Logging.LogLevel HostLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Warning;
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Sockets;
+using Steve2.Pipeline.Cli;
+using Steve2.Pipeline.Tests.Trajectories;
+using Steve2.Pipeline.Trajectories;
+
+namespace Steve2.Pipeline.Tests.Cli;
+
+/// <summary>Bad input: one clear line on standard error, exit code 1, nothing written.</summary>
+public sealed class CliBadInputTests
+{
+    [Theory]
+    [InlineData("eval --agents teacher,bogus", "unknown agent 'bogus'. Agents: teacher, teacher-no-expert.")]
+    [InlineData("eval --tasks collection,nope", "unknown task 'nope'. Tasks: object-search, block-search, exploration, collection, creation (or all).")]
+    [InlineData("eval --tasks collection --seeds 25", "seed 25 is not an evaluation seed of collection: its evaluation seeds are 0-19")]
+    [InlineData("eval --tasks collection --seeds 1000000", "seed 1000000 is not an evaluation seed of collection")]
+    [InlineData("eval --tasks collection --seeds 4-1", "the range 4-1 runs backwards")]
+    [InlineData("eval --tasks collection --seeds x", "'x' is not a seed")]
+    [InlineData("eval --tasks collection --seeds 0 --parallel 0", "--parallel N")]
+    [InlineData("record --tasks collection --seeds 3", "seed 3 is an evaluation seed of collection: training data never uses evaluation seeds")]
+    [InlineData("record --tasks collection --seeds 500", "seed 500 is out of collection's training range")]
+    [InlineData("record --agents nobody --seeds 1000000", "unknown agent 'nobody'")]
+    public async Task Refuses_with_one_line_and_writes_nothing(string command, string expected)
+    {
+        using var folder = new TestFolder();
+        string output = folder.Sub("out");
+
+        CliRun run = await CliRun.RunAsync([.. command.Split(' '), "--output", output]);
+
+        Assert.Equal(CliApp.BadInput, run.ExitCode);
+        Assert.StartsWith("error: ", run.Error);
+        Assert.Contains(expected, run.Error);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task An_unreachable_expert_host_says_how_to_start_one_and_writes_nothing()
+    {
+        using var folder = new TestFolder();
+        string address = $"http://127.0.0.1:{FreePort()}";
+
+        CliRun run = await CliRun.RunAsync("eval", "--agents", "teacher", "--tasks", "collection", "--seeds", "0",
+            "--experts", address, "--output", folder.Sub("out"), "--record", folder.Sub("traj"));
+
+        Assert.Equal(CliApp.BadInput, run.ExitCode);
+        Assert.Contains($"error: no expert host answers at {address}", run.Error);
+        Assert.Contains("dotnet run --project src/Expert.Host -c Release", run.Error);
+        Assert.False(Directory.Exists(folder.Sub("out")));
+        Assert.False(Directory.Exists(folder.Sub("traj")));
+    }
+
+    [Fact]
+    public async Task Eval_never_records_over_existing_episodes()
+    {
+        using var folder = new TestFolder();
+        TrajectorySamples.RecordSample(folder.Sub("traj"), agent: "teacher-no-expert", seed: 3);
+        Assert.True(Directory.Exists(TrajectoryFormat.EpisodeFolder(folder.Sub("traj"), "collection", 3, "teacher-no-expert")));
+
+        CliRun run = await CliRun.RunAsync("eval", "--agents", "teacher-no-expert", "--tasks", "collection", "--seeds", "3",
+            "--output", folder.Sub("out"), "--record", folder.Sub("traj"));
+
+        Assert.Equal(CliApp.BadInput, run.ExitCode);
+        Assert.Contains("already holds", run.Error);
+        Assert.False(Directory.Exists(folder.Sub("out")));
+    }
+
+    [Fact]
+    public async Task Inspect_names_the_corrupt_file_and_line()
+    {
+        using var folder = new TestFolder();
+        string episode = TrajectorySamples.RecordSample(folder.Path);
+        string steps = Path.Combine(episode, TrajectoryFormat.StepsFile);
+        string[] lines = File.ReadAllLines(steps);
+        lines[1] = "{\"step\": 1, \"iteration\": ";
+        File.WriteAllLines(steps, lines);
+
+        CliRun run = await CliRun.RunAsync("trajectories", "inspect", folder.Path);
+
+        Assert.Equal(CliApp.BadInput, run.ExitCode);
+        Assert.Contains($"error: corrupt trajectory {steps}:2", run.Error);
+        Assert.Contains("record it again", run.Error);
+    }
+
+    [Fact]
+    public async Task Inspect_of_a_missing_folder_says_how_to_record_one()
+    {
+        using var folder = new TestFolder();
+        CliRun run = await CliRun.RunAsync("trajectories", "inspect", folder.Sub("none"));
+
+        Assert.Equal(CliApp.BadInput, run.ExitCode);
+        Assert.Contains("there are no trajectories at", run.Error);
+    }
+
+    [Fact]
+    public async Task Inspect_counts_episodes_and_shows_a_sample_without_expert_context()
+    {
+        using var folder = new TestFolder();
+        TrajectorySamples.RecordSample(folder.Path, seed: 100_001);
+        TrajectorySamples.RecordSample(folder.Path, seed: 100_002);
+
+        CliRun run = await CliRun.RunAsync("trajectories", "inspect", folder.Path, "--sample", "3");
+
+        Assert.Equal(CliApp.Ok, run.ExitCode);
+        Assert.Contains("2 complete episodes, 0 unfinished", run.Output);
+        Assert.Contains("step 2 [actor] agent 0", run.Output);
+        Assert.Contains("collect(\"oak_log\", 3)", run.Output);
+        Assert.DoesNotContain("EXPERT-ONLY", run.Output);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
