@@ -14,7 +14,7 @@ V="/tmp/dn/dotnet /tmp/app/vqvae.dll"
 echo "unpacked after $(( $(date +%s) - T0 )) s"
 [ "${SMOKE:-0}" = 1 ] && timeout 90 $V generate "a tall stone tower with a pyramid roof" --device cuda --model /tmp/app/Checkpoints/default.ckpt --output /tmp/smoke 2>&1 | tail -15
 R=/tmp/run
-ARGS="--output $R --device cuda --corpus-count 48000 --vqvae-steps ${VQ:-4000} --vqvae-batch 32 --prior-steps ${PR:-10000} --prior-batch 64 --eval-every 1000"
+ARGS="--output $R --device cuda --corpus-count 48000 --vqvae-steps ${VQ:-4000} --vqvae-batch 32 --prior-steps ${PR:-6000} --prior-batch 64 --eval-every 1000"
 LEFT=$(( ${BUDGET:-500} - ($(date +%s) - T0) ))
 echo "training with $LEFT s: $ARGS"
 timeout -s INT $LEFT $V train $ARGS > $OUT/train.log 2>&1
@@ -31,7 +31,7 @@ print(last['Stage'], last['Step'], last['Step'])
 PY
 )
   echo "interrupted in $ST at step $VS: finalizing"
-  if [ "$ST" = vqvae ]; then echo "stopped in the autoencoder stage: nothing to ship"; else timeout 60 $V train ${ARGS/--prior-steps ${PR:-10000}/--prior-steps $PS} >> $OUT/train.log 2>&1; fi
+  if [ "$ST" = vqvae ]; then echo "stopped in the autoencoder stage: nothing to ship"; else timeout 60 $V train ${ARGS/--prior-steps ${PR:-6000}/--prior-steps $PS} >> $OUT/train.log 2>&1; fi
 fi
 cp $R/model.ckpt $R/metrics.jsonl $R/curves-*.png $OUT/ 2>/dev/null
 ls -la $OUT

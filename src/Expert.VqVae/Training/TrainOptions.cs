@@ -21,7 +21,7 @@ public sealed record TrainOptions
     public int VqVaeBatch { get; init; } = 32;
     public float VqVaeLearningRate { get; init; } = 2e-3f;
 
-    public int PriorSteps { get; init; } = 10000;
+    public int PriorSteps { get; init; } = 6000;
     public int PriorBatch { get; init; } = 64;
     public float PriorLearningRate { get; init; } = 1e-3f;
     public int PriorWarmupSteps { get; init; } = 100;
