@@ -149,7 +149,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
                 using var _ = no_grad();
                 var chunk = grids.Skip(at).Take(batch).ToList();
                 using var input = ToTensor(chunk, GridSize);
-                var codes = EmptyCode >= 0 ? _vqvae.CanonicalCodes(input, EmptyCode) : _vqvae.Encode(input);
+                var codes = EmptyCode >= 0 && !Header.VqVae.ReserveEmptyCode ? _vqvae.CanonicalCodes(input, EmptyCode) : _vqvae.Encode(input);
                 result.AddRange(ToGrids(_vqvae.Decode(codes), GridSize));
             }
         }

@@ -269,6 +269,7 @@ public sealed class ImaginationTrainer
     /// </summary>
     internal static long CanonicalizeEmptyBlocks(Tensor codes, IReadOnlyList<OccupancyGrid> grids, VqVaeConfig config)
     {
+        if (config.ReserveEmptyCode) return VqVaeConfig.EmptyCode;   // the encoder gave every empty block code 0 already
         int g = config.CodeGridSize, cell = config.GridSize / g;
         var flat = codes.reshape(-1).cpu().data<long>().ToArray();
         var empty = new bool[flat.Length];

@@ -40,30 +40,15 @@ public sealed class ExpertClients
     /// <summary>Calls made so far (successful or not).</summary>
     public int CallCount => Volatile.Read(ref _calls);
 
-    /// <summary>
-    /// Imagines a building from text: <paramref name="samples"/> grids are drawn (seeds seed..seed+samples-1)
-    /// and the one with the most blocks is kept (the model sometimes draws an empty or near-empty grid), with
-    /// renders of the named views (PNG) and its build order.
-    /// </summary>
+    /// <summary>Imagines a building from text: its grid, renders of the named views (PNG) and its build order.</summary>
     public Task<ExpertResult<ImaginedBuilding>> ImagineBuildingAsync(string description, ulong seed, IReadOnlyList<string>? views, int renderSize,
-        CancellationToken cancellationToken, int samples = 1) =>
+        CancellationToken cancellationToken) =>
         CallAsync("GenerateOccupancy", async options =>
         {
-            var request = new GenerateOccupancyRequest
-            {
-                Description = description, Seed = seed, IncludeBuildOrder = true, RenderSize = (uint)renderSize,
-                Samples = (uint)Math.Clamp(samples, 1, 8), RenderAllSamples = samples > 1,
-            };
+            var request = new GenerateOccupancyRequest { Description = description, Seed = seed, IncludeBuildOrder = true, RenderSize = (uint)renderSize };
             if (views is not null) request.Views.AddRange(views);
             GenerateOccupancyResponse response = await _occupancy.GenerateOccupancyAsync(request, options);
-            if (response.Samples.Count <= 1)
-                return new ImaginedBuilding(ProtoConversions.FromWire(response.Grid), Images(response.Views), ProtoConversions.FromWire(response.BuildOrder), response.ModelVersion);
-            OccupancySample best = response.Samples.MaxBy(s => ProtoConversions.FromWire(s.Grid).Count())!;
-            VoxelGrid grid = ProtoConversions.FromWire(best.Grid);
-            IReadOnlyList<PlannedBlock> order = best.Index == 0
-                ? ProtoConversions.FromWire(response.BuildOrder)
-                : ProtoConversions.FromWire((await _occupancy.GetBuildOrderAsync(new GetBuildOrderRequest { Grid = best.Grid }, options)).BuildOrder);
-            return new ImaginedBuilding(grid, Images(best.Views), order, response.ModelVersion);
+            return new ImaginedBuilding(ProtoConversions.FromWire(response.Grid), Images(response.Views), ProtoConversions.FromWire(response.BuildOrder), response.ModelVersion);
         }, cancellationToken);
 
     private static NamedImage[] Images(IEnumerable<RenderedView> views) => views.Select(v => new NamedImage(v.Name, v.Png.ToByteArray())).ToArray();

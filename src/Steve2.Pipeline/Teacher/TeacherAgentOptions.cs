@@ -23,9 +23,6 @@ public sealed record TeacherAgentOptions
     /// <summary>Edge in pixels of the expert's building renders kept in the expert context.</summary>
     public int RenderSize { get; init; } = 128;
 
-    /// <summary>Grids the creation expert draws per description; the one with the most blocks is built (1..8).</summary>
-    public int ImagineSamples { get; init; } = 4;
-
     /// <summary>Throws with what to change when a setting is out of range.</summary>
     public TeacherAgentOptions Validated()
     {
@@ -36,7 +33,6 @@ public sealed record TeacherAgentOptions
         if (MaxRetries is < 0 or > 10) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "MaxRetries must be in 0..10.");
         if (Reach is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(Reach), Reach, "Reach must be in 1..16 (the world's reach, 4.5 by default).");
         if (RenderSize is < 32 or > 1024) throw new ArgumentOutOfRangeException(nameof(RenderSize), RenderSize, "RenderSize must be in 32..1024 (the host's render limits).");
-        if (ImagineSamples is < 1 or > 8) throw new ArgumentOutOfRangeException(nameof(ImagineSamples), ImagineSamples, "ImagineSamples must be in 1..8 (the host's limit).");
         return this;
     }
 }

@@ -12,7 +12,7 @@ public sealed class ExpertClientsTests(ExpertHostFixture host)
     [Fact]
     public async Task Imagines_a_building_with_renders_and_a_build_order()
     {
-        var r = await host.Clients.ImagineBuildingAsync("a tall stone tower with a flat roof", 3, ["front", "isometric"], 64, CancellationToken.None, samples: 2);
+        var r = await host.Clients.ImagineBuildingAsync("a tall stone tower with a flat roof", 3, ["front", "isometric"], 64, CancellationToken.None);
         Assert.True(r.Ok, r.Error);
         ImaginedBuilding b = r.Value!;
         Assert.True(b.Grid.Count() > 0);

@@ -77,8 +77,8 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         var origin = s.Goal.BuildSite ?? s.Latest(0).Pose.Block.Offset(3, 0, 0);
         if (experts is not null)
         {
-            var imagined = await experts.ImagineBuildingAsync(description, (ulong)s.Goal.Seed, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct, samples: s.Options.ImagineSamples);
-            // The critic refuses an imagined building too small to be one (the model sometimes draws a few specks).
+            var imagined = await experts.ImagineBuildingAsync(description, (ulong)s.Goal.Seed, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct);
+            // The critic refuses an imagined building too small to be one.
             if (imagined.Value is ImaginedBuilding building && building.Grid.Count() >= MinImaginedBlocks)
             {
                 IReadOnlyList<PlannedBlock> order = building.BuildOrder;
