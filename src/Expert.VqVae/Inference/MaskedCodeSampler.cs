@@ -36,6 +36,11 @@ public sealed class MaskedCodeSampler
     public sealed record Job(int[] Tokens, ulong Seed, float Temperature, int TopK, int Steps, long[]? Known = null);
 
     /// <summary>Decodes a batch; returns code grids [N, g, g, g] (int64) on the prior's device.</summary>
+    /// <remarks>
+    /// Decoding works in the prior's group order (code j of group i at i * CodesPerGroup + j), so the
+    /// [N, codes, K] logits never need reordering; the finished codes are put back in grid order at the
+    /// end. With an empty code, only the codes still masked get logits and a draw at each step.
+    /// </remarks>
     public Tensor Sample(IReadOnlyList<Job> jobs, Device device, CancellationToken cancellationToken)
     {
         var c = _prior.Config;
@@ -51,7 +56,7 @@ public sealed class MaskedCodeSampler
         {
             if (jobs[i].Known is not { } known) continue;
             if (known.Length != codes) throw new ArgumentException($"Known codes must have {codes} entries.");
-            using var k = tensor(known, device: device);
+            using var k = _prior.Group(tensor(known, device: device).view(1, c.CodeGridSize, c.CodeGridSize, c.CodeGridSize)).view(codes);
             using var given = k.ge(0);
             current[i].masked_scatter_(given, k.masked_select(given));
             masked[i].masked_fill_(given, false);
@@ -63,16 +68,19 @@ public sealed class MaskedCodeSampler
             for (int step = 0; step < steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var grouped = _prior.Group(current.view(n, c.CodeGridSize, c.CodeGridSize, c.CodeGridSize));
-                using var logits4 = _prior.forward(text, grouped);
-                using var logitsGrouped = logits4.view(n, c.Groups, c.CodesPerGroup, c.CodebookSize);
-                // Back to code-grid order [N, Codes, K].
-                using var logits = UngroupLogits(logitsGrouped, c);
+                using var grouped = current.view(n, c.Groups, c.CodesPerGroup);
+                using var features = _prior.CodeFeatures(text, grouped);               // [N, G, P, E]
+                using var flat = features.view(n * codes, c.CodeEmbedDim);
                 if (_emptyCode >= 0)
                 {
-                    BatchedBuiltOrEmptyStep(jobs, step, c.MaskId, _emptyCode, logits, current, masked, generators);
+                    using var rows = masked.view(-1).nonzero().squeeze(1);               // the codes still to draw
+                    if (rows.shape[0] == 0) break;
+                    using var rowFeatures = flat.index_select(0, rows);
+                    using var rowLogits = _prior.CodeLogits(rowFeatures);                // [M, K]
+                    BuiltOrEmptyStep(jobs, step, c.MaskId, _emptyCode, rowLogits, rows, current, masked, generators);
                     continue;
                 }
+                using var logits = _prior.CodeLogits(flat).view(n, codes, c.CodebookSize);
                 for (int i = 0; i < n; i++)
                 {
                     var job = jobs[i];
@@ -80,7 +88,7 @@ public sealed class MaskedCodeSampler
                     DecodeStep(job, step, c.MaskId, logits[i], current[i], masked[i], generators[i]);
                 }
             }
-            return current.view(n, c.CodeGridSize, c.CodeGridSize, c.CodeGridSize).MoveToOuterDisposeScope();
+            return _prior.Ungroup(current.view(n, c.Groups, c.CodesPerGroup)).MoveToOuterDisposeScope();
         }
         finally
         {
@@ -140,15 +148,20 @@ public sealed class MaskedCodeSampler
     }
 
     /// <summary>
-    /// One built-or-empty decoding step for the whole batch at once (see the constructor): only the uniform random numbers are drawn per sample, each
-    /// from its own generator, so a sample's result still depends only on its own seed; everything
-    /// else is a handful of batched tensor operations instead of a dozen small ones per sample.
+    /// One built-or-empty decoding step for the whole batch at once (see the constructor), on the
+    /// logits of the codes still masked only. Only the uniform random numbers are drawn per sample,
+    /// each from its own generator and always for every code, so a sample's result depends only on its
+    /// own seed; everything else is a handful of batched tensor operations over the masked codes.
     /// </summary>
-    internal static void BatchedBuiltOrEmptyStep(IReadOnlyList<Job> jobs, int step, long maskId, long emptyCode,
-        Tensor logits, Tensor current, Tensor masked, Generator[] generators)
+    /// <param name="rowLogits">[M, K] logits of the masked codes listed in <paramref name="rows"/>.</param>
+    /// <param name="rows">[M] flat indices (sample * codes + code) of the masked codes, ascending.</param>
+    /// <param name="current">[N, codes] code ids (updated in place).</param>
+    /// <param name="masked">[N, codes] true where still masked (updated in place).</param>
+    internal static void BuiltOrEmptyStep(IReadOnlyList<Job> jobs, int step, long maskId, long emptyCode,
+        Tensor rowLogits, Tensor rows, Tensor current, Tensor masked, Generator[] generators)
     {
-        int n = jobs.Count, codes = (int)logits.shape[1], k = (int)logits.shape[2];
-        var device = logits.device;
+        int n = jobs.Count, codes = (int)current.shape[1], k = (int)rowLogits.shape[1];
+        var device = rowLogits.device;
         var remaining = masked.sum(1).cpu().data<long>().ToArray();
         var keep = new long[n];
         var temperature = new float[n];
@@ -169,78 +182,81 @@ public sealed class MaskedCodeSampler
                 ? rand(new long[] { 3, codes }, generator: generators[i], device: device)
                 : full(new long[] { 3, codes }, 0.5f, device: device);
         }
-        using var u = stack(uniforms, 0).clamp(1e-9, 1 - 1e-9);               // [n, 3, codes]
-        foreach (var t in uniforms) t.Dispose();
-        using var greedy = tensor(temperature.Select(t => t <= 0f).ToArray(), device: device).unsqueeze(1);   // [n, 1]
-        using var temp = tensor(temperature.Select(t => t <= 0f ? 1f : t).ToArray(), device: device).view(n, 1, 1);
+        using var scope = NewDisposeScope();
 
-        // Every pass over the [n, codes, K] logits costs as much as the prior's forward pass, so the
-        // step makes as few as it can: one copy without the empty code, its log-sum-exp, and only
-        // for sampled rows a softmax and a cumulative sum searched per code (no [n, codes, K] masks).
-        using var emptyIndex = tensor(new[] { emptyCode }, device: device);
-        using var emptyLogit = logits.select(2, emptyCode);                                      // [n, codes]
-        using var builtLogits = logits.index_fill(2, emptyIndex, double.NegativeInfinity);       // [n, codes, K]
-        using var builtLse = builtLogits.logsumexp(-1);                                          // [n, codes]
+        // Per-sample settings and random numbers, gathered to the masked rows.
+        var sampleOf = rows.div(codes, rounding_mode: RoundingMode.floor);                    // [M]
+        var u = stack(uniforms, 1).clamp(1e-9, 1 - 1e-9).view(3, n * codes).index_select(1, rows);  // [3, M]
+        foreach (var t in uniforms) t.Dispose();
+        var greedy = tensor(temperature.Select(t => t <= 0f).ToArray(), device: device).index_select(0, sampleOf);
+        var temp = tensor(temperature.Select(t => t <= 0f ? 1f : t).ToArray(), device: device).index_select(0, sampleOf);
+        var annealRow = tensor(anneal, device: device).index_select(0, sampleOf);
+
+        // The built codes' logits: a view when the empty code is code 0 (MODEL.md), else a copy with
+        // the empty code at -inf. `offset` turns a column of that view back into a code id.
+        var (builtLogits, offset) = emptyCode == 0
+            ? (rowLogits.narrow(1, 1, k - 1), 1L)
+            : (rowLogits.index_fill(1, tensor(new[] { emptyCode }, device: device), double.NegativeInfinity), 0L);
 
         // Built or empty: the log odds of "empty" are the empty logit against all built ones together.
-        using var logOdds = emptyLogit - builtLse;
-        using var pEmptyT = (logOdds / temp.view(n, 1)).sigmoid();
-        using var drawnEmpty = u.select(1, 0).lt(pEmptyT);
-        using var greedyEmpty = logOdds.ge(0);
-        using var isEmpty = where(greedy, greedyEmpty, drawnEmpty);
+        var logOdds = rowLogits.select(1, emptyCode) - builtLogits.logsumexp(-1);              // [M]
+        var drawnEmpty = u[0].lt((logOdds / temp).sigmoid());
+        var isEmpty = where(greedy, logOdds.ge(0), drawnEmpty);
 
-        // The code within "built": arg max when greedy, else inverse-CDF sampling after a per-sample top-k cut.
-        bool anyGreedy = temperature.Any(t => t <= 0f), anySampled = temperature.Any(t => t > 0f);
-        using var greedyCode = anyGreedy ? builtLogits.argmax(-1) : zeros(new long[] { n, codes }, ScalarType.Int64, device);
-        using var drawnCode = anySampled ? DrawBuiltCode(builtLogits, temp, topK, k, u.select(1, 1)) : zeros(new long[] { n, codes }, ScalarType.Int64, device);
-        using var built = where(greedy, greedyCode, drawnCode);
-        using var emptyCodes = full_like(built, emptyCode);
-        using var sampled = where(isEmpty, emptyCodes, built);
+        // The code within "built": arg max when greedy; else inverse-CDF sampling after a per-sample
+        // top-k cut, for the rows drawn built only.
+        var built = temperature.Any(t => t <= 0f)
+            ? builtLogits.argmax(-1) + offset
+            : zeros(new long[] { rows.shape[0] }, ScalarType.Int64, device);
+        var draw = greedy.logical_or(isEmpty).logical_not().nonzero().squeeze(1);
+        if (draw.shape[0] > 0)
+        {
+            var drawSample = sampleOf.index_select(0, draw);
+            var rowTopK = tensor(topK.Select(v => Math.Min(v, builtLogits.shape[1])).ToArray(), device: device).index_select(0, drawSample);
+            var drawn = DrawBuiltCode(builtLogits.index_select(0, draw), temp.index_select(0, draw), rowTopK,
+                topK.All(v => v >= builtLogits.shape[1]), u[1].index_select(0, draw));
+            built.index_copy_(0, draw, drawn + offset);
+        }
+        var sampled = where(isEmpty, full_like(built, emptyCode), built);
 
-        // Confidence: log probability of the side taken, plus annealed Gumbel noise when sampling.
-        using var side = where(isEmpty, nn.functional.logsigmoid(logOdds), nn.functional.logsigmoid(-logOdds)).clamp_min(-20.0);
-        using var gumbel = -(-u.select(1, 2).log()).log();
-        using var annealT = tensor(anneal, device: device).view(n, 1);
-        using var noise = where(greedy, zeros_like(gumbel), gumbel * annealT);
-        using var confidence0 = side + noise;
-        using var confidence = confidence0.masked_fill(masked.logical_not(), double.PositiveInfinity);
+        // Confidence: log probability of the side taken, plus annealed Gumbel noise when sampling;
+        // codes not masked are never re-drawn (infinite confidence).
+        var side = where(isEmpty, nn.functional.logsigmoid(logOdds), nn.functional.logsigmoid(-logOdds)).clamp_min(-20.0);
+        var gumbel = -(-u[2].log()).log();
+        var rowConfidence = side + where(greedy, zeros_like(gumbel), gumbel * annealRow);
+        var confidence = full(new long[] { n * codes }, double.PositiveInfinity, device: device).index_copy(0, rows, rowConfidence).view(n, codes);
+        var proposal = current.view(-1).index_copy(0, rows, sampled).view(n, codes);
 
         // Keep the keep[i] least confident codes of each sample masked; inactive samples stay as they are.
-        using var order = confidence.argsort(1);
-        using var ranks = empty_like(order);
-        using var positions = arange(codes, device: device).unsqueeze(0).expand(n, codes).contiguous();
+        var order = confidence.argsort(1);
+        var ranks = empty_like(order);
+        var positions = arange(codes, device: device).unsqueeze(0).expand(n, codes).contiguous();
         ranks.scatter_(1, order, positions);
-        using var keepT = tensor(keep, device: device).view(n, 1);
-        using var stillMasked = ranks.lt(keepT);
-        using var activeT = tensor(active, device: device).view(n, 1);
-        using var proposal = where(masked, sampled, current);
-        using var withMask = proposal.masked_fill(stillMasked, maskId);
-        using var nextCurrent = where(activeT, withMask, current);
-        using var nextMasked = where(activeT, stillMasked, masked);
-        current.copy_(nextCurrent);
-        masked.copy_(nextMasked);
+        var stillMasked = ranks.lt(tensor(keep, device: device).view(n, 1));
+        var activeT = tensor(active, device: device).view(n, 1);
+        var withMask = proposal.masked_fill(stillMasked, maskId);
+        current.copy_(where(activeT, withMask, current));
+        masked.copy_(where(activeT, stillMasked, masked));
     }
 
-    /// <summary>Draws a built code per position by inverse CDF: the first code whose cumulative probability reaches the uniform.</summary>
-    private static Tensor DrawBuiltCode(Tensor builtLogits, Tensor temp, long[] topK, int k, Tensor uniform)
+    /// <summary>Draws a built code per row by inverse CDF: the first code whose cumulative probability reaches the uniform.</summary>
+    /// <param name="logits">[S, C] built-code logits of the rows to draw.</param>
+    /// <param name="temp">[S] temperatures.</param>
+    /// <param name="topK">[S] top-k cut per row (C where none).</param>
+    private static Tensor DrawBuiltCode(Tensor logits, Tensor temp, Tensor topK, bool noCut, Tensor uniform)
     {
-        using var scaled = builtLogits / temp;
-        using var cut = topK.All(v => v == k) ? scaled.alias() : TopKPerSample(scaled, topK);
-        using var probs = cut.softmax(-1);
-        using var cdf = probs.cumsum(-1);
-        using var values = uniform.unsqueeze(-1).contiguous();
-        using var found = searchsorted(cdf, values);
-        return found.squeeze(-1).clamp_max(k - 1);
-    }
-
-    /// <summary>Keeps the k[i] largest logits of every row of sample i ([n, codes, K]); the rest -inf.</summary>
-    private static Tensor TopKPerSample(Tensor logits, long[] k)
-    {
-        int n = (int)logits.shape[0], codes = (int)logits.shape[1];
-        using var sorted = logits.sort(-1, descending: true).Values;
-        using var kIndex = tensor(k.Select(v => v - 1).ToArray(), device: logits.device).view(n, 1, 1).expand(n, codes, 1);
-        using var threshold = sorted.gather(2, kIndex);
-        return logits.masked_fill(logits.lt(threshold), double.NegativeInfinity);
+        using var scope = NewDisposeScope();
+        int columns = (int)logits.shape[1];
+        var scaled = logits / temp.unsqueeze(1);
+        if (!noCut)
+        {
+            var sorted = scaled.sort(-1, descending: true).Values;
+            var threshold = sorted.gather(1, (topK - 1).unsqueeze(1));
+            scaled = scaled.masked_fill(scaled.lt(threshold), double.NegativeInfinity);
+        }
+        var cdf = scaled.softmax(-1).cumsum(-1);
+        var found = searchsorted(cdf, uniform.unsqueeze(1).contiguous());
+        return found.squeeze(1).clamp_max(columns - 1).MoveToOuterDisposeScope();
     }
 
     private static Tensor TopK(Tensor logits, int k)
@@ -265,15 +281,5 @@ public sealed class MaskedCodeSampler
             for (int j = 0; j < len; j++) ids[i * c.MaxTextTokens + j] = t[j];
         }
         return tensor(ids, new long[] { jobs.Count, c.MaxTextTokens }, device: device);
-    }
-
-    private static Tensor UngroupLogits(Tensor grouped, PriorConfig c)
-    {
-        // [N, G, P, K] -> [N, g, g, g, K] in code-grid order -> [N, Codes, K]
-        int n = c.GroupsPerEdge, e = c.GroupEdge;
-        long b = grouped.shape[0];
-        using var split = grouped.reshape(b, n, n, n, e, e, e, c.CodebookSize);
-        using var moved = split.permute(0, 1, 4, 2, 5, 3, 6, 7);
-        return moved.reshape(b, c.Codes, c.CodebookSize);
     }
 }

@@ -59,12 +59,32 @@ public sealed class TextConditionedPrior : nn.Module
     /// <returns>[B, Groups, CodesPerGroup, CodebookSize].</returns>
     public Tensor forward(Tensor text, Tensor groupedCodes)
     {
+        using var features = CodeFeatures(text, groupedCodes);
+        return CodeLogits(features);
+    }
+
+    /// <summary>
+    /// The output vector of every code before the tied output layer: [B, Groups, CodesPerGroup,
+    /// CodeEmbedDim]. <see cref="CodeLogits"/> turns any of them into logits, so a decoder can ask
+    /// for the logits of the codes it still has to draw only.
+    /// </summary>
+    /// <remarks>
+    /// Padding is removed before the transformer: the per-position layers (layer norms, projections,
+    /// MLPs) run on the rows of real tokens and code groups only, packed together, and only attention
+    /// sees the padded [B, T + Groups] layout, where padded keys are masked. Short descriptions in a
+    /// 64-token window are mostly padding, so this halves the work of a typical decoding step, and a
+    /// sample's rows are computed the same way whatever the lengths of its batch mates.
+    /// </remarks>
+    public Tensor CodeFeatures(Tensor text, Tensor groupedCodes)
+    {
         var c = Config;
-        long b = text.shape[0], t = text.shape[1];
+        long b = text.shape[0], t = text.shape[1], length = t + c.Groups;
         using var textMask = text.ne(TextTokenIds.Pad);                       // [B, T]
         using var codeKeys = ones(b, c.Groups, dtype: ScalarType.Bool, device: text.device);
         using var keys = cat(new[] { textMask, codeKeys }, 1);                // [B, T + G]
         using var attentionMask = keys.view(b, 1, 1, -1);
+        using var rows = keys.reshape(-1).nonzero().squeeze(1);               // [R] real rows of the flat [B * (T + G)] layout
+        var layout = new PackedSequence(rows, b, length, attentionMask);
 
         using var tokens = token_embed.forward(text);
         using var textPos = text_pos.narrow(1, 0, t);
@@ -75,23 +95,30 @@ public sealed class TextConditionedPrior : nn.Module
         using var groupsIn0 = group_in.forward(flatGroups);
         using var groupsIn = groupsIn0 + group_pos;
 
-        using var seq0 = cat(new[] { textIn, groupsIn }, 1);
-        Tensor x = drop.forward(seq0);
+        using var seq0 = cat(new[] { textIn, groupsIn }, 1);                   // [B, T + G, D]
+        using var packed = seq0.reshape(b * length, -1).index_select(0, rows); // [R, D]
+        Tensor x = drop.forward(packed);
         foreach (var block in blocks)
         {
-            var next = block.forward(x, attentionMask);
+            var next = block.forward(x, layout);
             x.Dispose();
             x = next;
         }
         using (x)
         {
-            using var groupsOut = x.narrow(1, t, c.Groups);
+            using var unpacked = layout.Unpack(x).view(b, length, -1);
+            using var groupsOut = unpacked.narrow(1, t, c.Groups);
             using var normed = ln_f.forward(groupsOut);
-            using var perCode = group_out.forward(normed).view(b, c.Groups, c.CodesPerGroup, c.CodeEmbedDim);
-            using var table = code_embed.weight!.narrow(0, 0, c.CodebookSize);  // [K, E], tied output
-            using var logits = perCode.matmul(table.t());
-            return logits + code_bias;
+            return group_out.forward(normed).view(b, c.Groups, c.CodesPerGroup, c.CodeEmbedDim);
         }
+    }
+
+    /// <summary>Code output vectors [..., CodeEmbedDim] to logits [..., CodebookSize] (the tied output layer).</summary>
+    public Tensor CodeLogits(Tensor features)
+    {
+        using var table = code_embed.weight!.narrow(0, 0, Config.CodebookSize);  // [K, E], tied output
+        using var logits = features.matmul(table.t());
+        return logits + code_bias;
     }
 
     /// <summary>[B, g, g, g] code grid to [B, Groups, CodesPerGroup] (groups in y, z, x order).</summary>

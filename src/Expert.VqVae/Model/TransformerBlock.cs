@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace Expert.VqVae.Model;
 
 /// <summary>Pre-norm transformer block: x + attn(ln(x)), then x + mlp(ln(x)); bidirectional.</summary>
-public sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
+public sealed class TransformerBlock : nn.Module<Tensor, PackedSequence, Tensor>
 {
     private readonly LayerNorm ln1;
     private readonly Linear qkv;
@@ -32,20 +32,22 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
         RegisterComponents();
     }
 
-    /// <param name="x">[B, T, C].</param>
-    /// <param name="attentionMask">[B, 1, 1, T] boolean, true where a key may be attended to; null for all.</param>
-    public override Tensor forward(Tensor x, Tensor? attentionMask)
+    /// <param name="x">[R, C]: the real rows of the sequence, packed (see <see cref="PackedSequence"/>).</param>
+    /// <param name="layout">Where those rows sit in the padded [B, T, C] layout that attention works on.</param>
+    public override Tensor forward(Tensor x, PackedSequence layout)
     {
-        long b = x.shape[0], t = x.shape[1], c = x.shape[2];
+        long b = layout.Batch, t = layout.Length, c = x.shape[1];
         using var h = ln1.forward(x);
-        using var packed = qkv.forward(h);
-        var parts = packed.view(b, t, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4).unbind(0);
+        using var packedQkv = qkv.forward(h);
+        using var padded = layout.Unpack(packedQkv);                                  // [B * T, 3C], zero rows at padding
+        var parts = padded.view(b, t, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4).unbind(0);
         using var q = parts[0];
         using var k = parts[1];
         using var v = parts[2];
-        using var attended = functional.scaled_dot_product_attention(q, k, v, attentionMask, training ? _dropout : 0.0);
-        using var merged = attended.transpose(1, 2).reshape(b, t, c);
-        using var projected = proj.forward(merged);
+        using var attended = functional.scaled_dot_product_attention(q, k, v, layout.AttentionMask, training ? _dropout : 0.0);
+        using var merged = attended.transpose(1, 2).reshape(b * t, c);
+        using var mergedRows = merged.index_select(0, layout.Rows);
+        using var projected = proj.forward(mergedRows);
         using var dropped = drop.forward(projected);
         using var x1 = x + dropped;
         using var h2 = ln2.forward(x1);
@@ -54,5 +56,21 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor?, Tensor>
         using var down = fc_out.forward(act);
         using var dropped2 = drop.forward(down);
         return x1 + dropped2;
+    }
+}
+
+/// <summary>
+/// A padded batch of sequences [Batch, Length, C] kept as its real rows only, [R, C]:
+/// <see cref="Rows"/> are the indices of those rows in the flat [Batch * Length] layout, in order.
+/// Per-position layers run on the packed rows; attention unpacks them (padding rows are zero and
+/// masked out as keys by <see cref="AttentionMask"/>, [Batch, 1, 1, Length], true where a key is real).
+/// </summary>
+public sealed record PackedSequence(Tensor Rows, long Batch, long Length, Tensor? AttentionMask)
+{
+    /// <summary>[R, C] packed rows to [Batch * Length, C], zeros at the padding.</summary>
+    public Tensor Unpack(Tensor packed)
+    {
+        using var zero = zeros(new long[] { Batch * Length, packed.shape[1] }, packed.dtype, packed.device);
+        return zero.index_copy(0, Rows, packed);
     }
 }

@@ -17,7 +17,8 @@ public class BuiltOrEmptyTests
         var masked = ones(new long[] { 1, codes }, dtype: ScalarType.Bool);
         using var generator = new torch.Generator(seed);
         var job = new MaskedCodeSampler.Job([2], seed, temperature, 0, 1);
-        MaskedCodeSampler.BatchedBuiltOrEmptyStep([job], 0, MaskId, 0, logits, current, masked, [generator]);
+        var rows = arange(codes);
+        MaskedCodeSampler.BuiltOrEmptyStep([job], 0, MaskId, 0, logits.view(codes, -1), rows, current, masked, [generator]);
         Assert.False(masked.any().item<bool>());
         return current[0].data<long>().ToArray();
     }

@@ -52,6 +52,26 @@ public class PriorTests
     }
 
     [Fact]
+    public void Packed_rows_give_a_sample_the_same_features_whatever_its_batch_mates_lengths()
+    {
+        torch.manual_seed(16);
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        prior.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var codes = randint(0, 33, new long[] { 3, 8, 8 });
+        // Sample 1 has 2 tokens; its mates have 6 and none, so the packed rows differ in number and place.
+        var text = tensor(new long[] { 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, new long[] { 3, 6 });
+        var together = prior.CodeFeatures(text, codes);
+        var alone = prior.CodeFeatures(text[1..2], codes[1..2]);
+        // Exactly equal at the shipped model's sizes (ShippedCheckpointTests); at this tiny size the BLAS
+        // takes another kernel for a 10-row matrix than for a 32-row one, so allow float rounding.
+        Assert.True(together[1..2].allclose(alone, rtol: 0, atol: 1e-5), "a sample's features changed with its batch");
+        Assert.True(prior.forward(text, codes).eq(prior.CodeLogits(together)).all().item<bool>());
+        Assert.False(together[0].eq(together[1]).all().item<bool>(), "different texts must give different features");
+    }
+
+    [Fact]
     public void A_tiny_prior_learns_which_text_means_which_code_grid()
     {
         torch.manual_seed(7);

@@ -89,7 +89,13 @@ public sealed class ShippedCheckpointTests(ShippedModelFixture shipped) : IClass
     [Fact]
     public void A_batch_gives_each_request_the_grid_it_gets_alone()
     {
-        var requests = new[] { "a lighthouse", "a wide bridge", "a temple with columns" }
+        // Descriptions of very different lengths: each sample's rows are packed among its mates' (TextConditionedPrior.CodeFeatures).
+        var requests = new[]
+            {
+                "a lighthouse", "a wide bridge", "a temple with columns", "a low wall with a gate",
+                "a very tall and narrow symmetric stone lighthouse with a small pyramid roof on top of it and three windows",
+                "a symmetric five-storey wooden pagoda with overhanging eaves", "a hut", "a large castle keep with battlements",
+            }
             .Select((t, i) => new GenerationRequest(t, new SamplingOptions { Seed = (ulong)i + 3 })).ToList();
         var batched = shipped.Model.Generate(requests);
         for (int i = 0; i < requests.Count; i++)
