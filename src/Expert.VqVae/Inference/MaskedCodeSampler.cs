@@ -270,16 +270,26 @@ public sealed class MaskedCodeSampler
         }
     }
 
+    /// <summary>
+    /// [N, T] token ids, padded: T is the batch's longest description rounded up to a multiple of
+    /// <see cref="TextWindowStep"/> (at most the prior's window), so that short descriptions do not pay
+    /// for a 64-token window. Padded keys are masked and come after every real key
+    /// (<see cref="TextConditionedPrior.CodeFeatures"/>), so a wider window does not change a sample's result.
+    /// </summary>
     private static Tensor TextBatch(IReadOnlyList<Job> jobs, PriorConfig c, Device device)
     {
-        // Always the full window: a sample's tensors have the same shape whatever its batch mates.
-        var ids = new long[jobs.Count * c.MaxTextTokens];
+        int longest = jobs.Max(j => Math.Min(j.Tokens.Length, c.MaxTextTokens));
+        int window = Math.Min(c.MaxTextTokens, Math.Max(1, (longest + TextWindowStep - 1) / TextWindowStep) * TextWindowStep);
+        var ids = new long[jobs.Count * window];
         for (int i = 0; i < jobs.Count; i++)
         {
             var t = jobs[i].Tokens;
-            int len = Math.Min(t.Length, c.MaxTextTokens);
-            for (int j = 0; j < len; j++) ids[i * c.MaxTextTokens + j] = t[j];
+            int len = Math.Min(t.Length, window);
+            for (int j = 0; j < len; j++) ids[i * window + j] = t[j];
         }
-        return tensor(ids, new long[] { jobs.Count, c.MaxTextTokens }, device: device);
+        return tensor(ids, new long[] { jobs.Count, window }, device: device);
     }
+
+    /// <summary>Text windows are multiples of this many tokens (16 floats: one AVX-512 vector, two AVX2 ones).</summary>
+    private const int TextWindowStep = 16;
 }

@@ -71,9 +71,12 @@ public sealed class TextConditionedPrior : nn.Module
     /// <remarks>
     /// Padding is removed before the transformer: the per-position layers (layer norms, projections,
     /// MLPs) run on the rows of real tokens and code groups only, packed together, and only attention
-    /// sees the padded [B, T + Groups] layout, where padded keys are masked. Short descriptions in a
+    /// sees the padded [B, Groups + T] layout, where padded keys are masked. Short descriptions in a
     /// 64-token window are mostly padding, so this halves the work of a typical decoding step, and a
-    /// sample's rows are computed the same way whatever the lengths of its batch mates.
+    /// sample's rows are computed the same way whatever the lengths of its batch mates. The code
+    /// groups come first (attention does not depend on the order; positions are learned embeddings),
+    /// so a real key's place in the layout does not change when a batch mate's longer text widens the
+    /// window: the padding of a wider window only adds keys at the end.
     /// </remarks>
     public Tensor CodeFeatures(Tensor text, Tensor groupedCodes)
     {
@@ -81,9 +84,9 @@ public sealed class TextConditionedPrior : nn.Module
         long b = text.shape[0], t = text.shape[1], length = t + c.Groups;
         using var textMask = text.ne(TextTokenIds.Pad);                       // [B, T]
         using var codeKeys = ones(b, c.Groups, dtype: ScalarType.Bool, device: text.device);
-        using var keys = cat(new[] { textMask, codeKeys }, 1);                // [B, T + G]
+        using var keys = cat(new[] { codeKeys, textMask }, 1);                // [B, G + T]
         using var attentionMask = keys.view(b, 1, 1, -1);
-        using var rows = keys.reshape(-1).nonzero().squeeze(1);               // [R] real rows of the flat [B * (T + G)] layout
+        using var rows = keys.reshape(-1).nonzero().squeeze(1);               // [R] real rows of the flat [B * (G + T)] layout
         var layout = new PackedSequence(rows, b, length, attentionMask);
 
         using var tokens = token_embed.forward(text);
@@ -95,7 +98,7 @@ public sealed class TextConditionedPrior : nn.Module
         using var groupsIn0 = group_in.forward(flatGroups);
         using var groupsIn = groupsIn0 + group_pos;
 
-        using var seq0 = cat(new[] { textIn, groupsIn }, 1);                   // [B, T + G, D]
+        using var seq0 = cat(new[] { groupsIn, textIn }, 1);                   // [B, G + T, D]
         using var packed = seq0.reshape(b * length, -1).index_select(0, rows); // [R, D]
         Tensor x = drop.forward(packed);
         foreach (var block in blocks)
@@ -107,7 +110,7 @@ public sealed class TextConditionedPrior : nn.Module
         using (x)
         {
             using var unpacked = layout.Unpack(x).view(b, length, -1);
-            using var groupsOut = unpacked.narrow(1, t, c.Groups);
+            using var groupsOut = unpacked.narrow(1, 0, c.Groups);
             using var normed = ln_f.forward(groupsOut);
             return group_out.forward(normed).view(b, c.Groups, c.CodesPerGroup, c.CodeEmbedDim);
         }
