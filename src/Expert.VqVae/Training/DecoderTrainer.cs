@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Expert.VqVae.Training;
 
 /// <summary>
-/// Stage "decoder": a new (or continued) decoder trained on the frozen code grids of a finished
+/// Stage "decoder": a continued, grown (deeper, its trained layers kept) or fresh (e.g. wider) decoder trained on the frozen code grids of a finished
 /// checkpoint. The shipped autoencoder reconstructs training and held-out shapes equally well
 /// (IoU 0.92 both): it underfits, and the decoder is the part that can grow without touching the
 /// encoder, the codebook or the prior, which was trained on exactly these code grids. So every
@@ -105,6 +105,15 @@ public sealed class DecoderTrainer
         {
             model = source.VqVae;
             _progress.Message($"Continuing the decoder of {sh.ModelVersion} (width {target.DecoderWidth}, {target.DecoderDepth} blocks).");
+        }
+        else if (target.DecoderWidth == sh.VqVae.DecoderWidth && !o.DecoderFresh)
+        {
+            torch.manual_seed(o.Seed);
+            model = new VqVae3d(target);
+            CopyFrozenParts(source.VqVae, model);
+            GrowDecoder(source.VqVae, model);
+            source.VqVae.Dispose();
+            _progress.Message($"The decoder of {sh.ModelVersion} grown to {target.DecoderDepth} trunk blocks and {target.DecoderUpResBlocks} after upsampling (new blocks start as identities), {model.DecoderParameters().Sum(p => p.numel())} parameters.");
         }
         else
         {
@@ -254,6 +263,30 @@ public sealed class DecoderTrainer
         var targets = cat(targetParts, 0);
         foreach (var p in codeParts.Concat(targetParts)) p.Dispose();
         return (codes, targets);
+    }
+
+    /// <summary>
+    /// Starts a deeper decoder of the same width from a trained one: every layer the two share is
+    /// copied, and each new residual block gets a zero last convolution, so it starts as the
+    /// identity and the grown decoder computes exactly what the old one did. On this project's CPU a
+    /// fresh decoder needs thousands of steps to get back to where the trained one is; grown, every
+    /// step goes to what the added blocks can add.
+    /// </summary>
+    internal static void GrowDecoder(VqVae3d from, VqVae3d to)
+    {
+        var source = from.state_dict().Where(kv => kv.Key.StartsWith("decoder.", StringComparison.Ordinal)).ToDictionary();
+        var target = to.state_dict().Where(kv => kv.Key.StartsWith("decoder.", StringComparison.Ordinal)).ToDictionary();
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in source)
+            {
+                if (!target.TryGetValue(name, out var destination) || !destination.shape.SequenceEqual(tensor.shape))
+                    throw new InvalidOperationException($"The grown decoder has no '{name}' of the same shape: grow only adds blocks to a decoder of the same width.");
+                destination.copy_(tensor);
+            }
+            foreach (var (name, tensor) in target)
+                if (!source.ContainsKey(name) && name.Contains("._conv1.", StringComparison.Ordinal)) tensor.zero_();
+        }
     }
 
     /// <summary>Copies every weight and buffer outside the decoder (encoder, codebook and its averages) bit for bit.</summary>

@@ -59,8 +59,9 @@ public sealed record TrainOptions
     /// <summary>Residual blocks after each inner upsampling; null = the source checkpoint's.</summary>
     public int? DecoderUpResBlocks { get; init; }
     /// <summary>
-    /// Start the decoder from fresh weights even when its shape is the source's (which otherwise
-    /// continues the source's decoder). A decoder of another shape always starts fresh.
+    /// Start the decoder from fresh weights. Without it a decoder of the source's shape continues
+    /// the source's, and one of the source's width with more blocks grows from it (its new blocks
+    /// start as identities); a decoder of another width always starts fresh.
     /// </summary>
     public bool DecoderFresh { get; init; }
 
