@@ -70,7 +70,7 @@ public sealed class DecoderStageTests : IDisposable
         torch.manual_seed(4);
         var config = TinyModels.VqVae with { ReserveEmptyCode = true };
         using var small = new VqVae3d(config);
-        using var grown = new VqVae3d(DecoderTrainer.TargetConfig(config, new TrainOptions { DecoderResBlocks = 3, DecoderUpResBlocks = 1 }));
+        using var grown = new VqVae3d(DecoderTrainer.TargetConfig(config, new TrainOptions { DecoderChannels = 32, DecoderResBlocks = 3, DecoderUpResBlocks = 1 }));
         DecoderTrainer.CopyFrozenParts(small, grown);
         DecoderTrainer.GrowDecoder(small, grown);
         using var codes = randint(1, config.CodebookSize, new long[] { 2, 4, 4, 4 });
@@ -81,8 +81,8 @@ public sealed class DecoderStageTests : IDisposable
             Assert.True(a.allclose(b, rtol: 1e-5, atol: 1e-6));
         }
         Assert.True(grown.DecoderParameters().Sum(p => p.numel()) > small.DecoderParameters().Sum(p => p.numel()));
-        using var wider = new VqVae3d(config with { DecoderChannels = 32 });
-        Assert.Throws<InvalidOperationException>(() => DecoderTrainer.GrowDecoder(small, wider));
+        using var narrower = new VqVae3d(config with { DecoderChannels = 8 });
+        Assert.Throws<InvalidOperationException>(() => DecoderTrainer.GrowDecoder(small, narrower));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class DecoderStageTests : IDisposable
         string sourcePath = TrainTinySource(examples);
         var source = ModelCheckpoint.Load(sourcePath);
 
-        var options = DecoderOptions(sourcePath, steps: 60) with { DecoderChannels = 32, DecoderUpResBlocks = 1 };
+        var options = DecoderOptions(sourcePath, steps: 60) with { DecoderChannels = 32, DecoderUpResBlocks = 1, DecoderFresh = true };
         var outcome = new DecoderTrainer(options).Train(examples, examples.Take(4).ToList());
 
         var points = File.ReadLines(Path.Combine(options.OutputDir, "metrics.jsonl"))
