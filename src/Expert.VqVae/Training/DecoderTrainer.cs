@@ -10,8 +10,8 @@ using static TorchSharp.torch;
 namespace Expert.VqVae.Training;
 
 /// <summary>
-/// Stage "decoder": a continued, grown (deeper, its trained layers kept) or fresh (e.g. wider) decoder trained on the frozen code grids of a finished
-/// checkpoint. The shipped autoencoder reconstructs training and held-out shapes equally well
+/// Stage "decoder": a continued, grown (wider or deeper, starting as the trained one) or fresh
+/// decoder trained on the frozen code grids of a finished checkpoint. The shipped autoencoder reconstructs training and held-out shapes equally well
 /// (IoU 0.92 both): it underfits, and the decoder is the part that can grow without touching the
 /// encoder, the codebook or the prior, which was trained on exactly these code grids. So every
 /// distinct training shape and its x, z and xz mirrors are encoded once (empty blocks to the

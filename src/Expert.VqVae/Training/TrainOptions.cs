@@ -60,8 +60,8 @@ public sealed record TrainOptions
     public int? DecoderUpResBlocks { get; init; }
     /// <summary>
     /// Start the decoder from fresh weights. Without it a decoder of the source's shape continues
-    /// the source's, and one of the source's width with more blocks grows from it (its new blocks
-    /// start as identities); a decoder of another width always starts fresh.
+    /// the source's, and a wider or deeper one grows from it (it starts computing what the
+    /// source's did; Training/DecoderTrainer.GrowDecoder); a narrower one always starts fresh.
     /// </summary>
     public bool DecoderFresh { get; init; }
 
