@@ -11,15 +11,15 @@ namespace Expert.VqVae.Training;
 
 /// <summary>
 /// Stage "decoder": a continued, grown (wider or deeper, starting as the trained one) or fresh
-/// decoder trained on the frozen code grids of a finished checkpoint. The shipped autoencoder reconstructs training and held-out shapes equally well
-/// (IoU 0.92 both): it underfits, and the decoder is the part that can grow without touching the
-/// encoder, the codebook or the prior, which was trained on exactly these code grids. So every
-/// distinct training shape and its x, z and xz mirrors are encoded once (empty blocks to the
-/// reserved code 0, as <see cref="VqVae3d.Encode"/> does) and only the decoder learns, with the
-/// autoencoder's weighted BCE, Adam, cosine decay and gradient clipping. Validation
-/// reconstruction IoU every --eval-every steps picks the best; model.ckpt is the source checkpoint
-/// with that decoder (encoder, codebook, prior and tokenizer bit-identical) and a new version.
-/// Resumable from checkpoint-latest.ckpt like the other stages.
+/// decoder trained on the frozen code grids of a finished checkpoint. The shipped autoencoder
+/// reconstructs training and held-out shapes equally well (IoU 0.92 both): it underfits, and the
+/// decoder is the part that can grow without touching the encoder, the codebook or the prior, which
+/// was trained on exactly these code grids. So every distinct training shape and its x, z and xz
+/// mirrors are encoded once (empty blocks to the reserved code 0, as <see cref="VqVae3d.Encode"/>
+/// does) and only the decoder learns, with the autoencoder's weighted BCE, Adam, cosine decay and
+/// gradient clipping. Validation reconstruction IoU every --eval-every steps picks the best;
+/// model.ckpt is the source checkpoint with that decoder (encoder, codebook, prior and tokenizer
+/// bit-identical) and a new version. Resumable from checkpoint-latest.ckpt like the other stages.
 /// </summary>
 public sealed class DecoderTrainer
 {
