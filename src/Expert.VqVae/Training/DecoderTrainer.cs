@@ -166,6 +166,12 @@ public sealed class DecoderTrainer
             model = best.VqVae;
             header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/reconstruction_iou"] = best.Header.BestMetric } };
         }
+        // The source's text-to-shape figure was measured through its old decoder: measure it again.
+        model.to(device);
+        prior.to(device);
+        double textToShape = ImaginationTrainer.TextToShapeIoU(model, prior, header, validation, device, ct);
+        _progress.Message($"Validation text-to-shape IoU with the new decoder: {textToShape:F4} (the source's: {sh.Metrics.GetValueOrDefault("val/text_to_shape_iou"):F4}).");
+        header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/text_to_shape_iou"] = textToShape } };
         string version = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexString(BitConverter.GetBytes(header.GetHashCode())).ToLowerInvariant()[..6]}-dec";
         header = header with { Stage = "done", ModelVersion = version, HasOptimizerState = false, SavedAt = DateTimeOffset.UtcNow };
         string modelPath = Path.Combine(o.OutputDir, ImaginationTrainer.ModelName);

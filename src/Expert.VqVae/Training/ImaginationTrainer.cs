@@ -380,7 +380,7 @@ public sealed class ImaginationTrainer
         return sum / grids.Count;
     }
 
-    private static double TextToShapeIoU(VqVae3d vqvae, TextConditionedPrior prior, CheckpointHeader header,
+    internal static double TextToShapeIoU(VqVae3d vqvae, TextConditionedPrior prior, CheckpointHeader header,
         IReadOnlyList<TrainingExample> validation, Device device, CancellationToken ct)
     {
         var model = OccupancyModel.FromModules(header, vqvae, prior, device);
