@@ -4,7 +4,10 @@ using Expert.VqVae.Training;
 
 namespace Expert.VqVae.Cli;
 
-/// <summary>`vqvae train`: both stages on the built-in corpus (or a JSON-lines corpus of your own).</summary>
+/// <summary>
+/// `vqvae train`: both stages on the built-in corpus (or a JSON-lines corpus of your own); or, with
+/// `--stage decoder --from CKPT`, a new decoder on that checkpoint's frozen code grids.
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -24,9 +27,19 @@ internal static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if the run folder has a checkpoint." };
         var autoencoderFrom = new Option<string?>("--autoencoder-from") { Description = "Take the trained VQ-VAE of this checkpoint and train only the prior." };
-        var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior; resumable; writes model.ckpt.")
+        var stage = new Option<string>("--stage") { Description = "all: the VQ-VAE, then the prior. decoder: only a decoder, on the frozen codes of --from.", DefaultValueFactory = _ => defaults.Stage };
+        var from = new Option<string?>("--from") { Description = "--stage decoder: the finished checkpoint whose encoder, codebook and prior are kept." };
+        var decoderSteps = new Option<int>("--decoder-steps") { DefaultValueFactory = _ => defaults.DecoderSteps };
+        var decoderBatch = new Option<int>("--decoder-batch") { DefaultValueFactory = _ => defaults.DecoderBatch };
+        var decoderLr = new Option<float>("--decoder-lr") { DefaultValueFactory = _ => defaults.DecoderLearningRate };
+        var decoderChannels = new Option<int?>("--decoder-channels") { Description = "The new decoder's trunk width (default: the source's)." };
+        var decoderResBlocks = new Option<int?>("--decoder-res-blocks") { Description = "The new decoder's trunk residual blocks (default: the source's)." };
+        var decoderUpResBlocks = new Option<int?>("--decoder-up-res-blocks") { Description = "Residual blocks after each inner upsampling (default: the source's)." };
+        var decoderFresh = new Option<bool>("--decoder-fresh") { Description = "Start from fresh weights (default: continue the source's decoder, or grow it into a wider or deeper one)." };
+        var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder); resumable; writes model.ckpt.")
         {
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
+            stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -46,13 +59,24 @@ internal static class TrainCommand
                 Threads = r.GetValue(threads),
                 Resume = !r.GetValue(noResume),
                 AutoencoderFrom = r.GetValue(autoencoderFrom),
+                Stage = r.GetValue(stage)!,
+                DecoderFrom = r.GetValue(from),
+                DecoderSteps = r.GetValue(decoderSteps),
+                DecoderBatch = r.GetValue(decoderBatch),
+                DecoderLearningRate = r.GetValue(decoderLr),
+                DecoderChannels = r.GetValue(decoderChannels),
+                DecoderResBlocks = r.GetValue(decoderResBlocks),
+                DecoderUpResBlocks = r.GetValue(decoderUpResBlocks),
+                DecoderFresh = r.GetValue(decoderFresh),
             };
             options.Validate();
             var (train, validation) = TrainingData.Load(options);
             var progress = new LineProgress(Console.Out, every: 25);
             using var cancel = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); progress.Message("stopping after this step; resume with the same command"); };
-            var outcome = new ImaginationTrainer(options, progress).Train(train, validation, cancel.Token);
+            var outcome = options.Stage == TrainOptions.DecoderStage
+                ? new DecoderTrainer(options, progress).Train(train, validation, cancel.Token)
+                : new ImaginationTrainer(options, progress).Train(train, validation, cancel.Token);
             Console.WriteLine($"model: {outcome.ModelPath} ({outcome.Header.ModelVersion}), wall time {outcome.WallTime:hh\\:mm\\:ss}");
             foreach (var (k, v) in outcome.Header.Metrics) Console.WriteLine($"  {k} = {v:F4}");
             return 0;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Expert.VqVae.Model;
 
 /// <summary>
@@ -29,6 +31,34 @@ public sealed record VqVaeConfig
     /// </summary>
     public bool ReserveEmptyCode { get; init; }
 
+    /// <summary>
+    /// Width of the decoder's trunk at the code grid's resolution; 0 = <see cref="Channels"/>, the
+    /// decoder the autoencoder was trained with. The decoder fine-tuning stage (Training/TRAINING.md)
+    /// may train a wider one on the frozen code grids. Not written when 0, so a header of an older
+    /// checkpoint reads, compares and re-writes exactly as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int DecoderChannels { get; init; }
+
+    /// <summary>Residual blocks of the decoder's trunk; 0 = the original two. Not written when 0.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int DecoderResBlocks { get; init; }
+
+    /// <summary>
+    /// Residual blocks after each upsampling but the last (at 16^3 for a 32^3 grid): the original
+    /// decoder has none, so its last two layers are thin and linear in what they see. Not written when 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int DecoderUpResBlocks { get; init; }
+
+    /// <summary>The decoder's effective trunk width (<see cref="DecoderChannels"/> or <see cref="Channels"/>).</summary>
+    [JsonIgnore]
+    public int DecoderWidth => DecoderChannels > 0 ? DecoderChannels : Channels;
+
+    /// <summary>The decoder's effective number of trunk residual blocks.</summary>
+    [JsonIgnore]
+    public int DecoderDepth => DecoderResBlocks > 0 ? DecoderResBlocks : 2;
+
     /// <summary>The reserved empty-space code.</summary>
     public const int EmptyCode = 0;
 
@@ -41,6 +71,9 @@ public sealed record VqVaeConfig
         if (CodeGridSize < 2) throw new ArgumentException("The code grid must be at least 2 per edge.");
         if (CodebookSize is < 2 or > 65536) throw new ArgumentException($"CodebookSize must be 2..65536, got {CodebookSize}.");
         if (Channels < 8 || CodeDim < 4) throw new ArgumentException("Channels must be >= 8 and CodeDim >= 4.");
+        if (DecoderChannels != 0 && (DecoderChannels < 8 || DecoderChannels % 2 != 0)) throw new ArgumentException($"DecoderChannels must be 0 (= Channels) or an even number >= 8, got {DecoderChannels}.");
+        if (DecoderResBlocks is < 0 or > 8) throw new ArgumentException($"DecoderResBlocks must be 0 (= 2) to 8, got {DecoderResBlocks}.");
+        if (DecoderUpResBlocks is < 0 or > 4) throw new ArgumentException($"DecoderUpResBlocks must be 0..4, got {DecoderUpResBlocks}.");
         if (EmaDecay is <= 0f or >= 1f) throw new ArgumentException("EmaDecay must be in (0, 1).");
     }
 }

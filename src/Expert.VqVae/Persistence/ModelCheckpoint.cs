@@ -20,10 +20,15 @@ public sealed record CheckpointHeader
     public PriorConfig? Prior { get; init; }
     /// <summary>The tokenizer's compact vocabulary (see Text/DescriptionTokenizer.cs).</summary>
     public int[] TokenizerBpeIds { get; init; } = [];
-    /// <summary>"vqvae" (pre-training the autoencoder), "prior" (text fine-tuning) or "done".</summary>
+    /// <summary>"vqvae" (pre-training the autoencoder), "prior" (text fine-tuning), "decoder" (decoder fine-tuning) or "done".</summary>
     public required string Stage { get; init; }
     public int VqVaeStep { get; init; }
     public int PriorStep { get; init; }
+    /// <summary>Steps of the decoder fine-tuning stage (Training/DecoderTrainer.cs); 0 and not written when it never ran.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int DecoderStep { get; init; }
+    /// <summary>The model version whose frozen encoder, codebook and prior a fine-tuned decoder was trained under.</summary>
+    public string? DecoderFrom { get; init; }
     /// <summary>
     /// The one code the prior was trained to use for all-empty blocks (see
     /// Training/ImaginationTrainer.CanonicalizeEmptyBlocks); null before the prior stage.

@@ -380,7 +380,7 @@ public sealed class ImaginationTrainer
         return sum / grids.Count;
     }
 
-    private static double TextToShapeIoU(VqVae3d vqvae, TextConditionedPrior prior, CheckpointHeader header,
+    internal static double TextToShapeIoU(VqVae3d vqvae, TextConditionedPrior prior, CheckpointHeader header,
         IReadOnlyList<TrainingExample> validation, Device device, CancellationToken ct)
     {
         var model = OccupancyModel.FromModules(header, vqvae, prior, device);
@@ -400,14 +400,14 @@ public sealed class ImaginationTrainer
         ModelCheckpoint.Save(path, header with { HasOptimizerState = optimizer is not null, Prior = prior?.Config }, vqvae, prior, optimizer);
     }
 
-    private static double CosineRate(double peak, int step, int total, int warmup)
+    internal static double CosineRate(double peak, int step, int total, int warmup)
     {
         if (step <= warmup) return peak * step / Math.Max(1, warmup);
         double progress = (step - warmup) / (double)Math.Max(1, total - warmup);
         return peak * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress))));
     }
 
-    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
+    internal static void SetLearningRate(optim.Optimizer optimizer, double rate)
     {
         foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
     }

@@ -42,6 +42,32 @@ public sealed record TrainOptions
     /// </summary>
     public string? AutoencoderFrom { get; init; }
 
+    /// <summary>
+    /// "all" (the default): the autoencoder, then the prior. "decoder": only a decoder, trained on
+    /// the frozen code grids of the finished checkpoint <see cref="DecoderFrom"/> (TRAINING.md).
+    /// </summary>
+    public string Stage { get; init; } = AllStages;
+    /// <summary>The finished checkpoint whose encoder, codebook, prior and tokenizer the decoder stage keeps.</summary>
+    public string? DecoderFrom { get; init; }
+    public int DecoderSteps { get; init; } = 3000;
+    public int DecoderBatch { get; init; } = 32;
+    public float DecoderLearningRate { get; init; } = 1e-3f;
+    /// <summary>The new decoder's trunk width; null = the source checkpoint's.</summary>
+    public int? DecoderChannels { get; init; }
+    /// <summary>The new decoder's trunk residual blocks; null = the source checkpoint's.</summary>
+    public int? DecoderResBlocks { get; init; }
+    /// <summary>Residual blocks after each inner upsampling; null = the source checkpoint's.</summary>
+    public int? DecoderUpResBlocks { get; init; }
+    /// <summary>
+    /// Start the decoder from fresh weights. Without it a decoder of the source's shape continues
+    /// the source's, and a wider or deeper one grows from it (it starts computing what the
+    /// source's did; Training/DecoderTrainer.GrowDecoder); a narrower one always starts fresh.
+    /// </summary>
+    public bool DecoderFresh { get; init; }
+
+    public const string AllStages = "all";
+    public const string DecoderStage = "decoder";
+
     public VqVaeConfig VqVae { get; init; } = new() { ReserveEmptyCode = true };
     /// <summary>The prior's shape; its vocabulary size is set from the tokenizer at training time.</summary>
     public PriorConfig Prior { get; init; } = new();
@@ -64,6 +90,19 @@ public sealed record TrainOptions
         if (Prior.CodeGridSize != VqVae.CodeGridSize) problems.Add($"the prior's code grid ({Prior.CodeGridSize}) must match the VQ-VAE's ({VqVae.CodeGridSize}).");
         if (Prior.CodebookSize != VqVae.CodebookSize) problems.Add("the prior's codebook size must match the VQ-VAE's.");
         try { VqVae.Validate(); } catch (ArgumentException e) { problems.Add("VQ-VAE: " + e.Message); }
+        if (Stage is not (AllStages or DecoderStage)) problems.Add($"--stage must be '{AllStages}' or '{DecoderStage}', got '{Stage}'.");
+        if (Stage == DecoderStage)
+        {
+            if (DecoderFrom is null) problems.Add("--stage decoder needs --from CKPT (a finished checkpoint, e.g. src/Expert.VqVae/Checkpoints/default.ckpt).");
+            else if (!File.Exists(DecoderFrom)) problems.Add($"--from '{DecoderFrom}' does not exist.");
+            if (DecoderSteps < 0) problems.Add("--decoder-steps cannot be negative.");
+            if (DecoderBatch < 1) problems.Add("--decoder-batch must be at least 1.");
+            if (!(DecoderLearningRate > 0)) problems.Add("--decoder-lr must be positive.");
+            if (DecoderChannels is { } dc && (dc < 8 || dc % 2 != 0)) problems.Add($"--decoder-channels must be an even number >= 8, got {dc}.");
+            if (DecoderResBlocks is { } dr && dr is < 1 or > 8) problems.Add($"--decoder-res-blocks must be 1..8, got {dr}.");
+            if (DecoderUpResBlocks is { } du && du is < 0 or > 4) problems.Add($"--decoder-up-res-blocks must be 0..4, got {du}.");
+        }
+        else if (DecoderFrom is not null) problems.Add("--from is for --stage decoder; to train a new prior on an autoencoder use --autoencoder-from.");
         if (problems.Count > 0) throw new ArgumentException("Invalid training options: " + string.Join(" ", problems));
     }
 }

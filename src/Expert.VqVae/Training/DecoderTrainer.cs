@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Expert.VqVae.Model;
+using Expert.VqVae.Persistence;
+using Expert.VqVae.Runtime;
+using Expert.VqVae.Voxels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Expert.VqVae.Training;
+
+/// <summary>
+/// Stage "decoder": a continued, grown (wider or deeper, starting as the trained one) or fresh
+/// decoder trained on the frozen code grids of a finished checkpoint. The shipped autoencoder
+/// reconstructs training and held-out shapes equally well (IoU 0.92 both): it underfits, and the
+/// decoder is the part that can grow without touching the encoder, the codebook or the prior, which
+/// was trained on exactly these code grids. So every distinct training shape and its x, z and xz
+/// mirrors are encoded once (empty blocks to the reserved code 0, as <see cref="VqVae3d.Encode"/>
+/// does) and only the decoder learns, with the autoencoder's weighted BCE, Adam, cosine decay and
+/// gradient clipping. Validation reconstruction IoU every --eval-every steps picks the best;
+/// model.ckpt is the source checkpoint with that decoder (encoder, codebook, prior and tokenizer
+/// bit-identical) and a new version. Resumable from checkpoint-latest.ckpt like the other stages.
+/// </summary>
+public sealed class DecoderTrainer
+{
+    private readonly TrainOptions _options;
+    private readonly ITrainingProgress _progress;
+
+    public DecoderTrainer(TrainOptions options, ITrainingProgress? progress = null)
+    {
+        options.Validate();
+        if (options.Stage != TrainOptions.DecoderStage || options.DecoderFrom is null)
+            throw new ArgumentException("The decoder trainer needs --stage decoder and --from CKPT.");
+        _options = options;
+        _progress = progress ?? NoProgress.Instance;
+    }
+
+    /// <summary>The source's decoder shape with the options' overrides.</summary>
+    public static VqVaeConfig TargetConfig(VqVaeConfig source, TrainOptions options)
+    {
+        var target = source with
+        {
+            DecoderChannels = options.DecoderChannels ?? source.DecoderChannels,
+            DecoderResBlocks = options.DecoderResBlocks ?? source.DecoderResBlocks,
+            DecoderUpResBlocks = options.DecoderUpResBlocks ?? source.DecoderUpResBlocks,
+        };
+        // Spell the defaults as 0 so that an unchanged shape compares (and is written) as the source's.
+        if (target.DecoderChannels == target.Channels) target = target with { DecoderChannels = 0 };
+        if (target.DecoderResBlocks == 2) target = target with { DecoderResBlocks = 0 };
+        target.Validate();
+        return target;
+    }
+
+    public TrainingOutcome Train(IReadOnlyList<TrainingExample> train, IReadOnlyList<TrainingExample> validation, CancellationToken ct = default)
+    {
+        if (train.Count == 0) throw new ArgumentException("No training examples.");
+        if (validation.Count == 0) throw new ArgumentException("No validation examples.");
+        var o = _options;
+        TorchRuntime.Initialize(o.Threads > 0 ? o.Threads : null);
+        var device = TorchRuntime.ResolveDevice(o.Device);
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(o.OutputDir);
+        string latestPath = Path.Combine(o.OutputDir, ImaginationTrainer.LatestName);
+        string bestPath = Path.Combine(o.OutputDir, ImaginationTrainer.BestName);
+
+        var source = ModelCheckpoint.Load(o.DecoderFrom!);
+        var sh = source.Header;
+        if (sh.Stage != "done" || source.Prior is null || sh.EmptyCode is null)
+        {
+            source.VqVae.Dispose();
+            source.Prior?.Dispose();
+            throw new InvalidOperationException($"'{o.DecoderFrom}' is not a finished checkpoint (stage {sh.Stage}): the decoder stage needs its prior and empty code.");
+        }
+        var target = TargetConfig(sh.VqVae, o);
+        bool sameShape = target == sh.VqVae;
+
+        LoadedCheckpoint? resumed = o.Resume && File.Exists(latestPath) ? ModelCheckpoint.Load(latestPath) : null;
+        if (resumed is not null)
+        {
+            var rh = resumed.Header;
+            string? problem = rh.DecoderFrom != sh.ModelVersion ? $"it is not a decoder run from '{sh.ModelVersion}'"
+                : rh.VqVae != target ? "its decoder has another shape than this run asks for"
+                : !rh.TokenizerBpeIds.SequenceEqual(sh.TokenizerBpeIds) ? "its tokenizer differs from the source's"
+                : null;
+            if (problem is not null)
+            {
+                resumed.VqVae.Dispose();
+                resumed.Prior?.Dispose();
+                throw new InvalidOperationException($"'{latestPath}' cannot be resumed: {problem}; use a new --output or --no-resume.");
+            }
+            _progress.Message($"Resuming the decoder stage from {latestPath} at step {rh.DecoderStep}.");
+        }
+        var log = new TrainingLog(o.OutputDir, resume: resumed is not null);
+        if (resumed is not null) log.TruncateAfter(TrainOptions.DecoderStage, resumed.Header.DecoderStep);
+
+        VqVae3d model;
+        var prior = resumed?.Prior ?? source.Prior;
+        if (resumed is not null)
+        {
+            model = resumed.VqVae;
+            source.VqVae.Dispose();
+            if (!ReferenceEquals(prior, source.Prior)) source.Prior.Dispose();
+        }
+        else if (sameShape && !o.DecoderFresh)
+        {
+            model = source.VqVae;
+            _progress.Message($"Continuing the decoder of {sh.ModelVersion} (width {target.DecoderWidth}, {target.DecoderDepth} blocks).");
+        }
+        else if (target.DecoderWidth >= sh.VqVae.DecoderWidth && target.DecoderDepth >= sh.VqVae.DecoderDepth
+                 && target.DecoderUpResBlocks >= sh.VqVae.DecoderUpResBlocks && !o.DecoderFresh)
+        {
+            torch.manual_seed(o.Seed);
+            model = new VqVae3d(target);
+            CopyFrozenParts(source.VqVae, model);
+            GrowDecoder(source.VqVae, model);
+            source.VqVae.Dispose();
+            _progress.Message($"The decoder of {sh.ModelVersion} grown to width {target.DecoderWidth}, {target.DecoderDepth} trunk blocks and {target.DecoderUpResBlocks} after upsampling (it starts computing what the old one did), {model.DecoderParameters().Sum(p => p.numel())} parameters.");
+        }
+        else
+        {
+            torch.manual_seed(o.Seed);
+            model = new VqVae3d(target);
+            CopyFrozenParts(source.VqVae, model);
+            source.VqVae.Dispose();
+            _progress.Message($"A fresh decoder: width {target.DecoderWidth}, {target.DecoderDepth} trunk blocks, {target.DecoderUpResBlocks} after upsampling, {model.DecoderParameters().Sum(p => p.numel())} parameters.");
+        }
+        model.to(device);
+        model.eval();   // the quantiser's EMA moves only in training mode; the decoder has no mode-dependent layers
+
+        var header = resumed?.Header ?? sh with
+        {
+            VqVae = target,
+            Stage = TrainOptions.DecoderStage,
+            DecoderStep = 0,
+            DecoderFrom = sh.ModelVersion,
+            BestMetric = 0,
+        };
+        header = header with { TrainingOptions = JsonSerializer.SerializeToElement(o, ModelCheckpoint.Json) };
+        if (header.Stage == "done" && header.DecoderStep < o.DecoderSteps) header = header with { Stage = TrainOptions.DecoderStage };
+
+        var data = new TrainingSet(train);
+        var valGrids = new TrainingSet(validation).Grids;
+        if (header.Stage == TrainOptions.DecoderStage)
+        {
+            _progress.Message($"Encoding {data.Grids.Count} distinct shapes and their x/z mirrors to {target.CodeGridSize}^3 code grids (frozen encoder).");
+            var (codes, targets) = EncodeWithMirrors(model, data.Grids, device);
+            using (codes)
+            using (targets)
+            {
+                if (resumed is null)
+                {
+                    double start = ImaginationTrainer.ReconstructionIoU(model, valGrids, device);
+                    _progress.Message($"Validation reconstruction IoU before training: {start:F4}.");
+                    header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/decoder_start_iou"] = start } };
+                }
+                header = TrainLoop(model, prior, codes, targets, valGrids, header, resumed, log, device, latestPath, bestPath, ct);
+            }
+        }
+
+        // model.ckpt carries the best decoder seen, not the last.
+        if (File.Exists(bestPath))
+        {
+            var best = ModelCheckpoint.Load(bestPath);
+            best.Prior?.Dispose();
+            model.Dispose();
+            model = best.VqVae;
+            header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/reconstruction_iou"] = best.Header.BestMetric } };
+        }
+        // The source's text-to-shape figure was measured through its old decoder: measure it again.
+        model.to(device);
+        prior.to(device);
+        double textToShape = ImaginationTrainer.TextToShapeIoU(model, prior, header, validation, device, ct);
+        _progress.Message($"Validation text-to-shape IoU with the new decoder: {textToShape:F4} (the source's: {sh.Metrics.GetValueOrDefault("val/text_to_shape_iou"):F4}).");
+        header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/text_to_shape_iou"] = textToShape } };
+        string version = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexString(BitConverter.GetBytes(header.GetHashCode())).ToLowerInvariant()[..6]}-dec";
+        header = header with { Stage = "done", ModelVersion = version, HasOptimizerState = false, SavedAt = DateTimeOffset.UtcNow };
+        string modelPath = Path.Combine(o.OutputDir, ImaginationTrainer.ModelName);
+        model.cpu();
+        prior.cpu();
+        ModelCheckpoint.Save(modelPath, header, model, prior);
+        ModelCheckpoint.Save(latestPath, header, model, prior);
+        LossCurvePlot.WriteAll(log.Points, o.OutputDir);
+        _progress.Message($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024} KiB) in {clock.Elapsed:hh\\:mm\\:ss}.");
+        model.Dispose();
+        prior.Dispose();
+        return new TrainingOutcome(modelPath, header, clock.Elapsed);
+    }
+
+    private CheckpointHeader TrainLoop(VqVae3d model, TextConditionedPrior prior, Tensor codes, Tensor targets, IReadOnlyList<OccupancyGrid> valGrids,
+        CheckpointHeader header, LoadedCheckpoint? resumed, TrainingLog log, Device device, string latestPath, string bestPath, CancellationToken ct)
+    {
+        var o = _options;
+        var parameters = model.DecoderParameters().ToList();
+        using var optimizer = optim.Adam(parameters, lr: o.DecoderLearningRate);
+        if (resumed is not null && resumed.Header.Stage == TrainOptions.DecoderStage) ModelCheckpoint.LoadOptimizerState(resumed, optimizer);
+        var random = new Random(o.Seed * 15485863 + header.DecoderStep);
+        float positive = model.Config.PositiveWeight;
+        int count = (int)codes.shape[0];
+        double best = header.BestMetric;
+        for (int step = header.DecoderStep + 1; step <= o.DecoderSteps; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            ImaginationTrainer.SetLearningRate(optimizer, ImaginationTrainer.CosineRate(o.DecoderLearningRate, step, o.DecoderSteps, warmup: 50));
+            float loss;
+            using (NewDisposeScope())
+            {
+                var picks = tensor(Enumerable.Range(0, o.DecoderBatch).Select(_ => (long)random.Next(count)).ToArray(), device: device);
+                var batchCodes = codes.index_select(0, picks);
+                var occupancy = targets.index_select(0, picks).to(ScalarType.Float32);
+                optimizer.zero_grad();
+                var logits = model.DecodeLogits(batchCodes);
+                var weight = occupancy * (positive - 1f) + 1f;   // the autoencoder's loss, without the (frozen) commitment term
+                var bce = nn.functional.binary_cross_entropy_with_logits(logits, occupancy, weight: weight);
+                bce.backward();
+                nn.utils.clip_grad_norm_(parameters, 1.0);
+                optimizer.step();
+                loss = bce.item<float>();
+            }
+            var values = new Dictionary<string, double> { ["loss"] = loss, ["loss/reconstruction"] = loss };
+            if (step % o.EvalEvery == 0 || step == o.DecoderSteps)
+            {
+                double iou = ImaginationTrainer.ReconstructionIoU(model, valGrids, device);
+                values["val/reconstruction_iou"] = iou;
+                bool improved = iou > best;
+                best = Math.Max(best, iou);
+                header = header with
+                {
+                    Stage = step == o.DecoderSteps ? "done" : TrainOptions.DecoderStage,
+                    DecoderStep = step,
+                    BestMetric = best,
+                    Metrics = new Dictionary<string, double>(header.Metrics) { ["val/decoder_last_iou"] = iou },
+                    HasOptimizerState = true,
+                    SavedAt = DateTimeOffset.UtcNow,
+                };
+                ModelCheckpoint.Save(latestPath, header with { Stage = TrainOptions.DecoderStage }, model, prior, optimizer);
+                if (improved)
+                    ModelCheckpoint.Save(bestPath, header with { HasOptimizerState = false }, model, prior);
+            }
+            log.Add(TrainOptions.DecoderStage, step, values);
+            _progress.Step(TrainOptions.DecoderStage, step, o.DecoderSteps, values);
+        }
+        return header with { Stage = "done" };
+    }
+
+    /// <summary>
+    /// Codes [4U, g, g, g] and 0/1 byte targets [4U, 1, G, G, G] of every grid as it is, mirrored in
+    /// x, in z, and in both: the autoencoder was trained on those mirrors, and the encoder is not
+    /// mirror-equivariant, so each mirror is encoded on its own rather than its codes flipped.
+    /// </summary>
+    internal static (Tensor Codes, Tensor Targets) EncodeWithMirrors(VqVae3d model, IReadOnlyList<OccupancyGrid> grids, Device device, int batch = 64)
+    {
+        model.eval();
+        var codeParts = new List<Tensor>();
+        var targetParts = new List<Tensor>();
+        using (no_grad())
+        {
+            for (int at = 0; at < grids.Count; at += batch)
+            {
+                using var scope = NewDisposeScope();
+                var chunk = grids.Skip(at).Take(batch).ToList();
+                var plain = ImaginationTrainer.GridTensor(chunk, model.Config.GridSize, device);
+                foreach (var variant in new[] { plain, plain.flip(4), plain.flip(3), plain.flip(3, 4) })
+                {
+                    codeParts.Add(model.Encode(variant).MoveToOuterDisposeScope());
+                    targetParts.Add(variant.to(ScalarType.Byte).MoveToOuterDisposeScope());
+                }
+            }
+        }
+        var codes = cat(codeParts, 0);
+        var targets = cat(targetParts, 0);
+        foreach (var p in codeParts.Concat(targetParts)) p.Dispose();
+        return (codes, targets);
+    }
+
+    /// <summary>
+    /// Starts a bigger decoder (wider, deeper, or both) from a trained one so that it computes
+    /// exactly what the old one did: each shared layer's old weights are copied into the leading
+    /// slice of the new, the cross blocks between old and new channels (both ways) are zeroed, so
+    /// the new channels form a parallel branch whose only way out, the last layer, starts at zero;
+    /// and each new residual block's last convolution starts at zero, so the block starts as the
+    /// identity. On this project's CPU a fresh decoder needs thousands of steps to get back to where
+    /// the trained one is (a fresh width-64 one: IoU 0.54 after 100 steps); grown, every step goes
+    /// to what the added capacity can add.
+    /// </summary>
+    internal static void GrowDecoder(VqVae3d from, VqVae3d to)
+    {
+        var source = from.state_dict().Where(kv => kv.Key.StartsWith("decoder.", StringComparison.Ordinal)).ToDictionary();
+        var target = to.state_dict().Where(kv => kv.Key.StartsWith("decoder.", StringComparison.Ordinal)).ToDictionary();
+        using (no_grad())
+        using (NewDisposeScope())   // the views below
+        {
+            foreach (var (name, old) in source)
+            {
+                if (!target.TryGetValue(name, out var grown) || grown.dim() != old.dim()
+                    || Enumerable.Range(0, (int)old.dim()).Any(d => old.shape[d] > grown.shape[d]))
+                    throw new InvalidOperationException($"The new decoder has no '{name}' at least as large: it can only grow from this one.");
+                if (old.dim() >= 2)
+                {
+                    long o0 = old.shape[0], o1 = old.shape[1], n0 = grown.shape[0], n1 = grown.shape[1];
+                    if (n1 > o1) grown.narrow(0, 0, o0).narrow(1, o1, n1 - o1).zero_();
+                    if (n0 > o0) grown.narrow(0, o0, n0 - o0).narrow(1, 0, o1).zero_();
+                }
+                var slice = grown;
+                for (int d = 0; d < old.dim(); d++) slice = slice.narrow(d, 0, old.shape[d]);
+                slice.copy_(old);
+            }
+            foreach (var (name, tensor) in target)
+                if (!source.ContainsKey(name) && name.Contains("._conv1.", StringComparison.Ordinal)) tensor.zero_();
+        }
+    }
+
+    /// <summary>Copies every weight and buffer outside the decoder (encoder, codebook and its averages) bit for bit.</summary>
+    internal static void CopyFrozenParts(VqVae3d from, VqVae3d to)
+    {
+        var source = from.state_dict();
+        var target = to.state_dict();
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in source)
+            {
+                if (name.StartsWith("decoder.", StringComparison.Ordinal)) continue;
+                if (!target.TryGetValue(name, out var destination))
+                    throw new InvalidOperationException($"The new model has no '{name}' to copy into.");
+                destination.copy_(tensor);
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using Expert.VqVae.Cli;
+using Expert.VqVae.Inference;
+using Expert.VqVae.Model;
+using Expert.VqVae.Persistence;
+using Expert.VqVae.Runtime;
+using Expert.VqVae.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Expert.VqVae.Tests.Model;
+
+/// <summary>The decoder fine-tuning stage and the decoder shape options it adds to the config.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class DecoderStageTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "expert-vqvae-tests", Guid.NewGuid().ToString("N"));
+
+    public DecoderStageTests()
+    {
+        TorchRuntime.Initialize();
+        Directory.CreateDirectory(_dir);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void A_config_without_decoder_options_reads_writes_and_builds_as_before()
+    {
+        const string old = """{"gridSize":32,"downsamplings":2,"channels":32,"codebookSize":512,"codeDim":64,"commitmentCost":0.25,"emaDecay":0.99,"deadCodeThreshold":0.03,"positiveWeight":2,"reserveEmptyCode":true,"codeGridSize":8}""";
+        var config = JsonSerializer.Deserialize<VqVaeConfig>(old, ModelCheckpoint.Json)!;
+        Assert.Equal(new VqVaeConfig { ReserveEmptyCode = true }, config);
+        Assert.Equal(32, config.DecoderWidth);
+        Assert.Equal(2, config.DecoderDepth);
+        Assert.Equal(0, config.DecoderUpResBlocks);
+        Assert.Equal(old, JsonSerializer.Serialize(config, ModelCheckpoint.Json));
+
+        using var model = new VqVae3d(config);
+        var names = model.state_dict().Keys.Where(k => k.StartsWith("decoder.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["from_code", "res0", "res1", "up0", "up1"],
+            names.Select(n => n.Split('.')[2]).Distinct().ToArray());
+    }
+
+    [Fact]
+    public void Decoder_options_round_trip_through_a_checkpoint_header()
+    {
+        var wide = TinyModels.VqVae with { DecoderChannels = 32, DecoderResBlocks = 3, DecoderUpResBlocks = 1 };
+        string json = JsonSerializer.Serialize(wide, ModelCheckpoint.Json);
+        Assert.Contains("\"decoderChannels\":32", json);
+        Assert.Equal(wide, JsonSerializer.Deserialize<VqVaeConfig>(json, ModelCheckpoint.Json));
+
+        torch.manual_seed(3);
+        using var model = new VqVae3d(wide);
+        string path = Path.Combine(_dir, "wide.ckpt");
+        ModelCheckpoint.Save(path, new CheckpointHeader { ModelVersion = "t", VqVae = wide, Stage = "vqvae" }, model, null);
+        var loaded = ModelCheckpoint.Load(path);
+        using var again = loaded.VqVae;
+        Assert.Equal(wide, loaded.Header.VqVae);
+        Assert.Equal(3 + 1, again.state_dict().Keys.Where(k => k.Contains(".res", StringComparison.Ordinal)).Select(k => k.Split('.')[2]).Distinct().Count());
+        AssertSameState(model, again, _ => true);
+    }
+
+    [Fact]
+    public void A_grown_decoder_starts_as_exactly_the_decoder_it_grew_from()
+    {
+        torch.manual_seed(4);
+        var config = TinyModels.VqVae with { ReserveEmptyCode = true };
+        using var small = new VqVae3d(config);
+        using var grown = new VqVae3d(DecoderTrainer.TargetConfig(config, new TrainOptions { DecoderChannels = 32, DecoderResBlocks = 3, DecoderUpResBlocks = 1 }));
+        DecoderTrainer.CopyFrozenParts(small, grown);
+        DecoderTrainer.GrowDecoder(small, grown);
+        using var codes = randint(1, config.CodebookSize, new long[] { 2, 4, 4, 4 });
+        using (no_grad())
+        {
+            using var a = small.DecodeLogits(codes);
+            using var b = grown.DecodeLogits(codes);
+            Assert.True(a.allclose(b, rtol: 1e-5, atol: 1e-6));
+        }
+        Assert.True(grown.DecoderParameters().Sum(p => p.numel()) > small.DecoderParameters().Sum(p => p.numel()));
+        using var narrower = new VqVae3d(config with { DecoderChannels = 8 });
+        Assert.Throws<InvalidOperationException>(() => DecoderTrainer.GrowDecoder(small, narrower));
+    }
+
+    [Fact]
+    public void The_shipped_checkpoint_loads_and_saves_back_byte_for_byte()
+    {
+        var shipped = ModelCheckpoint.Load(DefaultPaths.ShippedCheckpoint);
+        string path = Path.Combine(_dir, "resaved.ckpt");
+        ModelCheckpoint.Save(path, shipped.Header, shipped.VqVae, shipped.Prior);
+        shipped.VqVae.Dispose();
+        shipped.Prior?.Dispose();
+        Assert.Equal(File.ReadAllBytes(DefaultPaths.ShippedCheckpoint), File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Invalid_decoder_options_are_refused_with_what_to_change()
+    {
+        var noFrom = Assert.Throws<ArgumentException>(() => new TrainOptions { Stage = "decoder" }.Validate());
+        Assert.Contains("--from", noFrom.Message);
+        var badStage = Assert.Throws<ArgumentException>(() => new TrainOptions { Stage = "decoders" }.Validate());
+        Assert.Contains("--stage", badStage.Message);
+        var odd = Assert.Throws<ArgumentException>(() => new TrainOptions { Stage = "decoder", DecoderFrom = DefaultPaths.ShippedCheckpoint, DecoderChannels = 33 }.Validate());
+        Assert.Contains("--decoder-channels", odd.Message);
+        Assert.Throws<ArgumentException>(() => new TrainOptions { DecoderFrom = DefaultPaths.ShippedCheckpoint }.Validate());
+    }
+
+    [Fact]
+    public void A_wider_decoder_learns_on_frozen_codes_and_leaves_the_rest_bit_identical()
+    {
+        var examples = TinyExamples();
+        string sourcePath = TrainTinySource(examples);
+        var source = ModelCheckpoint.Load(sourcePath);
+
+        var options = DecoderOptions(sourcePath, steps: 60) with { DecoderChannels = 32, DecoderUpResBlocks = 1, DecoderFresh = true };
+        var outcome = new DecoderTrainer(options).Train(examples, examples.Take(4).ToList());
+
+        var points = File.ReadLines(Path.Combine(options.OutputDir, "metrics.jsonl"))
+            .Select(l => JsonSerializer.Deserialize<MetricPoint>(l)!).Where(p => p.Stage == "decoder").ToList();
+        Assert.Equal(60, points.Count);
+        Assert.True(points.TakeLast(5).Average(p => p.Values["loss"]) < 0.7 * points.Take(5).Average(p => p.Values["loss"]), "the reconstruction loss should fall");
+        Assert.True(outcome.Header.Metrics["val/reconstruction_iou"] > 0, "the best decoder is kept with its IoU");
+
+        var result = ModelCheckpoint.Load(outcome.ModelPath);
+        Assert.Equal("done", result.Header.Stage);
+        Assert.Equal(32, result.Header.VqVae.DecoderWidth);
+        Assert.Equal(source.Header.ModelVersion, result.Header.DecoderFrom);
+        Assert.NotEqual(source.Header.ModelVersion, result.Header.ModelVersion);
+        Assert.Equal(source.Header.TokenizerBpeIds, result.Header.TokenizerBpeIds);
+        Assert.Equal(source.Header.EmptyCode, result.Header.EmptyCode);
+        Assert.Equal(source.Header.Prior, result.Header.Prior);
+        Assert.False(result.Header.HasOptimizerState);
+        AssertSameState(source.VqVae, result.VqVae, name => !name.StartsWith("decoder.", StringComparison.Ordinal));
+        AssertSameState(source.Prior!, result.Prior!, _ => true);
+        foreach (var m in new nn.Module[] { source.VqVae, source.Prior!, result.VqVae, result.Prior! }) m.Dispose();
+
+        using var model = OccupancyModel.Load(outcome.ModelPath, "cpu");
+        var grid = model.Generate([new GenerationRequest("a solid box 6 wide and 9 tall", new SamplingOptions())])[0].Grids[0];
+        Assert.Equal(16, grid.SizeY);
+        Assert.Empty(Directory.GetFiles(options.OutputDir, "*.tmp*"));
+        Assert.True(File.Exists(Path.Combine(options.OutputDir, "curves-decoder.png")));
+    }
+
+    [Fact]
+    public void A_continued_decoder_stops_on_cancel_and_resumes_where_it_stopped()
+    {
+        var examples = TinyExamples();
+        string sourcePath = TrainTinySource(examples);
+        var options = DecoderOptions(sourcePath, steps: 30);
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            new DecoderTrainer(options, new CancelAfter(cts, 15)).Train(examples, examples.Take(4).ToList(), cts.Token));
+        var stopped = ModelCheckpoint.ReadHeader(Path.Combine(options.OutputDir, ImaginationTrainer.LatestName));
+        Assert.Equal("decoder", stopped.Stage);
+        Assert.Equal(10, stopped.DecoderStep);
+        Assert.True(stopped.HasOptimizerState);
+
+        var outcome = new DecoderTrainer(options).Train(examples, examples.Take(4).ToList());
+        Assert.Equal(30, outcome.Header.DecoderStep);
+        // The source autoencoder had only a few steps: its decoder, continued on its codes, gets better.
+        Assert.True(outcome.Header.Metrics["val/reconstruction_iou"] > outcome.Header.Metrics["val/decoder_start_iou"],
+            $"validation IoU should rise: {string.Join(", ", outcome.Header.Metrics)}");
+        Assert.Equal(30, File.ReadLines(Path.Combine(options.OutputDir, "metrics.jsonl")).Count());
+        // Same shape as the source: the config is written exactly as the source's.
+        Assert.Equal(TinyModels.VqVae with { ReserveEmptyCode = true }, outcome.Header.VqVae);
+    }
+
+    private TrainOptions DecoderOptions(string from, int steps) => new()
+    {
+        OutputDir = Path.Combine(_dir, "decoder"),
+        Stage = TrainOptions.DecoderStage,
+        DecoderFrom = from,
+        DecoderSteps = steps,
+        DecoderBatch = 8,
+        DecoderLearningRate = 3e-3f,
+        EvalEvery = 10,
+        Device = "cpu",
+        VqVae = TinyModels.VqVae,
+        Prior = TinyModels.Prior(3),
+    };
+
+    /// <summary>A finished tiny checkpoint (a few autoencoder and prior steps) to fine-tune from.</summary>
+    private string TrainTinySource(List<TrainingExample> examples)
+    {
+        torch.manual_seed(21);   // the modules are built before the trainer seeds: keep them the same whatever ran before
+        var options = new TrainOptions
+        {
+            OutputDir = Path.Combine(_dir, "source"),
+            VqVae = TinyModels.VqVae with { ReserveEmptyCode = true },
+            Prior = TinyModels.Prior(3),
+            VqVaeSteps = 80,
+            PriorSteps = 5,
+            VqVaeBatch = 8,
+            PriorBatch = 8,
+            EvalEvery = 40,
+            PriorWarmupSteps = 1,
+            Device = "cpu",
+        };
+        return new ImaginationTrainer(options).Train(examples, examples.Take(4).ToList()).ModelPath;
+    }
+
+    private static List<TrainingExample> TinyExamples()
+    {
+        var list = new List<TrainingExample>();
+        foreach (int w in new[] { 4, 6, 8, 10 })
+            foreach (int h in new[] { 3, 6, 9 })
+            {
+                list.Add(new TrainingExample($"box-{w}-{h}", $"a solid box {w} wide and {h} tall", TinyModels.Box(16, w, h)));
+                list.Add(new TrainingExample($"ring-{w}-{h}", $"a hollow ring {w} wide and {h} tall", TinyModels.Ring(16, w, h)));
+            }
+        return list;
+    }
+
+    private static void AssertSameState(nn.Module expected, nn.Module actual, Func<string, bool> which)
+    {
+        var a = expected.state_dict();
+        var b = actual.state_dict();
+        int compared = 0;
+        foreach (var (name, tensor) in a.Where(kv => which(kv.Key)))
+        {
+            Assert.True(b.ContainsKey(name), $"missing {name}");
+            Assert.True(tensor.shape.SequenceEqual(b[name].shape) && tensor.eq(b[name]).all().item<bool>(), $"{name} changed");
+            compared++;
+        }
+        Assert.True(compared > 0);
+    }
+
+    private sealed class CancelAfter(CancellationTokenSource cts, int step) : ITrainingProgress
+    {
+        public void Step(string stage, int i, int total, IReadOnlyDictionary<string, double> values)
+        {
+            if (i >= step) cts.Cancel();
+        }
+
+        public void Message(string text) { }
+    }
+}
