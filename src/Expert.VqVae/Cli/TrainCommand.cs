@@ -35,11 +35,12 @@ internal static class TrainCommand
         var decoderChannels = new Option<int?>("--decoder-channels") { Description = "The new decoder's trunk width (default: the source's)." };
         var decoderResBlocks = new Option<int?>("--decoder-res-blocks") { Description = "The new decoder's trunk residual blocks (default: the source's)." };
         var decoderUpResBlocks = new Option<int?>("--decoder-up-res-blocks") { Description = "Residual blocks after each inner upsampling (default: the source's)." };
+        var decodeSteps = new Option<int>("--decode-steps") { Description = "Default parallel decoding steps recorded in the written checkpoint (what generation uses unless a request sets its own).", DefaultValueFactory = _ => defaults.Prior.DecodeSteps };
         var decoderFresh = new Option<bool>("--decoder-fresh") { Description = "Start from fresh weights (default: continue the source's decoder, or grow it into a wider or deeper one)." };
         var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder); resumable; writes model.ckpt.")
         {
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
-            stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh,
+            stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -68,6 +69,7 @@ internal static class TrainCommand
                 DecoderResBlocks = r.GetValue(decoderResBlocks),
                 DecoderUpResBlocks = r.GetValue(decoderUpResBlocks),
                 DecoderFresh = r.GetValue(decoderFresh),
+                Prior = defaults.Prior with { DecodeSteps = r.GetValue(decodeSteps) },
             };
             options.Validate();
             var (train, validation) = TrainingData.Load(options);

@@ -44,6 +44,9 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
     public DescriptionTokenizer Tokenizer => _tokenizer;
     public int GridSize => Header.VqVae.GridSize;
 
+    /// <summary>Decoding steps of a request that sets none: the checkpoint's recorded default (<see cref="PriorConfig.DecodeSteps"/>).</summary>
+    public int DefaultDecodeSteps => Header.Prior?.DecodeSteps ?? _prior.Config.DecodeSteps;
+
     /// <summary>Loads a trained checkpoint (stage "prior" or "done") onto a device ("auto", "cpu", "cuda").</summary>
     public static OccupancyModel Load(string checkpointPath, string device = "auto")
     {
@@ -82,7 +85,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             if (string.IsNullOrWhiteSpace(request.Description))
                 throw new ArgumentException("The description is empty.");
             int[] tokens = _tokenizer.Encode(request.Description, _prior.Config.MaxTextTokens);
-            int steps = request.Sampling.DecodeSteps > 0 ? request.Sampling.DecodeSteps : _prior.Config.DecodeSteps;
+            int steps = request.Sampling.DecodeSteps > 0 ? request.Sampling.DecodeSteps : DefaultDecodeSteps;
             for (int s = 0; s < request.Sampling.Samples; s++)
                 jobs.Add(new MaskedCodeSampler.Job(tokens, unchecked(request.Sampling.Seed + (ulong)s),
                     request.Sampling.Temperature, request.Sampling.TopK, steps));
@@ -126,7 +129,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
                 int cx = i % g, cz = i / g % g, cy = i / (g * g);
                 if (!BlockFullyMarked(keep, cx * cell, cy * cell, cz * cell, cell)) codes[i] = -1;
             }
-            int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : _prior.Config.DecodeSteps;
+            int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : DefaultDecodeSteps;
             var job = new MaskedCodeSampler.Job(_tokenizer.Encode(description, _prior.Config.MaxTextTokens), sampling.Seed,
                 sampling.Temperature, sampling.TopK, steps, codes);
             var sampled = _sampler.Sample([job], _device, cancellationToken);

@@ -166,6 +166,9 @@ public sealed class DecoderTrainer
             model = best.VqVae;
             header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/reconstruction_iou"] = best.Header.BestMetric } };
         }
+        // The written checkpoint records --decode-steps as its default (the prior itself is unchanged).
+        header = header with { Prior = sh.Prior! with { DecodeSteps = o.Prior.DecodeSteps } };
+
         // The source's text-to-shape figure was measured through its old decoder: measure it again.
         model.to(device);
         prior.to(device);

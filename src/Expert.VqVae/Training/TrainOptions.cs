@@ -89,6 +89,7 @@ public sealed record TrainOptions
         if (Threads < 0) problems.Add("--threads cannot be negative (0 = one per core).");
         if (Prior.CodeGridSize != VqVae.CodeGridSize) problems.Add($"the prior's code grid ({Prior.CodeGridSize}) must match the VQ-VAE's ({VqVae.CodeGridSize}).");
         if (Prior.CodebookSize != VqVae.CodebookSize) problems.Add("the prior's codebook size must match the VQ-VAE's.");
+        if (Prior.DecodeSteps is < 1 or > 32) problems.Add($"--decode-steps is {Prior.DecodeSteps}: set it to 1..32.");
         try { VqVae.Validate(); } catch (ArgumentException e) { problems.Add("VQ-VAE: " + e.Message); }
         if (Stage is not (AllStages or DecoderStage)) problems.Add($"--stage must be '{AllStages}' or '{DecoderStage}', got '{Stage}'.");
         if (Stage == DecoderStage)
