@@ -58,13 +58,20 @@ internal static class BenchCommand
         const int batch = 8;
         int rounds = Math.Max(2, iterations / batch);
         var requests = Prompts.Select((p, i) => new GenerationRequest(p, sampling with { Seed = (ulong)i })).ToList();
-        var one = Stopwatch.StartNew();
+        // Rounds alternate (8 one at a time, then one batch of the same 8), so that a busy moment on a
+        // shared machine slows both sides of the ratio rather than one.
+        TimeSpan oneTime = TimeSpan.Zero, batchedTime = TimeSpan.Zero;
         for (int r = 0; r < rounds; r++)
+        {
+            long started = Stopwatch.GetTimestamp();
             foreach (var request in requests) model.Generate([request]);
-        double singlePerSecond = rounds * batch / one.Elapsed.TotalSeconds;
-        var batched = Stopwatch.StartNew();
-        for (int r = 0; r < rounds; r++) model.Generate(requests);
-        double batchedPerSecond = rounds * batch / batched.Elapsed.TotalSeconds;
+            oneTime += Stopwatch.GetElapsedTime(started);
+            started = Stopwatch.GetTimestamp();
+            model.Generate(requests);
+            batchedTime += Stopwatch.GetElapsedTime(started);
+        }
+        double singlePerSecond = rounds * batch / oneTime.TotalSeconds;
+        double batchedPerSecond = rounds * batch / batchedTime.TotalSeconds;
 
         long peakKb = PeakResidentKilobytes();
         string machine = $"{Environment.ProcessorCount} cores, {model.Info.Device}";
