@@ -175,18 +175,7 @@ public sealed class DecoderTrainer
         double textToShape = ImaginationTrainer.TextToShapeIoU(model, prior, header, validation, device, ct);
         _progress.Message($"Validation text-to-shape IoU with the new decoder: {textToShape:F4} (the source's: {sh.Metrics.GetValueOrDefault("val/text_to_shape_iou"):F4}).");
         header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/text_to_shape_iou"] = textToShape } };
-        string version = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexString(BitConverter.GetBytes(header.GetHashCode())).ToLowerInvariant()[..6]}-dec";
-        header = header with { Stage = "done", ModelVersion = version, HasOptimizerState = false, SavedAt = DateTimeOffset.UtcNow };
-        string modelPath = Path.Combine(o.OutputDir, ImaginationTrainer.ModelName);
-        model.cpu();
-        prior.cpu();
-        ModelCheckpoint.Save(modelPath, header, model, prior);
-        ModelCheckpoint.Save(latestPath, header, model, prior);
-        LossCurvePlot.WriteAll(log.Points, o.OutputDir);
-        _progress.Message($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024} KiB) in {clock.Elapsed:hh\\:mm\\:ss}.");
-        model.Dispose();
-        prior.Dispose();
-        return new TrainingOutcome(modelPath, header, clock.Elapsed);
+        return ImaginationTrainer.WriteFinished(header, model, prior, log, o.OutputDir, _progress, clock.Elapsed, versionSuffix: "-dec");
     }
 
     private CheckpointHeader TrainLoop(VqVae3d model, TextConditionedPrior prior, Tensor codes, Tensor targets, IReadOnlyList<OccupancyGrid> valGrids,

@@ -112,18 +112,7 @@ public sealed class ImaginationTrainer
             using var codes = EncodeAll(vqvae, data.Grids, device);
             header = header with { EmptyCode = CanonicalizeEmptyBlocks(codes, data.Grids, vqvae.Config) };
         }
-        string version = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{Convert.ToHexString(BitConverter.GetBytes(header.GetHashCode())).ToLowerInvariant()[..6]}";
-        header = header with { Stage = "done", ModelVersion = version, HasOptimizerState = false, SavedAt = DateTimeOffset.UtcNow };
-        string modelPath = Path.Combine(_options.OutputDir, ModelName);
-        vqvae.cpu();
-        prior.cpu();
-        ModelCheckpoint.Save(modelPath, header, vqvae, prior);
-        ModelCheckpoint.Save(latestPath, header, vqvae, prior);
-        LossCurvePlot.WriteAll(log.Points, _options.OutputDir);
-        _progress.Message($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024} KiB) in {clock.Elapsed:hh\\:mm\\:ss}.");
-        vqvae.Dispose();
-        prior.Dispose();
-        return new TrainingOutcome(modelPath, header, clock.Elapsed);
+        return WriteFinished(header, vqvae, prior, log, _options.OutputDir, _progress, clock.Elapsed);
     }
 
     private CheckpointHeader TrainVqVae(VqVae3d model, TrainingSet data, TrainingSet validation, CheckpointHeader header,
@@ -378,6 +367,34 @@ public sealed class ImaginationTrainer
             }
         }
         return sum / grids.Count;
+    }
+
+    /// <summary>
+    /// The end of a run (any stage): names the model (`vqvae-prior-DATE-HASH` plus
+    /// <paramref name="versionSuffix"/>), writes model.ckpt and the same weights as the final
+    /// checkpoint-latest.ckpt, draws the curves and disposes both modules.
+    /// </summary>
+    internal static TrainingOutcome WriteFinished(CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior prior, TrainingLog log,
+        string outputDir, ITrainingProgress progress, TimeSpan elapsed, string versionSuffix = "")
+    {
+        string hash = Convert.ToHexString(BitConverter.GetBytes(header.GetHashCode())).ToLowerInvariant()[..6];
+        header = header with
+        {
+            Stage = "done",
+            ModelVersion = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{hash}{versionSuffix}",
+            HasOptimizerState = false,
+            SavedAt = DateTimeOffset.UtcNow,
+        };
+        string modelPath = Path.Combine(outputDir, ModelName);
+        vqvae.cpu();
+        prior.cpu();
+        ModelCheckpoint.Save(modelPath, header, vqvae, prior);
+        ModelCheckpoint.Save(Path.Combine(outputDir, LatestName), header, vqvae, prior);
+        LossCurvePlot.WriteAll(log.Points, outputDir);
+        progress.Message($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024} KiB) in {elapsed:hh\\:mm\\:ss}.");
+        vqvae.Dispose();
+        prior.Dispose();
+        return new TrainingOutcome(modelPath, header, elapsed);
     }
 
     internal static double TextToShapeIoU(VqVae3d vqvae, TextConditionedPrior prior, CheckpointHeader header,
