@@ -14,11 +14,7 @@ public sealed class BlockSearchTask(int agentCount = 2, int iterationBudget = 60
     public string Name => "block-search";
     public TaskSeeds Seeds => TaskSeedPolicy.Default;
 
-    public EpisodeSpec Episode(int seed)
-    {
-        TaskSeedPolicy.Check(Name, seed);
-        return new EpisodeSpec(TaskSeedPolicy.WorldSeed(Name, seed), agentCount);
-    }
+    public EpisodeSpec Episode(int seed) => TaskSeedPolicy.Episode(Name, seed, agentCount);
 
     public TaskSetup Setup(int seed, IEnvironment environment)
     {

@@ -25,11 +25,7 @@ public sealed class CollectionTask(int agentCount = 2, int iterationBudget = 40)
     public string Name => "collection";
     public TaskSeeds Seeds => TaskSeedPolicy.Default;
 
-    public EpisodeSpec Episode(int seed)
-    {
-        TaskSeedPolicy.Check(Name, seed);
-        return new EpisodeSpec(TaskSeedPolicy.WorldSeed(Name, seed), agentCount);
-    }
+    public EpisodeSpec Episode(int seed) => TaskSeedPolicy.Episode(Name, seed, agentCount);
 
     /// <summary>The material list of a seed.</summary>
     public static IReadOnlyDictionary<string, int> MaterialsFor(string task, int seed)

@@ -40,11 +40,11 @@ public sealed class CreationTask(int agentCount = 2) : ITaskDefinition
 
     public EpisodeSpec Episode(int seed)
     {
-        TaskSeedPolicy.Check(Name, seed);
+        var episode = TaskSeedPolicy.Episode(Name, seed, agentCount);
         var (_, target) = BuildingFor(seed);
         // Enough for the target and for a larger imagined building, per agent.
         int planks = Math.Max(64, 3 * target.Count());
-        return new EpisodeSpec(TaskSeedPolicy.WorldSeed(Name, seed), agentCount, StartingInventory: new Dictionary<string, int> { [Material] = planks });
+        return episode with { StartingInventory = new Dictionary<string, int> { [Material] = planks } };
     }
 
     public TaskSetup Setup(int seed, IEnvironment environment)

@@ -23,11 +23,7 @@ public sealed class ObjectSearchTask(int agentCount = 2, int iterationBudget = 4
 
     public static SearchModality ModalityOf(int seed) => (SearchModality)(seed % 3);
 
-    public EpisodeSpec Episode(int seed)
-    {
-        TaskSeedPolicy.Check(Name, seed);
-        return new EpisodeSpec(TaskSeedPolicy.WorldSeed(Name, seed), agentCount);
-    }
+    public EpisodeSpec Episode(int seed) => TaskSeedPolicy.Episode(Name, seed, agentCount);
 
     public TaskSetup Setup(int seed, IEnvironment environment)
     {

@@ -1,3 +1,5 @@
+using Steve2.Pipeline.Environment;
+
 namespace Steve2.Pipeline.Tasks;
 
 /// <summary>
@@ -21,6 +23,13 @@ public static class TaskSeedPolicy
         if (seed < 0 || (seed >= EvaluationCount && seed < TrainingFirst))
             throw new ArgumentOutOfRangeException(nameof(seed), seed,
                 $"Task '{task}' takes evaluation seeds 0..{EvaluationCount - 1} or training seeds >= {TrainingFirst} (TASKS.md).");
+    }
+
+    /// <summary>The episode of a task seed (checked) in the task's own world, with <paramref name="agents"/> agents.</summary>
+    public static EpisodeSpec Episode(string task, int seed, int agents)
+    {
+        Check(task, seed);
+        return new EpisodeSpec(WorldSeed(task, seed), agents);
     }
 
     /// <summary>The world seed of a task seed: FNV-1a of "task|seed", as a non-negative int.</summary>
