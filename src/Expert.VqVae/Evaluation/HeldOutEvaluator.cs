@@ -1,3 +1,4 @@
+using System.Globalization;
 using Expert.VqVae.Corpus;
 using Expert.VqVae.Inference;
 using Expert.VqVae.Voxels;
@@ -21,6 +22,17 @@ public sealed record HeldOutReport
     public required IReadOnlyDictionary<string, int> AttributeCounts { get; init; }
     /// <summary>Text-to-shape IoU by family, fully specified descriptions.</summary>
     public required IReadOnlyDictionary<string, double> TextToShapeIoUByFamily { get; init; }
+    /// <summary>
+    /// The same attribute accuracy measured on the autoencoder's reconstructions of the records'
+    /// shapes instead of on generations: how much of the attribute figure the autoencoder alone allows.
+    /// </summary>
+    public required double ReconstructedAttributeAccuracy { get; init; }
+    /// <summary>Reconstruction IoU by family (the family's distinct shapes).</summary>
+    public required IReadOnlyDictionary<string, double> ReconstructionIoUByFamily { get; init; }
+    /// <summary>Attribute accuracy on generated grids by family (NaN where the family's records state none).</summary>
+    public required IReadOnlyDictionary<string, double> AttributeAccuracyByFamily { get; init; }
+    /// <summary>Attribute accuracy on reconstructions by family.</summary>
+    public required IReadOnlyDictionary<string, double> ReconstructedAttributeAccuracyByFamily { get; init; }
     public required float Temperature { get; init; }
     public required double Seconds { get; init; }
 }
@@ -41,6 +53,8 @@ public static class HeldOutEvaluator
 
         var shapes = records.Select(r => r.Grid).Distinct().ToList();
         var reconstructions = model.Reconstruct(shapes);
+        var reconstructionOf = shapes.Zip(reconstructions).ToDictionary(p => p.First, p => p.Second);
+        var measuredReconstruction = reconstructions.Distinct().ToDictionary(g => g, AttributeMeasurer.Measure);
         double reconstruction = shapes.Zip(reconstructions, OccupancyGrid.IoU).Average();
 
         var generated = new OccupancyGrid[records.Count];
@@ -57,15 +71,19 @@ public static class HeldOutEvaluator
 
         var full = Enumerable.Range(0, records.Count).Where(i => records[i].FullySpecified).ToList();
         double textIoU = full.Count == 0 ? double.NaN : full.Average(i => OccupancyGrid.IoU(records[i].Grid, generated[i]));
-        var byFamily = full.GroupBy(i => records[i].Family ?? "(none)")
+        var byFamily = full.GroupBy(i => FamilyOf(records[i]))
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Average(i => OccupancyGrid.IoU(records[i].Grid, generated[i])));
+        var reconstructionByFamily = records.GroupBy(FamilyOf)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Grid).Distinct().Average(grid => OccupancyGrid.IoU(grid, reconstructionOf[grid])));
 
+        var onGenerated = records.Select((r, i) => AttributeMeasurer.Agreement(r.Stated, generated[i])).ToArray();
+        var onReconstructed = records.Select(r => AttributeMeasurer.Agreement(r.Stated, measuredReconstruction[reconstructionOf[r.Grid]])).ToArray();
         var matched = new Dictionary<BuildingAttribute, int>();
         var stated = new Dictionary<BuildingAttribute, int>();
-        for (int i = 0; i < records.Count; i++)
+        foreach (var agreement in onGenerated)
         {
-            var agreement = AttributeMeasurer.Agreement(records[i].Stated, generated[i]);
             foreach (var (attribute, ok) in agreement.Matches)
             {
                 stated[attribute] = stated.GetValueOrDefault(attribute) + 1;
@@ -85,10 +103,33 @@ public static class HeldOutEvaluator
             AttributeAccuracyByName = stated.OrderBy(kv => kv.Key).ToDictionary(kv => AttributeNames.Key(kv.Key), kv => (double)matched.GetValueOrDefault(kv.Key) / kv.Value),
             AttributeCounts = stated.OrderBy(kv => kv.Key).ToDictionary(kv => AttributeNames.Key(kv.Key), kv => kv.Value),
             TextToShapeIoUByFamily = byFamily,
+            ReconstructedAttributeAccuracy = Accuracy(onReconstructed),
+            ReconstructionIoUByFamily = reconstructionByFamily,
+            AttributeAccuracyByFamily = AccuracyByFamily(records, onGenerated),
+            ReconstructedAttributeAccuracyByFamily = AccuracyByFamily(records, onReconstructed),
             Temperature = temperature,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
+
+    private static string FamilyOf(CorpusRecord record) => record.Family ?? "(none)";
+
+    /// <summary>Matched over stated attributes of a set of comparisons; NaN when none states any.</summary>
+    private static double Accuracy(IEnumerable<AttributeAgreement> agreements)
+    {
+        int stated = 0, matched = 0;
+        foreach (var a in agreements)
+        {
+            stated += a.Stated;
+            matched += a.Matched;
+        }
+        return stated == 0 ? double.NaN : (double)matched / stated;
+    }
+
+    private static Dictionary<string, double> AccuracyByFamily(IReadOnlyList<CorpusRecord> records, AttributeAgreement[] agreements) =>
+        Enumerable.Range(0, records.Count).GroupBy(i => FamilyOf(records[i]))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Accuracy(g.Select(i => agreements[i])));
 
     /// <summary>The report as a Markdown table with the goals.</summary>
     public static string ToMarkdown(HeldOutReport r)
@@ -105,10 +146,16 @@ public static class HeldOutEvaluator
         };
         foreach (var (name, acc) in r.AttributeAccuracyByName)
             lines.Add($"| - {name} ({r.AttributeCounts[name]} stated) | {acc:P1} | |");
+        lines.Add($"| attribute accuracy of the reconstructions (what the autoencoder alone allows) | {r.ReconstructedAttributeAccuracy:P1} | |");
         lines.Add("");
-        lines.Add("| family | text-to-shape IoU |");
-        lines.Add("|---|---|");
-        foreach (var (family, iou) in r.TextToShapeIoUByFamily) lines.Add($"| {family} | {iou:F3} |");
+        lines.Add("| family | text-to-shape IoU | reconstruction IoU | attributes, generated | attributes, reconstructed |");
+        lines.Add("|---|---|---|---|---|");
+        foreach (var family in r.ReconstructionIoUByFamily.Keys)
+        {
+            string text = r.TextToShapeIoUByFamily.TryGetValue(family, out double t) ? t.ToString("F3", CultureInfo.InvariantCulture) : "-";
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {family} | {text} | {r.ReconstructionIoUByFamily[family]:F3} | {r.AttributeAccuracyByFamily[family]:P1} | {r.ReconstructedAttributeAccuracyByFamily[family]:P1} |"));
+        }
         return string.Join('\n', lines) + "\n";
     }
 }
