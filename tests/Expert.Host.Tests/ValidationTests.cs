@@ -31,6 +31,8 @@ public sealed class ValidationTests : IAsyncLifetime
         { "top_k 4097", "top_k" },
         { "samples 9", "samples" },
         { "decode_steps 33", "decode_steps" },
+        { "guidance 10.5", "guidance" },
+        { "guidance -1", "guidance" },
         { "unknown view", "views" },
         { "view twice", "views" },
         { "render_size 31", "render_size" },
@@ -51,6 +53,8 @@ public sealed class ValidationTests : IAsyncLifetime
             case "top_k 4097": r.TopK = 4097; break;
             case "samples 9": r.Samples = 9; break;
             case "decode_steps 33": r.DecodeSteps = 33; break;
+            case "guidance 10.5": r.Guidance = 10.5f; break;
+            case "guidance -1": r.Guidance = -1f; break;
             case "unknown view": r.Views.Add("front"); r.Views.Add("sideways"); break;
             case "view twice": r.Views.Add("top"); r.Views.Add("Top"); break;
             case "render_size 31": r.RenderSize = 31; break;

@@ -54,6 +54,7 @@ internal sealed class RequestValidator
             TopK = Clamp(request.TopK),
             Samples = request.Samples == 0 ? 1 : Clamp(request.Samples),
             DecodeSteps = Clamp(request.DecodeSteps),
+            Guidance = request.HasGuidance ? request.Guidance : null,
         };
         foreach ((string field, string message) in sampling.Validate())
             violations.Add(field, message);

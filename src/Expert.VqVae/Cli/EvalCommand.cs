@@ -19,9 +19,10 @@ internal static class EvalCommand
         var output = new Option<string>("--output") { Description = "Folder for report.md and report.json.", DefaultValueFactory = _ => "out/eval" };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto" };
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = the model's default).", DefaultValueFactory = _ => 0 };
+        var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's)." };
         var command = new Command("eval", "Held-out reconstruction IoU, text-to-shape IoU and attribute accuracy.")
         {
-            model, corpus, seed, count, temperature, output, device, steps,
+            model, corpus, seed, count, temperature, output, device, steps, guidance,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -33,9 +34,11 @@ internal static class EvalCommand
                 .ToList();
             using var loaded = OccupancyModel.Load(r.GetValue(model)!, r.GetValue(device)!);
             Console.WriteLine($"evaluating {loaded.Info.Version} on {records.Count} held-out records");
-            var report = HeldOutEvaluator.Evaluate(loaded, records, r.GetValue(temperature),
-                (done, total) => { if (done % 160 == 0 || done == total) Console.WriteLine($"  {done}/{total}"); },
-                decodeSteps: r.GetValue(steps));
+            var sampling = new SamplingOptions { Temperature = r.GetValue(temperature), DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance) };
+            var errors = sampling.Validate();
+            if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));
+            var report = HeldOutEvaluator.Evaluate(loaded, records, sampling,
+                (done, total) => { if (done % 160 == 0 || done == total) Console.WriteLine($"  {done}/{total}"); });
             string dir = r.GetValue(output)!;
             Directory.CreateDirectory(dir);
             string markdown = HeldOutEvaluator.ToMarkdown(report);

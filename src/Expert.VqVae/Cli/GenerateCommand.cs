@@ -20,11 +20,12 @@ internal static class GenerateCommand
         var topK = new Option<int>("--top-k") { Description = "0 = no cut.", DefaultValueFactory = _ => 0 };
         var samples = new Option<int>("--samples") { Description = "Grids to sample (seed, seed+1, ...).", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = model default).", DefaultValueFactory = _ => 0 };
+        var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's; 0 = off)." };
         var output = new Option<string>("--output") { Description = "Folder for grids, PNGs and the build order.", DefaultValueFactory = _ => "out/generate" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var command = new Command("generate", "Imagine a building from a description and write its grid, renders and build order.")
         {
-            description, model, seed, temperature, topK, samples, steps, output, device,
+            description, model, seed, temperature, topK, samples, steps, guidance, output, device,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -35,6 +36,7 @@ internal static class GenerateCommand
                 TopK = r.GetValue(topK),
                 Samples = r.GetValue(samples),
                 DecodeSteps = r.GetValue(steps),
+                Guidance = r.GetValue(guidance),
             };
             var errors = sampling.Validate();
             if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));

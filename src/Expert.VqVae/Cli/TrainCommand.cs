@@ -36,11 +36,16 @@ internal static class TrainCommand
         var decoderResBlocks = new Option<int?>("--decoder-res-blocks") { Description = "The new decoder's trunk residual blocks (default: the source's)." };
         var decoderUpResBlocks = new Option<int?>("--decoder-up-res-blocks") { Description = "Residual blocks after each inner upsampling (default: the source's)." };
         var decodeSteps = new Option<int>("--decode-steps") { Description = "Default parallel decoding steps recorded in the written checkpoint (what generation uses unless a request sets its own).", DefaultValueFactory = _ => defaults.Prior.DecodeSteps };
+        var priorFrom = new Option<string?>("--prior-from") { Description = "Continue the prior of this finished checkpoint for --prior-steps new steps, its autoencoder frozen (a prior fine-tune)." };
+        var priorLr = new Option<float>("--prior-lr") { Description = "Peak learning rate of the prior (cosine schedule).", DefaultValueFactory = _ => defaults.PriorLearningRate };
+        var textDropout = new Option<double>("--text-dropout") { Description = "Share of prior examples trained without their text (needed by --guidance).", DefaultValueFactory = _ => defaults.PriorTextDropout };
+        var guidance = new Option<float>("--guidance") { Description = "Default classifier-free guidance weight recorded in the written checkpoint (0 = off).", DefaultValueFactory = _ => defaults.Prior.Guidance };
         var decoderFresh = new Option<bool>("--decoder-fresh") { Description = "Start from fresh weights (default: continue the source's decoder, or grow it into a wider or deeper one)." };
         var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder); resumable; writes model.ckpt.")
         {
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
+            priorFrom, priorLr, textDropout, guidance,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -69,7 +74,10 @@ internal static class TrainCommand
                 DecoderResBlocks = r.GetValue(decoderResBlocks),
                 DecoderUpResBlocks = r.GetValue(decoderUpResBlocks),
                 DecoderFresh = r.GetValue(decoderFresh),
-                Prior = defaults.Prior with { DecodeSteps = r.GetValue(decodeSteps) },
+                PriorFrom = r.GetValue(priorFrom),
+                PriorLearningRate = r.GetValue(priorLr),
+                PriorTextDropout = r.GetValue(textDropout),
+                Prior = defaults.Prior with { DecodeSteps = r.GetValue(decodeSteps), Guidance = r.GetValue(guidance) },
             };
             options.Validate();
             var (train, validation) = TrainingData.Load(options);

@@ -34,21 +34,24 @@ public sealed record HeldOutReport
     /// <summary>Attribute accuracy on reconstructions by family.</summary>
     public required IReadOnlyDictionary<string, double> ReconstructedAttributeAccuracyByFamily { get; init; }
     public required float Temperature { get; init; }
+    /// <summary>The guidance weight the generations used (the model's default unless the run set one).</summary>
+    public required float Guidance { get; init; }
     public required double Seconds { get; init; }
 }
 
 /// <summary>
 /// Measures a model on the held-out split: parameter combinations and phrasings that no training
-/// record used (Corpus/CORPUS_FORMAT.md). Generation uses the given temperature (0 = greedy) and
-/// seed 0, with the model's default number of decoding steps.
+/// record used (Corpus/CORPUS_FORMAT.md). Generation is greedy (temperature 0) with seed 0 and the
+/// model's default decoding steps and guidance, unless the sampling options say otherwise.
 /// </summary>
 public static class HeldOutEvaluator
 {
-    /// <param name="decodeSteps">Parallel decoding steps (0 = the model's default).</param>
-    public static HeldOutReport Evaluate(OccupancyModel model, IReadOnlyList<CorpusRecord> records, float temperature = 0f,
-        Action<int, int>? progress = null, CancellationToken cancellationToken = default, int decodeSteps = 0)
+    /// <param name="sampling">Knobs of every generation; null = greedy with the model's defaults. One sample a record.</param>
+    public static HeldOutReport Evaluate(OccupancyModel model, IReadOnlyList<CorpusRecord> records, SamplingOptions? sampling = null,
+        Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
         if (records.Count == 0) throw new ArgumentException("No records to evaluate.");
+        sampling = (sampling ?? new SamplingOptions { Temperature = 0f }) with { Samples = 1 };
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         var shapes = records.Select(r => r.Grid).Distinct().ToList();
@@ -63,7 +66,7 @@ public static class HeldOutEvaluator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var chunk = records.Skip(at).Take(batch)
-                .Select(r => new GenerationRequest(r.Description, new SamplingOptions { Temperature = temperature, DecodeSteps = decodeSteps })).ToList();
+                .Select(r => new GenerationRequest(r.Description, sampling)).ToList();
             var results = model.Generate(chunk, cancellationToken);
             for (int i = 0; i < results.Count; i++) generated[at + i] = results[i].Grids[0];
             progress?.Invoke(Math.Min(at + batch, records.Count), records.Count);
@@ -107,7 +110,8 @@ public static class HeldOutEvaluator
             ReconstructionIoUByFamily = reconstructionByFamily,
             AttributeAccuracyByFamily = AccuracyByFamily(records, onGenerated),
             ReconstructedAttributeAccuracyByFamily = AccuracyByFamily(records, onReconstructed),
-            Temperature = temperature,
+            Temperature = sampling.Temperature,
+            Guidance = sampling.Guidance ?? model.DefaultGuidance,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
@@ -136,7 +140,7 @@ public static class HeldOutEvaluator
     {
         var lines = new List<string>
         {
-            $"Model `{r.ModelVersion}`, {r.Records} held-out records ({r.DistinctShapes} distinct shapes, {r.FullySpecified} fully specified), temperature {r.Temperature}.",
+            $"Model `{r.ModelVersion}`, {r.Records} held-out records ({r.DistinctShapes} distinct shapes, {r.FullySpecified} fully specified), temperature {r.Temperature}, guidance {r.Guidance}.",
             "",
             "| metric | value | goal |",
             "|---|---|---|",

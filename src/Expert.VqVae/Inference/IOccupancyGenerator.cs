@@ -1,3 +1,4 @@
+using Expert.VqVae.Model;
 using Expert.VqVae.Voxels;
 
 namespace Expert.VqVae.Inference;
@@ -23,6 +24,12 @@ public sealed record SamplingOptions
     /// <summary>Parallel decoding steps of the prior; 0 means the model's default.</summary>
     public int DecodeSteps { get; init; }
 
+    /// <summary>
+    /// Classifier-free guidance weight: how much harder the prior follows the text (0 = off); null
+    /// means the model's default (<see cref="PriorConfig.Guidance"/>).
+    /// </summary>
+    public float? Guidance { get; init; }
+
     /// <summary>Returns one message per field that is out of range (field name, message).</summary>
     public IReadOnlyList<(string Field, string Message)> Validate()
     {
@@ -35,6 +42,8 @@ public sealed record SamplingOptions
             errors.Add(("samples", $"must be in [1, {MaxSamples}]."));
         if (DecodeSteps < 0 || DecodeSteps > MaxDecodeSteps)
             errors.Add(("decode_steps", $"must be in [0, {MaxDecodeSteps}] (0 = model default)."));
+        if (Guidance is { } g && (!float.IsFinite(g) || g < 0f || g > PriorConfig.MaxGuidance))
+            errors.Add(("guidance", $"must be a finite number in [0, {PriorConfig.MaxGuidance}] (0 = off)."));
         return errors;
     }
 }

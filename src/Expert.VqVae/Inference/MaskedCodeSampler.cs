@@ -33,13 +33,16 @@ public sealed class MaskedCodeSampler
     /// <param name="Tokens">The description's token ids.</param>
     /// <param name="Seed">Seed of the sample's random stream.</param>
     /// <param name="Known">Optional [Codes] code ids to keep (completion or editing); -1 where free.</param>
-    public sealed record Job(int[] Tokens, ulong Seed, float Temperature, int TopK, int Steps, long[]? Known = null);
+    /// <param name="Guidance">Classifier-free guidance weight w (0 = off); see <see cref="PriorConfig.Guidance"/>.</param>
+    public sealed record Job(int[] Tokens, ulong Seed, float Temperature, int TopK, int Steps, long[]? Known = null, float Guidance = 0f);
 
     /// <summary>Decodes a batch; returns code grids [N, g, g, g] (int64) on the prior's device.</summary>
     /// <remarks>
     /// Decoding works in the prior's group order (code j of group i at i * CodesPerGroup + j), so the
     /// [N, codes, K] logits never need reordering; the finished codes are put back in grid order at the
     /// end. With an empty code, only the codes still masked get logits and a draw at each step.
+    /// With guidance, each step runs the prior once on [texts ; no texts] (the same codes twice): the
+    /// text-free half has no text rows to compute, so it costs less than the first.
     /// </remarks>
     public Tensor Sample(IReadOnlyList<Job> jobs, Device device, CancellationToken cancellationToken)
     {
@@ -50,6 +53,9 @@ public sealed class MaskedCodeSampler
         using var scope = NewDisposeScope();
 
         var text = TextBatch(jobs, c, device);
+        bool guided = jobs.Any(j => j.Guidance > 0f);
+        var weights = guided ? tensor(jobs.Select(j => j.Guidance).ToArray(), device: device) : null;
+        var textIn = guided ? cat(new[] { text, zeros_like(text) }, 0) : text;   // no text: every token is padding
         var current = full(new long[] { n, codes }, c.MaskId, dtype: ScalarType.Int64, device: device);
         var masked = ones(new long[] { n, codes }, dtype: ScalarType.Bool, device: device);
         for (int i = 0; i < n; i++)
@@ -69,18 +75,18 @@ public sealed class MaskedCodeSampler
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var grouped = current.view(n, c.Groups, c.CodesPerGroup);
-                using var features = _prior.CodeFeatures(text, grouped);               // [N, G, P, E]
-                using var flat = features.view(n * codes, c.CodeEmbedDim);
+                using var groupedIn = guided ? cat(new[] { grouped, grouped }, 0) : grouped.alias();
+                using var features = _prior.CodeFeatures(textIn, groupedIn);           // [N (x2 when guided), G, P, E]
                 if (_emptyCode >= 0)
                 {
                     using var rows = masked.view(-1).nonzero().squeeze(1);               // the codes still to draw
                     if (rows.shape[0] == 0) break;
-                    using var rowFeatures = flat.index_select(0, rows);
-                    using var rowLogits = _prior.CodeLogits(rowFeatures);                // [M, K]
+                    using var rowLogits = RowLogits(features, n, rows, weights);         // [M, K]
                     BuiltOrEmptyStep(jobs, step, c.MaskId, _emptyCode, rowLogits, rows, current, masked, generators);
                     continue;
                 }
-                using var logits = _prior.CodeLogits(flat).view(n, codes, c.CodebookSize);
+                using var all = arange(n * codes, dtype: ScalarType.Int64, device: device);
+                using var logits = RowLogits(features, n, all, weights).view(n, codes, c.CodebookSize);
                 for (int i = 0; i < n; i++)
                 {
                     var job = jobs[i];
@@ -93,6 +99,30 @@ public sealed class MaskedCodeSampler
         finally
         {
             foreach (var g in generators) g.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Logits [M, K] of the codes <paramref name="rows"/> (flat sample * codes + code indices). With
+    /// guidance weights w (one per sample), cond + w * (cond - uncond), where the text-free half of
+    /// <paramref name="features"/> gives uncond; a sample with w = 0 gets its conditional logits exactly.
+    /// </summary>
+    private Tensor RowLogits(Tensor features, int n, Tensor rows, Tensor? weights)
+    {
+        var c = _prior.Config;
+        long codes = c.Codes;
+        using var condRows = features.narrow(0, 0, n).reshape(n * codes, c.CodeEmbedDim).index_select(0, rows);
+        var cond = _prior.CodeLogits(condRows);
+        if (weights is null) return cond;
+        using (cond)
+        {
+            using var uncondRows = features.narrow(0, n, n).reshape(n * codes, c.CodeEmbedDim).index_select(0, rows);
+            using var uncond = _prior.CodeLogits(uncondRows);
+            using var sample = rows.div(codes, rounding_mode: RoundingMode.floor);
+            using var w = weights.index_select(0, sample).unsqueeze(1);              // [M, 1]
+            using var direction = cond - uncond;
+            using var push = direction * w;
+            return cond + push;
         }
     }
 

@@ -47,6 +47,9 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
     /// <summary>Decoding steps of a request that sets none: the checkpoint's recorded default (<see cref="PriorConfig.DecodeSteps"/>).</summary>
     public int DefaultDecodeSteps => Header.Prior?.DecodeSteps ?? _prior.Config.DecodeSteps;
 
+    /// <summary>Guidance weight of a request that sets none: the checkpoint's recorded default (<see cref="PriorConfig.Guidance"/>).</summary>
+    public float DefaultGuidance => Header.Prior?.Guidance ?? _prior.Config.Guidance;
+
     /// <summary>Loads a trained checkpoint (stage "prior" or "done") onto a device ("auto", "cpu", "cuda").</summary>
     public static OccupancyModel Load(string checkpointPath, string device = "auto")
     {
@@ -88,7 +91,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             int steps = request.Sampling.DecodeSteps > 0 ? request.Sampling.DecodeSteps : DefaultDecodeSteps;
             for (int s = 0; s < request.Sampling.Samples; s++)
                 jobs.Add(new MaskedCodeSampler.Job(tokens, unchecked(request.Sampling.Seed + (ulong)s),
-                    request.Sampling.Temperature, request.Sampling.TopK, steps));
+                    request.Sampling.Temperature, request.Sampling.TopK, steps, Guidance: request.Sampling.Guidance ?? DefaultGuidance));
         }
 
         lock (_gate)
@@ -131,7 +134,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             }
             int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : DefaultDecodeSteps;
             var job = new MaskedCodeSampler.Job(_tokenizer.Encode(description, _prior.Config.MaxTextTokens), sampling.Seed,
-                sampling.Temperature, sampling.TopK, steps, codes);
+                sampling.Temperature, sampling.TopK, steps, codes, sampling.Guidance ?? DefaultGuidance);
             var sampled = _sampler.Sample([job], _device, cancellationToken);
             return ToGrids(_vqvae.Decode(sampled), size)[0];
         }

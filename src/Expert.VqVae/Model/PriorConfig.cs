@@ -24,6 +24,16 @@ public sealed record PriorConfig
     /// shape; TRAINING.md), and each step is a full pass of the prior.
     /// </summary>
     public int DecodeSteps { get; init; } = 4;
+    /// <summary>
+    /// Default classifier-free guidance weight w at inference: the logits are
+    /// cond + w * (cond - uncond), where uncond is the prior's prediction with no text. 0 = off
+    /// (one pass a step); a weight above 0 costs a second, cheaper pass (code groups only). Only a
+    /// prior trained with text dropout (TrainOptions.PriorTextDropout) has a meaningful uncond.
+    /// </summary>
+    public float Guidance { get; init; }
+
+    /// <summary>The largest guidance weight accepted (beyond it the shapes only get worse).</summary>
+    public const float MaxGuidance = 10f;
 
     public int GroupsPerEdge => CodeGridSize / GroupEdge;
     public int Groups => GroupsPerEdge * GroupsPerEdge * GroupsPerEdge;
@@ -41,6 +51,7 @@ public sealed record PriorConfig
         if (MaxTextTokens < 1) throw new ArgumentException("MaxTextTokens must be positive.");
         if (Layers < 1) throw new ArgumentException("Layers must be positive.");
         if (DecodeSteps < 1) throw new ArgumentException("DecodeSteps must be positive.");
+        if (!float.IsFinite(Guidance) || Guidance is < 0f or > MaxGuidance) throw new ArgumentException($"Guidance must be in [0, {MaxGuidance}].");
         if (Dropout is < 0f or >= 1f) throw new ArgumentException("Dropout must be in [0, 1).");
     }
 }

@@ -19,7 +19,9 @@ public sealed record TrainingOutcome(string ModelPath, CheckpointHeader Header, 
 /// 1. "vqvae": the autoencoder learns all training shapes (reconstruction + commitment; EMA
 ///    codebook with dead-code restarts; code 0 reserved for empty blocks; random x/z mirroring).
 /// 2. "prior": the shapes are encoded to code grids once; the text-conditioned prior learns
-///    p(codes | description) by masked-code prediction (MaskGIT).
+///    p(codes | description) by masked-code prediction (MaskGIT); a share of the examples see no
+///    text (text dropout), so that it also knows p(codes) for classifier-free guidance. With
+///    --prior-from, this stage alone continues the prior of a finished checkpoint.
 /// The run ends with model.ckpt (no optimiser state), the file that is shipped and served.
 /// </summary>
 public sealed class ImaginationTrainer
@@ -34,7 +36,8 @@ public sealed class ImaginationTrainer
     public ImaginationTrainer(TrainOptions options, ITrainingProgress? progress = null)
     {
         options.Validate();
-        _options = options;
+        // A prior fine-tune keeps the source's autoencoder, whatever its shape (a grown decoder included).
+        _options = options.PriorFrom is { } from ? options with { VqVae = ModelCheckpoint.ReadHeader(from).VqVae } : options;
         _progress = progress ?? NoProgress.Instance;
     }
 
@@ -69,6 +72,8 @@ public sealed class ImaginationTrainer
                 Header = source.Header with { Stage = "prior", Prior = null, PriorStep = 0, BestMetric = 0, TokenizerBpeIds = tokenizer.BpeIds.ToArray() },
             };
         }
+        if (resumed is null && _options.PriorFrom is { } priorFrom)
+            resumed = ContinuePrior(priorFrom, tokenizer);
         if (resumed is not null && resumed.Path == latestPath)
         {
             if (resumed.Header.VqVae != _options.VqVae)
@@ -105,6 +110,7 @@ public sealed class ImaginationTrainer
         if (header.Stage == "prior")
             header = TrainPrior(vqvae, prior, tokenizer, data, validation, header, resumed, log, device, latestPath, cancellationToken);
 
+        header = header with { Prior = WithInferenceDefaults(header.Prior ?? prior.Config) };
         if (header.EmptyCode is null)
         {
             // A run from before the header carried it: derive it from the data, as the prior stage does.
@@ -114,6 +120,36 @@ public sealed class ImaginationTrainer
         }
         return WriteFinished(header, vqvae, prior, log, _options.OutputDir, _progress, clock.Elapsed);
     }
+
+    /// <summary>
+    /// A finished checkpoint whose prior continues for a new schedule (--prior-from): its autoencoder,
+    /// empty code and tokenizer stay as they are, so the corpus must give the same vocabulary.
+    /// </summary>
+    private LoadedCheckpoint ContinuePrior(string path, DescriptionTokenizer tokenizer)
+    {
+        var source = ModelCheckpoint.Load(path);
+        string? problem = source.Prior is null || source.Header.Stage != "done"
+            ? $"'{path}' is not a finished checkpoint (stage {source.Header.Stage}); --prior-from needs one with a trained prior."
+            : !source.Header.TokenizerBpeIds.SequenceEqual(tokenizer.BpeIds)
+                ? $"'{path}' was trained on another corpus (its vocabulary differs); its prior cannot continue on this one."
+                : null;
+        if (problem is not null)
+        {
+            source.VqVae.Dispose();
+            source.Prior?.Dispose();
+            throw new InvalidOperationException(problem);
+        }
+        _progress.Message($"Prior from {path} ({source.Header.ModelVersion}, {source.Header.PriorStep} steps); continuing it for {_options.PriorSteps} steps, autoencoder frozen.");
+        return source with
+        {
+            OptimizerOffset = -1,
+            Header = source.Header with { Stage = "prior", PriorStep = 0, BestMetric = 0, HasOptimizerState = false },
+        };
+    }
+
+    /// <summary>The inference defaults recorded in the checkpoint are this run's (--decode-steps, --guidance).</summary>
+    private PriorConfig WithInferenceDefaults(PriorConfig config) =>
+        config with { DecodeSteps = _options.Prior.DecodeSteps, Guidance = _options.Prior.Guidance };
 
     private CheckpointHeader TrainVqVae(VqVae3d model, TrainingSet data, TrainingSet validation, CheckpointHeader header,
         LoadedCheckpoint? resumed, TrainingLog log, Device device, string latestPath, CancellationToken ct)
@@ -192,7 +228,7 @@ public sealed class ImaginationTrainer
 
         using var optimizer = optim.AdamW(prior.parameters(), lr: o.PriorLearningRate, weight_decay: o.PriorWeightDecay);
         if (resumed is not null && resumed.Header.Stage == "prior") ModelCheckpoint.LoadOptimizerState(resumed, optimizer);
-        header = header with { Prior = c };
+        header = header with { Prior = WithInferenceDefaults(c) };
         var random = new Random(o.Seed * 104729 + header.PriorStep);
         torch.manual_seed(o.Seed + 100_000 + header.PriorStep);
         double best = header.Stage == "prior" ? header.BestMetric : 0;
@@ -205,7 +241,8 @@ public sealed class ImaginationTrainer
             using (NewDisposeScope())
             {
                 var picks = Enumerable.Range(0, o.PriorBatch).Select(_ => random.Next(data.Pairs.Count)).ToArray();
-                var text = PadTokens(picks.Select(i => tokens[i]).ToList(), device);
+                // Text dropout: some examples see no text, so the prior also learns p(codes) for guidance.
+                var text = PadTokens(picks.Select(i => o.PriorTextDropout > 0 && random.NextDouble() < o.PriorTextDropout ? [] : tokens[i]).ToList(), device);
                 var gridIdx = tensor(picks.Select(i => (long)data.Pairs[i].GridIndex).ToArray(), device: device);
                 var target = prior.Group(codes.index_select(0, gridIdx));        // [B, G, P]
                 var mask = RandomMask(target.shape, random, device, o.PriorFullMaskFraction);
@@ -414,7 +451,7 @@ public sealed class ImaginationTrainer
 
     private static void SaveLatest(string path, CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior? prior, optim.Optimizer? optimizer)
     {
-        ModelCheckpoint.Save(path, header with { HasOptimizerState = optimizer is not null, Prior = prior?.Config }, vqvae, prior, optimizer);
+        ModelCheckpoint.Save(path, header with { HasOptimizerState = optimizer is not null, Prior = prior is null ? null : header.Prior ?? prior.Config }, vqvae, prior, optimizer);
     }
 
     internal static double CosineRate(double peak, int step, int total, int warmup)

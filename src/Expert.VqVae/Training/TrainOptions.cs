@@ -28,6 +28,17 @@ public sealed record TrainOptions
     public float PriorWeightDecay { get; init; } = 0.01f;
     /// <summary>Share of prior examples with every code masked (text alone); the rest follow MaskGIT's cosine ratio.</summary>
     public double PriorFullMaskFraction { get; init; } = 0.5;
+    /// <summary>
+    /// Share of prior examples whose text is dropped (no tokens), so the prior also learns
+    /// p(codes) without text: classifier-free guidance (PriorConfig.Guidance) needs it.
+    /// </summary>
+    public double PriorTextDropout { get; init; } = 0.1;
+    /// <summary>
+    /// Continue the prior of this finished checkpoint (a new schedule of PriorSteps steps) on its
+    /// frozen autoencoder and tokenizer: a prior fine-tune, e.g. with text dropout for guidance.
+    /// Ignored when the run folder already has a checkpoint to resume.
+    /// </summary>
+    public string? PriorFrom { get; init; }
 
     public int EvalEvery { get; init; } = 1000;
     public int Seed { get; init; } = 1;
@@ -85,6 +96,14 @@ public sealed record TrainOptions
         if (VqVaeBatch < 1 || PriorBatch < 1) problems.Add("batch sizes must be at least 1.");
         if (!(VqVaeLearningRate > 0 && PriorLearningRate > 0)) problems.Add("learning rates must be positive.");
         if (PriorFullMaskFraction is < 0 or > 1) problems.Add("the full-mask fraction must be in [0, 1].");
+        if (PriorTextDropout is < 0 or >= 1) problems.Add($"--text-dropout must be in [0, 1), got {PriorTextDropout}.");
+        if (!float.IsFinite(Prior.Guidance) || Prior.Guidance is < 0f or > PriorConfig.MaxGuidance) problems.Add($"--guidance must be in [0, {PriorConfig.MaxGuidance}], got {Prior.Guidance}.");
+        if (PriorFrom is not null)
+        {
+            if (!File.Exists(PriorFrom)) problems.Add($"--prior-from '{PriorFrom}' does not exist.");
+            if (AutoencoderFrom is not null) problems.Add("--prior-from already brings its autoencoder: drop --autoencoder-from.");
+            if (Stage != AllStages) problems.Add("--prior-from is a prior stage: drop --stage.");
+        }
         if (EvalEvery < 1) problems.Add("--eval-every must be at least 1.");
         if (Threads < 0) problems.Add("--threads cannot be negative (0 = one per core).");
         if (Prior.CodeGridSize != VqVae.CodeGridSize) problems.Add($"the prior's code grid ({Prior.CodeGridSize}) must match the VQ-VAE's ({VqVae.CodeGridSize}).");

@@ -80,6 +80,81 @@ public sealed class TrainerTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp*"));
     }
 
+    [Fact]
+    public void A_prior_fine_tune_continues_a_finished_prior_with_text_dropout_and_records_its_guidance()
+    {
+        var examples = Examples();
+        var first = new ImaginationTrainer(Options(20, 20) with { PriorTextDropout = 0 }).Train(examples, examples.Take(2).ToList());
+        string source = Path.Combine(_dir, "source.ckpt");
+        File.Copy(first.ModelPath, source);
+        string tuneDir = Path.Combine(_dir, "tune");
+        var options = Options(20, 10) with
+        {
+            OutputDir = tuneDir,
+            PriorFrom = source,
+            PriorTextDropout = 0.5,
+            VqVae = TinyModels.VqVae with { Channels = 8 },          // ignored: the source's autoencoder is kept
+            Prior = TinyModels.Prior(3) with { Guidance = 1.5f, DecodeSteps = 2 },
+        };
+
+        var tuned = new ImaginationTrainer(options).Train(examples, examples.Take(2).ToList());
+
+        Assert.Equal(10, tuned.Header.PriorStep);
+        Assert.Equal(first.Header.VqVaeStep, tuned.Header.VqVaeStep);
+        Assert.Equal(1.5f, tuned.Header.Prior!.Guidance);
+        Assert.Equal(2, tuned.Header.Prior.DecodeSteps);
+        var lines = File.ReadLines(Path.Combine(tuneDir, "metrics.jsonl")).ToList();
+        Assert.Equal(10, lines.Count);
+        Assert.All(lines, l => Assert.Contains("\"prior\"", l));
+        var before = ModelCheckpoint.Load(source);
+        var after = ModelCheckpoint.Load(tuned.ModelPath);
+        using (before.VqVae) using (before.Prior) using (after.VqVae) using (after.Prior)
+        {
+            Assert.Equal(before.Header.VqVae, after.Header.VqVae);
+            var vb = before.VqVae.state_dict();
+            Assert.All(after.VqVae.state_dict(), kv => Assert.True(kv.Value.eq(vb[kv.Key]).all().item<bool>(), $"{kv.Key} changed"));
+            var pb = before.Prior!.state_dict();
+            Assert.Contains(after.Prior!.state_dict(), kv => !kv.Value.eq(pb[kv.Key]).all().item<bool>());
+        }
+        using var model = OccupancyModel.Load(tuned.ModelPath, "cpu");
+        Assert.Equal(1.5f, model.DefaultGuidance);
+        var grids = model.Generate([new GenerationRequest("a solid box 6 wide and 9 tall", new SamplingOptions { Temperature = 0f })])[0].Grids;
+        Assert.Equal(16, grids[0].SizeY);
+    }
+
+    [Fact]
+    public void A_prior_fine_tune_refuses_a_checkpoint_trained_on_another_vocabulary()
+    {
+        var examples = Examples();
+        var first = new ImaginationTrainer(Options(10, 10)).Train(examples, examples.Take(2).ToList());
+        string source = Path.Combine(_dir, "source.ckpt");
+        File.Copy(first.ModelPath, source);
+        var other = examples.Select(e => e with { Description = e.Description.Replace("solid box", "stone cube") }).ToList();
+        var options = Options(10, 10) with { OutputDir = Path.Combine(_dir, "tune"), PriorFrom = source };
+
+        var e = Assert.Throws<InvalidOperationException>(() => new ImaginationTrainer(options).Train(other, other.Take(2).ToList()));
+        Assert.Contains("another corpus", e.Message);
+    }
+
+    [Theory]
+    [InlineData(-0.1, null, null)]
+    [InlineData(1.0, null, null)]
+    [InlineData(0.1, 11f, null)]
+    [InlineData(0.1, null, "autoencoder")]
+    public void Prior_options_out_of_range_are_refused_with_the_flag_to_change(double dropout, float? guidance, string? conflict)
+    {
+        string source = Expert.VqVae.Cli.DefaultPaths.ShippedCheckpoint;
+        var options = new TrainOptions
+        {
+            PriorTextDropout = dropout,
+            Prior = new Expert.VqVae.Model.PriorConfig { Guidance = guidance ?? 0f },
+            PriorFrom = conflict is null ? null : source,
+            AutoencoderFrom = conflict is null ? null : source,
+        };
+        var e = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains(conflict is not null ? "--prior-from" : guidance is not null ? "--guidance" : "--text-dropout", e.Message);
+    }
+
     private sealed class CancelAfter(CancellationTokenSource cts, string stage, int step) : ITrainingProgress
     {
         public void Step(string s, int i, int total, IReadOnlyDictionary<string, double> values)
