@@ -30,16 +30,23 @@ internal static class BenchCommand
         var iterations = new Option<int>("--iterations") { Description = "Timed single generations.", DefaultValueFactory = _ => 40 };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto" };
         var output = new Option<string?>("--output") { Description = "Append the results as a Markdown row to this file." };
-        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output };
-        command.SetAction(r => CliApp.Guard(() => Run(r.GetValue(model)!, r.GetValue(iterations), r.GetValue(device)!, r.GetValue(output))));
+        var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = the model's default).", DefaultValueFactory = _ => 0 };
+        var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's)." };
+        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output, steps, guidance };
+        command.SetAction(r => CliApp.Guard(() =>
+        {
+            var sampling = new SamplingOptions { Temperature = 1.0f, DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance) };
+            var errors = sampling.Validate();
+            if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));
+            return Run(r.GetValue(model)!, r.GetValue(iterations), r.GetValue(device)!, r.GetValue(output), sampling);
+        }));
         return command;
     }
 
-    private static int Run(string modelPath, int iterations, string device, string? output)
+    private static int Run(string modelPath, int iterations, string device, string? output, SamplingOptions sampling)
     {
         if (iterations < 5) throw new ArgumentException("--iterations must be at least 5.");
         using var model = OccupancyModel.Load(modelPath, device);
-        var sampling = new SamplingOptions { Temperature = 1.0f };
         GenerateAndRender(model, Prompts[0], sampling); // warm-up
 
         var latencies = new List<double>();
@@ -75,7 +82,10 @@ internal static class BenchCommand
 
         long peakKb = PeakResidentKilobytes();
         string machine = $"{Environment.ProcessorCount} cores, {model.Info.Device}";
-        Console.WriteLine($"model {model.Info.Version} ({model.Info.Parameters:N0} parameters) on {machine}");
+        int usedSteps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : model.DefaultDecodeSteps;
+        float usedGuidance = sampling.Guidance ?? model.DefaultGuidance;
+        string guidance = usedGuidance > 0 ? $"guidance {usedGuidance} from step {model.FirstGuidedStep(usedSteps)}" : "no guidance";
+        Console.WriteLine($"model {model.Info.Version} ({model.Info.Parameters:N0} parameters) on {machine}; {usedSteps} decoding steps, {guidance}");
         Console.WriteLine($"generate + 4 views: p50 {p50:F1} ms, p95 {p95:F1} ms over {iterations} runs (of which rendering p50 {Percentile(renderTimes, 0.50):F1} ms)");
         Console.WriteLine($"throughput: one at a time {singlePerSecond:F1}/s, batch {batch} {batchedPerSecond:F1}/s ({batchedPerSecond / singlePerSecond:F2}x)");
         Console.WriteLine($"peak resident memory: {peakKb / 1024.0:F0} MiB");
@@ -85,11 +95,11 @@ internal static class BenchCommand
             using var writer = File.AppendText(output);
             if (header)
             {
-                writer.WriteLine("| date (UTC) | machine | model | p50 ms | p95 ms | one-at-a-time /s | batch 8 /s | ratio | peak RSS MiB |");
-                writer.WriteLine("|---|---|---|---|---|---|---|---|---|");
+                writer.WriteLine("| date (UTC) | machine | model | decoding | p50 ms | p95 ms | one-at-a-time /s | batch 8 /s | ratio | peak RSS MiB |");
+                writer.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
             }
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {DateTime.UtcNow:yyyy-MM-dd HH:mm} | {machine} | {model.Info.Version} | {p50:F1} | {p95:F1} | {singlePerSecond:F1} | {batchedPerSecond:F1} | {batchedPerSecond / singlePerSecond:F2}x | {peakKb / 1024.0:F0} |"));
+                $"| {DateTime.UtcNow:yyyy-MM-dd HH:mm} | {machine} | {model.Info.Version} | {usedSteps}, {guidance} | {p50:F1} | {p95:F1} | {singlePerSecond:F1} | {batchedPerSecond:F1} | {batchedPerSecond / singlePerSecond:F2}x | {peakKb / 1024.0:F0} |"));
         }
         return 0;
     }

@@ -34,15 +34,16 @@ public sealed class MaskedCodeSampler
     /// <param name="Seed">Seed of the sample's random stream.</param>
     /// <param name="Known">Optional [Codes] code ids to keep (completion or editing); -1 where free.</param>
     /// <param name="Guidance">Classifier-free guidance weight w (0 = off); see <see cref="PriorConfig.Guidance"/>.</param>
-    public sealed record Job(int[] Tokens, ulong Seed, float Temperature, int TopK, int Steps, long[]? Known = null, float Guidance = 0f);
+    /// <param name="GuidedFrom">The first step with guidance (<see cref="PriorConfig.FirstGuidedStep"/>); earlier steps run unguided.</param>
+    public sealed record Job(int[] Tokens, ulong Seed, float Temperature, int TopK, int Steps, long[]? Known = null, float Guidance = 0f, int GuidedFrom = 0);
 
     /// <summary>Decodes a batch; returns code grids [N, g, g, g] (int64) on the prior's device.</summary>
     /// <remarks>
     /// Decoding works in the prior's group order (code j of group i at i * CodesPerGroup + j), so the
     /// [N, codes, K] logits never need reordering; the finished codes are put back in grid order at the
     /// end. With an empty code, only the codes still masked get logits and a draw at each step.
-    /// With guidance, each step runs the prior once on [texts ; no texts] (the same codes twice): the
-    /// text-free half has no text rows to compute, so it costs less than the first.
+    /// At a guided step (of any sample), the prior runs once on [texts ; no texts] (the same codes
+    /// twice): the text-free half has no text rows to compute, so it costs less than the first.
     /// </remarks>
     public Tensor Sample(IReadOnlyList<Job> jobs, Device device, CancellationToken cancellationToken)
     {
@@ -53,9 +54,7 @@ public sealed class MaskedCodeSampler
         using var scope = NewDisposeScope();
 
         var text = TextBatch(jobs, c, device);
-        bool guided = jobs.Any(j => j.Guidance > 0f);
-        var weights = guided ? tensor(jobs.Select(j => j.Guidance).ToArray(), device: device) : null;
-        var textIn = guided ? cat(new[] { text, zeros_like(text) }, 0) : text;   // no text: every token is padding
+        var unguidedText = zeros_like(text);                                        // no text: every token is padding
         var current = full(new long[] { n, codes }, c.MaskId, dtype: ScalarType.Int64, device: device);
         var masked = ones(new long[] { n, codes }, dtype: ScalarType.Bool, device: device);
         for (int i = 0; i < n; i++)
@@ -74,7 +73,10 @@ public sealed class MaskedCodeSampler
             for (int step = 0; step < steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                using var weights = GuidanceWeights(jobs, step, device);                 // null when no sample is guided now
+                bool guided = weights is not null;
                 using var grouped = current.view(n, c.Groups, c.CodesPerGroup);
+                using var textIn = guided ? cat(new[] { text, unguidedText }, 0) : text.alias();
                 using var groupedIn = guided ? cat(new[] { grouped, grouped }, 0) : grouped.alias();
                 using var features = _prior.CodeFeatures(textIn, groupedIn);           // [N (x2 when guided), G, P, E]
                 if (_emptyCode >= 0)
@@ -102,28 +104,33 @@ public sealed class MaskedCodeSampler
         }
     }
 
+    /// <summary>[N] guidance weights of the samples at <paramref name="step"/> (0 where not guided), or null when none is.</summary>
+    private static Tensor? GuidanceWeights(IReadOnlyList<Job> jobs, int step, Device device)
+    {
+        var w = jobs.Select(j => j.Guidance > 0f && step >= j.GuidedFrom && step < j.Steps ? j.Guidance : 0f).ToArray();
+        return w.Any(v => v > 0f) ? tensor(w, device: device) : null;
+    }
+
     /// <summary>
     /// Logits [M, K] of the codes <paramref name="rows"/> (flat sample * codes + code indices). With
     /// guidance weights w (one per sample), cond + w * (cond - uncond), where the text-free half of
-    /// <paramref name="features"/> gives uncond; a sample with w = 0 gets its conditional logits exactly.
+    /// <paramref name="features"/> gives uncond. The output layer is affine, so that is the logits of
+    /// the guided output vectors f_cond + w * (f_cond - f_uncond): one [M, E] x [E, K] product, not two.
+    /// A sample with w = 0 gets its conditional logits exactly.
     /// </summary>
     private Tensor RowLogits(Tensor features, int n, Tensor rows, Tensor? weights)
     {
         var c = _prior.Config;
         long codes = c.Codes;
-        using var condRows = features.narrow(0, 0, n).reshape(n * codes, c.CodeEmbedDim).index_select(0, rows);
-        var cond = _prior.CodeLogits(condRows);
-        if (weights is null) return cond;
-        using (cond)
-        {
-            using var uncondRows = features.narrow(0, n, n).reshape(n * codes, c.CodeEmbedDim).index_select(0, rows);
-            using var uncond = _prior.CodeLogits(uncondRows);
-            using var sample = rows.div(codes, rounding_mode: RoundingMode.floor);
-            using var w = weights.index_select(0, sample).unsqueeze(1);              // [M, 1]
-            using var direction = cond - uncond;
-            using var push = direction * w;
-            return cond + push;
-        }
+        using var cond = features.narrow(0, 0, n).reshape(n * codes, c.CodeEmbedDim).index_select(0, rows);
+        if (weights is null) return _prior.CodeLogits(cond);
+        using var uncond = features.narrow(0, n, n).reshape(n * codes, c.CodeEmbedDim).index_select(0, rows);
+        using var sample = rows.div(codes, rounding_mode: RoundingMode.floor);
+        using var w = weights.index_select(0, sample).unsqueeze(1);                  // [M, 1]
+        using var direction = cond - uncond;
+        using var push = direction * w;
+        using var guided = cond + push;
+        return _prior.CodeLogits(guided);
     }
 
     private static void DecodeStep(Job job, int step, long maskId, Tensor logits, Tensor current, Tensor masked, Generator generator)

@@ -50,6 +50,9 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
     /// <summary>Guidance weight of a request that sets none: the checkpoint's recorded default (<see cref="PriorConfig.Guidance"/>).</summary>
     public float DefaultGuidance => Header.Prior?.Guidance ?? _prior.Config.Guidance;
 
+    /// <summary>The first guided step of a decode of <paramref name="steps"/> steps (the checkpoint's <see cref="PriorConfig.GuidanceStart"/>).</summary>
+    public int FirstGuidedStep(int steps) => (Header.Prior ?? _prior.Config).FirstGuidedStep(steps);
+
     /// <summary>Loads a trained checkpoint (stage "prior" or "done") onto a device ("auto", "cpu", "cuda").</summary>
     public static OccupancyModel Load(string checkpointPath, string device = "auto")
     {
@@ -91,7 +94,8 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             int steps = request.Sampling.DecodeSteps > 0 ? request.Sampling.DecodeSteps : DefaultDecodeSteps;
             for (int s = 0; s < request.Sampling.Samples; s++)
                 jobs.Add(new MaskedCodeSampler.Job(tokens, unchecked(request.Sampling.Seed + (ulong)s),
-                    request.Sampling.Temperature, request.Sampling.TopK, steps, Guidance: request.Sampling.Guidance ?? DefaultGuidance));
+                    request.Sampling.Temperature, request.Sampling.TopK, steps,
+                    Guidance: request.Sampling.Guidance ?? DefaultGuidance, GuidedFrom: FirstGuidedStep(steps)));
         }
 
         lock (_gate)
@@ -134,7 +138,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             }
             int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : DefaultDecodeSteps;
             var job = new MaskedCodeSampler.Job(_tokenizer.Encode(description, _prior.Config.MaxTextTokens), sampling.Seed,
-                sampling.Temperature, sampling.TopK, steps, codes, sampling.Guidance ?? DefaultGuidance);
+                sampling.Temperature, sampling.TopK, steps, codes, sampling.Guidance ?? DefaultGuidance, FirstGuidedStep(steps));
             var sampled = _sampler.Sample([job], _device, cancellationToken);
             return ToGrids(_vqvae.Decode(sampled), size)[0];
         }

@@ -31,6 +31,15 @@ public sealed record PriorConfig
     /// prior trained with text dropout (TrainOptions.PriorTextDropout) has a meaningful uncond.
     /// </summary>
     public float Guidance { get; init; }
+    /// <summary>
+    /// Share of the decoding steps that run before guidance starts: of S steps, the first guided one
+    /// is ceil(GuidanceStart * S). The early steps keep only the codes the prior is surest of, where
+    /// guidance changed nothing measurable, and each guided step costs a second pass (TRAINING.md).
+    /// </summary>
+    public float GuidanceStart { get; init; }
+
+    /// <summary>The first guided step of a decode of <paramref name="steps"/> steps.</summary>
+    public int FirstGuidedStep(int steps) => Math.Min(steps - 1, (int)Math.Ceiling(GuidanceStart * steps - 1e-6));
 
     /// <summary>The largest guidance weight accepted (beyond it the shapes only get worse).</summary>
     public const float MaxGuidance = 10f;
@@ -52,6 +61,7 @@ public sealed record PriorConfig
         if (Layers < 1) throw new ArgumentException("Layers must be positive.");
         if (DecodeSteps < 1) throw new ArgumentException("DecodeSteps must be positive.");
         if (!float.IsFinite(Guidance) || Guidance is < 0f or > MaxGuidance) throw new ArgumentException($"Guidance must be in [0, {MaxGuidance}].");
+        if (!float.IsFinite(GuidanceStart) || GuidanceStart is < 0f or >= 1f) throw new ArgumentException("GuidanceStart must be in [0, 1).");
         if (Dropout is < 0f or >= 1f) throw new ArgumentException("Dropout must be in [0, 1).");
     }
 }

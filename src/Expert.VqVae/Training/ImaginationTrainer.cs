@@ -147,9 +147,9 @@ public sealed class ImaginationTrainer
         };
     }
 
-    /// <summary>The inference defaults recorded in the checkpoint are this run's (--decode-steps, --guidance).</summary>
+    /// <summary>The inference defaults recorded in the checkpoint are this run's (--decode-steps, --guidance, --guidance-start).</summary>
     private PriorConfig WithInferenceDefaults(PriorConfig config) =>
-        config with { DecodeSteps = _options.Prior.DecodeSteps, Guidance = _options.Prior.Guidance };
+        config with { DecodeSteps = _options.Prior.DecodeSteps, Guidance = _options.Prior.Guidance, GuidanceStart = _options.Prior.GuidanceStart };
 
     private CheckpointHeader TrainVqVae(VqVae3d model, TrainingSet data, TrainingSet validation, CheckpointHeader header,
         LoadedCheckpoint? resumed, TrainingLog log, Device device, string latestPath, CancellationToken ct)

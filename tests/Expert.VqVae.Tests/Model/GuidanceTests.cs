@@ -63,6 +63,38 @@ public class GuidanceTests
         Assert.True(batch.lt(32).all().item<bool>(), "no mask id may be left after the last step");
     }
 
+    [Fact]
+    public void Guidance_starts_at_its_step_and_a_sample_guided_from_its_last_step_on_differs_only_there()
+    {
+        torch.manual_seed(33);
+        using var prior = new TextConditionedPrior(TinyModels.Prior(10));
+        prior.eval();
+        var sampler = new MaskedCodeSampler(prior, emptyCode: 3);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var plain = new MaskedCodeSampler.Job([2, 3, 4], 42, 0f, 0, 4);
+        var never = plain with { Guidance = 5f, GuidedFrom = 4 };         // after the last step: never guided
+        var late = plain with { Guidance = 5f, GuidedFrom = 2 };
+        var always = plain with { Guidance = 5f };
+
+        var codes = sampler.Sample([plain, never, late, always], CPU, CancellationToken.None);
+
+        Assert.True(codes[0].eq(codes[1]).all().item<bool>());
+        Assert.False(codes[0].eq(codes[3]).all().item<bool>(), "guidance from the first step changed nothing: the test proves nothing");
+        Assert.True(sampler.Sample([late], CPU, CancellationToken.None)[0].eq(codes[2]).all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(0f, 8, 0)]
+    [InlineData(0.625f, 8, 5)]
+    [InlineData(0.625f, 4, 3)]
+    [InlineData(0.5f, 8, 4)]
+    [InlineData(0.99f, 2, 1)]
+    public void The_first_guided_step_is_the_ceiling_of_the_start_share_and_never_past_the_last_step(float start, int steps, int first)
+    {
+        Assert.Equal(first, new PriorConfig { GuidanceStart = start }.FirstGuidedStep(steps));
+    }
+
     [Theory]
     [InlineData(-0.5f)]
     [InlineData(10.5f)]

@@ -94,7 +94,7 @@ public sealed class TrainerTests : IDisposable
             PriorFrom = source,
             PriorTextDropout = 0.5,
             VqVae = TinyModels.VqVae with { Channels = 8 },          // ignored: the source's autoencoder is kept
-            Prior = TinyModels.Prior(3) with { Guidance = 1.5f, DecodeSteps = 2 },
+            Prior = TinyModels.Prior(3) with { Guidance = 1.5f, GuidanceStart = 0.5f, DecodeSteps = 2 },
         };
 
         var tuned = new ImaginationTrainer(options).Train(examples, examples.Take(2).ToList());
@@ -102,6 +102,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(10, tuned.Header.PriorStep);
         Assert.Equal(first.Header.VqVaeStep, tuned.Header.VqVaeStep);
         Assert.Equal(1.5f, tuned.Header.Prior!.Guidance);
+        Assert.Equal(0.5f, tuned.Header.Prior.GuidanceStart);
         Assert.Equal(2, tuned.Header.Prior.DecodeSteps);
         var lines = File.ReadLines(Path.Combine(tuneDir, "metrics.jsonl")).ToList();
         Assert.Equal(10, lines.Count);
