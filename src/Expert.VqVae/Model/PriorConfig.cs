@@ -19,9 +19,9 @@ public sealed record PriorConfig
     public int CodeEmbedDim { get; init; } = 64;
     public float Dropout { get; init; } = 0.05f;
     /// <summary>
-    /// Default number of parallel decoding steps at inference. 4: on the held-out split the shipped
-    /// model scores the same with 2, 4, 8 or 16 steps (the first, fully masked step decides the
-    /// shape; TRAINING.md), and each step is a full pass of the prior.
+    /// Default number of parallel decoding steps at inference; each step is a full pass of the
+    /// prior. 4 for a new run: unguided, the first checkpoints scored the same with 2 to 16 steps.
+    /// The shipped checkpoint records 8, which scored best with guidance (TRAINING.md).
     /// </summary>
     public int DecodeSteps { get; init; } = 4;
     /// <summary>
