@@ -28,15 +28,15 @@ internal static class EvalCommand
         {
             int n = r.GetValue(count);
             if (n < 1) throw new ArgumentException("--count must be at least 1.");
+            var sampling = new SamplingOptions { Temperature = r.GetValue(temperature), DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance) };
+            var errors = sampling.Validate();
+            if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));
             var records = (r.GetValue(corpus) is { } path
                     ? CorpusFile.Read(path).Where(x => x.Split == CorpusSplit.Test)
                     : CorpusGenerator.Generate(new CorpusOptions { Seed = r.GetValue(seed), Count = n, Split = CorpusSplit.Test }))
                 .ToList();
             using var loaded = OccupancyModel.Load(r.GetValue(model)!, r.GetValue(device)!);
             Console.WriteLine($"evaluating {loaded.Info.Version} on {records.Count} held-out records");
-            var sampling = new SamplingOptions { Temperature = r.GetValue(temperature), DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance) };
-            var errors = sampling.Validate();
-            if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));
             var report = HeldOutEvaluator.Evaluate(loaded, records, sampling,
                 (done, total) => { if (done % 160 == 0 || done == total) Console.WriteLine($"  {done}/{total}"); });
             string dir = r.GetValue(output)!;
