@@ -32,12 +32,14 @@ internal static class BenchCommand
         var output = new Option<string?>("--output") { Description = "Append the results as a Markdown row to this file." };
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = the model's default).", DefaultValueFactory = _ => 0 };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's)." };
-        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output, steps, guidance };
+        var guidanceStart = new Option<float?>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts (default: the model's)." };
+        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output, steps, guidance, guidanceStart };
         command.SetAction(r => CliApp.Guard(() =>
         {
-            var sampling = new SamplingOptions { Temperature = 1.0f, DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance) };
-            var errors = sampling.Validate();
-            if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));
+            var sampling = CliApp.Checked(new SamplingOptions
+            {
+                Temperature = 1.0f, DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart),
+            });
             return Run(r.GetValue(model)!, r.GetValue(iterations), r.GetValue(device)!, r.GetValue(output), sampling);
         }));
         return command;
@@ -82,10 +84,8 @@ internal static class BenchCommand
 
         long peakKb = PeakResidentKilobytes();
         string machine = $"{Environment.ProcessorCount} cores, {model.Info.Device}";
-        int usedSteps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : model.DefaultDecodeSteps;
-        float usedGuidance = sampling.Guidance ?? model.DefaultGuidance;
-        string guidance = usedGuidance > 0 ? $"guidance {usedGuidance} from step {model.FirstGuidedStep(usedSteps)}" : "no guidance";
-        Console.WriteLine($"model {model.Info.Version} ({model.Info.Parameters:N0} parameters) on {machine}; {usedSteps} decoding steps, {guidance}");
+        var decoding = model.DecodingOf(sampling);
+        Console.WriteLine($"model {model.Info.Version} ({model.Info.Parameters:N0} parameters) on {machine}; {decoding}");
         Console.WriteLine($"generate + 4 views: p50 {p50:F1} ms, p95 {p95:F1} ms over {iterations} runs (of which rendering p50 {Percentile(renderTimes, 0.50):F1} ms)");
         Console.WriteLine($"throughput: one at a time {singlePerSecond:F1}/s, batch {batch} {batchedPerSecond:F1}/s ({batchedPerSecond / singlePerSecond:F2}x)");
         Console.WriteLine($"peak resident memory: {peakKb / 1024.0:F0} MiB");
@@ -99,7 +99,7 @@ internal static class BenchCommand
                 writer.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
             }
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {DateTime.UtcNow:yyyy-MM-dd HH:mm} | {machine} | {model.Info.Version} | {usedSteps}, {guidance} | {p50:F1} | {p95:F1} | {singlePerSecond:F1} | {batchedPerSecond:F1} | {batchedPerSecond / singlePerSecond:F2}x | {peakKb / 1024.0:F0} |"));
+                $"| {DateTime.UtcNow:yyyy-MM-dd HH:mm} | {machine} | {model.Info.Version} | {decoding} | {p50:F1} | {p95:F1} | {singlePerSecond:F1} | {batchedPerSecond:F1} | {batchedPerSecond / singlePerSecond:F2}x | {peakKb / 1024.0:F0} |"));
         }
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Expert.VqVae.Inference;
 
 namespace Expert.VqVae.Cli;
 
@@ -16,6 +17,14 @@ public static class CliApp
             BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
+    }
+
+    /// <summary>Returns <paramref name="sampling"/>, or throws naming the command-line flag of every knob out of range.</summary>
+    internal static SamplingOptions Checked(SamplingOptions sampling)
+    {
+        var errors = sampling.Validate();
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));
+        return sampling;
     }
 
     /// <summary>Runs a command body; expected failures print one clear line and exit 1.</summary>

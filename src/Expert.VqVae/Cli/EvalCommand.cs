@@ -20,17 +20,19 @@ internal static class EvalCommand
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "auto" };
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = the model's default).", DefaultValueFactory = _ => 0 };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's)." };
+        var guidanceStart = new Option<float?>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts (default: the model's)." };
         var command = new Command("eval", "Held-out reconstruction IoU, text-to-shape IoU and attribute accuracy.")
         {
-            model, corpus, seed, count, temperature, output, device, steps, guidance,
+            model, corpus, seed, count, temperature, output, device, steps, guidance, guidanceStart,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
             int n = r.GetValue(count);
             if (n < 1) throw new ArgumentException("--count must be at least 1.");
-            var sampling = new SamplingOptions { Temperature = r.GetValue(temperature), DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance) };
-            var errors = sampling.Validate();
-            if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));
+            var sampling = CliApp.Checked(new SamplingOptions
+            {
+                Temperature = r.GetValue(temperature), DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart),
+            });
             var records = (r.GetValue(corpus) is { } path
                     ? CorpusFile.Read(path).Where(x => x.Split == CorpusSplit.Test)
                     : CorpusGenerator.Generate(new CorpusOptions { Seed = r.GetValue(seed), Count = n, Split = CorpusSplit.Test }))

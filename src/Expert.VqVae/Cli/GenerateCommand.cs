@@ -21,15 +21,16 @@ internal static class GenerateCommand
         var samples = new Option<int>("--samples") { Description = "Grids to sample (seed, seed+1, ...).", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = model default).", DefaultValueFactory = _ => 0 };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's; 0 = off)." };
+        var guidanceStart = new Option<float?>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts (default: the model's)." };
         var output = new Option<string>("--output") { Description = "Folder for grids, PNGs and the build order.", DefaultValueFactory = _ => "out/generate" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var command = new Command("generate", "Imagine a building from a description and write its grid, renders and build order.")
         {
-            description, model, seed, temperature, topK, samples, steps, guidance, output, device,
+            description, model, seed, temperature, topK, samples, steps, guidance, guidanceStart, output, device,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
-            var sampling = new SamplingOptions
+            var sampling = CliApp.Checked(new SamplingOptions
             {
                 Seed = r.GetValue(seed),
                 Temperature = r.GetValue(temperature),
@@ -37,9 +38,8 @@ internal static class GenerateCommand
                 Samples = r.GetValue(samples),
                 DecodeSteps = r.GetValue(steps),
                 Guidance = r.GetValue(guidance),
-            };
-            var errors = sampling.Validate();
-            if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors.Select(e => $"--{e.Field.Replace('_', '-')} {e.Message}")));
+                GuidanceStart = r.GetValue(guidanceStart),
+            });
             string text = r.GetValue(description) ?? "";
             if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException("The description is empty.");
             return Run(text, r.GetValue(model)!, sampling, r.GetValue(output)!, r.GetValue(device)!);

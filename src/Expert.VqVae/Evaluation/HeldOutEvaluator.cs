@@ -34,8 +34,8 @@ public sealed record HeldOutReport
     /// <summary>Attribute accuracy on reconstructions by family.</summary>
     public required IReadOnlyDictionary<string, double> ReconstructedAttributeAccuracyByFamily { get; init; }
     public required float Temperature { get; init; }
-    /// <summary>The guidance weight the generations used (the model's default unless the run set one).</summary>
-    public required float Guidance { get; init; }
+    /// <summary>How the generations decoded: steps and guidance (the model's defaults unless the run set its own).</summary>
+    public required Decoding Decoding { get; init; }
     public required double Seconds { get; init; }
 }
 
@@ -111,7 +111,7 @@ public static class HeldOutEvaluator
             AttributeAccuracyByFamily = AccuracyByFamily(records, onGenerated),
             ReconstructedAttributeAccuracyByFamily = AccuracyByFamily(records, onReconstructed),
             Temperature = sampling.Temperature,
-            Guidance = sampling.Guidance ?? model.DefaultGuidance,
+            Decoding = model.DecodingOf(sampling),
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
@@ -140,7 +140,7 @@ public static class HeldOutEvaluator
     {
         var lines = new List<string>
         {
-            $"Model `{r.ModelVersion}`, {r.Records} held-out records ({r.DistinctShapes} distinct shapes, {r.FullySpecified} fully specified), temperature {r.Temperature}, guidance {r.Guidance}.",
+            $"Model `{r.ModelVersion}`, {r.Records} held-out records ({r.DistinctShapes} distinct shapes, {r.FullySpecified} fully specified), temperature {r.Temperature}, {r.Decoding}.",
             "",
             "| metric | value | goal |",
             "|---|---|---|",

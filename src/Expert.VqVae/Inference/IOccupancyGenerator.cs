@@ -30,6 +30,12 @@ public sealed record SamplingOptions
     /// </summary>
     public float? Guidance { get; init; }
 
+    /// <summary>
+    /// Share of the decoding steps run before guidance starts, in [0, 1); null means the model's
+    /// default (<see cref="PriorConfig.GuidanceStart"/>).
+    /// </summary>
+    public float? GuidanceStart { get; init; }
+
     /// <summary>Returns one message per field that is out of range (field name, message).</summary>
     public IReadOnlyList<(string Field, string Message)> Validate()
     {
@@ -42,10 +48,22 @@ public sealed record SamplingOptions
             errors.Add(("samples", $"must be in [1, {MaxSamples}]."));
         if (DecodeSteps < 0 || DecodeSteps > MaxDecodeSteps)
             errors.Add(("decode_steps", $"must be in [0, {MaxDecodeSteps}] (0 = model default)."));
-        if (Guidance is { } g && (!float.IsFinite(g) || g < 0f || g > PriorConfig.MaxGuidance))
+        if (Guidance is { } g && !PriorConfig.IsValidGuidance(g))
             errors.Add(("guidance", $"must be a finite number in [0, {PriorConfig.MaxGuidance}] (0 = off)."));
+        if (GuidanceStart is { } start && !PriorConfig.IsValidGuidanceStart(start))
+            errors.Add(("guidance_start", "must be a finite number in [0, 1)."));
         return errors;
     }
+}
+
+/// <summary>How a request decodes: its own knobs where it sets them, else the model's defaults.</summary>
+/// <param name="Steps">Parallel decoding steps.</param>
+/// <param name="Guidance">Classifier-free guidance weight (0 = off).</param>
+/// <param name="GuidedFrom">The first guided step.</param>
+public sealed record Decoding(int Steps, float Guidance, int GuidedFrom)
+{
+    public override string ToString() =>
+        $"{Steps} decoding steps, " + (Guidance > 0f ? $"guidance {Guidance} from step {GuidedFrom}" : "no guidance");
 }
 
 /// <summary>One description to imagine, with its knobs.</summary>

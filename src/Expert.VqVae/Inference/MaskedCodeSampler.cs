@@ -34,7 +34,7 @@ public sealed class MaskedCodeSampler
     /// <param name="Seed">Seed of the sample's random stream.</param>
     /// <param name="Known">Optional [Codes] code ids to keep (completion or editing); -1 where free.</param>
     /// <param name="Guidance">Classifier-free guidance weight w (0 = off); see <see cref="PriorConfig.Guidance"/>.</param>
-    /// <param name="GuidedFrom">The first step with guidance (<see cref="PriorConfig.FirstGuidedStep"/>); earlier steps run unguided.</param>
+    /// <param name="GuidedFrom">The first step with guidance (<see cref="OccupancyModel.DecodingOf"/>); earlier steps run unguided.</param>
     public sealed record Job(int[] Tokens, ulong Seed, float Temperature, int TopK, int Steps, long[]? Known = null, float Guidance = 0f, int GuidedFrom = 0);
 
     /// <summary>Decodes a batch; returns code grids [N, g, g, g] (int64) on the prior's device.</summary>

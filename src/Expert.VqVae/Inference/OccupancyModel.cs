@@ -44,14 +44,18 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
     public DescriptionTokenizer Tokenizer => _tokenizer;
     public int GridSize => Header.VqVae.GridSize;
 
-    /// <summary>Decoding steps of a request that sets none: the checkpoint's recorded default (<see cref="PriorConfig.DecodeSteps"/>).</summary>
-    public int DefaultDecodeSteps => Header.Prior?.DecodeSteps ?? _prior.Config.DecodeSteps;
-
-    /// <summary>Guidance weight of a request that sets none: the checkpoint's recorded default (<see cref="PriorConfig.Guidance"/>).</summary>
-    public float DefaultGuidance => Header.Prior?.Guidance ?? _prior.Config.Guidance;
-
-    /// <summary>The first guided step of a decode of <paramref name="steps"/> steps (the checkpoint's <see cref="PriorConfig.GuidanceStart"/>).</summary>
-    public int FirstGuidedStep(int steps) => (Header.Prior ?? _prior.Config).FirstGuidedStep(steps);
+    /// <summary>
+    /// How <paramref name="sampling"/> decodes: its steps, guidance weight and guidance start where
+    /// it sets them, else the defaults recorded in the checkpoint (<see cref="PriorConfig.DecodeSteps"/>,
+    /// <see cref="PriorConfig.Guidance"/>, <see cref="PriorConfig.GuidanceStart"/>).
+    /// </summary>
+    public Decoding DecodingOf(SamplingOptions sampling)
+    {
+        var defaults = Header.Prior ?? _prior.Config;   // a trainer's header can carry other inference defaults than the module
+        int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : defaults.DecodeSteps;
+        return new Decoding(steps, sampling.Guidance ?? defaults.Guidance,
+            PriorConfig.FirstGuidedStep(sampling.GuidanceStart ?? defaults.GuidanceStart, steps));
+    }
 
     /// <summary>Loads a trained checkpoint (stage "prior" or "done") onto a device ("auto", "cpu", "cuda").</summary>
     public static OccupancyModel Load(string checkpointPath, string device = "auto")
@@ -91,11 +95,11 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             if (string.IsNullOrWhiteSpace(request.Description))
                 throw new ArgumentException("The description is empty.");
             int[] tokens = _tokenizer.Encode(request.Description, _prior.Config.MaxTextTokens);
-            int steps = request.Sampling.DecodeSteps > 0 ? request.Sampling.DecodeSteps : DefaultDecodeSteps;
+            var decoding = DecodingOf(request.Sampling);
             for (int s = 0; s < request.Sampling.Samples; s++)
                 jobs.Add(new MaskedCodeSampler.Job(tokens, unchecked(request.Sampling.Seed + (ulong)s),
-                    request.Sampling.Temperature, request.Sampling.TopK, steps,
-                    Guidance: request.Sampling.Guidance ?? DefaultGuidance, GuidedFrom: FirstGuidedStep(steps)));
+                    request.Sampling.Temperature, request.Sampling.TopK, decoding.Steps,
+                    Guidance: decoding.Guidance, GuidedFrom: decoding.GuidedFrom));
         }
 
         lock (_gate)
@@ -136,9 +140,9 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
                 int cx = i % g, cz = i / g % g, cy = i / (g * g);
                 if (!BlockFullyMarked(keep, cx * cell, cy * cell, cz * cell, cell)) codes[i] = -1;
             }
-            int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : DefaultDecodeSteps;
+            var decoding = DecodingOf(sampling);
             var job = new MaskedCodeSampler.Job(_tokenizer.Encode(description, _prior.Config.MaxTextTokens), sampling.Seed,
-                sampling.Temperature, sampling.TopK, steps, codes, sampling.Guidance ?? DefaultGuidance, FirstGuidedStep(steps));
+                sampling.Temperature, sampling.TopK, decoding.Steps, codes, decoding.Guidance, decoding.GuidedFrom);
             var sampled = _sampler.Sample([job], _device, cancellationToken);
             return ToGrids(_vqvae.Decode(sampled), size)[0];
         }

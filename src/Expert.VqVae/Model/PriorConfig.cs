@@ -38,11 +38,17 @@ public sealed record PriorConfig
     /// </summary>
     public float GuidanceStart { get; init; }
 
-    /// <summary>The first guided step of a decode of <paramref name="steps"/> steps.</summary>
-    public int FirstGuidedStep(int steps) => Math.Min(steps - 1, (int)Math.Ceiling(GuidanceStart * steps - 1e-6));
+    /// <summary>The first guided step of a decode of <paramref name="steps"/> steps that starts guidance at <paramref name="guidanceStart"/>.</summary>
+    public static int FirstGuidedStep(float guidanceStart, int steps) => Math.Min(steps - 1, (int)Math.Ceiling(guidanceStart * steps - 1e-6));
 
     /// <summary>The largest guidance weight accepted (beyond it the shapes only get worse).</summary>
     public const float MaxGuidance = 10f;
+
+    /// <summary>A guidance weight in [0, <see cref="MaxGuidance"/>].</summary>
+    public static bool IsValidGuidance(float weight) => float.IsFinite(weight) && weight is >= 0f and <= MaxGuidance;
+
+    /// <summary>A guidance start share in [0, 1).</summary>
+    public static bool IsValidGuidanceStart(float start) => float.IsFinite(start) && start is >= 0f and < 1f;
 
     public int GroupsPerEdge => CodeGridSize / GroupEdge;
     public int Groups => GroupsPerEdge * GroupsPerEdge * GroupsPerEdge;
@@ -60,8 +66,8 @@ public sealed record PriorConfig
         if (MaxTextTokens < 1) throw new ArgumentException("MaxTextTokens must be positive.");
         if (Layers < 1) throw new ArgumentException("Layers must be positive.");
         if (DecodeSteps < 1) throw new ArgumentException("DecodeSteps must be positive.");
-        if (!float.IsFinite(Guidance) || Guidance is < 0f or > MaxGuidance) throw new ArgumentException($"Guidance must be in [0, {MaxGuidance}].");
-        if (!float.IsFinite(GuidanceStart) || GuidanceStart is < 0f or >= 1f) throw new ArgumentException("GuidanceStart must be in [0, 1).");
+        if (!IsValidGuidance(Guidance)) throw new ArgumentException($"Guidance must be in [0, {MaxGuidance}].");
+        if (!IsValidGuidanceStart(GuidanceStart)) throw new ArgumentException("GuidanceStart must be in [0, 1).");
         if (Dropout is < 0f or >= 1f) throw new ArgumentException("Dropout must be in [0, 1).");
     }
 }

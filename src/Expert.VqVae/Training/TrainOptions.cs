@@ -97,8 +97,8 @@ public sealed record TrainOptions
         if (!(VqVaeLearningRate > 0 && PriorLearningRate > 0)) problems.Add("learning rates must be positive.");
         if (PriorFullMaskFraction is < 0 or > 1) problems.Add("the full-mask fraction must be in [0, 1].");
         if (PriorTextDropout is < 0 or >= 1) problems.Add($"--text-dropout must be in [0, 1), got {PriorTextDropout}.");
-        if (!float.IsFinite(Prior.Guidance) || Prior.Guidance is < 0f or > PriorConfig.MaxGuidance) problems.Add($"--guidance must be in [0, {PriorConfig.MaxGuidance}], got {Prior.Guidance}.");
-        if (!float.IsFinite(Prior.GuidanceStart) || Prior.GuidanceStart is < 0f or >= 1f) problems.Add($"--guidance-start must be in [0, 1), got {Prior.GuidanceStart}.");
+        if (!PriorConfig.IsValidGuidance(Prior.Guidance)) problems.Add($"--guidance must be in [0, {PriorConfig.MaxGuidance}], got {Prior.Guidance}.");
+        if (!PriorConfig.IsValidGuidanceStart(Prior.GuidanceStart)) problems.Add($"--guidance-start must be in [0, 1), got {Prior.GuidanceStart}.");
         if (PriorFrom is not null)
         {
             if (!File.Exists(PriorFrom)) problems.Add($"--prior-from '{PriorFrom}' does not exist.");

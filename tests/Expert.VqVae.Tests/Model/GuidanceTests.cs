@@ -92,7 +92,7 @@ public class GuidanceTests
     [InlineData(0.99f, 2, 1)]
     public void The_first_guided_step_is_the_ceiling_of_the_start_share_and_never_past_the_last_step(float start, int steps, int first)
     {
-        Assert.Equal(first, new PriorConfig { GuidanceStart = start }.FirstGuidedStep(steps));
+        Assert.Equal(first, PriorConfig.FirstGuidedStep(start, steps));
     }
 
     [Theory]
@@ -105,5 +105,16 @@ public class GuidanceTests
         Assert.Equal("guidance", Assert.Single(errors).Field);
         Assert.Empty(new SamplingOptions { Guidance = 0f }.Validate());
         Assert.Empty(new SamplingOptions { Guidance = null }.Validate());
+    }
+
+    [Theory]
+    [InlineData(-0.1f)]
+    [InlineData(1f)]
+    [InlineData(float.NaN)]
+    public void Sampling_options_refuse_a_guidance_start_out_of_range(float start)
+    {
+        var errors = new SamplingOptions { GuidanceStart = start }.Validate();
+        Assert.Equal("guidance_start", Assert.Single(errors).Field);
+        Assert.Empty(new SamplingOptions { GuidanceStart = 0.625f }.Validate());
     }
 }

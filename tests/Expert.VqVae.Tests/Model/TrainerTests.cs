@@ -118,7 +118,8 @@ public sealed class TrainerTests : IDisposable
             Assert.Contains(after.Prior!.state_dict(), kv => !kv.Value.eq(pb[kv.Key]).all().item<bool>());
         }
         using var model = OccupancyModel.Load(tuned.ModelPath, "cpu");
-        Assert.Equal(1.5f, model.DefaultGuidance);
+        Assert.Equal(new Decoding(2, 1.5f, 1), model.DecodingOf(new SamplingOptions()));
+        Assert.Equal(new Decoding(4, 0f, 2), model.DecodingOf(new SamplingOptions { DecodeSteps = 4, Guidance = 0f }));
         var grids = model.Generate([new GenerationRequest("a solid box 6 wide and 9 tall", new SamplingOptions { Temperature = 0f })])[0].Grids;
         Assert.Equal(16, grids[0].SizeY);
     }

@@ -39,10 +39,8 @@ public sealed class ShippedCheckpointTests(ShippedModelFixture shipped) : IClass
         Assert.Equal(32, shipped.Model.GridSize);
         Assert.True(new FileInfo(DefaultPaths.ShippedCheckpoint).Length <= 20 << 20, "the shipped checkpoint must stay under 20 MB");
         // The inference defaults chosen on a separate held-out draw (TRAINING.md) are recorded in the checkpoint.
-        Assert.Equal(8, shipped.Model.DefaultDecodeSteps);
-        Assert.Equal(0.3f, shipped.Model.DefaultGuidance);
-        Assert.Equal(5, shipped.Model.FirstGuidedStep(8));
-        Assert.Equal(0.3f, shipped.Report.Guidance);
+        Assert.Equal(new Decoding(8, 0.3f, 5), shipped.Model.DecodingOf(new SamplingOptions()));
+        Assert.Equal(new Decoding(8, 0.3f, 5), shipped.Report.Decoding);
     }
 
     [Fact]
