@@ -1,4 +1,5 @@
 using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Teacher.Memory;
 using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.Teacher.Roles;
@@ -10,31 +11,28 @@ namespace Steve2.Pipeline.Teacher;
 /// inventory, a blacklisted place, a move beyond the limit), so the role answers again; after acting it
 /// reads the outcome and corrects the plan: blocked directions, unreachable places (also reported to the
 /// dynamic map), sources to look for first, build steps done or given up, animals no longer where they
-/// were seen. Every correction is written to the shared memory. It says when the manager must replan.
+/// were seen. Every correction is written to the shared memory. It says when the manager must replan. Its
+/// checks before acting are part of a role's decision (functions of the role's facts); its review after
+/// acting is part of the teacher's apply step, the only other writer of <see cref="TeacherSituation"/>.
 /// </summary>
 public static class Critic
 {
-    /// <summary>Why a directive cannot work now, or null.</summary>
-    public static string? CheckDirective(TeacherSituation s, int agent, Directive d)
+    /// <summary>Why a directive cannot work now, or null (a function of the conductor's facts).</summary>
+    public static string? CheckDirective(ConductorFacts f, int agent, Directive d) => d.Kind switch
     {
-        Observation o = s.Latest(agent);
-        return d.Kind switch
-        {
-            DirectiveKind.Place when o.Inventory.GetValueOrDefault(d.Item) <= 0 => $"agent {agent} has no {d.Item} to place",
-            DirectiveKind.GoTo or DirectiveKind.Approach when s.Unreachable.Contains(d.Target) => $"{d.Target} was found unreachable; choose another goal",
-            DirectiveKind.Gather or DirectiveKind.Craft when d.Count > 64 => "ask for at most 64 at a time",
-            _ => null,
-        };
-    }
+        DirectiveKind.Place when f.Inventory.GetValueOrDefault(d.Item) <= 0 => $"agent {agent} has no {d.Item} to place",
+        DirectiveKind.GoTo or DirectiveKind.Approach when f.Unreachable.Contains(d.Target) => $"{d.Target} was found unreachable; choose another goal",
+        DirectiveKind.Gather or DirectiveKind.Craft when d.Count > 64 => "ask for at most 64 at a time",
+        _ => null,
+    };
 
-    /// <summary>Why a code action breaks a rule the critic knows, or null.</summary>
-    public static string? CheckAction(TeacherSituation s, int agent, CodeAction action)
+    /// <summary>Why a code action breaks a rule the critic knows, or null (a function of the actor's facts).</summary>
+    public static string? CheckAction(ActorFacts f, int agent, CodeAction action)
     {
-        Observation o = s.Latest(agent);
-        BlockPos feet = o.Pose.Block;
+        BlockPos feet = f.Pose.Block;
         return action switch
         {
-            Place p when o.Inventory.GetValueOrDefault(p.Item) <= 0 => $"agent {agent} has no {p.Item}; place an item from the inventory",
+            Place p when f.Inventory.GetValueOrDefault(p.Item) <= 0 => $"agent {agent} has no {p.Item}; place an item from the inventory",
             Explore e when e.Blocks is < 1 or > CodeAction.MaxMoveBlocks => $"explore takes 1..{CodeAction.MaxMoveBlocks} blocks",
             MoveTo m when Math.Abs(m.Target.X - feet.X) + Math.Abs(m.Target.Z - feet.Z) > 2 * CodeAction.MaxMoveBlocks =>
                 $"{m.Target} is far beyond the {CodeAction.MaxMoveBlocks}-block movement limit; explore toward it instead",
@@ -75,7 +73,7 @@ public static class Critic
                 correction = $"no known {c.Item} source within reach of agent {agent}; explore first";
                 break;
             case Place or Mine when d.Kind is DirectiveKind.Place or DirectiveKind.Mine:
-                if (outcome.Success && s.Plan is BuildPlan plan && s.ClaimedSteps.TryGetValue(agent, out int step)) plan.MarkDone(step);
+                if (outcome.Success && s.Plan?.ClaimOf(agent) is int step) s.Plan.MarkDone(step);
                 correction = ReleaseStep(s, agent, fail: !outcome.Success, outcome.Message);
                 break;
         }
@@ -102,9 +100,9 @@ public static class Critic
     /// <summary>Frees the agent's claimed build step, counting a failure when it failed; says when the step is given up.</summary>
     private static string? ReleaseStep(TeacherSituation s, int agent, bool fail, string message)
     {
-        if (s.Plan is not BuildPlan plan || !s.ClaimedSteps.Remove(agent, out int step)) return null;
+        if (s.Plan is not SitePlan plan || plan.Release(agent) is not int step) return null;
         return fail && plan.MarkFailed(step)
-            ? $"build step {step} at {plan.Steps[step].Position} given up after {BuildPlan.MaxFailures} failures: {message}"
+            ? $"build step {step} at {plan.Steps[step].Position} given up after {SitePlan.MaxFailures} failures: {message}"
             : null;
     }
 }

@@ -4,6 +4,8 @@ using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Teacher.Backends;
 using Steve2.Pipeline.Teacher.Knowledge;
+using Steve2.Pipeline.Teacher.Memory;
+using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.Teacher.Roles;
 
 namespace Steve2.Pipeline.Teacher;
@@ -17,8 +19,11 @@ namespace Steve2.Pipeline.Teacher;
 /// observation into the episode's dynamic map and uses its frontiers and located targets. Without
 /// experts (null) it is "teacher-no-expert", the ablation: the same hierarchy on its own observations,
 /// and no gRPC call is made. The teacher stops before the budget when its work is done (the build plan
-/// is finished); the scorer ends the episode when the goal is reached. Every manager, conductor and actor step is recorded; expert output goes only
-/// to <see cref="StepRecord.ExpertContext"/>.
+/// is finished); the scorer ends the episode when the goal is reached.
+/// Every role's step is three parts (Teacher/Decisions/DECISIONS.md): gather (consult the experts, perceive the
+/// facts), decide (the role's backend and the critic's checks: a function of the prompt, no side effects),
+/// apply (this class: the answer takes effect, the world steps, the critic corrects, and the step is recorded
+/// in one place). Expert output goes only to <see cref="StepRecord.ExpertContext"/>.
 /// </summary>
 public sealed class TeacherAgent : IAgent
 {
@@ -63,12 +68,12 @@ public sealed class TeacherAgent : IAgent
             var first = Enumerable.Range(0, env.AgentCount).Select(env.Observe).ToArray();
             foreach (Observation o in first) s.Knowledge.Add(o);
             if (navigation is not null) await navigation.ObserveAsync(first, cancellationToken);
-            await _manager.PlanAsync(s, episode, cancellationToken);
+            await PlanAsync(s, episode, cancellationToken);
             while (!episode.IsDone && !s.Finished)
                 for (int agent = 0; agent < env.AgentCount && !episode.IsDone && !s.Finished; agent++)
                 {
                     if (await StepAgentAsync(s, episode, agent, cancellationToken) && !episode.IsDone)
-                        await _manager.PlanAsync(s, episode, cancellationToken);
+                        await PlanAsync(s, episode, cancellationToken);
                 }
         }
         finally
@@ -77,18 +82,72 @@ public sealed class TeacherAgent : IAgent
         }
     }
 
-    /// <summary>One iteration of one agent: conductor, actor, the step, the critic. Returns whether to replan.</summary>
+    /// <summary>The manager's step: consult the experts (and keep a new build plan), decide, apply the parts.</summary>
+    private async Task PlanAsync(TeacherSituation s, EpisodeContext episode, CancellationToken ct)
+    {
+        ManagerConsultation consultation = await _manager.ConsultAsync(s, ct);
+        if (consultation.Correction is string correction) Remember(s, MemoryKind.Correction, "critic", 0, correction);
+        if (consultation.Plan is SitePlan plan)
+        {
+            s.Plan = plan;
+            Remember(s, MemoryKind.Trajectory, "manager", 0, $"build plan from {plan.Source}: {plan.Steps.Count} steps");
+        }
+        RolePrompt prompt = Manager.Prompt(s, consultation.Expert);
+        var answer = await _manager.DecideAsync(prompt, ct);
+
+        foreach (var (agent, part) in answer.Value) s.Assignments[agent] = part;
+        Apply(s, episode, prompt, answer, s.Latest(0).Image, consultation.Expert);
+    }
+
+    /// <summary>One iteration of one agent: the conductor's step, the actor's step, the world's step, the critic. Returns whether to replan.</summary>
     private async Task<bool> StepAgentAsync(TeacherSituation s, EpisodeContext episode, int agent, CancellationToken ct)
     {
-        var (directive, expert) = await _conductor.DirectAsync(s, episode, agent, ct);
-        var (action, text, state) = await _actor.ActAsync(s, agent, ct);
+        SubTask part = s.Assignments.GetValueOrDefault(agent) ?? new SubTask(SubTaskKind.Idle);
+        ExpertContext? expert = await Conductor.ConsultAsync(s, agent, part, ct);
+        RolePrompt direct = Conductor.Prompt(s, agent, part, expert);
+        var directive = await _conductor.DecideAsync(direct, ct);
+        ApplyDirective(s, agent, directive.Value);
+        Apply(s, episode, direct, directive, s.Latest(agent).Image, expert);
+
+        RolePrompt act = Actor.Prompt(s, agent, directive.Value);
+        var action = await _actor.DecideAsync(act, ct);
         RgbImage image = s.Latest(agent).Image;
         int iteration = episode.IterationsUsed;
-        ActionOutcome outcome = await episode.StepAsync(agent, action, ct);
-        episode.Recorder.Record(new StepRecord(iteration, TeacherRole.Actor.Name(), agent, directive.ToText(), image, state, text, action,
-            new StepOutcome(outcome.Success, outcome.Message, outcome.Gained), expert));
+        ActionOutcome outcome = await episode.StepAsync(agent, action.Value, ct);
+        Apply(s, episode, act, action, image, expert, iteration, action.Value, new StepOutcome(outcome.Success, outcome.Message, outcome.Gained));
         s.Knowledge.Add(outcome.Observation);
         if (s.Navigation is not null) await s.Navigation.ObserveAsync([outcome.Observation], ct);
-        return await Critic.ReviewAsync(s, agent, directive, action, outcome, ct);
+        return await Critic.ReviewAsync(s, agent, directive.Value, action.Value, outcome, ct);
     }
+
+    /// <summary>
+    /// A directive takes effect: it becomes the agent's current goal and, when it places or removes a block of the
+    /// build plan, the agent claims that step (whichever backend chose it), so the critic can mark it done.
+    /// </summary>
+    private static void ApplyDirective(TeacherSituation s, int agent, Directive directive)
+    {
+        s.Directives[agent] = directive;
+        if (s.Plan is not SitePlan plan) return;
+        if (directive.Kind is DirectiveKind.Place or DirectiveKind.Mine)
+            plan.Claim(agent, directive.Target, directive.Kind == DirectiveKind.Mine ? PlannedBlockAction.Remove : PlannedBlockAction.Place);
+        else
+            plan.Release(agent);
+    }
+
+    /// <summary>
+    /// The one place a role's step is recorded, with what the decision was given (instruction, state, memory,
+    /// facts; the expert context apart) and what it answered; a fallback to the rules and a planner's
+    /// description go to the shared memory.
+    /// </summary>
+    private static void Apply<T>(TeacherSituation s, EpisodeContext episode, RolePrompt prompt, RoleAnswer<T> answer, RgbImage image,
+        ExpertContext? expert, int? iteration = null, CodeAction? code = null, StepOutcome? outcome = null)
+    {
+        if (answer.Fallback is string fallback) Remember(s, MemoryKind.Correction, "critic", prompt.AgentId, fallback);
+        if (prompt.Role != TeacherRole.Actor) Remember(s, MemoryKind.Description, prompt.Role.Name(), prompt.AgentId, prompt.StateText);
+        episode.Recorder.Record(new StepRecord(iteration ?? episode.IterationsUsed, prompt.Role.Name(), prompt.AgentId, prompt.Instruction, image,
+            prompt.StateText, answer.Text, code, outcome, expert, prompt.Memory, prompt.Facts));
+    }
+
+    private static void Remember(TeacherSituation s, MemoryKind kind, string role, int agent, string text) =>
+        s.Memory.Add(new MemoryEntry(s.Knowledge.Tick, kind, role, agent, text));
 }

@@ -1,5 +1,4 @@
 using Steve2.Pipeline.Environment;
-using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Teacher.Knowledge;
 using Steve2.Pipeline.Teacher.Memory;
@@ -9,10 +8,11 @@ using Steve2.Pipeline.Teacher.Roles;
 namespace Steve2.Pipeline.Teacher;
 
 /// <summary>
-/// Everything the teacher's roles share during one episode: the goal, the team's own knowledge, the shared
-/// memory, the manager's assignments, the conductors' current directives and claims, the critic's
-/// corrections (blocked directions, unreachable places), the build plan, and this step's expert hints.
-/// The rule backend reads it directly; the chat backend sees it as text.
+/// The teacher's state during one episode: the goal, the team's own knowledge, the shared memory, the
+/// manager's assignments, the conductors' current directives, the critic's corrections (blocked directions,
+/// unreachable places, retry times) and the build plan with its progress. Only the teacher's apply step
+/// (<see cref="TeacherAgent"/>) and the <see cref="Critic"/> write into it; the roles read it through
+/// <see cref="Decisions.TeacherPerception"/>, which turns it into the facts a decision is a function of.
 /// </summary>
 public sealed class TeacherSituation(TaskGoal goal, int agentCount, TeacherAgentOptions options, NavigationExpert? navigation)
 {
@@ -25,9 +25,6 @@ public sealed class TeacherSituation(TaskGoal goal, int agentCount, TeacherAgent
     public Dictionary<int, SubTask> Assignments { get; } = [];
     public Dictionary<int, Directive> Directives { get; } = [];
 
-    /// <summary>Build steps claimed by agents (agent to step index).</summary>
-    public Dictionary<int, int> ClaimedSteps { get; } = [];
-
     /// <summary>Directions the critic found blocked, per agent.</summary>
     public Dictionary<int, HashSet<Direction>> BlockedDirections { get; } = [];
 
@@ -37,16 +34,11 @@ public sealed class TeacherSituation(TaskGoal goal, int agentCount, TeacherAgent
     /// <summary>Items whose gathering failed for lack of known sources, per agent, with the tick to retry after.</summary>
     public Dictionary<(int Agent, string Item), int> GatherRetryAfter { get; } = [];
 
-    public BuildPlan? Plan { get; set; }
+    /// <summary>The building and its progress (creation), set by the manager's first step.</summary>
+    public SitePlan? Plan { get; set; }
 
-    /// <summary>The object-search target kind the manager settled on (from the name, the sound or the image).</summary>
-    public string? TargetKind { get; set; }
-
-    /// <summary>This step's frontiers from the dynamic map, per agent (null without experts or on failure).</summary>
-    public Dictionary<int, FrontierAnswer?> Frontiers { get; } = [];
-
-    /// <summary>This step's located targets from the dynamic map, per agent.</summary>
-    public Dictionary<int, IReadOnlyList<LocatedTarget>> Located { get; } = [];
+    /// <summary>The object-search target kind, settled from the name, the sound or the describer's reading of the image.</summary>
+    public string? TargetKind { get; } = SettleTargetKind(goal);
 
     /// <summary>True when the teacher has nothing left to do (its build plan is finished).</summary>
     public bool Finished => Goal.Task == "creation" && Plan is { IsFinished: true };
@@ -61,4 +53,7 @@ public sealed class TeacherSituation(TaskGoal goal, int agentCount, TeacherAgent
 
     /// <summary>The agent's team (one conductor per team).</summary>
     public int TeamOf(int agentId) => agentId / options.AgentsPerTeam;
+
+    private static string? SettleTargetKind(TaskGoal goal) => goal.Task != "object-search" ? null
+        : goal.TargetName ?? goal.TargetSound ?? (goal.TargetImage is { } image ? Describer.AnimalInImage(image) : null) ?? "animal";
 }

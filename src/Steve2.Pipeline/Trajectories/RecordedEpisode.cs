@@ -34,6 +34,10 @@ public sealed class RecordedEpisode
             throw new TrajectoryFormatException(file, null, $"the manifest is not valid ({e.Message})", e);
         }
         if (manifest is null) throw new TrajectoryFormatException(file, null, "the manifest is empty");
+        if (manifest.FormatVersion == 1)
+            throw new TrajectoryFormatException(file, null,
+                $"format version 1 was recorded before steps carried what each decision was a function of (memory and facts, version {TrajectoryFormat.Version}); " +
+                "record the episode again with `steve2 record` (version 1 episodes cannot be replayed or distilled)");
         if (manifest.FormatVersion != TrajectoryFormat.Version)
             throw new TrajectoryFormatException(file, null, $"format version {manifest.FormatVersion} is not the version this reader knows ({TrajectoryFormat.Version})");
         if (!TrajectoryFormat.Splits.Contains(manifest.Split))

@@ -6,8 +6,11 @@ namespace Steve2.Pipeline.Trajectories;
 /// <summary>File names, version and JSON settings of the trajectory format (TRAJECTORY_FORMAT.md).</summary>
 public static class TrajectoryFormat
 {
-    /// <summary>The version written in every manifest; readers refuse other versions.</summary>
-    public const int Version = 1;
+    /// <summary>
+    /// The version written in every manifest; readers refuse other versions. 2 added each step's <c>memory</c> and
+    /// <c>facts</c> and the expert context's <c>facts</c> (what a decision was a function of).
+    /// </summary>
+    public const int Version = 2;
 
     public const string ManifestFile = "manifest.json";
     public const string StepsFile = "steps.jsonl";
@@ -40,17 +43,28 @@ public static class TrajectoryFormat
     /// <summary>The role names a step may carry.</summary>
     public static IReadOnlyList<string> Roles { get; } = ["manager", "conductor", "actor"];
 
-    /// <summary>snake_case names, no indentation (one object per line), missing non-nullable members refused on read.</summary>
-    internal static JsonSerializerOptions Json { get; } = new()
+    /// <summary>
+    /// snake_case names, no indentation (one object per line), missing non-nullable members refused on read, enums
+    /// as snake_case words, the world's geometry as bare coordinates (<see cref="GeometryJson"/>).
+    /// </summary>
+    internal static JsonSerializerOptions Json { get; } = CreateJson();
+
+    private static JsonSerializerOptions CreateJson()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        WriteIndented = false,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-    };
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DictionaryKeyPolicy = null,
+            WriteIndented = false,
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        foreach (JsonConverter converter in GeometryJson.Converters) options.Converters.Add(converter);
+        return options;
+    }
 
     /// <summary>The manifest is indented for people reading it.</summary>
     internal static JsonSerializerOptions IndentedJson { get; } = new(Json) { WriteIndented = true };

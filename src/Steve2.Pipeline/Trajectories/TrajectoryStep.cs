@@ -1,4 +1,5 @@
 using Steve2.Pipeline.Agents;
+using Steve2.Pipeline.Teacher.Decisions;
 
 namespace Steve2.Pipeline.Trajectories;
 
@@ -10,6 +11,8 @@ namespace Steve2.Pipeline.Trajectories;
 /// <param name="Step">0-based position in the file.</param>
 /// <param name="Iteration">The episode's iteration (code actions so far) when the step was taken.</param>
 /// <param name="Code">The code action's one line of code (<c>moveTo(1, 64, 2)</c>), or null for planning roles.</param>
+/// <param name="Memory">The memory entries the role was given (its recent actions and outcomes, or the critic's corrections).</param>
+/// <param name="Facts">The teacher's own facts the decision was a function of (Teacher/Decisions/DECISIONS.md), or null.</param>
 public sealed record TrajectoryStep(
     int Step,
     int Iteration,
@@ -20,11 +23,14 @@ public sealed record TrajectoryStep(
     string StateText,
     string ActionText,
     string? Code,
-    StepOutcome? Outcome);
+    StepOutcome? Outcome,
+    IReadOnlyList<string> Memory,
+    RoleFacts? Facts);
 
 /// <summary>One line of expert/context.jsonl: what the experts told the teacher at a step. Teacher-only.</summary>
 /// <param name="Images">Expert images, paths relative to the episode folder (under expert/images/).</param>
-public sealed record TrajectoryExpertContext(int Step, string Text, IReadOnlyList<TrajectoryExpertImage> Images);
+/// <param name="Facts">The experts' answers as the teacher's rules took them, or null.</param>
+public sealed record TrajectoryExpertContext(int Step, string Text, IReadOnlyList<TrajectoryExpertImage> Images, ExpertFacts? Facts);
 
 /// <summary>A named expert image ("front", "map") stored as a PNG file.</summary>
 public sealed record TrajectoryExpertImage(string Name, string File);

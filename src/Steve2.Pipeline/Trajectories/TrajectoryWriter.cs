@@ -89,7 +89,7 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
 
             int index = _stepCount;
             var line = new TrajectoryStep(index, step.Iteration, step.Role, step.AgentId, step.Instruction, ImageFile(step.Image),
-                step.StateText, step.ActionText, step.Code?.ToCode(), step.Outcome);
+                step.StateText, step.ActionText, step.Code?.ToCode(), step.Outcome, step.Memory ?? [], step.Facts);
             _steps.WriteLine(JsonSerializer.Serialize(line, TrajectoryFormat.Json));
 
             if (step.ExpertContext is { } context) RecordExpert(index, context);
@@ -167,7 +167,7 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
             WriteDurably(file, image.Png);
             images.Add(new TrajectoryExpertImage(image.Name, file));
         }
-        _expert.WriteLine(JsonSerializer.Serialize(new TrajectoryExpertContext(step, context.Text, images), TrajectoryFormat.Json));
+        _expert.WriteLine(JsonSerializer.Serialize(new TrajectoryExpertContext(step, context.Text, images, context.Facts), TrajectoryFormat.Json));
         _expertSteps++;
     }
 

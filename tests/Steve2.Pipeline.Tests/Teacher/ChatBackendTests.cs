@@ -70,6 +70,49 @@ public sealed class ChatBackendTests
     }
 
     [Fact]
+    public async Task A_chat_conductor_claims_the_steps_it_places_so_the_creation_plan_finishes()
+    {
+        // The conductor (and the manager) are a chat model that reads the build window from the facts in its prompt and
+        // names the first step no teammate works on; the actors are rules. The teacher claims whatever step a directive
+        // names, so the critic marks it done and the plan finishes before the budget.
+        const string hut = "a low hut with a 4 by 4 footprint and a flat roof";
+        using var env = new FakeEnvironment(agents: 2, inventory: new Dictionary<string, int> { [Items.OakPlanks] = 100 });
+        var site = new BuildSite(new BlockPos(6, FakeEnvironment.Ground + 1, -2), 4, 3, 4);
+        var goal = new TaskGoal("creation", 0, $"Build {hut} at {site.Origin}.", 200, 2, BuildingDescription: hut, BuildSite: site.Origin);
+        var recorder = new ListRecorder();
+        var episode = new EpisodeContext(env, goal, new CreationScorer("creation", 0, site, new global::Expert.VqVae.Voxels.OccupancyGrid(4, 3, 4)), recorder);
+        var client = new ScriptedChatClient((system, user, _) => system.Contains("manager") ? "agent 0: build\nagent 1: build" : NextBuildStep(user));
+
+        await new TeacherAgent(new TeacherAgentOptions { Manager = Chat, Conductor = Chat }, null, _ => client).RunEpisodeAsync(episode, CancellationToken.None);
+
+        var conductor = recorder.Steps.Where(s => s.Role == "conductor").ToArray();
+        Assert.NotEmpty(conductor);
+        Assert.All(conductor, s => Assert.StartsWith("place", s.ActionText));
+        Assert.DoesNotContain(client.Requests, r => r.User.Contains("Critic:"));  // every chat answer was taken, none fell back
+        // The guessed hut has 4*4*2 - 2*2*2 walls + 16 roof = 40 blocks; each placed once, then the teacher stops.
+        var placed = recorder.Steps.Where(s => s.Role == "actor" && s.Code is Place && s.Outcome!.Success).Select(s => ((Place)s.Code!).Target).ToArray();
+        Assert.True(episode.IterationsUsed < goal.IterationBudget, $"the plan never finished: {episode.IterationsUsed} iterations, {placed.Length} placed");
+        Assert.Equal(40, placed.Distinct().Count());
+        Assert.Equal(placed.Length, placed.Distinct().Count());  // teammates never place the same step twice
+    }
+
+    /// <summary>A scripted conductor: the first pending step of the build window in the prompt's facts that no teammate claimed.</summary>
+    private static string NextBuildStep(string user)
+    {
+        string json = user.Split('\n').First(l => l.StartsWith("Facts: ", StringComparison.Ordinal))["Facts: ".Length..];
+        using var facts = System.Text.Json.JsonDocument.Parse(json);
+        var build = facts.RootElement.GetProperty("build");
+        var claimed = build.GetProperty("claimed_by_teammates").EnumerateArray().Select(e => e.GetInt32()).ToHashSet();
+        foreach (var step in build.GetProperty("pending").EnumerateArray())
+        {
+            if (claimed.Contains(step.GetProperty("index").GetInt32())) continue;
+            var p = step.GetProperty("position");
+            return $"place {Items.OakPlanks} {p.GetProperty("x").GetInt32()} {p.GetProperty("y").GetInt32()} {p.GetProperty("z").GetInt32()}";
+        }
+        return "wait";
+    }
+
+    [Fact]
     public void Chat_options_are_validated_with_what_to_change()
     {
         Assert.Contains("Endpoint", Assert.Throws<ArgumentException>(() => new TeacherAgentOptions { Actor = new RoleBackendOptions { Kind = RoleBackendKind.Chat, Model = "m" } }.Validated()).Message);

@@ -1,6 +1,7 @@
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Teacher.Planning;
+using Steve2.Pipeline.Teacher.Rules;
 using Steve2.Pipeline.Teacher.Roles;
 
 namespace Steve2.Pipeline.Tests.Teacher;
@@ -37,21 +38,37 @@ public sealed class PlanningTests
     }
 
     [Fact]
-    public void A_build_plan_starts_at_the_site_and_hands_out_near_unclaimed_steps()
+    public void A_site_plan_starts_at_the_site_and_teammates_are_handed_different_near_steps()
     {
         var grid = new global::Expert.VqVae.Voxels.OccupancyGrid(8, 8, 8);
         grid.FillBox(2, 1, 3, 4, 1, 3);
-        var plan = BuildPlan.FromGrid(grid, OwnBuildOrder.Plan(grid), new BlockPos(10, 5, 10), "guess");
+        var plan = SitePlan.FromGrid(grid, OwnBuildOrder.Plan(grid), new BlockPos(10, 5, 10), "guess");
         Assert.Equal([new BlockPos(10, 5, 10), new BlockPos(11, 5, 10), new BlockPos(12, 5, 10)], plan.Steps.Select(s => s.Position).OrderBy(p => p.X).ToArray());
-        PlanStep first = plan.Next(new BlockPos(20, 5, 10), new HashSet<int>())!;
-        Assert.Equal(new BlockPos(12, 5, 10), first.Position);
-        PlanStep second = plan.Next(new BlockPos(20, 5, 10), new HashSet<int> { first.Index })!;
-        Assert.NotEqual(first.Index, second.Index);
-        plan.MarkDone(first.Index);
-        Assert.False(plan.MarkFailed(second.Index));
-        Assert.False(plan.MarkFailed(second.Index));
-        Assert.True(plan.MarkFailed(second.Index));
+        var build = new SubTask(SubTaskKind.Build);
+        var far = new BlockPos(20, 5, 10);
+
+        Directive first = ConductorRules.Direct(0, build, DecisionFacts.Conductor(far, build: plan.WindowFor(0)), null);
+        Assert.Equal(new Directive(DirectiveKind.Place, new BlockPos(12, 5, 10), Steve2.Pipeline.Tasks.CreationTask.Material), first);
+        PlanStep claimed = plan.Claim(0, first.Target, PlannedBlockAction.Place)!;
+        Assert.Equal(claimed.Index, plan.ClaimOf(0));
+        Assert.Equal([claimed.Index], plan.WindowFor(1).ClaimedByTeammates);
+        Assert.Empty(plan.WindowFor(0).ClaimedByTeammates);
+
+        Directive second = ConductorRules.Direct(1, build, DecisionFacts.Conductor(far, build: plan.WindowFor(1)), null);
+        Assert.NotEqual(first.Target, second.Target);
+        Assert.Null(plan.Claim(1, first.Target, PlannedBlockAction.Place));  // agent 0 holds it
+        Assert.Null(plan.Claim(1, new BlockPos(0, 0, 0), PlannedBlockAction.Place));  // not a step of the plan
+        Assert.Null(plan.Claim(1, second.Target, PlannedBlockAction.Remove));  // a step to place, not to remove
+
+        plan.MarkDone(claimed.Index);
+        Assert.Equal(claimed.Index, plan.Release(0));
+        Assert.Null(plan.Release(0));
+        int other = plan.Steps.First(s => s.Index != claimed.Index).Index;
+        Assert.False(plan.MarkFailed(other));
+        Assert.False(plan.MarkFailed(other));
+        Assert.True(plan.MarkFailed(other));
         Assert.Equal(1, plan.Remaining);
+        Assert.Single(plan.WindowFor(0).Pending);
         Assert.True(plan.InFootprint(11, 10));
     }
 

@@ -64,8 +64,16 @@ public sealed class TrajectoryCorruptionTests
         var lost = Assert.Throws<TrajectoryFormatException>(() => RecordedEpisode.Open(episodeFolder).ReadSteps().ToList());
         Assert.Contains("has 3 steps but the manifest says 4", lost.Message);
 
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"format_version\": 1", "\"format_version\": 9"));
+        string current = $"\"format_version\": {TrajectoryFormat.Version}";
+        string written = File.ReadAllText(manifest);
+        Assert.Contains(current, written);
+        File.WriteAllText(manifest, written.Replace(current, "\"format_version\": 9"));
         Assert.Contains("format version 9", Assert.Throws<TrajectoryFormatException>(() => RecordedEpisode.Open(episodeFolder)).Message);
+        // An episode of format 1 (before steps carried their decisions' facts) is refused with what to do.
+        File.WriteAllText(manifest, written.Replace(current, "\"format_version\": 1"));
+        string old = Assert.Throws<TrajectoryFormatException>(() => RecordedEpisode.Open(episodeFolder)).Message;
+        Assert.Contains("format version 1", old);
+        Assert.Contains("record the episode again with `steve2 record`", old);
 
         File.WriteAllText(manifest, "{\"format_version\": 1, \"task\": \"collection\"}");
         var truncated = Assert.Throws<TrajectoryFormatException>(() => RecordedEpisode.Open(episodeFolder));
@@ -82,7 +90,7 @@ public sealed class TrajectoryCorruptionTests
         using var folder = new TestFolder();
         string episodeFolder = TrajectorySamples.RecordSample(folder.Path);
         File.WriteAllBytes(Path.Combine(episodeFolder, "images", "000000.png"), [1, 2, 3]);
-        File.WriteAllText(Path.Combine(episodeFolder, TrajectoryFormat.ExpertContextFile), "{\"step\": 99, \"text\": \"x\", \"images\": []}\n");
+        File.WriteAllText(Path.Combine(episodeFolder, TrajectoryFormat.ExpertContextFile), "{\"step\": 99, \"text\": \"x\", \"images\": [], \"facts\": null}\n");
         RecordedEpisode episode = RecordedEpisode.Open(episodeFolder);
 
         Assert.Contains("not a readable PNG", Assert.Throws<TrajectoryFormatException>(() => episode.LoadImage("images/000000.png")).Message);

@@ -1,16 +1,19 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using Steve2.Pipeline.Teacher.Roles;
+using Steve2.Pipeline.Trajectories;
 
 namespace Steve2.Pipeline.Teacher.Backends;
 
 /// <summary>
 /// A role answered by a chat model behind any OpenAI-compatible endpoint, through
 /// Microsoft.Extensions.AI's <see cref="IChatClient"/>. The prompt gives the role, the output format, the
-/// instruction, the state, the experts' text, recent memory and the critic's feedback; the answer's first
+/// instruction, the state, the role's facts (as recorded, JSON), the experts' text and facts, recent memory and
+/// the critic's feedback: everything the rule backend decides on, so a chat model can decide on the same; the answer's first
 /// non-empty line (code fences and a leading "answer:" removed) is the role's output, which the role
 /// parses and the critic checks.
 /// </summary>
@@ -41,8 +44,12 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
         ChatResponse response = await client.GetResponseAsync(messages, new ChatOptions { ModelId = options.Model, Temperature = options.Temperature }, timeout.Token);
-        return FirstLine(response.Text);
+        return prompt.Role == TeacherRole.Manager ? AnswerLines(response.Text) : FirstLine(response.Text);
     }
+
+    /// <summary>The answer lines of a manager's reply (one part per agent): every non-empty line, fences and "answer:" dropped.</summary>
+    public static string AnswerLines(string reply) =>
+        string.Join("\n", reply.Split('\n').Where(l => !l.TrimStart().StartsWith("```", StringComparison.Ordinal)).Select(FirstLine).Where(l => l.Length > 0));
 
     /// <summary>The answer line of a model's reply.</summary>
     public static string FirstLine(string reply)
@@ -70,7 +77,9 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
         var sb = new StringBuilder();
         sb.Append("Instruction: ").AppendLine(p.Instruction);
         sb.Append("State: ").AppendLine(p.StateText);
+        sb.Append("Facts: ").AppendLine(JsonSerializer.Serialize(p.Facts, TrajectoryFormat.Json));
         if (p.ExpertText is not null) sb.Append("Expert knowledge: ").AppendLine(p.ExpertText);
+        if (p.Expert is not null) sb.Append("Expert facts: ").AppendLine(JsonSerializer.Serialize(p.Expert, TrajectoryFormat.Json));
         if (p.Memory.Count > 0) sb.AppendLine("Recent memory:").AppendLine(string.Join("\n", p.Memory.Select(m => "- " + m)));
         foreach (string f in p.Feedback) sb.Append("Critic: ").AppendLine(f);
         return sb.ToString();

@@ -53,35 +53,25 @@ public sealed class TeamKnowledge
     }
 
     /// <summary>
-    /// Own-memory frontier: the compass direction whose area 20..50 blocks ahead of <paramref name="from"/>
-    /// holds the most columns no agent has seen, with a bonus for <paramref name="preferred"/> and
-    /// without the directions in <paramref name="blocked"/>. Ties go to the preferred direction, then
-    /// the compass order.
+    /// Own-memory frontier: for each compass direction in <see cref="Direction"/> order, how many of the 42 sample
+    /// points 20..50 blocks ahead of <paramref name="from"/> (every 6 blocks ahead, every 4 to the side, 12 each
+    /// way) have no column any agent has seen within one block.
     /// </summary>
-    public Direction BestUnseenDirection(BlockPos from, Direction preferred, IReadOnlySet<Direction> blocked)
+    public int[] UnseenColumns(BlockPos from)
     {
-        Direction best = preferred;
-        double bestScore = double.NegativeInfinity;
+        var counts = new int[8];
         foreach (Direction d in Enum.GetValues<Direction>())
         {
-            if (blocked.Contains(d)) continue;
             var (sx, sz) = d.Step();
             double norm = sx != 0 && sz != 0 ? Math.Sqrt(0.5) : 1;
-            int unseen = 0;
             for (int dist = 20; dist <= 50; dist += 6)
                 for (int side = -12; side <= 12; side += 4)
                 {
                     int x = from.X + (int)Math.Round((sx * dist - sz * side) * norm), z = from.Z + (int)Math.Round((sz * dist + sx * side) * norm);
-                    if (!SeenNear(x, z)) unseen++;
+                    if (!SeenNear(x, z)) counts[(int)d]++;
                 }
-            double score = unseen + (d == preferred ? 3 : 0);
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = d;
-            }
         }
-        return best;
+        return counts;
     }
 
     private bool SeenNear(int x, int z)

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Steve2.Pipeline.Agents;
+using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Experts;
-using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Teacher.Backends;
 using Steve2.Pipeline.Teacher.Memory;
 using Steve2.Pipeline.Teacher.Planning;
@@ -14,7 +14,9 @@ namespace Steve2.Pipeline.Teacher.Roles;
 /// what the task is about (the search target from the name, the sound, or the describer's reading of the
 /// image) and, for creation, the build plan: with the creation expert its imagined grid and build order
 /// (renders kept in the expert context), without it a shape guessed from the words and its own order.
-/// It is called again when the critic asks to replan.
+/// It is called again when the critic asks to replan. Each call is a consultation of the experts
+/// (<see cref="ConsultAsync"/>), a question (<see cref="Prompt"/>) and a side-effect-free decision
+/// (<see cref="DecideAsync"/>); the teacher applies and records the answer.
 /// </summary>
 public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
 {
@@ -23,36 +25,38 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
 
     public const string OutputFormat = "one line per agent, 'agent N: SUBTASK', where SUBTASK is one of: explore DIRECTION | search ANIMAL [DIRECTION] | find BLOCK [DIRECTION] | collect ITEM COUNT | build | idle";
 
-    public async Task PlanAsync(TeacherSituation s, EpisodeContext episode, CancellationToken ct)
+    /// <summary>
+    /// What the manager needs from the experts before it can decide: on its first creation call, the build plan
+    /// (the creation expert's imagined building and its order, or the teacher's own guess, with the correction
+    /// to remember when the expert gave nothing usable); with the dynamic map, its description and picture.
+    /// Asks the experts, writes nothing: the caller keeps the plan.
+    /// </summary>
+    public async Task<ManagerConsultation> ConsultAsync(TeacherSituation s, CancellationToken ct)
     {
-        ExpertContext? expert = null;
-        var notes = new List<string>();
-        if (s.Goal.Task == "object-search" && s.TargetKind is null)
-        {
-            s.TargetKind = s.Goal.TargetName ?? s.Goal.TargetSound ?? (s.Goal.TargetImage is { } image ? Describer.AnimalInImage(image) : null) ?? "animal";
-            if (s.Goal.TargetImage is not null) notes.Add($"The target image shows a {s.TargetKind}.");
-        }
         if (s.Goal.Task == "creation" && s.Plan is null)
-        {
-            (s.Plan, expert) = await MakeBuildPlanAsync(s, ct);
-            s.Memory.Add(new MemoryEntry(s.Knowledge.Tick, MemoryKind.Trajectory, "manager", 0, $"build plan from {s.Plan.Source}: {s.Plan.Steps.Count} steps"));
-        }
-        if (expert is null && s.Navigation is not null)
+            return await MakeBuildPlanAsync(s, ct);
+        if (s.Navigation is not null)
         {
             string? map = await s.Navigation.DescribeAsync(0, ct);
             byte[]? picture = await s.Navigation.RenderAsync(ct);
             if (map is not null || picture is not null)
-                expert = new ExpertContext(map ?? "", picture is null ? [] : [new NamedImage("map", picture)]);
+                return new ManagerConsultation(new ExpertContext(map ?? "", picture is null ? [] : [new NamedImage("map", picture)]), null, null);
         }
-        string state = string.Join("\n", s.Knowledge.Latest.Values.OrderBy(o => o.AgentId).Select(Describer.Describe).Concat(notes));
-        s.Memory.Add(new MemoryEntry(s.Knowledge.Tick, MemoryKind.Description, "manager", 0, state));
-        var prompt = new RolePrompt(TeacherRole.Manager, 0, s.Goal.Instruction, state, expert?.Text, OutputFormat,
-            s.Memory.Recent(MemoryKind.Correction, null, 5).Select(m => m.Text).ToArray(), [], s);
-        var (plan, text, _) = await runner.AskAsync(prompt, t => Parse(t, s.AgentCount), _ => null, ct);
-        foreach (var (agent, part) in plan) s.Assignments[agent] = part;
-        episode.Recorder.Record(new StepRecord(episode.IterationsUsed, TeacherRole.Manager.Name(), 0, s.Goal.Instruction,
-            s.Latest(0).Image, state, text, null, null, expert));
+        return new ManagerConsultation(null, null, null);
     }
+
+    /// <summary>The manager's question: the task's instruction, every agent's description, the critic's recent corrections and the manager's facts.</summary>
+    public static RolePrompt Prompt(TeacherSituation s, ExpertContext? expert)
+    {
+        var lines = s.Knowledge.Latest.Values.OrderBy(o => o.AgentId).Select(Describer.Describe).ToList();
+        if (s.Goal.TargetImage is not null) lines.Add($"The target image shows a {s.TargetKind}.");
+        return new RolePrompt(TeacherRole.Manager, 0, s.Goal.Instruction, string.Join("\n", lines), expert?.Text, OutputFormat,
+            s.Memory.Recent(MemoryKind.Correction, null, 5).Select(m => m.Text).ToArray(), [], TeacherPerception.Manager(s));
+    }
+
+    /// <summary>The manager's decision: one part per agent. Side-effect free.</summary>
+    public Task<RoleAnswer<Dictionary<int, SubTask>>> DecideAsync(RolePrompt prompt, CancellationToken ct) =>
+        runner.DecideAsync(prompt, t => Parse(t, ((ManagerFacts)prompt.Facts).AgentCount), _ => null, ct);
 
     /// <summary>Reads a plan: one 'agent N: SUBTASK' line for every agent 0..agentCount-1.</summary>
     public static (Dictionary<int, SubTask>? Plan, string? Error) Parse(string text, int agentCount)
@@ -71,7 +75,7 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         return missing.Length > 0 ? (null, $"no part for agent(s) {string.Join(", ", missing)}") : (plan, null);
     }
 
-    private async Task<(BuildPlan Plan, ExpertContext? Expert)> MakeBuildPlanAsync(TeacherSituation s, CancellationToken ct)
+    private async Task<ManagerConsultation> MakeBuildPlanAsync(TeacherSituation s, CancellationToken ct)
     {
         string description = s.Goal.BuildingDescription ?? s.Goal.Instruction;
         var origin = s.Goal.BuildSite ?? s.Latest(0).Pose.Block.Offset(3, 0, 0);
@@ -92,16 +96,16 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
                 var (x, y, z) = global::Expert.VqVae.Corpus.BuildingCatalog.BoundingExtents(building.Grid);
                 string text = $"The creation expert ({building.ModelVersion}) imagined {building.Grid.Count()} blocks in a {x} x {y} x {z} box for \"{description}\"; " +
                     $"{order.Count} build steps from {orderSource} ({order.Count(o => o.Action == PlannedBlockAction.Scaffold)} scaffolds).";
-                return (BuildPlan.FromGrid(building.Grid, order, origin, "expert"), new ExpertContext(text, building.Views));
+                return new ManagerConsultation(new ExpertContext(text, building.Views), SitePlan.FromGrid(building.Grid, order, origin, "expert"), null);
             }
             string why = imagined.Error ?? $"it imagined only {imagined.Value?.Grid.Count() ?? 0} blocks (fewer than {MinImaginedBlocks})";
-            s.Memory.Add(new MemoryEntry(s.Knowledge.Tick, MemoryKind.Correction, "critic", 0, $"the creation expert gave no usable building ({why}); building the teacher's own guess"));
             VoxelGrid fallback = ShapeGuesser.Guess(description);
-            return (BuildPlan.FromGrid(fallback, OwnBuildOrder.Plan(fallback), origin, "guess"),
-                new ExpertContext($"The creation expert gave no usable building: {why}.", imagined.Value?.Views ?? []));
+            return new ManagerConsultation(new ExpertContext($"The creation expert gave no usable building: {why}.", imagined.Value?.Views ?? []),
+                SitePlan.FromGrid(fallback, OwnBuildOrder.Plan(fallback), origin, "guess"),
+                $"the creation expert gave no usable building ({why}); building the teacher's own guess");
         }
         VoxelGrid guess = ShapeGuesser.Guess(description);
-        return (BuildPlan.FromGrid(guess, OwnBuildOrder.Plan(guess), origin, "guess"), null);
+        return new ManagerConsultation(null, SitePlan.FromGrid(guess, OwnBuildOrder.Plan(guess), origin, "guess"), null);
     }
 
     [GeneratedRegex(@"^\W*agent\s+(\d+)\s*[:\-]\s*(.+)$", RegexOptions.IgnoreCase)]

@@ -1,24 +1,24 @@
 using Steve2.Pipeline.Teacher.Backends;
-using Steve2.Pipeline.Teacher.Memory;
 
 namespace Steve2.Pipeline.Teacher.Roles;
 
 /// <summary>
-/// Asks a role's backend and lets the critic check the answer: an answer that does not parse or cannot
-/// work is sent back with the critic's reason, up to <c>maxRetries</c> times; a backend that fails
-/// (unreachable endpoint, timeout) counts as a rejected answer. After that the embedded rule backend
-/// answers, and the memory records the fallback. A rule answer that does not parse is a bug and throws;
+/// A role's decision: asks its backend and lets the critic check the answer. An answer that does not parse or
+/// cannot work is sent back with the critic's reason, up to <c>maxRetries</c> times; a backend that fails
+/// (unreachable endpoint, timeout) counts as a rejected answer. After that the embedded rule backend answers
+/// and <see cref="RoleAnswer{T}.Fallback"/> says why. A rule answer that does not parse is a bug and throws;
 /// one the critic finds infeasible is still used (the world then says why it fails, and the critic learns).
+/// Writes nothing: what the answer changes is the caller's apply step.
 /// </summary>
 public sealed class RoleRunner(IRoleBackend backend, int maxRetries)
 {
     public IRoleBackend Backend => backend;
 
-    /// <summary>The accepted answer, its text, and how many answers were rejected first.</summary>
-    public async Task<(T Value, string Text, int Rejected)> AskAsync<T>(RolePrompt prompt, Func<string, (T? Value, string? Error)> parse, Func<T, string?> feasible, CancellationToken ct)
+    public async Task<RoleAnswer<T>> DecideAsync<T>(RolePrompt prompt, Func<string, (T? Value, string? Error)> parse, Func<T, string?> feasible, CancellationToken ct)
         where T : class
     {
         var feedback = new List<string>();
+        string? fallback = null;
         if (backend is not RuleBackend)
         {
             for (int attempt = 0; attempt <= maxRetries; attempt++)
@@ -34,16 +34,19 @@ public sealed class RoleRunner(IRoleBackend backend, int maxRetries)
                     continue;
                 }
                 var (value, error) = parse(text);
-                if (value is not null && (error = feasible(value)) is null) return (value, text, feedback.Count);
+                if (value is not null && (error = feasible(value)) is null) return new RoleAnswer<T>(value, text, feedback.Count, null);
                 feedback.Add($"your answer '{text}' was rejected: {error}. Answer again in the format: {prompt.OutputFormat}");
             }
-            prompt.Situation.Memory.Add(new MemoryEntry(prompt.Situation.Knowledge.Tick, MemoryKind.Correction, "critic", prompt.AgentId,
-                $"{prompt.Role.Name()} backend {backend.Name} gave no usable answer after {feedback.Count} tries ({feedback[^1]}); the rule backend answered"));
+            fallback = $"{prompt.Role.Name()} backend {backend.Name} gave no usable answer after {feedback.Count} tries ({feedback[^1]}); the rule backend answered";
         }
-        string ruleText = await RuleBackend.Instance.RespondAsync(prompt, ct);
+        ct.ThrowIfCancellationRequested();
+        string ruleText = RuleBackend.Answer(prompt);
         var (ruleValue, ruleError) = parse(ruleText);
         if (ruleValue is null)
             throw new InvalidOperationException($"The rule backend's {prompt.Role.Name()} answer '{ruleText}' was rejected: {ruleError}. This is a bug in Teacher/Rules.");
-        return (ruleValue, ruleText, feedback.Count);
+        return new RoleAnswer<T>(ruleValue, ruleText, feedback.Count, fallback);
     }
 }
+
+/// <summary>A role's accepted answer, its text, how many answers were rejected first, and why the rule backend answered instead of the role's own (null when it did not).</summary>
+public sealed record RoleAnswer<T>(T Value, string Text, int Rejected, string? Fallback);

@@ -1,4 +1,5 @@
 using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Teacher.Roles;
 
 namespace Steve2.Pipeline.Teacher.Rules;
@@ -6,18 +7,18 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// <summary>
 /// The actors' rules: one code action for the agent's directive. Far goals (more than
 /// <see cref="MoveRange"/> blocks away) become an exploration step toward them, so no step breaks the
-/// movement limit; placing and mining first walk to a standing place within reach (outside the build
-/// plan's footprint); approaching stops two blocks short and then looks at the target.
+/// movement limit; placing and mining first walk to the standing place within reach that the facts name
+/// (outside the build plan's footprint); approaching stops two blocks short and then looks at the target.
+/// A function of the directive and <see cref="ActorFacts"/> alone.
 /// </summary>
 public static class ActorRules
 {
     public const int MoveRange = 45;
 
-    public static CodeAction Act(TeacherSituation s, int agent)
+    public static CodeAction Act(Directive d, ActorFacts f)
     {
-        Observation o = s.Latest(agent);
-        Directive d = s.Directives.GetValueOrDefault(agent) ?? new Directive(DirectiveKind.Wait);
-        BlockPos feet = o.Pose.Block;
+        Pose pose = f.Pose;
+        BlockPos feet = pose.Block;
         switch (d.Kind)
         {
             case DirectiveKind.GoTo:
@@ -25,19 +26,19 @@ public static class ActorRules
             case DirectiveKind.Explore:
                 return new Explore(d.Direction, CodeAction.MaxMoveBlocks);
             case DirectiveKind.Approach:
-                return Horizontal(feet, d.Target) <= 2.5 ? LookAt(o.Pose, d.Target) : Toward(feet, d.Target);
+                return Horizontal(feet, d.Target) <= 2.5 ? LookAt(pose, d.Target) : Toward(feet, d.Target);
             case DirectiveKind.Gather:
                 return new Collect(d.Item, d.Count);
             case DirectiveKind.Craft:
                 return new Craft(d.Item, d.Count);
             case DirectiveKind.Place:
-                return ReachDistance(o.Pose, d.Target) <= s.Options.Reach - 0.05 && !Occupies(feet, d.Target)
+                return ReachDistance(pose, d.Target) <= f.Reach - 0.05 && !Occupies(feet, d.Target)
                     ? new Place(d.Item, d.Target)
-                    : StandNear(s, feet, d.Target) ?? new Place(d.Item, d.Target);
+                    : WalkToStand(feet, f.Stand) ?? new Place(d.Item, d.Target);
             case DirectiveKind.Mine:
-                return ReachDistance(o.Pose, d.Target) <= s.Options.Reach - 0.05 ? new Mine(d.Target) : StandNear(s, feet, d.Target) ?? new Mine(d.Target);
+                return ReachDistance(pose, d.Target) <= f.Reach - 0.05 ? new Mine(d.Target) : WalkToStand(feet, f.Stand) ?? new Mine(d.Target);
             case DirectiveKind.Look:
-                return LookAt(o.Pose, d.Target);
+                return LookAt(pose, d.Target);
             default:
                 return new Wait();
         }
@@ -50,7 +51,8 @@ public static class ActorRules
         return ReachFrom(ex, ey, ez, b);
     }
 
-    private static double ReachFrom(double ex, double ey, double ez, BlockPos b)
+    /// <summary>Distance from an eye position to a block's nearest point.</summary>
+    public static double ReachFrom(double ex, double ey, double ez, BlockPos b)
     {
         double dx = Math.Max(Math.Max(b.X - ex, 0), ex - (b.X + 1));
         double dy = Math.Max(Math.Max(b.Y - ey, 0), ey - (b.Y + 1));
@@ -77,25 +79,8 @@ public static class ActorRules
     }
 
     /// <summary>
-    /// Walk to the standing place nearest the agent from which the block is in reach, on the site's level,
-    /// outside the plan's footprint and not in the block's own column; null when the agent stands there
+    /// Walk to the standing place the facts name (<see cref="ActorFacts.Stand"/>); null when the agent stands there
     /// already (or nowhere fits), so the action is tried and the critic counts a failure.
     /// </summary>
-    private static CodeAction? StandNear(TeacherSituation s, BlockPos feet, BlockPos target)
-    {
-        int level = s.Plan?.Origin.Y ?? feet.Y;
-        BlockPos? best = null;
-        double bestD = double.PositiveInfinity;
-        for (int dx = -4; dx <= 4; dx++)
-            for (int dz = -4; dz <= 4; dz++)
-            {
-                if (dx == 0 && dz == 0) continue;
-                var p = new BlockPos(target.X + dx, level, target.Z + dz);
-                if (s.Plan?.InFootprint(p.X, p.Z) == true || s.Unreachable.Contains(p)) continue;
-                if (ReachFrom(p.X + 0.5, p.Y + Pose.EyeHeight, p.Z + 0.5, target) > s.Options.Reach - 0.05) continue;
-                double d = p.DistanceTo(feet);
-                if (d < bestD) { bestD = d; best = p; }
-            }
-        return best is BlockPos stand && stand != feet ? Toward(feet, stand) : null;
-    }
+    private static CodeAction? WalkToStand(BlockPos feet, BlockPos? stand) => stand is BlockPos p && p != feet ? Toward(feet, p) : null;
 }

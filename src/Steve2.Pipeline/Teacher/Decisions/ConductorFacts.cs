@@ -1,0 +1,50 @@
+using Steve2.Pipeline.Environment;
+
+namespace Steve2.Pipeline.Teacher.Decisions;
+
+/// <summary>
+/// A conductor's facts about one agent: where it is, what it and the team hold, what its teammates are
+/// heading for, and what the team remembers that its part needs (DECISIONS.md). Facts a part does not use
+/// are null or empty.
+/// </summary>
+/// <param name="Feet">The agent's block.</param>
+/// <param name="Yaw">The agent's yaw in degrees (0 south, 90 west).</param>
+/// <param name="Pitch">The agent's pitch in degrees (+90 down).</param>
+/// <param name="Inventory">The agent's items.</param>
+/// <param name="TeamInventory">The team's items (every agent's latest inventory summed).</param>
+/// <param name="GoalMaterials">The goal's materials (collection), or null.</param>
+/// <param name="PreviousDirective">The agent's directive of its previous iteration (directive text), or null on its first.</param>
+/// <param name="TeammateGoals">Where the agent's teammates are heading now (their <c>goto</c> targets).</param>
+/// <param name="BlockedDirections">Exploration directions the critic found blocked for this agent.</param>
+/// <param name="UnseenColumns">
+/// For each of the eight compass directions (north, northeast, east, ... northwest), how many of the 42 sample
+/// points 20..50 blocks ahead have no column seen by the team within one block (<see cref="Knowledge.TeamKnowledge.UnseenColumns"/>).
+/// </param>
+/// <param name="Unreachable">Places the critic set aside as unreachable, within 64 columns of the agent (sorted).</param>
+/// <param name="SeenTarget">Search: the nearest animal of the searched kind any agent has seen, not set aside; or null.</param>
+/// <param name="Sound">Search: the latest sound of the searched kind, or null.</param>
+/// <param name="LowestOpening">Find: the lowest open floor the team has seen at least 4 blocks below the agent (where to stand), or null.</param>
+/// <param name="GatherWaiting">Collect: items whose gathering found no source and waits for the critic's retry time.</param>
+/// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
+public sealed record ConductorFacts(
+    BlockPos Feet,
+    double Yaw,
+    double Pitch,
+    IReadOnlyDictionary<string, int> Inventory,
+    IReadOnlyDictionary<string, int> TeamInventory,
+    IReadOnlyDictionary<string, int>? GoalMaterials,
+    string? PreviousDirective,
+    IReadOnlyList<BlockPos> TeammateGoals,
+    IReadOnlyList<Direction> BlockedDirections,
+    IReadOnlyList<int> UnseenColumns,
+    IReadOnlyList<BlockPos> Unreachable,
+    BlockPos? SeenTarget,
+    SoundFact? Sound,
+    BlockPos? LowestOpening,
+    IReadOnlyList<string> GatherWaiting,
+    BuildWindow? Build) : RoleFacts;
+
+/// <summary>The latest sound of the searched kind: where it came from when the listener was near it (not set aside), else its bearing.</summary>
+/// <param name="Position">The source's block, when heard near and not set aside as unreachable.</param>
+/// <param name="Bearing">The compass direction it came from, when it was heard from afar.</param>
+public sealed record SoundFact(BlockPos? Position, Direction? Bearing);
