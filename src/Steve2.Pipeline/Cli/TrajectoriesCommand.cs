@@ -1,17 +1,21 @@
 using System.CommandLine;
 using Spectre.Console;
+using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Trajectories;
 
 namespace Steve2.Pipeline.Cli;
 
-/// <summary><c>steve2 trajectories inspect DIR [--sample N]</c>: checks every recorded episode, counts them and shows a sample.</summary>
+/// <summary>
+/// <c>steve2 trajectories inspect DIR [--sample N]</c>: checks every recorded episode, counts them, decides every step that
+/// carries facts again with the rule backend ("rules agree": the rule teacher's steps must all agree), and shows a sample.
+/// </summary>
 internal static class TrajectoriesCommand
 {
     public static Command Create()
     {
         var directory = new Argument<string>("directory") { Description = "A recording folder (written by `steve2 record` or `steve2 eval --record`)." };
         var sample = new Option<int>("--sample") { Description = "Steps of the first episode to show.", DefaultValueFactory = _ => 3 };
-        var inspect = new Command("inspect", "Validate every episode (each line and image reference), print counts per task and agent, and a sample.")
+        var inspect = new Command("inspect", "Validate every episode (each line and image reference), print counts per task and agent, how many steps the rules decide again to the recorded answer, and a sample.")
         {
             directory, sample,
         };
@@ -22,22 +26,30 @@ internal static class TrajectoriesCommand
             var reader = new TrajectoryReader(parse.GetValue(directory)!);
             IAnsiConsole console = CliApp.Console(parse);
 
-            var table = new Table().AddColumns("task", "agent", "split", "episodes", "successes", "steps", "images", "expert steps");
-            var groups = new SortedDictionary<(string Task, string Agent, string Split), (int Episodes, int Successes, int Steps, int Images, int Expert)>();
+            var table = new Table().AddColumns("task", "agent", "split", "episodes", "successes", "steps", "images", "expert steps", "rules agree");
+            var groups = new SortedDictionary<(string Task, string Agent, string Split), (int Episodes, int Successes, int Steps, int Images, int Expert, int WithFacts, int Agree)>();
             RecordedEpisode? first = null;
             foreach (RecordedEpisode episode in reader.Episodes())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 first ??= episode;
                 EpisodeManifest m = episode.Manifest;
-                int steps = episode.ReadSteps().Count();          // validates every line
-                int expert = episode.ReadExpertContexts().Count(); // and the teacher-only file
+                var experts = episode.ReadExpertContexts().ToDictionary(c => c.Step); // validates the teacher-only file
+                int steps = 0, withFacts = 0, agree = 0;
+                foreach (TrajectoryStep step in episode.ReadSteps())                    // and every line
+                {
+                    steps++;
+                    if (step.Facts is null) continue;
+                    withFacts++;
+                    if (RuleReplay.Decide(step, experts.GetValueOrDefault(step.Step)) == step.ActionText) agree++;
+                }
                 var key = (m.Task, m.Agent, m.Split);
                 var g = groups.GetValueOrDefault(key);
-                groups[key] = (g.Episodes + 1, g.Successes + (m.Result.Success ? 1 : 0), g.Steps + steps, g.Images + m.Images, g.Expert + expert);
+                groups[key] = (g.Episodes + 1, g.Successes + (m.Result.Success ? 1 : 0), g.Steps + steps, g.Images + m.Images, g.Expert + experts.Count,
+                    g.WithFacts + withFacts, g.Agree + agree);
             }
             foreach (((string task, string agent, string split), var g) in groups)
-                table.AddRow(Markup.Escape(task), Markup.Escape(agent), Markup.Escape(split), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}");
+                table.AddRow(Markup.Escape(task), Markup.Escape(agent), Markup.Escape(split), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}", $"{g.Agree}/{g.WithFacts}");
 
             int partial = reader.PartialEpisodes().Count;
             console.MarkupLine(Markup.Escape($"{Path.GetFullPath(reader.Root)}: {groups.Values.Sum(g => g.Episodes)} complete episodes, " +
