@@ -18,17 +18,10 @@ internal static class GeometryJson
         public override BlockPos Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var (x, y, z) = ReadXyz(ref reader);
-            return new BlockPos(checked((int)x), checked((int)y), checked((int)z));
+            return new BlockPos(Whole(x), Whole(y), Whole(z));
         }
 
-        public override void Write(Utf8JsonWriter writer, BlockPos value, JsonSerializerOptions options)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("x", value.X);
-            writer.WriteNumber("y", value.Y);
-            writer.WriteNumber("z", value.Z);
-            writer.WriteEndObject();
-        }
+        public override void Write(Utf8JsonWriter writer, BlockPos value, JsonSerializerOptions options) => WriteXyz(writer, value.X, value.Y, value.Z);
     }
 
     private sealed class Vec3Converter : JsonConverter<Vec3>
@@ -39,14 +32,7 @@ internal static class GeometryJson
             return new Vec3(x, y, z);
         }
 
-        public override void Write(Utf8JsonWriter writer, Vec3 value, JsonSerializerOptions options)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("x", value.X);
-            writer.WriteNumber("y", value.Y);
-            writer.WriteNumber("z", value.Z);
-            writer.WriteEndObject();
-        }
+        public override void Write(Utf8JsonWriter writer, Vec3 value, JsonSerializerOptions options) => WriteXyz(writer, value.X, value.Y, value.Z);
     }
 
     private sealed class PoseConverter : JsonConverter<Pose>
@@ -81,6 +67,19 @@ internal static class GeometryJson
             writer.WriteEndObject();
         }
     }
+
+    /// <summary>Whole numbers are written without a fraction (<c>64</c>, not <c>64.0</c>): a block's coordinates stay integers.</summary>
+    private static void WriteXyz(Utf8JsonWriter writer, double x, double y, double z)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("x", x);
+        writer.WriteNumber("y", y);
+        writer.WriteNumber("z", z);
+        writer.WriteEndObject();
+    }
+
+    private static int Whole(double v) =>
+        v == Math.Floor(v) && v is >= int.MinValue and <= int.MaxValue ? (int)v : throw new JsonException($"a block coordinate must be a whole number, got {v}");
 
     private static (double X, double Y, double Z) ReadXyz(ref Utf8JsonReader reader)
     {
