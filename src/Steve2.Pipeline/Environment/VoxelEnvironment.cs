@@ -150,7 +150,7 @@ public sealed partial class VoxelEnvironment : IEnvironment
     {
         foreach (var agent in _agents)
         {
-            var eye = VoxelRenderer.Eye(agent.Pose);
+            var eye = FirstPersonRaycaster.Eye(agent.Pose);
             var delta = new Vec3(at.X - eye.X, at.Y - eye.Y, at.Z - eye.Z);
             double d = Math.Sqrt(delta.X * delta.X + delta.Y * delta.Y + delta.Z * delta.Z);
             if (d > _options.HearingRadius) continue;
@@ -193,7 +193,7 @@ public sealed partial class VoxelEnvironment : IEnvironment
     private Observation BuildObservation(AgentState agent)
     {
         var others = AllEntities().Where(e => !(e.Kind == "agent" && e.Id == agent.Id)).ToList();
-        var render = VoxelRenderer.Render(_world, agent.Pose, others, _options.ImageWidth, _options.ImageHeight, _options.FovDegrees, _options.ViewDistance);
+        var render = FirstPersonRaycaster.Render(_world, agent.Pose, others, _options.ImageWidth, _options.ImageHeight, _options.FovDegrees, _options.ViewDistance);
         foreach (var seen in render.HitBlocks)
         {
             agent.Revealed.Add((seen.Position.X, seen.Position.Z));
