@@ -36,9 +36,9 @@ public sealed partial class VoxelEnvironment
             return new ActionResult(false, $"{Pos(target)} is outside the world (x {_world.MinX}..{_world.MaxX}, y 1..{_world.SizeY - 2}, z {_world.MinZ}..{_world.MaxZ})");
         BlockPos goal;
         string note = "";
-        if (Walkability.CanStand(_world, target)) goal = target;
-        else if (Walkability.CanStand(_world, target.Above)) goal = target.Above;
-        else if (Walkability.StandableInColumn(_world, target.X, target.Z, target.Y) is { } column)
+        if (WalkingRules.CanStand(_world, target)) goal = target;
+        else if (WalkingRules.CanStand(_world, target.Above)) goal = target.Above;
+        else if (WalkingRules.StandableInColumn(_world, target.X, target.Z, target.Y) is { } column)
         {
             goal = column;
             note = $" ({Pos(target)} is no place to stand; aiming at {Pos(column)} in that column)";

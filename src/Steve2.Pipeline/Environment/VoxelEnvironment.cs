@@ -118,7 +118,7 @@ public sealed partial class VoxelEnvironment : IEnvironment
             var surface = WorldGenerator.StandingPosition(_world, cx, cz);
             if (surface is { } s && !taken.Contains(s)) return s;
         }
-        var fallback = Walkability.StandableInColumn(_world, x, z, nearY);
+        var fallback = WalkingRules.StandableInColumn(_world, x, z, nearY);
         return fallback ?? new BlockPos(x, _world.SurfaceHeight(x, z) + 1, z);
     }
 
@@ -128,8 +128,8 @@ public sealed partial class VoxelEnvironment : IEnvironment
         foreach (var animal in _animals)
         {
             if (!_rng.Chance(0.3)) continue;
-            var (dx, dz) = Walkability.SideSteps[_rng.Next(0, 4)];
-            if (Walkability.Step(_world, animal.Feet, dx, dz, maxDrop: 1) is { } next && _world.Get(next) != Block.Water && !AgentAt(next))
+            var (dx, dz) = WalkingRules.SideSteps[_rng.Next(0, 4)];
+            if (WalkingRules.Step(_world, animal.Feet, dx, dz, maxDrop: 1) is { } next && _world.Get(next) != Block.Water && !AgentAt(next))
                 animal.Feet = next;
         }
         foreach (var animal in _animals)
@@ -166,11 +166,11 @@ public sealed partial class VoxelEnvironment : IEnvironment
         foreach (var agent in _agents)
         {
             var feet = agent.Feet;
-            if (Walkability.CanStand(_world, feet)) continue;
+            if (WalkingRules.CanStand(_world, feet)) continue;
             for (int y = feet.Y - 1; y >= 1; y--)
             {
                 if (BlockTable.IsSolid(_world.Get(feet.X, y, feet.Z))) break;
-                if (Walkability.CanStand(_world, feet.X, y, feet.Z))
+                if (WalkingRules.CanStand(_world, feet.X, y, feet.Z))
                 {
                     agent.Pose = agent.Pose with { Position = agent.Pose.Position with { Y = y } };
                     break;
@@ -179,8 +179,8 @@ public sealed partial class VoxelEnvironment : IEnvironment
         }
         foreach (var animal in _animals)
         {
-            if (Walkability.CanStand(_world, animal.Feet)) continue;
-            if (Walkability.StandableInColumn(_world, animal.Feet.X, animal.Feet.Z, animal.Feet.Y) is { } cell && cell.Y <= animal.Feet.Y) animal.Feet = cell;
+            if (WalkingRules.CanStand(_world, animal.Feet)) continue;
+            if (WalkingRules.StandableInColumn(_world, animal.Feet.X, animal.Feet.Z, animal.Feet.Y) is { } cell && cell.Y <= animal.Feet.Y) animal.Feet = cell;
         }
     }
 
