@@ -6,7 +6,7 @@ using Steve2.Expert.V1;
 namespace Expert.Host.Tools;
 
 /// <summary>Latency percentiles and throughput of one load level.</summary>
-public sealed record LoadLevel(int Clients, int Requests, double P50Ms, double P95Ms, double MaxMs, double RequestsPerSecond, double MeanBatchSize);
+internal sealed record LoadLevel(int Clients, int Requests, double P50Ms, double P95Ms, double MaxMs, double RequestsPerSecond, double MeanBatchSize);
 
 /// <summary>
 /// <c>dotnet Expert.Host.dll bench [address] [--clients 1,8] [--requests 96] [--host-pid N]</c>:
@@ -17,7 +17,7 @@ public sealed record LoadLevel(int Clients, int Requests, double P50Ms, double P
 /// clients the first and last rounds run part-full batches, which at 40 requests (5 a client) was
 /// a large share of the run and the throughput figure (1.95-2.19x against 2.8x at 96, same build).
 /// </summary>
-public static class LoadBenchmark
+internal static class LoadBenchmark
 {
     public const string Command = "bench";
 

@@ -9,10 +9,10 @@ using Wire = Steve2.Expert.V1;
 namespace Expert.Host.Tools;
 
 /// <summary>Sizes of a map ingestion run.</summary>
-public sealed record MapIngestOptions(int Observations = 1500, int ObservationsPerBatch = 16, int ViewRadius = 24, int WarmUpObservations = 320, bool Keep = false);
+internal sealed record MapIngestOptions(int Observations = 1500, int ObservationsPerBatch = 16, int ViewRadius = 24, int WarmUpObservations = 320, bool Keep = false);
 
 /// <summary>One way of sending the same batches, and how fast the host took them.</summary>
-public sealed record MapIngestRun(string Mode, string EpisodeId, int Batches, long Blocks, long BytesSent, double Seconds, long BlocksAcknowledged)
+internal sealed record MapIngestRun(string Mode, string EpisodeId, int Batches, long Blocks, long BytesSent, double Seconds, long BlocksAcknowledged)
 {
     public double BlocksPerSecond => Blocks / Seconds;
 }
@@ -26,7 +26,7 @@ public sealed record MapIngestRun(string Mode, string EpisodeId, int Batches, lo
 /// warm-up of both into a third episode). Each run checks that the host acknowledged every block once. The
 /// episodes are deleted afterwards unless --keep; with --host-pid the host's peak resident memory is printed.
 /// </summary>
-public static class MapIngestBenchmark
+internal static class MapIngestBenchmark
 {
     public const string Command = "map-bench";
     public const double TargetBlocksPerSecond = 300_000;
