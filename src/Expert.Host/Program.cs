@@ -11,6 +11,3 @@ if (MapIngestBenchmark.IsMapBench(args)) return await MapIngestBenchmark.RunAsyn
 
 await ExpertHostApp.Build(args).RunAsync();
 return 0;
-
-/// <summary>The host's entry point, public for WebApplicationFactory in the tests.</summary>
-public partial class Program;

@@ -10,7 +10,7 @@ namespace Expert.Host.Health;
 /// runs it (the runtime image has no curl, and the endpoint speaks HTTP/2 only). The address
 /// defaults to EXPERT_PROBE_ADDRESS, else http://127.0.0.1:5080.
 /// </summary>
-public static class HealthProbe
+internal static class HealthProbe
 {
     public const string Command = "probe";
     public const string DefaultAddress = "http://127.0.0.1:5080";
