@@ -13,9 +13,9 @@ namespace Expert.Host.Health;
 internal static class HealthProbe
 {
     public const string Command = "probe";
+    public const string Usage = "probe [address]";
+    public const string Summary = "exit 0 when the host at address is SERVING, 1 otherwise (the container's HEALTHCHECK); EXPERT_PROBE_ADDRESS overrides the default address";
     public const string DefaultAddress = "http://127.0.0.1:5080";
-
-    public static bool IsProbe(string[] args) => args.Length > 0 && args[0] == Command;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {

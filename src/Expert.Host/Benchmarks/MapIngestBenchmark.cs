@@ -6,7 +6,7 @@ using Expert.Host.Grpc;
 using Grpc.Net.Client;
 using Wire = Steve2.Expert.V1;
 
-namespace Expert.Host.Tools;
+namespace Expert.Host.Benchmarks;
 
 /// <summary>Sizes of a map ingestion run.</summary>
 internal sealed record MapIngestOptions(int Observations = 1500, int ObservationsPerBatch = 16, int ViewRadius = 24, int WarmUpObservations = 320, bool Keep = false);
@@ -29,9 +29,10 @@ internal sealed record MapIngestRun(string Mode, string EpisodeId, int Batches, 
 internal static class MapIngestBenchmark
 {
     public const string Command = "map-bench";
+    public const string Usage = "map-bench [address] [--observations N] [--batch N] [--radius N] [--keep] [--host-pid N]";
+    public const string InProcessUsage = "map-bench --in-process";
+    public const string Summary = "map ingestion benchmark: block observations/s into a fresh episode over gRPC (Observe stream and ObserveBatch); --in-process measures the library alone";
     public const double TargetBlocksPerSecond = 300_000;
-
-    public static bool IsMapBench(string[] args) => args.Length > 0 && args[0] == Command;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {
@@ -55,7 +56,7 @@ internal static class MapIngestBenchmark
                 case "--radius": options = options with { ViewRadius = Int(args[++i]) }; break;
                 case "--keep": options = options with { Keep = true }; break;
                 case var unknown when unknown.StartsWith("--", StringComparison.Ordinal):
-                    await output.WriteLineAsync($"Unknown option {unknown}. Usage: map-bench [address] [--observations N] [--batch N] [--radius N] [--keep] [--host-pid N]");
+                    await output.WriteLineAsync($"Unknown option {unknown}. Usage: {Usage}");
                     return 2;
                 default: address = args[i]; break;
             }

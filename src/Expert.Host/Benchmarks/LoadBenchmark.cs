@@ -3,7 +3,7 @@ using System.Globalization;
 using Grpc.Net.Client;
 using Steve2.Expert.V1;
 
-namespace Expert.Host.Tools;
+namespace Expert.Host.Benchmarks;
 
 /// <summary>Latency percentiles and throughput of one load level.</summary>
 internal sealed record LoadLevel(int Clients, int Requests, double P50Ms, double P95Ms, double MaxMs, double RequestsPerSecond, double MeanBatchSize);
@@ -20,8 +20,8 @@ internal sealed record LoadLevel(int Clients, int Requests, double P50Ms, double
 internal static class LoadBenchmark
 {
     public const string Command = "bench";
-
-    public static bool IsBench(string[] args) => args.Length > 0 && args[0] == Command;
+    public const string Usage = "bench [address] [--clients 1,8] [--requests 96] [--host-pid N]";
+    public const string Summary = "load benchmark: GenerateOccupancy p50 / p95 latency and throughput per client count over gRPC, the mean batch size, and with --host-pid the host's peak RSS";
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {
