@@ -10,9 +10,9 @@ public class SoundTests
 {
     private static readonly Vec3 Source = new(40.3, 70.0, -25.7);
 
-    private static Vec3 Eye(Pose pose) => new(pose.X, pose.Y + new MapOptions().EyeHeight, pose.Z);
+    private static Vec3 Eye(MapPose pose) => new(pose.X, pose.Y + new MapOptions().EyeHeight, pose.Z);
 
-    private static Observation Hears(long tick, Pose pose, Vec3 direction, string name = "zombie") =>
+    private static Observation Hears(long tick, MapPose pose, Vec3 direction, string name = "zombie") =>
         new("a", tick, pose, sounds: [new SoundHeard(name, 0.8f, Direction: direction)]);
 
     /// <summary>Turns a direction by a yaw (about y) and a pitch (about the horizontal) in degrees.</summary>
@@ -23,7 +23,7 @@ public class SoundTests
         return new Vec3(Math.Cos(elevation) * Math.Cos(horizontal), Math.Sin(elevation), Math.Cos(elevation) * Math.Sin(horizontal));
     }
 
-    private static readonly Pose[] Listeners =
+    private static readonly MapPose[] Listeners =
     [
         At(0.5, 64, 0.5), At(10.5, 64, 12.5), At(25.5, 66, 8.5), At(5.5, 63, -30.5), At(-8.5, 64, -10.5), At(30.5, 65, 15.5),
     ];

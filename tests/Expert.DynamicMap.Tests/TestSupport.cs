@@ -26,10 +26,10 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 
 internal static class Build
 {
-    public static Pose At(double x, double y, double z, float yaw = 0, float pitch = 0) => new(x, y, z, yaw, pitch);
+    public static MapPose At(double x, double y, double z, float yaw = 0, float pitch = 0) => new(x, y, z, yaw, pitch);
 
     /// <summary>An observation of named blocks.</summary>
-    public static Observation Obs(string agent, long tick, Pose pose, params (int X, int Y, int Z, string Name)[] blocks)
+    public static Observation Obs(string agent, long tick, MapPose pose, params (int X, int Y, int Z, string Name)[] blocks)
     {
         var builder = new ObservationBuilder(agent, tick, pose);
         foreach (var (x, y, z, name) in blocks) builder.Block(x, y, z, name);

@@ -1,6 +1,6 @@
+using Expert.Host.Benchmarks;
 using Expert.Host.Tests.Infrastructure;
 using Expert.Host.Tests.TestDoubles;
-using Expert.Host.Tools;
 
 namespace Expert.Host.Tests;
 

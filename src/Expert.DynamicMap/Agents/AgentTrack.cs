@@ -9,7 +9,7 @@ public readonly record struct TrailPoint(long Tick, double X, double Y, double Z
 public readonly record struct VisitCount(int X, int Y, int Z, int Count, long LastTick);
 
 /// <summary>What the map knows about one agent, as a copy safe to hand out.</summary>
-public sealed record AgentState(string Id, Pose Pose, long LastTick, long FirstTick, int Observations, int TrailLength, double PathLength);
+public sealed record AgentState(string Id, MapPose Pose, long LastTick, long FirstTick, int Observations, int TrailLength, double PathLength);
 
 /// <summary>
 /// One agent's pose (the one with the latest tick), its trail (ordered by tick; late points are
@@ -27,7 +27,7 @@ internal sealed class AgentTrack(string id)
     private readonly Dictionary<long, Visit> _visits = new(Geometry.PackedKeyComparer.Instance);
 
     public string Id { get; } = id;
-    public Pose Pose { get; private set; }
+    public MapPose Pose { get; private set; }
     public long LastTick { get; private set; } = long.MinValue;
     public long FirstTick { get; private set; } = long.MaxValue;
     public int Observations { get; private set; }
@@ -35,7 +35,7 @@ internal sealed class AgentTrack(string id)
     public IReadOnlyList<TrailPoint> Trail => _trail;
     internal Dictionary<long, Visit> Visits => _visits;
 
-    public void Record(long tick, Pose pose)
+    public void Record(long tick, MapPose pose)
     {
         Observations++;
         if (tick >= LastTick)
@@ -94,7 +94,7 @@ internal sealed class AgentTrack(string id)
         }
     }
 
-    internal void Restore(Pose pose, long lastTick, long firstTick, int observations, List<TrailPoint> trail, List<(long Key, Visit Visit)> visits)
+    internal void Restore(MapPose pose, long lastTick, long firstTick, int observations, List<TrailPoint> trail, List<(long Key, Visit Visit)> visits)
     {
         Pose = pose;
         LastTick = lastTick;

@@ -25,11 +25,11 @@ public sealed class SyntheticWorld(int seed = 1)
     }
 
     /// <summary>A pose standing on the ground at a column, looking along a yaw.</summary>
-    public Pose StandAt(int x, int z, float yaw = 0, float pitch = 20) =>
+    public MapPose StandAt(int x, int z, float yaw = 0, float pitch = 20) =>
         new(x + 0.5, Math.Max(HeightAt(x, z), WaterLevel) + 1, z + 0.5, yaw, pitch);
 
     /// <summary>What an agent at the pose sees: surface and exposed side blocks of columns within the radius.</summary>
-    public Observation Observe(string agentId, long tick, Pose pose, int radius)
+    public Observation Observe(string agentId, long tick, MapPose pose, int radius)
     {
         var palette = new[] { "grass_block", "dirt", "stone", "sand", "water" };
         var blocks = new List<BlockSeen>(4 * radius * radius);

@@ -5,7 +5,7 @@ using Expert.DynamicMap.Storage;
 namespace Expert.DynamicMap.Frontiers;
 
 /// <summary>
-/// Finds frontiers around an agent: standing cells next to unknown cells (<see cref="Walkability"/>),
+/// Finds frontiers around an agent: standing cells next to unknown cells (<see cref="MapWalkability"/>),
 /// grouped by 8-connectivity in x/z with |dy| ≤ 1, reached from the agent by a breadth-first walk over
 /// standing cells (4 neighbours, one step up or up to three down), ranked by
 /// score = GainWeight × size − DistanceWeight × path distance. Groups that the walk does not reach,
@@ -49,9 +49,9 @@ internal static class FrontierFinder
                 ushort block = chunk.Blocks[Chunk.Index(x & Chunk.Mask, y & Chunk.Mask, z & Chunk.Mask)];
                 if (block == BlockPalette.UnknownId) continue;
                 known++;
-                if (!Walkability.IsOpen(kinds[block]) || !Walkability.IsStanding(ref reader, kinds, x, y, z)) continue;
+                if (!MapWalkability.IsOpen(kinds[block]) || !MapWalkability.IsStanding(ref reader, kinds, x, y, z)) continue;
                 standing.Add(CellMath.Pack(x, y, z));
-                if (Walkability.BordersUnknown(ref reader, x, y, z)) frontierCells.Add(new Cell(x, y, z));
+                if (MapWalkability.BordersUnknown(ref reader, x, y, z)) frontierCells.Add(new Cell(x, y, z));
             }
         }
 

@@ -161,10 +161,10 @@ internal static class LayerBuilder
                                 if (wantHeight) height[column] = (short)y;
                                 if (wantSurface) surface[column] = block;
                             }
-                            if (kind == BlockKind.Solid && Walkability.IsOpen(above1) && above2 != BlockKind.Solid && y + 1 <= yMax)
+                            if (kind == BlockKind.Solid && MapWalkability.IsOpen(above1) && above2 != BlockKind.Solid && y + 1 <= yMax)
                             {
                                 stand = true;
-                                if (wantFrontier && !edge && Walkability.BordersUnknown(ref reader, x, y + 1, z)) edge = true;
+                                if (wantFrontier && !edge && MapWalkability.BordersUnknown(ref reader, x, y + 1, z)) edge = true;
                             }
                             if (partial)
                             {

@@ -27,7 +27,7 @@ public sealed record SoundHeard(string Name, float Volume, Vec3? Position = null
 /// </summary>
 public sealed class Observation
 {
-    public Observation(string agentId, long tick, Pose pose, IReadOnlyList<string>? palette = null,
+    public Observation(string agentId, long tick, MapPose pose, IReadOnlyList<string>? palette = null,
         BlockSeen[]? blocks = null, IReadOnlyList<EntitySeen>? entities = null, IReadOnlyList<SoundHeard>? sounds = null)
     {
         AgentId = agentId;
@@ -41,7 +41,7 @@ public sealed class Observation
 
     public string AgentId { get; }
     public long Tick { get; }
-    public Pose Pose { get; }
+    public MapPose Pose { get; }
     public IReadOnlyList<string> Palette { get; }
     public BlockSeen[] Blocks { get; }
     public IReadOnlyList<EntitySeen> Entities { get; }

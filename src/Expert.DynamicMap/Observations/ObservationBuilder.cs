@@ -3,7 +3,7 @@ using Expert.DynamicMap.Geometry;
 namespace Expert.DynamicMap.Observations;
 
 /// <summary>Builds an <see cref="Observation"/> block by block, keeping its palette (for callers with named blocks).</summary>
-public sealed class ObservationBuilder(string agentId, long tick, Pose pose)
+public sealed class ObservationBuilder(string agentId, long tick, MapPose pose)
 {
     private readonly List<string> _palette = [];
     private readonly Dictionary<string, int> _paletteIndex = new(StringComparer.Ordinal);

@@ -63,7 +63,7 @@ internal static class BatchCodec
         {
             string agent = reader.ReadString();
             long tick = reader.ReadInt64();
-            var pose = new Pose(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadSingle(), reader.ReadSingle());
+            var pose = new MapPose(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadSingle(), reader.ReadSingle());
             var palette = new string[reader.ReadInt32()];
             for (int k = 0; k < palette.Length; k++) palette[k] = reader.ReadString();
             var blocks = new BlockSeen[reader.ReadInt32()];

@@ -212,8 +212,8 @@ internal static class StateCodec
             throw new EndOfStreamException("Truncated snapshot.");
     }
 
-    private static void WritePose(BinaryWriter w, Pose p) { w.Write(p.X); w.Write(p.Y); w.Write(p.Z); w.Write(p.Yaw); w.Write(p.Pitch); }
-    private static Pose ReadPose(BinaryReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadSingle(), r.ReadSingle());
+    private static void WritePose(BinaryWriter w, MapPose p) { w.Write(p.X); w.Write(p.Y); w.Write(p.Z); w.Write(p.Yaw); w.Write(p.Pitch); }
+    private static MapPose ReadPose(BinaryReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadSingle(), r.ReadSingle());
     private static void WriteVec(BinaryWriter w, Vec3 v) { w.Write(v.X); w.Write(v.Y); w.Write(v.Z); }
     private static Vec3 ReadVec(BinaryReader r) => new(r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
 }

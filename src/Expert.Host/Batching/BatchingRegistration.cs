@@ -1,6 +1,6 @@
 namespace Expert.Host.Batching;
 
-public static class BatchingRegistration
+internal static class BatchingRegistration
 {
     /// <summary>The dynamic batcher in front of the model and the limiter of the CPU work beside it.</summary>
     public static IServiceCollection AddGenerationBatching(this IServiceCollection services)

@@ -10,7 +10,7 @@ namespace Expert.Host.Batching;
 /// refused with <see cref="QueueFullException"/> when <see cref="RenderingOptions.MaxQueue"/> are
 /// already waiting; the renders of a generation that already passed the model queue always wait.
 /// </summary>
-public sealed class CpuWorkLimiter : IDisposable
+internal sealed class CpuWorkLimiter : IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private readonly int _maxQueue;

@@ -24,7 +24,7 @@ namespace Expert.Host.Batching;
 /// whose every request was cancelled has its model call cancelled.</item>
 /// </list>
 /// </summary>
-public sealed class GenerationBatcher : BackgroundService
+internal sealed class GenerationBatcher : BackgroundService
 {
     private readonly ModelHolder _model;
     private readonly IOptions<BatchingOptions> _optionsAccessor;

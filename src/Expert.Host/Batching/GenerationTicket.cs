@@ -7,10 +7,10 @@ namespace Expert.Host.Batching;
 /// <param name="QueueTime">From enqueue to the start of the model call.</param>
 /// <param name="ModelTime">The model call's wall time (shared by the batch).</param>
 /// <param name="BatchSize">Requests in the model call.</param>
-public sealed record BatchOutcome(GenerationResult Result, TimeSpan QueueTime, TimeSpan ModelTime, int BatchSize);
+internal sealed record BatchOutcome(GenerationResult Result, TimeSpan QueueTime, TimeSpan ModelTime, int BatchSize);
 
 /// <summary>A request accepted by <see cref="GenerationBatcher"/>.</summary>
-public sealed class GenerationTicket
+internal sealed class GenerationTicket
 {
     internal GenerationTicket(int queuePosition, Task<int> started, Task<BatchOutcome> completion)
     {

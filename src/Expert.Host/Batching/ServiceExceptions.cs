@@ -1,7 +1,7 @@
 namespace Expert.Host.Batching;
 
 /// <summary>A queue of the host is full: the caller should retry later (RESOURCE_EXHAUSTED).</summary>
-public sealed class QueueFullException(string queue, int limit)
+internal sealed class QueueFullException(string queue, int limit)
     : Exception($"The {queue} queue is full ({limit} waiting): retry later with backoff.")
 {
     public string Queue { get; } = queue;
@@ -9,4 +9,4 @@ public sealed class QueueFullException(string queue, int limit)
 }
 
 /// <summary>The model is not loaded (yet), or the host is stopping (UNAVAILABLE).</summary>
-public sealed class ModelNotReadyException(string message) : Exception(message);
+internal sealed class ModelNotReadyException(string message) : Exception(message);

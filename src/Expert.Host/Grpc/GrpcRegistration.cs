@@ -2,7 +2,7 @@ using Expert.Host.Telemetry;
 
 namespace Expert.Host.Grpc;
 
-public static class GrpcRegistration
+internal static class GrpcRegistration
 {
     /// <summary>Largest request the host reads: a 256^3 grid packs to 2 MiB.</summary>
     public const int MaxReceiveMessageBytes = 8 * 1024 * 1024;

@@ -52,7 +52,7 @@ internal static class MapMapping
     private static Observation ToObservation(Wire.Observation o, string path, List<FieldViolation> violations)
     {
         if (o.Pose is null) violations.Add(new($"{path}.pose", "must be set: the agent's feet and view are needed to clear the cells it looks through"));
-        var pose = o.Pose is null ? default : new Pose(o.Pose.X, o.Pose.Y, o.Pose.Z, o.Pose.Yaw, o.Pose.Pitch);
+        var pose = o.Pose is null ? default : new MapPose(o.Pose.X, o.Pose.Y, o.Pose.Z, o.Pose.Yaw, o.Pose.Pitch);
 
         IReadOnlyList<string> palette;
         BlockSeen[] blocks;

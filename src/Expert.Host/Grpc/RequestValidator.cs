@@ -73,7 +73,7 @@ internal sealed class RequestValidator
     public RenderCommand Validate(RenderOccupancyRequest request)
     {
         var violations = new FieldViolations();
-        VoxelGrid? grid = ProtoConversions.ReadGrid(request.Grid, "grid", violations);
+        VoxelGrid? grid = OccupancyGridMapping.ReadGrid(request.Grid, "grid", violations);
         IReadOnlyList<RenderView> views = ReadViews(request.Views, "views", violations);
         RenderOptions render = ReadRenderSize(request.RenderSize, "render_size", violations);
         violations.ThrowIfAny();
@@ -83,7 +83,7 @@ internal sealed class RequestValidator
     public VoxelGrid Validate(GetBuildOrderRequest request)
     {
         var violations = new FieldViolations();
-        VoxelGrid? grid = ProtoConversions.ReadGrid(request.Grid, "grid", violations);
+        VoxelGrid? grid = OccupancyGridMapping.ReadGrid(request.Grid, "grid", violations);
         violations.ThrowIfAny();
         return grid!;
     }

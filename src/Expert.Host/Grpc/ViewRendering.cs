@@ -14,7 +14,7 @@ internal static class ViewRendering
         foreach (RenderView view in views)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            byte[] png = VoxelRenderer.RenderPng(grid, view, options);
+            byte[] png = OccupancyRenderer.RenderPng(grid, view, options);
             rendered.Add(new WireView { Name = view.ToName(), Png = UnsafeByteOperations.UnsafeWrap(png) });
         }
         return rendered;

@@ -10,12 +10,12 @@ namespace Expert.Host.Health;
 /// runs it (the runtime image has no curl, and the endpoint speaks HTTP/2 only). The address
 /// defaults to EXPERT_PROBE_ADDRESS, else http://127.0.0.1:5080.
 /// </summary>
-public static class HealthProbe
+internal static class HealthProbe
 {
     public const string Command = "probe";
+    public const string Usage = "probe [address]";
+    public const string Summary = "exit 0 when the host at address is SERVING, 1 otherwise (the container's HEALTHCHECK); EXPERT_PROBE_ADDRESS overrides the default address";
     public const string DefaultAddress = "http://127.0.0.1:5080";
-
-    public static bool IsProbe(string[] args) => args.Length > 0 && args[0] == Command;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {

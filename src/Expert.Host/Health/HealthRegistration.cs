@@ -3,7 +3,7 @@ using Steve2.Expert.V1;
 
 namespace Expert.Host.Health;
 
-public static class HealthRegistration
+internal static class HealthRegistration
 {
     public const string ModelTag = "model";
 

@@ -10,10 +10,10 @@ namespace Expert.Host.Hosting;
 
 /// <summary>
 /// Builds the expert host: both gRPC services, health, reflection, telemetry and options. The host's
-/// own entry point and the pipeline (which starts the host in its own process when no expert address
-/// is given) build it the same way, so the two never differ.
+/// own entry point and <see cref="EmbeddedExpertHost"/> (through which the pipeline starts the host in
+/// its own process when no expert address is given) build it the same way, so the two never differ.
 /// </summary>
-public static class ExpertHostApp
+internal static class ExpertHostApp
 {
     /// <summary>The host as <c>dotnet Expert.Host.dll [args]</c> runs it (configuration from appsettings.json, environment, <paramref name="args"/>).</summary>
     public static WebApplication Build(string[] args) => Build(new WebApplicationOptions { Args = args });

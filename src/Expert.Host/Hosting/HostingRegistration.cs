@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Expert.Host.Hosting;
 
-public static class HostingRegistration
+internal static class HostingRegistration
 {
     /// <summary>Where the host listens when nothing else says: loopback, HTTP/2 without TLS (h2c).</summary>
     public const string DefaultUrls = "http://127.0.0.1:5080";

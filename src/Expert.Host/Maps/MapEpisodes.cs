@@ -5,14 +5,14 @@ using Microsoft.Extensions.Options;
 namespace Expert.Host.Maps;
 
 /// <summary>The map storage cannot be used: its folder cannot be created or read, or the host is stopping (UNAVAILABLE).</summary>
-public sealed class MapStorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class MapStorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Owns the host's <see cref="EpisodeRegistry"/>. It is created on the first map call, not at start, so a
 /// host that serves only OccupancyExpert never touches the data directory; from then on it lives until the
 /// host stops (flushed by <see cref="MapMaintenanceService"/>, disposed with the container).
 /// </summary>
-public sealed class MapEpisodes(IOptions<MapHostOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<MapEpisodes> logger)
+internal sealed class MapEpisodes(IOptions<MapHostOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<MapEpisodes> logger)
     : IDisposable
 {
     private readonly Lock _gate = new();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Expert.Host.Maps;
 
-public static class MapRegistration
+internal static class MapRegistration
 {
     /// <summary>
     /// steve2.expert.v1.DynamicMapExpert: its options (section <c>Map</c>, validated at start), the episode

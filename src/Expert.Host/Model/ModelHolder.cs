@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Expert.Host.Model;
 
-public enum ModelState
+internal enum ModelState
 {
     Loading,
     Ready,
@@ -18,7 +18,7 @@ public enum ModelState
 /// (health NOT_SERVING, calls UNAVAILABLE) while it loads, then flips to ready. A failed load is
 /// logged and keeps the host NOT_SERVING with the reason, rather than crashing it.
 /// </summary>
-public sealed class ModelHolder : BackgroundService
+internal sealed class ModelHolder : BackgroundService
 {
     private readonly IGeneratorFactory _factory;
     private readonly IOptions<ModelOptions> _options;

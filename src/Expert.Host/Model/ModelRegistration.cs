@@ -1,6 +1,6 @@
 namespace Expert.Host.Model;
 
-public static class ModelRegistration
+internal static class ModelRegistration
 {
     /// <summary>The served model: the checkpoint factory and the holder that loads it at start.</summary>
     public static IServiceCollection AddOccupancyModel(this IServiceCollection services)

@@ -6,7 +6,7 @@ namespace Expert.Host.Options;
 /// <see cref="MaxBatch"/>; at most <see cref="MaxConcurrentBatches"/> model calls run at once; at
 /// most <see cref="MaxQueue"/> requests wait, and the next one is refused with RESOURCE_EXHAUSTED.
 /// </summary>
-public sealed class BatchingOptions
+internal sealed class BatchingOptions
 {
     public const string Section = "Batching";
 

@@ -8,7 +8,7 @@ namespace Expert.Host.Options;
 /// make a request RESOURCE_EXHAUSTED or INVALID_ARGUMENT, and when idle episodes leave memory. Section
 /// <c>Map</c>; each key overrides the library default of the same name (<see cref="MapOptions"/>).
 /// </summary>
-public sealed class MapHostOptions
+internal sealed class MapHostOptions
 {
     public const string Section = "Map";
 
@@ -109,7 +109,7 @@ public sealed class MapHostOptions
 }
 
 /// <summary>World bounds in cells, inclusive (section <c>Map:Bounds</c>).</summary>
-public sealed class MapBoundsOptions
+internal sealed class MapBoundsOptions
 {
     public int MinX { get; set; } = WorldBounds.Minecraft.MinX;
     public int MaxX { get; set; } = WorldBounds.Minecraft.MaxX;

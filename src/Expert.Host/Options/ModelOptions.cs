@@ -1,7 +1,7 @@
 namespace Expert.Host.Options;
 
 /// <summary>Which checkpoint the host serves and where it runs. Section <c>Model</c>.</summary>
-public sealed class ModelOptions
+internal sealed class ModelOptions
 {
     public const string Section = "Model";
 

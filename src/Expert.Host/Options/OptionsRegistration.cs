@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Expert.Host.Options;
 
-public static class OptionsRegistration
+internal static class OptionsRegistration
 {
     /// <summary>
     /// Binds the host's typed options from configuration (appsettings.json, then environment

@@ -6,7 +6,7 @@ namespace Expert.Host.Options;
 /// Views, image sizes and the CPU work next to the model (rendering and build-order planning).
 /// Section <c>Rendering</c>.
 /// </summary>
-public sealed class RenderingOptions
+internal sealed class RenderingOptions
 {
     public const string Section = "Rendering";
 

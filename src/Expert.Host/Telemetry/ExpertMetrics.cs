@@ -7,7 +7,7 @@ namespace Expert.Host.Telemetry;
 /// The host's metrics, on the meter <see cref="MeterName"/>: always recorded, exported through
 /// OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set (see <see cref="TelemetryRegistration"/>).
 /// </summary>
-public sealed class ExpertMetrics
+internal sealed class ExpertMetrics
 {
     public const string MeterName = "Steve2.Expert.Host";
 

@@ -5,7 +5,7 @@ using OpenTelemetry.Trace;
 
 namespace Expert.Host.Telemetry;
 
-public static class TelemetryRegistration
+internal static class TelemetryRegistration
 {
     /// <summary>The variable whose presence switches OpenTelemetry export on (the SDK's own).</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";

@@ -109,7 +109,7 @@ internal static class BenchCommand
     {
         var grid = model.Generate([new GenerationRequest(prompt, sampling)])[0].Grids[0];
         long started = Stopwatch.GetTimestamp();
-        VoxelRenderer.RenderPngs(grid, RenderViews.Default);
+        OccupancyRenderer.RenderPngs(grid, RenderViews.Default);
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 

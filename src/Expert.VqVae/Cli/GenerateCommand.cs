@@ -60,7 +60,7 @@ internal static class GenerateCommand
         {
             var grid = result.Grids[i];
             clock.Restart();
-            var views = VoxelRenderer.RenderPngs(grid);
+            var views = OccupancyRenderer.RenderPngs(grid);
             double renderMs = clock.Elapsed.TotalMilliseconds;
             foreach (var v in views) File.WriteAllBytes(Path.Combine(outputDir, $"sample-{i}-{v.View.ToName()}.png"), v.Png);
             File.WriteAllBytes(Path.Combine(outputDir, $"sample-{i}-sheet.png"), ContactSheet.RenderPng(grid, title: description));

@@ -45,7 +45,7 @@ public sealed record ContactSheetOptions
 /// Several views of one grid, or of several grids (one row per sample), in one labelled image.
 /// Layout (RENDERS.md has it in words): an optional title line; a header naming each column's view;
 /// then one row per grid, each with an optional caption above its tiles. Every tile is a square
-/// <see cref="VoxelRenderer"/> render of <see cref="ContactSheetOptions.TileSize"/>; <see cref="Measure"/>
+/// <see cref="OccupancyRenderer"/> render of <see cref="ContactSheetOptions.TileSize"/>; <see cref="Measure"/>
 /// gives the exact size. Stateless and thread safe.
 /// </summary>
 public static class ContactSheet
@@ -90,7 +90,7 @@ public static class ContactSheet
         IReadOnlyList<RenderView>? views = null, string? title = null, ContactSheetOptions? options = null)
     {
         uint[] pixels = Compose(grids, rowLabels, views, title, options, out SKImageInfo info);
-        return VoxelRenderer.EncodePng(info, pixels);
+        return OccupancyRenderer.EncodePng(info, pixels);
     }
 
     /// <summary>
@@ -138,7 +138,7 @@ public static class ContactSheet
             int tileTop = rowTop + (hasRowLabels ? options.RowLabelHeight : 0);
             for (int c = 0; c < views.Count; c++)
             {
-                uint[] pixels = VoxelRenderer.RenderPixels(grids[r], views[c], tileOptions, out _);
+                uint[] pixels = OccupancyRenderer.RenderPixels(grids[r], views[c], tileOptions, out _);
                 int left = gap + c * (tile + gap);
                 for (int j = 0; j < tile; j++)
                     pixels.AsSpan(j * tile, tile).CopyTo(sheet.AsSpan((tileTop + j) * size.Width + left, tile));

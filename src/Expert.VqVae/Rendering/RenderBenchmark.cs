@@ -14,11 +14,11 @@ public static class RenderBenchmark
     {
         if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "Run at least one iteration.");
         OccupancyGrid grid = SampleBuildings.Pagoda();
-        for (int i = 0; i < 3; i++) VoxelRenderer.RenderPngs(grid);
+        for (int i = 0; i < 3; i++) OccupancyRenderer.RenderPngs(grid);
         long bytes = 0;
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < iterations; i++)
-            foreach (RenderedView view in VoxelRenderer.RenderPngs(grid))
+            foreach (RenderedView view in OccupancyRenderer.RenderPngs(grid))
                 bytes += view.Png.Length;
         watch.Stop();
         GC.KeepAlive(bytes);

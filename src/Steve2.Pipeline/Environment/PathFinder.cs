@@ -3,7 +3,7 @@ using Steve2.Pipeline.World;
 namespace Steve2.Pipeline.Environment;
 
 /// <summary>
-/// A* over standable cells (<see cref="Walkability"/>): each side step costs one block of movement; the
+/// A* over standable cells (<see cref="WalkingRules"/>): each side step costs one block of movement; the
 /// heuristic is the horizontal Manhattan distance to the goal column minus the goal's slack, which never
 /// overestimates. The search stops after <c>nodeBudget</c> expansions. When the goal is not found, the
 /// walker goes toward the expanded cell closest to the goal (partial progress).
@@ -51,9 +51,9 @@ public static class PathFinder
                 break;
             }
             if (g >= maxSearchSteps) continue;
-            foreach (var (dx, dz) in Walkability.SideSteps)
+            foreach (var (dx, dz) in WalkingRules.SideSteps)
             {
-                if (Walkability.Step(world, current, dx, dz) is not { } next || closed.Contains(next)) continue;
+                if (WalkingRules.Step(world, current, dx, dz) is not { } next || closed.Contains(next)) continue;
                 int ng = g + 1;
                 if (cost.TryGetValue(next, out int old) && old <= ng) continue;
                 cost[next] = ng;

@@ -36,9 +36,9 @@ public sealed partial class VoxelEnvironment
             return new ActionResult(false, $"{Pos(target)} is outside the world (x {_world.MinX}..{_world.MaxX}, y 1..{_world.SizeY - 2}, z {_world.MinZ}..{_world.MaxZ})");
         BlockPos goal;
         string note = "";
-        if (Walkability.CanStand(_world, target)) goal = target;
-        else if (Walkability.CanStand(_world, target.Above)) goal = target.Above;
-        else if (Walkability.StandableInColumn(_world, target.X, target.Z, target.Y) is { } column)
+        if (WalkingRules.CanStand(_world, target)) goal = target;
+        else if (WalkingRules.CanStand(_world, target.Above)) goal = target.Above;
+        else if (WalkingRules.StandableInColumn(_world, target.X, target.Z, target.Y) is { } column)
         {
             goal = column;
             note = $" ({Pos(target)} is no place to stand; aiming at {Pos(column)} in that column)";
@@ -109,7 +109,7 @@ public sealed partial class VoxelEnvironment
         return Math.Sqrt(dx * dx + dy * dy + dz * dz);
     }
 
-    private bool InReach(AgentState agent, BlockPos b) => ReachDistance(VoxelRenderer.Eye(agent.Pose), b) <= _options.Reach;
+    private bool InReach(AgentState agent, BlockPos b) => ReachDistance(FirstPersonRaycaster.Eye(agent.Pose), b) <= _options.Reach;
 
     private bool InReachFrom(BlockPos feet, BlockPos b) => ReachDistance(new Vec3(feet.X + 0.5, feet.Y + Pose.EyeHeight, feet.Z + 0.5), b) <= _options.Reach;
 
@@ -122,7 +122,7 @@ public sealed partial class VoxelEnvironment
     }
 
     private string ReachMessage(AgentState agent, BlockPos b) =>
-        FormattableString.Invariant($"{Pos(b)} is out of reach ({ReachDistance(VoxelRenderer.Eye(agent.Pose), b):0.#} blocks from the eye, reach {_options.Reach:0.#}); moveTo next to it first");
+        FormattableString.Invariant($"{Pos(b)} is out of reach ({ReachDistance(FirstPersonRaycaster.Eye(agent.Pose), b):0.#} blocks from the eye, reach {_options.Reach:0.#}); moveTo next to it first");
 
     private ActionResult DoMine(AgentState agent, BlockPos target)
     {
@@ -196,7 +196,7 @@ public sealed partial class VoxelEnvironment
         int moved = 0, searches = 0, got = 0;
         while (got < count && searches < MaxCollectSearches)
         {
-            var eye = VoxelRenderer.Eye(agent.Pose);
+            var eye = FirstPersonRaycaster.Eye(agent.Pose);
             BlockPos? next = null;
             double bestD = double.PositiveInfinity;
             int reachable = CodeAction.MaxMoveBlocks - moved + (int)Math.Ceiling(_options.Reach) + 1;
@@ -281,7 +281,7 @@ public sealed partial class VoxelEnvironment
 
     private bool BlockWithinReach(AgentState agent, Block block)
     {
-        var eye = VoxelRenderer.Eye(agent.Pose);
+        var eye = FirstPersonRaycaster.Eye(agent.Pose);
         int r = (int)Math.Ceiling(_options.Reach) + 1;
         var c = eye.Floor();
         for (int x = c.X - r; x <= c.X + r; x++)

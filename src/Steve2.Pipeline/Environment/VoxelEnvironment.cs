@@ -118,7 +118,7 @@ public sealed partial class VoxelEnvironment : IEnvironment
             var surface = WorldGenerator.StandingPosition(_world, cx, cz);
             if (surface is { } s && !taken.Contains(s)) return s;
         }
-        var fallback = Walkability.StandableInColumn(_world, x, z, nearY);
+        var fallback = WalkingRules.StandableInColumn(_world, x, z, nearY);
         return fallback ?? new BlockPos(x, _world.SurfaceHeight(x, z) + 1, z);
     }
 
@@ -128,8 +128,8 @@ public sealed partial class VoxelEnvironment : IEnvironment
         foreach (var animal in _animals)
         {
             if (!_rng.Chance(0.3)) continue;
-            var (dx, dz) = Walkability.SideSteps[_rng.Next(0, 4)];
-            if (Walkability.Step(_world, animal.Feet, dx, dz, maxDrop: 1) is { } next && _world.Get(next) != Block.Water && !AgentAt(next))
+            var (dx, dz) = WalkingRules.SideSteps[_rng.Next(0, 4)];
+            if (WalkingRules.Step(_world, animal.Feet, dx, dz, maxDrop: 1) is { } next && _world.Get(next) != Block.Water && !AgentAt(next))
                 animal.Feet = next;
         }
         foreach (var animal in _animals)
@@ -150,7 +150,7 @@ public sealed partial class VoxelEnvironment : IEnvironment
     {
         foreach (var agent in _agents)
         {
-            var eye = VoxelRenderer.Eye(agent.Pose);
+            var eye = FirstPersonRaycaster.Eye(agent.Pose);
             var delta = new Vec3(at.X - eye.X, at.Y - eye.Y, at.Z - eye.Z);
             double d = Math.Sqrt(delta.X * delta.X + delta.Y * delta.Y + delta.Z * delta.Z);
             if (d > _options.HearingRadius) continue;
@@ -166,11 +166,11 @@ public sealed partial class VoxelEnvironment : IEnvironment
         foreach (var agent in _agents)
         {
             var feet = agent.Feet;
-            if (Walkability.CanStand(_world, feet)) continue;
+            if (WalkingRules.CanStand(_world, feet)) continue;
             for (int y = feet.Y - 1; y >= 1; y--)
             {
                 if (BlockTable.IsSolid(_world.Get(feet.X, y, feet.Z))) break;
-                if (Walkability.CanStand(_world, feet.X, y, feet.Z))
+                if (WalkingRules.CanStand(_world, feet.X, y, feet.Z))
                 {
                     agent.Pose = agent.Pose with { Position = agent.Pose.Position with { Y = y } };
                     break;
@@ -179,8 +179,8 @@ public sealed partial class VoxelEnvironment : IEnvironment
         }
         foreach (var animal in _animals)
         {
-            if (Walkability.CanStand(_world, animal.Feet)) continue;
-            if (Walkability.StandableInColumn(_world, animal.Feet.X, animal.Feet.Z, animal.Feet.Y) is { } cell && cell.Y <= animal.Feet.Y) animal.Feet = cell;
+            if (WalkingRules.CanStand(_world, animal.Feet)) continue;
+            if (WalkingRules.StandableInColumn(_world, animal.Feet.X, animal.Feet.Z, animal.Feet.Y) is { } cell && cell.Y <= animal.Feet.Y) animal.Feet = cell;
         }
     }
 
@@ -193,7 +193,7 @@ public sealed partial class VoxelEnvironment : IEnvironment
     private Observation BuildObservation(AgentState agent)
     {
         var others = AllEntities().Where(e => !(e.Kind == "agent" && e.Id == agent.Id)).ToList();
-        var render = VoxelRenderer.Render(_world, agent.Pose, others, _options.ImageWidth, _options.ImageHeight, _options.FovDegrees, _options.ViewDistance);
+        var render = FirstPersonRaycaster.Render(_world, agent.Pose, others, _options.ImageWidth, _options.ImageHeight, _options.FovDegrees, _options.ViewDistance);
         foreach (var seen in render.HitBlocks)
         {
             agent.Revealed.Add((seen.Position.X, seen.Position.Z));

@@ -48,7 +48,7 @@ public sealed class ExpertClients
             var request = new GenerateOccupancyRequest { Description = description, Seed = seed, IncludeBuildOrder = true, RenderSize = (uint)renderSize };
             if (views is not null) request.Views.AddRange(views);
             GenerateOccupancyResponse response = await _occupancy.GenerateOccupancyAsync(request, options);
-            return new ImaginedBuilding(ProtoConversions.FromWire(response.Grid), Images(response.Views), ProtoConversions.FromWire(response.BuildOrder), response.ModelVersion);
+            return new ImaginedBuilding(ExpertWireConversions.FromWire(response.Grid), Images(response.Views), ExpertWireConversions.FromWire(response.BuildOrder), response.ModelVersion);
         }, cancellationToken);
 
     private static NamedImage[] Images(IEnumerable<RenderedView> views) => views.Select(v => new NamedImage(v.Name, v.Png.ToByteArray())).ToArray();
@@ -57,8 +57,8 @@ public sealed class ExpertClients
     public Task<ExpertResult<IReadOnlyList<PlannedBlock>>> GetBuildOrderAsync(VoxelGrid grid, CancellationToken cancellationToken) =>
         CallAsync("GetBuildOrder", async options =>
         {
-            GetBuildOrderResponse response = await _occupancy.GetBuildOrderAsync(new GetBuildOrderRequest { Grid = ProtoConversions.ToWire(grid) }, options);
-            return ProtoConversions.FromWire(response.BuildOrder);
+            GetBuildOrderResponse response = await _occupancy.GetBuildOrderAsync(new GetBuildOrderRequest { Grid = ExpertWireConversions.ToWire(grid) }, options);
+            return ExpertWireConversions.FromWire(response.BuildOrder);
         }, cancellationToken);
 
     /// <summary>Opens (or reopens, idempotently) the dynamic map of an episode.</summary>
@@ -76,7 +76,7 @@ public sealed class ExpertClients
         CallAsync("ObserveBatch", async options =>
         {
             var batch = new ObservationBatch { EpisodeId = episodeId, BatchId = $"t{tick}" };
-            foreach (Environment.Observation o in observations) batch.Observations.Add(ProtoConversions.ToWire(o, tick));
+            foreach (Environment.Observation o in observations) batch.Observations.Add(ExpertWireConversions.ToWire(o, tick));
             BatchResult result = await _map.ObserveBatchAsync(batch, options);
             return result.Blocks;
         }, cancellationToken);
@@ -88,7 +88,7 @@ public sealed class ExpertClients
             FrontierReport report = await _map.GetFrontiersAsync(new GetFrontiersRequest
             {
                 EpisodeId = episodeId,
-                AgentId = ProtoConversions.AgentId(agentId),
+                AgentId = ExpertWireConversions.AgentId(agentId),
                 Radius = radius,
                 MaxResults = maxResults,
                 MinSize = minSize,
@@ -107,7 +107,7 @@ public sealed class ExpertClients
             await _map.MarkFrontierUnreachableAsync(new MarkFrontierUnreachableRequest
             {
                 EpisodeId = episodeId,
-                AgentId = ProtoConversions.AgentId(agentId),
+                AgentId = ExpertWireConversions.AgentId(agentId),
                 Cell = new MapCell { X = cell.X, Y = cell.Y, Z = cell.Z },
                 Reason = reason,
             }, options);
@@ -122,7 +122,7 @@ public sealed class ExpertClients
             {
                 EpisodeId = episodeId,
                 Name = name,
-                AgentId = ProtoConversions.AgentId(agentId),
+                AgentId = ExpertWireConversions.AgentId(agentId),
             }, options);
             return (IReadOnlyList<LocatedTarget>)response.Matches.Select(m => new LocatedTarget(
                 m.Kind == TargetKind.Sound ? "sound" : "landmark", m.Name, new Vec3(m.Position.X, m.Position.Y, m.Position.Z),
@@ -132,7 +132,7 @@ public sealed class ExpertClients
     /// <summary>A compact text of the map for one agent (frontiers, landmarks, sounds), for a prompt.</summary>
     public Task<ExpertResult<string>> DescribeMapAsync(string episodeId, int agentId, CancellationToken cancellationToken) =>
         CallAsync("DescribeMap", async options =>
-            (await _map.DescribeMapAsync(new DescribeMapRequest { EpisodeId = episodeId, AgentId = ProtoConversions.AgentId(agentId) }, options)).Text,
+            (await _map.DescribeMapAsync(new DescribeMapRequest { EpisodeId = episodeId, AgentId = ExpertWireConversions.AgentId(agentId) }, options)).Text,
             cancellationToken);
 
     /// <summary>A PNG of the map (everything observed) at <paramref name="sizePx"/> pixels a side.</summary>

@@ -1,12 +1,6 @@
-using System.Globalization;
 using Expert.Host.Hosting;
-using Expert.Host.Model;
 using Grpc.Core;
 using Grpc.Health.V1;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using HealthClient = Grpc.Health.V1.Health.HealthClient;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
@@ -14,23 +8,22 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace Steve2.Pipeline.Hosting;
 
 /// <summary>
-/// The expert host (Expert.Host, built by <see cref="ExpertHostApp"/>) running inside the pipeline's
-/// process on a real loopback socket: 127.0.0.1, a port the system picks, HTTP/2 without TLS. Its map
-/// data goes to a fresh temporary folder that is deleted when the host stops.
+/// The expert host (Expert.Host, through its embedding entry point <see cref="EmbeddedExpertHost"/>)
+/// running inside the pipeline's process on a real loopback socket: 127.0.0.1, a port the system picks,
+/// HTTP/2 without TLS. Its map data goes to a fresh temporary folder that is deleted when the host stops.
 /// </summary>
 internal sealed class InProcessExpertHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly EmbeddedExpertHost _host;
     private readonly string _dataDirectory;
 
-    private InProcessExpertHost(WebApplication app, string address, string dataDirectory)
+    private InProcessExpertHost(EmbeddedExpertHost host, string dataDirectory)
     {
-        _app = app;
-        Address = address;
+        _host = host;
         _dataDirectory = dataDirectory;
     }
 
-    public string Address { get; }
+    public string Address => _host.Address;
 
     public static async Task<InProcessExpertHost> StartAsync(ExpertConnectionOptions options, CancellationToken cancellationToken)
     {
@@ -44,20 +37,17 @@ internal sealed class InProcessExpertHost : IAsyncDisposable
             ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
         };
         foreach ((string key, string value) in options.HostSettings) settings[key] = value;
-        string[] args = settings.Select(s => string.Create(CultureInfo.InvariantCulture, $"--{s.Key}={s.Value}")).ToArray();
 
-        WebApplication? app = null;
+        EmbeddedExpertHost? host = null;
         try
         {
-            app = ExpertHostApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-            await app.StartAsync(cancellationToken);
-            IServerAddressesFeature addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
-                ?? throw new InvalidOperationException("Kestrel reports no address.");
-            return new InProcessExpertHost(app, addresses.Addresses.Single(), dataDirectory);
+            host = EmbeddedExpertHost.Build(settings, contentRoot: AppContext.BaseDirectory);
+            await host.StartAsync(cancellationToken);
+            return new InProcessExpertHost(host, dataDirectory);
         }
         catch (Exception e) when (e is OptionsValidationException or IOException or InvalidOperationException)
         {
-            if (app is not null) await app.DisposeAsync();
+            if (host is not null) await host.DisposeAsync();
             DeleteQuietly(dataDirectory);
             throw new ExpertHostUnavailableException(
                 $"the in-process expert host did not start: {e.Message} Fix that, or start a host with " +
@@ -68,15 +58,14 @@ internal sealed class InProcessExpertHost : IAsyncDisposable
     /// <summary>Polls grpc.health.v1 until SERVING; a failed model load or the timeout ends the wait with a clear error.</summary>
     public async Task WaitUntilServingAsync(HealthClient health, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        ModelHolder model = _app.Services.GetRequiredService<ModelHolder>();
         DateTime giveUp = DateTime.UtcNow + timeout;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (model.State == ModelState.Failed)
+            if (_host.ModelFailed)
             {
                 throw new ExpertHostUnavailableException(
-                    $"the in-process expert host cannot serve: {model.StatusMessage} Set Model:CheckpointPath to a checkpoint " +
+                    $"the in-process expert host cannot serve: {_host.ModelStatus} Set Model:CheckpointPath to a checkpoint " +
                     $"written by `vqvae train`, or start a host with `{ExpertConnection.StartHostCommand}` and pass --experts.");
             }
             try
@@ -92,7 +81,7 @@ internal sealed class InProcessExpertHost : IAsyncDisposable
             if (DateTime.UtcNow > giveUp)
             {
                 throw new ExpertHostUnavailableException(
-                    $"the in-process expert host at {Address} was not SERVING after {timeout.TotalSeconds:F0} s ({model.StatusMessage}): " +
+                    $"the in-process expert host at {Address} was not SERVING after {timeout.TotalSeconds:F0} s ({_host.ModelStatus}): " +
                     $"retry, or start a host with `{ExpertConnection.StartHostCommand}` and pass --experts.");
             }
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
@@ -103,11 +92,10 @@ internal sealed class InProcessExpertHost : IAsyncDisposable
     {
         try
         {
-            await _app.StopAsync(CancellationToken.None);
+            await _host.DisposeAsync();
         }
         finally
         {
-            await _app.DisposeAsync();
             DeleteQuietly(_dataDirectory);
         }
     }

@@ -46,7 +46,7 @@ public static class BuildingGrids
 
     /// <summary>
     /// Mean absolute pixel difference, in [0, 1], between renders of two grids of one size: the front, side,
-    /// top and isometric views of <see cref="VoxelRenderer"/> at 64 x 64 with the ground drawn; the mean
+    /// top and isometric views of <see cref="OccupancyRenderer"/> at 64 x 64 with the ground drawn; the mean
     /// over views, pixels and the R, G, B channels of |a - b| / 255. 0 means identical pictures.
     /// </summary>
     public static double ImageDistance(VoxelGrid a, VoxelGrid b)
@@ -58,7 +58,7 @@ public static class BuildingGrids
         long count = 0;
         foreach (RenderView view in DistanceViews)
         {
-            using SKImage ia = VoxelRenderer.Render(a, view, options), ib = VoxelRenderer.Render(b, view, options);
+            using SKImage ia = OccupancyRenderer.Render(a, view, options), ib = OccupancyRenderer.Render(b, view, options);
             using SKBitmap ba = SKBitmap.FromImage(ia), bb = SKBitmap.FromImage(ib);
             for (int y = 0; y < ba.Height; y++)
                 for (int x = 0; x < ba.Width; x++)

@@ -30,7 +30,7 @@ public sealed class MapFolder : IDisposable
 }
 
 /// <summary>The real host (fake model) with its map data in a given folder, and a DynamicMapExpert client.</summary>
-public sealed class MapHost : IAsyncDisposable
+internal sealed class MapHost : IAsyncDisposable
 {
     private readonly GrpcChannel _channel;
 
@@ -69,7 +69,7 @@ public sealed class MapHost : IAsyncDisposable
 }
 
 /// <summary>Wire observations built from <see cref="SyntheticWorld"/> terrain, whose every block is known to the test.</summary>
-public static class MapWire
+internal static class MapWire
 {
     public static SyntheticWorld World { get; } = new(seed: 3);
 

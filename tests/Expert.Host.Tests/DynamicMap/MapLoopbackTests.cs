@@ -1,4 +1,4 @@
-using Expert.Host.Tools;
+using Expert.Host.Benchmarks;
 using Wire = Steve2.Expert.V1;
 
 namespace Expert.Host.Tests.DynamicMap;

@@ -17,7 +17,7 @@ namespace Expert.Host.Tests.Infrastructure;
 /// In memory (TestServer) by default; <see cref="OnLoopback"/> runs real Kestrel on 127.0.0.1:0.
 /// Everything the host logs is kept in <see cref="Logs"/>.
 /// </summary>
-public sealed class ExpertHostFactory : WebApplicationFactory<Program>
+internal sealed class ExpertHostFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _loopback;

@@ -8,7 +8,7 @@ using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 namespace Expert.Host.Tests.Infrastructure;
 
 /// <summary>Builders and readers for the wire messages.</summary>
-public static class Requests
+internal static class Requests
 {
     public static GenerateOccupancyRequest Generate(string description = "a tall stone tower with a flat roof", ulong seed = 7) =>
         new() { Description = description, Seed = seed };

@@ -5,7 +5,7 @@ using Expert.VqVae.Inference;
 namespace Expert.Host.Tests.TestDoubles;
 
 /// <summary>TEST DOUBLE of the model loader: hands out a given generator, optionally only after a gate opens, or fails.</summary>
-public sealed class FakeGeneratorFactory(IOccupancyGenerator generator) : IGeneratorFactory
+internal sealed class FakeGeneratorFactory(IOccupancyGenerator generator) : IGeneratorFactory
 {
     private readonly ManualResetEventSlim _loadGate = new(initialState: true);
 

@@ -41,7 +41,7 @@ public class ContactSheetTests
         using var sheet = TestImages.Decode(ContactSheet.RenderPng(grid, views, null, Small));
         for (int c = 0; c < views.Length; c++)
         {
-            using var tile = TestImages.Decode(VoxelRenderer.RenderPng(grid, views[c], new RenderOptions { Width = 64, Height = 64 }));
+            using var tile = TestImages.Decode(OccupancyRenderer.RenderPng(grid, views[c], new RenderOptions { Width = 64, Height = 64 }));
             int left = 6 + c * 70, top = 6 + 18;
             for (int y = 0; y < 64; y += 3)
                 for (int x = 0; x < 64; x += 3)

@@ -51,6 +51,6 @@ public class RenderViewTests
     [Fact]
     public void DefaultViews_AreFrontSideTopIsometric()
     {
-        Assert.Equal([RenderView.Front, RenderView.Side, RenderView.Top, RenderView.Isometric], VoxelRenderer.DefaultViews);
+        Assert.Equal([RenderView.Front, RenderView.Side, RenderView.Top, RenderView.Isometric], OccupancyRenderer.DefaultViews);
     }
 }

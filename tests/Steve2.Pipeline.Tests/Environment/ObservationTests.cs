@@ -42,7 +42,7 @@ public sealed class ObservationTests
         Assert.Equal(new SeenBlock(new BlockPos(-3, Feet + 1, 0), Block.Sand), west.VisibleBlocks[0]);
         Assert.DoesNotContain(west.VisibleBlocks, b => b.Block == Block.DiamondOre);
         // Nearest first.
-        var eye = VoxelRenderer.Eye(west.Pose);
+        var eye = FirstPersonRaycaster.Eye(west.Pose);
         var distances = west.VisibleBlocks.Select(b => Vec3.Center(b.Position).DistanceTo(eye)).ToList();
         Assert.True(distances.First() < distances.Last());
     }

@@ -19,7 +19,7 @@ public sealed class RealWorldTests
         for (int a = 0; a < 2; a++)
         {
             var feet = env.Observe(a).Pose.Block;
-            Assert.True(Walkability.CanStand(world, feet));
+            Assert.True(WalkingRules.CanStand(world, feet));
             Assert.Equal(world.SurfaceHeight(feet.X, feet.Z) + 1, feet.Y);
         }
         Assert.Equal(new BlockPos(-128, 0, -128), env.World.Min);

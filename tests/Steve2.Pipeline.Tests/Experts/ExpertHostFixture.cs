@@ -1,8 +1,7 @@
-using Expert.Host.Model;
+using Expert.Host.Hosting;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Steve2.Pipeline.Experts;
 
 namespace Steve2.Pipeline.Tests.Experts;
@@ -24,7 +23,7 @@ public sealed class ExpertHostFixture : IAsyncLifetime
     {
         _factory = new HostFactory(_maps);
         _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
-        await _factory.Services.GetRequiredService<ModelHolder>().WhenLoaded.WaitAsync(TimeSpan.FromMinutes(3));
+        await EmbeddedExpertHost.WhenModelLoaded(_factory.Services).WaitAsync(TimeSpan.FromMinutes(3));
         Clients = new ExpertClients(_channel);
     }
 
@@ -35,7 +34,7 @@ public sealed class ExpertHostFixture : IAsyncLifetime
         if (Directory.Exists(_maps)) Directory.Delete(_maps, recursive: true);
     }
 
-    private sealed class HostFactory(string maps) : WebApplicationFactory<ModelHolder>
+    private sealed class HostFactory(string maps) : WebApplicationFactory<EmbeddedExpertHost>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -118,7 +118,7 @@ public sealed class WorldGenerationTests
     public void Spawn_is_standable_land_and_animals_stand_on_grass()
     {
         var w = Seed1.Value;
-        Assert.True(Walkability.CanStand(w, w.Spawn));
+        Assert.True(WalkingRules.CanStand(w, w.Spawn));
         Assert.True(w.InitialAnimals.Count >= 20);
         Assert.All(w.InitialAnimals, a => Assert.Equal(Block.Grass, w.Get(a.Position.Below)));
         Assert.Equal(4, w.InitialAnimals.Select(a => a.Kind).Distinct().Count());

@@ -8,7 +8,7 @@ namespace Steve2.Pipeline.Environment;
 /// face (top brightest), blended toward the sky colour with distance (fog); rays that hit nothing show a
 /// vertical sky gradient. Entities are drawn as coloured boxes. OBSERVATIONS.md gives the exact rules.
 /// </summary>
-public static class VoxelRenderer
+public static class FirstPersonRaycaster
 {
     private static readonly (byte R, byte G, byte B) SkyHorizon = (178, 206, 242);
     private static readonly (byte R, byte G, byte B) SkyZenith = (98, 146, 226);

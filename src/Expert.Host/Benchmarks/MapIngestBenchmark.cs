@@ -6,13 +6,13 @@ using Expert.Host.Grpc;
 using Grpc.Net.Client;
 using Wire = Steve2.Expert.V1;
 
-namespace Expert.Host.Tools;
+namespace Expert.Host.Benchmarks;
 
 /// <summary>Sizes of a map ingestion run.</summary>
-public sealed record MapIngestOptions(int Observations = 1500, int ObservationsPerBatch = 16, int ViewRadius = 24, int WarmUpObservations = 320, bool Keep = false);
+internal sealed record MapIngestOptions(int Observations = 1500, int ObservationsPerBatch = 16, int ViewRadius = 24, int WarmUpObservations = 320, bool Keep = false);
 
 /// <summary>One way of sending the same batches, and how fast the host took them.</summary>
-public sealed record MapIngestRun(string Mode, string EpisodeId, int Batches, long Blocks, long BytesSent, double Seconds, long BlocksAcknowledged)
+internal sealed record MapIngestRun(string Mode, string EpisodeId, int Batches, long Blocks, long BytesSent, double Seconds, long BlocksAcknowledged)
 {
     public double BlocksPerSecond => Blocks / Seconds;
 }
@@ -26,12 +26,13 @@ public sealed record MapIngestRun(string Mode, string EpisodeId, int Batches, lo
 /// warm-up of both into a third episode). Each run checks that the host acknowledged every block once. The
 /// episodes are deleted afterwards unless --keep; with --host-pid the host's peak resident memory is printed.
 /// </summary>
-public static class MapIngestBenchmark
+internal static class MapIngestBenchmark
 {
     public const string Command = "map-bench";
+    public const string Usage = "map-bench [address] [--observations N] [--batch N] [--radius N] [--keep] [--host-pid N]";
+    public const string InProcessUsage = "map-bench --in-process";
+    public const string Summary = "map ingestion benchmark: block observations/s into a fresh episode over gRPC (Observe stream and ObserveBatch); --in-process measures the library alone";
     public const double TargetBlocksPerSecond = 300_000;
-
-    public static bool IsMapBench(string[] args) => args.Length > 0 && args[0] == Command;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {
@@ -55,7 +56,7 @@ public static class MapIngestBenchmark
                 case "--radius": options = options with { ViewRadius = Int(args[++i]) }; break;
                 case "--keep": options = options with { Keep = true }; break;
                 case var unknown when unknown.StartsWith("--", StringComparison.Ordinal):
-                    await output.WriteLineAsync($"Unknown option {unknown}. Usage: map-bench [address] [--observations N] [--batch N] [--radius N] [--keep] [--host-pid N]");
+                    await output.WriteLineAsync($"Unknown option {unknown}. Usage: {Usage}");
                     return 2;
                 default: address = args[i]; break;
             }

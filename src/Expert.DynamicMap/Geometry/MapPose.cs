@@ -1,12 +1,13 @@
 namespace Expert.DynamicMap.Geometry;
 
 /// <summary>
-/// An agent's pose: the position of its feet and where it looks. Angles are in degrees with the
-/// Minecraft (F3 screen) convention: yaw 0 looks toward +z (south), 90 toward -x (west),
-/// 180 toward -z (north), 270 (or -90) toward +x (east); pitch 0 is level, +90 straight down,
-/// -90 straight up. The eye is <see cref="MapOptions.EyeHeight"/> above the feet.
+/// An agent's pose as the map receives it with an observation and keeps it per agent: the position
+/// of its feet and where it looks. Angles are in degrees with the Minecraft (F3 screen) convention:
+/// yaw 0 looks toward +z (south), 90 toward -x (west), 180 toward -z (north), 270 (or -90) toward
+/// +x (east); pitch 0 is level, +90 straight down, -90 straight up. The eye is
+/// <see cref="MapOptions.EyeHeight"/> above the feet.
 /// </summary>
-public readonly record struct Pose(double X, double Y, double Z, float Yaw, float Pitch)
+public readonly record struct MapPose(double X, double Y, double Z, float Yaw, float Pitch)
 {
     public Vec3 Position => new(X, Y, Z);
 

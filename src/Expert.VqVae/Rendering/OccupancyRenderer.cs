@@ -25,7 +25,7 @@ public sealed record RenderedView(RenderView View, byte[] Png);
 /// same scale and position. Stateless and thread safe: every call owns its surfaces.
 /// </para>
 /// </summary>
-public static class VoxelRenderer
+public static class OccupancyRenderer
 {
     /// <summary>front, side, top, isometric.</summary>
     public static IReadOnlyList<RenderView> DefaultViews => RenderViews.Default;

@@ -9,7 +9,7 @@ namespace Expert.DynamicMap.Frontiers;
 /// the head cell of far ground). A frontier cell is a standing cell with a horizontal neighbour
 /// (±x or ±z) of which no cell from two below the feet level up to the head level is known.
 /// </summary>
-internal static class Walkability
+internal static class MapWalkability
 {
     public static bool IsOpen(BlockKind kind) => kind is BlockKind.Air or BlockKind.Passable;
 

@@ -4,7 +4,7 @@ using SkiaSharp;
 
 namespace Expert.VqVae.Tests.Rendering;
 
-public class VoxelRendererTests
+public class OccupancyRendererTests
 {
     private static readonly RenderOptions NoGround = new() { Ground = false };
 
@@ -21,7 +21,7 @@ public class VoxelRendererTests
         var g = new OccupancyGrid(5);
         g.FillBox(1, 1, 1, 3, 3, 3);
 
-        var faces = VoxelRenderer.ExposedFaces(g);
+        var faces = OccupancyRenderer.ExposedFaces(g);
 
         Assert.Equal(6 * 9, faces.Count);
         Assert.DoesNotContain(faces, f => f.X == 2 && f.Y == 2 && f.Z == 2);
@@ -37,7 +37,7 @@ public class VoxelRendererTests
     public void TwoTouchingVoxels_HideTheSharedFaces()
     {
         var g = Grid(4, (1, 1, 1), (2, 1, 1));
-        Assert.Equal(10, VoxelRenderer.ExposedFaces(g).Count);
+        Assert.Equal(10, OccupancyRenderer.ExposedFaces(g).Count);
     }
 
     [Theory]
@@ -51,7 +51,7 @@ public class VoxelRendererTests
     {
         var g = new OccupancyGrid(5);
         g.FillBox(1, 1, 1, 3, 3, 3);
-        Assert.Equal(expected, VoxelRenderer.VisibleFaces(g, view).Count);
+        Assert.Equal(expected, OccupancyRenderer.VisibleFaces(g, view).Count);
     }
 
     [Theory]
@@ -65,7 +65,7 @@ public class VoxelRendererTests
     {
         var camera = ViewCamera.For(view);
         var g = SampleBuildings.House(16);
-        var keys = VoxelRenderer.VisibleFaces(g, view).Select(f => camera.Key(f.X, f.Y, f.Z, g.SizeX, g.SizeY, g.SizeZ)).ToList();
+        var keys = OccupancyRenderer.VisibleFaces(g, view).Select(f => camera.Key(f.X, f.Y, f.Z, g.SizeX, g.SizeY, g.SizeZ)).ToList();
         Assert.NotEmpty(keys);
         Assert.Equal(keys.Order(), keys);
     }
@@ -83,7 +83,7 @@ public class VoxelRendererTests
         // completely hidden, so the picture equals the one of the front cube alone.
         var front = Grid(20, (10, 10, 10));
         var both = Grid(20, (10, 10, 10), (bx, by, bz));
-        Assert.Equal(VoxelRenderer.RenderPng(front, view), VoxelRenderer.RenderPng(both, view));
+        Assert.Equal(OccupancyRenderer.RenderPng(front, view), OccupancyRenderer.RenderPng(both, view));
     }
 
     [Fact]
@@ -95,8 +95,8 @@ public class VoxelRendererTests
         g.FillBox(0, 0, 8, 0, 9, 8);
         var bg = RenderOptions.Default.Background;
 
-        using var front = TestImages.Decode(VoxelRenderer.RenderPng(g, RenderView.Front, NoGround));
-        using var side = TestImages.Decode(VoxelRenderer.RenderPng(g, RenderView.Side, NoGround));
+        using var front = TestImages.Decode(OccupancyRenderer.RenderPng(g, RenderView.Front, NoGround));
+        using var side = TestImages.Decode(OccupancyRenderer.RenderPng(g, RenderView.Side, NoGround));
         var f = TestImages.Foreground(front, bg);
         var s = TestImages.Foreground(side, bg);
 
@@ -124,7 +124,7 @@ public class VoxelRendererTests
     [MemberData(nameof(FrameCases))]
     public void SingleVoxel_AppearsWhereTheFrameSays(RenderView view, int x, int y, int z, int left, int top, int right, int bottom)
     {
-        using var image = TestImages.Decode(VoxelRenderer.RenderPng(Grid(32, (x, y, z)), view, NoGround));
+        using var image = TestImages.Decode(OccupancyRenderer.RenderPng(Grid(32, (x, y, z)), view, NoGround));
         var fg = TestImages.Foreground(image, NoGround.Background);
         Assert.Equal(new SKRectI(left, top, right, bottom), fg.Box);
     }
@@ -139,7 +139,7 @@ public class VoxelRendererTests
     [InlineData(RenderView.IsometricBack, 31, 0, 0, "left")]
     public void SingleVoxel_IsometricCornersLandOnTheirSide(RenderView view, int x, int y, int z, string where)
     {
-        using var image = TestImages.Decode(VoxelRenderer.RenderPng(Grid(32, (x, y, z)), view, NoGround));
+        using var image = TestImages.Decode(OccupancyRenderer.RenderPng(Grid(32, (x, y, z)), view, NoGround));
         var fg = TestImages.Foreground(image, NoGround.Background);
         Assert.True(fg.Count > 0);
         switch (where)
@@ -156,8 +156,8 @@ public class VoxelRendererTests
     {
         var small = Grid(32, (10, 10, 10));
         var larger = Grid(32, (10, 10, 10), (25, 25, 25));
-        using var a = TestImages.Decode(VoxelRenderer.RenderPng(small, RenderView.Front, NoGround));
-        using var b = TestImages.Decode(VoxelRenderer.RenderPng(larger, RenderView.Front, NoGround));
+        using var a = TestImages.Decode(OccupancyRenderer.RenderPng(small, RenderView.Front, NoGround));
+        using var b = TestImages.Decode(OccupancyRenderer.RenderPng(larger, RenderView.Front, NoGround));
         var box = TestImages.Foreground(a, NoGround.Background).Box;
         Assert.Equal(7, box.Width);
         Assert.True(TestImages.SameIn(a, b, box));
@@ -173,7 +173,7 @@ public class VoxelRendererTests
         var options = new RenderOptions { Width = width, Height = height, Supersample = supersample };
         foreach (var view in RenderViews.All)
         {
-            using var image = TestImages.Decode(VoxelRenderer.RenderPng(SampleBuildings.House(16), view, options));
+            using var image = TestImages.Decode(OccupancyRenderer.RenderPng(SampleBuildings.House(16), view, options));
             Assert.Equal(width, image.Width);
             Assert.Equal(height, image.Height);
         }
@@ -185,9 +185,9 @@ public class VoxelRendererTests
         var empty = new OccupancyGrid(32);
         foreach (var view in RenderViews.All)
         {
-            using var plain = TestImages.Decode(VoxelRenderer.RenderPng(empty, view, NoGround));
+            using var plain = TestImages.Decode(OccupancyRenderer.RenderPng(empty, view, NoGround));
             Assert.Equal(0, TestImages.Foreground(plain, NoGround.Background).Count);
-            using var image = VoxelRenderer.Render(empty, view);
+            using var image = OccupancyRenderer.Render(empty, view);
             Assert.Equal(256, image.Width);
         }
     }
@@ -201,9 +201,9 @@ public class VoxelRendererTests
         flat.FillBox(0, 0, 0, 39, 2, 6);
         foreach (var view in RenderViews.All)
         {
-            using var one = TestImages.Decode(VoxelRenderer.RenderPng(g, view, NoGround));
+            using var one = TestImages.Decode(OccupancyRenderer.RenderPng(g, view, NoGround));
             Assert.True(TestImages.Foreground(one, NoGround.Background).Count > 1000, $"{view}: a 1-voxel grid fills the frame");
-            using var wide = TestImages.Decode(VoxelRenderer.RenderPng(flat, view, NoGround));
+            using var wide = TestImages.Decode(OccupancyRenderer.RenderPng(flat, view, NoGround));
             Assert.True(TestImages.Foreground(wide, NoGround.Background).Count > 0);
         }
     }
@@ -213,7 +213,7 @@ public class VoxelRendererTests
     {
         var g = SampleBuildings.Pagoda();
         foreach (var view in RenderViews.All)
-            Assert.Equal(VoxelRenderer.RenderPng(g, view), VoxelRenderer.RenderPng(g, view));
+            Assert.Equal(OccupancyRenderer.RenderPng(g, view), OccupancyRenderer.RenderPng(g, view));
     }
 
     [Fact]
@@ -221,10 +221,10 @@ public class VoxelRendererTests
     {
         var grids = new[] { SampleBuildings.Pagoda(), SampleBuildings.House(), SampleBuildings.House(20) };
         var jobs = (from g in grids from v in RenderViews.All select (Grid: g, View: v)).ToArray();
-        var expected = jobs.Select(j => VoxelRenderer.RenderPng(j.Grid, j.View)).ToArray();
+        var expected = jobs.Select(j => OccupancyRenderer.RenderPng(j.Grid, j.View)).ToArray();
         var actual = new byte[jobs.Length * 2][];
         Parallel.For(0, actual.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            i => actual[i] = VoxelRenderer.RenderPng(jobs[i % jobs.Length].Grid, jobs[i % jobs.Length].View));
+            i => actual[i] = OccupancyRenderer.RenderPng(jobs[i % jobs.Length].Grid, jobs[i % jobs.Length].View));
         for (int i = 0; i < actual.Length; i++)
             Assert.Equal(expected[i % jobs.Length], actual[i]);
     }
@@ -233,7 +233,7 @@ public class VoxelRendererTests
     public void Views_ShowDifferentPictures()
     {
         var g = SampleBuildings.House();
-        var pngs = VoxelRenderer.RenderPngs(g, RenderViews.All);
+        var pngs = OccupancyRenderer.RenderPngs(g, RenderViews.All);
         Assert.Equal(RenderViews.All, pngs.Select(p => p.View));
         // front and back of the house differ (door vs window), and so does every other pair
         Assert.Equal(pngs.Count, pngs.Select(p => Convert.ToBase64String(p.Png)).Distinct().Count());
@@ -244,7 +244,7 @@ public class VoxelRendererTests
     {
         // In the isometric view a lone voxel shows three faces: three distinct fill colours (plus edges).
         var g = Grid(8, (4, 4, 4));
-        using var image = TestImages.Decode(VoxelRenderer.RenderPng(g, RenderView.Isometric, NoGround with { Edges = false, Supersample = 1 }));
+        using var image = TestImages.Decode(OccupancyRenderer.RenderPng(g, RenderView.Isometric, NoGround with { Edges = false, Supersample = 1 }));
         var colours = new HashSet<SKColor>();
         for (int y = 0; y < image.Height; y++)
             for (int x = 0; x < image.Width; x++)
@@ -259,8 +259,8 @@ public class VoxelRendererTests
     public void Label_DrawsTheViewName()
     {
         var g = new OccupancyGrid(32);
-        using var plain = TestImages.Decode(VoxelRenderer.RenderPng(g, RenderView.Top, NoGround));
-        using var labelled = TestImages.Decode(VoxelRenderer.RenderPng(g, RenderView.Top, NoGround with { Label = true }));
+        using var plain = TestImages.Decode(OccupancyRenderer.RenderPng(g, RenderView.Top, NoGround));
+        using var labelled = TestImages.Decode(OccupancyRenderer.RenderPng(g, RenderView.Top, NoGround with { Label = true }));
         var corner = new SKRectI(0, 0, 60, 20);
         Assert.False(TestImages.SameIn(plain, labelled, corner), "the label drew nothing (default typeface?)");
         int dark = 0;
@@ -274,10 +274,10 @@ public class VoxelRendererTests
     public void BadOptions_AreRefused()
     {
         var g = new OccupancyGrid(4);
-        Assert.Throws<ArgumentOutOfRangeException>(() => VoxelRenderer.RenderPng(g, RenderView.Front, new RenderOptions { Width = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => VoxelRenderer.RenderPng(g, RenderView.Front, new RenderOptions { Supersample = 5 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => VoxelRenderer.RenderPng(g, (RenderView)42));
-        Assert.Throws<ArgumentNullException>(() => VoxelRenderer.RenderPng(null!, RenderView.Front));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OccupancyRenderer.RenderPng(g, RenderView.Front, new RenderOptions { Width = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OccupancyRenderer.RenderPng(g, RenderView.Front, new RenderOptions { Supersample = 5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OccupancyRenderer.RenderPng(g, (RenderView)42));
+        Assert.Throws<ArgumentNullException>(() => OccupancyRenderer.RenderPng(null!, RenderView.Front));
     }
 
     [Theory]
@@ -296,9 +296,9 @@ public class VoxelRendererTests
         // 64 px isometric of a 32^3 grid: faces ~0.9 px, so only the three face colours appear.
         var g = SampleBuildings.House();
         var tiny = new RenderOptions { Width = 64, Height = 64, Supersample = 1, Ground = false };
-        Assert.Equal(VoxelRenderer.RenderPng(g, RenderView.Isometric, tiny), VoxelRenderer.RenderPng(g, RenderView.Isometric, tiny with { Edges = false }));
+        Assert.Equal(OccupancyRenderer.RenderPng(g, RenderView.Isometric, tiny), OccupancyRenderer.RenderPng(g, RenderView.Isometric, tiny with { Edges = false }));
         var large = tiny with { Width = 256, Height = 256 };
-        Assert.NotEqual(VoxelRenderer.RenderPng(g, RenderView.Isometric, large), VoxelRenderer.RenderPng(g, RenderView.Isometric, large with { Edges = false }));
+        Assert.NotEqual(OccupancyRenderer.RenderPng(g, RenderView.Isometric, large), OccupancyRenderer.RenderPng(g, RenderView.Isometric, large with { Edges = false }));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using ProtoGrid = Steve2.Expert.V1.OccupancyGrid;
 namespace Expert.Host.Grpc;
 
 /// <summary>Between the wire's OccupancyGrid and <see cref="OccupancyGrid"/>: the same layout, bit for bit.</summary>
-internal static class ProtoConversions
+internal static class OccupancyGridMapping
 {
     public static ProtoGrid ToProto(this OccupancyGrid grid) => new()
     {

@@ -3,10 +3,10 @@ using System.Globalization;
 using Grpc.Net.Client;
 using Steve2.Expert.V1;
 
-namespace Expert.Host.Tools;
+namespace Expert.Host.Benchmarks;
 
 /// <summary>Latency percentiles and throughput of one load level.</summary>
-public sealed record LoadLevel(int Clients, int Requests, double P50Ms, double P95Ms, double MaxMs, double RequestsPerSecond, double MeanBatchSize);
+internal sealed record LoadLevel(int Clients, int Requests, double P50Ms, double P95Ms, double MaxMs, double RequestsPerSecond, double MeanBatchSize);
 
 /// <summary>
 /// <c>dotnet Expert.Host.dll bench [address] [--clients 1,8] [--requests 96] [--host-pid N]</c>:
@@ -17,11 +17,11 @@ public sealed record LoadLevel(int Clients, int Requests, double P50Ms, double P
 /// clients the first and last rounds run part-full batches, which at 40 requests (5 a client) was
 /// a large share of the run and the throughput figure (1.95-2.19x against 2.8x at 96, same build).
 /// </summary>
-public static class LoadBenchmark
+internal static class LoadBenchmark
 {
     public const string Command = "bench";
-
-    public static bool IsBench(string[] args) => args.Length > 0 && args[0] == Command;
+    public const string Usage = "bench [address] [--clients 1,8] [--requests 96] [--host-pid N]";
+    public const string Summary = "load benchmark: GenerateOccupancy p50 / p95 latency and throughput per client count over gRPC, the mean batch size, and with --host-pid the host's peak RSS";
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {

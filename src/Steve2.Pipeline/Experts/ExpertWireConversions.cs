@@ -12,7 +12,7 @@ namespace Steve2.Pipeline.Experts;
 /// Between the pipeline's records and the experts' wire messages. The world and the dynamic map share
 /// one frame (x east, y up, z south; yaw 0 toward +z), so poses and positions pass unchanged.
 /// </summary>
-public static class ProtoConversions
+public static class ExpertWireConversions
 {
     /// <summary>The map's agent id of a pipeline agent ("agent-0").</summary>
     public static string AgentId(int agentId) => $"agent-{agentId}";

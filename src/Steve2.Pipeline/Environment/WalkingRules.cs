@@ -9,7 +9,7 @@ namespace Steve2.Pipeline.Environment;
 /// deep), and the head cell is air or a torch. A step goes to one of the four side neighbours: up one
 /// (with room to jump above the head), level, or down at most <see cref="MaxDrop"/>.
 /// </summary>
-public static class Walkability
+public static class WalkingRules
 {
     public const int MaxDrop = 3;
 
