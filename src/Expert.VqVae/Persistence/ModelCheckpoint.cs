@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Expert.DynamicMap.Shared;
 using Expert.VqVae.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -75,32 +76,19 @@ public static class ModelCheckpoint
             throw new ArgumentException("header.Prior and prior must both be set or both be null.");
         if (header.HasOptimizerState != (optimizer is not null))
             throw new ArgumentException("header.HasOptimizerState must match whether an optimizer is given.");
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(Magic);
-                byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
-                writer.Write(json.Length);
-                writer.Write(json);
-                vqvae.save(writer);
-                prior?.save(writer);
-                if (optimizer is TorchSharp.Modules.OptimizerHelper helper) helper.save_state_dict(writer);
-                else if (optimizer is not null) throw new ArgumentException("This optimizer cannot save its state.");
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-            throw;
-        }
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+            writer.Write(json.Length);
+            writer.Write(json);
+            vqvae.save(writer);
+            prior?.save(writer);
+            if (optimizer is TorchSharp.Modules.OptimizerHelper helper) helper.save_state_dict(writer);
+            else if (optimizer is not null) throw new ArgumentException("This optimizer cannot save its state.");
+            writer.Flush();
+        });
     }
 
     /// <summary>Reads only the header (cheap; no weights are built).</summary>

@@ -1,4 +1,4 @@
-using Expert.VqVae.Rendering;
+using Expert.DynamicMap.Shared;
 using SkiaSharp;
 
 namespace Expert.VqVae.Training;
@@ -31,8 +31,8 @@ public static class LossCurvePlot
         using var surface = SKSurface.Create(new SKImageInfo(columns * PanelWidth, rows * PanelHeight + 30));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var titleFont = RenderFonts.CreateFont(16);
-        using var font = RenderFonts.CreateFont(12);
+        using var titleFont = MonoFont.Create(16);
+        using var font = MonoFont.Create(12);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText($"stage: {stage}", 10, 20, SKTextAlign.Left, titleFont, ink);
         for (int i = 0; i < names.Count; i++)
@@ -45,9 +45,7 @@ public static class LossCurvePlot
         }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        string temp = path + ".tmp";
-        using (var file = File.Create(temp)) png.SaveTo(file);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, png.SaveTo);
     }
 
     private static void DrawPanel(SKCanvas canvas, SKRect panel, string name, IReadOnlyList<(double x, double y)> series, SKFont font)
