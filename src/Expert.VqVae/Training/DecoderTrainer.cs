@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
+using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Voxels;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Expert.VqVae.Inference;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
+using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Text;
 using Expert.VqVae.Voxels;
 using TorchSharp;

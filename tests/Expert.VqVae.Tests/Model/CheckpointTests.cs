@@ -1,7 +1,7 @@
 using Expert.VqVae.Inference;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
+using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Text;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -3,7 +3,7 @@ using Expert.VqVae.Cli;
 using Expert.VqVae.Inference;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
+using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace Expert.VqVae.Runtime;
+namespace Expert.VqVae.MlCore.Runtime;
 
 /// <summary>
 /// One place that prepares libtorch for this process: thread policy, thread count and device.
