@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.MlCore.Training;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Voxels;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Expert.VqVae.Inference;
+using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.MlCore.Training;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Text;
 using Expert.VqVae.Voxels;
 using TorchSharp;

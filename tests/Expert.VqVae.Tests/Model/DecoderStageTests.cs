@@ -4,6 +4,7 @@ using Expert.VqVae.Inference;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
 using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.MlCore.Training;
 using Expert.VqVae.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Expert.VqVae.Training;
+namespace Expert.VqVae.MlCore.Training;
 
 /// <summary>One logged point: a stage, a step and named values (stable names, see TRAINING.md).</summary>
 public sealed record MetricPoint(string Stage, int Step, IReadOnlyDictionary<string, double> Values);

@@ -1,7 +1,7 @@
 using Expert.DynamicMap.Shared;
 using SkiaSharp;
 
-namespace Expert.VqVae.Training;
+namespace Expert.VqVae.MlCore.Training;
 
 /// <summary>Loss and metric curves as PNG: one file per stage, one panel per logged value.</summary>
 public static class LossCurvePlot
