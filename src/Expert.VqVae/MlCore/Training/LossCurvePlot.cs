@@ -3,13 +3,18 @@ using SkiaSharp;
 
 namespace Expert.VqVae.MlCore.Training;
 
-/// <summary>Loss and metric curves as PNG: one file per stage, one panel per logged value.</summary>
+/// <summary>
+/// Loss and metric curves as PNG, for any trainer's <see cref="TrainingLog"/>: one file per stage
+/// (<c>curves-&lt;stage&gt;.png</c> in the run folder), one panel per logged value name (three panels
+/// a row, x = step, y from the value's min to max, long series smoothed by a moving average of
+/// 1/100 of their length), labels in <see cref="MonoFont"/>. Files are written atomically.
+/// </summary>
 public static class LossCurvePlot
 {
     private const int PanelWidth = 420;
     private const int PanelHeight = 240;
 
-    /// <summary>Writes curves-&lt;stage&gt;.png for every stage in the log.</summary>
+    /// <summary>Writes curves-&lt;stage&gt;.png into <paramref name="outputDir"/> for every stage in <paramref name="points"/>; returns the paths.</summary>
     public static IReadOnlyList<string> WriteAll(IReadOnlyList<MetricPoint> points, string outputDir)
     {
         var written = new List<string>();

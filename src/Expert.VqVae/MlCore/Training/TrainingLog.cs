@@ -1,56 +1,32 @@
-using System.Globalization;
 using System.Text.Json;
+using Expert.DynamicMap.Shared;
 
 namespace Expert.VqVae.MlCore.Training;
 
-/// <summary>One logged point: a stage, a step and named values (stable names, see TRAINING.md).</summary>
-public sealed record MetricPoint(string Stage, int Step, IReadOnlyDictionary<string, double> Values);
-
-/// <summary>Where the trainer reports progress; the CLI draws a progress bar, tests stay quiet.</summary>
-public interface ITrainingProgress
-{
-    void Step(string stage, int step, int totalSteps, IReadOnlyDictionary<string, double> values);
-    void Message(string text);
-}
-
-/// <summary>Plain progress lines, every <c>every</c> steps (for logs and non-interactive terminals).</summary>
-public sealed class LineProgress(TextWriter writer, int every = 50) : ITrainingProgress
-{
-    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-
-    public void Step(string stage, int step, int totalSteps, IReadOnlyDictionary<string, double> values)
-    {
-        if (step % every != 0 && step != totalSteps) return;
-        string parts = string.Join(" ", values.Select(kv => $"{kv.Key}={kv.Value.ToString("G4", CultureInfo.InvariantCulture)}"));
-        writer.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {stage} {step}/{totalSteps} {parts}");
-    }
-
-    public void Message(string text) => writer.WriteLine($"[{_clock.Elapsed:hh\\:mm\\:ss}] {text}");
-}
-
-/// <summary>Silent progress (tests).</summary>
-public sealed class NoProgress : ITrainingProgress
-{
-    public static readonly NoProgress Instance = new();
-    public void Step(string stage, int step, int totalSteps, IReadOnlyDictionary<string, double> values) { }
-    public void Message(string text) { }
-}
-
 /// <summary>
-/// The metrics history of a run: appended to metrics.jsonl as it goes (one JSON object a line:
-/// stage, step, values), read back on resume so curves cover the whole run.
+/// The metrics history of a run: appended to <c>metrics.jsonl</c> in the run's folder as it goes (one
+/// <see cref="MetricPoint"/> a line, written as soon as it is added), read back on resume so that
+/// the curves (<see cref="LossCurvePlot"/>) cover the whole run. Any trainer can keep one per
+/// run folder: stages keep their points apart.
+/// Resume: open with <c>resume: true</c>, then <see cref="TruncateAfter"/> each stage at the step of
+/// the checkpoint resumed from, so that steps logged after it (and redone now) are not doubled.
+/// A torn last line (a crash mid-append) is dropped with everything after it. Not thread-safe.
 /// </summary>
 public sealed class TrainingLog
 {
-    private readonly string _path;
+    /// <summary>The log's file name in a run folder.</summary>
+    public const string FileName = "metrics.jsonl";
+
     private readonly List<MetricPoint> _points = new();
 
+    /// <param name="outputDir">The run's folder (created by the trainer).</param>
+    /// <param name="resume">Keep the points already in the file; otherwise the file is started afresh.</param>
     public TrainingLog(string outputDir, bool resume)
     {
-        _path = Path.Combine(outputDir, "metrics.jsonl");
-        if (resume && File.Exists(_path))
+        Path = System.IO.Path.Combine(outputDir, FileName);
+        if (resume && File.Exists(Path))
         {
-            foreach (var line in File.ReadLines(_path))
+            foreach (var line in File.ReadLines(Path))
             {
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 try
@@ -64,25 +40,30 @@ public sealed class TrainingLog
                 }
             }
         }
-        else if (File.Exists(_path))
+        else if (File.Exists(Path))
         {
-            File.Delete(_path);
+            File.Delete(Path);
         }
     }
 
+    /// <summary>The file the points are appended to.</summary>
+    public string Path { get; }
+
+    /// <summary>Every point, in the order logged.</summary>
     public IReadOnlyList<MetricPoint> Points => _points;
 
-    /// <summary>Drops points past a step of a stage (resume from an older checkpoint than the log).</summary>
+    /// <summary>Drops the points of <paramref name="stage"/> past <paramref name="step"/> and rewrites the file (atomically).</summary>
     public void TruncateAfter(string stage, int step)
     {
         _points.RemoveAll(p => p.Stage == stage && p.Step > step);
-        File.WriteAllLines(_path, _points.Select(p => JsonSerializer.Serialize(p)));
+        AtomicFile.WriteText(Path, string.Concat(_points.Select(p => JsonSerializer.Serialize(p) + "\n")));
     }
 
+    /// <summary>Logs one point and appends it to the file.</summary>
     public void Add(string stage, int step, IReadOnlyDictionary<string, double> values)
     {
         var p = new MetricPoint(stage, step, new Dictionary<string, double>(values));
         _points.Add(p);
-        File.AppendAllText(_path, JsonSerializer.Serialize(p) + "\n");
+        File.AppendAllText(Path, JsonSerializer.Serialize(p) + "\n");
     }
 }
