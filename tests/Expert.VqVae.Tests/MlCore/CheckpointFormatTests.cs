@@ -56,6 +56,15 @@ public sealed class CheckpointFormatTests : IDisposable
         }
     }
 
+    /// <summary>A fresh two-module model saved without an optimiser; returns the file's path.</summary>
+    private string SaveWithoutOptimizer(StudentHeader header)
+    {
+        var (encoder, decoder) = Modules(header.Config);
+        string path = Path.Combine(_dir, "model.ckpt");
+        Student.Save(path, header, [encoder, decoder]);
+        return path;
+    }
+
     private static void AssertSameState(nn.Module a, nn.Module b)
     {
         var sa = a.state_dict();
@@ -107,9 +116,7 @@ public sealed class CheckpointFormatTests : IDisposable
     public void Without_an_optimizer_nothing_follows_the_modules()
     {
         var header = Header();
-        var (encoder, decoder) = Modules(header.Config);
-        string path = Path.Combine(_dir, "model.ckpt");
-        Student.Save(path, header, [encoder, decoder]);
+        string path = SaveWithoutOptimizer(header);
         using var reader = Student.OpenRead(path);
         var (e2, d2) = Modules(reader.Header.Config);
         reader.LoadModule(e2);
@@ -124,9 +131,7 @@ public sealed class CheckpointFormatTests : IDisposable
     public void Modules_that_do_not_fit_the_saved_weights_are_refused()
     {
         var header = Header();
-        var (encoder, decoder) = Modules(header.Config);
-        string path = Path.Combine(_dir, "model.ckpt");
-        Student.Save(path, header, [encoder, decoder]);
+        string path = SaveWithoutOptimizer(header);
         using var reader = Student.OpenRead(path);
         var (wider, _) = Modules(header.Config with { Width = 32 });
         var e = Assert.Throws<InvalidDataException>(() => reader.LoadModule(wider));
@@ -136,10 +141,7 @@ public sealed class CheckpointFormatTests : IDisposable
     [Fact]
     public void Each_kind_has_its_own_magic_and_refuses_the_others_files()
     {
-        var header = Header();
-        var (encoder, decoder) = Modules(header.Config);
-        string path = Path.Combine(_dir, "student.ckpt");
-        Student.Save(path, header, [encoder, decoder]);
+        string path = SaveWithoutOptimizer(Header());
         Assert.Equal("S2TESTCK"u8.ToArray(), File.ReadAllBytes(path)[..8]);
         var other = new CheckpointFormat<StudentHeader>("S2OTHERK", "other checkpoint");
         var e = Assert.Throws<InvalidDataException>(() => other.ReadHeader(path));
@@ -150,10 +152,7 @@ public sealed class CheckpointFormatTests : IDisposable
     [Fact]
     public void The_kind_validates_headers_it_reads()
     {
-        var header = Header(step: -1);
-        var (encoder, decoder) = Modules(header.Config);
-        string path = Path.Combine(_dir, "student.ckpt");
-        Student.Save(path, header, [encoder, decoder]);
+        string path = SaveWithoutOptimizer(Header(step: -1));
         var strict = new CheckpointFormat<StudentHeader>("S2TESTCK", "test student checkpoint",
             validate: h => h.Step >= 0 ? null : $"has a negative step ({h.Step}).");
         var e = Assert.Throws<InvalidDataException>(() => strict.ReadHeader(path));

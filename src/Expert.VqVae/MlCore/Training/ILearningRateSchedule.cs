@@ -6,7 +6,7 @@ namespace Expert.VqVae.MlCore.Training;
 /// function of the step and nothing else. Set it before each step with
 /// <see cref="LearningRates.SetLearningRate"/> (or <see cref="LearningRates.ApplyTo"/>).
 /// Implementations: <see cref="ConstantSchedule"/>, <see cref="WarmupCosineSchedule"/>,
-/// <see cref="WarmupLinearSchedule"/>.
+/// <see cref="WarmupLinearSchedule"/> (both <see cref="WarmupDecaySchedule"/>s).
 /// </summary>
 public interface ILearningRateSchedule
 {
