@@ -10,6 +10,7 @@ using Expert.DynamicMap.Landmarks;
 using Expert.DynamicMap.Layers;
 using Expert.DynamicMap.Observations;
 using Expert.DynamicMap.Rendering;
+using Expert.DynamicMap.Shared;
 using Expert.DynamicMap.Sounds;
 
 namespace Expert.DynamicMap.Episodes;
@@ -419,13 +420,8 @@ public sealed partial class EpisodeRegistry : IDisposable
     private EpisodeInfo InfoLocked(Entry entry) =>
         new(entry.Id, entry.Created, entry.ClosedAt, entry.Loaded is not null, entry.Loaded?.Stats ?? entry.LastStats);
 
-    private static void WriteMeta(string folder, EpisodeMeta meta)
-    {
-        string path = Path.Combine(folder, "episode.json");
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(meta));
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void WriteMeta(string folder, EpisodeMeta meta) =>
+        AtomicFile.WriteText(Path.Combine(folder, "episode.json"), JsonSerializer.Serialize(meta));
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Expert.DynamicMap.Shared;
 
 namespace Expert.DynamicMap.Persistence;
 
 /// <summary>
 /// A snapshot of an episode (MAP_LAYOUT.md, "Snapshot"): a 24-byte header ("S2MS", version 1,
 /// int64 log offset covered, uint32 CRC-32 of the body, uint32 reserved) then the body: the
-/// <see cref="StateCodec"/> encoding, zlib-compressed. Written to a temporary name and renamed, so a
+/// <see cref="StateCodec"/> encoding, zlib-compressed. Written with <see cref="AtomicFile"/>, so a
 /// crash leaves the previous snapshot; a damaged snapshot is ignored and the whole log replayed.
 /// </summary>
 internal static class SnapshotFile
@@ -22,20 +23,17 @@ internal static class SnapshotFile
         using (var writer = new BinaryWriter(zlib, System.Text.Encoding.UTF8, leaveOpen: true))
             writeState(writer);
 
-        var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
-        Span<byte> header = stackalloc byte[HeaderSize];
+        var bytes = new ReadOnlyMemory<byte>(body.GetBuffer(), 0, (int)body.Length);
+        var header = new byte[HeaderSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], FormatVersion);
-        BinaryPrimitives.WriteInt64LittleEndian(header[8..], logOffset);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], Crc32.Compute(bytes));
-        string temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), FormatVersion);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), logOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), Crc32.Compute(bytes.Span));
+        AtomicFile.Write(path, file =>
         {
             file.Write(header);
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+            file.Write(bytes.Span);
+        });
     }
 
     /// <summary>Reads a snapshot, or null when absent or damaged (then the log is replayed from its start).</summary>

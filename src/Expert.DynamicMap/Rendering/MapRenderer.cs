@@ -1,6 +1,7 @@
 using Expert.DynamicMap.Episodes;
 using Expert.DynamicMap.Geometry;
 using Expert.DynamicMap.Layers;
+using Expert.DynamicMap.Shared;
 using SkiaSharp;
 
 namespace Expert.DynamicMap.Rendering;
@@ -45,7 +46,7 @@ internal static class MapRenderer
             canvas.DrawImage(image, new SKRect(offsetX, offsetY, offsetX + w * scale, offsetY + d * scale), new SKSamplingOptions(SKFilterMode.Nearest), null);
 
         var view = new View(region, scale, offsetX, offsetY);
-        using var font = new SKFont(MapFont.Typeface, Math.Clamp(request.WidthPx / 48f, 9f, 16f), 1f, 0f);
+        using var font = new SKFont(MonoFont.Typeface, Math.Clamp(request.WidthPx / 48f, 9f, 16f), 1f, 0f);
         using var stroke = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 2, StrokeJoin = SKStrokeJoin.Round };
         using var fill = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
         using var text = new SKPaint { IsAntialias = true, Color = SKColors.White };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Expert.VqVae.Corpus;
+using Expert.VqVae.MlCore.Training;
 using Expert.VqVae.Training;
 
 namespace Expert.VqVae.Cli;

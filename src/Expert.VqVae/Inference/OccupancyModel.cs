@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
 using Expert.VqVae.Text;
 using Expert.VqVae.Voxels;
 using TorchSharp;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Expert.DynamicMap.Shared;
 using Expert.VqVae.Voxels;
 using SkiaSharp;
 
@@ -152,26 +153,26 @@ public static class ContactSheet
             float contentWidth = size.Width - 2 * gap;
             if (hasTitle)
             {
-                using SKFont font = RenderFonts.CreateFont(options.TitleHeight * 0.62f);
-                string text = RenderFonts.Fit(title!.ReplaceLineEndings(" ").Trim(), font, contentWidth);
+                using SKFont font = MonoFont.Create(options.TitleHeight * 0.62f);
+                string text = MonoFont.Fit(title!.ReplaceLineEndings(" ").Trim(), font, contentWidth);
                 canvas.DrawText(text, gap, gap + options.TitleHeight * 0.72f, SKTextAlign.Left, font, paint);
             }
-            using (SKFont font = RenderFonts.CreateFont(options.LabelHeight * 0.72f))
+            using (SKFont font = MonoFont.Create(options.LabelHeight * 0.72f))
             {
                 for (int c = 0; c < views.Count; c++)
                 {
-                    string text = RenderFonts.Fit(views[c].ToName(), font, tile);
+                    string text = MonoFont.Fit(views[c].ToName(), font, tile);
                     canvas.DrawText(text, gap + c * (tile + gap) + tile / 2f, headerTop + options.LabelHeight * 0.76f, SKTextAlign.Center, font, paint);
                 }
             }
             if (hasRowLabels)
             {
-                using SKFont font = RenderFonts.CreateFont(options.RowLabelHeight * 0.66f);
+                using SKFont font = MonoFont.Create(options.RowLabelHeight * 0.66f);
                 using var captionPaint = new SKPaint { Color = CaptionColour, IsAntialias = true };
                 int top = headerTop + options.LabelHeight;
                 for (int r = 0; r < grids.Count; r++)
                 {
-                    string text = RenderFonts.Fit((rowLabels![r] ?? string.Empty).ReplaceLineEndings(" ").Trim(), font, contentWidth);
+                    string text = MonoFont.Fit((rowLabels![r] ?? string.Empty).ReplaceLineEndings(" ").Trim(), font, contentWidth);
                     canvas.DrawText(text, gap, top + options.RowLabelHeight * 0.74f, SKTextAlign.Left, font, captionPaint);
                     top += options.RowLabelHeight + tile + gap;
                 }

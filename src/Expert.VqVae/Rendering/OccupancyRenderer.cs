@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Expert.DynamicMap.Shared;
 using Expert.VqVae.Voxels;
 using SkiaSharp;
 
@@ -300,7 +301,7 @@ public static class OccupancyRenderer
         {
             using SKSurface surface = SKSurface.Create(info, pin.AddrOfPinnedObject(), info.RowBytes)
                 ?? throw new InvalidOperationException("Skia could not wrap the pixels for the label.");
-            using SKFont font = RenderFonts.CreateFont(size);
+            using SKFont font = MonoFont.Create(size);
             using var paint = new SKPaint { Color = LabelColour, IsAntialias = true };
             surface.Canvas.DrawText(text, size * 0.4f, size * 1.1f, SKTextAlign.Left, font, paint);
         }

@@ -1,70 +1,48 @@
-using System.Text;
+using Expert.VqVae.MlCore.Text;
 using Expert.VqVae.Model;
-using Microsoft.ML.Tokenizers;
 
 namespace Expert.VqVae.Text;
 
 /// <summary>
-/// Turns a description into the prior's token ids. Text is normalised (lower case, whitespace
-/// collapsed), split by the GPT-2 byte-level BPE (Microsoft.ML.Tokenizers; it never fails on an
-/// unseen word, it splits it into known pieces), and each BPE id is mapped into the model's
-/// compact vocabulary: the BPE pieces seen in the training corpus, in first-seen order, from
-/// <see cref="TextTokenIds.FirstWord"/> on. A piece the model never saw maps to
-/// <see cref="TextTokenIds.Unknown"/>. The compact table travels in the checkpoint.
-/// Text longer than the model's window is cut at <c>maxTokens</c> (documented in the README).
+/// Turns a description into the prior's token ids: the shared <see cref="CompactBpeTokenizer"/>
+/// (MlCore/Text) with the imagination model's settings, which every checkpoint of it was trained
+/// with: text lower-cased with whitespace collapsed; special tokens <see cref="TextTokenIds.Pad"/> (0)
+/// and <see cref="TextTokenIds.Unknown"/> (1) only; the word pieces of the training corpus from
+/// <see cref="TextTokenIds.FirstWord"/> on, in first-seen order; an unseen piece maps to
+/// <see cref="TextTokenIds.Unknown"/> (no byte fallback). The compact table (<see cref="BpeIds"/>)
+/// travels in the checkpoint header. Text longer than the model's window is cut at <c>maxTokens</c>
+/// (documented in the README). These settings must not change: the shipped checkpoint's ids depend on them.
 /// </summary>
 public sealed class DescriptionTokenizer
 {
-    private static readonly Lazy<Tokenizer> Bpe = new(() => TiktokenTokenizer.CreateForModel("gpt2"));
+    private readonly CompactBpeTokenizer _tokenizer;
 
-    private readonly Dictionary<int, int> _compact;
-
-    public DescriptionTokenizer(IReadOnlyList<int> bpeIds)
-    {
-        BpeIds = bpeIds;
-        _compact = new Dictionary<int, int>(bpeIds.Count);
-        for (int i = 0; i < bpeIds.Count; i++) _compact[bpeIds[i]] = TextTokenIds.FirstWord + i;
-    }
+    public DescriptionTokenizer(IReadOnlyList<int> bpeIds) => _tokenizer = new CompactBpeTokenizer(Vocabulary(bpeIds));
 
     /// <summary>The BPE id behind each compact id (compact id = index + FirstWord).</summary>
-    public IReadOnlyList<int> BpeIds { get; }
+    public IReadOnlyList<int> BpeIds => _tokenizer.BpeIds;
 
-    public int VocabularySize => TextTokenIds.FirstWord + BpeIds.Count;
+    public int VocabularySize => _tokenizer.VocabularySize;
 
     /// <summary>Builds the compact vocabulary from the training descriptions.</summary>
-    public static DescriptionTokenizer Fit(IEnumerable<string> descriptions)
-    {
-        var seen = new HashSet<int>();
-        var order = new List<int>();
-        foreach (var d in descriptions)
-            foreach (int id in Bpe.Value.EncodeToIds(Normalize(d)))
-                if (seen.Add(id)) order.Add(id);
-        return new DescriptionTokenizer(order);
-    }
+    public static DescriptionTokenizer Fit(IEnumerable<string> descriptions) =>
+        new(CompactBpeTokenizer.Fit(descriptions, SpecialTokens.PadAndUnknown, TextNormalization.Descriptions, byteFallback: false).BpeIds);
 
     /// <summary>Compact ids of a description, cut to <paramref name="maxTokens"/>.</summary>
-    public int[] Encode(string description, int maxTokens)
-    {
-        var ids = Bpe.Value.EncodeToIds(Normalize(description));
-        int n = Math.Min(ids.Count, maxTokens);
-        var result = new int[n];
-        for (int i = 0; i < n; i++)
-            result[i] = _compact.TryGetValue(ids[i], out int c) ? c : TextTokenIds.Unknown;
-        return result;
-    }
+    public int[] Encode(string description, int maxTokens) => _tokenizer.Encode(description, maxTokens);
+
+    /// <summary>The normalised text of <paramref name="ids"/>; an unseen piece reads "&lt;unk&gt;" (see <see cref="CompactBpeTokenizer.Decode"/>).</summary>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false) => _tokenizer.Decode(ids, skipSpecialTokens);
 
     /// <summary>Lower case, single spaces, trimmed.</summary>
-    public static string Normalize(string text)
+    public static string Normalize(string text) => TextNormalization.Descriptions.Apply(text);
+
+    private static TokenizerVocabulary Vocabulary(IReadOnlyList<int> bpeIds) => new()
     {
-        var sb = new StringBuilder(text.Length);
-        bool space = false;
-        foreach (char ch in text.Trim())
-        {
-            if (char.IsWhiteSpace(ch)) { space = true; continue; }
-            if (space && sb.Length > 0) sb.Append(' ');
-            space = false;
-            sb.Append(char.ToLowerInvariant(ch));
-        }
-        return sb.ToString();
-    }
+        SpecialTokens = SpecialTokens.PadAndUnknown.Names,
+        BpeIds = bpeIds,
+        ByteFallback = false,
+        LowerCase = TextNormalization.Descriptions.LowerCase,
+        CollapseWhitespace = TextNormalization.Descriptions.CollapseWhitespace,
+    };
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.MlCore.Training;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
 using Expert.VqVae.Voxels;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -189,10 +190,11 @@ public sealed class DecoderTrainer
         float positive = model.Config.PositiveWeight;
         int count = (int)codes.shape[0];
         double best = header.BestMetric;
+        var schedule = new WarmupCosineSchedule(o.DecoderLearningRate, o.DecoderSteps, ImaginationTrainer.WarmupSteps);
         for (int step = header.DecoderStep + 1; step <= o.DecoderSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
-            ImaginationTrainer.SetLearningRate(optimizer, ImaginationTrainer.CosineRate(o.DecoderLearningRate, step, o.DecoderSteps, warmup: 50));
+            schedule.ApplyTo(optimizer, step);
             float loss;
             using (NewDisposeScope())
             {

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Expert.VqVae.Inference;
+using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.MlCore.Training;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
 using Expert.VqVae.Text;
 using Expert.VqVae.Voxels;
 using TorchSharp;
@@ -29,6 +30,9 @@ public sealed class ImaginationTrainer
     public const string LatestName = "checkpoint-latest.ckpt";
     public const string BestName = "checkpoint-best.ckpt";
     public const string ModelName = "model.ckpt";
+
+    /// <summary>Warm-up steps of the autoencoder and decoder stages (the prior's is an option).</summary>
+    internal const int WarmupSteps = 50;
 
     private readonly TrainOptions _options;
     private readonly ITrainingProgress _progress;
@@ -161,11 +165,12 @@ public sealed class ImaginationTrainer
         torch.manual_seed(o.Seed + header.VqVaeStep);
         int size = o.VqVae.GridSize;
         double best = header.Stage == "vqvae" ? header.BestMetric : 0;
+        var schedule = new WarmupCosineSchedule(o.VqVaeLearningRate, o.VqVaeSteps, WarmupSteps);
         model.train();
         for (int step = header.VqVaeStep + 1; step <= o.VqVaeSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
-            SetLearningRate(optimizer, CosineRate(o.VqVaeLearningRate, step, o.VqVaeSteps, warmup: 50));
+            schedule.ApplyTo(optimizer, step);
             float recon, commit, total;
             using (NewDisposeScope())
             {
@@ -232,11 +237,12 @@ public sealed class ImaginationTrainer
         var random = new Random(o.Seed * 104729 + header.PriorStep);
         torch.manual_seed(o.Seed + 100_000 + header.PriorStep);
         double best = header.Stage == "prior" ? header.BestMetric : 0;
+        var schedule = new WarmupCosineSchedule(o.PriorLearningRate, o.PriorSteps, o.PriorWarmupSteps);
         prior.train();
         for (int step = header.PriorStep + 1; step <= o.PriorSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
-            SetLearningRate(optimizer, CosineRate(o.PriorLearningRate, step, o.PriorSteps, o.PriorWarmupSteps));
+            schedule.ApplyTo(optimizer, step);
             float loss, accuracy;
             using (NewDisposeScope())
             {
@@ -452,17 +458,5 @@ public sealed class ImaginationTrainer
     private static void SaveLatest(string path, CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior? prior, optim.Optimizer? optimizer)
     {
         ModelCheckpoint.Save(path, header with { HasOptimizerState = optimizer is not null, Prior = prior is null ? null : header.Prior ?? prior.Config }, vqvae, prior, optimizer);
-    }
-
-    internal static double CosineRate(double peak, int step, int total, int warmup)
-    {
-        if (step <= warmup) return peak * step / Math.Max(1, warmup);
-        double progress = (step - warmup) / (double)Math.Max(1, total - warmup);
-        return peak * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress))));
-    }
-
-    internal static void SetLearningRate(optim.Optimizer optimizer, double rate)
-    {
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
     }
 }

@@ -95,6 +95,7 @@ public sealed record TrainOptions
         if (VqVaeSteps < 0 || PriorSteps < 0) problems.Add("step counts cannot be negative.");
         if (VqVaeBatch < 1 || PriorBatch < 1) problems.Add("batch sizes must be at least 1.");
         if (!(VqVaeLearningRate > 0 && PriorLearningRate > 0)) problems.Add("learning rates must be positive.");
+        if (PriorWarmupSteps < 0) problems.Add("the prior's warm-up steps cannot be negative.");
         if (PriorFullMaskFraction is < 0 or > 1) problems.Add("the full-mask fraction must be in [0, 1].");
         if (PriorTextDropout is < 0 or >= 1) problems.Add($"--text-dropout must be in [0, 1), got {PriorTextDropout}.");
         if (!PriorConfig.IsValidGuidance(Prior.Guidance)) problems.Add($"--guidance must be in [0, {PriorConfig.MaxGuidance}], got {Prior.Guidance}.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Expert.VqVae.MlCore.Runtime;
 using Spectre.Console;
 using Steve2.Pipeline.Hosting;
 using Steve2.Pipeline.Trajectories;
@@ -19,7 +20,7 @@ public static class CliApp
 
     public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
-        NativeEnvironment.PreferPassiveThreads();
+        TorchRuntime.PreferPassiveThreads();   // before the in-process expert host can load libtorch
         var root = new RootCommand("steve2: the STEVE-2 pipeline: the voxel world, the five tasks, the teacher, recorded trajectories and the evaluation harness.")
         {
             EvalCommand.Create(),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Expert.DynamicMap.Shared;
 using SkiaSharp;
 
 namespace Steve2.Pipeline.Evaluation;
@@ -37,8 +38,8 @@ internal static class BarChart
         SKCanvas canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
 
-        using SKFont titleFont = ChartFont.Create(16);
-        using SKFont labelFont = ChartFont.Create(11);
+        using SKFont titleFont = MonoFont.Create(16);
+        using SKFont labelFont = MonoFont.Create(11);
         using var ink = new SKPaint { Color = new SKColor(0x22, 0x22, 0x22), IsAntialias = true };
         canvas.DrawText(title, width / 2f, 26, SKTextAlign.Center, titleFont, ink);
 

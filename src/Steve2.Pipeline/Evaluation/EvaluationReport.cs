@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Expert.DynamicMap.Shared;
 
 namespace Steve2.Pipeline.Evaluation;
 
@@ -33,7 +34,7 @@ public static class EvaluationReport
         void Put(string relative, byte[] bytes)
         {
             string path = Path.Combine(directory, relative);
-            AtomicFile.Write(path, bytes);
+            AtomicFile.WriteBytes(path, bytes);
             written.Add(path);
         }
 

@@ -1,3 +1,4 @@
+using Expert.DynamicMap.Shared;
 using SkiaSharp;
 using Steve2.Pipeline.Environment;
 
@@ -26,14 +27,8 @@ public static class WorldPictures
         return data.ToArray();
     }
 
-    /// <summary>Writes an RGB image (an observation) to a PNG file, written to a temporary name then renamed.</summary>
-    public static void SavePng(RgbImage image, string path, int scale = 1)
-    {
-        var bytes = EncodePng(image, scale);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>Writes an RGB image (an observation) to a PNG file atomically (<see cref="AtomicFile"/>).</summary>
+    public static void SavePng(RgbImage image, string path, int scale = 1) => AtomicFile.WriteBytes(path, EncodePng(image, scale));
 
     /// <summary>
     /// A top-down map: one pixel per column, north up (row 0 is the smallest z), the colour of the highest

@@ -1,7 +1,7 @@
 using Expert.VqVae.Inference;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
+using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -103,5 +103,53 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(0.5, read.Metrics["val/text_to_shape_iou"]);
         vqvae.Dispose();
         prior.Dispose();
+    }
+
+    [Fact]
+    public void The_layout_is_the_one_every_existing_checkpoint_has_optimizer_state_included()
+    {
+        torch.manual_seed(14);
+        var (header, vqvae, prior) = TinyModel();
+        using var optimizer = optim.AdamW(prior.parameters(), lr: 1e-3);
+        using (var scope = NewDisposeScope())
+        {
+            // One step so that the optimiser has state to save.
+            var text = tensor(new long[] { 2, 3 }).reshape(1, 2);
+            var codes = zeros(new long[] { 1, prior.Config.Groups, prior.Config.CodesPerGroup }, ScalarType.Int64);
+            optimizer.zero_grad();
+            prior.forward(text, codes).sum().backward();
+            optimizer.step();
+        }
+        header = header with { Stage = "prior", HasOptimizerState = true };
+
+        // The layout as ModelCheckpoint wrote it before the shared container: magic, int32 length,
+        // JSON header, the VQ-VAE's state, the prior's, the optimiser's.
+        string legacy = Path.Combine(_dir, "legacy.ckpt");
+        using (var stream = File.Create(legacy))
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write("S2VQCKPT"u8.ToArray());
+            byte[] json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(header, ModelCheckpoint.Json);
+            writer.Write(json.Length);
+            writer.Write(json);
+            vqvae.save(writer);
+            prior.save(writer);
+            ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(writer);
+        }
+        string path = Path.Combine(_dir, "model.ckpt");
+        ModelCheckpoint.Save(path, header, vqvae, prior, optimizer);
+        Assert.Equal(File.ReadAllBytes(legacy), File.ReadAllBytes(path));
+
+        var loaded = ModelCheckpoint.Load(legacy);
+        Assert.True(loaded.OptimizerOffset > 0);
+        using var restored = optim.AdamW(loaded.Prior!.parameters(), lr: 1e-3);
+        ModelCheckpoint.LoadOptimizerState(loaded, restored);
+        string again = Path.Combine(_dir, "again.ckpt");
+        ModelCheckpoint.Save(again, loaded.Header, loaded.VqVae, loaded.Prior, restored);
+        Assert.Equal(File.ReadAllBytes(legacy), File.ReadAllBytes(again));
+        vqvae.Dispose();
+        prior.Dispose();
+        loaded.VqVae.Dispose();
+        loaded.Prior.Dispose();
     }
 }

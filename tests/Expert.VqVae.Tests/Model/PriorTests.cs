@@ -1,6 +1,6 @@
 using Expert.VqVae.Inference;
 using Expert.VqVae.Model;
-using Expert.VqVae.Runtime;
+using Expert.VqVae.MlCore.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -23,4 +23,17 @@ public class TokenizerTests
         var tokenizer = DescriptionTokenizer.Fit(["tower"]);
         Assert.Equal(5, tokenizer.Encode(string.Join(' ', Enumerable.Repeat("tower", 50)), 5).Length);
     }
+
+    [Fact]
+    public void Decode_gives_back_the_normalized_description_and_marks_unseen_pieces()
+    {
+        var tokenizer = DescriptionTokenizer.Fit(["a tall stone tower", "a low wooden hut with 3 floors"]);
+        Assert.Equal("a tall stone tower", tokenizer.Decode(tokenizer.Encode("  A TALL\tstone  tower ", 32)));
+        string unseen = tokenizer.Decode(tokenizer.Encode("a tall zigguratesque tower", 32));
+        Assert.StartsWith("a tall", unseen);
+        Assert.EndsWith(" tower", unseen);
+        Assert.Contains("<unk>", unseen);
+        Assert.Equal("<pad><pad>", tokenizer.Decode([TextTokenIds.Pad, TextTokenIds.Pad]));
+        Assert.Equal("", tokenizer.Decode([TextTokenIds.Pad], skipSpecialTokens: true));
+    }
 }

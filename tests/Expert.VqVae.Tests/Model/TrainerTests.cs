@@ -1,6 +1,7 @@
 using Expert.VqVae.Inference;
+using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.MlCore.Training;
 using Expert.VqVae.Persistence;
-using Expert.VqVae.Runtime;
 using Expert.VqVae.Training;
 
 namespace Expert.VqVae.Tests.Model;

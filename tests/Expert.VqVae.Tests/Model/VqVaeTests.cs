@@ -1,5 +1,5 @@
 using Expert.VqVae.Model;
-using Expert.VqVae.Runtime;
+using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.Training;
 using Expert.VqVae.Voxels;
 using TorchSharp;

@@ -1,15 +1,20 @@
-using Expert.VqVae.Rendering;
+using Expert.DynamicMap.Shared;
 using SkiaSharp;
 
-namespace Expert.VqVae.Training;
+namespace Expert.VqVae.MlCore.Training;
 
-/// <summary>Loss and metric curves as PNG: one file per stage, one panel per logged value.</summary>
+/// <summary>
+/// Loss and metric curves as PNG, for any trainer's <see cref="TrainingLog"/>: one file per stage
+/// (<c>curves-&lt;stage&gt;.png</c> in the run folder), one panel per logged value name (three panels
+/// a row, x = step, y from the value's min to max, long series smoothed by a moving average of
+/// 1/100 of their length), labels in <see cref="MonoFont"/>. Files are written atomically.
+/// </summary>
 public static class LossCurvePlot
 {
     private const int PanelWidth = 420;
     private const int PanelHeight = 240;
 
-    /// <summary>Writes curves-&lt;stage&gt;.png for every stage in the log.</summary>
+    /// <summary>Writes curves-&lt;stage&gt;.png into <paramref name="outputDir"/> for every stage in <paramref name="points"/>; returns the paths.</summary>
     public static IReadOnlyList<string> WriteAll(IReadOnlyList<MetricPoint> points, string outputDir)
     {
         var written = new List<string>();
@@ -31,8 +36,8 @@ public static class LossCurvePlot
         using var surface = SKSurface.Create(new SKImageInfo(columns * PanelWidth, rows * PanelHeight + 30));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var titleFont = RenderFonts.CreateFont(16);
-        using var font = RenderFonts.CreateFont(12);
+        using var titleFont = MonoFont.Create(16);
+        using var font = MonoFont.Create(12);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText($"stage: {stage}", 10, 20, SKTextAlign.Left, titleFont, ink);
         for (int i = 0; i < names.Count; i++)
@@ -45,9 +50,7 @@ public static class LossCurvePlot
         }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        string temp = path + ".tmp";
-        using (var file = File.Create(temp)) png.SaveTo(file);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, png.SaveTo);
     }
 
     private static void DrawPanel(SKCanvas canvas, SKRect panel, string name, IReadOnlyList<(double x, double y)> series, SKFont font)

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Expert.VqVae.Model;
+
+namespace Expert.VqVae.Persistence;
+
+/// <summary>What a checkpoint says about itself: the resolved config beside the weights.</summary>
+public sealed record CheckpointHeader
+{
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+    /// <summary>A short name for logs and gRPC responses, e.g. "vqvae-prior-20261126-a1b2c3".</summary>
+    public required string ModelVersion { get; init; }
+    public required VqVaeConfig VqVae { get; init; }
+    /// <summary>Null while only the autoencoder has been trained.</summary>
+    public PriorConfig? Prior { get; init; }
+    /// <summary>The tokenizer's compact vocabulary (see Text/DescriptionTokenizer.cs).</summary>
+    public int[] TokenizerBpeIds { get; init; } = [];
+    /// <summary>"vqvae" (pre-training the autoencoder), "prior" (text fine-tuning), "decoder" (decoder fine-tuning) or "done".</summary>
+    public required string Stage { get; init; }
+    public int VqVaeStep { get; init; }
+    public int PriorStep { get; init; }
+    /// <summary>Steps of the decoder fine-tuning stage (Training/DecoderTrainer.cs); 0 and not written when it never ran.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int DecoderStep { get; init; }
+    /// <summary>The model version whose frozen encoder, codebook and prior a fine-tuned decoder was trained under.</summary>
+    public string? DecoderFrom { get; init; }
+    /// <summary>
+    /// The one code the prior was trained to use for all-empty blocks (see
+    /// Training/ImaginationTrainer.CanonicalizeEmptyBlocks); null before the prior stage.
+    /// </summary>
+    public long? EmptyCode { get; init; }
+    /// <summary>Best validation metric so far (stage dependent; see TRAINING.md).</summary>
+    public double BestMetric { get; init; }
+    public Dictionary<string, double> Metrics { get; init; } = new();
+    /// <summary>The training options that produced the checkpoint, as JSON.</summary>
+    public JsonElement? TrainingOptions { get; init; }
+    /// <summary>True when the optimiser state of the current stage follows the weights (resume).</summary>
+    public bool HasOptimizerState { get; init; }
+    public DateTimeOffset SavedAt { get; init; } = DateTimeOffset.UtcNow;
+}

@@ -1,0 +1,10 @@
+using Expert.VqVae.Model;
+
+namespace Expert.VqVae.Persistence;
+
+/// <summary>
+/// A loaded imagination-model checkpoint's header and modules (on the CPU, in training mode as
+/// built). <see cref="OptimizerOffset"/> is where the optimiser state begins in the file, or -1
+/// when it has none (see <see cref="ModelCheckpoint.LoadOptimizerState"/>).
+/// </summary>
+public sealed record LoadedCheckpoint(CheckpointHeader Header, VqVae3d VqVae, TextConditionedPrior? Prior, string Path, long OptimizerOffset);
