@@ -186,9 +186,13 @@ public sealed class DecoderTrainer
         var parameters = model.DecoderParameters().ToList();
         using var optimizer = optim.Adam(parameters, lr: o.DecoderLearningRate);
         if (resumed is not null && resumed.Header.Stage == TrainOptions.DecoderStage) ModelCheckpoint.LoadOptimizerState(resumed, optimizer);
-        var random = new Random(o.Seed * 15485863 + header.DecoderStep);
         float positive = model.Config.PositiveWeight;
         int count = (int)codes.shape[0];
+        // One stream of batch picks from step 1: a resumed run replays the draws of the steps it has
+        // done, so it goes on with the batches an uninterrupted run would take (on the CPU it ends
+        // bit-identical to one; DecoderStageTests).
+        var random = new Random(o.Seed * 15485863);
+        for (long i = 0, done = (long)header.DecoderStep * o.DecoderBatch; i < done; i++) random.Next(count);
         double best = header.BestMetric;
         var schedule = new WarmupCosineSchedule(o.DecoderLearningRate, o.DecoderSteps, ImaginationTrainer.WarmupSteps);
         for (int step = header.DecoderStep + 1; step <= o.DecoderSteps; step++)

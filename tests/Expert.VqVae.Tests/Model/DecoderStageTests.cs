@@ -113,20 +113,37 @@ public sealed class DecoderStageTests : IDisposable
     public void A_wider_decoder_learns_on_frozen_codes_and_leaves_the_rest_bit_identical()
     {
         var examples = TinyExamples();
+        var validation = examples.Take(4).ToList();
         string sourcePath = TrainTinySource(examples);
         var source = ModelCheckpoint.Load(sourcePath);
 
-        var options = DecoderOptions(sourcePath, steps: 60) with { DecoderChannels = 32, DecoderUpResBlocks = 1, DecoderFresh = true };
-        var outcome = new DecoderTrainer(options).Train(examples, examples.Take(4).ToList());
+        var options = DecoderOptions(sourcePath, steps: 100) with { DecoderChannels = 32, DecoderUpResBlocks = 1, DecoderFresh = true };
+        var outcome = new DecoderTrainer(options).Train(examples, validation);
 
-        var points = File.ReadLines(Path.Combine(options.OutputDir, "metrics.jsonl"))
-            .Select(l => JsonSerializer.Deserialize<MetricPoint>(l)!).Where(p => p.Stage == "decoder").ToList();
-        Assert.Equal(60, points.Count);
-        Assert.True(points.TakeLast(5).Average(p => p.Values["loss"]) < 0.7 * points.Take(5).Average(p => p.Values["loss"]), "the reconstruction loss should fall");
-        Assert.True(outcome.Header.Metrics["val/reconstruction_iou"] > 0, "the best decoder is kept with its IoU");
+        var points = ReadPoints(options.OutputDir);
+        Assert.Equal(Enumerable.Range(1, 100), points.Select(p => p.Step));
+        // A fresh decoder on the codes of these 24 shapes: the loss falls from ~0.7 to 0.08-0.15, at most
+        // 0.21 of where it started, over 16 seeds tried (CPUs differ in float rounding, so runs differ like
+        // seeds do; the fall does not). Catches an optimiser that does not reach the decoder's parameters,
+        // gradients that do not flow, a learning-rate schedule stuck at zero.
+        double firstLoss = points.Take(5).Average(p => p.Values["loss"]), lastLoss = points.TakeLast(5).Average(p => p.Values["loss"]);
+        Assert.True(lastLoss < 0.5 * firstLoss, $"the reconstruction loss should halve at least: {firstLoss:F4} to {lastLoss:F4}");
+
+        // model.ckpt carries the best decoder seen, whatever IoU this CPU's tiny run reaches: the decoder
+        // written reconstructs the validation shapes exactly as well as the best evaluation logged (it is
+        // not the last decoder unless that one was the best), and the header says so. Catches keeping the
+        // last decoder, or reporting another evaluation's IoU.
+        var evaluations = points.Where(p => p.Values.ContainsKey("val/reconstruction_iou")).ToList();
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => 10 * i), evaluations.Select(p => p.Step));
+        double bestLogged = evaluations.Max(p => p.Values["val/reconstruction_iou"]);
+        Assert.Equal(evaluations[^1].Values["val/reconstruction_iou"], outcome.Header.Metrics["val/decoder_last_iou"]);
+        if (bestLogged > 0)   // an IoU of 0 throughout never counts as an improvement: no best checkpoint is written
+            Assert.Equal(bestLogged, outcome.Header.Metrics["val/reconstruction_iou"]);
 
         var result = ModelCheckpoint.Load(outcome.ModelPath);
+        Assert.Equal(bestLogged, ImaginationTrainer.ReconstructionIoU(result.VqVae, new TrainingSet(validation).Grids, CPU));
         Assert.Equal("done", result.Header.Stage);
+        Assert.Equal(100, result.Header.DecoderStep);
         Assert.Equal(32, result.Header.VqVae.DecoderWidth);
         Assert.Equal(source.Header.ModelVersion, result.Header.DecoderFrom);
         Assert.NotEqual(source.Header.ModelVersion, result.Header.ModelVersion);
@@ -146,28 +163,66 @@ public sealed class DecoderStageTests : IDisposable
     }
 
     [Fact]
-    public void A_continued_decoder_stops_on_cancel_and_resumes_where_it_stopped()
+    public void A_continued_decoder_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run()
     {
+        // Mechanics only: what the tiny source learnt differs from CPU to CPU (on some its decoder predicts
+        // nothing), but on any CPU a run stopped and resumed must end bit-identical to one that ran through.
+        // Catches: Adam's moments or step count not restored, the learning-rate schedule or the batch order
+        // starting over on resume (each of these was tried: the losses part at step 11 or 12), the steps
+        // logged after the checkpoint kept twice, a resumed run that trains nothing or a frozen part.
         var examples = TinyExamples();
+        var validation = examples.Take(4).ToList();
         string sourcePath = TrainTinySource(examples);
+
+        var throughOptions = DecoderOptions(sourcePath, steps: 30) with { OutputDir = Path.Combine(_dir, "through") };
+        var through = new DecoderTrainer(throughOptions).Train(examples, validation);
+
         var options = DecoderOptions(sourcePath, steps: 30);
         using var cts = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            new DecoderTrainer(options, new CancelAfter(cts, 15)).Train(examples, examples.Take(4).ToList(), cts.Token));
+            new DecoderTrainer(options, new CancelAfter(cts, 15)).Train(examples, validation, cts.Token));
         var stopped = ModelCheckpoint.ReadHeader(Path.Combine(options.OutputDir, ImaginationTrainer.LatestName));
         Assert.Equal("decoder", stopped.Stage);
         Assert.Equal(10, stopped.DecoderStep);
         Assert.True(stopped.HasOptimizerState);
+        Assert.Equal(15, ReadPoints(options.OutputDir).Count);   // steps 11-15 are past the checkpoint: the resumed run redoes them
 
-        var outcome = new DecoderTrainer(options).Train(examples, examples.Take(4).ToList());
-        Assert.Equal(30, outcome.Header.DecoderStep);
-        // The source autoencoder had only a few steps: its decoder, continued on its codes, gets better.
-        Assert.True(outcome.Header.Metrics["val/reconstruction_iou"] > outcome.Header.Metrics["val/decoder_start_iou"],
-            $"validation IoU should rise: {string.Join(", ", outcome.Header.Metrics)}");
-        Assert.Equal(30, File.ReadLines(Path.Combine(options.OutputDir, "metrics.jsonl")).Count());
+        var resumed = new DecoderTrainer(options).Train(examples, validation);
+
+        Assert.Equal(30, resumed.Header.DecoderStep);
         // Same shape as the source: the config is written exactly as the source's.
-        Assert.Equal(TinyModels.VqVae with { ReserveEmptyCode = true }, outcome.Header.VqVae);
+        Assert.Equal(TinyModels.VqVae with { ReserveEmptyCode = true }, resumed.Header.VqVae);
+        var expected = ReadPoints(throughOptions.OutputDir);
+        var actual = ReadPoints(options.OutputDir);
+        Assert.Equal(Enumerable.Range(1, 30), actual.Select(p => p.Step));
+        for (int i = 0; i < expected.Count; i++)
+            Assert.True(expected[i].Values.OrderBy(kv => kv.Key).SequenceEqual(actual[i].Values.OrderBy(kv => kv.Key)),
+                $"step {expected[i].Step}: {Show(expected[i].Values)} uninterrupted, {Show(actual[i].Values)} resumed");
+        Assert.Equal(through.Header.Metrics.OrderBy(kv => kv.Key), resumed.Header.Metrics.OrderBy(kv => kv.Key));
+        Assert.Equal(through.Header.BestMetric, resumed.Header.BestMetric);
+
+        var source = ModelCheckpoint.Load(sourcePath);
+        var straight = ModelCheckpoint.Load(through.ModelPath);
+        var result = ModelCheckpoint.Load(resumed.ModelPath);
+        AssertSameState(straight.VqVae, result.VqVae, _ => true);
+        AssertSameState(straight.Prior!, result.Prior!, _ => true);
+        // Only the decoder learnt, and it did learn (an optimiser that lost its parameters on resume would not).
+        AssertSameState(source.VqVae, result.VqVae, name => !name.StartsWith("decoder.", StringComparison.Ordinal));
+        AssertSameState(source.Prior!, result.Prior!, _ => true);
+        var before = source.VqVae.state_dict();
+        Assert.Contains(result.VqVae.state_dict(), kv => kv.Key.StartsWith("decoder.", StringComparison.Ordinal) && !kv.Value.eq(before[kv.Key]).all().item<bool>());
+        foreach (var m in new nn.Module[] { source.VqVae, source.Prior!, straight.VqVae, straight.Prior!, result.VqVae, result.Prior! }) m.Dispose();
     }
+
+    /// <summary>Every line of a decoder run's metrics.jsonl (all of them of stage "decoder").</summary>
+    private static List<MetricPoint> ReadPoints(string runDir)
+    {
+        var points = File.ReadLines(Path.Combine(runDir, "metrics.jsonl")).Select(l => JsonSerializer.Deserialize<MetricPoint>(l)!).ToList();
+        Assert.All(points, p => Assert.Equal(TrainOptions.DecoderStage, p.Stage));
+        return points;
+    }
+
+    private static string Show(IReadOnlyDictionary<string, double> values) => string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value:R}"));
 
     private TrainOptions DecoderOptions(string from, int steps) => new()
     {

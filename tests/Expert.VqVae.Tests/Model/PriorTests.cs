@@ -89,7 +89,10 @@ public class PriorTests
         using var optimizer = optim.AdamW(prior.parameters(), lr: 1e-2);
         prior.train();
         float first = 0, last = 0;
-        for (int step = 0; step < 60; step++)
+        // The loss first sits near ln 2 (the grids, not yet which text means which) for a number of steps
+        // that varies with the seed and the CPU's rounding: 20 to 90 steps over 40 seeds tried. By step
+        // 200 it was under 0.001 on all of them.
+        for (int step = 0; step < 200; step++)
         {
             using var s = NewDisposeScope();
             optimizer.zero_grad();
@@ -99,13 +102,18 @@ public class PriorTests
             if (step == 0) first = loss.item<float>();
             last = loss.item<float>();
         }
-        Assert.True(last < first * 0.2f, $"loss went from {first} to {last}");
+        // A prior that does not see the text can do no better than ln 2 (each grid half the time): the
+        // loss must end far below it. Catches text that does not reach the code predictions.
+        Assert.True(last < Math.Log(2) / 10, $"loss went from {first} to {last}; ln 2 = 0.693 is the best without the text");
 
+        // One greedy step decides every code from the text alone, as the prior was trained (with more
+        // steps, later ones see revealed codes it never saw in training, and may decide otherwise).
+        // Catches a sampler that loses the text, the batch order or the arg max.
         prior.eval();
         var sampler = new MaskedCodeSampler(prior);
         using var g = no_grad();
-        var jobA = new MaskedCodeSampler.Job([2, 3], 1, 0f, 0, 4);
-        var jobB = new MaskedCodeSampler.Job([4, 5], 1, 0f, 0, 4);
+        var jobA = new MaskedCodeSampler.Job([2, 3], 1, 0f, 0, 1);
+        var jobB = new MaskedCodeSampler.Job([4, 5], 1, 0f, 0, 1);
         var decoded = sampler.Sample([jobA, jobB], CPU, CancellationToken.None);
         Assert.True(decoded[0].eq(7).all().item<bool>());
         Assert.True(decoded[1].eq(19).all().item<bool>());

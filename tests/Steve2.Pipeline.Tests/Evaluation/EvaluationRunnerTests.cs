@@ -51,7 +51,9 @@ public sealed class EvaluationRunnerTests
     [Fact]
     public async Task A_world_that_cannot_be_made_and_a_hanging_agent_are_failed_rows_not_crashes()
     {
-        var runner = new EvaluationRunner(new EmptyEnvironmentFactory(), new EvaluationOptions { EpisodeTimeout = TimeSpan.FromMilliseconds(300) });
+        // The good episodes take milliseconds, but they run under the same timeout as the hanging one: it
+        // must be long enough for them on a loaded machine (300 ms was not always), short enough to wait out.
+        var runner = new EvaluationRunner(new EmptyEnvironmentFactory(), new EvaluationOptions { EpisodeTimeout = TimeSpan.FromSeconds(3) });
         var hanging = new AgentEntry("hanging", () => WaitingAgent.Create("hanging", hang: true));
         var task = new WaitTask();
 

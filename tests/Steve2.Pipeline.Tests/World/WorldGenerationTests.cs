@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.World;
 
@@ -125,13 +124,11 @@ public sealed class WorldGenerationTests
     }
 
     [Fact]
-    public void Default_world_generates_in_well_under_two_seconds()
+    public void The_default_world_is_256_by_96_by_256_with_a_byte_a_block_and_a_byte_a_column()
     {
-        WorldGenerator.Generate(5, new WorldOptions(64, 64, 64, 30));
-        var sw = Stopwatch.StartNew();
+        // How long generation takes is a benchmark figure, not asserted here (machines differ and are
+        // shared): `steve2 world-bench` prints it ("generation (256x96x256): mean ... ms per world").
         var w = WorldGenerator.Generate(9);
-        sw.Stop();
-        Assert.True(sw.Elapsed.TotalSeconds < 2, $"generation took {sw.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(256L * 96 * 256 + 256 * 256, w.StorageBytes);
     }
 
