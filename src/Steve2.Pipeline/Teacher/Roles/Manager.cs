@@ -10,9 +10,9 @@ using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 namespace Steve2.Pipeline.Teacher.Roles;
 
 /// <summary>
-/// The manager: plans centrally and splits the task into one part per agent. On its first call it settles
-/// what the task is about (the search target from the name, the sound, or the describer's reading of the
-/// image) and, for creation, the build plan: with the creation expert its imagined grid and build order
+/// The manager: plans centrally and splits the task into one part per agent. It plans on what the task is
+/// about (the search target, settled from the goal by <see cref="TeacherSituation.TargetKind"/>, is one of its
+/// facts) and, on its first creation call, makes the build plan: with the creation expert its imagined grid and build order
 /// (renders kept in the expert context), without it a shape guessed from the words and its own order.
 /// It is called again when the critic asks to replan. Each call is a consultation of the experts
 /// (<see cref="ConsultAsync"/>), a question (<see cref="Prompt"/>) and a side-effect-free decision
