@@ -45,8 +45,8 @@ public sealed class VectorQuantizer : nn.Module
     /// <summary>The codebook vectors, [K, D] (read only).</summary>
     public Tensor Codebook => embed;
 
-    /// <summary>Restarts of dead codes since construction (training diagnostics).</summary>
-    public long Restarts { get; private set; }
+    /// <summary>Restarts of dead codes since construction (training diagnostics); a resumed run sets it back to where it was.</summary>
+    public long Restarts { get; internal set; }
 
     /// <summary>Quantises [B, D, g, g, g] latents.</summary>
     /// <returns>The straight-through quantised latents, the code indices [B, g, g, g] and the commitment loss.</returns>

@@ -38,5 +38,17 @@ public sealed record CheckpointHeader
     public JsonElement? TrainingOptions { get; init; }
     /// <summary>True when the optimiser state of the current stage follows the weights (resume).</summary>
     public bool HasOptimizerState { get; init; }
+    /// <summary>
+    /// What a resumed run needs besides weights and optimiser state to go on exactly as an
+    /// uninterrupted one (Training/ImaginationTrainer.cs): written in the resume points of stages
+    /// <c>vqvae</c> and <c>prior</c>, null (and not written) elsewhere.
+    /// </summary>
+    public ResumeState? Resume { get; init; }
     public DateTimeOffset SavedAt { get; init; } = DateTimeOffset.UtcNow;
 }
+
+/// <summary>Where a run stood, past its weights and optimiser state, when a resume point was written.</summary>
+/// <param name="TorchCpuGenerator">libtorch's default CPU generator state (base64), which dropout and
+/// the codebook's dead-code restarts draw from; a resumed run restores it instead of reseeding.</param>
+/// <param name="CodebookRestarts">The quantiser's restart count (logged as <c>codebook/restarts</c>), which is not a weight.</param>
+public sealed record ResumeState(string TorchCpuGenerator, long CodebookRestarts);

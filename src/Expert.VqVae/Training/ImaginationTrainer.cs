@@ -24,6 +24,9 @@ public sealed record TrainingOutcome(string ModelPath, CheckpointHeader Header, 
 ///    text (text dropout), so that it also knows p(codes) for classifier-free guidance. With
 ///    --prior-from, this stage alone continues the prior of a finished checkpoint.
 /// The run ends with model.ckpt (no optimiser state), the file that is shipped and served.
+/// A stopped run resumes bit-identically on the CPU: each stage's System.Random stream starts at
+/// step 1 and is replayed up to the resume step, and libtorch's stream is restored from the resume
+/// point (<see cref="ResumeState"/>). A fresh run draws exactly what it drew before (the same seeds at step 0).
 /// </summary>
 public sealed class ImaginationTrainer
 {
@@ -102,17 +105,22 @@ public sealed class ImaginationTrainer
             TokenizerBpeIds = tokenizer.BpeIds.ToArray(),
             Stage = "vqvae",
         };
-        header = header with { TrainingOptions = JsonSerializer.SerializeToElement(_options, ModelCheckpoint.Json) };
+        // A resume point of this run folder says where libtorch's random stream stood; it is put back
+        // here, after every module was loaded (building one draws its initial weights) and before
+        // anything draws: the prior's initial weights when the autoencoder stage was not done yet.
+        var resumeState = resumed is not null && resumed.Path == latestPath ? header.Resume : null;
+        header = header with { TrainingOptions = JsonSerializer.SerializeToElement(_options, ModelCheckpoint.Json), Resume = null };
+        if (resumeState is not null) RestoreTorchGenerator(resumeState);
         if (header.Stage == "done" && header.PriorStep < _options.PriorSteps)
             header = header with { Stage = "prior" };   // a finished run asked for more prior steps
 
         if (header.Stage == "vqvae")
-            header = TrainVqVae(vqvae, data, valSet, header, resumed, log, device, latestPath, cancellationToken);
+            header = TrainVqVae(vqvae, data, valSet, header, resumed, resumeState, log, device, latestPath, cancellationToken);
 
         var prior = resumed?.Prior ?? new TextConditionedPrior(priorConfig);
         prior.to(device);
         if (header.Stage == "prior")
-            header = TrainPrior(vqvae, prior, tokenizer, data, validation, header, resumed, log, device, latestPath, cancellationToken);
+            header = TrainPrior(vqvae, prior, tokenizer, data, validation, header, resumed, resumeState, log, device, latestPath, cancellationToken);
 
         header = header with { Prior = WithInferenceDefaults(header.Prior ?? prior.Config) };
         if (header.EmptyCode is null)
@@ -156,13 +164,20 @@ public sealed class ImaginationTrainer
         config with { DecodeSteps = _options.Prior.DecodeSteps, Guidance = _options.Prior.Guidance, GuidanceStart = _options.Prior.GuidanceStart };
 
     private CheckpointHeader TrainVqVae(VqVae3d model, TrainingSet data, TrainingSet validation, CheckpointHeader header,
-        LoadedCheckpoint? resumed, TrainingLog log, Device device, string latestPath, CancellationToken ct)
+        LoadedCheckpoint? resumed, ResumeState? resumeState, TrainingLog log, Device device, string latestPath, CancellationToken ct)
     {
         var o = _options;
         using var optimizer = optim.Adam(model.parameters(), lr: o.VqVaeLearningRate);
         if (resumed is not null && resumed.Header.Stage == "vqvae") ModelCheckpoint.LoadOptimizerState(resumed, optimizer);
-        var random = new Random(o.Seed * 7919 + header.VqVaeStep);
-        torch.manual_seed(o.Seed + header.VqVaeStep);
+        // One stream of batch picks and mirrorings from step 1: a resumed run replays the draws of the
+        // steps it has done, so it goes on with the batches an uninterrupted run would take (on the CPU
+        // it ends bit-identical to one; ImaginationResumeTests). A fresh run draws what it always drew.
+        var random = new Random(o.Seed * 7919);
+        for (int done = 1; done <= header.VqVaeStep; done++) DrawAutoencoderBatch(random, data.Grids.Count, o.VqVaeBatch);
+        // libtorch's stream (the codebook's dead-code restarts) is seeded at the stage's start, or put back by Train.
+        if (header.VqVaeStep == 0 || resumeState is null) torch.manual_seed(o.Seed + header.VqVaeStep);
+        else ReseedCuda(device, o.Seed + header.VqVaeStep);
+        if (resumeState is not null) model.Quantizer.Restarts = resumeState.CodebookRestarts;
         int size = o.VqVae.GridSize;
         double best = header.Stage == "vqvae" ? header.BestMetric : 0;
         var schedule = new WarmupCosineSchedule(o.VqVaeLearningRate, o.VqVaeSteps, WarmupSteps);
@@ -174,10 +189,10 @@ public sealed class ImaginationTrainer
             float recon, commit, total;
             using (NewDisposeScope())
             {
-                var picks = Enumerable.Range(0, o.VqVaeBatch).Select(_ => data.Grids[random.Next(data.Grids.Count)]).ToList();
-                var batch = GridTensor(picks, size, device);
-                if (random.Next(2) == 1) batch = batch.flip(4);
-                if (random.Next(2) == 1) batch = batch.flip(3);
+                var draw = DrawAutoencoderBatch(random, data.Grids.Count, o.VqVaeBatch);
+                var batch = GridTensor(draw.Picks.Select(i => data.Grids[i]).ToList(), size, device);
+                if (draw.MirrorX) batch = batch.flip(4);
+                if (draw.MirrorZ) batch = batch.flip(3);
                 optimizer.zero_grad();
                 var (loss, r, c) = model.Loss(batch);
                 loss.backward();
@@ -219,8 +234,8 @@ public sealed class ImaginationTrainer
     }
 
     private CheckpointHeader TrainPrior(VqVae3d vqvae, TextConditionedPrior prior, DescriptionTokenizer tokenizer, TrainingSet data,
-        IReadOnlyList<TrainingExample> validation, CheckpointHeader header, LoadedCheckpoint? resumed, TrainingLog log, Device device,
-        string latestPath, CancellationToken ct)
+        IReadOnlyList<TrainingExample> validation, CheckpointHeader header, LoadedCheckpoint? resumed, ResumeState? resumeState,
+        TrainingLog log, Device device, string latestPath, CancellationToken ct)
     {
         var o = _options;
         var c = prior.Config;
@@ -234,8 +249,15 @@ public sealed class ImaginationTrainer
         using var optimizer = optim.AdamW(prior.parameters(), lr: o.PriorLearningRate, weight_decay: o.PriorWeightDecay);
         if (resumed is not null && resumed.Header.Stage == "prior") ModelCheckpoint.LoadOptimizerState(resumed, optimizer);
         header = header with { Prior = WithInferenceDefaults(c) };
-        var random = new Random(o.Seed * 104729 + header.PriorStep);
-        torch.manual_seed(o.Seed + 100_000 + header.PriorStep);
+        // One stream of example picks, text dropout and masks from step 1, replayed on resume as in
+        // the autoencoder stage (a step draws a varying count, so each step's draws are made again).
+        var random = new Random(o.Seed * 104729);
+        long[] maskShape = [o.PriorBatch, c.Groups, c.CodesPerGroup];                // prior.Group's [B, G, P]
+        for (int done = 1; done <= header.PriorStep; done++)
+            DrawPriorBatch(random, data.Pairs.Count, maskShape, o.PriorTextDropout, o.PriorFullMaskFraction);
+        // libtorch's stream (dropout) is seeded at the stage's start, or put back by Train.
+        if (header.PriorStep == 0 || resumeState is null) torch.manual_seed(o.Seed + 100_000 + header.PriorStep);
+        else ReseedCuda(device, o.Seed + 100_000 + header.PriorStep);
         double best = header.Stage == "prior" ? header.BestMetric : 0;
         var schedule = new WarmupCosineSchedule(o.PriorLearningRate, o.PriorSteps, o.PriorWarmupSteps);
         prior.train();
@@ -246,12 +268,13 @@ public sealed class ImaginationTrainer
             float loss, accuracy;
             using (NewDisposeScope())
             {
-                var picks = Enumerable.Range(0, o.PriorBatch).Select(_ => random.Next(data.Pairs.Count)).ToArray();
+                var draw = DrawPriorBatch(random, data.Pairs.Count, maskShape, o.PriorTextDropout, o.PriorFullMaskFraction);
+                var picks = draw.Picks;
                 // Text dropout: some examples see no text, so the prior also learns p(codes) for guidance.
-                var text = PadTokens(picks.Select(i => o.PriorTextDropout > 0 && random.NextDouble() < o.PriorTextDropout ? [] : tokens[i]).ToList(), device);
+                var text = PadTokens(picks.Select((i, n) => draw.TextDropped[n] ? [] : tokens[i]).ToList(), device);
                 var gridIdx = tensor(picks.Select(i => (long)data.Pairs[i].GridIndex).ToArray(), device: device);
                 var target = prior.Group(codes.index_select(0, gridIdx));        // [B, G, P]
-                var mask = RandomMask(target.shape, random, device, o.PriorFullMaskFraction);
+                var mask = tensor(draw.Mask, device: device).reshape(target.shape);
                 var input = target.masked_fill(mask, c.MaskId);
                 optimizer.zero_grad();
                 var logits = prior.forward(text, input);                        // [B, G, P, K]
@@ -331,12 +354,37 @@ public sealed class ImaginationTrainer
         return canonical;
     }
 
+    /// <summary>One autoencoder step's draws, in this order: the batch's grid indices, then whether it is mirrored in x, then in z.</summary>
+    internal static (int[] Picks, bool MirrorX, bool MirrorZ) DrawAutoencoderBatch(Random random, int grids, int batch)
+    {
+        var picks = new int[batch];
+        for (int i = 0; i < batch; i++) picks[i] = random.Next(grids);
+        bool mirrorX = random.Next(2) == 1;
+        bool mirrorZ = random.Next(2) == 1;
+        return (picks, mirrorX, mirrorZ);
+    }
+
+    /// <summary>
+    /// One prior step's draws, in this order: the examples, then for each whether its text is dropped
+    /// (no draw when <paramref name="textDropout"/> is 0), then the mask (<see cref="RandomMask"/>).
+    /// </summary>
+    internal static (int[] Picks, bool[] TextDropped, bool[] Mask) DrawPriorBatch(Random random, int examples, long[] maskShape,
+        double textDropout, double fullMask)
+    {
+        var picks = new int[maskShape[0]];
+        for (int i = 0; i < picks.Length; i++) picks[i] = random.Next(examples);
+        var dropped = new bool[picks.Length];
+        for (int i = 0; i < picks.Length; i++) dropped[i] = textDropout > 0 && random.NextDouble() < textDropout;
+        return (picks, dropped, RandomMask(maskShape, random, fullMask));
+    }
+
     /// <summary>
     /// Per-sample mask ratio: 1 (every code masked: the shape from the text alone, which is the
     /// first and decisive decoding step) with probability <paramref name="fullMask"/>, else
     /// r = cos(pi/2 * u), u ~ U(0, 1] (MaskGIT); each code masked with probability r; at least one.
+    /// The mask of <paramref name="shape"/> [B, G, P], flattened.
     /// </summary>
-    private static Tensor RandomMask(long[] shape, Random random, Device device, double fullMask)
+    private static bool[] RandomMask(long[] shape, Random random, double fullMask)
     {
         long b = shape[0], per = shape[1] * shape[2];
         var mask = new bool[b * per];
@@ -352,7 +400,32 @@ public sealed class ImaginationTrainer
             }
             if (!any) mask[i * per + random.Next((int)per)] = true;
         }
-        return tensor(mask, device: device).reshape(shape);
+        return mask;
+    }
+
+    /// <summary>Where libtorch's CPU stream stands and the codebook's restart count: what a resume point keeps besides weights.</summary>
+    private static ResumeState CaptureResumeState(VqVae3d vqvae)
+    {
+        using var generator = torch.Generator.Default;
+        using var state = generator.get_state();
+        return new ResumeState(Convert.ToBase64String(state.data<byte>().ToArray()), vqvae.Quantizer.Restarts);
+    }
+
+    private static void RestoreTorchGenerator(ResumeState resume)
+    {
+        using var generator = torch.Generator.Default;
+        using var state = tensor(Convert.FromBase64String(resume.TorchCpuGenerator));
+        generator.set_state(state);
+    }
+
+    /// <summary>
+    /// CUDA generators (dropout and restarts on a GPU draw from them) have no state TorchSharp reads,
+    /// so a resume on a GPU reseeds them from the step, as every resume did before; GPU kernels are
+    /// not bit-reproducible anyway.
+    /// </summary>
+    private static void ReseedCuda(Device device, long seed)
+    {
+        if (device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(seed);
     }
 
     internal static Tensor GridTensor(IReadOnlyList<OccupancyGrid> grids, int size, Device device)
@@ -426,6 +499,7 @@ public sealed class ImaginationTrainer
             Stage = "done",
             ModelVersion = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{hash}{versionSuffix}",
             HasOptimizerState = false,
+            Resume = null,
             SavedAt = DateTimeOffset.UtcNow,
         };
         string modelPath = Path.Combine(outputDir, ModelName);
@@ -457,6 +531,11 @@ public sealed class ImaginationTrainer
 
     private static void SaveLatest(string path, CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior? prior, optim.Optimizer? optimizer)
     {
-        ModelCheckpoint.Save(path, header with { HasOptimizerState = optimizer is not null, Prior = prior is null ? null : header.Prior ?? prior.Config }, vqvae, prior, optimizer);
+        ModelCheckpoint.Save(path, header with
+        {
+            HasOptimizerState = optimizer is not null,
+            Prior = prior is null ? null : header.Prior ?? prior.Config,
+            Resume = CaptureResumeState(vqvae),
+        }, vqvae, prior, optimizer);
     }
 }
