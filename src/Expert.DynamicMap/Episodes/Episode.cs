@@ -47,18 +47,20 @@ public sealed class Episode : IDisposable
         return new Episode(id, resolved, new MapState(resolved), []);
     }
 
-    /// <summary>Opens an episode folder: the latest good snapshot, then the log records after it (a torn tail is cut off).</summary>
-    internal static Episode Load(string folder, string id, MapOptions options)
+    /// <summary>Opens an episode folder: the latest good snapshot, then the log records after it (a torn tail is cut
+    /// off). A damaged snapshot is passed over (the log holds everything); both are reported through <paramref name="warn"/>.</summary>
+    internal static Episode Load(string folder, string id, MapOptions options, Action<string>? warn = null)
     {
         Directory.CreateDirectory(folder);
         string snapshotPath = System.IO.Path.Combine(folder, "snapshot.bin");
-        var snapshot = SnapshotFile.TryRead(snapshotPath, r => StateCodec.Read(r, options));
+        var snapshot = SnapshotFile.TryRead(snapshotPath, r => StateCodec.Read(r, options), out string? problem);
+        if (problem is not null) warn?.Invoke($"{problem}; it is ignored and the whole log is replayed.");
         var episode = snapshot is { } s
             ? new Episode(id, options, s.State.State, s.State.ReplayKeys)
             : new Episode(id, options, new MapState(options), []);
         int replayed = 0;
         episode._log = EpisodeLog.Open(System.IO.Path.Combine(folder, "log.bin"), options.FsyncEachBatch, snapshot?.LogOffset ?? 0, id,
-            (type, body) => { episode.Replay(type, body); replayed++; });
+            (type, body) => { episode.Replay(type, body); replayed++; }, warn);
         episode._snapshotPath = snapshotPath;
         episode._recordsSinceSnapshot = replayed;
         return episode;

@@ -56,6 +56,10 @@ public sealed partial class EpisodeRegistry : IDisposable
         public DateTimeOffset LastAccess;
         public MapStats? LastStats;
         public bool Deleted;
+        /// <summary>Why the episode cannot be loaded (path-free), when its folder was found without a log at start.</summary>
+        public string? Unrecoverable;
+        /// <summary>Why the last load failed (path-free); null after a good load.</summary>
+        public string? Damage;
         public readonly Lock Gate = new();
         public readonly List<MapWatch> Watchers = [];
     }
@@ -71,29 +75,34 @@ public sealed partial class EpisodeRegistry : IDisposable
     private readonly string? _root;
     private readonly ITimer? _evictionTimer;
     private readonly List<string> _loadWarnings = [];
+    private readonly Action<MapStorageWarning>? _warn;
     private bool _disposed;
 
-    public EpisodeRegistry(MapOptions options, TimeProvider? time = null, bool evictOnTimer = true)
+    /// <param name="onWarning">Hears what storage recovery did or found (a torn tail cut off, a damaged snapshot or
+    /// episode.json passed over, a damaged episode deleted), with the full path, for the server's log.</param>
+    public EpisodeRegistry(MapOptions options, TimeProvider? time = null, bool evictOnTimer = true, Action<MapStorageWarning>? onWarning = null)
     {
         Options = options.Validate();
         _time = time ?? TimeProvider.System;
+        _warn = onWarning;
         if (options.DataDirectory is not null)
         {
             _root = Path.Combine(options.DataDirectory, "episodes");
             Directory.CreateDirectory(_root);
             foreach (var folder in Directory.EnumerateDirectories(_root).Order(StringComparer.Ordinal))
             {
-                string metaPath = Path.Combine(folder, "episode.json");
-                try
+                string name = Path.GetFileName(folder);
+                if (name.StartsWith(DeletedPrefix, StringComparison.Ordinal))
                 {
-                    var meta = JsonSerializer.Deserialize<EpisodeMeta>(File.ReadAllText(metaPath));
-                    if (meta is null || meta.Id != Path.GetFileName(folder)) throw new InvalidDataException("id does not match the folder");
-                    _entries[meta.Id] = new Entry(meta.Id, meta.Created) { ClosedAt = meta.ClosedAt, LastAccess = _time.GetUtcNow() };
+                    TryDeleteFolder(folder, name); // a delete that was interrupted
+                    continue;
                 }
-                catch (Exception e) when (e is IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
+                if (!EpisodeIdPattern().IsMatch(name))
                 {
-                    _loadWarnings.Add($"{folder}: skipped ({e.Message})");
+                    Warn(name, folder, $"{folder}: skipped (not an episode id)", startup: true);
+                    continue;
                 }
+                if (ReadEntry(folder, name) is { } entry) _entries[name] = entry;
             }
             if (evictOnTimer)
             {
@@ -109,6 +118,61 @@ public sealed partial class EpisodeRegistry : IDisposable
     public IReadOnlyList<string> LoadWarnings => _loadWarnings;
 
     public bool IsPersistent => _root is not null;
+
+    private const string DeletedPrefix = ".deleted-";
+
+    /// <summary>
+    /// The entry of an episode folder found at start. A damaged or missing episode.json does not hide an episode:
+    /// with a log or snapshot beside it the episode is recovered (as open, created when its log was), and
+    /// episode.json is written again; with neither, the folder is listed as damaged (DATA_LOSS, deletable).
+    /// </summary>
+    private Entry? ReadEntry(string folder, string id)
+    {
+        var now = _time.GetUtcNow();
+        string metaPath = Path.Combine(folder, "episode.json");
+        string problem;
+        try
+        {
+            var meta = JsonSerializer.Deserialize<EpisodeMeta>(File.ReadAllText(metaPath));
+            if (meta is not null && meta.Id == id) return new Entry(id, meta.Created) { ClosedAt = meta.ClosedAt, LastAccess = now };
+            problem = meta is null ? "episode.json is empty" : "episode.json names another episode";
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or NotSupportedException)
+        {
+            problem = e is FileNotFoundException ? "episode.json is missing" : $"episode.json cannot be read ({e.GetType().Name})";
+        }
+
+        string log = Path.Combine(folder, "log.bin"), snapshot = Path.Combine(folder, "snapshot.bin");
+        bool hasLog = File.Exists(log), hasSnapshot = File.Exists(snapshot);
+        if (!hasLog && !hasSnapshot)
+        {
+            if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Warn(id, folder, $"{folder}: skipped (an empty folder)", startup: true);
+                return null;
+            }
+            Warn(id, folder, $"{folder}: {problem} and there is no log; the episode answers DATA_LOSS until it is deleted.", startup: true);
+            return new Entry(id, now) { LastAccess = now, Unrecoverable = $"{problem} and its log is missing.", Damage = $"{problem} and its log is missing." };
+        }
+        var created = new DateTimeOffset(File.GetCreationTimeUtc(hasLog ? log : snapshot), TimeSpan.Zero);
+        var entry = new Entry(id, created) { LastAccess = now };
+        try
+        {
+            WriteMeta(folder, new EpisodeMeta(id, created, null));
+            Warn(id, folder, $"{folder}: {problem}; recovered from its log (as open) and episode.json written again.", startup: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Warn(id, folder, $"{folder}: {problem}; recovered from its log (as open), episode.json could not be rewritten ({e.Message}).", startup: true);
+        }
+        return entry;
+    }
+
+    private void Warn(string episodeId, string path, string message, bool startup = false)
+    {
+        if (startup) _loadWarnings.Add(message);
+        _warn?.Invoke(new MapStorageWarning(episodeId, path, message));
+    }
 
     // ---- Episodes -------------------------------------------------------------------------------
 
@@ -129,7 +193,8 @@ public sealed partial class EpisodeRegistry : IDisposable
                 if (existing.ClosedAt is not null) throw new EpisodeClosedException(id);
                 lock (existing.Gate)
                 {
-                    existing.LastAccess = _time.GetUtcNow();
+                    // A damaged episode is not handed back as usable: DATA_LOSS (delete it to free its slot).
+                    Access(existing, write: false);
                     return InfoLocked(existing);
                 }
             }
@@ -162,6 +227,7 @@ public sealed partial class EpisodeRegistry : IDisposable
         lock (entry.Gate)
         {
             if (entry.Deleted) throw new EpisodeNotFoundException(episodeId);
+            if (delete) return DeleteLocked(entry);
             if (entry.ClosedAt is null)
             {
                 var episode = EnsureLoaded(entry);
@@ -180,20 +246,53 @@ public sealed partial class EpisodeRegistry : IDisposable
             }
             foreach (var watch in entry.Watchers.ToArray()) watch.Channel.Writer.TryComplete();
             info = InfoLocked(entry);
-            if (delete)
+        }
+        return info;
+    }
+
+    /// <summary>
+    /// Deletes an episode whatever state its files are in: nothing is read (a damaged episode is deleted as well
+    /// as an intact one), the id and its MaxOpenEpisodes slot are released, and the folder is renamed aside, then
+    /// removed (what cannot be removed now is removed at the next start).
+    /// </summary>
+    private EpisodeInfo DeleteLocked(Entry entry)
+    {
+        var stats = entry.Loaded?.Stats ?? entry.LastStats;
+        if (entry.ClosedAt is null)
+        {
+            entry.ClosedAt = _time.GetUtcNow();
+            if (stats is not null)
+                Publish(entry, new MapChange(entry.Id, stats.Version, stats.Tick, MapChangeKind.Closed, [], null, 0, stats.Landmarks, stats.SoundSources));
+        }
+        foreach (var watch in entry.Watchers.ToArray()) watch.Channel.Writer.TryComplete();
+        var info = new EpisodeInfo(entry.Id, entry.Created, entry.ClosedAt, false, stats);
+        entry.Deleted = true;
+        try { entry.Loaded?.Dispose(); }
+        catch (IOException) { /* its files go anyway */ }
+        entry.Loaded = null;
+        _entries.TryRemove(entry.Id, out _);
+        if (_root is not null)
+        {
+            string folder = Path.Combine(_root, entry.Id);
+            if (entry.Damage is not null) Warn(entry.Id, folder, $"{folder}: a damaged episode was deleted ({entry.Damage})");
+            if (Directory.Exists(folder))
             {
-                entry.Deleted = true;
-                entry.Loaded?.Dispose();
-                entry.Loaded = null;
-                _entries.TryRemove(entry.Id, out _);
-                if (_root is not null)
-                {
-                    string folder = Path.Combine(_root, entry.Id);
-                    if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-                }
+                string aside = Path.Combine(_root, $"{DeletedPrefix}{entry.Id}-{Guid.NewGuid():N}");
+                try { Directory.Move(folder, aside); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { aside = folder; }
+                TryDeleteFolder(aside, entry.Id);
             }
         }
         return info;
+    }
+
+    private void TryDeleteFolder(string folder, string episodeId)
+    {
+        try { Directory.Delete(folder, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Warn(episodeId, folder, $"{folder}: could not be removed ({e.Message}); the next start retries.");
+        }
     }
 
     public IReadOnlyList<EpisodeInfo> List(bool includeClosed = true)
@@ -359,16 +458,46 @@ public sealed partial class EpisodeRegistry : IDisposable
     {
         if (entry.Loaded is not null) return entry.Loaded;
         if (_root is null) throw new EpisodeNotFoundException(entry.Id);
-        var episode = Episode.Load(Path.Combine(_root, entry.Id), entry.Id, Options);
+        string folder = Path.Combine(_root, entry.Id);
+        if (entry.Unrecoverable is not null) throw new EpisodeCorruptedException(entry.Id, entry.Unrecoverable + DeleteAdvice);
+        Episode episode;
+        try
+        {
+            episode = Episode.Load(folder, entry.Id, Options, message => Warn(entry.Id, folder, $"{folder}: {message}"));
+        }
+        catch (EpisodeCorruptedException e)
+        {
+            string prefix = $"Episode '{entry.Id}' on disk is damaged: ";
+            entry.Damage = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+            Warn(entry.Id, folder, $"{folder}: {e.Message}");
+            throw new EpisodeCorruptedException(entry.Id, entry.Damage + DeleteAdvice);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or EndOfStreamException or InvalidDataException)
+        {
+            // Files that cannot be opened, or a record that passes its CRC but does not decode.
+            entry.Damage = $"its files cannot be read ({e.GetType().Name}).";
+            Warn(entry.Id, folder, $"{folder}: {e.Message}");
+            throw new EpisodeCorruptedException(entry.Id, entry.Damage + DeleteAdvice);
+        }
+        entry.Damage = null;
         episode.IsClosed = entry.ClosedAt is not null;
         entry.Loaded = episode;
         return episode;
     }
 
+    private const string DeleteAdvice = " CloseEpisode with delete removes it.";
+
+    /// <summary>Drops a loaded episode from memory; its snapshot is written when it can be (the log already holds
+    /// every change, so a snapshot that cannot be written loses nothing and never keeps the episode in memory).</summary>
     private void Unload(Entry entry)
     {
         var episode = entry.Loaded!;
-        episode.Flush();
+        try { episode.Flush(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string folder = Path.Combine(_root!, entry.Id);
+            Warn(entry.Id, folder, $"{folder}: the snapshot could not be written ({e.Message}); the log is replayed on the next load.");
+        }
         entry.LastStats = episode.Stats;
         episode.Dispose();
         entry.Loaded = null;

@@ -62,3 +62,7 @@ public sealed record EpisodeInfo(
 {
     public bool IsClosed => ClosedAt is not null;
 }
+
+/// <summary>What storage recovery did or found for one episode (for the server's log: <see cref="Path"/> is the
+/// full path; clients never see it).</summary>
+public sealed record MapStorageWarning(string EpisodeId, string Path, string Message);

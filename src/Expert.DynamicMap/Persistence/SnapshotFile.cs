@@ -36,16 +36,26 @@ internal static class SnapshotFile
         });
     }
 
-    /// <summary>Reads a snapshot, or null when absent or damaged (then the log is replayed from its start).</summary>
-    public static (long LogOffset, T State)? TryRead<T>(string path, Func<BinaryReader, T> readState)
+    /// <summary>Reads a snapshot, or null when absent or damaged (then the log is replayed from its start);
+    /// <paramref name="problem"/> says what was wrong with a damaged one (no path).</summary>
+    public static (long LogOffset, T State)? TryRead<T>(string path, Func<BinaryReader, T> readState, out string? problem)
     {
+        problem = null;
         if (!File.Exists(path)) return null;
         byte[] all = File.ReadAllBytes(path);
         if (all.Length < HeaderSize || !all.AsSpan(0, 4).SequenceEqual(Magic)
-            || BinaryPrimitives.ReadInt32LittleEndian(all.AsSpan(4)) != FormatVersion) return null;
+            || BinaryPrimitives.ReadInt32LittleEndian(all.AsSpan(4)) != FormatVersion)
+        {
+            problem = "snapshot.bin has a bad header";
+            return null;
+        }
         long offset = BinaryPrimitives.ReadInt64LittleEndian(all.AsSpan(8));
         uint crc = BinaryPrimitives.ReadUInt32LittleEndian(all.AsSpan(16));
-        if (Crc32.Compute(all.AsSpan(HeaderSize)) != crc) return null;
+        if (Crc32.Compute(all.AsSpan(HeaderSize)) != crc)
+        {
+            problem = "snapshot.bin fails its CRC";
+            return null;
+        }
         try
         {
             using var zlib = new ZLibStream(new MemoryStream(all, HeaderSize, all.Length - HeaderSize), CompressionMode.Decompress);
@@ -54,6 +64,7 @@ internal static class SnapshotFile
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
+            problem = "snapshot.bin cannot be decoded";
             return null;
         }
     }

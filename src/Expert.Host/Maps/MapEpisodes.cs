@@ -46,7 +46,7 @@ internal sealed class MapEpisodes(IOptions<MapHostOptions> options, IHostEnviron
         EpisodeRegistry registry;
         try
         {
-            registry = new EpisodeRegistry(mapOptions, time, evictOnTimer: false);
+            registry = new EpisodeRegistry(mapOptions, time, evictOnTimer: false, w => logger.MapStorageRecovery(w.EpisodeId, w.Message));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -54,7 +54,6 @@ internal sealed class MapEpisodes(IOptions<MapHostOptions> options, IHostEnviron
             throw new MapStorageUnavailableException(
                 $"The map data directory '{mapOptions.DataDirectory}' cannot be used ({e.Message}); the operator must set Map:DataDirectory to a writable folder.", e);
         }
-        foreach (string warning in registry.LoadWarnings) logger.MapEpisodeSkipped(warning);
         logger.MapStorageOpened(mapOptions.DataDirectory!, registry.List().Count);
         return registry;
     }

@@ -9,9 +9,6 @@ internal static partial class MapLog
     [LoggerMessage(41, LogLevel.Error, "The map data directory {DataDirectory} cannot be used")]
     public static partial void MapStorageFailed(this ILogger logger, Exception exception, string dataDirectory);
 
-    [LoggerMessage(42, LogLevel.Warning, "A map episode folder was skipped: {Warning}")]
-    public static partial void MapEpisodeSkipped(this ILogger logger, string warning);
-
     [LoggerMessage(43, LogLevel.Debug, "Evicted {Evicted} idle map episode(s) from memory")]
     public static partial void MapEpisodesEvicted(this ILogger logger, int evicted);
 
@@ -23,4 +20,8 @@ internal static partial class MapLog
 
     [LoggerMessage(46, LogLevel.Error, "Map episode files are damaged ({Rpc})")]
     public static partial void MapDataLoss(this ILogger logger, Exception exception, string rpc);
+
+    /// <summary>Storage recovery for one episode (a torn tail cut off, a damaged file passed over or deleted); the message holds the full path.</summary>
+    [LoggerMessage(47, LogLevel.Warning, "Map episode {EpisodeId} storage: {Message}")]
+    public static partial void MapStorageRecovery(this ILogger logger, string episodeId, string message);
 }
