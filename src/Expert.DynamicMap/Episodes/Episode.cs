@@ -277,6 +277,7 @@ public sealed class Episode : IDisposable
     {
         if (_log is null || _snapshotPath is null) return;
         long offset = _log.Length;
+        if (!Options.FsyncEachBatch) _log.Sync();
         SnapshotFile.Write(_snapshotPath, offset, w => StateCodec.Write(w, _state, _replayKeys));
         _recordsSinceSnapshot = 0;
     }

@@ -231,16 +231,16 @@ public sealed partial class EpisodeRegistry : IDisposable
             if (entry.ClosedAt is null)
             {
                 var episode = EnsureLoaded(entry);
-                episode.IsClosed = true;
-                entry.ClosedAt = _time.GetUtcNow();
-                entry.LastStats = episode.Stats;
+                var closedAt = _time.GetUtcNow();
                 if (_root is not null)
                 {
-                    episode.Flush();
-                    WriteMeta(Path.Combine(_root, entry.Id), new EpisodeMeta(entry.Id, entry.Created, entry.ClosedAt));
-                    episode.Dispose();
-                    entry.Loaded = null;
+                    // episode.json first: if it cannot be written (disk full) nothing has changed and the close can be retried.
+                    WriteMeta(Path.Combine(_root, entry.Id), new EpisodeMeta(entry.Id, entry.Created, closedAt));
                 }
+                episode.IsClosed = true;
+                entry.ClosedAt = closedAt;
+                entry.LastStats = episode.Stats;
+                if (_root is not null) Unload(entry); // the snapshot, when it can be written (the log holds everything)
                 var stats = entry.LastStats;
                 Publish(entry, new MapChange(entry.Id, stats.Version, stats.Tick, MapChangeKind.Closed, [], null, 0, stats.Landmarks, stats.SoundSources));
             }

@@ -190,5 +190,9 @@ internal sealed class EpisodeLog : IDisposable
         return _stream.Position;
     }
 
+    /// <summary>Flushes the log to the disk (fsync): called before a snapshot that covers it is written, so a
+    /// snapshot never covers log bytes a power loss can take back.</summary>
+    public void Sync() => _stream.Flush(flushToDisk: true);
+
     public void Dispose() => _stream.Dispose();
 }
