@@ -104,6 +104,42 @@ public sealed class HostileInputTests : IDisposable
         Assert.Equal("ab", ClientStatus.Echo("ab"));
     }
 
+    [Theory]
+    [InlineData("Episode 'ep' on disk is damaged: /srv/maps/episodes/ep/log.bin is not an episode log (bad header).",
+        "Episode 'ep' on disk is damaged: log.bin is not an episode log (bad header).")]
+    [InlineData("The model failed to load from '/app/Checkpoints/default.ckpt': Could not find file '/app/Checkpoints/default.ckpt'.",
+        "The model failed to load from 'default.ckpt': Could not find file 'default.ckpt'.")]
+    [InlineData(@"cannot use C:\data\maps\episodes (denied)", "cannot use episodes (denied)")]
+    [InlineData("The map data directory '/data/maps/' cannot be used", "The map data directory 'maps' cannot be used")]
+    [InlineData("Subject episodes/ep-1, observations[0].pose.x is 1/2 of the limit", "Subject episodes/ep-1, observations[0].pose.x is 1/2 of the limit")]
+    public void Server_paths_are_cut_to_their_last_name_and_nothing_else_changes(string text, string client)
+    {
+        Assert.Equal(client, ClientStatus.WithoutPaths(text));
+        Assert.Equal(client, ClientStatus.Plain(StatusCode.DataLoss, text).Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_failed_model_load_tells_clients_why_but_not_where_the_checkpoint_lives()
+    {
+        var generator = new TestDoubles.FakeOccupancyGenerator();
+        var loader = new TestDoubles.FakeGeneratorFactory(generator) { FailWith = new FileNotFoundException("Could not find file '/srv/secret/model.ckpt'.") };
+        await using var host = new ExpertHostFactory(generator, loader: loader);
+        var client = host.CreateExpertClient();
+        await Assert.ThrowsAsync<FileNotFoundException>(() => host.Get<Expert.Host.Model.ModelHolder>().WhenLoaded);
+        string folder = Path.GetDirectoryName(typeof(ExpertHostFactory).Assembly.Location)!;
+
+        RpcException e = await Rpc.FailsAsync(() => client.GenerateOccupancyAsync(Requests.Generate()).ResponseAsync);
+        GetModelInfoResponse info = await client.GetModelInfoAsync(new GetModelInfoRequest());
+
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        foreach (string told in new[] { e.Status.Detail, info.StatusMessage })
+        {
+            Assert.Contains("model.ckpt", told);
+            Assert.DoesNotContain("/srv/secret", told);
+            Assert.DoesNotContain(folder, told);
+        }
+    }
+
     // ---- 2. Undecodable requests ----------------------------------------------------------------
 
     private static TheoryData<string, string, byte[]> Undecodable => new()
