@@ -166,6 +166,8 @@ public sealed class HostileInputTests : IDisposable
     {
         await using var host = MapHost.Start(_folder.Path, loopback: true);
         await host.Factory.ReadyAsync();
+        var measurements = new ConcurrentQueue<(string Rpc, string Status)>();
+        using var listener = ListenToRequests(host.Factory, measurements);
         using var http = H2cClient();
 
         foreach (object[] row in Undecodable)
@@ -182,6 +184,11 @@ public sealed class HostileInputTests : IDisposable
         Assert.DoesNotContain(logs, l => l.Level >= LogLevel.Error);
         Assert.DoesNotContain(logs, l => l.Exception is not null && l.Level >= LogLevel.Warning);
         Assert.Equal(Undecodable.Count(), logs.Count(l => l.Level == LogLevel.Warning && l.Message.Contains("could not be decoded")));
+        // Each call counted once, with its status, whether decoded before the interceptors (unary, server stream) or inside (Observe).
+        Assert.Equal(Undecodable.Count(), measurements.Count);
+        Assert.All(measurements, m => Assert.Equal("InvalidArgument", m.Status));
+        Assert.Equal(3, measurements.Count(m => m.Rpc == "Observe"));
+        Assert.Equal(3, measurements.Count(m => m.Rpc == "GenerateOccupancy"));
     }
 
     [Fact]

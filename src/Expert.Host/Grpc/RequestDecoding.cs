@@ -40,10 +40,16 @@ internal static class RequestDecoding
     public static string Describe(InvalidProtocolBufferException e) =>
         ClientStatus.Clip($"The request message could not be decoded as protobuf ({e.Message.TrimEnd('.')}); check the client's encoding of the message.", ClientStatus.MaxMessageChars);
 
-    /// <summary><paramref name="method"/> with its request deserializer answering undecodable bytes with INVALID_ARGUMENT.</summary>
-    public static Method<TRequest, TResponse> Guard<TRequest, TResponse>(Method<TRequest, TResponse> method, ILogger logger)
+    /// <summary>
+    /// <paramref name="method"/> with its request deserializer answering undecodable bytes with INVALID_ARGUMENT.
+    /// A unary or server-streaming request is decoded before the interceptors run, so such a call is counted and
+    /// logged here (<c>expert.requests</c>, "answered InvalidArgument"); a streamed request is read inside the
+    /// handler, where <see cref="CallTelemetryInterceptor"/> counts it.
+    /// </summary>
+    public static Method<TRequest, TResponse> Guard<TRequest, TResponse>(Method<TRequest, TResponse> method, ILogger logger, ExpertMetrics? metrics)
         where TRequest : class where TResponse : class
     {
+        bool beforeInterceptors = method.Type is MethodType.Unary or MethodType.ServerStreaming;
         Marshaller<TRequest> inner = method.RequestMarshaller;
         Marshaller<TRequest> guarded = Marshallers.Create<TRequest>(inner.ContextualSerializer, context =>
         {
@@ -54,6 +60,12 @@ internal static class RequestDecoding
             catch (InvalidProtocolBufferException e)
             {
                 logger.RequestUndecodable(method.Name, e.Message);
+                if (beforeInterceptors && metrics is not null)
+                {
+                    string code = nameof(StatusCode.InvalidArgument);
+                    metrics.CallCompleted(method.Name, code, 0);
+                    logger.CallCompleted(method.Name, code, 0);
+                }
                 throw ClientStatus.Plain(StatusCode.InvalidArgument, Describe(e));
             }
         });
@@ -62,14 +74,14 @@ internal static class RequestDecoding
 }
 
 /// <summary>Binds <typeparamref name="TService"/>'s methods with guarded request decoding (see <see cref="RequestDecoding"/>).</summary>
-internal sealed class DecodingServiceMethodProvider<TService>(ILogger<DecodingServiceMethodProvider<TService>> logger)
+internal sealed class DecodingServiceMethodProvider<TService>(ILogger<DecodingServiceMethodProvider<TService>> logger, IServiceProvider services)
     : IServiceMethodProvider<TService> where TService : class
 {
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<TService> context)
     {
         MethodInfo? bind = FindBindMethod(typeof(TService));
         if (bind is null) return; // not a generated service: nothing to bind (as Grpc.AspNetCore's binder)
-        var binder = new Binder(context, bind.GetParameters()[1].ParameterType, logger);
+        var binder = new Binder(context, bind.GetParameters()[1].ParameterType, logger, services.GetService<ExpertMetrics>());
         try
         {
             bind.Invoke(null, [binder, null]);
@@ -93,33 +105,33 @@ internal sealed class DecodingServiceMethodProvider<TService>(ILogger<DecodingSe
         return null;
     }
 
-    private sealed class Binder(ServiceMethodProviderContext<TService> context, Type declaringType, ILogger logger) : ServiceBinderBase
+    private sealed class Binder(ServiceMethodProviderContext<TService> context, Type declaringType, ILogger logger, ExpertMetrics? metrics) : ServiceBinderBase
     {
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
         {
             var (invoker, metadata) = Model<UnaryServerMethod<TService, TRequest, TResponse>>(method.Name, typeof(TRequest), typeof(ServerCallContext));
-            context.AddUnaryMethod(RequestDecoding.Guard(method, logger), metadata, invoker);
+            context.AddUnaryMethod(RequestDecoding.Guard(method, logger, metrics), metadata, invoker);
         }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler)
         {
             var (invoker, metadata) = Model<ServerStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(TRequest), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
-            context.AddServerStreamingMethod(RequestDecoding.Guard(method, logger), metadata, invoker);
+            context.AddServerStreamingMethod(RequestDecoding.Guard(method, logger, metrics), metadata, invoker);
         }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler)
         {
             var (invoker, metadata) = Model<ClientStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(ServerCallContext));
-            context.AddClientStreamingMethod(RequestDecoding.Guard(method, logger), metadata, invoker);
+            context.AddClientStreamingMethod(RequestDecoding.Guard(method, logger, metrics), metadata, invoker);
         }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler)
         {
             var (invoker, metadata) = Model<DuplexStreamingServerMethod<TService, TRequest, TResponse>>(
                 method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
-            context.AddDuplexStreamingMethod(RequestDecoding.Guard(method, logger), metadata, invoker);
+            context.AddDuplexStreamingMethod(RequestDecoding.Guard(method, logger, metrics), metadata, invoker);
         }
 
         /// <summary>The service's override of the base method, as an open-instance delegate, and its endpoint metadata.</summary>
