@@ -101,6 +101,11 @@ public sealed class HostileInputTests : IDisposable
         int listed = request.FieldViolations.Count - 1;
         Assert.Contains($"and {500 - listed} more", request.FieldViolations[^1].Description);
         Assert.Equal(ClientStatus.MaxEchoChars, ClientStatus.Echo(new string('x', 10_000)).Length);
+
+        // Detail types the sealing does not know (a quota failure, say) pass unchanged while small.
+        var quota = new QuotaFailure { Violations = { new QuotaFailure.Types.Violation { Subject = "principal:a", Description = "5 calls/s" } } };
+        var withQuota = new Google.Rpc.Status { Code = (int)Code.ResourceExhausted, Message = "slow down", Details = { Google.Protobuf.WellKnownTypes.Any.Pack(quota) } };
+        Assert.Equal(quota, ClientStatus.Seal(withQuota).GetDetail<QuotaFailure>());
         Assert.Equal("ab", ClientStatus.Echo("ab"));
     }
 

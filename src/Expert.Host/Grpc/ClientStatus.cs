@@ -146,9 +146,9 @@ internal static partial class ClientStatus
                     error.Metadata[Text(key, MaxFieldChars)] = Text(value, MaxTextChars);
                 bounded = Any.Pack(error);
             }
-            else if (!detail.Is(RetryInfo.Descriptor))
+            else if (detail.CalculateSize() > MaxStatusBytes / 4)
             {
-                continue; // only the detail types the contract documents leave the host
+                continue; // another detail type (RetryInfo, QuotaFailure, ...) passes as it is unless it is big
             }
             sealedStatus.Details.Add(bounded);
         }
