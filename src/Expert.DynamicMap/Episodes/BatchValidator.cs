@@ -126,7 +126,7 @@ public static class BatchValidator
                 CheckCoordinate(position.Y, bounds.ContainsY(position.Y), bounds.MinY, bounds.MaxY, $"{soundPath}.position.y", add);
                 CheckCoordinate(position.Z, bounds.ContainsZ(position.Z), bounds.MinZ, bounds.MaxZ, $"{soundPath}.position.z", add);
             }
-            if (sound.Direction is Vec3 direction && (!direction.IsFinite || direction.Length < 1e-9))
+            if (sound.Direction is Vec3 direction && !direction.IsDirection)
                 add($"{soundPath}.direction", "must be finite and not zero");
         }
     }

@@ -407,8 +407,8 @@ public sealed class Episode : IDisposable
         if (request.VerticalReach is < 0 or > 256) violations.Add(new FieldViolation("vertical_reach", "must be within 0..256"));
         if (request.YMin is int lo && request.YMax is int hi && (hi < lo || hi - lo > 512)) violations.Add(new FieldViolation("y_max", "must be >= y_min and within 512 of it"));
         if (request.MinSize < 1) violations.Add(new FieldViolation("min_size", "must be >= 1"));
-        if (!double.IsFinite(request.GainWeight) || !double.IsFinite(request.DistanceWeight) || request.GainWeight < 0 || request.DistanceWeight < 0)
-            violations.Add(new FieldViolation("gain_weight", "weights must be finite and >= 0"));
+        if (!double.IsFinite(request.GainWeight) || request.GainWeight < 0) violations.Add(new FieldViolation("gain_weight", "must be finite and >= 0"));
+        if (!double.IsFinite(request.DistanceWeight) || request.DistanceWeight < 0) violations.Add(new FieldViolation("distance_weight", "must be finite and >= 0"));
         if (request.MaxResults is < 1 or > 1000) violations.Add(new FieldViolation("max_results", "must be within 1..1000"));
         if (violations.Count > 0) throw new MapValidationException(violations);
         lock (_gate) return FrontierFinder.Find(_state, request);

@@ -11,13 +11,23 @@ public readonly record struct Vec3(double X, double Y, double Z)
 
     public double Dot(Vec3 other) => X * other.X + Y * other.Y + Z * other.Z;
 
+    /// <summary>
+    /// The unit vector of a direction, exact for any finite non-zero one: scaled by its largest component first,
+    /// so (1e308, 1e308, 1e308) does not overflow to "no direction" and (1e-200, 0, 1e-200) does not underflow to
+    /// zero. The zero vector (and a non-finite one) comes back unchanged: check <see cref="IsDirection"/> first.
+    /// </summary>
     public Vec3 Normalized()
     {
-        double length = Length;
-        return length > 0 ? this * (1.0 / length) : this;
+        double scale = Math.Max(Math.Abs(X), Math.Max(Math.Abs(Y), Math.Abs(Z)));
+        if (!(scale > 0) || !double.IsFinite(scale)) return this;
+        Vec3 scaled = new(X / scale, Y / scale, Z / scale); // largest component is now ±1: no overflow or underflow
+        return scaled * (1.0 / scaled.Length);
     }
 
     public bool IsFinite => double.IsFinite(X) && double.IsFinite(Y) && double.IsFinite(Z);
+
+    /// <summary>Finite and not exactly zero: <see cref="Normalized"/> gives a unit vector.</summary>
+    public bool IsDirection => IsFinite && (X != 0 || Y != 0 || Z != 0);
 
     public double DistanceTo(Vec3 other) => (this - other).Length;
 

@@ -58,7 +58,7 @@ internal static class BuildOrderPlanning
         return order;
     }
 
-    private static RpcException TooLarge(int steps, int maxSteps) => new Google.Rpc.Status
+    private static RpcException TooLarge(int steps, int maxSteps) => ClientStatus.ToRpcException(new Google.Rpc.Status
     {
         Code = (int)Code.ResourceExhausted,
         Message = $"The build order needs at least {steps} steps; this host sends at most {maxSteps} (Rendering:MaxBuildSteps).",
@@ -71,5 +71,5 @@ internal static class BuildOrderPlanning
                 Metadata = { ["limit"] = maxSteps.ToString(CultureInfo.InvariantCulture), ["steps"] = steps.ToString(CultureInfo.InvariantCulture) },
             }),
         },
-    }.ToRpcException();
+    });
 }

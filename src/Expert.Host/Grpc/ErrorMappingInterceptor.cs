@@ -2,6 +2,7 @@ using Expert.DynamicMap.Episodes;
 using Expert.Host.Batching;
 using Expert.Host.Maps;
 using Expert.Host.Telemetry;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -14,7 +15,10 @@ namespace Expert.Host.Grpc;
 /// RESOURCE_EXHAUSTED (with google.rpc.ErrorInfo and RetryInfo), a model still loading is
 /// UNAVAILABLE, a cancelled call CANCELLED or DEADLINE_EXCEEDED, the map library's errors the codes
 /// their kinds name (<see cref="MapStatus"/>), anything else INTERNAL (logged, with no internals sent to
-/// the caller).
+/// the caller). A client that went away while its request stream was read or a response written (reset stream,
+/// aborted connection: IOException or OperationCanceledException from the stream, whether or not the call's
+/// token is set yet) is CANCELLED, logged at debug: the reader and writer are wrapped so that only their
+/// failures count as the client's. Every status leaves through <see cref="ClientStatus"/> (bounded trailers).
 /// </summary>
 internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -39,7 +43,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
     {
         try
         {
-            await continuation(request, responseStream, context);
+            await continuation(request, new ClientStreamWriter<TResponse>(responseStream, context), context);
         }
         catch (Exception e) when (e is not RpcException)
         {
@@ -52,7 +56,21 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
     {
         try
         {
-            return await continuation(requestStream, context);
+            return await continuation(new ClientStreamReader<TRequest>(requestStream, context), context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(new ClientStreamReader<TRequest>(requestStream, context), new ClientStreamWriter<TResponse>(responseStream, context), context);
         }
         catch (Exception e) when (e is not RpcException)
         {
@@ -67,7 +85,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         {
             case QueueFullException full:
                 logger.CallRefused(rpc, full.Message);
-                return new Google.Rpc.Status
+                return ClientStatus.ToRpcException(new Google.Rpc.Status
                 {
                     Code = (int)Code.ResourceExhausted,
                     Message = full.Message,
@@ -81,26 +99,91 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                         }),
                         Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(200)) }),
                     },
-                }.ToRpcException();
+                });
             case MapException or ObserveStreamException:
                 return MapStatus.ToRpcException(e, logger, rpc);
             case MapStorageUnavailableException unavailable:
-                return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, unavailable.Message));
+                return ClientStatus.Plain(StatusCode.Unavailable, unavailable.Message);
             case ObjectDisposedException disposed when disposed.ObjectName == typeof(EpisodeRegistry).FullName:
-                return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, "The host is stopping."));
+                return ClientStatus.Plain(StatusCode.Unavailable, "The host is stopping.");
+            case ClientGoneException gone:
+                logger.CallAbandoned(rpc, gone.InnerException?.Message ?? gone.Message);
+                return Cancelled(context);
+            case InvalidProtocolBufferException undecodable:
+                // Normally answered by RequestDecoding before a handler runs; kept for readers that parse on their own.
+                logger.RequestUndecodable(rpc, undecodable.Message);
+                return ClientStatus.Plain(StatusCode.InvalidArgument, RequestDecoding.Describe(undecodable));
             case IOException when context.CancellationToken.IsCancellationRequested:
-                return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled; the work was stopped."));
+                logger.CallAbandoned(rpc, e.Message);
+                return Cancelled(context);
             case ModelNotReadyException notReady:
-                return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, notReady.Message));
+                return ClientStatus.Plain(StatusCode.Unavailable, notReady.Message);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
-                return context.Deadline <= DateTime.UtcNow
-                    ? new RpcException(new global::Grpc.Core.Status(StatusCode.DeadlineExceeded, "The call's deadline passed; the work was stopped."))
-                    : new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled; the work was stopped."));
+                return Cancelled(context);
             case OperationCanceledException:
-                return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, "The host is stopping."));
+                return ClientStatus.Plain(StatusCode.Unavailable, "The host is stopping.");
             default:
                 logger.CallFailed(e, rpc);
-                return new RpcException(new global::Grpc.Core.Status(StatusCode.Internal, "Internal error in the expert host; its logs have the details."));
+                return ClientStatus.Plain(StatusCode.Internal, "Internal error in the expert host; its logs have the details.");
+        }
+    }
+
+    private static RpcException Cancelled(ServerCallContext context) =>
+        context.Deadline <= DateTime.UtcNow
+            ? ClientStatus.Plain(StatusCode.DeadlineExceeded, "The call's deadline passed; the work was stopped.")
+            : ClientStatus.Plain(StatusCode.Cancelled, "The call was cancelled; the work was stopped.");
+
+    /// <summary>The client went away while its request stream was read or a response was written.</summary>
+    private sealed class ClientGoneException(Exception inner) : Exception("The client went away.", inner);
+
+    /// <summary>
+    /// Whether a failure of the call's own stream means the client went away: an I/O error or an abort, but not a
+    /// cancel the service asked for through its own token (e.g. the host stopping) while the call is still alive.
+    /// </summary>
+    private static bool ClientWentAway(Exception e, CancellationToken serviceToken, ServerCallContext context) => e switch
+    {
+        IOException => true,
+        OperationCanceledException => context.CancellationToken.IsCancellationRequested || !serviceToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    private sealed class ClientStreamReader<T>(IAsyncStreamReader<T> inner, ServerCallContext context) : IAsyncStreamReader<T>
+    {
+        public T Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.MoveNext(cancellationToken);
+            }
+            catch (Exception e) when (ClientWentAway(e, cancellationToken, context))
+            {
+                throw new ClientGoneException(e);
+            }
+        }
+    }
+
+    private sealed class ClientStreamWriter<T>(IServerStreamWriter<T> inner, ServerCallContext context) : IServerStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+        public async Task WriteAsync(T message, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await inner.WriteAsync(message, cancellationToken);
+            }
+            catch (Exception e) when (ClientWentAway(e, cancellationToken, context))
+            {
+                throw new ClientGoneException(e);
+            }
         }
     }
 }

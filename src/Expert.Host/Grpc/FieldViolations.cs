@@ -1,6 +1,4 @@
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
-using Grpc.Core;
 
 namespace Expert.Host.Grpc;
 
@@ -28,12 +26,6 @@ internal sealed class FieldViolations
     public void ThrowIfAny()
     {
         if (_violations.Count == 0) return;
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)Code.InvalidArgument,
-            Message = "Invalid request: " + string.Join("; ", _violations.Select(v => $"{v.Field} {v.Description}")),
-            Details = { Any.Pack(new BadRequest { FieldViolations = { _violations } }) },
-        };
-        throw status.ToRpcException();
+        throw ClientStatus.InvalidArgument("Invalid request", _violations.Select(v => (v.Field, v.Description)).ToArray());
     }
 }

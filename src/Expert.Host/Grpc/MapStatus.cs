@@ -85,7 +85,7 @@ internal static class MapStatus
                 },
             }));
         }
-        return status.ToRpcException();
+        return ClientStatus.ToRpcException(status);
     }
 
     public static StatusCode CodeOf(MapErrorKind kind) => kind switch

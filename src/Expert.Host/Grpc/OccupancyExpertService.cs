@@ -71,7 +71,7 @@ internal sealed class OccupancyExpertService(
         var response = new GetModelInfoResponse
         {
             Ready = model.State == ModelState.Ready,
-            StatusMessage = model.State == ModelState.Ready ? "" : model.StatusMessage,
+            StatusMessage = model.State == ModelState.Ready ? "" : ClientStatus.Text(model.StatusMessage, ClientStatus.MaxMessageChars), // no server paths
             MinRenderSize = (uint)r.MinSize,
             MaxRenderSize = (uint)r.MaxSize,
             DefaultRenderSize = (uint)r.DefaultSize,

@@ -95,9 +95,9 @@ internal sealed class RequestValidator
         foreach (string name in names)
         {
             if (!RenderViews.TryParse(name, out RenderView view))
-                violations.Add(field, $"names '{name}', which is not a view; use {_knownViews}.");
+                violations.Add(field, $"names '{ClientStatus.Echo(name)}', which is not a view; use {_knownViews}.");
             else if (views.Contains(view))
-                violations.Add(field, $"names '{name}' twice; list each view once.");
+                violations.Add(field, $"names '{ClientStatus.Echo(name)}' twice; list each view once.");
             else
                 views.Add(view);
         }

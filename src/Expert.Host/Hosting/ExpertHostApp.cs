@@ -29,6 +29,7 @@ internal static class ExpertHostApp
         configure?.Invoke(builder);
         builder.UseExpertAddress().AddExpertTelemetry();
         builder.Services.AddExpertOptions().AddOccupancyModel().AddGenerationBatching().AddExpertGrpc().AddDynamicMaps().AddExpertHealth();
+        builder.Services.AddRequestDecoding(); // last: replaces the binder every AddGrpc call registers
 
         WebApplication app = builder.Build();
         app.MapExpertGrpc();

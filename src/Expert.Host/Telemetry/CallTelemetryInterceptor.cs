@@ -4,41 +4,37 @@ using Grpc.Core.Interceptors;
 
 namespace Expert.Host.Telemetry;
 
-/// <summary>Counts, times and logs every call of the expert service, with its final status code.</summary>
+/// <summary>Counts, times and logs every call (unary, server-, client- and duplex-streaming) of both services, with its final status code.</summary>
 internal sealed class CallTelemetryInterceptor(ExpertMetrics metrics, ILogger<CallTelemetryInterceptor> logger) : Interceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        long started = Stopwatch.GetTimestamp();
-        StatusCode status = StatusCode.Unknown;
-        try
-        {
-            TResponse response = await continuation(request, context);
-            status = StatusCode.OK;
-            return response;
-        }
-        catch (RpcException e)
-        {
-            status = e.StatusCode;
-            throw;
-        }
-        finally
-        {
-            Record(context.Method, status, started);
-        }
-    }
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        Observe(context, () => continuation(request, context));
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+        ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Observe(context, async () => { await continuation(request, responseStream, context); return true; });
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Observe(context, () => continuation(requestStream, context));
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Observe(context, async () => { await continuation(requestStream, responseStream, context); return true; });
+
+    /// <summary>Runs one call of any kind and records it with the status it ended with.</summary>
+    private async Task<T> Observe<T>(ServerCallContext context, Func<Task<T>> call)
     {
         long started = Stopwatch.GetTimestamp();
         StatusCode status = StatusCode.Unknown;
         try
         {
-            await continuation(request, responseStream, context);
+            T result = await call();
             status = StatusCode.OK;
+            return result;
         }
         catch (RpcException e)
         {

@@ -25,6 +25,12 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Error, "{Rpc} failed with an unexpected error")]
     public static partial void CallFailed(this ILogger logger, Exception exception, string rpc);
 
+    [LoggerMessage(13, LogLevel.Debug, "{Rpc} ended: the client went away ({Reason})")]
+    public static partial void CallAbandoned(this ILogger logger, string rpc, string reason);
+
+    [LoggerMessage(14, LogLevel.Warning, "{Rpc} request could not be decoded, answered INVALID_ARGUMENT: {Reason}")]
+    public static partial void RequestUndecodable(this ILogger logger, string rpc, string reason);
+
     [LoggerMessage(20, LogLevel.Debug, "Model call: batch of {BatchSize}, {ModelMs:F1} ms")]
     public static partial void BatchRan(this ILogger logger, int batchSize, double modelMs);
 

@@ -39,7 +39,14 @@ internal sealed class ExpertHostFactory : WebApplicationFactory<Program>
         if (!realModel) _settings["Model:CheckpointPath"] = typeof(ExpertHostFactory).Assembly.Location;
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;
-        if (loopback) UseKestrel(0);
+        if (loopback)
+        {
+            // Port 0 through the host's own address setting, not UseKestrel(0): the factory would then rewrite the
+            // addresses after building the host, which races with the entry point starting Kestrel ("Addresses
+            // cannot be modified after the server has started", now and then).
+            _settings[Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey] = "http://127.0.0.1:0";
+            UseKestrel();
+        }
     }
 
     public static ExpertHostFactory OnLoopback(FakeOccupancyGenerator? generator = null) => new(generator, loopback: true);
