@@ -12,28 +12,35 @@ namespace Expert.Host.Security;
 
 /// <summary>
 /// Episodes belong to the principal that opened them. The host keeps each one under a stored id scoped by
-/// its owner, <c>&lt;owner tag&gt;.&lt;client id&gt;</c>, where the tag is 16 hex digits of SHA-256 of the
-/// principal's name: a principal names its episodes as before and sees only its own (another's id is
+/// its owner, <c>&lt;owner tag&gt;.&lt;client id&gt;</c>, where the tag is 9 letters and digits from SHA-256 of
+/// the principal's name: a principal names its episodes as before and sees only its own (another's id is
 /// simply not found in its scope, so ids cannot be probed), and the map library and its files need no owner
 /// field. An admin lists every stored id and reaches any of them by it. Without authentication there is no
 /// caller and ids are used as given, exactly as before.
 /// </summary>
 internal sealed partial class EpisodeOwnership(MapEpisodes episodes, IOptions<SecurityOptions> options)
 {
-    /// <summary>Owner tag (16 hex digits) and its dot.</summary>
-    public const int ScopeLength = 17;
+    /// <summary>Owner tag (9 letters and digits: 53 bits of SHA-256) and its dot.</summary>
+    public const int ScopeLength = 10;
 
     /// <summary>Longest client id when the host authenticates: the library's 64 characters less the scope.</summary>
     public const int MaxClientIdLength = 64 - ScopeLength;
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _openGates = new(StringComparer.Ordinal);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,46}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,53}$")]
     private static partial Regex ClientIdPattern();
 
     /// <summary>The stored-id prefix of <paramref name="principal"/>'s episodes.</summary>
-    public static string ScopeOf(string principal) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("steve2.episode-owner\n" + principal)).AsSpan(0, 8)) + ".";
+    public static string ScopeOf(string principal)
+    {
+        const string Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        ulong value = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes("steve2.episode-owner\n" + principal)), 0);
+        Span<char> tag = stackalloc char[ScopeLength];
+        for (int i = 0; i < ScopeLength - 1; i++, value /= 62) tag[i] = Digits[(int)(value % 62)];
+        tag[^1] = '.';
+        return new string(tag);
+    }
 
     /// <summary>The stored id an OpenEpisode of <paramref name="clientId"/> (empty: a new one) opens.</summary>
     public string ForOpen(Caller caller, string clientId)

@@ -14,6 +14,9 @@ namespace Steve2.Pipeline.Hosting;
 /// </summary>
 public sealed class ExpertConnection : IAsyncDisposable
 {
+    /// <summary>The environment variable the commands read the experts' API key from when <c>--experts-key</c> is not given.</summary>
+    public const string ApiKeyVariable = "STEVE2_EXPERTS_API_KEY";
+
     /// <summary>The command that starts a stand-alone host, quoted in error messages.</summary>
     public const string StartHostCommand = "dotnet run --project src/Expert.Host -c Release";
 
@@ -51,7 +54,7 @@ public sealed class ExpertConnection : IAsyncDisposable
                 $"'{address}' is not an expert host address: give one such as http://127.0.0.1:5080, or leave out --experts to start one in process.");
         }
 
-        GrpcChannel channel = CreateChannel(address, options);
+        GrpcChannel channel = CreateChannel(address, options, options.ApiKey);
         try
         {
             HealthCheckResponse response = await new HealthClient(channel).CheckAsync(new HealthCheckRequest(),
@@ -83,7 +86,7 @@ public sealed class ExpertConnection : IAsyncDisposable
     {
         options ??= new ExpertConnectionOptions();
         InProcessExpertHost host = await InProcessExpertHost.StartAsync(options, cancellationToken);
-        GrpcChannel channel = CreateChannel(host.Address, options);
+        GrpcChannel channel = CreateChannel(host.Address, options, apiKey: null);
         try
         {
             await host.WaitUntilServingAsync(new HealthClient(channel), options.StartTimeout, cancellationToken);
@@ -104,6 +107,26 @@ public sealed class ExpertConnection : IAsyncDisposable
         if (_host is not null) await _host.DisposeAsync();
     }
 
-    private static GrpcChannel CreateChannel(string address, ExpertConnectionOptions options) =>
-        GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = options.MaxReceiveMessageBytes });
+    private static GrpcChannel CreateChannel(string address, ExpertConnectionOptions options, string? apiKey)
+    {
+        var channelOptions = new GrpcChannelOptions { MaxReceiveMessageSize = options.MaxReceiveMessageBytes };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            // A header on every HTTP request of the channel: the health check and every call of ExpertClients carry it,
+            // over h2c as over TLS (gRPC call credentials would demand TLS).
+            channelOptions.HttpHandler = new ApiKeyHandler(apiKey) { InnerHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } };
+            channelOptions.DisposeHttpClient = true;
+        }
+        return GrpcChannel.ForAddress(address, channelOptions);
+    }
+
+    /// <summary>Adds <c>x-api-key</c> to every request.</summary>
+    private sealed class ApiKeyHandler(string apiKey) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }
