@@ -86,7 +86,7 @@ public sealed class ExpertConnection : IAsyncDisposable
     {
         options ??= new ExpertConnectionOptions();
         InProcessExpertHost host = await InProcessExpertHost.StartAsync(options, cancellationToken);
-        GrpcChannel channel = CreateChannel(host.Address, options, apiKey: null);
+        GrpcChannel channel = CreateChannel(host.Address, options, options.ApiKey);
         try
         {
             await host.WaitUntilServingAsync(new HealthClient(channel), options.StartTimeout, cancellationToken);
