@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Steve2.Expert.V1;
 using HealthClient = Grpc.Health.V1.Health.HealthClient;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
@@ -65,7 +66,18 @@ public sealed class ExpertConnection : IAsyncDisposable
                     $"the expert host at {address} answers but is {response.Status} (its model is loading or failed to load): " +
                     "wait and retry, read the host's log, or leave out --experts to start one in process.");
             }
+            // Health is anonymous: one cheap authenticated call tells a missing or refused key now, not on every expert call of a run.
+            await new OccupancyExpert.OccupancyExpertClient(channel).GetModelInfoAsync(new GetModelInfoRequest(),
+                deadline: DateTime.UtcNow.Add(options.HealthDeadline), cancellationToken: cancellationToken);
             return new ExpertConnection(address, channel, host: null);
+        }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested && e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            channel.Dispose();
+            throw new ExpertHostUnavailableException(e.StatusCode == StatusCode.Unauthenticated
+                ? $"the expert host at {address} wants an API key and refuses {(string.IsNullOrEmpty(options.ApiKey) ? "a call without one" : "the one given")} " +
+                  $"(Unauthenticated): pass --experts-key or set {ApiKeyVariable} to the key its operator gave you."
+                : $"the expert host at {address} accepts the API key but not for the experts (PermissionDenied): the key needs the roles occupancy and maps.", e);
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -25,11 +25,17 @@ public sealed class ExpertCredentialTests
         };
         await using ExpertConnection host = await ExpertConnection.StartInProcessAsync(options);
         await using ExpertConnection withKey = await ExpertConnection.ConnectAsync(host.Address, new ExpertConnectionOptions { ApiKey = Key });
-        await using ExpertConnection withoutKey = await ExpertConnection.ConnectAsync(host.Address); // health is anonymous
+        var noKey = await Assert.ThrowsAsync<ExpertHostUnavailableException>(() => ExpertConnection.ConnectAsync(host.Address));
+        var wrongKey = await Assert.ThrowsAsync<ExpertHostUnavailableException>(() =>
+            ExpertConnection.ConnectAsync(host.Address, new ExpertConnectionOptions { ApiKey = "not-the-key" }));
+        using var bare = Grpc.Net.Client.GrpcChannel.ForAddress(host.Address); // past the connection's check: each call says what to pass
 
         ExpertResult<string> opened = await new ExpertClients(withKey.Channel).OpenMapAsync("pipeline-episode", CancellationToken.None);
-        ExpertResult<string> refused = await new ExpertClients(withoutKey.Channel).OpenMapAsync("pipeline-episode", CancellationToken.None);
+        ExpertResult<string> refused = await new ExpertClients(bare).OpenMapAsync("pipeline-episode", CancellationToken.None);
 
+        Assert.Contains("--experts-key", noKey.Message);
+        Assert.Contains(ExpertConnection.ApiKeyVariable, noKey.Message);
+        Assert.Contains("refuses the one given", wrongKey.Message);
         Assert.True(opened.Ok, opened.Error);
         Assert.Equal("pipeline-episode", opened.Value);
         Assert.False(refused.Ok);
