@@ -4,6 +4,8 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Expert.Host.Options;
+using Microsoft.Extensions.Options;
 using Wire = Steve2.Expert.V1;
 
 namespace Expert.Host.Security;
@@ -17,14 +19,14 @@ namespace Expert.Host.Security;
 /// innermost interceptor of the map service: the error mapping outside it turns its errors into statuses.
 /// Anonymous calls (no authentication configured) pass unchanged.
 /// </summary>
-internal sealed class EpisodeOwnershipInterceptor(EpisodeOwnership ownership) : Interceptor
+internal sealed class EpisodeOwnershipInterceptor(EpisodeOwnership ownership, IOptions<SecurityOptions> options) : Interceptor
 {
     private const string EpisodeIdField = "episode_id";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        Caller? caller = Caller.Of(context);
+        Caller? caller = CallerOf(context);
         if (caller is null) return await continuation(request, context);
         try
         {
@@ -58,7 +60,7 @@ internal sealed class EpisodeOwnershipInterceptor(EpisodeOwnership ownership) : 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Caller? caller = Caller.Of(context);
+        Caller? caller = CallerOf(context);
         if (caller is null) return await continuation(requestStream, context);
         try
         {
@@ -73,7 +75,7 @@ internal sealed class EpisodeOwnershipInterceptor(EpisodeOwnership ownership) : 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Caller? caller = Caller.Of(context);
+        Caller? caller = CallerOf(context);
         if (caller is null)
         {
             await continuation(request, responseStream, context);
@@ -88,6 +90,15 @@ internal sealed class EpisodeOwnershipInterceptor(EpisodeOwnership ownership) : 
         {
             throw EpisodeOwnership.Unscope(caller, e);
         }
+    }
+
+    /// <summary>The caller; null only when the host does not authenticate (a nameless principal never reaches an episode).</summary>
+    private Caller? CallerOf(ServerCallContext context)
+    {
+        Caller? caller = Caller.Of(context);
+        if (caller is null && options.Value.AuthenticationEnabled)
+            throw new RpcException(new global::Grpc.Core.Status(StatusCode.Unauthenticated, "The caller has no principal name."));
+        return caller;
     }
 
     private void Scope<T>(Caller caller, T message)

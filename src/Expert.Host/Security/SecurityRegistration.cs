@@ -111,6 +111,15 @@ internal static class SecurityRegistration
             NameClaimType = jwt.NameClaim,
             RoleClaimType = jwt.RoleClaim,
         };
+        // The principal's name owns episodes and carries quotas: a token without it is refused, not let in nameless.
+        o.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (string.IsNullOrEmpty(context.Principal?.Identity?.Name)) context.Fail($"The token has no '{jwt.NameClaim}' claim (Security:Jwt:NameClaim).");
+                return Task.CompletedTask;
+            },
+        };
         if (string.IsNullOrWhiteSpace(jwt.Authority) && ApiKeyHashing.TryBase64(jwt.SigningKey) is { } key)
         {
             o.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(key);

@@ -83,6 +83,8 @@ public sealed class AuthenticationTests
             .ListEpisodesAsync(new Wire.ListEpisodesRequest()).ResponseAsync);
         RpcException otherKey = await Rpc.FailsAsync(() => Bearer(SecureHost.Token("carol", ["maps"], signingKey: new byte[32]))
             .ListEpisodesAsync(new Wire.ListEpisodesRequest()).ResponseAsync);
+        RpcException nameless = await Rpc.FailsAsync(() => Bearer(SecureHost.Token("", ["maps", "admin"]))
+            .ListEpisodesAsync(new Wire.ListEpisodesRequest()).ResponseAsync);
         Wire.ListEpisodesResponse carolSees = await Bearer(SecureHost.Token("carol", ["maps"])).ListEpisodesAsync(new Wire.ListEpisodesRequest());
         Wire.ListEpisodesResponse bobSees = await host.Maps(SecureHost.BobKey).ListEpisodesAsync(new Wire.ListEpisodesRequest());
 
@@ -90,6 +92,7 @@ public sealed class AuthenticationTests
         Assert.Equal(StatusCode.PermissionDenied, noRole.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, otherAudience.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, otherKey.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, nameless.StatusCode);
         Assert.Equal(["jwt-1"], carolSees.Episodes.Select(e => e.EpisodeId));
         Assert.Empty(bobSees.Episodes);
     }

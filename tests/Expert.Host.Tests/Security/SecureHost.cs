@@ -65,7 +65,7 @@ internal sealed class SecureHost : IAsyncDisposable
 
     public Wire.OccupancyExpert.OccupancyExpertClient Occupancy(string key) => new(WithKey(key));
 
-    /// <summary>A token signed with <see cref="JwtKey"/> (or <paramref name="signingKey"/>).</summary>
+    /// <summary>A token signed with <see cref="JwtKey"/> (or <paramref name="signingKey"/>); an empty subject leaves out <c>sub</c>.</summary>
     public static string Token(string subject, string[] roles, string audience = Audience, byte[]? signingKey = null)
     {
         var descriptor = new SecurityTokenDescriptor
@@ -73,7 +73,7 @@ internal sealed class SecureHost : IAsyncDisposable
             Issuer = Issuer,
             Audience = audience,
             Expires = DateTime.UtcNow.AddMinutes(10),
-            Claims = new Dictionary<string, object> { ["sub"] = subject, ["roles"] = roles },
+            Claims = subject.Length == 0 ? new Dictionary<string, object> { ["roles"] = roles } : new Dictionary<string, object> { ["sub"] = subject, ["roles"] = roles },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(signingKey ?? JwtKey), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
