@@ -29,6 +29,8 @@ internal sealed class SecurityOptionsValidator(IConfiguration configuration) : I
                 errors.Add($"{at}:KeySha256 must be the 64 hex digits of SHA-256 of the key (printf %s \"$KEY\" | sha256sum), not the key itself ({env}__KeySha256).");
             else if (!hashes.Add(key.KeySha256))
                 errors.Add($"{at}:KeySha256 is the same as another client's: give each client its own key ({env}__KeySha256).");
+            if (key.RoleList.Count == 0)
+                errors.Add($"{at}:Roles is empty: give the client {string.Join(", ", ExpertRoles.All)}, comma-separated in one string ({env}__Roles=occupancy,maps).");
             foreach (string role in key.RoleList)
             {
                 if (!ExpertRoles.All.Contains(role))

@@ -104,6 +104,8 @@ public sealed class StartupTests : IDisposable
     [Theory]
     [InlineData("Security:ApiKeys:0:KeySha256", "plain-key", "Security:ApiKeys:0:KeySha256 must be the 64 hex digits")]
     [InlineData("Security:ApiKeys:0:Roles", "maps,root", "names 'root'")]
+    [InlineData("Security:ApiKeys:0:Roles", " ", "Security:ApiKeys:0:Roles is empty")]
+    [InlineData("Security:Jwt:Audience", "", "Security:Jwt:Audience is empty")]
     [InlineData("Security:Jwt:SigningKey", "c2hvcnQ=", "at least 32 bytes")]
     [InlineData("Security:Quotas:MaxRequestsInFlightPerPrincipal", "0", "Security:Quotas:MaxRequestsInFlightPerPrincipal is 0")]
     public void A_bad_security_option_names_what_to_change(string key, string value, string message)
