@@ -5,8 +5,15 @@
 #
 #   docker build -t steve2-expert .                                        # CPU image
 #   docker build --build-arg TORCH_BACKEND=cuda -t steve2-expert:cuda .    # GPU image
-#   docker run --rm -p 5080:5080 steve2-expert                             # add --gpus all for CUDA
-#   grpcurl -plaintext 127.0.0.1:5080 list
+#   docker run --rm -p 5080:5080 -e Security__ApiKeys__0__Principal=pipeline \
+#     -e Security__ApiKeys__0__Roles=occupancy,maps \
+#     -e Security__ApiKeys__0__KeySha256=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1) \
+#     steve2-expert                                                        # add --gpus all for CUDA
+#   grpcurl -plaintext -H "x-api-key: $KEY" 127.0.0.1:5080 list
+#
+# The image listens on 0.0.0.0, so the host refuses to start without authentication: configure keys
+# (or JWT, TLS: src/Expert.Host/README.md, Security), or serve anyone on purpose with
+# -e Security__AllowAnonymous=true.
 #
 # Options come from environment variables (-e Batching__MaxBatch=16, -e Model__Device=cuda, ...);
 # see src/Expert.Host/README.md. OpenTelemetry export: -e OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317.

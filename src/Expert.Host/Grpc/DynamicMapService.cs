@@ -13,6 +13,7 @@ namespace Expert.Host.Grpc;
 /// codes in <see cref="ErrorMappingInterceptor"/> through <see cref="MapStatus"/>. Streams stop when the call
 /// is cancelled or the host stops.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Expert.Host.Security.ExpertPolicies.Maps)]
 internal sealed class DynamicMapService(MapEpisodes episodes, IOptions<MapHostOptions> options, IHostApplicationLifetime lifetime)
     : Wire.DynamicMapExpert.DynamicMapExpertBase
 {

@@ -15,6 +15,7 @@ namespace Expert.Host.Grpc;
 /// <see cref="GenerationWorkflow"/>, the renderer and the planner; exceptions become status codes
 /// in <see cref="ErrorMappingInterceptor"/>.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Expert.Host.Security.ExpertPolicies.Occupancy)]
 internal sealed class OccupancyExpertService(
     RequestValidator validator,
     GenerationWorkflow workflow,

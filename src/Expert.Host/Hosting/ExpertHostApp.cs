@@ -4,6 +4,7 @@ using Expert.Host.Health;
 using Expert.Host.Maps;
 using Expert.Host.Model;
 using Expert.Host.Options;
+using Expert.Host.Security;
 using Expert.Host.Telemetry;
 
 namespace Expert.Host.Hosting;
@@ -25,16 +26,27 @@ internal static class ExpertHostApp
     /// </summary>
     public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
-        WebApplicationBuilder builder = WebApplication.CreateBuilder(options);
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(WithSecuritySwitches(options));
         configure?.Invoke(builder);
         builder.UseExpertAddress().AddExpertTelemetry();
         builder.Services.AddExpertOptions().AddOccupancyModel().AddGenerationBatching().AddExpertGrpc().AddDynamicMaps().AddExpertHealth();
+        builder.AddExpertSecurity();
         builder.Services.AddRequestDecoding(); // last: replaces the binder every AddGrpc call registers
 
         WebApplication app = builder.Build();
+        app.UseExpertSecurity();
         app.MapExpertGrpc();
         app.MapDynamicMaps();
         app.MapExpertHealth();
         return app;
     }
+
+    private static WebApplicationOptions WithSecuritySwitches(WebApplicationOptions options) => new()
+    {
+        Args = options.Args is null ? null : SecurityRegistration.NormalizeArguments(options.Args),
+        ApplicationName = options.ApplicationName,
+        ContentRootPath = options.ContentRootPath,
+        EnvironmentName = options.EnvironmentName,
+        WebRootPath = options.WebRootPath,
+    };
 }

@@ -43,7 +43,8 @@ internal static class HostCommands
         await output.WriteLineAsync("Expert.Host: the STEVE-2 experts over gRPC (steve2.expert.v1.OccupancyExpert, DynamicMapExpert); see src/Expert.Host/README.md.");
         await output.WriteLineAsync();
         await output.WriteLineAsync("Serve (HTTP/2 without TLS on " + HostingRegistration.DefaultUrls + " unless --urls or ASPNETCORE_URLS says otherwise; options as --Section:Key value):");
-        await output.WriteLineAsync("  dotnet Expert.Host.dll [--urls URL] [--Section:Key value ...]");
+        await output.WriteLineAsync("  dotnet Expert.Host.dll [--urls URL] [--allow-anonymous] [--Section:Key value ...]");
+        await output.WriteLineAsync("      beyond loopback the host needs API keys or JWT (Security:...), or --allow-anonymous (Security__AllowAnonymous=true)");
         await output.WriteLineAsync();
         await output.WriteLineAsync("Client commands (the address defaults to " + HealthProbe.DefaultAddress + "):");
         foreach (HostCommand command in Commands)

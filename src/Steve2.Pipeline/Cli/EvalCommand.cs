@@ -19,12 +19,13 @@ internal static class EvalCommand
         var seeds = new Option<string?>("--seeds") { Description = "Evaluation seeds: 0-4, 0,3,7 (default: every evaluation seed of each task, TASKS.md)." };
         var output = new Option<string>("--output") { Description = "Folder for results.md, results.csv, results.json and plots/.", DefaultValueFactory = _ => "runs/eval" };
         var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
+        Option<string?> expertsKey = ExpertsKeyOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
         var record = new Option<string?>("--record") { Description = "Also record every episode's trajectory into this folder (Trajectories/TRAJECTORY_FORMAT.md)." };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap every episode's iteration budget (smoke runs; not comparable with full budgets)." };
         var command = new Command("eval", "Evaluate agents on tasks and evaluation seeds, in parallel; write tables, JSON and plots.")
         {
-            agents, tasks, seeds, output, experts, parallel, record, maxIterations,
+            agents, tasks, seeds, output, experts, expertsKey, parallel, record, maxIterations,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
@@ -49,7 +50,7 @@ internal static class EvalCommand
             if (recordFolder is not null) RefuseRecorded(recordFolder, agentNames, plans);
 
             IAnsiConsole console = CliApp.Console(parse);
-            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), options, console, cancellationToken);
+            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), options, console, cancellationToken);
 
             var run = new EvaluationRun(result.StartedUtc, result.Seconds, EvaluationRun.DescribeMachine(), options.DegreeOfParallelism,
                 result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations);

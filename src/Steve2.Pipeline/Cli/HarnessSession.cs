@@ -16,6 +16,7 @@ internal static class HarnessSession
         IReadOnlyList<string> agents,
         IReadOnlyList<TaskPlan> plans,
         string? expertsAddress,
+        string? expertsKey,
         EvaluationOptions options,
         IAnsiConsole console,
         CancellationToken cancellationToken)
@@ -28,7 +29,7 @@ internal static class HarnessSession
             console.MarkupLine(expertsAddress is null
                 ? "starting the expert host in process (pass --experts http://host:port to use a running one)"
                 : $"connecting to the expert host at {Markup.Escape(expertsAddress)}");
-            connection = await ExpertConnection.OpenAsync(expertsAddress, cancellationToken: cancellationToken);
+            connection = await ExpertConnection.OpenAsync(expertsAddress, new ExpertConnectionOptions { ApiKey = expertsKey }, cancellationToken);
         }
         else if (expertsAddress is not null)
         {

@@ -19,10 +19,11 @@ internal static class RecordCommand
         var seeds = new Option<string>("--seeds") { Description = $"Training seeds ({TaskSeedPolicy.TrainingFirst} and up): 1000000-1000099, or a list.", Required = true };
         var output = new Option<string>("--output") { Description = "Folder of the recorded episodes (Trajectories/TRAJECTORY_FORMAT.md).", DefaultValueFactory = _ => "data/trajectories" };
         var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
+        Option<string?> expertsKey = ExpertsKeyOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
         var command = new Command("record", "Record teacher trajectories on training seeds for the distillation (resumes after an interruption).")
         {
-            agents, tasks, seeds, output, experts, parallel,
+            agents, tasks, seeds, output, experts, expertsKey, parallel,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
@@ -44,7 +45,7 @@ internal static class RecordCommand
             }.Validated();
 
             IAnsiConsole console = CliApp.Console(parse);
-            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), options, console, cancellationToken);
+            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), options, console, cancellationToken);
 
             int resumed = result.Outcomes.Count(o => o.Resumed), failed = result.Outcomes.Count(o => o.Failed);
             int recorded = result.Outcomes.Count - resumed - failed;

@@ -17,6 +17,8 @@ public static class ExpertErrors
             StatusCode.FailedPrecondition => "the map episode is closed; open a new one",
             StatusCode.ResourceExhausted => "the expert is at a limit or its queue is full; retry later with fewer requests",
             StatusCode.Cancelled => "the call was cancelled",
+            StatusCode.Unauthenticated => "the expert host wants an API key: pass --experts-key or set STEVE2_EXPERTS_API_KEY",
+            StatusCode.PermissionDenied => "the API key lacks the role this expert needs (occupancy or maps); ask the host's operator",
             _ => "the expert failed; continue without it",
         };
         return $"expert call {call} failed ({e.StatusCode}{detail}); {advice}.";

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Steve2.Expert.V1;
 using HealthClient = Grpc.Health.V1.Health.HealthClient;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
@@ -14,6 +15,9 @@ namespace Steve2.Pipeline.Hosting;
 /// </summary>
 public sealed class ExpertConnection : IAsyncDisposable
 {
+    /// <summary>The environment variable the commands read the experts' API key from when <c>--experts-key</c> is not given.</summary>
+    public const string ApiKeyVariable = "STEVE2_EXPERTS_API_KEY";
+
     /// <summary>The command that starts a stand-alone host, quoted in error messages.</summary>
     public const string StartHostCommand = "dotnet run --project src/Expert.Host -c Release";
 
@@ -51,7 +55,7 @@ public sealed class ExpertConnection : IAsyncDisposable
                 $"'{address}' is not an expert host address: give one such as http://127.0.0.1:5080, or leave out --experts to start one in process.");
         }
 
-        GrpcChannel channel = CreateChannel(address, options);
+        GrpcChannel channel = CreateChannel(address, options, options.ApiKey);
         try
         {
             HealthCheckResponse response = await new HealthClient(channel).CheckAsync(new HealthCheckRequest(),
@@ -62,7 +66,18 @@ public sealed class ExpertConnection : IAsyncDisposable
                     $"the expert host at {address} answers but is {response.Status} (its model is loading or failed to load): " +
                     "wait and retry, read the host's log, or leave out --experts to start one in process.");
             }
+            // Health is anonymous: one cheap authenticated call tells a missing or refused key now, not on every expert call of a run.
+            await new OccupancyExpert.OccupancyExpertClient(channel).GetModelInfoAsync(new GetModelInfoRequest(),
+                deadline: DateTime.UtcNow.Add(options.HealthDeadline), cancellationToken: cancellationToken);
             return new ExpertConnection(address, channel, host: null);
+        }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested && e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+        {
+            channel.Dispose();
+            throw new ExpertHostUnavailableException(e.StatusCode == StatusCode.Unauthenticated
+                ? $"the expert host at {address} wants an API key and refuses {(string.IsNullOrEmpty(options.ApiKey) ? "a call without one" : "the one given")} " +
+                  $"(Unauthenticated): pass --experts-key or set {ApiKeyVariable} to the key its operator gave you."
+                : $"the expert host at {address} accepts the API key but not for the experts (PermissionDenied): the key needs the roles occupancy and maps.", e);
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -83,7 +98,7 @@ public sealed class ExpertConnection : IAsyncDisposable
     {
         options ??= new ExpertConnectionOptions();
         InProcessExpertHost host = await InProcessExpertHost.StartAsync(options, cancellationToken);
-        GrpcChannel channel = CreateChannel(host.Address, options);
+        GrpcChannel channel = CreateChannel(host.Address, options, options.ApiKey);
         try
         {
             await host.WaitUntilServingAsync(new HealthClient(channel), options.StartTimeout, cancellationToken);
@@ -104,6 +119,26 @@ public sealed class ExpertConnection : IAsyncDisposable
         if (_host is not null) await _host.DisposeAsync();
     }
 
-    private static GrpcChannel CreateChannel(string address, ExpertConnectionOptions options) =>
-        GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = options.MaxReceiveMessageBytes });
+    private static GrpcChannel CreateChannel(string address, ExpertConnectionOptions options, string? apiKey)
+    {
+        var channelOptions = new GrpcChannelOptions { MaxReceiveMessageSize = options.MaxReceiveMessageBytes };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            // A header on every HTTP request of the channel: the health check and every call of ExpertClients carry it,
+            // over h2c as over TLS (gRPC call credentials would demand TLS).
+            channelOptions.HttpHandler = new ApiKeyHandler(apiKey) { InnerHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } };
+            channelOptions.DisposeHttpClient = true;
+        }
+        return GrpcChannel.ForAddress(address, channelOptions);
+    }
+
+    /// <summary>Adds <c>x-api-key</c> to every request.</summary>
+    private sealed class ApiKeyHandler(string apiKey) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }

@@ -9,6 +9,12 @@ public sealed record ExpertConnectionOptions
     /// <summary>How long an in-process host may take to load its model and report SERVING.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The API key sent as <c>x-api-key</c> on every call to a host given by address (health check and
+    /// every expert call); null sends none. An in-process host listens on loopback and needs none.
+    /// </summary>
+    public string? ApiKey { get; init; }
+
     /// <summary>Largest message the pipeline's clients receive (map layers and renders can be big).</summary>
     public int MaxReceiveMessageBytes { get; init; } = 16 * 1024 * 1024;
 
