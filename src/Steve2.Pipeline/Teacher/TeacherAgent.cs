@@ -59,7 +59,8 @@ public sealed class TeacherAgent : IAgent
     {
         IEnvironment env = episode.Environment;
         NavigationExpert? navigation = _experts is not null && NavigationTasks.Contains(episode.Goal.Task)
-            ? new NavigationExpert(_experts, $"{episode.Goal.Task}-{episode.Goal.Seed}-{Guid.NewGuid():N}")
+            // Unique per run, and short enough for an authenticated host's owner-scoped ids (54 characters at most).
+            ? new NavigationExpert(_experts, $"{episode.Goal.Task}-{episode.Goal.Seed}-{Guid.NewGuid().ToString("N")[..16]}")
             : null;
         var s = new TeacherSituation(episode.Goal, env.AgentCount, _options, navigation);
         try
