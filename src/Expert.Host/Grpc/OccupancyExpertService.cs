@@ -19,6 +19,7 @@ internal sealed class OccupancyExpertService(
     RequestValidator validator,
     GenerationWorkflow workflow,
     CpuWorkLimiter cpu,
+    AdmissionController admission,
     ModelHolder model,
     IOptions<RenderingOptions> rendering,
     IOptions<BatchingOptions> batching) : OccupancyExpert.OccupancyExpertBase
@@ -27,7 +28,7 @@ internal sealed class OccupancyExpertService(
     {
         long arrivedAt = Stopwatch.GetTimestamp();
         GenerateCommand command = validator.Validate(request);
-        return workflow.RunAsync(command, arrivedAt, report: null, context.CancellationToken);
+        return workflow.RunAsync(command, arrivedAt, context.Deadline, report: null, context.CancellationToken);
     }
 
     public override async Task GenerateOccupancyStream(
@@ -35,7 +36,7 @@ internal sealed class OccupancyExpertService(
     {
         long arrivedAt = Stopwatch.GetTimestamp();
         GenerateCommand command = validator.Validate(request);
-        GenerateOccupancyResponse result = await workflow.RunAsync(command, arrivedAt,
+        GenerateOccupancyResponse result = await workflow.RunAsync(command, arrivedAt, context.Deadline,
             progress => responseStream.WriteAsync(new GenerateOccupancyUpdate { Progress = progress }, context.CancellationToken),
             context.CancellationToken);
         await responseStream.WriteAsync(new GenerateOccupancyUpdate { Result = result }, context.CancellationToken);
@@ -44,6 +45,7 @@ internal sealed class OccupancyExpertService(
     public override async Task<RenderOccupancyResponse> RenderOccupancy(RenderOccupancyRequest request, ServerCallContext context)
     {
         RenderCommand command = validator.Validate(request);
+        using AdmissionController.AdmissionLease lease = admission.Admit(RequestCost.ForRender(command.Views.Count, command.Render), context.Deadline, "render");
         using (await cpu.EnterAsync(refuseWhenFull: true, context.CancellationToken))
         {
             long started = Stopwatch.GetTimestamp();
@@ -57,6 +59,7 @@ internal sealed class OccupancyExpertService(
     public override async Task<GetBuildOrderResponse> GetBuildOrder(GetBuildOrderRequest request, ServerCallContext context)
     {
         var grid = validator.Validate(request);
+        using AdmissionController.AdmissionLease lease = admission.Admit(new RequestCost(0, 0, 1), context.Deadline, "render");
         using (await cpu.EnterAsync(refuseWhenFull: true, context.CancellationToken))
         {
             long started = Stopwatch.GetTimestamp();

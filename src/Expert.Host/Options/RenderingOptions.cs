@@ -34,6 +34,18 @@ internal sealed class RenderingOptions
     /// <summary>Largest build order the host sends (steps); a bigger grid's plan is refused with RESOURCE_EXHAUSTED.</summary>
     public int MaxBuildSteps { get; set; } = 250_000;
 
+    /// <summary>
+    /// Megapixels of renders (drawn, supersampling included) admitted and not yet drawn; a request
+    /// that would pass it is refused with RESOURCE_EXHAUSTED. Bounds the memory of renders in flight.
+    /// </summary>
+    public double MaxRenderMegapixels { get; set; } = 400;
+
+    /// <summary>Seed of the running estimate of render seconds per drawn megapixel (PNG encoding included).</summary>
+    public double SecondsPerMegapixel { get; set; } = 0.03;
+
+    /// <summary>Seed of the running estimate of seconds per build order.</summary>
+    public double SecondsPerBuildOrder { get; set; } = 0.02;
+
     /// <summary>The parsed <see cref="DefaultViews"/>; valid once the options passed validation.</summary>
     public IReadOnlyList<RenderView> ParseDefaultViews() =>
         DefaultViews.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
