@@ -32,10 +32,23 @@ public sealed class AdmissionTests
         RequestCost all = RequestCost.ForGeneration(new SamplingOptions { Samples = 8, DecodeSteps = 4 }, views: 6, render, renderAllSamples: true, buildOrder: false);
         RequestCost skipped = RequestCost.ForGeneration(new SamplingOptions(), views: 0, render, renderAllSamples: false, buildOrder: false);
 
-        Assert.Equal(new RequestCost(8 * RequestCost.DefaultDecodeSteps, 6L * 2048 * 2048, 1), heavy);
-        Assert.Equal(new RequestCost(32, 8 * 6L * 2048 * 2048, 0), all);
+        Assert.Equal(new RequestCost(8 * RequestCost.DefaultDecodeSteps, 6L * (2048 * 2048 + 32 * 32 * 32), 1), heavy);
+        Assert.Equal(new RequestCost(32, 8 * 6L * (2048 * 2048 + 32 * 32 * 32), 0), all);
         Assert.Equal(new RequestCost(RequestCost.DefaultDecodeSteps, 0, 0), skipped);
-        Assert.Equal(3L * 256 * 256 * 4, RequestCost.ForRender(3, new RenderOptions()).RenderPixels);
+        Assert.Equal(3L * (256 * 256 * 4 + 1000), RequestCost.ForRender(3, new RenderOptions(), gridVolume: 1000).RenderUnits);
+    }
+
+    [Fact]
+    public void A_render_call_is_priced_from_its_wire_fields_before_its_grid_is_unpacked()
+    {
+        var options = new RenderingOptions(); // 4 default views, 256 px, supersample 2, sizes 32..1024
+
+        RequestCost big = RequestCost.ForRenderRequest(256, 256, 256, views: 0, renderSize: 0, options);
+        RequestCost clamped = RequestCost.ForRenderRequest(100_000, 1, 1, views: 2, renderSize: 5000, options);
+
+        Assert.Equal(4 * (256L * 256 * 4 + 256L * 256 * 256), big.RenderUnits);
+        Assert.Equal(2 * (1024L * 1024 * 4 + 256), clamped.RenderUnits);
+        Assert.Equal((0L, 0), (big.GenerationUnits, big.BuildOrders));
     }
 
     [Fact]
@@ -112,7 +125,7 @@ public sealed class AdmissionTests
         Assert.Equal(("RENDER_PIXEL_BUDGET", "render"), (e.Reason, e.Queue));
 
         first.RenderDone(4_000_000);
-        Assert.Equal(4_000_000, admission.PixelsAhead);
+        Assert.Equal(4_000_000, admission.RenderUnitsAhead);
         using var second = admission.Admit(new RequestCost(0, 4_000_000, 0), NoDeadline, "render");
     }
 
@@ -130,7 +143,7 @@ public sealed class AdmissionTests
         lease.Dispose();
         clock.Advance(TimeSpan.FromSeconds(3));
 
-        Assert.Equal((0.0, 0L, 0), (admission.SecondsAhead, admission.PixelsAhead, admission.Outstanding));
+        Assert.Equal((0.0, 0L, 0), (admission.SecondsAhead, admission.RenderUnitsAhead, admission.Outstanding));
         Assert.Equal(TimeSpan.FromSeconds(3), admission.IdleFor);
     }
 

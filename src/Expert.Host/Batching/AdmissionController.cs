@@ -7,7 +7,7 @@ namespace Expert.Host.Batching;
 /// <summary>
 /// Admits requests by their estimated cost, not their number (issue 12). It keeps the estimated
 /// seconds of every admitted request that has not finished (queued or running, model and CPU work
-/// apart) and the pixels of the renders still to draw, and refuses a new request at once
+/// apart) and the render units (<see cref="RequestCost.RenderUnits"/>: pixels drawn + grid cells) still to draw, and refuses a new request at once
 /// (<see cref="QueueFullException"/>, RESOURCE_EXHAUSTED with RetryInfo) when
 /// <list type="bullet">
 /// <item>its call has a deadline and the estimated completion (the work ahead of it, then its own)
@@ -15,7 +15,7 @@ namespace Expert.Host.Batching;
 /// shrink enough;</item>
 /// <item>the work ahead plus its own exceeds <see cref="BatchingOptions.MaxQueuedWorkSeconds"/>:
 /// reason <c>WORK_BUDGET</c>;</item>
-/// <item>the pixels ahead plus its own exceed <see cref="RenderingOptions.MaxRenderMegapixels"/>:
+/// <item>the render units ahead plus its own exceed <see cref="RenderingOptions.MaxRenderMegapixels"/>:
 /// reason <c>RENDER_PIXEL_BUDGET</c>.</item>
 /// </list>
 /// A request with nothing ahead of it is never refused by a budget (it could never run otherwise),
@@ -66,7 +66,7 @@ internal sealed class AdmissionController
     }
 
     /// <summary>Pixels of admitted renders not drawn yet.</summary>
-    public long PixelsAhead
+    public long RenderUnitsAhead
     {
         get { lock (_lock) return _pixelsAhead; }
     }
@@ -106,10 +106,10 @@ internal sealed class AdmissionController
             if (_enforce) Check(cost, deadline, ownModel, ownCpu, queue);
             _modelAhead += ownModel;
             _cpuAhead += ownCpu;
-            _pixelsAhead += cost.RenderPixels;
+            _pixelsAhead += cost.RenderUnits;
             _outstanding++;
         }
-        return new AdmissionLease(this, ownModel, ownCpu, cost.RenderPixels);
+        return new AdmissionLease(this, ownModel, ownCpu, cost.RenderUnits);
     }
 
     private void Check(RequestCost cost, DateTime deadline, double ownModel, double ownCpu, string queue)
@@ -135,10 +135,10 @@ internal sealed class AdmissionController
                 $"The host has {ahead:F2} s of {queue} work queued; this request's {completion - ahead:F2} s would pass the " +
                 $"budget of {_maxWorkSeconds:F2} s (Batching:MaxQueuedWorkSeconds): retry later with backoff.");
         }
-        if (_pixelsAhead > 0 && _pixelsAhead + cost.RenderPixels > _maxPixels)
+        if (_pixelsAhead > 0 && _pixelsAhead + cost.RenderUnits > _maxPixels)
         {
             Refuse(queue, "RENDER_PIXEL_BUDGET", _maxPixels, Max(MinRetry, TimeSpan.FromSeconds(_cpuAhead / _cpuParallel)),
-                $"{_pixelsAhead / 1e6:F1} megapixels of renders are queued; this request's {cost.RenderPixels / 1e6:F1} would pass " +
+                $"{_pixelsAhead / 1e6:F1} M render units (pixels drawn + grid cells) are queued; this request's {cost.RenderUnits / 1e6:F1} would pass " +
                 $"the budget of {_maxPixels / 1e6:F1} (Rendering:MaxRenderMegapixels): retry later with backoff.");
         }
     }

@@ -15,7 +15,7 @@ internal interface ICostEstimator
     /// <summary>A model call of <paramref name="units"/> generation units took <paramref name="elapsed"/>.</summary>
     void ObserveModel(long units, TimeSpan elapsed);
 
-    /// <summary>A render of <paramref name="pixels"/> drawn pixels took <paramref name="elapsed"/>.</summary>
+    /// <summary>A render of <paramref name="pixels"/> render units (pixels drawn + grid cells) took <paramref name="elapsed"/>.</summary>
     void ObserveRender(long pixels, TimeSpan elapsed);
 
     /// <summary>One build order took <paramref name="elapsed"/>.</summary>
@@ -65,7 +65,7 @@ internal sealed class CostEstimator : ICostEstimator
 
     public double CpuSeconds(RequestCost cost)
     {
-        lock (_lock) return cost.RenderPixels * _perPixel + cost.BuildOrders * _perBuildOrder;
+        lock (_lock) return cost.RenderUnits * _perPixel + cost.BuildOrders * _perBuildOrder;
     }
 
     public void ObserveModel(long units, TimeSpan elapsed)

@@ -146,7 +146,7 @@ internal static class MixedLoadBenchmark
 
     private static GenerateOccupancyRequest Light(int seed) => new() { Description = "a small wooden house with a pitched roof", Seed = (ulong)seed };
 
-    private static double Status(int pid, string key)
+    internal static double Status(int pid, string key)
     {
         foreach (string line in File.ReadLines($"/proc/{pid}/status"))
         {

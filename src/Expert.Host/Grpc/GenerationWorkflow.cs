@@ -42,7 +42,7 @@ internal sealed class GenerationWorkflow(
         GenerateCommand command, long arrivedAt, DateTime deadline, Func<GenerationProgress, Task>? report, CancellationToken cancellationToken)
     {
         RequestCost cost = RequestCost.ForGeneration(command.Request.Sampling, command.Views.Count, command.Render,
-            command.RenderAllSamples, command.IncludeBuildOrder);
+            command.RenderAllSamples, command.IncludeBuildOrder, GridVolume());
         using AdmissionController.AdmissionLease lease = admission.Admit(cost, deadline);
         GenerationTicket ticket = batcher.Enqueue(command.Request, cancellationToken, deadline);
         if (report is not null)
@@ -131,6 +131,12 @@ internal sealed class GenerationWorkflow(
         logger.Generated(sampling.Seed, grids.Count, command.Views.Count, outcome.BatchSize,
             response.Timings.QueueMs, response.Timings.ModelMs, renderMs, totalMs);
         return response;
+    }
+
+    private long GridVolume()
+    {
+        long edge = model.Generator?.Info.GridSize ?? 32;
+        return edge * edge * edge;
     }
 
     private static GenerationProgress Step(GenerationProgress.Types.Stage stage, long arrivedAt, string message, int queuePosition = 0, int batchSize = 0) => new()

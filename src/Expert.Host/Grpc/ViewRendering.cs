@@ -37,7 +37,6 @@ internal static class ViewRendering
         IReadOnlyList<VoxelGrid> grids, IReadOnlyList<RenderView> views, RenderOptions options, CpuWorkLimiter cpu,
         ICostEstimator estimator, Action<long> drawn, CancellationToken cancellationToken)
     {
-        long pixels = RequestCost.PixelsPerView(options);
         var results = new WireView[grids.Count][];
         var jobs = new List<Task>(grids.Count * views.Count);
         for (int g = 0; g < grids.Count; g++)
@@ -46,6 +45,7 @@ internal static class ViewRendering
             for (int v = 0; v < views.Count; v++)
             {
                 int gi = g, vi = v;
+                long units = RequestCost.UnitsPerView(options, grids[g].Volume);
                 jobs.Add(Task.Run(async () =>
                 {
                     try
@@ -55,12 +55,12 @@ internal static class ViewRendering
                             cancellationToken.ThrowIfCancellationRequested();
                             long started = Stopwatch.GetTimestamp();
                             results[gi][vi] = RenderOne(grids[gi], views[vi], options);
-                            estimator.ObserveRender(pixels, Stopwatch.GetElapsedTime(started));
+                            estimator.ObserveRender(units, Stopwatch.GetElapsedTime(started));
                         }
                     }
                     finally
                     {
-                        drawn(pixels); // drawn, or never will be: either way it leaves the pixel budget
+                        drawn(units); // drawn, or never will be: either way it leaves the render budget
                     }
                 }, CancellationToken.None));
             }

@@ -35,12 +35,13 @@ internal sealed class RenderingOptions
     public int MaxBuildSteps { get; set; } = 250_000;
 
     /// <summary>
-    /// Megapixels of renders (drawn, supersampling included) admitted and not yet drawn; a request
-    /// that would pass it is refused with RESOURCE_EXHAUSTED. Bounds the memory of renders in flight.
+    /// Millions of render units admitted and not yet drawn (per view: pixels drawn, supersampling
+    /// included, plus the grid's cells); a request that would pass it is refused with
+    /// RESOURCE_EXHAUSTED. Bounds the memory of renders in flight, big grids included.
     /// </summary>
     public double MaxRenderMegapixels { get; set; } = 400;
 
-    /// <summary>Seed of the running estimate of render seconds per drawn megapixel (PNG encoding included).</summary>
+    /// <summary>Seed of the running estimate of render seconds per million render units (pixels drawn + grid cells) (PNG encoding included).</summary>
     public double SecondsPerMegapixel { get; set; } = 0.03;
 
     /// <summary>Seed of the running estimate of seconds per build order.</summary>

@@ -30,7 +30,7 @@ internal sealed class FixedCostEstimator(double secondsPerUnit, double secondsPe
 
     public double ModelSeconds(long units) => units * secondsPerUnit;
 
-    public double CpuSeconds(Expert.Host.Batching.RequestCost cost) => cost.RenderPixels * secondsPerPixel + cost.BuildOrders * secondsPerBuildOrder;
+    public double CpuSeconds(Expert.Host.Batching.RequestCost cost) => cost.RenderUnits * secondsPerPixel + cost.BuildOrders * secondsPerBuildOrder;
 
     public void ObserveModel(long units, TimeSpan elapsed) => Interlocked.Increment(ref ModelObservations);
 
