@@ -40,6 +40,14 @@ public sealed class OptionsTests
     [InlineData("Rendering:MinSize", "8", "Rendering:MinSize (8)")]
     [InlineData("Rendering:MaxConcurrent", "0", "Rendering:MaxConcurrent is 0")]
     [InlineData("Rendering:MaxBuildSteps", "0", "Rendering:MaxBuildSteps is 0")]
+    [InlineData("Batching:MaxQueuedWorkSeconds", "0", "(Batching__MaxQueuedWorkSeconds)")]
+    [InlineData("Batching:SecondsPerGenerationUnit", "-1", "(Batching__SecondsPerGenerationUnit)")]
+    [InlineData("Batching:EstimateSmoothing", "1.5", "(Batching__EstimateSmoothing)")]
+    [InlineData("Batching:IdleTrimSeconds", "-1", "(Batching__IdleTrimSeconds)")]
+    [InlineData("Batching:MallocArenaMax", "-1", "(Batching__MallocArenaMax)")]
+    [InlineData("Rendering:MaxRenderMegapixels", "0", "(Rendering__MaxRenderMegapixels)")]
+    [InlineData("Rendering:SecondsPerMegapixel", "0", "(Rendering__SecondsPerMegapixel)")]
+    [InlineData("Rendering:SecondsPerBuildOrder", "NaN", "(Rendering__SecondsPerBuildOrder)")]
     public void A_bad_option_fails_validation_with_a_message_that_says_what_to_change(string key, string value, string message)
     {
         Exception? e = StartupValidation(new Dictionary<string, string?> { [key] = value });

@@ -4,6 +4,7 @@ using Expert.Host.Model;
 using Expert.Host.Options;
 using Expert.Host.Telemetry;
 using Expert.VqVae.Inference;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Expert.Host.Batching;
@@ -21,7 +22,11 @@ namespace Expert.Host.Batching;
 /// <item>At most <see cref="BatchingOptions.MaxQueue"/> requests wait; one more is refused at once
 /// with <see cref="QueueFullException"/>.</item>
 /// <item>A waiting request whose token fires leaves the queue and never reaches the model. A batch
-/// whose every request was cancelled has its model call cancelled.</item>
+/// whose every request was cancelled has its model call cancelled. A waiting request whose deadline
+/// has passed when a batch is gathered is answered DEADLINE_EXCEEDED and never reaches the model
+/// either (the call's token fires on the deadline too, but a timer may fire late).</item>
+/// <item>Each model call's time is reported to the <see cref="ICostEstimator"/>, per generation unit
+/// (samples x decoding steps), so admission follows the measured throughput.</item>
 /// </list>
 /// </summary>
 internal sealed class GenerationBatcher : BackgroundService
@@ -30,12 +35,17 @@ internal sealed class GenerationBatcher : BackgroundService
     private readonly IOptions<BatchingOptions> _optionsAccessor;
     private readonly ExpertMetrics _metrics;
     private readonly ILogger<GenerationBatcher> _logger;
+    private readonly ICostEstimator _estimator;
+    private readonly TimeProvider _clock;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<SemaphoreSlim> _modelSlots;
     private int _waiting;
 
-    public GenerationBatcher(ModelHolder model, IOptions<BatchingOptions> options, ExpertMetrics metrics, ILogger<GenerationBatcher> logger)
+    public GenerationBatcher(ModelHolder model, IOptions<BatchingOptions> options, ExpertMetrics metrics, ILogger<GenerationBatcher> logger,
+        ICostEstimator estimator, TimeProvider clock)
     {
+        _estimator = estimator;
+        _clock = clock;
         _model = model;
         _optionsAccessor = options; // read at start, after the options were validated
         _metrics = metrics;
@@ -56,7 +66,8 @@ internal sealed class GenerationBatcher : BackgroundService
     /// Queues one request. Throws <see cref="ModelNotReadyException"/> before the model is loaded
     /// and <see cref="QueueFullException"/> when the queue is full; never blocks.
     /// </summary>
-    public GenerationTicket Enqueue(GenerationRequest request, CancellationToken cancellationToken)
+    /// <param name="deadline">The call's deadline (UTC), <see cref="DateTime.MaxValue"/> for none.</param>
+    public GenerationTicket Enqueue(GenerationRequest request, CancellationToken cancellationToken, DateTime deadline = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_model.Generator is null) throw new ModelNotReadyException(_model.StatusMessage);
@@ -73,7 +84,7 @@ internal sealed class GenerationBatcher : BackgroundService
             if (Interlocked.CompareExchange(ref _waiting, position + 1, position) == position) break;
         }
 
-        var pending = new Pending(this, request, cancellationToken).Observed();
+        var pending = new Pending(this, request, cancellationToken, deadline == default ? DateTime.MaxValue : deadline).Observed();
         _metrics.Enqueued();
         pending.WatchCancellation();
         if (!_queue.Writer.TryWrite(pending))
@@ -165,6 +176,12 @@ internal sealed class GenerationBatcher : BackgroundService
     {
         if (!pending.TryStart()) return false; // cancelled while waiting: already left the queue
         Interlocked.Decrement(ref _waiting);
+        if (pending.Deadline != DateTime.MaxValue && _clock.GetUtcNow().UtcDateTime >= pending.Deadline)
+        {
+            _metrics.LeftQueueCancelled();
+            pending.Fail(new RpcException(new Status(StatusCode.DeadlineExceeded, "The call's deadline passed while it waited; the model never ran for it.")));
+            return false;
+        }
         _metrics.Dequeued(Stopwatch.GetElapsedTime(pending.EnqueuedAt).TotalMilliseconds);
         return true;
     }
@@ -187,6 +204,7 @@ internal sealed class GenerationBatcher : BackgroundService
                 if (results.Count != batch.Count)
                     throw new InvalidOperationException($"The model answered {results.Count} results for a batch of {batch.Count}.");
                 _metrics.BatchRan(batch.Count, modelTime.TotalMilliseconds);
+                _estimator.ObserveModel(batch.Sum(p => Units(p.Request)), modelTime);
                 _logger.BatchRan(batch.Count, modelTime.TotalMilliseconds);
                 for (int i = 0; i < batch.Count; i++)
                     batch[i].Succeed(new BatchOutcome(results[i], batch[i].QueueTime(started), modelTime, batch.Count));
@@ -230,6 +248,7 @@ internal sealed class GenerationBatcher : BackgroundService
                     await Task.Run(() => generator.Generate([p.Request], linked.Token), CancellationToken.None);
                 TimeSpan modelTime = Stopwatch.GetElapsedTime(started);
                 _metrics.BatchRan(1, modelTime.TotalMilliseconds);
+                _estimator.ObserveModel(Units(p.Request), modelTime);
                 if (results.Count != 1) throw new InvalidOperationException($"The model answered {results.Count} results for one request.");
                 p.Succeed(new BatchOutcome(results[0], p.QueueTime(batchStarted), modelTime, 1));
             }
@@ -245,6 +264,9 @@ internal sealed class GenerationBatcher : BackgroundService
         }
     }
 
+    private static long Units(GenerationRequest request) =>
+        RequestCost.ForGeneration(request.Sampling, 0, VqVae.Rendering.RenderOptions.Default, false, false).GenerationUnits;
+
     public override void Dispose()
     {
         if (_modelSlots.IsValueCreated) _modelSlots.Value.Dispose();
@@ -252,7 +274,7 @@ internal sealed class GenerationBatcher : BackgroundService
     }
 
     /// <summary>One request in the queue or in a model call.</summary>
-    private sealed class Pending(GenerationBatcher owner, GenerationRequest request, CancellationToken token)
+    private sealed class Pending(GenerationBatcher owner, GenerationRequest request, CancellationToken token, DateTime deadline)
     {
         private const int StateWaiting = 0;
         private const int StateTaken = 1;
@@ -262,6 +284,7 @@ internal sealed class GenerationBatcher : BackgroundService
 
         public GenerationRequest Request { get; } = request;
         public CancellationToken Token { get; } = token;
+        public DateTime Deadline { get; } = deadline;
         public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
         public TaskCompletionSource<int> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource<BatchOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

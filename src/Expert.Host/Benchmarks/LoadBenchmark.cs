@@ -20,7 +20,7 @@ internal sealed record LoadLevel(int Clients, int Requests, double P50Ms, double
 internal static class LoadBenchmark
 {
     public const string Command = "bench";
-    public const string Usage = "bench [address] [--clients 1,8] [--requests 96] [--host-pid N]";
+    public const string Usage = "bench [address] [--clients 1,8] [--requests 96] [--host-pid N] | bench [address] --mixed [--clients 8] [--light-clients 8] [--duration 30] [--heavy-deadline 5] [--light-deadline 2] [--idle 30] [--host-pid N] | bench [address] --render-grid 256 [--clients 100] [--duration 30] [--idle 30] [--host-pid N]";
     public const string Summary = "load benchmark: GenerateOccupancy p50 / p95 latency and throughput per client count over gRPC, the mean batch size, and with --host-pid the host's peak RSS";
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
@@ -30,10 +30,14 @@ internal static class LoadBenchmark
         int[] clientCounts = [1, 8];
         int requests = 96;
         int? hostPid = null;
+        bool mixed = args.Contains("--mixed") || args.Contains("--render-grid");
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--mixed": break;
+                case "--render-grid" or "--light-clients" or "--duration" or "--heavy-deadline" or "--light-deadline" or "--idle": i++; break;
+                case "--clients" when mixed: i++; break;
                 case "--clients": clientCounts = args[++i].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--requests": requests = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--host-pid": hostPid = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -53,6 +57,8 @@ internal static class LoadBenchmark
             $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.MachineName}, {Environment.ProcessorCount} cores; model {info.ModelVersion} on {info.Device}; " +
             $"GenerateOccupancy with {info.DefaultViews.Count} views of {info.DefaultRenderSize} px, max batch {info.MaxBatch}");
         await MeasureAsync(client, clients: 1, requests: 3, CancellationToken.None); // warm up
+        if (args.Contains("--render-grid")) return await RenderLoadBenchmark.RunAsync(client, args, hostPid, output);
+        if (mixed) return await MixedLoadBenchmark.RunAsync(client, args, hostPid, output);
 
         await output.WriteLineAsync("| clients | requests | p50 ms | p95 ms | max ms | req/s | x one client | mean batch |" + (hostPid is null ? "" : " host peak RSS MB |"));
         await output.WriteLineAsync("|---:|---:|---:|---:|---:|---:|---:|---:|" + (hostPid is null ? "" : "---:|"));

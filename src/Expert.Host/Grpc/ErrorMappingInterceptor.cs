@@ -93,11 +93,11 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                     {
                         Any.Pack(new ErrorInfo
                         {
-                            Reason = "QUEUE_FULL",
+                            Reason = full.Reason,
                             Domain = Domain,
                             Metadata = { ["queue"] = full.Queue, ["limit"] = full.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                         }),
-                        Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(200)) }),
+                        Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(full.RetryAfter) }),
                     },
                 });
             case MapException or ObserveStreamException:

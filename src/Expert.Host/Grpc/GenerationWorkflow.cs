@@ -14,22 +14,37 @@ namespace Expert.Host.Grpc;
 /// One generation from accepted request to response: the batcher's model call, the renders, the
 /// build order. Shared by the unary and the streamed RPC, which differ only in the progress they
 /// report.
+/// <list type="bullet">
+/// <item>Admission first (<see cref="AdmissionController"/>): by estimated cost against the call's
+/// deadline and the host's budgets; a refusal is RESOURCE_EXHAUSTED at once, before any work.</item>
+/// <item>The request's share of the backlog leaves it as its parts finish: the model's share when
+/// its model call is over, each view's pixels when it is drawn, the rest when the call ends.</item>
+/// <item>Each request's renders and build order run as soon as its own model result is there, each
+/// view in its own CPU slot, and the response goes out when they are done: a heavy batch mate's
+/// rendering never holds up a lighter request's answer. A call that is gone draws nothing more.</item>
+/// </list>
 /// </summary>
 internal sealed class GenerationWorkflow(
     GenerationBatcher batcher,
     ModelHolder model,
     CpuWorkLimiter cpu,
+    AdmissionController admission,
+    ICostEstimator estimator,
     IOptions<RenderingOptions> rendering,
     ILogger<GenerationWorkflow> logger)
 {
     private readonly int _maxBuildSteps = rendering.Value.MaxBuildSteps;
 
     /// <param name="arrivedAt">Stopwatch timestamp of the call's arrival.</param>
+    /// <param name="deadline">The call's deadline (UTC); <see cref="DateTime.MaxValue"/> for none.</param>
     /// <param name="report">Called with each progress step, in order, never concurrently; null for none.</param>
     public async Task<GenerateOccupancyResponse> RunAsync(
-        GenerateCommand command, long arrivedAt, Func<GenerationProgress, Task>? report, CancellationToken cancellationToken)
+        GenerateCommand command, long arrivedAt, DateTime deadline, Func<GenerationProgress, Task>? report, CancellationToken cancellationToken)
     {
-        GenerationTicket ticket = batcher.Enqueue(command.Request, cancellationToken);
+        RequestCost cost = RequestCost.ForGeneration(command.Request.Sampling, command.Views.Count, command.Render,
+            command.RenderAllSamples, command.IncludeBuildOrder, GridVolume());
+        using AdmissionController.AdmissionLease lease = admission.Admit(cost, deadline);
+        GenerationTicket ticket = batcher.Enqueue(command.Request, cancellationToken, deadline);
         if (report is not null)
         {
             await report(Step(GenerationProgress.Types.Stage.Queued, arrivedAt,
@@ -39,7 +54,15 @@ internal sealed class GenerationWorkflow(
                 $"Generating in a batch of {batchSize}.", batchSize: batchSize));
         }
 
-        BatchOutcome outcome = await ticket.Completion;
+        BatchOutcome outcome;
+        try
+        {
+            outcome = await ticket.Completion;
+        }
+        finally
+        {
+            lease.ModelDone();
+        }
         IReadOnlyList<VoxelGrid> grids = outcome.Result.Grids;
         if (grids.Count == 0) throw new InvalidOperationException("The model returned no grid.");
         SamplingOptions sampling = command.Request.Sampling;
@@ -69,15 +92,13 @@ internal sealed class GenerationWorkflow(
             if (report is not null)
                 await report(Step(GenerationProgress.Types.Stage.Rendering, arrivedAt, $"Rendering {command.Views.Count} view(s)."));
             long renderStarted = Stopwatch.GetTimestamp();
-            using (await cpu.EnterAsync(refuseWhenFull: false, cancellationToken))
+            IReadOnlyList<VoxelGrid> rendered = command.RenderAllSamples && grids.Count > 1 ? grids : [grids[0]];
+            RenderedView[][] views = await ViewRendering.RenderEachInSlotAsync(
+                rendered, command.Views, command.Render, cpu, estimator, lease.RenderDone, cancellationToken);
+            response.Views.AddRange(views[0]);
+            if (rendered.Count > 1)
             {
-                response.Views.AddRange(ViewRendering.Render(grids[0], command.Views, command.Render, cancellationToken));
-                if (command.RenderAllSamples && grids.Count > 1)
-                {
-                    response.Samples[0].Views.AddRange(response.Views);
-                    for (int i = 1; i < grids.Count; i++)
-                        response.Samples[i].Views.AddRange(ViewRendering.Render(grids[i], command.Views, command.Render, cancellationToken));
-                }
+                for (int i = 0; i < rendered.Count; i++) response.Samples[i].Views.AddRange(views[i]);
             }
             renderMs = Stopwatch.GetElapsedTime(renderStarted).TotalMilliseconds;
         }
@@ -89,7 +110,12 @@ internal sealed class GenerationWorkflow(
                 await report(Step(GenerationProgress.Types.Stage.Planning, arrivedAt, "Planning the build order."));
             long planStarted = Stopwatch.GetTimestamp();
             using (await cpu.EnterAsync(refuseWhenFull: false, cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long planning = Stopwatch.GetTimestamp();
                 response.BuildOrder = BuildOrderPlanning.Plan(grids[0], _maxBuildSteps, cancellationToken);
+                estimator.ObserveBuildOrder(Stopwatch.GetElapsedTime(planning));
+            }
             planMs = Stopwatch.GetElapsedTime(planStarted).TotalMilliseconds;
         }
 
@@ -105,6 +131,12 @@ internal sealed class GenerationWorkflow(
         logger.Generated(sampling.Seed, grids.Count, command.Views.Count, outcome.BatchSize,
             response.Timings.QueueMs, response.Timings.ModelMs, renderMs, totalMs);
         return response;
+    }
+
+    private long GridVolume()
+    {
+        long edge = model.Generator?.Info.GridSize ?? 32;
+        return edge * edge * edge;
     }
 
     private static GenerationProgress Step(GenerationProgress.Types.Stage stage, long arrivedAt, string message, int queuePosition = 0, int batchSize = 0) => new()

@@ -20,6 +20,8 @@ internal sealed class OccupancyExpertService(
     RequestValidator validator,
     GenerationWorkflow workflow,
     CpuWorkLimiter cpu,
+    AdmissionController admission,
+    ICostEstimator estimator,
     ModelHolder model,
     IOptions<RenderingOptions> rendering,
     IOptions<BatchingOptions> batching) : OccupancyExpert.OccupancyExpertBase
@@ -28,7 +30,7 @@ internal sealed class OccupancyExpertService(
     {
         long arrivedAt = Stopwatch.GetTimestamp();
         GenerateCommand command = validator.Validate(request);
-        return workflow.RunAsync(command, arrivedAt, report: null, context.CancellationToken);
+        return workflow.RunAsync(command, arrivedAt, context.Deadline, report: null, context.CancellationToken);
     }
 
     public override async Task GenerateOccupancyStream(
@@ -36,7 +38,7 @@ internal sealed class OccupancyExpertService(
     {
         long arrivedAt = Stopwatch.GetTimestamp();
         GenerateCommand command = validator.Validate(request);
-        GenerateOccupancyResponse result = await workflow.RunAsync(command, arrivedAt,
+        GenerateOccupancyResponse result = await workflow.RunAsync(command, arrivedAt, context.Deadline,
             progress => responseStream.WriteAsync(new GenerateOccupancyUpdate { Progress = progress }, context.CancellationToken),
             context.CancellationToken);
         await responseStream.WriteAsync(new GenerateOccupancyUpdate { Result = result }, context.CancellationToken);
@@ -44,19 +46,26 @@ internal sealed class OccupancyExpertService(
 
     public override async Task<RenderOccupancyResponse> RenderOccupancy(RenderOccupancyRequest request, ServerCallContext context)
     {
+        // Admitted by its cost before the grid is unpacked: a refused call allocates nothing.
+        OccupancyGrid? wire = request.Grid;
+        using AdmissionController.AdmissionLease lease = admission.Admit(RequestCost.ForRenderRequest(
+            wire?.SizeX ?? 0, wire?.SizeY ?? 0, wire?.SizeZ ?? 0, request.Views.Count, request.RenderSize, rendering.Value), context.Deadline, "render");
         RenderCommand command = validator.Validate(request);
         using (await cpu.EnterAsync(refuseWhenFull: true, context.CancellationToken))
         {
             long started = Stopwatch.GetTimestamp();
             var response = new RenderOccupancyResponse();
             response.Views.AddRange(ViewRendering.Render(command.Grid, command.Views, command.Render, context.CancellationToken));
-            response.RenderMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            TimeSpan took = Stopwatch.GetElapsedTime(started);
+            estimator.ObserveRender(RequestCost.ForRender(command.Views.Count, command.Render, command.Grid.Volume).RenderUnits, took);
+            response.RenderMs = took.TotalMilliseconds;
             return response;
         }
     }
 
     public override async Task<GetBuildOrderResponse> GetBuildOrder(GetBuildOrderRequest request, ServerCallContext context)
     {
+        using AdmissionController.AdmissionLease lease = admission.Admit(new RequestCost(0, 0, 1), context.Deadline, "render");
         var grid = validator.Validate(request);
         using (await cpu.EnterAsync(refuseWhenFull: true, context.CancellationToken))
         {

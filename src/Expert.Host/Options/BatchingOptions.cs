@@ -23,4 +23,29 @@ internal sealed class BatchingOptions
 
     /// <summary>Model calls that may run at the same time (1 on a small CPU: calls use every core).</summary>
     public int MaxConcurrentBatches { get; set; } = 1;
+
+    /// <summary>
+    /// Admit requests by estimated cost and deadline (Batching.AdmissionController); false keeps only
+    /// the count limits (<see cref="MaxQueue"/>), as before issue 12 (for A/B measurements).
+    /// </summary>
+    public bool CostAdmission { get; set; } = true;
+
+    /// <summary>
+    /// Estimated seconds of work (queued + running, the request's own included) the host takes on; past it a request
+    /// is refused at once. A heavier request is so admitted only while less work is queued, which keeps room for
+    /// lighter ones: set it at or below the shortest deadline that light callers use.
+    /// </summary>
+    public double MaxQueuedWorkSeconds { get; set; } = 2.5;
+
+    /// <summary>Seed of the running estimate of model seconds per generation unit (one sample, one decoding step).</summary>
+    public double SecondsPerGenerationUnit { get; set; } = 0.006;
+
+    /// <summary>Weight of each new measurement in the running estimates (0..1]: 0.2 follows a change within about ten batches.</summary>
+    public double EstimateSmoothing { get; set; } = 0.2;
+
+    /// <summary>Seconds without work after which the host gives memory back (full compacting GC, malloc_trim); 0 turns it off.</summary>
+    public int IdleTrimSeconds { get; set; } = 10;
+
+    /// <summary>glibc malloc arenas (mallopt M_ARENA_MAX) set at start; 0 leaves glibc's default (8 per core).</summary>
+    public int MallocArenaMax { get; set; } = 2;
 }

@@ -34,6 +34,19 @@ internal sealed class RenderingOptions
     /// <summary>Largest build order the host sends (steps); a bigger grid's plan is refused with RESOURCE_EXHAUSTED.</summary>
     public int MaxBuildSteps { get; set; } = 250_000;
 
+    /// <summary>
+    /// Millions of render units admitted and not yet drawn (per view: pixels drawn, supersampling
+    /// included, plus the grid's cells); a request that would pass it is refused with
+    /// RESOURCE_EXHAUSTED. Bounds the memory of renders in flight, big grids included.
+    /// </summary>
+    public double MaxRenderMegapixels { get; set; } = 400;
+
+    /// <summary>Seed of the running estimate of render seconds per million render units (pixels drawn + grid cells) (PNG encoding included).</summary>
+    public double SecondsPerMegapixel { get; set; } = 0.03;
+
+    /// <summary>Seed of the running estimate of seconds per build order.</summary>
+    public double SecondsPerBuildOrder { get; set; } = 0.02;
+
     /// <summary>The parsed <see cref="DefaultViews"/>; valid once the options passed validation.</summary>
     public IReadOnlyList<RenderView> ParseDefaultViews() =>
         DefaultViews.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -36,6 +36,12 @@ internal sealed class RenderingOptionsValidator : IValidateOptions<RenderingOpti
             errors.Add($"Rendering:MaxQueue is {o.MaxQueue}: set it to 0..100000 waiting calls (Rendering__MaxQueue).");
         if (o.MaxBuildSteps is < 1 or > 10_000_000)
             errors.Add($"Rendering:MaxBuildSteps is {o.MaxBuildSteps}: set it to 1..10000000 steps (Rendering__MaxBuildSteps).");
+        if (!double.IsFinite(o.MaxRenderMegapixels) || o.MaxRenderMegapixels is < 1 or > 100_000)
+            errors.Add($"Rendering:MaxRenderMegapixels is {o.MaxRenderMegapixels}: set it to 1..100000 million render units admitted at once (per view: pixels drawn + grid cells; a 1024 px view at Supersample 2 of a 32^3 grid is 4.2, any view of a 256^3 grid at least 16.8) (Rendering__MaxRenderMegapixels).");
+        if (!double.IsFinite(o.SecondsPerMegapixel) || o.SecondsPerMegapixel is <= 0 or > 10)
+            errors.Add($"Rendering:SecondsPerMegapixel is {o.SecondsPerMegapixel}: set it to a number in (0, 10], the render seconds per million render units; about 0.03 on 2 CPU cores (Rendering__SecondsPerMegapixel).");
+        if (!double.IsFinite(o.SecondsPerBuildOrder) || o.SecondsPerBuildOrder is <= 0 or > 60)
+            errors.Add($"Rendering:SecondsPerBuildOrder is {o.SecondsPerBuildOrder}: set it to a number in (0, 60], the seconds one build order takes (Rendering__SecondsPerBuildOrder).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
