@@ -267,11 +267,8 @@ internal sealed class GenerationBatcher : BackgroundService
     private static long Units(GenerationRequest request) =>
         RequestCost.ForGeneration(request.Sampling, 0, VqVae.Rendering.RenderOptions.Default, false, false).GenerationUnits;
 
-    public override void Dispose()
-    {
-        if (_modelSlots.IsValueCreated) _modelSlots.Value.Dispose();
-        base.Dispose();
-    }
+    // The model slots are not disposed: a batch still running while the host stops releases its slot after
+    // Dispose (a SemaphoreSlim holds no native handle unless AvailableWaitHandle is used, which it is not here).
 
     /// <summary>One request in the queue or in a model call.</summary>
     private sealed class Pending(GenerationBatcher owner, GenerationRequest request, CancellationToken token, DateTime deadline)

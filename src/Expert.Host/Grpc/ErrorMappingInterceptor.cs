@@ -116,6 +116,10 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
             case IOException when context.CancellationToken.IsCancellationRequested:
                 logger.CallAbandoned(rpc, e.Message);
                 return Cancelled(context);
+            case IOException full when IsDiskFull(full):
+                // The host's own storage, not the client's stream (that is ClientGoneException): nothing was acknowledged.
+                logger.CallFailed(e, rpc);
+                return ClientStatus.Plain(StatusCode.ResourceExhausted, "The expert host's disk is full; the request was not applied. Retry when there is room.");
             case ModelNotReadyException notReady:
                 return ClientStatus.Plain(StatusCode.Unavailable, notReady.Message);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
@@ -127,6 +131,9 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                 return ClientStatus.Plain(StatusCode.Internal, "Internal error in the expert host; its logs have the details.");
         }
     }
+
+    /// <summary>Whether an I/O error is the disk being full (ENOSPC on Linux and macOS; ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows).</summary>
+    internal static bool IsDiskFull(IOException e) => e.HResult is 28 or 112 or 39 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
 
     private static RpcException Cancelled(ServerCallContext context) =>
         context.Deadline <= DateTime.UtcNow
