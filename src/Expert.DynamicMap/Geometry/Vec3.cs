@@ -18,6 +18,9 @@ public readonly record struct Vec3(double X, double Y, double Z)
     /// </summary>
     public Vec3 Normalized()
     {
+        // Ordinary lengths: the plain formula (the same bits as ever, so recorded maps replay unchanged).
+        double length = Length;
+        if (length is > 1e-150 and < 1e150) return this * (1.0 / length);
         double scale = Math.Max(Math.Abs(X), Math.Max(Math.Abs(Y), Math.Abs(Z)));
         if (!(scale > 0) || !double.IsFinite(scale)) return this;
         Vec3 scaled = new(X / scale, Y / scale, Z / scale); // largest component is now ±1: no overflow or underflow
