@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -47,10 +46,9 @@ public sealed class HostileInputTests : IDisposable
 
         foreach (GenerateOccupancyRequest request in new[] { many, huge })
         {
-            var timer = Stopwatch.StartNew();
+            // A trailer the client cannot take leaves it waiting for its deadline: DEADLINE_EXCEEDED, not INVALID_ARGUMENT.
             RpcException e = await Rpc.FailsAsync(() => client.GenerateOccupancyAsync(request, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync);
             Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-            Assert.True(timer.Elapsed < TimeSpan.FromSeconds(10), $"took {timer.Elapsed}");
             AssertBounded(e);
         }
         BadRequest listed = Details<BadRequest>(await Rpc.FailsAsync(() => client.GenerateOccupancyAsync(many).ResponseAsync));

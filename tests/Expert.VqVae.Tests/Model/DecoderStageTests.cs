@@ -258,17 +258,7 @@ public sealed class DecoderStageTests : IDisposable
         return new ImaginationTrainer(options).Train(examples, examples.Take(4).ToList()).ModelPath;
     }
 
-    private static List<TrainingExample> TinyExamples()
-    {
-        var list = new List<TrainingExample>();
-        foreach (int w in new[] { 4, 6, 8, 10 })
-            foreach (int h in new[] { 3, 6, 9 })
-            {
-                list.Add(new TrainingExample($"box-{w}-{h}", $"a solid box {w} wide and {h} tall", TinyModels.Box(16, w, h)));
-                list.Add(new TrainingExample($"ring-{w}-{h}", $"a hollow ring {w} wide and {h} tall", TinyModels.Ring(16, w, h)));
-            }
-        return list;
-    }
+    private static List<TrainingExample> TinyExamples() => TinyModels.BoxesAndRings([4, 6, 8, 10], [3, 6, 9]);
 
     private static void AssertSameState(nn.Module expected, nn.Module actual, Func<string, bool> which)
     {

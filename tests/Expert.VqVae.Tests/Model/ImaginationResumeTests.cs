@@ -159,17 +159,7 @@ public sealed class ImaginationResumeTests : IDisposable
         Device = "cpu",
     };
 
-    private static List<TrainingExample> Examples()
-    {
-        var list = new List<TrainingExample>();
-        foreach (int w in new[] { 4, 6, 8 })
-            foreach (int h in new[] { 3, 9 })
-            {
-                list.Add(new TrainingExample($"box-{w}-{h}", $"a solid box {w} wide and {h} tall", TinyModels.Box(16, w, h)));
-                list.Add(new TrainingExample($"ring-{w}-{h}", $"a hollow ring {w} wide and {h} tall", TinyModels.Ring(16, w, h)));
-            }
-        return list;
-    }
+    private static List<TrainingExample> Examples() => TinyModels.BoxesAndRings([4, 6, 8], [3, 9]);
 
     private sealed class CancelAfter(CancellationTokenSource cts, string stage, int step) : ITrainingProgress
     {

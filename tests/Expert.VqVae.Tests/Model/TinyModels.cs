@@ -1,4 +1,5 @@
 using Expert.VqVae.Model;
+using Expert.VqVae.Training;
 using Expert.VqVae.Voxels;
 
 namespace Expert.VqVae.Tests.Model;
@@ -30,5 +31,18 @@ internal static class TinyModels
         int x0 = (size - width) / 2;
         g.FillBox(x0 + 1, 0, x0 + 1, x0 + width - 2, height - 1, x0 + width - 2, false);
         return g;
+    }
+
+    /// <summary>Solid boxes and hollow rings of every width and height given, each with a description that names it.</summary>
+    public static List<TrainingExample> BoxesAndRings(int[] widths, int[] heights)
+    {
+        var list = new List<TrainingExample>();
+        foreach (int w in widths)
+            foreach (int h in heights)
+            {
+                list.Add(new TrainingExample($"box-{w}-{h}", $"a solid box {w} wide and {h} tall", Box(16, w, h)));
+                list.Add(new TrainingExample($"ring-{w}-{h}", $"a hollow ring {w} wide and {h} tall", Ring(16, w, h)));
+            }
+        return list;
     }
 }
