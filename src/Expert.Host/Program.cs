@@ -5,14 +5,5 @@ using Expert.Host.Hosting;
 // commands that share the binary (probe, bench, map-bench, help) are dispatched by Hosting/HostCommands.
 if (await HostCommands.TryRunAsync(args) is int exitCode) return exitCode;
 
-try
-{
-    await ExpertHostApp.Build(args).RunAsync();
-    return 0;
-}
-catch (Microsoft.Extensions.Options.OptionsValidationException e)
-{
-    // Bad settings (each message names the variable to change) or the loopback rule: said plainly, exit code 2.
-    foreach (string failure in e.Failures) Console.Error.WriteLine($"error: {failure}");
-    return 2;
-}
+await ExpertHostApp.Build(args).RunAsync();
+return 0;
