@@ -81,13 +81,17 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public async Task The_host_does_not_start_on_a_bad_option_and_logs_what_to_change()
+    public async Task The_host_does_not_start_on_a_bad_option_and_says_what_to_change()
     {
-        await using var host = new ExpertHostFactory(settings: new Dictionary<string, string?> { ["Batching:MaxBatch"] = "0" });
-
-        Assert.ThrowsAny<Exception>(() => host.Server);
-
-        Assert.Contains(host.Logs.Entries, l => l.Exception is OptionsValidationException v && v.Message.Contains("Batching:MaxBatch is 0"));
+        // The entry point checks the settings before it builds anything (and exits 2: StartupRefusalTests) ...
+        Assert.Contains(Hosting.ExpertHostApp.StartupRefusals(["--Batching:MaxBatch=0"]), r => r.Contains("Batching:MaxBatch is 0"));
+        Assert.Empty(Hosting.ExpertHostApp.StartupRefusals([]));
+        // ... and a host embedded in another process refuses to start with the same message.
+        string maps = Path.Combine(AppContext.BaseDirectory, "test-maps", Guid.NewGuid().ToString("N"));
+        await using var embedded = Hosting.EmbeddedExpertHost.Build(
+            [new("urls", "http://127.0.0.1:0"), new("Batching:MaxBatch", "0"), new("Map:DataDirectory", maps)], AppContext.BaseDirectory);
+        var e = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => embedded.StartAsync(CancellationToken.None));
+        Assert.Contains("Batching:MaxBatch is 0", e.Message);
     }
 
     [Fact]

@@ -26,19 +26,48 @@ internal static class ExpertHostApp
     /// </summary>
     public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
-        WebApplicationBuilder builder = WebApplication.CreateBuilder(WithSecuritySwitches(options));
-        configure?.Invoke(builder);
-        builder.UseExpertAddress().AddExpertTelemetry();
-        builder.Services.AddExpertOptions().AddOccupancyModel().AddGenerationBatching().AddExpertGrpc().AddDynamicMaps().AddExpertHealth();
-        builder.AddExpertSecurity();
-        builder.Services.AddRequestDecoding(); // last: replaces the binder every AddGrpc call registers
-
+        WebApplicationBuilder builder = Configure(options, configure);
         WebApplication app = builder.Build();
         app.UseExpertSecurity();
         app.MapExpertGrpc();
         app.MapDynamicMaps();
         app.MapExpertHealth();
         return app;
+    }
+
+    /// <summary>
+    /// What the host would refuse at start (each option validator's message, the loopback rule included), checked
+    /// without building or starting the host: the entry point says these plainly and exits 2. Empty when it would start.
+    /// </summary>
+    public static IReadOnlyList<string> StartupRefusals(string[] args)
+    {
+        WebApplicationBuilder builder = Configure(new WebApplicationOptions { Args = args }, null);
+        using ServiceProvider services = builder.Services.BuildServiceProvider();
+        try
+        {
+            services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+            return [];
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            return [.. e.Failures];
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is Microsoft.Extensions.Options.OptionsValidationException))
+        {
+            return [.. e.InnerExceptions.Cast<Microsoft.Extensions.Options.OptionsValidationException>().SelectMany(v => v.Failures)];
+        }
+    }
+
+    /// <summary>The builder with every service of the host registered (nothing built or started).</summary>
+    private static WebApplicationBuilder Configure(WebApplicationOptions options, Action<WebApplicationBuilder>? configure)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(WithSecuritySwitches(options));
+        configure?.Invoke(builder);
+        builder.UseExpertAddress().AddExpertTelemetry();
+        builder.Services.AddExpertOptions().AddOccupancyModel().AddGenerationBatching().AddExpertGrpc().AddDynamicMaps().AddExpertHealth();
+        builder.AddExpertSecurity();
+        builder.Services.AddRequestDecoding(); // last: replaces the binder every AddGrpc call registers
+        return builder;
     }
 
     private static WebApplicationOptions WithSecuritySwitches(WebApplicationOptions options) => new()
