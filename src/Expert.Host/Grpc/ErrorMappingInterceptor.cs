@@ -135,8 +135,14 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
     /// <summary>Whether an I/O error is the disk being full (ENOSPC on Linux and macOS; ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows).</summary>
     internal static bool IsDiskFull(IOException e) => e.HResult is 28 or 112 or 39 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
 
+    private static readonly TimeSpan DeadlineTolerance = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// CANCELLED, or DEADLINE_EXCEEDED when the deadline is reached: the server's deadline timer may fire a moment before
+    /// the clock passes the deadline, so a deadline within <see cref="DeadlineTolerance"/> counts as reached.
+    /// </summary>
     private static RpcException Cancelled(ServerCallContext context) =>
-        context.Deadline <= DateTime.UtcNow
+        context.Deadline <= DateTime.UtcNow + DeadlineTolerance
             ? ClientStatus.Plain(StatusCode.DeadlineExceeded, "The call's deadline passed; the work was stopped.")
             : ClientStatus.Plain(StatusCode.Cancelled, "The call was cancelled; the work was stopped.");
 
