@@ -399,6 +399,16 @@ public sealed class Episode : IDisposable
         lock (_gate) return LayerBuilder.Build(_state, request);
     }
 
+    /// <summary>
+    /// The region GetMap and RenderMap use when none is asked for: the columns observed so far (their chunks' bounds,
+    /// at most <see cref="MapOptions.MaxRegionSide"/> a side) over the world's vertical range; around the first agent
+    /// while nothing is observed.
+    /// </summary>
+    public MapRegion ExploredRegion()
+    {
+        lock (_gate) return MapRenderer.DefaultRegion(_state);
+    }
+
     public FrontierReport GetFrontiers(FrontierRequest request)
     {
         var violations = new List<FieldViolation>();

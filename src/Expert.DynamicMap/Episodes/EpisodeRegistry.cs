@@ -351,6 +351,7 @@ public sealed partial class EpisodeRegistry : IDisposable
     // ---- Reads ----------------------------------------------------------------------------------
 
     public MapLayers GetMap(string episodeId, LayerRequest request) => Read(episodeId, e => e.GetMap(request));
+    public MapRegion ExploredRegion(string episodeId) => Read(episodeId, e => e.ExploredRegion());
     public FrontierReport GetFrontiers(string episodeId, FrontierRequest request) => Read(episodeId, e => e.GetFrontiers(request));
     public TargetReport LocateTargets(string episodeId, string name, string? agentId = null, int maxResults = 16) =>
         Read(episodeId, e => e.LocateTargets(name, agentId, maxResults));

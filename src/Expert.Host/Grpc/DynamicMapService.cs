@@ -1,4 +1,5 @@
 using Expert.DynamicMap.Episodes;
+using Expert.DynamicMap.Geometry;
 using Expert.Host.Maps;
 using Expert.Host.Options;
 using Grpc.Core;
@@ -73,7 +74,9 @@ internal sealed class DynamicMapService(MapEpisodes episodes, IOptions<MapHostOp
 
     public override Task<Wire.MapLayers> GetMap(Wire.GetMapRequest request, ServerCallContext context)
     {
-        var layers = MapMapping.ToLayerRequest(request, Limits);
+        // No region: the explored one (as RenderMap), resolved first so that the size limit applies to it too.
+        MapRegion? explored = request.Region is null ? Registry.ExploredRegion(request.EpisodeId) : null;
+        var layers = MapMapping.ToLayerRequest(request, Limits, explored);
         return Task.FromResult(MapMapping.ToWire(Registry.GetMap(request.EpisodeId, layers)));
     }
 

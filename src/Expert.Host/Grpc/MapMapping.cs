@@ -222,10 +222,12 @@ internal static class MapMapping
 
     // ---- Layers ---------------------------------------------------------------------------------
 
-    public static LayerRequest ToLayerRequest(Wire.GetMapRequest request, MapHostOptions limits)
+    /// <summary>The layer request of a GetMap call; <paramref name="explored"/> is the region used when the call names none.</summary>
+    public static LayerRequest ToLayerRequest(Wire.GetMapRequest request, MapHostOptions limits, MapRegion? explored = null)
     {
         var violations = new List<FieldViolation>();
-        if (request.Region is null) violations.Add(new("region", "must be set: columns x0..x0+width, z0..z0+depth and cells y_min..y_max"));
+        MapRegion? region = request.Region is null ? explored : ToRegion(request.Region);
+        if (region is null) violations.Add(new("region", "must be set: columns x0..x0+width, z0..z0+depth and cells y_min..y_max"));
         var layers = new List<MapLayer>(request.Layers.Count);
         for (int i = 0; i < request.Layers.Count; i++)
         {
@@ -234,17 +236,18 @@ internal static class MapMapping
                 violations.Add(new($"layers[{i}]", $"{(int)layer} is not a layer: use MAP_LAYER_HEIGHT .. MAP_LAYER_FRONTIER, or none for all"));
             else layers.Add((MapLayer)(int)layer);
         }
-        if (request.Region is { Width: > 0, Depth: > 0 } region && violations.Count == 0)
+        if (region is { Width: > 0, Depth: > 0 } r && violations.Count == 0)
         {
             long perColumn = (layers.Count == 0 ? LayerRequest.AllLayers : layers)
                 .Sum(l => (long)LayerPlane.ElementSize(LayerPlane.ElementTypeOf(l)));
-            long bytes = (long)region.Width * region.Depth * perColumn;
+            long bytes = (long)r.Width * r.Depth * perColumn;
+            string which = request.Region is null ? $"unset, so the explored {r.Width} x {r.Depth} columns at ({r.X0}, {r.Z0}), which" : $"{r.Width} x {r.Depth} columns";
             if (bytes > limits.MaxGetMapBytes)
-                violations.Add(new("region", $"{region.Width} x {region.Depth} columns would answer {bytes} bytes of layers; at most {limits.MaxGetMapBytes} " +
+                violations.Add(new("region", $"{which} would answer {bytes} bytes of layers; at most {limits.MaxGetMapBytes} " +
                     "(Map:MaxGetMapBytes): ask for a smaller region or fewer layers"));
         }
         if (violations.Count > 0) throw new MapValidationException(violations);
-        return new LayerRequest(ToRegion(request.Region!), layers.Count == 0 ? null : layers, NullIfEmpty(request.AgentId));
+        return new LayerRequest(region!.Value, layers.Count == 0 ? null : layers, NullIfEmpty(request.AgentId));
     }
 
     public static Wire.MapLayers ToWire(MapLayers layers)

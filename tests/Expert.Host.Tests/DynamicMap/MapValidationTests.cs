@@ -232,6 +232,32 @@ public sealed class MapValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task GetMap_without_a_region_answers_the_explored_columns_or_says_why_they_are_too_many()
+    {
+        await using var host = MapHost.Start(_folder.Path, new Dictionary<string, string?> { ["Map:MaxGetMapBytes"] = "200000" });
+        var client = host.Client;
+        await client.OpenEpisodeAsync(new Wire.OpenEpisodeRequest { EpisodeId = "e" });
+        await client.ObserveBatchAsync(MapWire.Batch("e", "1", MapWire.Packed("a", 1, 0, 0, radius: 3)));
+
+        Wire.MapLayers map = await client.GetMapAsync(new Wire.GetMapRequest { EpisodeId = "e", Layers = { Wire.MapLayer.Explored } });
+
+        // The answer names the region it covers: every observed column is inside it, and it is no wider than the chunks seen.
+        Wire.MapRegion r = map.Region;
+        Assert.InRange(r.Width, 7, 64);
+        Assert.InRange(r.Depth, 7, 64);
+        Assert.True(r.X0 <= -2 && r.X0 + r.Width > 4 && r.Z0 <= -3 && r.Z0 + r.Depth > 3, $"{r}");
+        byte[] explored = map.Planes.Single().Data.ToByteArray();
+        Assert.Equal(r.Width * r.Depth, explored.Length);
+        Assert.Contains(explored, b => b != 0);
+
+        // An explored area too big for Map:MaxGetMapBytes is refused with the area it would have answered.
+        await client.ObserveBatchAsync(MapWire.Batch("e", "2", MapWire.Packed("a", 2, 400, 400, radius: 3)));
+        RpcException e = await Rpc.FailsAsync(() => client.GetMapAsync(new Wire.GetMapRequest { EpisodeId = "e" }).ResponseAsync);
+        Assert.Equal(new[] { "region" }, Rpc.ViolatedFields(e));
+        Assert.Contains("unset, so the explored", e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Single().Description);
+    }
+
+    [Fact]
     public async Task Bad_fields_of_the_other_calls_are_INVALID_ARGUMENT_with_their_names()
     {
         await using var host = MapHost.Start(_folder.Path, new Dictionary<string, string?> { ["Map:MaxGetMapBytes"] = "200000" });
@@ -243,7 +269,6 @@ public sealed class MapValidationTests : IDisposable
 
         Assert.Equal(new[] { "episode_id" }, await Fields(() => client.OpenEpisodeAsync(new Wire.OpenEpisodeRequest { EpisodeId = "../etc" }).ResponseAsync));
         Assert.Equal(new[] { "episode_id" }, await Fields(() => client.ObserveBatchAsync(MapWire.Batch("", "", MapWire.Packed("a", 1, 0, 0, radius: 1))).ResponseAsync));
-        Assert.Equal(new[] { "region" }, await Fields(() => client.GetMapAsync(new Wire.GetMapRequest { EpisodeId = "e" }).ResponseAsync));
         Assert.Equal(new[] { "region" }, await Fields(() => client.GetMapAsync(new Wire.GetMapRequest { EpisodeId = "e", Region = MapWire.Around(0, 0, 100) }).ResponseAsync));
         Assert.Equal(new[] { "layers[1]" }, await Fields(() => client.GetMapAsync(new Wire.GetMapRequest
         {
