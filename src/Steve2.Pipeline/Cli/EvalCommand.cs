@@ -56,7 +56,7 @@ internal static class EvalCommand
                 result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations);
             EvaluationReport.Write(outputFolder, run);
             TextWriter text = parse.InvocationConfiguration.Output;
-            await text.WriteLineAsync(EvaluationReport.ToMarkdown(run, EvaluationSummary.Summarize(result.Outcomes)));
+            await text.WriteLineAsync(EvaluationReport.ToMarkdown(run));
             int failed = result.Outcomes.Count(o => o.Failed);
             await text.WriteLineAsync($"wrote {Path.GetFullPath(outputFolder)} ({result.Outcomes.Count} episodes in {result.Seconds:F0} s" +
                                       (failed > 0 ? $", {failed} failed: see results.md)" : ")"));

@@ -1,11 +1,12 @@
 using System.Globalization;
 using Expert.DynamicMap.Shared;
+using Steve2.Pipeline.Evaluation.Statistics;
 using SkiaSharp;
 
 namespace Steve2.Pipeline.Evaluation;
 
-/// <summary>One panel of a bar chart: a metric, one bar per series (agent), optional error bars (one standard deviation).</summary>
-internal sealed record ChartPanel(string Title, IReadOnlyList<double> Values, IReadOnlyList<double>? Errors = null);
+/// <summary>One panel of a bar chart: a metric, one bar per series (agent), optional error bars (each value's 95% interval).</summary>
+internal sealed record ChartPanel(string Title, IReadOnlyList<double> Values, IReadOnlyList<Interval>? Intervals = null);
 
 /// <summary>
 /// Bar charts as PNG: panels side by side, each with its own y scale from zero, grid lines with values,
@@ -28,8 +29,8 @@ internal static class BarChart
     public static byte[] RenderPng(string title, IReadOnlyList<string> series, IReadOnlyList<ChartPanel> panels)
     {
         if (series.Count == 0 || panels.Count == 0) throw new ArgumentException("A chart needs at least one series and one panel.");
-        if (panels.Any(p => p.Values.Count != series.Count || (p.Errors is { } e && e.Count != series.Count)))
-            throw new ArgumentException("Every panel needs one value (and error) per series.");
+        if (panels.Any(p => p.Values.Count != series.Count || (p.Intervals is { } e && e.Count != series.Count)))
+            throw new ArgumentException("Every panel needs one value (and interval) per series.");
 
         int width = Margin * 2 + panels.Count * PanelWidth;
         int height = TitleHeight + PanelHeight + LegendHeight + Margin;
@@ -64,8 +65,8 @@ internal static class BarChart
         {
             double v = panel.Values[i];
             if (double.IsNaN(v)) continue;
-            double err = panel.Errors is { } e && !double.IsNaN(e[i]) ? e[i] : 0;
-            max = Math.Max(max, v + err);
+            double high = panel.Intervals is { } e && e[i].IsDefined ? e[i].High : v;
+            max = Math.Max(max, Math.Max(v, high));
         }
         double top100 = NiceCeiling(max);
 
@@ -98,10 +99,10 @@ internal static class BarChart
             using var fill = new SKPaint { Color = Palette[i % Palette.Length], IsAntialias = true };
             canvas.DrawRect(new SKRect(cx - barWidth / 2, barTop, cx + barWidth / 2, y0), fill);
             float labelY = barTop - 4;
-            if (panel.Errors is { } errors && !double.IsNaN(errors[i]) && errors[i] > 0)
+            if (panel.Intervals is { } intervals && intervals[i].IsDefined && intervals[i].High > intervals[i].Low)
             {
-                float errTop = (float)(y0 - (y0 - y1) * ((v + errors[i]) / top100));
-                float errBottom = (float)(y0 - (y0 - y1) * (Math.Max(0, v - errors[i]) / top100));
+                float errTop = (float)(y0 - (y0 - y1) * (intervals[i].High / top100));
+                float errBottom = (float)(y0 - (y0 - y1) * (Math.Max(0, intervals[i].Low) / top100));
                 canvas.DrawLine(cx, errTop, cx, errBottom, axis);
                 canvas.DrawLine(cx - 5, errTop, cx + 5, errTop, axis);
                 canvas.DrawLine(cx - 5, errBottom, cx + 5, errBottom, axis);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Expert.DynamicMap.Shared;
+using Steve2.Pipeline.Evaluation.Statistics;
 
 namespace Steve2.Pipeline.Evaluation;
 
@@ -30,6 +31,7 @@ public static class EvaluationReport
     public static IReadOnlyList<string> Write(string directory, EvaluationRun run)
     {
         IReadOnlyList<AgentTaskSummary> summary = EvaluationSummary.Summarize(run.Episodes);
+        IReadOnlyList<AgentComparison> comparisons = EvaluationSummary.Compare(run.Episodes);
         var written = new List<string>();
         void Put(string relative, byte[] bytes)
         {
@@ -41,13 +43,18 @@ public static class EvaluationReport
         foreach (string task in summary.Select(s => s.Task).Distinct())
             Put(Path.Combine(PlotsFolder, $"{task}.png"), Plot(task, summary.Where(s => s.Task == task).ToList()));
         Put(CsvFile, Encoding.UTF8.GetBytes(ToCsv(summary)));
-        Put(JsonFile, JsonSerializer.SerializeToUtf8Bytes(new { format = "steve2-eval/1", run = Header(run), summary, episodes = run.Episodes }, Json));
-        Put(MarkdownFile, Encoding.UTF8.GetBytes(ToMarkdown(run, summary)));
+        Put(JsonFile, JsonSerializer.SerializeToUtf8Bytes(new { format = "steve2-eval/1", run = Header(run), summary, comparisons, episodes = run.Episodes }, Json));
+        Put(MarkdownFile, Encoding.UTF8.GetBytes(ToMarkdown(run, summary, comparisons)));
         return written;
     }
 
-    /// <summary>The Markdown report: the run's header, one table per task, the failed episodes.</summary>
-    public static string ToMarkdown(EvaluationRun run, IReadOnlyList<AgentTaskSummary> summary)
+    /// <summary>The Markdown report of <paramref name="run"/>'s episodes, as written to results.md.</summary>
+    public static string ToMarkdown(EvaluationRun run) =>
+        ToMarkdown(run, EvaluationSummary.Summarize(run.Episodes), EvaluationSummary.Compare(run.Episodes));
+
+    /// <summary>The Markdown report: the run's header, one table per task with every figure's 95% interval and the
+    /// significance of each pair of agents' differences, the failed episodes.</summary>
+    public static string ToMarkdown(EvaluationRun run, IReadOnlyList<AgentTaskSummary> summary, IReadOnlyList<AgentComparison> comparisons)
     {
         var md = new StringBuilder();
         md.AppendLine("# Evaluation").AppendLine();
@@ -71,12 +78,22 @@ public static class EvaluationReport
             md.AppendLine();
             foreach (AgentTaskSummary row in task)
             {
-                md.Append(Inv($"| {row.Agent} | {row.Episodes} | {row.Failed} | {row.SuccessRate:F2} | {(row.MeanIterations is { } it ? BarChart.Format(it) : "n/a")} |"));
+                string rate = $"{Rate(row.SuccessRate)} [{Rate(row.SuccessRateCiLow)}, {Rate(row.SuccessRateCiHigh)}]";
+                string iterations = row.MeanIterations is { } it ? WithInterval(it, row.MeanIterationsCiLow!.Value, row.MeanIterationsCiHigh!.Value) : "n/a";
+                md.Append($"| {row.Agent} | {row.Episodes} | {row.Failed} | {rate} | {iterations} |");
                 foreach (MetricSummary m in row.Metrics)
-                    md.Append(m.Count == 0 ? " n/a |" : $" {BarChart.Format(m.Mean)} ± {BarChart.Format(m.StdDev)} |");
+                    md.Append(m.Count == 0 ? " n/a |" : $" {WithInterval(m.Mean, m.CiLow, m.CiHigh)} |");
                 md.AppendLine();
             }
-            md.AppendLine().AppendLine($"![{task.Key}]({PlotsFolder}/{task.Key}.png)").AppendLine();
+            md.AppendLine();
+            List<AgentComparison> pairs = comparisons.Where(c => c.Task == task.Key).ToList();
+            if (pairs.Count > 0)
+            {
+                foreach (AgentComparison pair in pairs)
+                    md.AppendLine($"- {SignificanceLine(pair)}");
+                md.AppendLine();
+            }
+            md.AppendLine($"![{task.Key}]({PlotsFolder}/{task.Key}.png)").AppendLine();
         }
 
         List<EpisodeOutcome> failed = run.Episodes.Where(e => e.Failed).ToList();
@@ -88,17 +105,39 @@ public static class EvaluationReport
                 md.AppendLine(Inv($"| {e.Agent} | {e.Task} | {e.Seed} | {e.Error!.Replace("|", "\\|").ReplaceLineEndings(" ")} |"));
             md.AppendLine();
         }
-        md.AppendLine("Means are over the episodes that ran to their end (± one sample standard deviation); the success rate counts failed episodes as unsuccessful.");
+        md.AppendLine("Each figure is followed by its 95% interval: Wilson score interval for the success rate (which counts failed episodes as unsuccessful), "
+            + $"percentile bootstrap ({Bootstrap.Resamples} resamples, seeded by the agent, task and figure names) for the means, which are over the episodes that ran to their end. "
+            + "A difference between two agents is significant when its 95% interval excludes 0 (Newcombe's interval for success rates, a bootstrap interval of the difference of means otherwise).");
         return md.ToString();
     }
 
-    /// <summary>One row per agent x task; a mean and std column for every metric of any task (empty where a task has none).</summary>
+    /// <summary>"a vs b: success rate +0.05 [-0.24, 0.33], not significant; area_revealed +531 [95, 967], significant".</summary>
+    public static string SignificanceLine(AgentComparison pair)
+    {
+        IEnumerable<string> figures = pair.Figures.Select(f =>
+        {
+            if (double.IsNaN(f.Difference)) return $"{f.Figure} n/a";
+            bool rate = f.Figure == EvaluationSummary.SuccessRateFigure;
+            string Text(double v) => rate ? v.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) : Signed(v);
+            string ci = rate ? $"[{Rate(f.CiLow)}, {Rate(f.CiHigh)}]" : $"[{BarChart.Format(f.CiLow)}, {BarChart.Format(f.CiHigh)}]";
+            return $"{f.Figure} {Text(f.Difference)} {ci}, {(f.Significant ? "significant" : "not significant")}";
+        });
+        return $"{pair.AgentA} vs {pair.AgentB}: {string.Join("; ", figures)}";
+    }
+
+    /// <summary>
+    /// One row per agent x task; a mean and std column for every metric of any task (empty where a task has none),
+    /// then the 95% intervals: success rate, mean iterations and every metric as <c>*_ci_low,*_ci_high</c>
+    /// (appended after the original columns, so readers of the older layout still work).
+    /// </summary>
     public static string ToCsv(IReadOnlyList<AgentTaskSummary> summary)
     {
         List<string> metrics = summary.SelectMany(s => s.Metrics.Select(m => m.Name)).Distinct().ToList();
         var csv = new StringBuilder();
         csv.Append("agent,task,episodes,failed,success_rate,mean_iterations,mean_seconds");
         foreach (string m in metrics) csv.Append($",{m}_mean,{m}_std");
+        csv.Append(",success_rate_ci_low,success_rate_ci_high,mean_iterations_ci_low,mean_iterations_ci_high");
+        foreach (string m in metrics) csv.Append($",{m}_ci_low,{m}_ci_high");
         csv.Append('\n');
         foreach (AgentTaskSummary row in summary)
         {
@@ -107,6 +146,12 @@ public static class EvaluationReport
             {
                 MetricSummary? m = row.Metrics.FirstOrDefault(x => x.Name == name);
                 csv.Append(m is null || m.Count == 0 ? ",," : $",{Number(m.Mean)},{Number(m.StdDev)}");
+            }
+            csv.Append($",{Number(row.SuccessRateCiLow)},{Number(row.SuccessRateCiHigh)},{Number(row.MeanIterationsCiLow)},{Number(row.MeanIterationsCiHigh)}");
+            foreach (string name in metrics)
+            {
+                MetricSummary? m = row.Metrics.FirstOrDefault(x => x.Name == name);
+                csv.Append(m is null || m.Count == 0 ? ",," : $",{Number(m.CiLow)},{Number(m.CiHigh)}");
             }
             csv.Append('\n');
         }
@@ -124,13 +169,15 @@ public static class EvaluationReport
     {
         var panels = new List<ChartPanel>
         {
-            new("success rate", rows.Select(r => r.SuccessRate).ToList()),
-            new("mean iterations", rows.Select(r => r.MeanIterations ?? double.NaN).ToList()),
+            new(EvaluationSummary.SuccessRateFigure, rows.Select(r => r.SuccessRate).ToList(),
+                rows.Select(r => new Interval(r.SuccessRateCiLow, r.SuccessRateCiHigh)).ToList()),
+            new(EvaluationSummary.IterationsFigure, rows.Select(r => r.MeanIterations ?? double.NaN).ToList(),
+                rows.Select(r => new Interval(r.MeanIterationsCiLow ?? double.NaN, r.MeanIterationsCiHigh ?? double.NaN)).ToList()),
         };
         foreach (string metric in rows[0].Metrics.Select(m => m.Name))
         {
             List<MetricSummary> values = rows.Select(r => r.Metrics.First(m => m.Name == metric)).ToList();
-            panels.Add(new ChartPanel(metric, values.Select(v => v.Mean).ToList(), values.Select(v => v.StdDev).ToList()));
+            panels.Add(new ChartPanel(metric, values.Select(v => v.Mean).ToList(), values.Select(v => new Interval(v.CiLow, v.CiHigh)).ToList()));
         }
         return BarChart.RenderPng(task, rows.Select(r => r.Agent).ToList(), panels);
     }
@@ -147,6 +194,13 @@ public static class EvaluationReport
         seeds = run.Seeds,
         max_iterations = run.MaxIterations,
     };
+
+    private static string Rate(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string WithInterval(double value, double low, double high) =>
+        $"{BarChart.Format(value)} [{BarChart.Format(low)}, {BarChart.Format(high)}]";
+
+    private static string Signed(double v) => v > 0 ? "+" + BarChart.Format(v) : BarChart.Format(v);
 
     private static string Field(string s) => s.Contains(',') || s.Contains('"') ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
 

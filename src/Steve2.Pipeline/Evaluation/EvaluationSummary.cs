@@ -1,34 +1,74 @@
+using Steve2.Pipeline.Evaluation.Statistics;
+
 namespace Steve2.Pipeline.Evaluation;
 
-/// <summary>Aggregates episode outcomes per agent and task.</summary>
+/// <summary>Aggregates episode outcomes per agent and task, with 95% intervals, and compares agents pairwise.</summary>
 public static class EvaluationSummary
 {
+    /// <summary>The figure name of the success rate in comparisons and seeds.</summary>
+    public const string SuccessRateFigure = "success rate";
+
+    /// <summary>The figure name of the mean iterations in comparisons and seeds.</summary>
+    public const string IterationsFigure = "mean iterations";
+
     /// <summary>The metrics every table shows as their own columns; the others are the task's own ("main") metrics.</summary>
     private static readonly string[] CommonMetrics = ["success", "iterations"];
 
     /// <summary>One row per agent x task, in the order agents and tasks first appear in <paramref name="outcomes"/>.</summary>
     public static IReadOnlyList<AgentTaskSummary> Summarize(IReadOnlyList<EpisodeOutcome> outcomes)
     {
-        List<string> agents = outcomes.Select(o => o.Agent).Distinct().ToList();
-        List<string> tasks = outcomes.Select(o => o.Task).Distinct().ToList();
         var rows = new List<AgentTaskSummary>();
-        foreach (string task in tasks)
+        foreach (string task in Tasks(outcomes))
         {
             IReadOnlyList<string> metricNames = TaskMetrics(outcomes, task);
-            foreach (string agent in agents)
+            foreach (string agent in Agents(outcomes, task))
             {
-                List<EpisodeOutcome> episodes = outcomes.Where(o => o.Agent == agent && o.Task == task).ToList();
-                if (episodes.Count == 0) continue;
+                List<EpisodeOutcome> episodes = Episodes(outcomes, agent, task);
                 List<EpisodeOutcome> ran = episodes.Where(o => !o.Failed).ToList();
-                var metrics = metricNames.Select(name => Describe(name, ran.Select(o => o.Metrics.GetValueOrDefault(name, double.NaN)))).ToList();
+                var metrics = metricNames.Select(name => Describe(agent, task, name, MetricValues(ran, name))).ToList();
+                int successes = episodes.Count(o => o.Success);
+                Interval rate = WilsonInterval.Of(successes, episodes.Count);
+                Interval? iterations = ran.Count == 0 ? null : Bootstrap.MeanInterval(IterationValues(ran), StableSeed.From(agent, task, IterationsFigure));
                 rows.Add(new AgentTaskSummary(agent, task, episodes.Count, episodes.Count - ran.Count,
-                    episodes.Count(o => o.Success) / (double)episodes.Count,
+                    successes / (double)episodes.Count,
                     ran.Count == 0 ? null : ran.Average(o => o.Iterations),
                     episodes.Average(o => o.Seconds),
-                    metrics));
+                    metrics,
+                    rate.Low, rate.High, iterations?.Low, iterations?.High));
             }
         }
         return rows;
+    }
+
+    /// <summary>
+    /// For every task with two or more agents, every pair of agents (in the order they first appear) and
+    /// every figure: the difference, its 95% interval and whether it is significant (the interval excludes 0).
+    /// </summary>
+    public static IReadOnlyList<AgentComparison> Compare(IReadOnlyList<EpisodeOutcome> outcomes)
+    {
+        var comparisons = new List<AgentComparison>();
+        foreach (string task in Tasks(outcomes))
+        {
+            IReadOnlyList<string> metricNames = TaskMetrics(outcomes, task);
+            List<string> agents = Agents(outcomes, task);
+            for (int i = 0; i < agents.Count; i++)
+                for (int j = i + 1; j < agents.Count; j++)
+                {
+                    string a = agents[i], b = agents[j];
+                    List<EpisodeOutcome> episodesA = Episodes(outcomes, a, task), episodesB = Episodes(outcomes, b, task);
+                    List<EpisodeOutcome> ranA = episodesA.Where(o => !o.Failed).ToList(), ranB = episodesB.Where(o => !o.Failed).ToList();
+                    int successesA = episodesA.Count(o => o.Success), successesB = episodesB.Count(o => o.Success);
+                    var figures = new List<FigureComparison>
+                    {
+                        Figure(SuccessRateFigure, successesA / (double)episodesA.Count - successesB / (double)episodesB.Count,
+                            NewcombeInterval.Difference(successesA, episodesA.Count, successesB, episodesB.Count)),
+                        MeansDifference(a, b, task, IterationsFigure, IterationValues(ranA), IterationValues(ranB)),
+                    };
+                    figures.AddRange(metricNames.Select(name => MeansDifference(a, b, task, name, MetricValues(ranA, name), MetricValues(ranB, name))));
+                    comparisons.Add(new AgentComparison(task, a, b, figures));
+                }
+        }
+        return comparisons;
     }
 
     /// <summary>The task's own metric names, in the order its episodes report them, without success and iterations.</summary>
@@ -36,12 +76,37 @@ public static class EvaluationSummary
         outcomes.Where(o => o.Task == task && !o.Failed).SelectMany(o => o.Metrics.Keys)
             .Where(k => !CommonMetrics.Contains(k)).Distinct().ToList();
 
-    private static MetricSummary Describe(string name, IEnumerable<double> values)
+    private static List<string> Tasks(IReadOnlyList<EpisodeOutcome> outcomes) => outcomes.Select(o => o.Task).Distinct().ToList();
+
+    /// <summary>The agents with episodes of <paramref name="task"/>, in the order agents first appear in the whole run.</summary>
+    private static List<string> Agents(IReadOnlyList<EpisodeOutcome> outcomes, string task) =>
+        outcomes.Select(o => o.Agent).Distinct().Where(a => outcomes.Any(o => o.Agent == a && o.Task == task)).ToList();
+
+    private static List<EpisodeOutcome> Episodes(IReadOnlyList<EpisodeOutcome> outcomes, string agent, string task) =>
+        outcomes.Where(o => o.Agent == agent && o.Task == task).ToList();
+
+    private static double[] IterationValues(IEnumerable<EpisodeOutcome> ran) => ran.Select(o => (double)o.Iterations).ToArray();
+
+    /// <summary>The metric's values over the episodes that ran, NaN (undefined) values left out.</summary>
+    private static double[] MetricValues(IEnumerable<EpisodeOutcome> ran, string name) =>
+        ran.Select(o => o.Metrics.GetValueOrDefault(name, double.NaN)).Where(x => !double.IsNaN(x)).ToArray();
+
+    private static MetricSummary Describe(string agent, string task, string name, double[] v)
     {
-        double[] v = values.Where(x => !double.IsNaN(x)).ToArray();
-        if (v.Length == 0) return new MetricSummary(name, double.NaN, double.NaN, 0);
+        if (v.Length == 0) return new MetricSummary(name, double.NaN, double.NaN, 0, double.NaN, double.NaN);
         double mean = v.Average();
         double std = v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
-        return new MetricSummary(name, mean, std, v.Length);
+        Interval ci = Bootstrap.MeanInterval(v, StableSeed.From(agent, task, name));
+        return new MetricSummary(name, mean, std, v.Length, ci.Low, ci.High);
     }
+
+    private static FigureComparison MeansDifference(string a, string b, string task, string figure, double[] valuesA, double[] valuesB)
+    {
+        if (valuesA.Length == 0 || valuesB.Length == 0) return Figure(figure, double.NaN, Interval.None);
+        return Figure(figure, valuesA.Average() - valuesB.Average(),
+            Bootstrap.DifferenceOfMeansInterval(valuesA, valuesB, StableSeed.From(a, b, task, figure)));
+    }
+
+    private static FigureComparison Figure(string figure, double difference, Interval ci) =>
+        new(figure, difference, ci.Low, ci.High, ci.ExcludesZero);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Steve2.Pipeline.Evaluation;
+using Steve2.Pipeline.Evaluation.Statistics;
 using Steve2.Pipeline.Tests.Trajectories;
 using Steve2.Pipeline.Trajectories;
 
@@ -38,6 +39,10 @@ public sealed class EvaluationReportTests
         Assert.Equal((0.4, 2), (iou.Mean, iou.Count));
         Assert.Equal(Math.Sqrt(0.02), iou.StdDev, 12);
         Assert.Equal((0.2, 1, 0.0), (teacher.Metrics[1].Mean, teacher.Metrics[1].Count, teacher.Metrics[1].StdDev)); // NaN left out
+        Assert.Equal((0.3, 0.5), (iou.CiLow, iou.CiHigh), new ToleranceComparer());          // two values: the resampled means run from the smaller to the larger
+        Assert.Equal((0.2, 0.2), (teacher.Metrics[1].CiLow, teacher.Metrics[1].CiHigh));    // one value: a point
+        Assert.Equal((10.0, 20.0), (teacher.MeanIterationsCiLow!.Value, teacher.MeanIterationsCiHigh!.Value));
+        Assert.Equal(WilsonInterval.Of(1, 3), new Interval(teacher.SuccessRateCiLow, teacher.SuccessRateCiHigh));
         Assert.Equal(["diamonds"], summary[2].Metrics.Select(m => m.Name));
     }
 
@@ -56,20 +61,32 @@ public sealed class EvaluationReportTests
         Assert.Contains("- date: 2026-11-26 14:00 UTC", md);
         Assert.Contains("- seeds: creation 0-2; block-search 0", md);
         Assert.Contains("| agent | episodes | failed | success rate | mean iterations | iou | image_distance |", md);
-        Assert.Contains("| teacher | 3 | 1 | 0.33 | 15 | 0.4 ± 0.141 | 0.2 ± 0 |", md);
+        Assert.Contains("| teacher | 3 | 1 | 0.33 [0.06, 0.79] | 15 [10, 20] | 0.4 [0.3, 0.5] | 0.2 [0.2, 0.2] |", md);
+        Assert.Contains("- teacher vs teacher-no-expert: success rate +0.33 [", md);
         Assert.Contains("| teacher | creation | 2 | InvalidOperationException: boom \\| bang |", md);
         Assert.Contains("![creation](plots/creation.png)", md);
 
         string[] csv = File.ReadAllLines(Path.Combine(folder.Path, EvaluationReport.CsvFile));
-        Assert.Equal("agent,task,episodes,failed,success_rate,mean_iterations,mean_seconds,iou_mean,iou_std,image_distance_mean,image_distance_std,diamonds_mean,diamonds_std", csv[0]);
+        Assert.Equal("agent,task,episodes,failed,success_rate,mean_iterations,mean_seconds,iou_mean,iou_std,image_distance_mean,image_distance_std,diamonds_mean,diamonds_std"
+            + ",success_rate_ci_low,success_rate_ci_high,mean_iterations_ci_low,mean_iterations_ci_high,iou_ci_low,iou_ci_high,image_distance_ci_low,image_distance_ci_high,diamonds_ci_low,diamonds_ci_high", csv[0]);
         Assert.Equal(4, csv.Length);
-        Assert.StartsWith("teacher,block-search,1,0,1,5,1,,,,,3,0", csv[3]);
+        Assert.StartsWith("teacher,block-search,1,0,1,5,1,,,,,3,0,", csv[3]);   // the original columns first, unchanged
+        Assert.EndsWith(",1,5,5,,,,,3,3", csv[3]);
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder.Path, EvaluationReport.JsonFile)));
         Assert.Equal(5, json.RootElement.GetProperty("episodes").GetArrayLength());
         Assert.Equal("NaN", json.RootElement.GetProperty("episodes")[1].GetProperty("metrics").GetProperty("image_distance").GetString());
         Assert.Equal(3, json.RootElement.GetProperty("summary").GetArrayLength());
         Assert.Equal("test machine", json.RootElement.GetProperty("run").GetProperty("machine").GetString());
+        Assert.Equal("steve2-eval/1", json.RootElement.GetProperty("format").GetString());   // fields added, none renamed
+        JsonElement first = json.RootElement.GetProperty("summary")[0];
+        Assert.Equal(10, first.GetProperty("mean_iterations_ci_low").GetDouble());
+        Assert.Equal(1.0 / 3, first.GetProperty("success_rate").GetDouble(), 12);
+        Assert.True(first.GetProperty("success_rate_ci_low").GetDouble() < 1.0 / 3);
+        Assert.Equal(0.5, first.GetProperty("metrics")[0].GetProperty("ci_high").GetDouble(), 12);
+        JsonElement comparison = json.RootElement.GetProperty("comparisons").EnumerateArray().Single();
+        Assert.Equal(("creation", "teacher", "teacher-no-expert"), (comparison.GetProperty("task").GetString(), comparison.GetProperty("agent_a").GetString(), comparison.GetProperty("agent_b").GetString()));
+        Assert.Equal(["success rate", "mean iterations", "iou", "image_distance"], comparison.GetProperty("figures").EnumerateArray().Select(f => f.GetProperty("figure").GetString()));
 
         var plot = PngImages.Decode(File.ReadAllBytes(Path.Combine(folder.Path, "plots", "creation.png")));
         Assert.Equal(40 + 4 * 250, plot.Width); // success rate, iterations, iou, image_distance
@@ -78,7 +95,7 @@ public sealed class EvaluationReportTests
     [Fact]
     public void Plots_draw_their_labels_and_bars()
     {
-        byte[] png = BarChart.RenderPng("title", ["a", "b"], [new ChartPanel("metric", [1.0, 0.5], [0.1, double.NaN])]);
+        byte[] png = BarChart.RenderPng("title", ["a", "b"], [new ChartPanel("metric", [1.0, 0.5], [new Interval(0.9, 1.1), Interval.None])]);
         var image = PngImages.Decode(png);
 
         int Dark(int y0, int y1)
@@ -92,6 +109,61 @@ public sealed class EvaluationReportTests
         Assert.True(Dark(8, 32) > 20, "the title is drawn");          // text needs a shipped font with NoDependencies
         Assert.True(Dark(image.Height - 45, image.Height) > 10, "the legend is drawn");
         Assert.Equal(0x1f, image[20 + 48 + 45, 200, 0]);                 // inside the first (blue) bar
+    }
+
+    /// <summary>20 seeds of an exploration-like task: "good" succeeds 18 times and reveals about 1000 columns, "twin" did
+    /// exactly the same, "bad" succeeds 4 times and reveals about 400.</summary>
+    private static IReadOnlyList<EpisodeOutcome> ThreeAgents()
+    {
+        var outcomes = new List<EpisodeOutcome>();
+        for (int seed = 0; seed < 20; seed++)
+        {
+            outcomes.Add(Ran("good", "exploration", seed, seed % 10 != 0, 10 + seed % 3, ("area_revealed", 900 + seed * 10)));
+            outcomes.Add(Ran("twin", "exploration", seed, seed % 10 != 0, 10 + seed % 3, ("area_revealed", 900 + seed * 10)));
+            outcomes.Add(Ran("bad", "exploration", seed, seed % 5 == 0, 10 + seed % 3, ("area_revealed", 300 + seed * 10)));
+        }
+        return outcomes;
+    }
+
+    private static EvaluationRun RunOf(IReadOnlyList<EpisodeOutcome> outcomes) =>
+        new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), 60, "test machine", 2, null, null,
+            outcomes.Select(o => o.Agent).Distinct().ToList(), new Dictionary<string, IReadOnlyList<int>> { ["exploration"] = Enumerable.Range(0, 20).ToList() }, outcomes);
+
+    [Fact]
+    public void The_report_says_which_differences_between_agents_are_significant()
+    {
+        string md = EvaluationReport.ToMarkdown(RunOf(ThreeAgents()));
+
+        Assert.Contains("| good | 20 | 0 | 0.90 [0.70, 0.97] |", md);                 // Wilson 18/20
+        Assert.Contains("| bad | 20 | 0 | 0.20 [0.08, 0.42] |", md);                  // Wilson 4/20
+        Assert.Matches(@"\n- good vs twin: success rate 0\.00 \[-0\.\d\d, 0\.\d\d\], not significant; mean iterations 0 \[-?[\d.]+, [\d.]+\], not significant; area_revealed 0 \[-\d+(\.\d+)?, \d+(\.\d+)?\], not significant\n", md);
+        Assert.Matches(@"\n- good vs bad: success rate \+0\.70 \[0\.\d\d, 0\.\d\d\], significant; mean iterations 0 \[-?[\d.]+, [\d.]+\], not significant; area_revealed \+600 \[\d+(\.\d+)?, \d+(\.\d+)?\], significant\n", md);
+        Assert.Contains("- twin vs bad: success rate +0.70 [", md);
+        Assert.DoesNotContain("not significant", EvaluationReport.SignificanceLine(EvaluationSummary.Compare(ThreeAgents()).Single(c => c.AgentB == "bad" && c.AgentA == "good")).Split(';')[0]);
+
+        IReadOnlyList<AgentComparison> one = EvaluationSummary.Compare(ThreeAgents().Where(o => o.Agent == "good").ToList());
+        Assert.Empty(one);                                                               // one agent: nothing to compare
+    }
+
+    [Fact]
+    public void The_same_episodes_always_give_the_same_report()
+    {
+        using var folder = new TestFolder();
+        IReadOnlyList<EpisodeOutcome> outcomes = ThreeAgents();
+        IReadOnlyList<string> first = EvaluationReport.Write(folder.Sub("first"), RunOf(outcomes));
+        IReadOnlyList<string> second = EvaluationReport.Write(folder.Sub("second"), RunOf(outcomes.Reverse().Reverse().ToList()));
+
+        Assert.Equal(first.Count, second.Count);
+        foreach ((string a, string b) in first.Zip(second))
+            Assert.True(File.ReadAllBytes(a).SequenceEqual(File.ReadAllBytes(b)), $"{Path.GetFileName(a)} differs between two reports of the same episodes");
+        Assert.Equal(EvaluationSummary.Summarize(outcomes).Select(s => (s.SuccessRateCiLow, s.MeanIterationsCiHigh, s.Metrics[0].CiLow, s.Metrics[0].CiHigh)),
+            EvaluationSummary.Summarize(outcomes.ToList()).Select(s => (s.SuccessRateCiLow, s.MeanIterationsCiHigh, s.Metrics[0].CiLow, s.Metrics[0].CiHigh)));
+    }
+
+    private sealed class ToleranceComparer : IEqualityComparer<(double, double)>
+    {
+        public bool Equals((double, double) x, (double, double) y) => Math.Abs(x.Item1 - y.Item1) < 1e-12 && Math.Abs(x.Item2 - y.Item2) < 1e-12;
+        public int GetHashCode((double, double) obj) => 0;
     }
 
     [Theory]
