@@ -5,7 +5,7 @@ namespace Steve2.Pipeline.Tasks;
 /// <summary>
 /// Scores object search: success once an agent has an entity of the target kind in view within the success
 /// distance (feet to the entity's position). Metrics: success, iterations (to success, else the iterations
-/// used), closest_distance (nearest any agent came to a visible target; -1 when never seen).
+/// used), closest_distance (nearest any agent came to a visible target; NaN when never seen, so summaries leave it out rather than average a sentinel in).
 /// </summary>
 public sealed class ObjectSearchScorer(string task, int seed, string targetKind, double successDistance) : ITaskScorer
 {
@@ -37,7 +37,7 @@ public sealed class ObjectSearchScorer(string task, int seed, string targetKind,
         {
             ["success"] = success ? 1 : 0,
             ["iterations"] = iterations,
-            ["closest_distance"] = double.IsInfinity(_closest) ? -1 : Math.Round(_closest, 2),
+            ["closest_distance"] = double.IsInfinity(_closest) ? double.NaN : Math.Round(_closest, 2),
         });
     }
 }
