@@ -9,8 +9,11 @@ namespace Steve2.Pipeline.Tasks;
 /// </summary>
 public static class TaskSeedPolicy
 {
-    /// <summary>Evaluation seeds per task: 0..19.</summary>
-    public const int EvaluationCount = 20;
+    /// <summary>
+    /// Evaluation seeds per task: 0..99. A hundred, so that a success rate's 95% interval is about +-0.1 and the
+    /// report can tell two agents apart (with 20 it was +-0.2: Evaluation/EVALUATION.md).
+    /// </summary>
+    public const int EvaluationCount = 100;
 
     /// <summary>First seed of the training-data range.</summary>
     public const int TrainingFirst = 1_000_000;

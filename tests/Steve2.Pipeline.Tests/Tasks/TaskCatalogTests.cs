@@ -24,7 +24,8 @@ public sealed class TaskCatalogTests
     public void Evaluation_and_training_seeds_are_disjoint_and_others_are_refused()
     {
         TaskSeeds seeds = TaskCatalog.Get("exploration").Seeds;
-        Assert.Equal(Enumerable.Range(0, 20), seeds.Evaluation);
+        Assert.Equal(Enumerable.Range(0, TaskSeedPolicy.EvaluationCount), seeds.Evaluation);
+        Assert.True(seeds.Evaluation.Count >= 100, "at least 100 evaluation seeds a task");
         Assert.All(seeds.Evaluation, s => Assert.False(seeds.IsTrainingSeed(s)));
         Assert.True(seeds.IsTrainingSeed(1_000_000));
         foreach (string name in TaskCatalog.Names)
@@ -47,7 +48,7 @@ public sealed class TaskCatalogTests
     [Fact]
     public void Collection_lists_hold_two_items_within_their_ranges()
     {
-        for (int seed = 0; seed < 20; seed++)
+        for (int seed = 0; seed < TaskSeedPolicy.EvaluationCount; seed++)
         {
             var list = CollectionTask.MaterialsFor("collection", seed);
             Assert.Equal(2, list.Count);
@@ -64,7 +65,7 @@ public sealed class TaskCatalogTests
     public void Creation_draws_small_held_out_buildings_for_evaluation_seeds()
     {
         var seen = new HashSet<string>();
-        for (int seed = 0; seed < 20; seed++)
+        for (int seed = 0; seed < TaskSeedPolicy.EvaluationCount; seed++)
         {
             var (description, target) = CreationTask.BuildingFor(seed);
             Assert.False(string.IsNullOrWhiteSpace(description));
