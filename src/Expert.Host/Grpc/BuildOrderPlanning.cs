@@ -67,7 +67,7 @@ internal static class BuildOrderPlanning
             Any.Pack(new ErrorInfo
             {
                 Reason = "BUILD_ORDER_TOO_LARGE",
-                Domain = "steve2.expert.v1",
+                Domain = ClientStatus.Domain,
                 Metadata = { ["limit"] = maxSteps.ToString(CultureInfo.InvariantCulture), ["steps"] = steps.ToString(CultureInfo.InvariantCulture) },
             }),
         },

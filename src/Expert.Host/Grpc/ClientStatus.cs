@@ -95,6 +95,26 @@ internal static partial class ClientStatus
         return ToRpcException(status);
     }
 
+    /// <summary>The error domain of every google.rpc.ErrorInfo the host sends.</summary>
+    public const string Domain = "steve2.expert.v1";
+
+    /// <summary>
+    /// A limit refusal: RESOURCE_EXHAUSTED with google.rpc.ErrorInfo (<paramref name="reason"/>, <paramref name="metadata"/>)
+    /// and RetryInfo (<paramref name="retryAfter"/>), the shape of every "try again later" the host sends (a full queue,
+    /// a cost or deadline refusal, a per-principal quota).
+    /// </summary>
+    public static RpcException ResourceExhausted(string message, string reason, IEnumerable<KeyValuePair<string, string>> metadata, TimeSpan retryAfter)
+    {
+        var info = new ErrorInfo { Reason = reason, Domain = Domain };
+        foreach (var (key, value) in metadata) info.Metadata[key] = value;
+        return ToRpcException(new Google.Rpc.Status
+        {
+            Code = (int)Code.ResourceExhausted,
+            Message = message,
+            Details = { Any.Pack(info), Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }) },
+        });
+    }
+
     /// <summary>A status with no details, its message cut.</summary>
     public static RpcException Plain(StatusCode code, string message) =>
         new(new global::Grpc.Core.Status(code, Text(message, MaxMessageChars)));

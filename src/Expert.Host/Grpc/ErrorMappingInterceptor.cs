@@ -22,7 +22,6 @@ namespace Expert.Host.Grpc;
 /// </summary>
 internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
-    private const string Domain = "steve2.expert.v1";
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -85,21 +84,8 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         {
             case QueueFullException full:
                 logger.CallRefused(rpc, full.Message);
-                return ClientStatus.ToRpcException(new Google.Rpc.Status
-                {
-                    Code = (int)Code.ResourceExhausted,
-                    Message = full.Message,
-                    Details =
-                    {
-                        Any.Pack(new ErrorInfo
-                        {
-                            Reason = full.Reason,
-                            Domain = Domain,
-                            Metadata = { ["queue"] = full.Queue, ["limit"] = full.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                        }),
-                        Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(full.RetryAfter) }),
-                    },
-                });
+                return ClientStatus.ResourceExhausted(full.Message, full.Reason,
+                    [new("queue", full.Queue), new("limit", full.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture))], full.RetryAfter);
             case MapException or ObserveStreamException:
                 return MapStatus.ToRpcException(e, logger, rpc);
             case MapStorageUnavailableException unavailable:

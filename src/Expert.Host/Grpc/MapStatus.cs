@@ -26,7 +26,7 @@ internal sealed class ObserveStreamException(int batchIndex, int batchesApplied,
 /// </summary>
 internal static class MapStatus
 {
-    public const string Domain = "steve2.expert.v1";
+    public const string Domain = ClientStatus.Domain;
 
     public static RpcException ToRpcException(Exception e, ILogger logger, string rpc)
     {

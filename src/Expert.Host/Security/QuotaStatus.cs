@@ -1,6 +1,5 @@
 using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
+using Expert.Host.Grpc;
 using Grpc.Core;
 
 namespace Expert.Host.Security;
@@ -15,19 +14,5 @@ internal static class QuotaStatus
     public const string Reason = "PRINCIPAL_QUOTA_EXCEEDED";
 
     public static RpcException Exceeded(string quota, int allowed, TimeSpan retryAfter, string message) =>
-        new Google.Rpc.Status
-        {
-            Code = (int)Code.ResourceExhausted,
-            Message = message,
-            Details =
-            {
-                Any.Pack(new ErrorInfo
-                {
-                    Reason = Reason,
-                    Domain = "steve2.expert.v1",
-                    Metadata = { ["quota"] = quota, ["allowed"] = allowed.ToString(CultureInfo.InvariantCulture) },
-                }),
-                Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }),
-            },
-        }.ToRpcException();
+        ClientStatus.ResourceExhausted(message, Reason, [new("quota", quota), new("allowed", allowed.ToString(CultureInfo.InvariantCulture))], retryAfter);
 }
