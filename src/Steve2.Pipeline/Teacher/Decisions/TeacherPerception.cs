@@ -47,7 +47,7 @@ public static class TeacherPerception
             o.Inventory, TeamInventory(s), s.Goal.Materials,
             s.Directives.GetValueOrDefault(agent)?.ToText(),
             teammateGoals,
-            s.Blocked(agent).Order().ToArray(),
+            (s.BlockedDirections.GetValueOrDefault(agent) ?? []).Order().ToArray(),
             s.Knowledge.UnseenColumns(feet),
             unreachable,
             seen,
