@@ -26,7 +26,12 @@ public enum SearchModality { Name, Image, Sound }
 public sealed class ObjectSearchTask(int agentCount = 2, int iterationBudget = 40) : ITaskDefinition
 {
     public const double SuccessDistance = 3.0;
-    public const string ChestKind = "chest";
+    /// <summary>The chest target kinds: the chest of a ruin, or of a desert pyramid.</summary>
+    public const string RuinChest = "ruin_chest", PyramidChest = "pyramid_chest";
+
+    public static bool IsChestKind(string kind) => kind is RuinChest or PyramidChest;
+
+    public static string ChestKindOf(Structure s) => s == Structure.Pyramid ? PyramidChest : RuinChest;
     private const double MinTargetDistance = 12, MaxTargetDistance = 96;
 
     /// <summary>Sound targets lie within this distance of every agent's start: the hearing radius (64) less a margin for the animal's wandering.</summary>
@@ -67,21 +72,22 @@ public sealed class ObjectSearchTask(int agentCount = 2, int iterationBudget = 4
         if (candidates.Length == 0) candidates = animals;
         var structureChests = modality == SearchModality.Sound ? [] : StructureChests(world, start);
         var kinds = candidates.Select(a => a.Kind).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (structureChests.Count > 0) kinds.Add(ChestKind);
+        if (structureChests.Count > 0) kinds.Add("chest");
         string kind = kinds[random.Next(kinds.Count)];
 
-        if (kind == ChestKind)
+        if (kind == "chest")
         {
             var (structure, chests) = structureChests[random.Next(structureChests.Count)];
+            kind = ChestKindOf(structure);
             var all = StructureChestsOfKind(world, structure);
             string text = structure == Structure.Pyramid
                 ? "Find the desert pyramid, find the chest inside and take all the items in it."
                 : "Find the ruin (broken cobblestone walls), find the chest inside and take all the items in it.";
             TaskGoal chestGoal = modality == SearchModality.Image
                 ? new TaskGoal(Name, seed, $"Find the chest shown in the image (inside a {StructureName(structure)}) and take all the items in it.", iterationBudget, agentCount,
-                    TargetImage: TargetImages.RenderInWorld(world, TargetImages.ChestSubject(chests)) ?? TargetImages.Render(ChestKind))
-                : new TaskGoal(Name, seed, text, iterationBudget, agentCount, TargetName: ChestKind);
-            return new TaskSetup(chestGoal, new ObjectSearchScorer(Name, seed, ChestKind, SuccessDistance, all));
+                    TargetImage: TargetImages.RenderInWorld(world, TargetImages.ChestSubject(chests)) ?? TargetImages.Render(kind))
+                : new TaskGoal(Name, seed, text, iterationBudget, agentCount, TargetName: kind);
+            return new TaskSetup(chestGoal, new ObjectSearchScorer(Name, seed, kind, SuccessDistance, all));
         }
 
         SeenEntity[] ofKind = candidates.Where(a => a.Kind == kind).OrderBy(a => a.Id).ToArray();

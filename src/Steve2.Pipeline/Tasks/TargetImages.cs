@@ -88,7 +88,7 @@ public static class TargetImages
     /// <summary>The fallback picture: the subject's box in its colour standing on grass under the sky, seen from the side at about three blocks.</summary>
     public static RgbImage Render(string kind)
     {
-        var (halfWidth, height, r, g, b) = kind == ObjectSearchTask.ChestKind ? (0.5, 1.0, (byte)160, (byte)110, (byte)40) : EntityShapes.Of(kind);
+        var (halfWidth, height, r, g, b) = ObjectSearchTask.IsChestKind(kind) ? (0.5, 1.0, (byte)160, (byte)110, (byte)40) : EntityShapes.Of(kind);
         byte[] pixels = new byte[Size * Size * 3];
         const int horizon = Size * 5 / 8;
         const double pixelsPerBlock = Size / 4.0; // about three blocks away with a 70 degree view

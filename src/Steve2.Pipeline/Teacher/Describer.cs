@@ -51,7 +51,8 @@ public static class Describer
     /// What a target image shows: every pixel is matched to the nearest colour the world's renderer can draw (each block's
     /// and each entity kind's colour under the four face shades, OBSERVATIONS.md); the searchable subject with the most
     /// pixels (an animal kind, or "chest") wins, counted in the middle of the image first (where the picture aims), then in
-    /// all of it. Null when no searchable subject shows (fewer than 6 pixels).
+    /// all of it. A chest is read with its structure: "pyramid_chest" when the scene shows more sandstone than cobblestone and
+    /// grass, else "ruin_chest". Null when no searchable subject shows (fewer than 6 pixels).
     /// </summary>
     public static string? AnimalInImage(RgbImage image)
     {
@@ -66,8 +67,11 @@ public static class Describer
                 var c = counts.GetValueOrDefault(subject);
                 counts[subject] = (c.Centre + (centre ? 1 : 0), c.All + 1);
             }
-        var best = counts.Where(c => c.Value.All >= 6).OrderByDescending(c => c.Value.Centre).ThenByDescending(c => c.Value.All).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
-        return best.Key;
+        var best = counts.Where(c => c.Value.All >= 6 && !c.Key.StartsWith('~')).OrderByDescending(c => c.Value.Centre).ThenByDescending(c => c.Value.All).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
+        if (best.Key != "chest") return best.Key;
+        // A chest: its structure from the scene, sandstone (a desert pyramid) against cobblestone or grass (a ruin).
+        int sandstone = counts.GetValueOrDefault("~sandstone").All, ruin = counts.GetValueOrDefault("~cobblestone").All + counts.GetValueOrDefault("~grass").All;
+        return sandstone > ruin ? "pyramid_chest" : "ruin_chest";
     }
 
     private static readonly double[] FaceShades = [1.0, 0.55, 0.8, 0.68];
@@ -86,7 +90,15 @@ public static class Describer
                 list.Add((kind, r * s, g * s, b * s));
             }
             foreach (var info in Steve2.Pipeline.World.BlockTable.All)
-                if (info.Block != Block.Air) list.Add((info.Block == Block.Chest ? "chest" : null, info.R * s, info.G * s, info.B * s));
+                if (info.Block != Block.Air)
+                    list.Add((info.Block switch
+                    {
+                        Block.Chest => "chest",
+                        Block.Sandstone => "~sandstone",
+                        Block.Cobblestone => "~cobblestone",
+                        Block.Grass => "~grass",
+                        _ => null,
+                    }, info.R * s, info.G * s, info.B * s));
         }
         return list.ToArray();
     }

@@ -22,10 +22,16 @@ public static class SearchCritic
     {
         if (s.Assignments.GetValueOrDefault(agent) is not { Kind: SubTaskKind.Search } part) return null;
         Observation o = outcome.Observation;
-        if (part.Argument == SearchPerception.ChestKind)
+        if (SearchPerception.IsChest(part.Argument))
         {
+            // A chest opened without ending the search is not the one: its items are taken, it is set aside.
+            if (action is OpenChest open && outcome.Success)
+            {
+                s.Unreachable.Add(open.Target);
+                return $"the chest at {open.Target} is opened and empty now; set aside";
+            }
             // A structure visited without a chest in sight is set aside, so the next one is tried.
-            if (d.Kind != DirectiveKind.GoTo || Rules.SearchRules.Horizontal(o.Pose.Block, d.Target) > 3 || s.Knowledge.Blocks.Values.Contains(Block.Chest)) return null;
+            if (d.Kind != DirectiveKind.GoTo || Rules.SearchRules.Horizontal(o.Pose.Block, d.Target) > 3 || s.Knowledge.Blocks.Any(b => b.Value == Block.Chest && SearchPerception.ChestMayBe(s, b.Key, part.Argument) && !s.Unreachable.Contains(b.Key))) return null;
             s.Unreachable.Add(d.Target);
             return $"no chest in sight at {d.Target} (agent {agent} is there); set aside";
         }

@@ -10,8 +10,18 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// </summary>
 public static class SearchPerception
 {
-    /// <summary>The kind name of chest targets (ObjectSearchTask.ChestKind).</summary>
-    public const string ChestKind = "chest";
+    /// <summary>The chest target kinds (ObjectSearchTask.RuinChest, PyramidChest): the chest of a ruin or of a desert pyramid.</summary>
+    public const string RuinChest = "ruin_chest", PyramidChest = "pyramid_chest";
+
+    public static bool IsChest(string kind) => kind is RuinChest or PyramidChest;
+
+    /// <summary>
+    /// Whether a seen chest can be the chest of that kind: the block under it, when seen, tells the structure (a pyramid's
+    /// sandstone floor, a ruin's grass or dirt, WORLD.md); a chest with nothing seen under it may be either.
+    /// </summary>
+    public static bool ChestMayBe(TeacherSituation s, BlockPos chest, string kind) =>
+        !s.Knowledge.Blocks.TryGetValue(chest.Offset(0, -1, 0), out Block below)
+        || (kind == PyramidChest ? below == Block.Sandstone : below is Block.Grass or Block.Dirt);
 
     /// <summary>
     /// Up to four targets the team has seen, not set aside, nearest first: animals of the kind (their last seen cells),
@@ -19,26 +29,26 @@ public static class SearchPerception
     /// </summary>
     public static IReadOnlyList<BlockPos> SeenTargets(TeacherSituation s, string kind, Vec3 from)
     {
-        IEnumerable<BlockPos> cells = kind == ChestKind
-            ? s.Knowledge.Blocks.Where(b => b.Value == Block.Chest).Select(b => b.Key)
+        IEnumerable<BlockPos> cells = IsChest(kind)
+            ? s.Knowledge.Blocks.Where(b => b.Value == Block.Chest && ChestMayBe(s, b.Key, kind)).Select(b => b.Key)
                 .OrderBy(p => new Vec3(p.X + 0.5, p.Y, p.Z + 0.5).DistanceTo(from)).ThenBy(p => p.X).ThenBy(p => p.Y).ThenBy(p => p.Z)
             : s.Knowledge.EntitiesOfKind(kind, from).Select(e => e.Position.Floor());
         return cells.Where(p => !s.Unreachable.Contains(p)).Distinct().Take(4).ToArray();
     }
 
     /// <summary>
-    /// Where to go to see the chest of the nearest structure the team has seen (WORLD.md), not set aside, within 96 columns:
+    /// Where to go to see the chest of the nearest structure of the kind's sort the team has seen (WORLD.md), not set aside, within 96 columns:
     /// a ruin (cobblestone, which the world makes nowhere else): the centre of the cobblestone seen within 6 columns of the
     /// nearest one, where its chest stands; a desert pyramid (sandstone with nothing seen on it, at least 2 above sand seen
     /// within 4 columns): the highest such block within 8 columns of the nearest is its apex, and the place is in front of its
     /// door (6 south of the apex, 4 below it), from where the chest inside is in view. The nearer of the two; null when none.
     /// </summary>
-    public static BlockPos? StructureHint(TeacherSituation s, BlockPos feet)
+    public static BlockPos? StructureHint(TeacherSituation s, BlockPos feet, string kind)
     {
         var near = s.Knowledge.Blocks.Where(b => Math.Abs(b.Key.X - feet.X) <= 96 && Math.Abs(b.Key.Z - feet.Z) <= 96).ToArray();
         var candidates = new List<BlockPos>();
         var cobble = near.Where(b => b.Value == Block.Cobblestone).Select(b => b.Key).ToArray();
-        if (cobble.Length > 0)
+        if (cobble.Length > 0 && kind == RuinChest)
         {
             BlockPos c = cobble.MinBy(p => (p.DistanceSquared(feet), p.X, p.Z));
             var ring = cobble.Where(p => Math.Abs(p.X - c.X) <= 6 && Math.Abs(p.Z - c.Z) <= 6).ToArray();
@@ -49,7 +59,7 @@ public static class SearchPerception
             if (block == Block.Sand) sandTop[(p.X, p.Z)] = Math.Min(sandTop.GetValueOrDefault((p.X, p.Z), int.MaxValue), p.Y);
         var raised = near.Where(b => b.Value == Block.Sandstone && !s.Knowledge.Blocks.ContainsKey(b.Key.Above) && SandBelow(sandTop, b.Key))
             .Select(b => b.Key).ToArray();
-        if (raised.Length > 0)
+        if (raised.Length > 0 && kind == PyramidChest)
         {
             BlockPos r = raised.MinBy(p => (p.DistanceSquared(feet), p.X, p.Z));
             BlockPos apex = raised.Where(p => Math.Abs(p.X - r.X) <= 8 && Math.Abs(p.Z - r.Z) <= 8).MaxBy(p => (p.Y, -p.DistanceSquared(feet)));

@@ -60,7 +60,7 @@ public static class TeacherPerception
             part.Kind == SubTaskKind.Build && s.Plan is { FromExpert: false } plan ? plan.WindowFor(agent) : null,
             seenTargets,
             teammateTargets,
-            part.Kind == SubTaskKind.Search && part.Argument == SearchPerception.ChestKind && seen is null ? SearchPerception.StructureHint(s, feet) : null);
+            part.Kind == SubTaskKind.Search && SearchPerception.IsChest(part.Argument) && seen is null ? SearchPerception.StructureHint(s, feet, part.Argument) : null);
     }
 
     public static ActorFacts Actor(TeacherSituation s, int agent, Directive directive)

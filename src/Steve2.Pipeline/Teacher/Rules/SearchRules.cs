@@ -32,7 +32,7 @@ public static class SearchRules
 
     public static Directive Search(ConductorFacts f, ExpertFacts? expert, SubTask part, Func<Directive> explore)
     {
-        bool chest = part.Argument == SearchPerception.ChestKind;
+        bool chest = SearchPerception.IsChest(part.Argument);
         BlockPos feet = f.Feet;
         IReadOnlyList<BlockPos> seen = f.SeenTargets ?? (f.SeenTarget is BlockPos one ? [one] : []);
         foreach (BlockPos t in seen)
