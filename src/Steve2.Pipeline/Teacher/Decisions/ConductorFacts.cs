@@ -25,6 +25,11 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// <param name="Sound">Search: the latest sound of the searched kind, or null.</param>
 /// <param name="LowestOpening">Find: the lowest open floor the team has seen at least 4 blocks below the agent (where to stand), or null.</param>
 /// <param name="GatherWaiting">Collect: items whose gathering found no source and waits for the critic's retry time.</param>
+/// <param name="SeenSources">
+/// Collect: for each item whose gathering waits (<paramref name="GatherWaiting"/>), the nearest block the team has
+/// seen that yields it and that the agent's pickaxe harvests, within 64 columns, not set aside; items without one
+/// are left out. Null for other parts.
+/// </param>
 /// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
 public sealed record ConductorFacts(
     BlockPos Feet,
@@ -42,7 +47,8 @@ public sealed record ConductorFacts(
     SoundFact? Sound,
     BlockPos? LowestOpening,
     IReadOnlyList<string> GatherWaiting,
-    BuildWindow? Build) : RoleFacts;
+    BuildWindow? Build,
+    IReadOnlyDictionary<string, BlockPos>? SeenSources = null) : RoleFacts;
 
 /// <summary>The latest sound of the searched kind: where it came from when the listener was near it (not set aside), else its bearing.</summary>
 /// <param name="Position">The source's block, when heard near and not set aside as unreachable.</param>
