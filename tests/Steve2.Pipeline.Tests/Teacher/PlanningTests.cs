@@ -149,7 +149,7 @@ public sealed class PlanningTests
     }
 
     [Fact]
-    public void The_manager_splits_a_collection_list_and_sends_an_agent_without_items_to_look_for_stone()
+    public void The_manager_splits_a_collection_list_and_sends_an_agent_without_items_to_explore()
     {
         var empty = new Dictionary<string, int>();
         var facts = new Steve2.Pipeline.Teacher.Decisions.ManagerFacts("collection", 2, null, null,

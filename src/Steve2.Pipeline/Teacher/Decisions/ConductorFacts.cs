@@ -27,8 +27,8 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// <param name="GatherWaiting">Collect: items whose gathering found no source and waits for the critic's retry time.</param>
 /// <param name="SeenSources">
 /// Collect: for each item whose gathering waits (<paramref name="GatherWaiting"/>), the nearest block the team has
-/// seen that yields it and that the agent's pickaxe harvests, within 64 columns, not set aside; items without one
-/// are left out. Null for other parts.
+/// seen that yields it and that the agent's pickaxe harvests, within 45 columns (one move), not within 4 columns of a
+/// place set aside as unreachable; items without one are left out. Null for other parts.
 /// </param>
 /// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
 public sealed record ConductorFacts(

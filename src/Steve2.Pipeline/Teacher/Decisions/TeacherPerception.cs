@@ -80,10 +80,14 @@ public static class TeacherPerception
         return team;
     }
 
+    /// <summary>Collect: sources the team has seen are offered within this many columns (horizontal distance) of the agent, one move.</summary>
+    public const int SeenSourceRadius = ActorRules.MoveRange;
+
     /// <summary>
     /// For each item waiting to be gathered, the nearest block the team has seen (its latest content) that yields it and
-    /// that the agent's best pickaxe harvests, within <see cref="UnreachableRadius"/> columns, not set aside. Ties go to
-    /// the smallest position, so the fact does not depend on the order blocks were seen in.
+    /// that the agent's best pickaxe harvests, within <see cref="SeenSourceRadius"/> columns, and not within 4 columns
+    /// (8 blocks up or down) of a place set aside as unreachable (a failed move there condemns its neighbourhood, not one
+    /// cell). Ties go to the smallest position, so the fact does not depend on the order blocks were seen in.
     /// </summary>
     private static IReadOnlyDictionary<string, BlockPos> SeenSources(TeacherSituation s, BlockPos feet, IReadOnlyList<string> waiting, IReadOnlyDictionary<string, int> inventory)
     {
@@ -97,7 +101,8 @@ public static class TeacherPerception
             {
                 World.BlockInfo info = World.BlockTable.Get(block);
                 if (info.Drop != item || info.Tool > tool) continue;
-                if (Math.Abs(p.X - feet.X) > UnreachableRadius || Math.Abs(p.Z - feet.Z) > UnreachableRadius || s.Unreachable.Contains(p)) continue;
+                if ((p.X - feet.X) * (p.X - feet.X) + (p.Z - feet.Z) * (p.Z - feet.Z) > SeenSourceRadius * SeenSourceRadius) continue;
+                if (s.Unreachable.Any(u => Math.Abs(u.X - p.X) <= 4 && Math.Abs(u.Z - p.Z) <= 4 && Math.Abs(u.Y - p.Y) <= 8)) continue;
                 if (best is not BlockPos b || p.DistanceSquared(feet) < b.DistanceSquared(feet)
                     || (p.DistanceSquared(feet) == b.DistanceSquared(feet) && (p.X, p.Y, p.Z).CompareTo((b.X, b.Y, b.Z)) < 0))
                     best = p;

@@ -9,8 +9,8 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// The manager's rules: split the task into one part per agent. Navigation tasks spread the agents over
 /// the compass (agent i starts toward direction 8i/n); collection splits the items still missing between
 /// the agents by the recipe planner (<see cref="RecipePlanner.Split"/>: whole recipe trees to one agent, the
-/// split that finishes soonest), and an agent left without items explores to find sources the others need
-/// (stone, coal) when the list needs any, else idles; creation gives every agent the shared build plan (its conductor hands out the blocks).
+/// split that finishes soonest), and an agent left without items explores, so the team sees sources (trees,
+/// stone) the others may go to; creation gives every agent the shared build plan (its conductor hands out the blocks).
 /// A function of <see cref="ManagerFacts"/> alone.
 /// </summary>
 public static class ManagerRules
@@ -22,7 +22,6 @@ public static class ManagerRules
         IReadOnlyList<IReadOnlyList<KeyValuePair<string, int>>>? split = f.Task == "collection" && missing.Count > 0
             ? RecipePlanner.Split(missing, f.AgentInventories ?? Enumerable.Repeat<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(), f.AgentCount).ToArray())
             : null;
-        bool needsSearch = split is not null && f.Materials!.Keys.Any(NeedsPickaxeSource);
         for (int a = 0; a < f.AgentCount; a++)
         {
             Direction spread = (Direction)(a * 8 / Math.Max(1, f.AgentCount) % 8);
@@ -31,7 +30,7 @@ public static class ManagerRules
                 "object-search" => new SubTask(SubTaskKind.Search, f.TargetKind ?? "animal", Direction: spread),
                 "block-search" => new SubTask(SubTaskKind.Find, f.TargetName ?? Items.OfBlock(Block.DiamondOre), Direction: spread),
                 "collection" when split is not null && a < split.Count && split[a].Count > 0 => SubTask.Collect(split[a]),
-                "collection" when split is not null && needsSearch => new SubTask(SubTaskKind.Explore, Direction: spread),
+                "collection" when split is not null => new SubTask(SubTaskKind.Explore, Direction: spread),
                 "collection" => new SubTask(SubTaskKind.Idle),
                 "creation" => new SubTask(SubTaskKind.Build),
                 _ => new SubTask(SubTaskKind.Explore, Direction: spread),
@@ -40,11 +39,6 @@ public static class ManagerRules
         }
         return string.Join("\n", lines);
     }
-
-    /// <summary>Whether making the item needs a raw item whose blocks need a pickaxe (found out of sight: stone, ores).</summary>
-    private static bool NeedsPickaxeSource(string item) =>
-        RecipePlanner.Plan([new KeyValuePair<string, int>(item, 1)], new Dictionary<string, int>())
-            .Any(step => step.Kind == DirectiveKind.Gather && RecipePlanner.RequiredTool(step.Item) > World.ToolTier.None);
 
     /// <summary>Materials the team still lacks (need minus the team's total), in the goal's order; none without materials.</summary>
     public static IReadOnlyList<KeyValuePair<string, int>> MissingMaterials(IReadOnlyDictionary<string, int>? materials, IReadOnlyDictionary<string, int> team) =>
