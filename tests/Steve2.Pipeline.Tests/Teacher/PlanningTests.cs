@@ -165,6 +165,26 @@ public sealed class PlanningTests
     }
 
     [Fact]
+    public void A_conductor_collecting_goes_to_a_source_the_team_saw_else_digs_down_for_stone_else_explores()
+    {
+        var feet = new BlockPos(0, 44, 0);
+        var part = SubTask.Collect([Need(Items.StoneSword, 1)]);
+        var tools = new Dictionary<string, int> { [Items.WoodenPickaxe] = 1, [Items.CraftingTable] = 1, [Items.Stick] = 1 };
+        var facts = DecisionFacts.Conductor(feet, tools) with { GoalMaterials = new Dictionary<string, int> { [Items.StoneSword] = 1 } };
+        // Not waiting yet: gather the stone the sword needs.
+        Assert.Equal(new Directive(DirectiveKind.Gather, Item: Items.Cobblestone, Count: 2), ConductorRules.Direct(0, part, facts, null));
+        // Waiting, a teammate saw stone 20 blocks away: go there.
+        var waiting = facts with { GatherWaiting = [Items.Cobblestone], SeenSources = new Dictionary<string, BlockPos> { [Items.Cobblestone] = new(20, 40, 0) } };
+        Assert.Equal(new Directive(DirectiveKind.GoTo, new BlockPos(20, 40, 0)), ConductorRules.Direct(0, part, waiting, null));
+        // No source seen: dig down (mine the block under the feet).
+        var unseen = waiting with { SeenSources = new Dictionary<string, BlockPos>() };
+        Assert.Equal(new Directive(DirectiveKind.Mine, feet.Below), ConductorRules.Direct(0, part, unseen, null));
+        // Logs are not dug for: without a seen tree the agent explores.
+        var wood = facts with { Inventory = new Dictionary<string, int>(), GatherWaiting = [Items.OakLog], SeenSources = new Dictionary<string, BlockPos>() };
+        Assert.Equal(DirectiveKind.Explore, ConductorRules.Direct(0, part, wood, null).Kind);
+    }
+
+    [Fact]
     public void The_describer_reads_the_target_image_as_the_animal_it_shows()
     {
         foreach (string kind in new[] { "pig", "cow", "sheep", "chicken" })
