@@ -9,7 +9,7 @@ public enum SubTaskKind { Explore, Search, Find, Collect, Build, Idle }
 
 /// <summary>
 /// A manager's part for one agent, one line of text (TEACHER.md): <c>explore north</c>, <c>search pig</c>,
-/// <c>find diamond_ore</c>, <c>collect oak_log 3</c> (or several items: <c>collect furnace 1 torch 4</c>),
+/// <c>find diamond_ore</c>, <c>collect oak_log 3</c> (or several items: <c>collect furnace 1 chest 2</c>),
 /// <c>build</c>, <c>idle</c>.
 /// </summary>
 public sealed partial record SubTask(SubTaskKind Kind, string Argument = "", int Count = 0, Direction Direction = Direction.North)
