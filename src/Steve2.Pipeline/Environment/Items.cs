@@ -33,6 +33,15 @@ public static class Items
     public const string Beef = "beef";
     public const string Porkchop = "porkchop";
     public const string Chicken = "chicken";
+    public const string Chest = "chest";
+    public const string Ladder = "ladder";
+    public const string Bowl = "bowl";
+    public const string WoodenAxe = "wooden_axe";
+    public const string WoodenShovel = "wooden_shovel";
+    public const string WoodenSword = "wooden_sword";
+    public const string StoneAxe = "stone_axe";
+    public const string StoneShovel = "stone_shovel";
+    public const string StoneSword = "stone_sword";
 
     /// <summary>The item a placed block is, and that placing the item makes ("oak_planks" for Block.OakPlanks).</summary>
     public static string OfBlock(Block block) => System.Text.RegularExpressions.Regex.Replace(block.ToString(), "(?<!^)([A-Z])", "_$1").ToLowerInvariant();

@@ -88,11 +88,14 @@ public static class Critic
         correction = SearchCritic.Review(s, agent, d, action, outcome) ?? correction;
         if (s.Goal.Materials is not null && s.Assignments.GetValueOrDefault(agent) is { Kind: SubTaskKind.Collect } part)
         {
-            int team = s.Knowledge.Latest.Values.Sum(o => o.Inventory.GetValueOrDefault(part.Argument));
-            if (team >= s.Goal.Materials.GetValueOrDefault(part.Argument))
+            // Any item of the agent's part complete for the team: the manager splits what is left again.
+            foreach (var (item, _) in part.Items)
             {
+                int team = s.Knowledge.Latest.Values.Sum(o => o.Inventory.GetValueOrDefault(item));
+                if (team < s.Goal.Materials.GetValueOrDefault(item)) continue;
                 replan = true;
-                correction = $"{part.Argument} is complete for the team; replanning";
+                correction = $"{item} is complete for the team; replanning";
+                break;
             }
         }
         if (correction is not null) s.Memory.Add(new MemoryEntry(tick, MemoryKind.Correction, "critic", agent, correction));

@@ -21,12 +21,49 @@ public static class Recipes
         new(Items.IronIngot, 1, new Dictionary<string, int> { [Items.RawIron] = 1, [Items.Coal] = 1 }, Items.Furnace),
         new(Items.GoldIngot, 1, new Dictionary<string, int> { [Items.RawGold] = 1, [Items.Coal] = 1 }, Items.Furnace),
         new(Items.Glass, 1, new Dictionary<string, int> { [Items.Sand] = 1, [Items.Coal] = 1 }, Items.Furnace),
+        new(Items.Chest, 1, new Dictionary<string, int> { [Items.OakPlanks] = 8 }, Items.CraftingTable),
+        new(Items.Ladder, 3, new Dictionary<string, int> { [Items.Stick] = 7 }, Items.CraftingTable),
+        new(Items.Bowl, 4, new Dictionary<string, int> { [Items.OakPlanks] = 3 }, Items.CraftingTable),
+        new(Items.WoodenAxe, 1, new Dictionary<string, int> { [Items.OakPlanks] = 3, [Items.Stick] = 2 }, Items.CraftingTable),
+        new(Items.WoodenShovel, 1, new Dictionary<string, int> { [Items.OakPlanks] = 1, [Items.Stick] = 2 }, Items.CraftingTable),
+        new(Items.WoodenSword, 1, new Dictionary<string, int> { [Items.OakPlanks] = 2, [Items.Stick] = 1 }, Items.CraftingTable),
+        new(Items.StoneAxe, 1, new Dictionary<string, int> { [Items.Cobblestone] = 3, [Items.Stick] = 2 }, Items.CraftingTable),
+        new(Items.StoneShovel, 1, new Dictionary<string, int> { [Items.Cobblestone] = 1, [Items.Stick] = 2 }, Items.CraftingTable),
+        new(Items.StoneSword, 1, new Dictionary<string, int> { [Items.Cobblestone] = 2, [Items.Stick] = 1 }, Items.CraftingTable),
     }.ToDictionary(r => r.Output);
 
     /// <summary>All recipes, by output item.</summary>
     public static IReadOnlyDictionary<string, Recipe> All => Table;
 
     public static Recipe? For(string item) => Table.GetValueOrDefault(item);
+
+    /// <summary>
+    /// An item's recipe depth (BLOCKS.md, "Recipe depth"): 0 for a raw item gathered by hand; a raw item whose blocks
+    /// need a pickaxe is one deeper than that pickaxe; a crafted item is one deeper than the deepest of its inputs
+    /// and its station. Null for an item that neither a recipe nor a block makes (animal drops, apples, diamonds
+    /// count as raw when a block or animal yields them).
+    /// </summary>
+    public static int? Depth(string item) => Depth(item, 0);
+
+    private static int? Depth(string item, int guard)
+    {
+        if (guard > 16) return null;
+        if (For(item) is { } recipe)
+        {
+            int deepest = 0;
+            foreach (string input in recipe.Inputs.Keys.Concat(recipe.Station is null ? [] : [recipe.Station]))
+            {
+                if (Depth(input, guard + 1) is not int d) return null;
+                deepest = Math.Max(deepest, d);
+            }
+            return deepest + 1;
+        }
+        var sources = BlockTable.All.Where(i => i.Drop == item).ToArray();
+        if (sources.Length == 0) return Animal.KindDropping(item) is null ? null : 0;
+        ToolTier tier = sources.Min(i => i.Tool);
+        if (tier == ToolTier.None) return 0;
+        return tier == ToolTier.Unbreakable ? null : Depth(BlockTable.PickaxeOf(tier), guard + 1) + 1;
+    }
 
     /// <summary>
     /// Crafts <paramref name="times"/> times the recipe for <paramref name="item"/> in <paramref name="inventory"/>.

@@ -1,3 +1,6 @@
+using Steve2.Pipeline.Teacher.Roles;
+using Steve2.Pipeline.Teacher.Planning;
+using Steve2.Pipeline.World;
 using Steve2.Pipeline.Tasks;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
@@ -46,18 +49,41 @@ public sealed class TaskCatalogTests
     }
 
     [Fact]
-    public void Collection_lists_hold_two_items_within_their_ranges()
+    public void Collection_lists_hold_two_to_five_craftable_items_within_their_ranges_deterministically()
     {
-        for (int seed = 0; seed < TaskSeedPolicy.EvaluationCount; seed++)
+        var sizes = new HashSet<int>();
+        var depths = new HashSet<int>();
+        foreach (int seed in Enumerable.Range(0, TaskSeedPolicy.EvaluationCount).Concat(Enumerable.Range(TaskSeedPolicy.TrainingFirst, 50)))
         {
             var list = CollectionTask.MaterialsFor("collection", seed);
-            Assert.Equal(2, list.Count);
+            Assert.InRange(list.Count, CollectionTask.MinItems, CollectionTask.MaxItems);
+            sizes.Add(list.Count);
             foreach (var (item, n) in list)
             {
                 var (_, min, max) = CollectionTask.Pool.Single(p => p.Item == item);
                 Assert.InRange(n, min, max);
+                Assert.NotNull(Recipes.Depth(item)); // made from what the world yields
             }
             Assert.Equal(list, CollectionTask.MaterialsFor("collection", seed));
+            int depth = CollectionTask.DepthOf(list);
+            depths.Add(depth);
+            Assert.Equal(20 + 6 * depth + 6 * list.Count, CollectionTask.BudgetFor(list));
+        }
+        Assert.Equal([2, 3, 4, 5], sizes.Order());
+        Assert.Contains(5, depths); // stone tools and furnaces are drawn
+        Assert.NotEqual(CollectionTask.MaterialsFor("collection", 0), CollectionTask.MaterialsFor("collection", 1));
+    }
+
+    [Fact]
+    public void Every_pool_item_is_made_from_the_world_through_its_recipes()
+    {
+        foreach (var (item, min, max) in CollectionTask.Pool)
+        {
+            Assert.InRange(min, 1, max);
+            Assert.True(Recipes.Depth(item) is int d && d <= 5, item);
+            // The planner reaches it from an empty inventory by gathering raw items the world's blocks yield.
+            var steps = RecipePlanner.Plan([new(item, max)], new Dictionary<string, int>());
+            Assert.All(steps.Where(s => s.Kind == DirectiveKind.Gather), s => Assert.Contains(BlockTable.All, b => b.Drop == s.Item));
         }
     }
 

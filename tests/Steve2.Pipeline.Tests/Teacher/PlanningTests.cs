@@ -1,4 +1,5 @@
 using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.World;
 using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.Teacher.Rules;
@@ -85,6 +86,102 @@ public sealed class PlanningTests
         Assert.Null(RecipePlanner.Next(Items.Dirt, 2, new Dictionary<string, int> { [Items.Dirt] = 2 }));
         var table = RecipePlanner.Next(Items.WoodenPickaxe, 1, new Dictionary<string, int> { [Items.OakPlanks] = 20 })!;
         Assert.Equal((DirectiveKind.Craft, Items.CraftingTable), (table.Kind, table.Item));
+    }
+
+    private static KeyValuePair<string, int> Need(string item, int n) => new(item, n);
+
+    [Fact]
+    public void A_deep_list_is_planned_as_one_tree_with_each_tool_made_once_and_raw_items_gathered_in_one_go()
+    {
+        var goals = new[] { Need(Items.StonePickaxe, 1), Need(Items.Furnace, 1), Need(Items.WoodenPickaxe, 1), Need(Items.Chest, 1), Need(Items.OakPlanks, 4) };
+        var steps = RecipePlanner.Plan(goals, new Dictionary<string, int>());
+        Assert.Equal(steps.Count, steps.Select(s => (s.Kind, s.Item)).Distinct().Count()); // each gathering and craft once
+        Assert.Equal(new Directive(DirectiveKind.Gather, Item: Items.OakLog, Count: 6), steps[0]);
+        Assert.Equal(1, steps.Single(s => s.Item == Items.CraftingTable).Count);
+        Assert.Equal(1, steps.Single(s => s.Item == Items.WoodenPickaxe).Count); // the goal's pickaxe also mines the stone
+        Assert.Equal(11, steps.Single(s => s is { Kind: DirectiveKind.Gather, Item: Items.Cobblestone }).Count); // 3 + 8
+        Assert.True(steps.ToList().FindIndex(s => s.Item == Items.WoodenPickaxe) < steps.ToList().FindIndex(s => s.Item == Items.Cobblestone));
+
+        // Carried out step by step, the plan ends with every goal at its count.
+        var inv = new Inventory(new Dictionary<string, int>());
+        for (int i = 0; i < 20; i++)
+        {
+            var (step, blocked) = RecipePlanner.Next(goals, inv.View, []);
+            Assert.Null(blocked);
+            if (step is null) break;
+            if (step.Kind == DirectiveKind.Gather) inv.Add(step.Item, step.Count);
+            else Assert.True(Recipes.TryCraft(step.Item, step.Count, inv, s => inv.Has(s), out _, out string message), message);
+        }
+        Assert.All(goals, g => Assert.True(inv.Count(g.Key) >= g.Value, g.Key));
+        Assert.Equal(1, inv.Count(Items.CraftingTable));
+    }
+
+    [Fact]
+    public void The_next_step_keeps_goal_items_and_skips_gathering_that_waits()
+    {
+        // 8 planks are a goal: the table is crafted from the 4 spare ones, not from the goal's.
+        var goals = new[] { Need(Items.OakPlanks, 8), Need(Items.CraftingTable, 1) };
+        var (step, _) = RecipePlanner.Next(goals, new Dictionary<string, int> { [Items.OakPlanks] = 12 }, []);
+        Assert.Equal(new Directive(DirectiveKind.Craft, Item: Items.CraftingTable, Count: 1), step);
+        // Cobblestone has no known source: the wood part goes on; with nothing else left, the plan says what blocks it.
+        var stone = new[] { Need(Items.Cobblestone, 3), Need(Items.Stick, 4) };
+        var tools = new Dictionary<string, int> { [Items.WoodenPickaxe] = 1, [Items.OakPlanks] = 2 };
+        Assert.Equal(new Directive(DirectiveKind.Craft, Item: Items.Stick, Count: 1), RecipePlanner.Next(stone, tools, [Items.Cobblestone]).Step);
+        var (none, blocked) = RecipePlanner.Next(stone, new Dictionary<string, int> { [Items.WoodenPickaxe] = 1, [Items.Stick] = 4 }, [Items.Cobblestone]);
+        Assert.Equal((null, Items.Cobblestone), (none, blocked));
+    }
+
+    [Fact]
+    public void The_team_split_gives_each_item_to_one_agent_and_keeps_items_that_share_tools_with_the_agent_that_has_them()
+    {
+        var missing = new[] { Need(Items.StoneSword, 1), Need(Items.StoneAxe, 1), Need(Items.Dirt, 6), Need(Items.Bowl, 4) };
+        var equipped = new Dictionary<string, int> { [Items.WoodenPickaxe] = 1, [Items.CraftingTable] = 1, [Items.Stick] = 3 };
+        var split = RecipePlanner.Split(missing, [new Dictionary<string, int>(), equipped]);
+        Assert.Equal(2, split.Count);
+        Assert.Equal(missing.Select(m => m.Key).Order(), split.SelectMany(p => p.Select(i => i.Key)).Order()); // each item once
+        Assert.Contains(Need(Items.StoneSword, 1), split[1]);
+        Assert.Contains(Need(Items.StoneAxe, 1), split[1]); // both stone tools with the agent that holds the pickaxe
+        Assert.NotEmpty(split[0]); // the other agent takes work too
+        Assert.Equal(split, RecipePlanner.Split(missing, [new Dictionary<string, int>(), equipped])); // deterministic
+        // Finishing soonest: from empty inventories two deep items go to different agents.
+        var deep = RecipePlanner.Split([Need(Items.StonePickaxe, 1), Need(Items.Chest, 2)], [new Dictionary<string, int>(), new Dictionary<string, int>()]);
+        Assert.All(deep, part => Assert.Single(part));
+    }
+
+    [Fact]
+    public void The_manager_splits_a_collection_list_and_sends_an_agent_without_items_to_explore()
+    {
+        var empty = new Dictionary<string, int>();
+        var facts = new Steve2.Pipeline.Teacher.Decisions.ManagerFacts("collection", 2, null, null,
+            new Dictionary<string, int> { [Items.StonePickaxe] = 1 }, empty, [empty, empty]);
+        var (plan, error) = Manager.Parse(ManagerRules.Plan(facts), 2);
+        Assert.Null(error);
+        Assert.Equal(SubTask.Collect([Need(Items.StonePickaxe, 1)]), plan![0]);
+        Assert.Equal(SubTaskKind.Explore, plan[1].Kind);
+        var several = SubTask.Collect([Need(Items.Furnace, 1), Need(Items.Chest, 2)]);
+        Assert.Equal("collect furnace 1 chest 2", several.ToText());
+        Assert.True(SubTask.TryParse(several.ToText(), out SubTask? back, out _));
+        Assert.Equal(several, back);
+    }
+
+    [Fact]
+    public void A_conductor_collecting_goes_to_a_source_the_team_saw_else_digs_down_for_stone_else_explores()
+    {
+        var feet = new BlockPos(0, 44, 0);
+        var part = SubTask.Collect([Need(Items.StoneSword, 1)]);
+        var tools = new Dictionary<string, int> { [Items.WoodenPickaxe] = 1, [Items.CraftingTable] = 1, [Items.Stick] = 1 };
+        var facts = DecisionFacts.Conductor(feet, tools) with { GoalMaterials = new Dictionary<string, int> { [Items.StoneSword] = 1 } };
+        // Not waiting yet: gather the stone the sword needs.
+        Assert.Equal(new Directive(DirectiveKind.Gather, Item: Items.Cobblestone, Count: 2), ConductorRules.Direct(0, part, facts, null));
+        // Waiting, a teammate saw stone 20 blocks away: go there.
+        var waiting = facts with { GatherWaiting = [Items.Cobblestone], SeenSources = new Dictionary<string, BlockPos> { [Items.Cobblestone] = new(20, 40, 0) } };
+        Assert.Equal(new Directive(DirectiveKind.GoTo, new BlockPos(20, 40, 0)), ConductorRules.Direct(0, part, waiting, null));
+        // No source seen: dig down (mine the block under the feet).
+        var unseen = waiting with { SeenSources = new Dictionary<string, BlockPos>() };
+        Assert.Equal(new Directive(DirectiveKind.Mine, feet.Below), ConductorRules.Direct(0, part, unseen, null));
+        // Logs are not dug for: without a seen tree the agent explores.
+        var wood = facts with { Inventory = new Dictionary<string, int>(), GatherWaiting = [Items.OakLog], SeenSources = new Dictionary<string, BlockPos>() };
+        Assert.Equal(DirectiveKind.Explore, ConductorRules.Direct(0, part, wood, null).Kind);
     }
 
     [Fact]

@@ -25,6 +25,11 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// <param name="Sound">Search: the latest sound of the searched kind, or null.</param>
 /// <param name="LowestOpening">Find: the lowest open floor the team has seen at least 4 blocks below the agent (where to stand), or null.</param>
 /// <param name="GatherWaiting">Collect: items whose gathering found no source and waits for the critic's retry time.</param>
+/// <param name="SeenSources">
+/// Collect: for each item whose gathering waits (<paramref name="GatherWaiting"/>), the nearest block the team has
+/// seen that yields it and that the agent's pickaxe harvests, within 45 columns (one move), not within 4 columns of a
+/// place set aside as unreachable; items without one are left out. Null for other parts.
+/// </param>
 /// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
 /// <param name="SeenTargets">Search: up to four targets any agent has seen (animals of the kind, or chest blocks for "chest"), not set aside, nearest first; null in older records.</param>
 /// <param name="StructureHint">Search for a chest: where to go to see into the nearest structure the team has seen (<see cref="SearchPerception.StructureHint"/>), or null.</param>
@@ -48,7 +53,8 @@ public sealed record ConductorFacts(
     BuildWindow? Build,
     IReadOnlyList<BlockPos>? SeenTargets = null,
     IReadOnlyList<TeammateTarget>? TeammateTargets = null,
-    BlockPos? StructureHint = null) : RoleFacts;
+    BlockPos? StructureHint = null,
+    IReadOnlyDictionary<string, BlockPos>? SeenSources = null) : RoleFacts;
 
 /// <summary>A teammate's current target and the teammate's distance to it (blocks, horizontal).</summary>
 public sealed record TeammateTarget(BlockPos Target, double Distance);

@@ -17,7 +17,8 @@ public static class TeacherPerception
     public const int UnreachableRadius = 64;
 
     public static ManagerFacts Manager(TeacherSituation s) =>
-        new(s.Goal.Task, s.AgentCount, s.TargetKind, s.Goal.TargetName, s.Goal.Materials, TeamInventory(s));
+        new(s.Goal.Task, s.AgentCount, s.TargetKind, s.Goal.TargetName, s.Goal.Materials, TeamInventory(s),
+            s.Goal.Materials is null ? null : Enumerable.Range(0, s.AgentCount).Select(a => AgentInventory(s, a)).ToArray());
 
     public static ConductorFacts Conductor(TeacherSituation s, int agent, SubTask part)
     {
@@ -60,7 +61,8 @@ public static class TeacherPerception
             part.Kind == SubTaskKind.Build && s.Plan is { FromExpert: false } plan ? plan.WindowFor(agent) : null,
             seenTargets,
             teammateTargets,
-            part.Kind == SubTaskKind.Search && SearchPerception.IsChest(part.Argument) && seen is null ? SearchPerception.StructureHint(s, feet, part.Argument) : null);
+            part.Kind == SubTaskKind.Search && SearchPerception.IsChest(part.Argument) && seen is null ? SearchPerception.StructureHint(s, feet, part.Argument) : null,
+            part.Kind == SubTaskKind.Collect ? SeenSources(s, feet, waiting, o.Inventory) : null);
     }
 
     public static ActorFacts Actor(TeacherSituation s, int agent, Directive directive)
@@ -71,6 +73,10 @@ public static class TeacherPerception
         return new ActorFacts(o.Pose, s.Options.Reach, o.Inventory, stand);
     }
 
+    /// <summary>One agent's items in item order (empty before its first observation).</summary>
+    private static IReadOnlyDictionary<string, int> AgentInventory(TeacherSituation s, int agent) =>
+        new SortedDictionary<string, int>(s.Knowledge.Latest.TryGetValue(agent, out Observation? o) ? o.Inventory.ToDictionary() : [], StringComparer.Ordinal);
+
     /// <summary>Items the whole team holds (every agent's latest inventory summed), in item order.</summary>
     public static IReadOnlyDictionary<string, int> TeamInventory(TeacherSituation s)
     {
@@ -79,6 +85,38 @@ public static class TeacherPerception
             foreach (var (item, count) in o.Inventory)
                 team[item] = team.GetValueOrDefault(item) + count;
         return team;
+    }
+
+    /// <summary>Collect: sources the team has seen are offered within this many columns (horizontal distance) of the agent, one move.</summary>
+    public const int SeenSourceRadius = ActorRules.MoveRange;
+
+    /// <summary>
+    /// For each item waiting to be gathered, the nearest block the team has seen (its latest content) that yields it and
+    /// that the agent's best pickaxe harvests, within <see cref="SeenSourceRadius"/> columns, and not within 4 columns
+    /// (8 blocks up or down) of a place set aside as unreachable (a failed move there condemns its neighbourhood, not one
+    /// cell). Ties go to the smallest position, so the fact does not depend on the order blocks were seen in.
+    /// </summary>
+    private static IReadOnlyDictionary<string, BlockPos> SeenSources(TeacherSituation s, BlockPos feet, IReadOnlyList<string> waiting, IReadOnlyDictionary<string, int> inventory)
+    {
+        var found = new SortedDictionary<string, BlockPos>(StringComparer.Ordinal);
+        if (waiting.Count == 0) return found;
+        World.ToolTier tool = World.BlockTable.BestTool(inventory);
+        foreach (string item in waiting)
+        {
+            BlockPos? best = null;
+            foreach (var (p, block) in s.Knowledge.Blocks)
+            {
+                World.BlockInfo info = World.BlockTable.Get(block);
+                if (info.Drop != item || info.Tool > tool) continue;
+                if ((p.X - feet.X) * (p.X - feet.X) + (p.Z - feet.Z) * (p.Z - feet.Z) > SeenSourceRadius * SeenSourceRadius) continue;
+                if (s.Unreachable.Any(u => Math.Abs(u.X - p.X) <= 4 && Math.Abs(u.Z - p.Z) <= 4 && Math.Abs(u.Y - p.Y) <= 8)) continue;
+                if (best is not BlockPos b || p.DistanceSquared(feet) < b.DistanceSquared(feet)
+                    || (p.DistanceSquared(feet) == b.DistanceSquared(feet) && (p.X, p.Y, p.Z).CompareTo((b.X, b.Y, b.Z)) < 0))
+                    best = p;
+            }
+            if (best is BlockPos found1) found[item] = found1;
+        }
+        return found;
     }
 
     /// <summary>

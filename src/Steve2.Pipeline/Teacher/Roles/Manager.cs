@@ -23,7 +23,7 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
     /// <summary>Fewer imagined blocks than this is not a building: the teacher builds its own guess instead.</summary>
     public const int MinImaginedBlocks = 8;
 
-    public const string OutputFormat = "one line per agent, 'agent N: SUBTASK', where SUBTASK is one of: explore DIRECTION | search ANIMAL [DIRECTION] | find BLOCK [DIRECTION] | collect ITEM COUNT | build | idle";
+    public const string OutputFormat = "one line per agent, 'agent N: SUBTASK', where SUBTASK is one of: explore DIRECTION | search ANIMAL [DIRECTION] | find BLOCK [DIRECTION] | collect ITEM COUNT [ITEM COUNT ...] | build | idle";
 
     /// <summary>
     /// What the manager needs from the experts before it can decide: on its first creation call, the build plan

@@ -16,12 +16,17 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// searched as areas; sounds; else explore).</item>
 /// <item>find (blocks): a target in view counts as found, so go down to the lowest open floor the team
 /// has seen (ores lie deep), else explore, preferring the lowest frontiers.</item>
-/// <item>collect: the recipe planner's next step; gathering that found no source explores first.</item>
+/// <item>collect: the recipe planner's next step for the agent's items (<see cref="RecipePlanner.Next"/>); when only
+/// gathering an item with no known source is left, go to a source of it a teammate has seen; else dig straight down
+/// for stone and ores (with the pickaxe they need: mine the block under the feet); else explore.</item>
 /// <item>build: the nearest step not claimed by a teammate among the next few of the plan.</item>
 /// </list>
 /// </summary>
 public static class ConductorRules
 {
+    /// <summary>Collect: agents dig down for stone and ores only while their feet are above this level (bedrock lies at 0).</summary>
+    public const int MinDigLevel = 5;
+
     public static Directive Direct(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert) => part.Kind switch
     {
         SubTaskKind.Explore => Explore(f, expert, part.Direction, preferLow: false),
@@ -101,15 +106,22 @@ public static class ConductorRules
 
     private static Directive Collect(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)
     {
-        int goalNeed = f.GoalMaterials?.GetValueOrDefault(part.Argument) ?? part.Count;
-        int team = f.TeamInventory.GetValueOrDefault(part.Argument);
-        int own = f.Inventory.GetValueOrDefault(part.Argument);
-        int target = own + Math.Max(0, goalNeed - team);
-        Directive? next = RecipePlanner.Next(part.Argument, target, f.Inventory);
-        if (next is null) return new Directive(DirectiveKind.Wait);
-        if (next.Kind == DirectiveKind.Gather && f.GatherWaiting.Contains(next.Item))
-            return Explore(f, expert, DirectionNames.Turn(Direction.North, agent * 3), preferLow: false);
-        return next;
+        // The agent's share of the list: what it holds of each of its items plus what the team still lacks (items the
+        // team has complete stay as goals at what the agent holds, so no recipe eats them).
+        var lacking = part.Items.Select(i => new KeyValuePair<string, int>(i.Key,
+            Math.Max(0, (f.GoalMaterials?.GetValueOrDefault(i.Key) ?? i.Value) - f.TeamInventory.GetValueOrDefault(i.Key))));
+        var (step, blocked) = RecipePlanner.Next(RecipePlanner.OwnGoals(lacking, f.Inventory), f.Inventory, f.GatherWaiting);
+        if (step is not null) return step;
+        if (blocked is null) return new Directive(DirectiveKind.Wait);
+        // No known source of what blocks the plan: go to one a teammate has seen; else stone and ores (which lie under the
+        // surface) are dug for straight down, as a player digs for stone; else explore.
+        if (f.SeenSources is not null && f.SeenSources.TryGetValue(blocked, out BlockPos source) && !f.Unreachable.Contains(source)
+            && source.DistanceTo(f.Feet) > 4)
+            return new Directive(DirectiveKind.GoTo, source);
+        World.ToolTier tier = RecipePlanner.RequiredTool(blocked);
+        if (tier is > World.ToolTier.None and < World.ToolTier.Unbreakable && World.BlockTable.BestTool(f.Inventory) >= tier && f.Feet.Y > MinDigLevel)
+            return new Directive(DirectiveKind.Mine, f.Feet.Below);
+        return Explore(f, expert, DirectionNames.Turn(Direction.North, agent * 3), preferLow: false);
     }
 
     private static Directive Build(BuildWindow? window, BlockPos feet)

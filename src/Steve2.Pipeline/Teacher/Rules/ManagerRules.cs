@@ -1,13 +1,16 @@
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.Teacher.Roles;
 
 namespace Steve2.Pipeline.Teacher.Rules;
 
 /// <summary>
 /// The manager's rules: split the task into one part per agent. Navigation tasks spread the agents over
-/// the compass (agent i starts toward direction 8i/n); collection hands out the items still missing
-/// round-robin; creation gives every agent the shared build plan (its conductor hands out the blocks).
+/// the compass (agent i starts toward direction 8i/n); collection splits the items still missing between
+/// the agents by the recipe planner (<see cref="RecipePlanner.Split"/>: whole recipe trees to one agent, the
+/// split that finishes soonest), and an agent left without items explores, so the team sees sources (trees,
+/// stone) the others may go to; creation gives every agent the shared build plan (its conductor hands out the blocks).
 /// A function of <see cref="ManagerFacts"/> alone.
 /// </summary>
 public static class ManagerRules
@@ -16,6 +19,9 @@ public static class ManagerRules
     {
         var lines = new List<string>();
         IReadOnlyList<KeyValuePair<string, int>> missing = MissingMaterials(f.Materials, f.TeamInventory);
+        IReadOnlyList<IReadOnlyList<KeyValuePair<string, int>>>? split = f.Task == "collection" && missing.Count > 0
+            ? RecipePlanner.Split(missing, f.AgentInventories ?? Enumerable.Repeat<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(), f.AgentCount).ToArray())
+            : null;
         for (int a = 0; a < f.AgentCount; a++)
         {
             Direction spread = (Direction)(a * 8 / Math.Max(1, f.AgentCount) % 8);
@@ -23,7 +29,8 @@ public static class ManagerRules
             {
                 "object-search" => new SubTask(SubTaskKind.Search, f.TargetKind ?? "animal", Direction: spread),
                 "block-search" => new SubTask(SubTaskKind.Find, f.TargetName ?? Items.OfBlock(Block.DiamondOre), Direction: spread),
-                "collection" when missing.Count > 0 => new SubTask(SubTaskKind.Collect, missing[a % missing.Count].Key, missing[a % missing.Count].Value),
+                "collection" when split is not null && a < split.Count && split[a].Count > 0 => SubTask.Collect(split[a]),
+                "collection" when split is not null => new SubTask(SubTaskKind.Explore, Direction: spread),
                 "collection" => new SubTask(SubTaskKind.Idle),
                 "creation" => new SubTask(SubTaskKind.Build),
                 _ => new SubTask(SubTaskKind.Explore, Direction: spread),
