@@ -15,7 +15,8 @@ public enum RoleBackendKind
 /// http://127.0.0.1:8000/v1), the model name, and the API key (or the name of an environment variable that
 /// holds it; local servers usually accept any key); the sampling settings; how a failing call is retried
 /// (<see cref="Retries"/> more attempts after timeouts, HTTP 408/429/5xx and refused connections, waiting
-/// <see cref="Backoff"/>, doubled each time, or the server's Retry-After); and whether the agents' views and
+/// <see cref="Backoff"/>, doubled each time, or the server's Retry-After); when a failing endpoint is left alone
+/// for a while (<see cref="CooldownAfterFailures"/>, <see cref="Cooldown"/>); and whether the agents' views and
 /// the experts' pictures are sent as image parts (<see cref="SendImages"/>). Written in a teacher
 /// configuration file (Teacher/TEACHER.md, <see cref="TeacherConfigFile"/>).
 /// </summary>
@@ -44,6 +45,12 @@ public sealed record RoleBackendOptions
 
     /// <summary>The wait before the first retry; doubled before each further one (at most <see cref="MaxBackoff"/>).</summary>
     public TimeSpan Backoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Failed questions in a row (after their retries) that make the backend stop asking for <see cref="Cooldown"/>; 0: never stop.</summary>
+    public int CooldownAfterFailures { get; init; } = 3;
+
+    /// <summary>How long the backend does not ask a failing endpoint (the rules answer meanwhile).</summary>
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Send the agents' 64x64 views (and the experts' pictures: the creation renders, the map) as PNG image parts.</summary>
     public bool SendImages { get; init; }
@@ -74,6 +81,10 @@ public sealed record RoleBackendOptions
             throw new ArgumentException($"The {role} chat Timeout must be positive and at most an hour (got {Timeout}).");
         if (Retries is < 0 or > 10)
             throw new ArgumentException($"The {role} chat Retries must be in 0..10 (got {Retries}).");
+        if (CooldownAfterFailures is < 0 or > 1000)
+            throw new ArgumentException($"The {role} chat CooldownAfterFailures must be in 0..1000 (got {CooldownAfterFailures}).");
+        if (Cooldown < TimeSpan.Zero || Cooldown > TimeSpan.FromHours(24))
+            throw new ArgumentException($"The {role} chat Cooldown must be in 0..24 h (got {Cooldown}).");
         if (Backoff < TimeSpan.Zero || Backoff > MaxBackoff)
             throw new ArgumentException($"The {role} chat Backoff must be in 0..{MaxBackoff.TotalSeconds:0} s (got {Backoff.TotalSeconds} s).");
     }

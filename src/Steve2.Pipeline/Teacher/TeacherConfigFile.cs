@@ -7,7 +7,8 @@ namespace Steve2.Pipeline.Teacher;
 /// A teacher configuration file (JSON, comments and trailing commas allowed; Teacher/TEACHER.md "A teacher
 /// configuration file"): per role (<c>manager</c>, <c>conductor</c>, <c>actor</c>) either <c>"rules"</c> or an
 /// OpenAI-compatible endpoint (<c>base_url</c>, <c>model</c>, <c>api_key_env</c>, <c>temperature</c>,
-/// <c>max_tokens</c>, <c>timeout_seconds</c>, <c>retries</c>, <c>backoff_seconds</c>, <c>images</c>), whose
+/// <c>max_tokens</c>, <c>timeout_seconds</c>, <c>retries</c>, <c>backoff_seconds</c>, <c>cooldown_after_failures</c>,
+/// <c>cooldown_seconds</c>, <c>images</c>), whose
 /// fields may come from a shared <c>default</c> object; and <c>critic_retries</c>. Every mistake throws a
 /// <see cref="TeacherConfigException"/> that names the file and the field and says what to write.
 /// </summary>
@@ -18,7 +19,7 @@ public static class TeacherConfigFile
 
     private static readonly string[] TopFields = ["default", "manager", "conductor", "actor", "critic_retries"];
     private static readonly string[] EndpointFields =
-        ["backend", "base_url", "model", "api_key_env", "temperature", "max_tokens", "timeout_seconds", "retries", "backoff_seconds", "images"];
+        ["backend", "base_url", "model", "api_key_env", "temperature", "max_tokens", "timeout_seconds", "retries", "backoff_seconds", "cooldown_after_failures", "cooldown_seconds", "images"];
 
     private static readonly JsonDocumentOptions Reading = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -150,6 +151,8 @@ public static class TeacherConfigFile
                 Timeout = TimeSpan.FromSeconds(Get("timeout_seconds", (o, at, n) => Number(o, at, n, 0.001, 3600)) ?? 60),
                 Retries = Get("retries", (o, at, n) => Int(o, at, n, 0, 10)) ?? 2,
                 Backoff = TimeSpan.FromSeconds(Get("backoff_seconds", (o, at, n) => Number(o, at, n, 0, RoleBackendOptions.MaxBackoff.TotalSeconds)) ?? 1),
+                CooldownAfterFailures = Get("cooldown_after_failures", (o, at, n) => Int(o, at, n, 0, 1000)) ?? 3,
+                Cooldown = TimeSpan.FromSeconds(Get("cooldown_seconds", (o, at, n) => Number(o, at, n, 0, 86_400)) ?? 30),
                 SendImages = Get("images", Bool) ?? false,
             };
 

@@ -132,11 +132,14 @@ public sealed class LlmTeacherEndToEndTests
         Assert.Equal("lookAt(45, -10)", actor[3].Code);
         Assert.All(actor.Take(3), s => Assert.NotNull(s.Code));   // the rules acted
 
-        // The conductor's endpoint refuses every connection: the rules direct every step, and say why.
+        // The conductor's endpoint refuses every connection: the rules direct every step, and say why; after three
+        // failed questions in a row it is not asked any more (cooling down), and the note still carries the cause.
         var conductor = steps.Where(s => s.Role == "conductor").ToArray();
         Assert.Equal(4, conductor.Length);
         Assert.All(conductor, s => Assert.Equal("rules", s.Backend));
         Assert.All(conductor, s => Assert.Contains("no answer from the endpoint", s.Fallback));
+        Assert.All(conductor.Take(3), s => Assert.Contains("2 attempt(s) failed", s.Fallback));
+        Assert.Contains("not asked, cooling down until", conductor[3].Fallback);
         Assert.Equal("rules", steps.Single(s => s.Role == "manager").Backend);
 
         // The shared memory says so: later planning steps are given the fallback notes.

@@ -21,10 +21,18 @@ namespace Steve2.Pipeline.Teacher.Backends;
 /// A call that times out, meets HTTP 408/429/5xx or cannot connect is tried again up to
 /// <see cref="RoleBackendOptions.Retries"/> times after a backoff (doubled each time; a 429's Retry-After wins);
 /// then, or at once for any other failure, it throws <see cref="ChatBackendException"/>, and the role's runner lets
-/// the rules answer that step.
+/// the rules answer that step. After <see cref="RoleBackendOptions.CooldownAfterFailures"/> failed questions in a
+/// row the endpoint is not asked for <see cref="RoleBackendOptions.Cooldown"/> (a circuit breaker: a server that is
+/// down costs one fast failure a step, not the retries' waits); any answer, even garbage, resets the count.
 /// </summary>
-public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions options) : IRoleBackend
+public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions options, TimeProvider? time = null) : IRoleBackend
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Lock _gate = new();
+    private int _failuresInARow;
+    private DateTimeOffset _coolingUntil = DateTimeOffset.MinValue;
+    private string? _lastFailure;
+
     public string Name => $"chat:{options.Model}";
 
     /// <summary>The name of the task's target image among a prompt's pictures.</summary>
@@ -45,6 +53,31 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
     }
 
     public async Task<string> RespondAsync(RolePrompt prompt, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_time.GetUtcNow() < _coolingUntil)
+                throw new ChatBackendException($"{Name} at {options.Endpoint}: not asked, cooling down until {_coolingUntil:HH:mm:ss} UTC after {_failuresInARow} failed questions in a row (the last: {_lastFailure})", null);
+        }
+        try
+        {
+            string answer = await AskAsync(prompt, cancellationToken);
+            lock (_gate) _failuresInARow = 0;
+            return answer;
+        }
+        catch (ChatBackendException e)
+        {
+            lock (_gate)
+            {
+                _lastFailure = e.Message;
+                if (++_failuresInARow >= options.CooldownAfterFailures && options.CooldownAfterFailures > 0)
+                    _coolingUntil = _time.GetUtcNow() + options.Cooldown;
+            }
+            throw;
+        }
+    }
+
+    private async Task<string> AskAsync(RolePrompt prompt, CancellationToken cancellationToken)
     {
         var messages = Messages(prompt, options.SendImages);
         var chatOptions = new ChatOptions { ModelId = options.Model, Temperature = options.Temperature, MaxOutputTokens = options.MaxTokens };
@@ -168,4 +201,4 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
 }
 
 /// <summary>A chat backend gave no answer: the endpoint failed for good, or after its retries. The rules answer the step.</summary>
-public sealed class ChatBackendException(string message, Exception inner) : Exception(message, inner);
+public sealed class ChatBackendException(string message, Exception? inner) : Exception(message, inner);
