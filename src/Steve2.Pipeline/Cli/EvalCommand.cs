@@ -56,7 +56,8 @@ internal static class EvalCommand
             HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), teacher, options, console, cancellationToken);
 
             var run = new EvaluationRun(result.StartedUtc, result.Seconds, EvaluationRun.DescribeMachine(), options.DegreeOfParallelism,
-                result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations);
+                result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations,
+                teacher is null ? null : TeacherConfigFile.Describe(teacher));
             EvaluationReport.Write(outputFolder, run);
             TextWriter text = parse.InvocationConfiguration.Output;
             await text.WriteLineAsync(EvaluationReport.ToMarkdown(run));

@@ -50,6 +50,7 @@ public sealed class LlmTeacherEndToEndTests
 
         Assert.True(run.ExitCode == CliApp.Ok, run.Output + run.Error);
         Assert.Contains("teacher backends: manager: chat m-manager at", run.Output);
+        Assert.Contains("- **teacher backends: manager: chat m-manager at", File.ReadAllText(Path.Combine(folder.Sub("eval"), "results.md")));
 
         // The requests: every role's system text and answer format, the instruction, the state and the facts the rules read.
         var manager = server.For("m-manager");
@@ -141,6 +142,12 @@ public sealed class LlmTeacherEndToEndTests
         Assert.All(conductor.Take(3), s => Assert.Contains("2 attempt(s) failed", s.Fallback));
         Assert.Contains("not asked, cooling down until", conductor[3].Fallback);
         Assert.Equal("rules", steps.Single(s => s.Role == "manager").Backend);
+
+        // `trajectories inspect` counts the chat steps and the fallbacks (4 actor steps: 1 chat, 3 fell back; 4 conductor steps fell back).
+        CliRun inspect = await CliRun.RunAsync("trajectories", "inspect", folder.Sub("traj"), "--sample", "0");
+        Assert.True(inspect.ExitCode == CliApp.Ok, inspect.Output + inspect.Error);
+        Assert.Contains("chat / fell back", inspect.Output);
+        Assert.Contains("1 / 7", inspect.Output);
 
         // The shared memory says so: later planning steps are given the fallback notes.
         Assert.Contains(steps, s => s.Role == "conductor" && s.Memory.Any(m => m.Contains("actor backend chat:m-actor gave no usable answer")));
