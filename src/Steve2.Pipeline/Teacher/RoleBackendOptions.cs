@@ -37,6 +37,12 @@ public sealed record RoleBackendOptions
     /// <summary>The answer's token limit (null: the server's default).</summary>
     public int? MaxTokens { get; init; }
 
+    /// <summary>
+    /// Send <see cref="MaxTokens"/> as <c>max_completion_tokens</c> (OpenAI's current name, required by its reasoning
+    /// models) instead of <c>max_tokens</c> (the default: every OpenAI-compatible local server reads it; Ollama ignores the other).
+    /// </summary>
+    public bool MaxCompletionTokensField { get; init; }
+
     /// <summary>One attempt's time limit.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -7,7 +7,7 @@ namespace Steve2.Pipeline.Teacher;
 /// A teacher configuration file (JSON, comments and trailing commas allowed; Teacher/TEACHER.md "A teacher
 /// configuration file"): per role (<c>manager</c>, <c>conductor</c>, <c>actor</c>) either <c>"rules"</c> or an
 /// OpenAI-compatible endpoint (<c>base_url</c>, <c>model</c>, <c>api_key_env</c>, <c>temperature</c>,
-/// <c>max_tokens</c>, <c>timeout_seconds</c>, <c>retries</c>, <c>backoff_seconds</c>, <c>cooldown_after_failures</c>,
+/// <c>max_tokens</c>, <c>max_tokens_field</c>, <c>timeout_seconds</c>, <c>retries</c>, <c>backoff_seconds</c>, <c>cooldown_after_failures</c>,
 /// <c>cooldown_seconds</c>, <c>images</c>), whose
 /// fields may come from a shared <c>default</c> object; and <c>critic_retries</c>. Every mistake throws a
 /// <see cref="TeacherConfigException"/> that names the file and the field and says what to write.
@@ -19,7 +19,7 @@ public static class TeacherConfigFile
 
     private static readonly string[] TopFields = ["default", "manager", "conductor", "actor", "critic_retries"];
     private static readonly string[] EndpointFields =
-        ["backend", "base_url", "model", "api_key_env", "temperature", "max_tokens", "timeout_seconds", "retries", "backoff_seconds", "cooldown_after_failures", "cooldown_seconds", "images"];
+        ["backend", "base_url", "model", "api_key_env", "temperature", "max_tokens", "max_tokens_field", "timeout_seconds", "retries", "backoff_seconds", "cooldown_after_failures", "cooldown_seconds", "images"];
 
     private static readonly JsonDocumentOptions Reading = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -138,6 +138,9 @@ public static class TeacherConfigFile
                 if (string.IsNullOrEmpty(key))
                     throw Error(Where("api_key_env") + ".api_key_env", $"names the environment variable {keyVariable}, which is not set: export it, or leave api_key_env out for a server that needs no key");
             }
+            string tokensField = GetStr("max_tokens_field") ?? "max_tokens";
+            if (tokensField is not ("max_tokens" or "max_completion_tokens"))
+                throw Error(Where("max_tokens_field") + ".max_tokens_field", $"must be \"max_tokens\" (local servers) or \"max_completion_tokens\" (OpenAI's reasoning models) (got \"{tokensField}\")");
             return new RoleBackendOptions
             {
                 Kind = RoleBackendKind.Chat,
@@ -148,6 +151,7 @@ public static class TeacherConfigFile
                 ApiKeyVariable = keyVariable ?? "OPENAI_API_KEY",
                 Temperature = (float)(Get("temperature", (o, at, n) => Number(o, at, n, 0, 2)) ?? 0.2),
                 MaxTokens = Get("max_tokens", (o, at, n) => Int(o, at, n, 1, 1_000_000)),
+                MaxCompletionTokensField = tokensField == "max_completion_tokens",
                 Timeout = TimeSpan.FromSeconds(Get("timeout_seconds", (o, at, n) => Number(o, at, n, 0.001, 3600)) ?? 60),
                 Retries = Get("retries", (o, at, n) => Int(o, at, n, 0, 10)) ?? 2,
                 Backoff = TimeSpan.FromSeconds(Get("backoff_seconds", (o, at, n) => Number(o, at, n, 0, RoleBackendOptions.MaxBackoff.TotalSeconds)) ?? 1),

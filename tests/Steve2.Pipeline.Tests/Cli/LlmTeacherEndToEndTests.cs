@@ -61,7 +61,9 @@ public sealed class LlmTeacherEndToEndTests
         Assert.Equal(3, actor.Count);
         Assert.All(server.Requests, r => Assert.Equal("Bearer sk-test-123", r.Authorization));
         Assert.All(server.Requests, r => Assert.Equal(0.7, r.Body.GetProperty("temperature").GetDouble(), 3));
-        Assert.All(server.Requests, r => Assert.Equal(64, (r.Body.TryGetProperty("max_completion_tokens", out JsonElement t) ? t : r.Body.GetProperty("max_tokens")).GetInt32()));
+        Assert.All(server.Requests, r => Assert.Equal(64, r.Body.GetProperty("max_tokens").GetInt32()));   // the field local servers read
+        Assert.All(server.Requests, r => Assert.False(r.Body.TryGetProperty("max_completion_tokens", out _)));
+        Assert.All(server.Requests, r => Assert.Equal(r.Model, r.Body.GetProperty("model").GetString()));
         Assert.Contains("You are the manager", manager[0].System);
         Assert.Contains("'agent N: SUBTASK'", manager[0].System);
         Assert.Contains("You are a conductor", conductor[0].System);
@@ -108,7 +110,8 @@ public sealed class LlmTeacherEndToEndTests
             {
               "critic_retries": 1,
               "conductor": { "base_url": "http://127.0.0.1:{{closedPort}}/v1", "model": "m-conductor", "retries": 1, "backoff_seconds": 0.01 },
-              "actor": { "base_url": "{{server.BaseUrl}}", "model": "m-actor", "timeout_seconds": 0.5, "retries": 1, "backoff_seconds": 0.01 }
+              "actor": { "base_url": "{{server.BaseUrl}}", "model": "m-actor", "timeout_seconds": 0.5, "retries": 1, "backoff_seconds": 0.01,
+                         "max_tokens": 32, "max_tokens_field": "max_completion_tokens" }
             }
             """);
 
@@ -118,6 +121,8 @@ public sealed class LlmTeacherEndToEndTests
         Assert.True(run.ExitCode == CliApp.Ok, run.Output + run.Error);
         Assert.Contains("recorded 1 episodes", run.Output);
         Assert.Equal(8, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.Equal(32, r.Body.GetProperty("max_completion_tokens").GetInt32()));
+        Assert.All(server.Requests, r => Assert.False(r.Body.TryGetProperty("max_tokens", out _)));
         Assert.Contains("Critic: your answer 'I would rather not say.' was rejected", server.Requests[3].UserText);
 
         RecordedEpisode episode = Assert.Single(new TrajectoryReader(folder.Sub("traj")).Episodes());

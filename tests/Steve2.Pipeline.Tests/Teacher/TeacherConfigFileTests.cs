@@ -53,6 +53,7 @@ public sealed class TeacherConfigFileTests
     [InlineData("""{ "actor": { "base_url": "http://x/v1", "model": "m", "timeout_seconds": 0 } }""", "actor.timeout_seconds must be a number in 0.001..3600")]
     [InlineData("""{ "actor": { "base_url": "http://x/v1", "model": "m", "max_tokens": 0 } }""", "actor.max_tokens must be a whole number in 1..1000000")]
     [InlineData("""{ "actor": { "base_url": "http://x/v1", "model": "m", "images": "yes" } }""", "actor.images must be true or false")]
+    [InlineData("""{ "default": { "max_tokens_field": "tokens" }, "actor": { "base_url": "http://x/v1", "model": "m" } }""", "default.max_tokens_field must be \"max_tokens\" (local servers) or \"max_completion_tokens\"")]
     [InlineData("""{ "actor": { "backend": "gpt", "model": "m" } }""", "actor.backend must be \"rules\" or \"chat\"")]
     [InlineData("""{ "actor": "chat" }""", "actor is \"chat\" but there is no \"default\" endpoint object")]
     [InlineData("""{ "actor": 3 }""", "actor must be \"rules\", \"chat\" (the default endpoint) or an endpoint object")]
@@ -65,6 +66,15 @@ public sealed class TeacherConfigFileTests
         var e = Assert.Throws<TeacherConfigException>(() => TeacherConfigFile.Parse(json, "teacher.json"));
         Assert.StartsWith("teacher config teacher.json: ", e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void The_documented_example_is_valid()
+    {
+        TeacherAgentOptions o = TeacherConfigFile.Load(Path.Combine(AppContext.BaseDirectory, "Teacher", "teacher-config.example.json"));
+        Assert.Equal("manager: chat qwen2.5vl:7b at http://127.0.0.1:11434/v1 (images); conductor: chat qwen2.5vl:7b at http://127.0.0.1:11434/v1; actor: rules",
+            TeacherConfigFile.Describe(o));
+        Assert.Equal((2, 256, 2), (o.MaxRetries, o.Manager.MaxTokens, o.Conductor.Retries));
     }
 
     [Fact]

@@ -42,13 +42,15 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
     public static IChatClient CreateClient(RoleBackendOptions options)
     {
         options.Validate("chat");
-        var openAi = new OpenAIClient(new ApiKeyCredential(options.ResolveApiKey()), new OpenAIClientOptions
+        var clientOptions = new OpenAIClientOptions
         {
             Endpoint = options.Endpoint,
             // The backend's own per-attempt timeout fires first; this one only bounds a stuck transport.
             NetworkTimeout = options.Timeout + TimeSpan.FromSeconds(5),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-        });
+        };
+        if (!options.MaxCompletionTokensField) clientOptions.AddPolicy(new MaxTokensFieldPolicy(), PipelinePosition.PerCall);
+        var openAi = new OpenAIClient(new ApiKeyCredential(options.ResolveApiKey()), clientOptions);
         return openAi.GetChatClient(options.Model).AsIChatClient();
     }
 
