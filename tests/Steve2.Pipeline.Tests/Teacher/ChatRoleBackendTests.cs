@@ -24,11 +24,8 @@ public sealed class ChatRoleBackendTests
         int calls = 0;
         var client = new ScriptedChatClient((_, _, _) => { Interlocked.Increment(ref calls); throw new HttpRequestException("Connection refused"); });
         var clock = new ManualClock();
-        var options = RoleBackendOptions.Chat(new Uri("http://127.0.0.1:9/v1"), "m") with
-        {
-            Retries = 1, Backoff = TimeSpan.Zero, CooldownAfterFailures = 2, Cooldown = TimeSpan.FromSeconds(30),
-        };
-        var backend = new ChatRoleBackend(client, options, clock);
+        var options = RoleBackendOptions.Chat(new Uri("http://127.0.0.1:9/v1"), "m") with { Retries = 1, Backoff = TimeSpan.Zero };
+        var backend = new ChatRoleBackend(client, options, new ChatCircuitBreaker(2, TimeSpan.FromSeconds(30), clock));
 
         var first = await Assert.ThrowsAsync<ChatBackendException>(() => backend.RespondAsync(Prompt, CancellationToken.None));
         Assert.Contains("2 attempt(s) failed, the last: no answer from the endpoint: Connection refused", first.Message);
@@ -47,11 +44,23 @@ public sealed class ChatRoleBackendTests
     }
 
     [Fact]
+    public void Backends_of_one_endpoint_and_model_share_a_breaker()
+    {
+        var options = RoleBackendOptions.Chat(new Uri("http://127.0.0.1:9/v1"), "shared-" + Guid.NewGuid().ToString("N"));
+        Assert.Same(ChatCircuitBreaker.Shared(options), ChatCircuitBreaker.Shared(options with { Temperature = 1 }));
+        Assert.NotSame(ChatCircuitBreaker.Shared(options), ChatCircuitBreaker.Shared(options with { Model = "other-" + Guid.NewGuid().ToString("N") }));
+        ChatCircuitBreaker breaker = ChatCircuitBreaker.Shared(options with { CooldownAfterFailures = 1 });
+        breaker.Failed("HTTP 503");
+        Assert.Contains("the last: HTTP 503", breaker.Refusal());
+    }
+
+    [Fact]
     public async Task Only_transient_failures_are_retried_and_the_callers_cancel_is_not_a_failure()
     {
         int calls = 0;
         var client = new ScriptedChatClient((_, _, _) => { Interlocked.Increment(ref calls); throw new InvalidOperationException("malformed response"); });
-        var backend = new ChatRoleBackend(client, RoleBackendOptions.Chat(new Uri("http://127.0.0.1:9/v1"), "m") with { Retries = 3, Backoff = TimeSpan.Zero });
+        var backend = new ChatRoleBackend(client, RoleBackendOptions.Chat(new Uri("http://127.0.0.1:9/v1"), "m") with { Retries = 3, Backoff = TimeSpan.Zero },
+            new ChatCircuitBreaker(3, TimeSpan.FromSeconds(30)));
 
         var e = await Assert.ThrowsAsync<ChatBackendException>(() => backend.RespondAsync(Prompt, CancellationToken.None));
         Assert.Contains("InvalidOperationException: malformed response (not retried)", e.Message);

@@ -21,17 +21,11 @@ namespace Steve2.Pipeline.Teacher.Backends;
 /// A call that times out, meets HTTP 408/429/5xx or cannot connect is tried again up to
 /// <see cref="RoleBackendOptions.Retries"/> times after a backoff (doubled each time; a 429's Retry-After wins);
 /// then, or at once for any other failure, it throws <see cref="ChatBackendException"/>, and the role's runner lets
-/// the rules answer that step. After <see cref="RoleBackendOptions.CooldownAfterFailures"/> failed questions in a
-/// row the endpoint is not asked for <see cref="RoleBackendOptions.Cooldown"/> (a circuit breaker: a server that is
-/// down costs one fast failure a step, not the retries' waits); any answer, even garbage, resets the count.
+/// the rules answer that step. A failing endpoint is then left alone for a while (<see cref="ChatCircuitBreaker"/>).
 /// </summary>
-public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions options, TimeProvider? time = null) : IRoleBackend
+public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions options, ChatCircuitBreaker? breaker = null) : IRoleBackend
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly Lock _gate = new();
-    private int _failuresInARow;
-    private DateTimeOffset _coolingUntil = DateTimeOffset.MinValue;
-    private string? _lastFailure;
+    private readonly ChatCircuitBreaker _breaker = breaker ?? ChatCircuitBreaker.Shared(options);
 
     public string Name => $"chat:{options.Model}";
 
@@ -56,25 +50,16 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
 
     public async Task<string> RespondAsync(RolePrompt prompt, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            if (_time.GetUtcNow() < _coolingUntil)
-                throw new ChatBackendException($"{Name} at {options.Endpoint}: not asked, cooling down until {_coolingUntil:HH:mm:ss} UTC after {_failuresInARow} failed questions in a row (the last: {_lastFailure})", null);
-        }
+        if (_breaker.Refusal() is string refusal) throw new ChatBackendException($"{Name} at {options.Endpoint}: {refusal}", null);
         try
         {
             string answer = await AskAsync(prompt, cancellationToken);
-            lock (_gate) _failuresInARow = 0;
+            _breaker.Succeeded();
             return answer;
         }
         catch (ChatBackendException e)
         {
-            lock (_gate)
-            {
-                _lastFailure = e.Message;
-                if (++_failuresInARow >= options.CooldownAfterFailures && options.CooldownAfterFailures > 0)
-                    _coolingUntil = _time.GetUtcNow() + options.Cooldown;
-            }
+            _breaker.Failed(e.Message);
             throw;
         }
     }
