@@ -155,8 +155,9 @@ public sealed class LlmTeacherEndToEndTests
         Assert.Contains("1 / 7", inspect.Output);
 
         // The shared memory says so: later planning steps are given the fallback notes.
-        Assert.Contains(steps, s => s.Role == "conductor" && s.Memory.Any(m => m.Contains("actor backend chat:m-actor gave no usable answer")));
-        Assert.Contains(steps, s => s.Role == "conductor" && s.Memory.Any(m => m.Contains("conductor backend chat:m-conductor gave no usable answer")));
+        Assert.Contains(steps, s => s.Role == "conductor" && s.Memory.Any(m => m.StartsWith("actor backend chat:m-actor failed (") && m.Contains("HTTP 502")));
+        Assert.Contains(steps, s => s.Role == "conductor" && s.Memory.Any(m => m.StartsWith("actor backend chat:m-actor gave no usable answer after 2 tries")));
+        Assert.Contains(steps, s => s.Role == "conductor" && s.Memory.Any(m => m.StartsWith("conductor backend chat:m-conductor failed (")));
     }
 
     [Fact]

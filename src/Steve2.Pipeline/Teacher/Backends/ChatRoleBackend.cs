@@ -50,7 +50,7 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
 
     public async Task<string> RespondAsync(RolePrompt prompt, CancellationToken cancellationToken)
     {
-        if (_breaker.Refusal() is string refusal) throw new ChatBackendException($"{Name} at {options.Endpoint}: {refusal}", null);
+        if (_breaker.Refusal() is string refusal) throw new ChatBackendException($"{options.Endpoint}: {refusal}", null);
         try
         {
             string answer = await AskAsync(prompt, cancellationToken);
@@ -85,9 +85,9 @@ public sealed class ChatRoleBackend(IChatClient client, RoleBackendOptions optio
                 {
                     (bool transient, failure, retryAfter) = Classify(e, timeout.IsCancellationRequested, options.Timeout);
                     if (!transient)
-                        throw new ChatBackendException($"{Name} at {options.Endpoint}: {failure} (not retried)", e);
+                        throw new ChatBackendException($"{options.Endpoint}: {failure} (not retried)", e);
                     if (attempt >= options.Retries)
-                        throw new ChatBackendException($"{Name} at {options.Endpoint}: {attempt + 1} attempt(s) failed, the last: {failure}", e);
+                        throw new ChatBackendException($"{options.Endpoint}: {attempt + 1} attempt(s) failed, the last: {failure}", e);
                 }
             }
             TimeSpan wait = options.BackoffBefore(attempt);

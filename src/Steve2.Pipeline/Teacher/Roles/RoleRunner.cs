@@ -18,7 +18,7 @@ public sealed class RoleRunner(IRoleBackend backend, int maxRetries)
         where T : class
     {
         var feedback = new List<string>();
-        string? fallback = null;
+        string? fallback = null, failure = null;
         if (backend is not RuleBackend)
         {
             for (int attempt = 0; attempt <= maxRetries; attempt++)
@@ -31,14 +31,16 @@ public sealed class RoleRunner(IRoleBackend backend, int maxRetries)
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     // The backend already retried what was worth retrying: asking again would only wait again.
-                    feedback.Add($"the backend {backend.Name} failed: {e.Message}");
+                    failure = e.Message;
                     break;
                 }
                 var (value, error) = parse(text);
                 if (value is not null && (error = feasible(value)) is null) return new RoleAnswer<T>(value, text, feedback.Count, null, backend.Name);
                 feedback.Add($"your answer '{text}' was rejected: {error}. Answer again in the format: {prompt.OutputFormat}");
             }
-            fallback = $"{prompt.Role.Name()} backend {backend.Name} gave no usable answer after {feedback.Count} tries ({feedback[^1]}); the rule backend answered";
+            fallback = failure is not null
+                ? $"{prompt.Role.Name()} backend {backend.Name} failed ({failure}){(feedback.Count > 0 ? $" after {feedback.Count} rejected answers" : "")}; the rule backend answered"
+                : $"{prompt.Role.Name()} backend {backend.Name} gave no usable answer after {feedback.Count} tries ({feedback[^1]}); the rule backend answered";
         }
         ct.ThrowIfCancellationRequested();
         string ruleText = RuleBackend.Answer(prompt);
