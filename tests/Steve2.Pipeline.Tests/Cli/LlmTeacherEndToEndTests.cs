@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Steve2.Pipeline.Cli;
+using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Tests.Teacher;
 using Steve2.Pipeline.Tests.Trajectories;
 using Steve2.Pipeline.Trajectories;
@@ -147,6 +148,9 @@ public sealed class LlmTeacherEndToEndTests
         Assert.All(conductor.Take(3), s => Assert.Contains("2 attempt(s) failed", s.Fallback));
         Assert.Contains("not asked, cooling down until", conductor[3].Fallback);
         Assert.Equal("rules", steps.Single(s => s.Role == "manager").Backend);
+
+        // A step the rules took over decides again to its recorded answer from what it carries; the chat step need not.
+        Assert.All(steps.Where(s => s.Backend == "rules"), s => Assert.Equal(s.ActionText, RuleReplay.Decide(s, null)));
 
         // `trajectories inspect` counts the chat steps and the fallbacks (4 actor steps: 1 chat, 3 fell back; 4 conductor steps fell back).
         CliRun inspect = await CliRun.RunAsync("trajectories", "inspect", folder.Sub("traj"), "--sample", "0");
