@@ -55,6 +55,14 @@ public sealed record MapOptions
 
     public int MaxBearingsPerSound { get; init; } = 32;
 
+    /// <summary>
+    /// The listeners' hearing radius (blocks) for telling sources apart: a direction-only sound's volume v in (0, 1) is read
+    /// as 1 - range / radius (the pipeline world's hearing model, OBSERVATIONS.md), so two animals of one name heard from
+    /// different ranges form two sources, and a source heard from one place only is placed at that range. 0 (the default:
+    /// a volume's meaning depends on the client) reads no range from volumes.
+    /// </summary>
+    public double SoundHearingRadius { get; init; }
+
     /// <summary>Largest side of a GetMap or RenderMap region, columns.</summary>
     public int MaxRegionSide { get; init; } = 2048;
 
@@ -92,6 +100,7 @@ public sealed record MapOptions
             "MaxChunksPerEpisode must be positive and MaxLoadedChunks at least MaxChunksPerEpisode.");
         Require(MaxPaletteSize is > 2 and <= 65_000, "MaxPaletteSize must be within 3..65000.");
         Require(LandmarkMergeRadius >= 0 && SoundMergeRadius >= 0, "Merge radii must be >= 0.");
+        Require(SoundHearingRadius >= 0, "SoundHearingRadius must be >= 0.");
         Require(LandmarkHalfLifeTicks > 0, "LandmarkHalfLifeTicks must be positive.");
         Require(SoundBearingWindowTicks > 0 && MaxBearingsPerSound >= 2, "SoundBearingWindowTicks must be positive and MaxBearingsPerSound >= 2.");
         Require(MaxRegionSide is > 0 and <= 8192, "MaxRegionSide must be within 1..8192.");

@@ -13,7 +13,7 @@ internal sealed class MapState
     {
         Options = options;
         Landmarks = new LandmarkTracker(options.LandmarkMergeRadius);
-        Sounds = new SoundTracker(options.SoundMergeRadius, options.SoundBearingWindowTicks, options.MaxBearingsPerSound);
+        Sounds = new SoundTracker(options.SoundMergeRadius, options.SoundBearingWindowTicks, options.MaxBearingsPerSound, options.SoundHearingRadius);
     }
 
     public MapOptions Options { get; }

@@ -7,17 +7,46 @@ namespace Expert.DynamicMap.Sounds;
 /// <list type="bullet">
 /// <item>A hearing with a position is placed directly: it joins the nearest source of the same name
 /// within the merge radius (moving it there when its tick is the latest), else starts a source.</item>
-/// <item>A direction-only hearing is a bearing. Bearings of one name form groups, one per source: a
-/// bearing joins the group whose fix its ray passes within max(merge radius, 2 × uncertainty) of,
-/// else the newest group not yet located, else a new group. A group with two or more bearings that
+/// <item>A direction-only hearing is a bearing. Bearings of one name form groups, one per source (one
+/// per animal, not one per name): a bearing joins the located group whose fix its ray passes within
+/// max(merge radius, min(2 × uncertainty, 3 × merge radius)) of, and, with a hearing radius, whose
+/// fix its range point (the hearing model: range = radius × (1 - volume)) lies near; an unlocated
+/// group only when the two range points agree (within the merge radius plus a tenth of each range),
+/// or without ranges when the rays meet in front of the listeners, at least the merge radius from each;
+/// else it starts a new group. A group with two or more bearings that
 /// are not parallel is located by least squares (<see cref="BearingLocator"/>); bearings older than
 /// the window (ticks) before the group's newest, or beyond the per-group cap, are dropped.</item>
 /// <item>After each update, same-name sources within the merge radius of each other merge (the
 /// better-located one keeps its position; hearings add up).</item>
 /// </list>
 /// </summary>
-internal sealed class SoundTracker(double mergeRadius, long bearingWindowTicks, int maxBearingsPerGroup)
+internal sealed class SoundTracker(double mergeRadius, long bearingWindowTicks, int maxBearingsPerGroup, double hearingRadius = 0)
 {
+    /// <summary>
+    /// Where the hearing model puts a direction-only hearing: with a hearing radius R &gt; 0 a volume v in (0, 1) is
+    /// 1 - range / R, so the source lies range = R (1 - v) along the ray; null without a radius or a usable volume.
+    /// </summary>
+    private Vec3? RangePoint(Vec3 eye, Vec3 direction, float volume) =>
+        hearingRadius > 0 && volume is > 0 and < 1 ? eye + direction.Normalized() * (hearingRadius * (1 - volume)) : null;
+
+    /// <summary>
+    /// The hearing model's fix of a group: the mean range point of its latest four bearings, uncertain by a tenth of the range
+    /// (at least 2 blocks) plus twice their spread; null without a hearing radius or usable volumes.
+    /// </summary>
+    private BearingFix? RangeFix(IReadOnlyList<Bearing> bearings)
+    {
+        var points = bearings.Skip(Math.Max(0, bearings.Count - 4))
+            .Select(b => (Point: RangePoint(b.Origin, b.Direction, b.Volume), Range: hearingRadius * (1 - b.Volume)))
+            .Where(p => p.Point is not null).Select(p => (Point: p.Point!.Value, p.Range)).ToArray();
+        if (points.Length == 0) return null;
+        var mean = new Vec3(points.Average(p => p.Point.X), points.Average(p => p.Point.Y), points.Average(p => p.Point.Z));
+        double spread = Math.Sqrt(points.Average(p => (p.Point - mean).Dot(p.Point - mean)));
+        return new BearingFix(mean, RangeTolerance(points.Average(p => p.Range)) + 2 * spread, spread, points.Length);
+    }
+
+    /// <summary>How far a range point may sit from another hearing of the same source: the source wanders (a tenth of the range, at least 2 blocks).</summary>
+    private static double RangeTolerance(double range) => Math.Max(2, 0.1 * range);
+
     internal sealed class BearingGroup
     {
         public required long SourceId;
@@ -70,24 +99,52 @@ internal sealed class SoundTracker(double mergeRadius, long bearingWindowTicks, 
         string name = NameOf(rawName);
         var bearing = new Bearing(eye, direction.Normalized(), tick, volume, agentId);
 
+        // One group per source: a bearing joins the group it agrees with (its ray passes the group's fix, and its
+        // range from the hearing model, when known, agrees with the fix or with the group's last range point);
+        // never a group merely because it has the same name.
+        Vec3? point = RangePoint(eye, bearing.Direction, volume);
         BearingGroup? group = null;
         double bestDistance = double.MaxValue;
-        BearingGroup? unlocated = null;
         foreach (var candidate in _groups)
         {
             if (candidate.Name != name) continue;
             var source = FindSource(candidate.SourceId);
             if (source is null) continue;
-            if (!source.Located) { unlocated = candidate; continue; }
-            double? distance = BearingLocator.DistanceToRay(source.Position, eye, bearing.Direction);
-            double gate = Math.Max(mergeRadius, 2 * source.Uncertainty);
-            if (distance is double d && d <= gate && d < bestDistance)
+            double? distance;
+            if (source.Located)
+            {
+                distance = BearingLocator.DistanceToRay(source.Position, eye, bearing.Direction);
+                double gate = Math.Max(mergeRadius, Math.Min(2 * source.Uncertainty, 3 * mergeRadius));
+                if (distance is not double d0 || d0 > gate) continue;
+                if (point is Vec3 p && p.DistanceTo(source.Position) > gate + RangeTolerance(p.DistanceTo(eye))) continue;
+            }
+            else
+            {
+                var last = candidate.Bearings[^1];
+                Vec3? lastPoint = RangePoint(last.Origin, last.Direction, last.Volume);
+                if (point is Vec3 p && lastPoint is Vec3 q)
+                {
+                    distance = p.DistanceTo(q);
+                    if (distance > mergeRadius + RangeTolerance(p.DistanceTo(eye)) + RangeTolerance(q.DistanceTo(last.Origin))) continue;
+                }
+                else
+                {
+                    // No range: the rays must meet in front of both listeners (or run parallel from nearby places).
+                    var trial = new List<Bearing>(candidate.Bearings) { bearing };
+                    var trialFix = BearingLocator.Locate(trial);
+                    double angle = Math.Acos(Math.Clamp(last.Direction.Normalized().Dot(bearing.Direction), -1, 1)) * 180 / Math.PI;
+                    // A fix at the listeners is two sources seen from one place, not one source between them.
+                    if (trialFix is not null && trial.All(b => b.Origin.DistanceTo(trialFix.Position) >= mergeRadius)) distance = trialFix.RmsResidual;
+                    else if (angle < 3 && last.Origin.DistanceTo(eye) <= mergeRadius) distance = last.Origin.DistanceTo(eye);
+                    else continue;
+                }
+            }
+            if (distance is double d && d < bestDistance)
             {
                 group = candidate;
                 bestDistance = d;
             }
         }
-        group ??= unlocated;
         if (group is null)
         {
             var created = new SoundSource(_nextId++, name, eye, double.PositiveInfinity, false, bearing.Direction, 0, 0, tick, tick, volume);
@@ -105,6 +162,7 @@ internal sealed class SoundTracker(double mergeRadius, long bearingWindowTicks, 
         int index = IndexOf(group.SourceId);
         var current = _sources[index];
         var fix = BearingLocator.Locate(group.Bearings);
+        if (RangeFix(group.Bearings) is { } byRange && (fix is null || byRange.Uncertainty < fix.Uncertainty)) fix = byRange;
         bool newer = tick >= current.LastTick;
         var latest = group.Bearings[^1];
         _sources[index] = fix is null

@@ -84,6 +84,12 @@ internal sealed class MapHostOptions
     public string ResolveDataDirectory(string contentRoot) => Path.GetFullPath(DataDirectory, contentRoot);
 
     /// <summary>
+    /// The clients' hearing radius (blocks) under which a sound's volume is 1 - range / radius (MapOptions.SoundHearingRadius);
+    /// 0 (the default) reads no range from volumes. The pipeline's in-process host sets its world's 64.
+    /// </summary>
+    public double SoundHearingRadius { get; set; }
+
+    /// <summary>
     /// The library's settings, with the data directory resolved against <paramref name="contentRoot"/>
     /// (null: memory only). <see cref="MapOptions.Validate"/> is the caller's to run.
     /// </summary>
@@ -105,6 +111,7 @@ internal sealed class MapHostOptions
         IdleEviction = IdleEviction,
         SnapshotEveryRecords = SnapshotEveryRecords,
         FsyncEachBatch = FsyncEachBatch,
+        SoundHearingRadius = SoundHearingRadius,
     };
 }
 

@@ -62,4 +62,25 @@ public interface IWorldQuery
 
     /// <summary>Task setup: sets a block (for example clears a building site). Not an agent action.</summary>
     void SetBlock(BlockPos p, Block block);
+
+    /// <summary>Positions of every chest in the world (task setup and scoring; never shown to an agent).</summary>
+    IReadOnlyList<BlockPos> ChestPositions => [];
+
+    /// <summary>
+    /// Task setup: renders the world (blocks and entities) from <paramref name="pose"/> with the agents' own renderer
+    /// and view settings (OBSERVATIONS.md), as a camera placed there would see it; null when the backend cannot render.
+    /// </summary>
+    RenderResult? RenderView(Pose pose) => null;
+
+    /// <summary>
+    /// Task setup: the entity makes its sound now, heard by every agent within hearing as any sound is
+    /// (OBSERVATIONS.md, "Sounds"); false when there is no such animal or the backend cannot.
+    /// </summary>
+    bool EmitSoundOf(int entityId) => false;
+
+    /// <summary>
+    /// Task setup: places an animal of <paramref name="kind"/> standing at <paramref name="feet"/> (a cell an animal can stand
+    /// in, on dry ground) and returns its entity id; null when it cannot stand there or the backend cannot.
+    /// </summary>
+    int? PlaceAnimal(string kind, BlockPos feet) => null;
 }

@@ -184,6 +184,28 @@ public sealed partial class VoxelEnvironment : IEnvironment
         }
     }
 
+    /// <summary>A render of the world from any pose with the agents' renderer and view settings (task setup: target images).</summary>
+    internal RenderResult RenderFrom(Pose pose) =>
+        FirstPersonRaycaster.Render(_world, pose, AllEntities(), _options.ImageWidth, _options.ImageHeight, _options.FovDegrees, _options.ViewDistance);
+
+    /// <summary>Task setup: the animal makes its sound now (heard as any sound is); false when no animal has that id.</summary>
+    internal bool EmitSoundOfAnimal(int entityId)
+    {
+        var animal = _animals.FirstOrDefault(a => a.Id == entityId);
+        if (animal is null) return false;
+        EmitSound(animal.Kind, new Vec3(animal.Position.X, animal.Position.Y + 0.5, animal.Position.Z));
+        return true;
+    }
+
+    /// <summary>Task setup: a new animal standing at <paramref name="feet"/> (dry ground, no agent there); its id, or null.</summary>
+    internal int? PlaceAnimalForTask(string kind, BlockPos feet)
+    {
+        if (!WalkingRules.CanStand(_world, feet) || _world.Get(feet) == Block.Water || _world.Get(feet.Offset(0, -1, 0)) == Block.Water || AgentAt(feet)) return null;
+        int id = _animals.Count == 0 ? 100 : _animals.Max(a => a.Id) + 1;
+        _animals.Add(new Animal(id, kind, feet));
+        return id;
+    }
+
     internal void SetBlockForTask(BlockPos p, Block block)
     {
         _world.Set(p, block);

@@ -31,4 +31,13 @@ internal sealed class VoxelWorldQuery(VoxelEnvironment environment) : IWorldQuer
     }
 
     public void SetBlock(BlockPos p, Block block) => environment.SetBlockForTask(p, block);
+
+    public IReadOnlyList<BlockPos> ChestPositions => World.ChestPositions.Where(p => World.Get(p) == Block.Chest)
+        .OrderBy(p => p.X).ThenBy(p => p.Y).ThenBy(p => p.Z).ToArray();
+
+    public RenderResult? RenderView(Pose pose) => environment.RenderFrom(pose);
+
+    public bool EmitSoundOf(int entityId) => environment.EmitSoundOfAnimal(entityId);
+
+    public int? PlaceAnimal(string kind, BlockPos feet) => environment.PlaceAnimalForTask(kind, feet);
 }

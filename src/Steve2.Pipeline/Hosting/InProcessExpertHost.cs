@@ -33,6 +33,8 @@ internal sealed class InProcessExpertHost : IAsyncDisposable
             ["urls"] = "http://127.0.0.1:0",
             ["Kestrel:EndpointDefaults:Protocols"] = "Http2",
             ["Map:DataDirectory"] = dataDirectory,
+            // The voxel world's hearing model (OBSERVATIONS.md): loudness = 1 - distance / 64.
+            ["Map:SoundHearingRadius"] = "64",
             ["Logging:LogLevel:Default"] = options.HostLogLevel.ToString(),
             ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
         };

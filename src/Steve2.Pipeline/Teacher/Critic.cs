@@ -21,7 +21,7 @@ public static class Critic
     public static string? CheckDirective(ConductorFacts f, int agent, Directive d) => d.Kind switch
     {
         DirectiveKind.Place when f.Inventory.GetValueOrDefault(d.Item) <= 0 => $"agent {agent} has no {d.Item} to place",
-        DirectiveKind.GoTo or DirectiveKind.Approach when f.Unreachable.Contains(d.Target) => $"{d.Target} was found unreachable; choose another goal",
+        DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Open when f.Unreachable.Contains(d.Target) => $"{d.Target} was found unreachable; choose another goal",
         DirectiveKind.Gather or DirectiveKind.Craft when d.Count > 64 => "ask for at most 64 at a time",
         _ => null,
     };
@@ -58,7 +58,7 @@ public static class Critic
             case MoveTo m when !outcome.Success && outcome.BlocksMoved < 3:
                 s.Unreachable.Add(m.Target);
                 if (d.Kind is DirectiveKind.Place or DirectiveKind.Mine) ReleaseStep(s, agent, fail: true, outcome.Message);
-                if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach) s.Unreachable.Add(d.Target);
+                if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Open) s.Unreachable.Add(d.Target);
                 if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct);
                 correction = $"{m.Target} is unreachable for agent {agent}; set aside";
                 break;
@@ -77,13 +77,15 @@ public static class Critic
                 correction = ReleaseStep(s, agent, fail: !outcome.Success, outcome.Message);
                 break;
         }
-        if (d.Kind == DirectiveKind.Approach && action is LookAt && !outcome.Observation.VisibleEntities.Any(e => e.Position.Floor().DistanceTo(d.Target) < 4))
+        // Only an animal of the searched kind keeps the target (a teammate standing near it does not).
+        if (d.Kind == DirectiveKind.Approach && action is LookAt && !outcome.Observation.VisibleEntities.Any(e => e.Kind == s.TargetKind && e.Position.Floor().DistanceTo(d.Target) < 4))
         {
             foreach (var e in s.Knowledge.EntitiesOfKind(s.TargetKind ?? "", outcome.Observation.Pose.Position).Where(e => e.Position.Floor() == d.Target))
                 s.Knowledge.ForgetEntity(e.Id);
             s.Unreachable.Add(d.Target);
             correction = $"the animal at {d.Target} moved away; searching again";
         }
+        correction = SearchCritic.Review(s, agent, d, action, outcome) ?? correction;
         if (s.Goal.Materials is not null && s.Assignments.GetValueOrDefault(agent) is { Kind: SubTaskKind.Collect } part)
         {
             int team = s.Knowledge.Latest.Values.Sum(o => o.Inventory.GetValueOrDefault(part.Argument));

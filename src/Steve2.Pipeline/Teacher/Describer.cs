@@ -48,26 +48,73 @@ public static class Describer
     }
 
     /// <summary>
-    /// What a target image shows: the animal whose colour (as the world draws animals) is nearest to the
-    /// image's most common colour that is neither sky nor grass; null when nothing stands out.
+    /// What a target image shows: every pixel is matched to the nearest colour the world's renderer can draw (each block's
+    /// and each entity kind's colour under the four face shades, OBSERVATIONS.md); the searchable subject with the most
+    /// pixels (an animal kind, or "chest") wins, counted in the middle of the image first (where the picture aims), then in
+    /// all of it. A chest is read with its structure: "pyramid_chest" when the scene shows more sandstone than cobblestone and
+    /// grass, else "ruin_chest". Null when no searchable subject shows (fewer than 6 pixels).
     /// </summary>
     public static string? AnimalInImage(RgbImage image)
     {
-        var counts = new Dictionary<(int, int, int), int>();
-        for (int i = 0; i + 2 < image.Pixels.Length; i += 3)
+        var counts = new Dictionary<string, (int Centre, int All)>();
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                int i = (y * image.Width + x) * 3;
+                string? subject = NearestSubject(image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
+                if (subject is null) continue;
+                bool centre = x >= image.Width / 4 && x < image.Width * 3 / 4 && y >= image.Height / 4 && y < image.Height * 3 / 4;
+                var c = counts.GetValueOrDefault(subject);
+                counts[subject] = (c.Centre + (centre ? 1 : 0), c.All + 1);
+            }
+        var best = counts.Where(c => c.Value.All >= 6 && !c.Key.StartsWith('~')).OrderByDescending(c => c.Value.Centre).ThenByDescending(c => c.Value.All).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
+        if (best.Key != "chest") return best.Key;
+        // A chest: its structure from the scene, sandstone (a desert pyramid) against cobblestone or grass (a ruin).
+        int sandstone = counts.GetValueOrDefault("~sandstone").All, ruin = counts.GetValueOrDefault("~cobblestone").All + counts.GetValueOrDefault("~grass").All;
+        return sandstone > ruin ? "pyramid_chest" : "ruin_chest";
+    }
+
+    private static readonly double[] FaceShades = [1.0, 0.55, 0.8, 0.68];
+
+    /// <summary>The renderer's palette: (subject or null for a mere block, shaded colour).</summary>
+    private static readonly (string? Subject, double R, double G, double B)[] Palette = BuildPalette();
+
+    private static (string?, double, double, double)[] BuildPalette()
+    {
+        var list = new List<(string?, double, double, double)>();
+        foreach (double s in FaceShades)
         {
-            var c = (image.Pixels[i] / 8, image.Pixels[i + 1] / 8, image.Pixels[i + 2] / 8);
-            counts[c] = counts.GetValueOrDefault(c) + 1;
+            foreach (string kind in AnimalKinds)
+            {
+                var (_, _, r, g, b) = EntityShapes.Of(kind);
+                list.Add((kind, r * s, g * s, b * s));
+            }
+            foreach (var info in Steve2.Pipeline.World.BlockTable.All)
+                if (info.Block != Block.Air)
+                    list.Add((info.Block switch
+                    {
+                        Block.Chest => "chest",
+                        Block.Sandstone => "~sandstone",
+                        Block.Cobblestone => "~cobblestone",
+                        Block.Grass => "~grass",
+                        _ => null,
+                    }, info.R * s, info.G * s, info.B * s));
         }
-        var background = counts.OrderByDescending(c => c.Value).Take(2).Select(c => c.Key).ToHashSet();
-        var subject = counts.Where(c => !background.Contains(c.Key)).OrderByDescending(c => c.Value).Select(c => c.Key).FirstOrDefault();
-        if (!counts.Keys.Any(k => !background.Contains(k))) return null;
-        return AnimalKinds.MinBy(kind =>
+        return list.ToArray();
+    }
+
+    /// <summary>The subject a pixel's colour belongs to (the nearest palette colour within 10 per channel), or null.</summary>
+    private static string? NearestSubject(byte r, byte g, byte b)
+    {
+        string? best = null;
+        double bestD = 3 * 10 * 10;
+        bool found = false;
+        foreach (var (subject, pr, pg, pb) in Palette)
         {
-            var (_, _, r, g, b) = EntityShapes.Of(kind);
-            double dr = subject.Item1 * 8 + 4 - r, dg = subject.Item2 * 8 + 4 - g, db = subject.Item3 * 8 + 4 - b;
-            return dr * dr + dg * dg + db * db;
-        });
+            double d = (r - pr) * (r - pr) + (g - pg) * (g - pg) + (b - pb) * (b - pb);
+            if (d < bestD) { bestD = d; best = subject; found = true; }
+        }
+        return found ? best : null;
     }
 
     /// <summary>The compass word of a yaw (0 south, 90 west).</summary>

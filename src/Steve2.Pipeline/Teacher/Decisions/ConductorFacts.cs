@@ -26,6 +26,9 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// <param name="LowestOpening">Find: the lowest open floor the team has seen at least 4 blocks below the agent (where to stand), or null.</param>
 /// <param name="GatherWaiting">Collect: items whose gathering found no source and waits for the critic's retry time.</param>
 /// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
+/// <param name="SeenTargets">Search: up to four targets any agent has seen (animals of the kind, or chest blocks for "chest"), not set aside, nearest first; null in older records.</param>
+/// <param name="StructureHint">Search for a chest: where to go to see into the nearest structure the team has seen (<see cref="SearchPerception.StructureHint"/>), or null.</param>
+/// <param name="TeammateTargets">Search: where the agent's teammates are heading (their approach, open, goto and look targets) and how far each teammate is from it; null in older records.</param>
 public sealed record ConductorFacts(
     BlockPos Feet,
     double Yaw,
@@ -42,9 +45,23 @@ public sealed record ConductorFacts(
     SoundFact? Sound,
     BlockPos? LowestOpening,
     IReadOnlyList<string> GatherWaiting,
-    BuildWindow? Build) : RoleFacts;
+    BuildWindow? Build,
+    IReadOnlyList<BlockPos>? SeenTargets = null,
+    IReadOnlyList<TeammateTarget>? TeammateTargets = null,
+    BlockPos? StructureHint = null) : RoleFacts;
 
-/// <summary>The latest sound of the searched kind: where it came from when the listener was near it (not set aside), else its bearing.</summary>
+/// <summary>A teammate's current target and the teammate's distance to it (blocks, horizontal).</summary>
+public sealed record TeammateTarget(BlockPos Target, double Distance);
+
+/// <summary>
+/// The latest sound of the searched kind: where it came from when the listener was near it (not set aside), else its bearing
+/// and, by the world's hearing model (loudness = 1 - distance / 64, OBSERVATIONS.md), an estimate of where it was made: an
+/// area of <see cref="Radius"/> blocks around <see cref="Estimate"/>, with the points of it the team has not seen yet
+/// (<see cref="Rules.SearchRules.UnseenInArea"/>).
+/// </summary>
 /// <param name="Position">The source's block, when heard near and not set aside as unreachable.</param>
 /// <param name="Bearing">The compass direction it came from, when it was heard from afar.</param>
-public sealed record SoundFact(BlockPos? Position, Direction? Bearing);
+/// <param name="Estimate">Heard from afar: the listener's eye plus the direction times the range the loudness gives (not set aside); null in older records.</param>
+/// <param name="Radius">The estimate's radius: a sixth of the range, at least 5 blocks (the animal wanders after it was heard).</param>
+/// <param name="Unseen">The estimate area's points no agent has seen yet, nearest first.</param>
+public sealed record SoundFact(BlockPos? Position, Direction? Bearing, BlockPos? Estimate = null, double? Radius = null, IReadOnlyList<BlockPos>? Unseen = null);

@@ -22,5 +22,10 @@ public sealed record FrontierFact(BlockPos Goal, double Score);
 /// <summary>A set-aside frontier group: its centre cell and size in cells.</summary>
 public sealed record SetAsideFact(BlockPos Cell, int Size);
 
-/// <summary>A target the map located (<see cref="Position"/>) or only heard from <see cref="Bearing"/>.</summary>
-public sealed record LocatedFact(BlockPos? Position, Direction? Bearing);
+/// <summary>
+/// A target the map located (<see cref="Position"/>) or only heard from <see cref="Bearing"/>. <see cref="Radius"/> is the
+/// map's uncertainty of a located one (blocks; null in older records); for an uncertain one (radius above
+/// <see cref="Rules.SearchRules.ExactRadius"/>) <see cref="Unseen"/> lists the points of its area (the centre and eight
+/// points at 0.6 of the radius) whose columns the team has not seen yet, nearest first.
+/// </summary>
+public sealed record LocatedFact(BlockPos? Position, Direction? Bearing, double? Radius = null, IReadOnlyList<BlockPos>? Unseen = null);

@@ -31,14 +31,17 @@ public static class TeacherPerception
             .OrderBy(p => p.X).ThenBy(p => p.Y).ThenBy(p => p.Z).ToArray();
         BlockPos? seen = null;
         SoundFact? sound = null;
+        IReadOnlyList<BlockPos>? seenTargets = null;
+        IReadOnlyList<TeammateTarget>? teammateTargets = null;
         if (part.Kind == SubTaskKind.Search)
         {
-            seen = s.Knowledge.EntitiesOfKind(part.Argument, o.Pose.Position).Select(e => e.Position.Floor())
-                .Where(p => !s.Unreachable.Contains(p)).Select(p => (BlockPos?)p).FirstOrDefault();
+            seenTargets = SearchPerception.SeenTargets(s, part.Argument, o.Pose.Position);
+            teammateTargets = SearchPerception.TeammateTargets(s, agent);
+            seen = seenTargets.Count > 0 ? seenTargets[0] : null;
             if (s.Knowledge.LatestSound(part.Argument) is { } heard)
                 sound = heard.Sound.Position is Vec3 p
                     ? new SoundFact(s.Unreachable.Contains(p.Floor()) ? null : p.Floor(), null)
-                    : new SoundFact(null, DirectionNames.Toward(heard.Sound.Direction.X, heard.Sound.Direction.Z));
+                    : SearchPerception.FarSound(s, heard.Sound, heard.Listener, feet);
         }
         var waiting = s.GatherRetryAfter.Where(r => r.Key.Agent == agent && s.Knowledge.Tick < r.Value)
             .Select(r => r.Key.Item).Order(StringComparer.Ordinal).ToArray();
@@ -54,13 +57,17 @@ public static class TeacherPerception
             sound,
             part.Kind == SubTaskKind.Find ? LowestOpening(s, feet) : null,
             waiting,
-            part.Kind == SubTaskKind.Build && s.Plan is { FromExpert: false } plan ? plan.WindowFor(agent) : null);
+            part.Kind == SubTaskKind.Build && s.Plan is { FromExpert: false } plan ? plan.WindowFor(agent) : null,
+            seenTargets,
+            teammateTargets,
+            part.Kind == SubTaskKind.Search && SearchPerception.IsChest(part.Argument) && seen is null ? SearchPerception.StructureHint(s, feet, part.Argument) : null);
     }
 
     public static ActorFacts Actor(TeacherSituation s, int agent, Directive directive)
     {
         Observation o = s.Latest(agent);
-        BlockPos? stand = directive.Kind is DirectiveKind.Place or DirectiveKind.Mine ? StandNear(s, o.Pose.Block, directive.Target) : null;
+        BlockPos? stand = directive.Kind is DirectiveKind.Place or DirectiveKind.Mine ? StandNear(s, o.Pose.Block, directive.Target)
+            : directive.Kind == DirectiveKind.Open ? SearchPerception.StandBeside(s, o.Pose.Block, directive.Target) : null;
         return new ActorFacts(o.Pose, s.Options.Reach, o.Inventory, stand);
     }
 

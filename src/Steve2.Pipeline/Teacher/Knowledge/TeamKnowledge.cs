@@ -74,7 +74,8 @@ public sealed class TeamKnowledge
         return counts;
     }
 
-    private bool SeenNear(int x, int z)
+    /// <summary>True when any agent has seen a column within one block of (x, z).</summary>
+    public bool SeenNear(int x, int z)
     {
         for (int dx = -1; dx <= 1; dx++)
             for (int dz = -1; dz <= 1; dz++)

@@ -19,7 +19,7 @@ namespace Steve2.Pipeline.Teacher.Roles;
 /// </summary>
 public sealed class Conductor(RoleRunner runner)
 {
-    public const string OutputFormat = "one directive: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z | mine X Y Z | look X Y Z | wait";
+    public const string OutputFormat = "one directive: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z | mine X Y Z | look X Y Z | open X Y Z | wait";
 
     /// <summary>The conductor's question for one agent: its part, its description, the critic's recent corrections for it, and the facts.</summary>
     public static RolePrompt Prompt(TeacherSituation s, int agent, SubTask part, ExpertContext? expert) =>
@@ -55,7 +55,7 @@ public sealed class Conductor(RoleRunner runner)
                 text.Append(CultureInfo.InvariantCulture, $"{t.Kind} '{t.Name}' ").Append(t.Located
                     ? FormattableString.Invariant($"at {t.Position.Floor()} (+-{t.Uncertainty:0.#}), {t.Distance:0.#} blocks {t.Direction}; ")
                     : $"heard from the {t.Direction}, not located yet; ");
-            located = targets.Select(t => LocatedFactOf(s, t)).OfType<LocatedFact>().ToArray();
+            located = targets.Select(t => LocatedFactOf(s, t, agent)).OfType<LocatedFact>().ToArray();
         }
         FrontierAnswer? frontiers = await nav.FrontiersAsync(agent, ct);
         if (frontiers is not null)
@@ -73,10 +73,15 @@ public sealed class Conductor(RoleRunner runner)
         return text.Length == 0 ? null : new ExpertContext(text.ToString().Trim(), [], facts);
     }
 
-    /// <summary>A target as the rules take it: located (when not set aside), or heard from an eight-point bearing; null otherwise.</summary>
-    private static LocatedFact? LocatedFactOf(TeacherSituation s, LocatedTarget t)
+    /// <summary>
+    /// A target as the rules take it: located (when not set aside) with the map's uncertainty radius and the points of its
+    /// area the team has not seen yet, or heard from an eight-point bearing; null otherwise.
+    /// </summary>
+    private static LocatedFact? LocatedFactOf(TeacherSituation s, LocatedTarget t, int agent)
     {
-        if (t.Located) return s.Unreachable.Contains(t.Position.Floor()) ? null : new LocatedFact(t.Position.Floor(), null);
+        if (t.Located)
+            return s.Unreachable.Contains(t.Position.Floor()) ? null
+                : new LocatedFact(t.Position.Floor(), null, Math.Round(t.Uncertainty, 1), Rules.SearchRules.UnseenInArea(s.Knowledge, t.Position.Floor(), t.Uncertainty, s.Latest(agent).Pose.Block));
         return DirectionNames.TryParse(CompassToEight(t.Direction), out Direction bearing) ? new LocatedFact(null, bearing) : null;
     }
 

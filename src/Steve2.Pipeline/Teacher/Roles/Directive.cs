@@ -5,12 +5,12 @@ using Steve2.Pipeline.Environment;
 namespace Steve2.Pipeline.Teacher.Roles;
 
 /// <summary>The kinds of immediate goal a conductor gives an actor.</summary>
-public enum DirectiveKind { GoTo, Explore, Approach, Gather, Craft, Place, Mine, Look, Wait }
+public enum DirectiveKind { GoTo, Explore, Approach, Gather, Craft, Place, Mine, Look, Wait, Open }
 
 /// <summary>
 /// A conductor's immediate goal for one agent, one line of text (TEACHER.md): <c>goto X Y Z</c>,
 /// <c>explore DIRECTION</c>, <c>approach X Y Z</c>, <c>gather ITEM N</c>, <c>craft ITEM N</c>,
-/// <c>place ITEM X Y Z</c>, <c>mine X Y Z</c>, <c>look X Y Z</c>, <c>wait</c>. The actor turns it into a code
+/// <c>place ITEM X Y Z</c>, <c>mine X Y Z</c>, <c>look X Y Z</c>, <c>open X Y Z</c> (a chest: take its items), <c>wait</c>. The actor turns it into a code
 /// action, handling reach and the movement limit.
 /// </summary>
 public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = default, string Item = "", int Count = 0, Direction Direction = Direction.North)
@@ -25,6 +25,7 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
         DirectiveKind.Place => $"place {Item} {Target.X} {Target.Y} {Target.Z}",
         DirectiveKind.Mine => $"mine {Target.X} {Target.Y} {Target.Z}",
         DirectiveKind.Look => $"look {Target.X} {Target.Y} {Target.Z}",
+        DirectiveKind.Open => $"open {Target.X} {Target.Y} {Target.Z}",
         _ => "wait",
     };
 
@@ -55,6 +56,7 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
                 case "approach" when Pos(1, out t): directive = new Directive(DirectiveKind.Approach, t); return true;
                 case "mine" when Pos(1, out t): directive = new Directive(DirectiveKind.Mine, t); return true;
                 case "look" when Pos(1, out t): directive = new Directive(DirectiveKind.Look, t); return true;
+                case "open" when Pos(1, out t): directive = new Directive(DirectiveKind.Open, t); return true;
                 case "place" when w.Length == 5 && ItemName().IsMatch(w[1]) && Pos(2, out t):
                     directive = new Directive(DirectiveKind.Place, t, w[1].ToLowerInvariant()); return true;
                 case "explore" when w.Length == 2 && DirectionNames.TryParse(w[1], out Direction d):
@@ -64,7 +66,7 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
                 case "wait" when w.Length == 1: directive = new Directive(DirectiveKind.Wait); return true;
             }
         }
-        error = $"'{text.Trim()}' is not a directive; use one of: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z | mine X Y Z | look X Y Z | wait";
+        error = $"'{text.Trim()}' is not a directive; use one of: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z | mine X Y Z | look X Y Z | open X Y Z | wait";
         return false;
     }
 

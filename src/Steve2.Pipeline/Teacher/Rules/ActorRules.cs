@@ -8,12 +8,45 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// The actors' rules: one code action for the agent's directive. Far goals (more than
 /// <see cref="MoveRange"/> blocks away) become an exploration step toward them, so no step breaks the
 /// movement limit; placing and mining first walk to the standing place within reach that the facts name
-/// (outside the build plan's footprint); approaching stops two blocks short and then looks at the target.
+/// (outside the build plan's footprint); approaching stops <see cref="StopDistance"/> blocks short of the target (never on its
+/// cell) and then looks at it; opening a chest walks to a standing place beside it (or stops short) and opens it in reach.
 /// A function of the directive and <see cref="ActorFacts"/> alone.
 /// </summary>
 public static class ActorRules
 {
     public const int MoveRange = 45;
+
+    /// <summary>An approach stops this many blocks (horizontally) short of the target.</summary>
+    public const double StopDistance = 2;
+
+    /// <summary>
+    /// Approach: within 3 blocks (horizontally) look at the target (its cell's centre, so from 2
+    /// blocks the view is level, not straight down); standing on or next to the target's cell (under 1.5) step back to
+    /// <see cref="StopDistance"/> first; farther, walk to the cell <see cref="StopDistance"/> short of it on the way.
+    /// </summary>
+    public static CodeAction Approach(Pose pose, BlockPos target)
+    {
+        BlockPos feet = pose.Block;
+        double h = Horizontal(feet, target);
+        if (h < 1.5) return new MoveTo(BackOff(pose, target));
+        if (h <= 3) return LookAt(pose, target);
+        return Toward(feet, StopShort(feet, target, StopDistance));
+    }
+
+    /// <summary>The cell <paramref name="distance"/> blocks short of <paramref name="target"/> on the way from <paramref name="feet"/> (the target's level).</summary>
+    public static BlockPos StopShort(BlockPos feet, BlockPos target, double distance)
+    {
+        double dx = feet.X - target.X, dz = feet.Z - target.Z, h = Math.Sqrt(dx * dx + dz * dz);
+        if (h <= distance) return feet;
+        return new BlockPos(target.X + (int)Math.Round(dx / h * distance), target.Y, target.Z + (int)Math.Round(dz / h * distance));
+    }
+
+    /// <summary>Two blocks back from the target, opposite to where the agent faces (it faces the target after arriving).</summary>
+    private static BlockPos BackOff(Pose pose, BlockPos target)
+    {
+        double yaw = pose.Yaw * Math.PI / 180;
+        return new BlockPos(target.X + (int)Math.Round(Math.Sin(yaw) * StopDistance), target.Y, target.Z - (int)Math.Round(Math.Cos(yaw) * StopDistance));
+    }
 
     public static CodeAction Act(Directive d, ActorFacts f)
     {
@@ -26,7 +59,11 @@ public static class ActorRules
             case DirectiveKind.Explore:
                 return new Explore(d.Direction, CodeAction.MaxMoveBlocks);
             case DirectiveKind.Approach:
-                return Horizontal(feet, d.Target) <= 2.5 ? LookAt(pose, d.Target) : Toward(feet, d.Target);
+                return Approach(pose, d.Target);
+            case DirectiveKind.Open:
+                return ReachDistance(pose, d.Target) <= f.Reach - 0.05
+                    ? new OpenChest(d.Target)
+                    : WalkToStand(feet, f.Stand) ?? Toward(feet, StopShort(feet, d.Target, 2));
             case DirectiveKind.Gather:
                 return new Collect(d.Item, d.Count);
             case DirectiveKind.Craft:

@@ -12,8 +12,8 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// <list type="bullet">
 /// <item>explore: the best frontier of the dynamic map (with experts) that no teammate is heading to and
 /// that is not blacklisted; else the own-memory direction with the most unseen columns.</item>
-/// <item>search: approach the target when any agent has seen it; else (experts) a located landmark or
-/// sound, or the bearing of an unlocated sound; else (own) the latest sound heard; else explore.</item>
+/// <item>search: <see cref="SearchRules"/> (a seen target no nearer teammate takes; located targets, uncertain ones
+/// searched as areas; sounds; else explore).</item>
 /// <item>find (blocks): a target in view counts as found, so go down to the lowest open floor the team
 /// has seen (ores lie deep), else explore, preferring the lowest frontiers.</item>
 /// <item>collect: the recipe planner's next step; gathering that found no source explores first.</item>
@@ -25,7 +25,7 @@ public static class ConductorRules
     public static Directive Direct(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert) => part.Kind switch
     {
         SubTaskKind.Explore => Explore(f, expert, part.Direction, preferLow: false),
-        SubTaskKind.Search => Search(f, expert, part),
+        SubTaskKind.Search => SearchRules.Search(f, expert, part, () => Explore(f, expert, part.Direction, preferLow: false)),
         SubTaskKind.Find => Find(f, expert, part),
         SubTaskKind.Collect => Collect(agent, part, f, expert),
         SubTaskKind.Build => Build(f.Build ?? expert?.Build, f.Feet),
@@ -82,19 +82,6 @@ public static class ConductorRules
         }
         Direction d = BestUnseenDirection(f.UnseenColumns, preferred, f.BlockedDirections);
         return new Directive(DirectiveKind.Explore, Direction: d);
-    }
-
-    private static Directive Search(ConductorFacts f, ExpertFacts? expert, SubTask part)
-    {
-        if (f.SeenTarget is BlockPos seen) return new Directive(DirectiveKind.Approach, seen);
-        foreach (LocatedFact t in expert?.Located ?? [])
-        {
-            if (t.Position is BlockPos p && !f.Unreachable.Contains(p)) return new Directive(DirectiveKind.Approach, p);
-            if (t.Position is null && t.Bearing is Direction bearing) return new Directive(DirectiveKind.Explore, Direction: bearing);
-        }
-        if (f.Sound is { Position: BlockPos heard }) return new Directive(DirectiveKind.Approach, heard);
-        if (f.Sound is { Bearing: Direction from }) return new Directive(DirectiveKind.Explore, Direction: from);
-        return Explore(f, expert, part.Direction, preferLow: false);
     }
 
     private static Directive Find(ConductorFacts f, ExpertFacts? expert, SubTask part)
