@@ -18,6 +18,8 @@ namespace Steve2.Pipeline.Agents;
 /// <param name="ExpertContext">What the experts told the teacher for this step (text, renders as PNG, and the facts the rules took from them), or null.</param>
 /// <param name="Memory">The role's memory entries the decision was given (empty when none).</param>
 /// <param name="Facts">The teacher's own facts the decision was a function of (Teacher/Decisions/DECISIONS.md); null for agents that have none.</param>
+/// <param name="Backend">The backend whose answer this is ("rules", "chat:MODEL"); null for agents without backends.</param>
+/// <param name="Fallback">Why the rules answered instead of the role's own backend (a chat model's garbage, timeouts, errors), or null.</param>
 public sealed record StepRecord(
     int Iteration,
     string Role,
@@ -30,4 +32,6 @@ public sealed record StepRecord(
     StepOutcome? Outcome,
     ExpertContext? ExpertContext,
     IReadOnlyList<string>? Memory = null,
-    RoleFacts? Facts = null);
+    RoleFacts? Facts = null,
+    string? Backend = null,
+    string? Fallback = null);

@@ -2,12 +2,13 @@ using System.CommandLine;
 using Spectre.Console;
 using Steve2.Pipeline.Evaluation;
 using Steve2.Pipeline.Tasks;
+using Steve2.Pipeline.Teacher;
 using Steve2.Pipeline.Trajectories;
 
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// <c>steve2 eval --agents teacher,teacher-no-expert --tasks all --seeds 0-4 --output runs/eval [--experts URL] [--parallel N] [--record DIR]</c>:
+/// <c>steve2 eval --agents teacher,teacher-no-expert --tasks all --seeds 0-4 --output runs/eval [--experts URL] [--teacher-config FILE] [--parallel N] [--record DIR]</c>:
 /// plays the agents on the tasks' evaluation seeds and writes the report (Evaluation/EVALUATION.md).
 /// </summary>
 internal static class EvalCommand
@@ -20,16 +21,18 @@ internal static class EvalCommand
         var output = new Option<string>("--output") { Description = "Folder for results.md, results.csv, results.json and plots/.", DefaultValueFactory = _ => "runs/eval" };
         var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
         Option<string?> expertsKey = ExpertsKeyOption.Create();
+        Option<string?> teacherConfig = TeacherConfigOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
         var record = new Option<string?>("--record") { Description = "Also record every episode's trajectory into this folder (Trajectories/TRAJECTORY_FORMAT.md)." };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap every episode's iteration budget (smoke runs; not comparable with full budgets)." };
         var command = new Command("eval", "Evaluate agents on tasks and evaluation seeds, in parallel; write tables, JSON and plots.")
         {
-            agents, tasks, seeds, output, experts, expertsKey, parallel, record, maxIterations,
+            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, record, maxIterations,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
             IReadOnlyList<string> agentNames = TaskSelection.Agents(parse.GetValue(agents)!);
+            TeacherAgentOptions? teacher = TeacherConfigOption.Resolve(parse, teacherConfig);
             IReadOnlyList<ITaskDefinition> chosen = TaskSelection.Parse(parse.GetValue(tasks)!);
             string? seedText = parse.GetValue(seeds);
             var plans = new List<TaskPlan>();
@@ -50,10 +53,11 @@ internal static class EvalCommand
             if (recordFolder is not null) RefuseRecorded(recordFolder, agentNames, plans);
 
             IAnsiConsole console = CliApp.Console(parse);
-            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), options, console, cancellationToken);
+            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), teacher, options, console, cancellationToken);
 
             var run = new EvaluationRun(result.StartedUtc, result.Seconds, EvaluationRun.DescribeMachine(), options.DegreeOfParallelism,
-                result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations);
+                result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations,
+                teacher is null ? null : TeacherConfigFile.Describe(teacher));
             EvaluationReport.Write(outputFolder, run);
             TextWriter text = parse.InvocationConfiguration.Output;
             await text.WriteLineAsync(EvaluationReport.ToMarkdown(run));

@@ -4,10 +4,11 @@ using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Evaluation;
 using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Hosting;
+using Steve2.Pipeline.Teacher;
 
 namespace Steve2.Pipeline.Cli;
 
-/// <summary>What `eval` and `record` share: reach the experts when an agent needs them, run the plan with a progress display.</summary>
+/// <summary>What `eval` and `record` share: reach the experts when an agent needs them, build the agents (the teacher with its configured backends), run the plan with a progress display.</summary>
 internal static class HarnessSession
 {
     public sealed record Result(IReadOnlyList<EpisodeOutcome> Outcomes, string? ExpertHost, DateTimeOffset StartedUtc, double Seconds);
@@ -17,11 +18,14 @@ internal static class HarnessSession
         IReadOnlyList<TaskPlan> plans,
         string? expertsAddress,
         string? expertsKey,
+        TeacherAgentOptions? teacher,
         EvaluationOptions options,
         IAnsiConsole console,
         CancellationToken cancellationToken)
     {
         DateTimeOffset started = DateTimeOffset.UtcNow;
+        if (teacher is not null)
+            console.MarkupLine($"teacher backends: {Markup.Escape(TeacherConfigFile.Describe(teacher))}");
         var clock = Stopwatch.StartNew();
         ExpertConnection? connection = null;
         if (agents.Any(AgentCatalog.NeedsExperts))
@@ -39,7 +43,7 @@ internal static class HarnessSession
         await using (connection)
         {
             ExpertClients? clients = connection is null ? null : new ExpertClients(connection.Channel);
-            List<AgentEntry> entries = agents.Select(a => AgentCatalog.Create(a, AgentCatalog.NeedsExperts(a) ? clients : null)).ToList();
+            List<AgentEntry> entries = agents.Select(a => AgentCatalog.Create(a, AgentCatalog.NeedsExperts(a) ? clients : null, teacher)).ToList();
             var runner = new EvaluationRunner(new VoxelEnvironmentFactory(), options);
             IReadOnlyList<EpisodeOutcome> outcomes = [];
             await console.Progress()

@@ -2,11 +2,12 @@ using System.CommandLine;
 using Spectre.Console;
 using Steve2.Pipeline.Evaluation;
 using Steve2.Pipeline.Tasks;
+using Steve2.Pipeline.Teacher;
 
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// <c>steve2 record --tasks all --seeds 1000000-1000099 --output data/trajectories</c>: the teacher's
+/// <c>steve2 record --tasks all --seeds 1000000-1000099 --output data/trajectories [--teacher-config FILE]</c>: the teacher's
 /// trajectories on training seeds (never evaluation seeds), the distillation's input. Re-running resumes:
 /// complete episodes are kept and only the missing ones are played.
 /// </summary>
@@ -20,14 +21,17 @@ internal static class RecordCommand
         var output = new Option<string>("--output") { Description = "Folder of the recorded episodes (Trajectories/TRAJECTORY_FORMAT.md).", DefaultValueFactory = _ => "data/trajectories" };
         var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
         Option<string?> expertsKey = ExpertsKeyOption.Create();
+        Option<string?> teacherConfig = TeacherConfigOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
+        var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap every episode's iteration budget (smoke runs, short episodes; the manifest keeps the capped budget)." };
         var command = new Command("record", "Record teacher trajectories on training seeds for the distillation (resumes after an interruption).")
         {
-            agents, tasks, seeds, output, experts, expertsKey, parallel,
+            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, maxIterations,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
             IReadOnlyList<string> agentNames = TaskSelection.Agents(parse.GetValue(agents)!);
+            TeacherAgentOptions? teacher = TeacherConfigOption.Resolve(parse, teacherConfig);
             IReadOnlyList<ITaskDefinition> chosen = TaskSelection.Parse(parse.GetValue(tasks)!);
             IReadOnlyList<int> seedList = SeedList.Parse(parse.GetValue(seeds)!);
             var plans = new List<TaskPlan>();
@@ -42,10 +46,11 @@ internal static class RecordCommand
                 DegreeOfParallelism = parse.GetValue(parallel),
                 RecordDirectory = outputFolder,
                 ResumeRecorded = true,
+                MaxIterations = parse.GetValue(maxIterations),
             }.Validated();
 
             IAnsiConsole console = CliApp.Console(parse);
-            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), options, console, cancellationToken);
+            HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), teacher, options, console, cancellationToken);
 
             int resumed = result.Outcomes.Count(o => o.Resumed), failed = result.Outcomes.Count(o => o.Failed);
             int recorded = result.Outcomes.Count - resumed - failed;

@@ -8,6 +8,8 @@ namespace Steve2.Pipeline.Cli;
 /// <summary>
 /// <c>steve2 trajectories inspect DIR [--sample N]</c>: checks every recorded episode, counts them, decides every step that
 /// carries facts again with the rule backend ("rules agree": the rule teacher's steps must all agree), and shows a sample.
+/// A recording of an LLM teacher (<c>--teacher-config</c>) also gets the steps a chat model answered and those where the
+/// rules took over ("chat / fell back"): its chat steps need not agree with the rules.
 /// </summary>
 internal static class TrajectoriesCommand
 {
@@ -27,7 +29,7 @@ internal static class TrajectoriesCommand
             IAnsiConsole console = CliApp.Console(parse);
 
             var table = new Table().AddColumns("task", "agent", "split", "episodes", "successes", "steps", "images", "expert steps", "rules agree");
-            var groups = new SortedDictionary<(string Task, string Agent, string Split), (int Episodes, int Successes, int Steps, int Images, int Expert, int WithFacts, int Agree)>();
+            var groups = new SortedDictionary<(string Task, string Agent, string Split), (int Episodes, int Successes, int Steps, int Images, int Expert, int WithFacts, int Agree, int Chat, int FellBack)>();
             RecordedEpisode? first = null;
             foreach (RecordedEpisode episode in reader.Episodes())
             {
@@ -35,10 +37,12 @@ internal static class TrajectoriesCommand
                 first ??= episode;
                 EpisodeManifest m = episode.Manifest;
                 var experts = episode.ReadExpertContexts().ToDictionary(c => c.Step); // validates the teacher-only file
-                int steps = 0, withFacts = 0, agree = 0;
+                int steps = 0, withFacts = 0, agree = 0, chat = 0, fellBack = 0;
                 foreach (TrajectoryStep step in episode.ReadSteps())                    // and every line
                 {
                     steps++;
+                    if (step.Backend?.StartsWith("chat:", StringComparison.Ordinal) == true) chat++;
+                    if (step.Fallback is not null) fellBack++;
                     if (step.Facts is null) continue;
                     withFacts++;
                     if (RuleReplay.Decide(step, experts.GetValueOrDefault(step.Step)) == step.ActionText) agree++;
@@ -46,10 +50,16 @@ internal static class TrajectoriesCommand
                 var key = (m.Task, m.Agent, m.Split);
                 var g = groups.GetValueOrDefault(key);
                 groups[key] = (g.Episodes + 1, g.Successes + (m.Result.Success ? 1 : 0), g.Steps + steps, g.Images + m.Images, g.Expert + experts.Count,
-                    g.WithFacts + withFacts, g.Agree + agree);
+                    g.WithFacts + withFacts, g.Agree + agree, g.Chat + chat, g.FellBack + fellBack);
             }
+            bool llm = groups.Values.Any(g => g.Chat > 0 || g.FellBack > 0);
+            if (llm) table.AddColumn("chat / fell back");
             foreach (((string task, string agent, string split), var g) in groups)
-                table.AddRow(Markup.Escape(task), Markup.Escape(agent), Markup.Escape(split), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}", $"{g.Agree}/{g.WithFacts}");
+            {
+                var cells = new List<string> { Markup.Escape(task), Markup.Escape(agent), Markup.Escape(split), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}", $"{g.Agree}/{g.WithFacts}" };
+                if (llm) cells.Add($"{g.Chat} / {g.FellBack}");
+                table.AddRow(cells.ToArray());
+            }
 
             int partial = reader.PartialEpisodes().Count;
             console.MarkupLine(Markup.Escape($"{Path.GetFullPath(reader.Root)}: {groups.Values.Sum(g => g.Episodes)} complete episodes, " +
@@ -70,7 +80,8 @@ internal static class TrajectoriesCommand
                                          string.Join(", ", m.Result.Metrics.Select(x => $"{x.Key} {x.Value:0.###}"))));
         foreach (TrajectoryStep s in episode.ReadSteps().Take(count))
         {
-            console.MarkupLine(Markup.Escape($"  step {s.Step} [{s.Role}] agent {s.AgentId}, iteration {s.Iteration}: {s.Instruction}"));
+            console.MarkupLine(Markup.Escape($"  step {s.Step} [{s.Role}{(s.Backend is null or "rules" ? "" : ", " + s.Backend)}] agent {s.AgentId}, iteration {s.Iteration}: {s.Instruction}"));
+            if (s.Fallback is not null) console.MarkupLine(Markup.Escape($"      (the rules answered: {s.Fallback})"));
             console.MarkupLine(Markup.Escape($"      -> {s.ActionText}" + (s.Code is null ? "" : $"  `{s.Code}`") +
                                              (s.Outcome is null ? "" : $"  ({(s.Outcome.Success ? "ok" : "failed")}: {s.Outcome.Message})")));
         }

@@ -63,6 +63,7 @@ public static class EvaluationReport
         md.AppendLine($"- agents: {string.Join(", ", run.Agents)}");
         md.AppendLine($"- seeds: {string.Join("; ", run.Seeds.Select(s => $"{s.Key} {SeedText(s.Value)}"))}");
         if (run.ExpertHost is not null) md.AppendLine($"- experts: {run.ExpertHost}");
+        if (run.TeacherBackends is not null) md.AppendLine($"- **teacher backends: {run.TeacherBackends}** (not the rule teacher's results)");
         if (run.RecordDirectory is not null) md.AppendLine($"- trajectories: {run.RecordDirectory}");
         if (run.MaxIterations is { } cap) md.AppendLine($"- **iteration budgets capped at {cap}** (a smoke run: not comparable with full-budget results)");
         md.AppendLine();
@@ -193,6 +194,7 @@ public static class EvaluationReport
         agents = run.Agents,
         seeds = run.Seeds,
         max_iterations = run.MaxIterations,
+        teacher_backends = run.TeacherBackends,
     };
 
     private static string Rate(double v) => v.ToString("F2", CultureInfo.InvariantCulture);

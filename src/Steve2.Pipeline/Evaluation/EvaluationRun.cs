@@ -4,6 +4,7 @@ namespace Steve2.Pipeline.Evaluation;
 /// <param name="Seeds">The seeds each task was played on.</param>
 /// <param name="MaxIterations">The iteration cap of a smoke run, or null for the tasks' own budgets.</param>
 /// <param name="ExpertHost">Where the experts were: an address, "in process (address)", or null when no agent needed them.</param>
+/// <param name="TeacherBackends">The teacher's backends per role when a teacher configuration was given (<c>--teacher-config</c>), or null (the rules).</param>
 public sealed record EvaluationRun(
     DateTimeOffset StartedUtc,
     double Seconds,
@@ -14,7 +15,8 @@ public sealed record EvaluationRun(
     IReadOnlyList<string> Agents,
     IReadOnlyDictionary<string, IReadOnlyList<int>> Seeds,
     IReadOnlyList<EpisodeOutcome> Episodes,
-    int? MaxIterations = null)
+    int? MaxIterations = null,
+    string? TeacherBackends = null)
 {
     /// <summary>This machine in words: name, cores, operating system, runtime.</summary>
     public static string DescribeMachine() =>

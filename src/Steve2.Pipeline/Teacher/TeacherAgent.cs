@@ -94,6 +94,7 @@ public sealed class TeacherAgent : IAgent
             Remember(s, MemoryKind.Trajectory, "manager", 0, $"build plan from {plan.Source}: {plan.Steps.Count} steps");
         }
         RolePrompt prompt = Manager.Prompt(s, consultation.Expert);
+        if (_options.Manager.SendImages) prompt = prompt with { Views = ChatImages.Views(s), Pictures = ChatImages.Pictures(s, consultation.Expert) };
         var answer = await _manager.DecideAsync(prompt, ct);
 
         foreach (var (agent, part) in answer.Value) s.Assignments[agent] = part;
@@ -106,11 +107,13 @@ public sealed class TeacherAgent : IAgent
         SubTask part = s.Assignments.GetValueOrDefault(agent) ?? new SubTask(SubTaskKind.Idle);
         ExpertContext? expert = await Conductor.ConsultAsync(s, agent, part, ct);
         RolePrompt direct = Conductor.Prompt(s, agent, part, expert);
+        if (_options.Conductor.SendImages) direct = direct with { Views = ChatImages.View(s, agent), Pictures = expert?.Images };
         var directive = await _conductor.DecideAsync(direct, ct);
         ApplyDirective(s, agent, directive.Value);
         Apply(s, episode, direct, directive, s.Latest(agent).Image, expert);
 
         RolePrompt act = Actor.Prompt(s, agent, directive.Value);
+        if (_options.Actor.SendImages) act = act with { Views = ChatImages.View(s, agent) };
         var action = await _actor.DecideAsync(act, ct);
         RgbImage image = s.Latest(agent).Image;
         int iteration = episode.IterationsUsed;
@@ -137,8 +140,8 @@ public sealed class TeacherAgent : IAgent
 
     /// <summary>
     /// The one place a role's step is recorded, with what the decision was given (instruction, state, memory,
-    /// facts; the expert context apart) and what it answered; a fallback to the rules and a planner's
-    /// description go to the shared memory.
+    /// facts; the expert context apart), what it answered and which backend did; a fallback to the rules (with its
+    /// reason, also in the step) and a planner's description go to the shared memory.
     /// </summary>
     private static void Apply<T>(TeacherSituation s, EpisodeContext episode, RolePrompt prompt, RoleAnswer<T> answer, RgbImage image,
         ExpertContext? expert, int? iteration = null, CodeAction? code = null, StepOutcome? outcome = null)
@@ -146,7 +149,7 @@ public sealed class TeacherAgent : IAgent
         if (answer.Fallback is string fallback) Remember(s, MemoryKind.Correction, "critic", prompt.AgentId, fallback);
         if (prompt.Role != TeacherRole.Actor) Remember(s, MemoryKind.Description, prompt.Role.Name(), prompt.AgentId, prompt.StateText);
         episode.Recorder.Record(new StepRecord(iteration ?? episode.IterationsUsed, prompt.Role.Name(), prompt.AgentId, prompt.Instruction, image,
-            prompt.StateText, answer.Text, code, outcome, expert, prompt.Memory, prompt.Facts));
+            prompt.StateText, answer.Text, code, outcome, expert, prompt.Memory, prompt.Facts, answer.AnsweredBy, answer.Fallback));
     }
 
     private static void Remember(TeacherSituation s, MemoryKind kind, string role, int agent, string text) =>

@@ -13,6 +13,8 @@ namespace Steve2.Pipeline.Trajectories;
 /// <param name="Code">The code action's one line of code (<c>moveTo(1, 64, 2)</c>), or null for planning roles.</param>
 /// <param name="Memory">The memory entries the role was given (its recent actions and outcomes, or the critic's corrections).</param>
 /// <param name="Facts">The teacher's own facts the decision was a function of (Teacher/Decisions/DECISIONS.md), or null.</param>
+/// <param name="Backend">The backend whose answer this is ("rules", "chat:MODEL"), or null (not written by a teacher, or before this field).</param>
+/// <param name="Fallback">Why the rules answered instead of the role's chat backend, or null.</param>
 public sealed record TrajectoryStep(
     int Step,
     int Iteration,
@@ -25,7 +27,9 @@ public sealed record TrajectoryStep(
     string? Code,
     StepOutcome? Outcome,
     IReadOnlyList<string> Memory,
-    RoleFacts? Facts);
+    RoleFacts? Facts,
+    string? Backend = null,
+    string? Fallback = null);
 
 /// <summary>One line of expert/context.jsonl: what the experts told the teacher at a step. Teacher-only.</summary>
 /// <param name="Images">Expert images, paths relative to the episode folder (under expert/images/).</param>

@@ -89,7 +89,7 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
 
             int index = _stepCount;
             var line = new TrajectoryStep(index, step.Iteration, step.Role, step.AgentId, step.Instruction, ImageFile(step.Image),
-                step.StateText, step.ActionText, step.Code?.ToCode(), step.Outcome, step.Memory ?? [], step.Facts);
+                step.StateText, step.ActionText, step.Code?.ToCode(), step.Outcome, step.Memory ?? [], step.Facts, step.Backend, step.Fallback);
             _steps.WriteLine(JsonSerializer.Serialize(line, TrajectoryFormat.Json));
 
             if (step.ExpertContext is { } context) RecordExpert(index, context);

@@ -57,7 +57,8 @@ public sealed class ChatBackendTests
     public async Task An_unreachable_endpoint_is_a_rejected_answer_and_the_rules_take_over()
     {
         // The real OpenAI-compatible client against a closed port: every call fails, the episode does not.
-        var options = new TeacherAgentOptions { Actor = Chat, MaxRetries = 0 };
+        // A model name of its own: the process shares one circuit breaker per endpoint and model.
+        var options = new TeacherAgentOptions { Actor = Chat with { Model = "unreachable-" + Guid.NewGuid().ToString("N"), Retries = 0 }, MaxRetries = 0 };
         using var env = new FakeEnvironment(agents: 1);
         TaskSetup setup = new ExplorationTask(agentCount: 1, iterationBudget: 2).Setup(0, env);
         var recorder = new ListRecorder();
