@@ -18,6 +18,7 @@ internal static class TrainFeaturesCommand
         var trainCount = new Option<int>("--train-count") { Description = "Train-split buildings rendered for training.", DefaultValueFactory = _ => d.TrainCount };
         var validationCount = new Option<int>("--validation-count") { Description = "Train-split buildings of another corpus seed (choose checkpoint-best).", DefaultValueFactory = _ => d.ValidationCount };
         var heldOutCount = new Option<int>("--held-out-count") { Description = "Test-split buildings measured once at the end (0: none).", DefaultValueFactory = _ => d.HeldOutCount };
+        var degradedShare = new Option<double>("--degraded-share") { Description = "Share of the examples that are degraded builds labelled with their quality.", DefaultValueFactory = _ => d.DegradedShare };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => d.Steps };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => d.Batch };
         var lr = new Option<float>("--lr") { Description = "Peak learning rate (warm-up cosine).", DefaultValueFactory = _ => d.LearningRate };
@@ -28,7 +29,7 @@ internal static class TrainFeaturesCommand
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if the run folder has a checkpoint." };
         var command = new Command("train-features", "Train the feature net of the creation FID on multi-view renders of the corpus's train split; resumable; writes model.ckpt.")
         {
-            output, corpusSeed, trainCount, validationCount, heldOutCount, steps, batch, lr, evalEvery, seed, device, threads, noResume,
+            output, corpusSeed, trainCount, validationCount, heldOutCount, degradedShare, steps, batch, lr, evalEvery, seed, device, threads, noResume,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -39,6 +40,7 @@ internal static class TrainFeaturesCommand
                 TrainCount = r.GetValue(trainCount),
                 ValidationCount = r.GetValue(validationCount),
                 HeldOutCount = r.GetValue(heldOutCount),
+                DegradedShare = r.GetValue(degradedShare),
                 Steps = r.GetValue(steps),
                 Batch = r.GetValue(batch),
                 LearningRate = r.GetValue(lr),

@@ -4,8 +4,9 @@ namespace Expert.VqVae.Features;
 
 /// <summary>
 /// What the feature net is trained to tell from the renders: the building family and four attributes
-/// of the corpus's ground truth (<see cref="BuildingCatalog.TrueAttributes"/>). A head whose attribute
-/// does not apply to the family (the roof of a wall) is <see cref="Ignore"/>d for that example.
+/// of the corpus's ground truth (<see cref="BuildingCatalog.TrueAttributes"/>) of the building meant, and
+/// the quality of the build (<see cref="BuildDegradation.QualityClass"/>: 0 for a clean building). A head
+/// whose attribute does not apply to the family (the roof of a wall) is <see cref="Ignore"/>d for that example.
 /// </summary>
 public static class FeatureLabels
 {
@@ -13,16 +14,16 @@ public static class FeatureLabels
     public const long Ignore = -100;
 
     /// <summary>The heads, in the order of <see cref="FeatureNetConfig.HeadClasses"/> and of the logits.</summary>
-    public static IReadOnlyList<string> Heads { get; } = ["family", "height", "footprint", "symmetry", "roof"];
+    public static IReadOnlyList<string> Heads { get; } = ["family", "height", "footprint", "symmetry", "roof", "quality"];
 
     public static IReadOnlyList<int> HeadClasses { get; } =
     [
         Enum.GetValues<BuildingFamily>().Length, Enum.GetValues<HeightClass>().Length, Enum.GetValues<FootprintClass>().Length,
-        Enum.GetValues<SymmetryKind>().Length, Enum.GetValues<RoofKind>().Length,
+        Enum.GetValues<SymmetryKind>().Length, Enum.GetValues<RoofKind>().Length, BuildDegradation.QualityClasses,
     ];
 
-    /// <summary>One label per head for a catalog spec.</summary>
-    public static long[] Of(BuildingSpec spec)
+    /// <summary>One label per head for a build of a catalog spec of quality class <paramref name="quality"/>.</summary>
+    public static long[] Of(BuildingSpec spec, int quality = 0)
     {
         AttributeValues a = BuildingCatalog.TrueAttributes(spec);
         return
@@ -32,6 +33,7 @@ public static class FeatureLabels
             a.Footprint is { } f ? (long)f : Ignore,
             a.Symmetry is { } s ? (long)s : Ignore,
             a.Roof is { } r ? (long)r : Ignore,
+            quality,
         ];
     }
 }

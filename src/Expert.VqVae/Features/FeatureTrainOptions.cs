@@ -8,13 +8,16 @@ public sealed record FeatureTrainOptions
     /// <summary>Seed of the TRAIN-split corpus the net learns from; validation uses the train split at seed + 1000.</summary>
     public int CorpusSeed { get; init; } = 1;
 
-    public int TrainCount { get; init; } = 4000;
+    public int TrainCount { get; init; } = 5000;
 
     /// <summary>Validation examples: train-split records of another corpus seed (chooses checkpoint-best).</summary>
     public int ValidationCount { get; init; } = 400;
 
     /// <summary>Held-out examples: TEST-split records (combinations never trained on), measured once at the end, never used to choose.</summary>
     public int HeldOutCount { get; init; } = 400;
+
+    /// <summary>Share of every set's examples that are degraded builds (<see cref="BuildDegradation"/>).</summary>
+    public double DegradedShare { get; init; } = 0.5;
 
     public int Steps { get; init; } = 3000;
     public int Batch { get; init; } = 48;
@@ -35,6 +38,7 @@ public sealed record FeatureTrainOptions
         if (string.IsNullOrWhiteSpace(OutputDir)) throw new ArgumentException("--output must name a folder.");
         if (TrainCount < 1 || ValidationCount < 1 || HeldOutCount < 0)
             throw new ArgumentException("--train-count and --validation-count must be at least 1, --held-out-count at least 0.");
+        if (DegradedShare is < 0 or > 1 || double.IsNaN(DegradedShare)) throw new ArgumentException($"--degraded-share must be in [0, 1], got {DegradedShare}.");
         if (Steps < 1) throw new ArgumentException($"--steps must be at least 1, got {Steps}.");
         if (Batch < 1) throw new ArgumentException($"--batch must be at least 1, got {Batch}.");
         if (!(LearningRate > 0)) throw new ArgumentException($"--lr must be positive, got {LearningRate}.");

@@ -37,9 +37,10 @@ public sealed class FeatureTrainer(FeatureTrainOptions options, ITrainingProgres
     {
         var clock = Stopwatch.StartNew();
         _progress.Message($"Rendering {_options.TrainCount} training, {_options.ValidationCount} validation and {_options.HeldOutCount} held-out buildings.");
-        var train = FeatureDataset.FromCorpus(CorpusSplit.Train, _options.CorpusSeed, _options.TrainCount);
-        var validation = FeatureDataset.FromCorpus(CorpusSplit.Train, _options.CorpusSeed + 1000, _options.ValidationCount);
-        var heldOut = _options.HeldOutCount > 0 ? FeatureDataset.FromCorpus(CorpusSplit.Test, _options.CorpusSeed, _options.HeldOutCount) : null;
+        double share = _options.DegradedShare;
+        var train = FeatureDataset.FromCorpus(CorpusSplit.Train, _options.CorpusSeed, _options.TrainCount, share);
+        var validation = FeatureDataset.FromCorpus(CorpusSplit.Train, _options.CorpusSeed + 1000, _options.ValidationCount, share);
+        var heldOut = _options.HeldOutCount > 0 ? FeatureDataset.FromCorpus(CorpusSplit.Test, _options.CorpusSeed, _options.HeldOutCount, share) : null;
         _progress.Message($"Rendered in {clock.Elapsed.TotalSeconds:F1} s.");
         return Train(train, validation, heldOut, config ?? FeatureNetConfig.Default, cancellationToken, clock);
     }

@@ -82,12 +82,22 @@ public sealed class FrechetReference
     /// <summary>d² between the reference and <paramref name="other"/> (see <see cref="FrechetDistance"/>).</summary>
     public double DistanceTo(GaussianStatistics other)
     {
+        var (meanTerm, covarianceTerm) = Terms(other);
+        return Math.Max(0, meanTerm + covarianceTerm);
+    }
+
+    /// <summary>
+    /// The two parts of d²: the mean term |μ₁ − μ₂|² (the sets are centred apart) and the covariance term
+    /// tr(Σ₁) + tr(Σ₂) − 2 tr((Σ₁Σ₂)^½) (they spread differently: more, less, or along other directions).
+    /// </summary>
+    public (double MeanTerm, double CovarianceTerm) Terms(GaussianStatistics other)
+    {
         ArgumentNullException.ThrowIfNull(other);
         Vector<double> mu = Statistics.Mean;
         if (mu.Count != other.Mean.Count) throw new ArgumentException($"Features of size {mu.Count} and {other.Mean.Count} cannot be compared.");
         Vector<double> shift = mu - other.Mean;
         Matrix<double> m = _sqrtCovariance * other.Covariance * _sqrtCovariance;
         double traceSqrt = FrechetDistance.SymmetricEigenvalues(m).Sum(l => Math.Sqrt(Math.Max(0, l)));
-        return Math.Max(0, shift.DotProduct(shift) + _trace + other.Covariance.Trace() - 2 * traceSqrt);
+        return (shift.DotProduct(shift), _trace + other.Covariance.Trace() - 2 * traceSqrt);
     }
 }

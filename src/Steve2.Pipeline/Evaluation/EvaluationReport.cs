@@ -124,6 +124,8 @@ public static class EvaluationReport
     {
         int episodes = sets.Rows.Where(r => r.Task == task).Max(r => r.Episodes);
         md.AppendLine(Inv($"- set figures over the {episodes} seeds where every agent's episode ran to its end: {sets.Method}"));
+        foreach (SetMetricSummary row in sets.Rows.Where(r => r.Task == task && r.Parts is { Count: > 0 }))
+            md.AppendLine($"- {row.Agent}: {row.Metric} {BarChart.Format(row.Value)} = " + string.Join(" + ", row.Parts!.Select(p => $"{p.Key} {BarChart.Format(p.Value)}")));
         foreach (SetMetricComparison c in sets.Comparisons.Where(c => c.Task == task))
             md.AppendLine($"- {c.AgentA} vs {c.AgentB}: {c.Metric} {Signed(c.Difference)} [{BarChart.Format(c.CiLow)}, {BarChart.Format(c.CiHigh)}], " +
                           (c.Significant ? "significant" : "not significant"));

@@ -40,6 +40,29 @@ public sealed class FeatureNetTests
     }
 
     [Fact]
+    public void Degraded_builds_keep_the_frame_differ_from_the_building_and_are_labelled_with_their_quality()
+    {
+        OccupancyGrid framed = FeatureRenders.Frame(CorpusGenerator.Generate(new CorpusOptions { Seed = 5, Count = 1, Split = CorpusSplit.Train }).Single().Grid);
+        var qualities = new HashSet<int>();
+        for (int seed = 0; seed < 40; seed++)
+        {
+            OccupancyGrid degraded = BuildDegradation.Degrade(framed, seed);
+            Assert.Equal((framed.SizeX, framed.SizeY, framed.SizeZ), (degraded.SizeX, degraded.SizeY, degraded.SizeZ));
+            Assert.NotEqual(framed, degraded);
+            Assert.Equal(degraded, BuildDegradation.Degrade(framed, seed));     // deterministic
+            qualities.Add(BuildDegradation.QualityClass(OccupancyGrid.IoU(degraded, framed)));
+        }
+        Assert.True(qualities.Count >= 3, $"degradations of one building span quality classes {string.Join(",", qualities)}");
+        Assert.Equal([0, 0, 1, 2, 3, 3], new[] { 1.0, 0.9, 0.7, 0.5, 0.2, 0.0 }.Select(BuildDegradation.QualityClass));
+
+        var data = FeatureDataset.FromCorpus(CorpusSplit.Train, 1, 40, degradedShare: 0.5);
+        int quality = FeatureLabels.Heads.Count - 1;
+        Assert.Contains(data.Labels, l => l[quality] > 0);
+        Assert.Contains(data.Labels, l => l[quality] == 0);
+        Assert.All(FeatureDataset.FromCorpus(CorpusSplit.Train, 1, 10).Labels, l => Assert.Equal(0, l[quality]));
+    }
+
+    [Fact]
     public void Features_and_logits_have_the_configured_shapes_and_survive_a_checkpoint()
     {
         using var folder = new TempFolder("features");

@@ -97,6 +97,8 @@ public sealed class CreationFidTests
         Assert.True(half.Value > 1, $"half builds scored {half.Value}");
         Assert.True(half.CiLow > 0 && half.CiLow <= half.CiHigh);
         Assert.Equal(0, report.Rows[2].Value, 6);   // same builds as exact on the common seeds
+        Assert.Equal(half.Value, half.Parts![CreationFid.MeanTerm] + half.Parts[CreationFid.CovarianceTerm], 6);
+        Assert.True(half.Parts[CreationFid.MeanTerm] > 0);
 
         SetMetricComparison exactVsHalf = report.Comparisons.Single(c => c is { AgentA: "exact", AgentB: "half" });
         Assert.Equal(-half.Value, exactVsHalf.Difference, 6);
@@ -124,6 +126,8 @@ public sealed class CreationFidTests
         Assert.Contains("| exact | 12 | 0 | 1.00 [", md);
         Assert.Contains("- set figures over the 11 seeds where every agent's episode ran to its end: test features", md);
         Assert.Contains("- exact vs half: fid -", md);
+        Assert.Contains("- half: fid ", md);
+        Assert.Contains(" = mean_term ", md);
         Assert.DoesNotContain("fid (set)", md.Split("## exploration")[1]);
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder.Path, EvaluationReport.JsonFile)));

@@ -22,6 +22,9 @@ public static class CreationFid
     public const string Task = "creation";
     public const string Metric = "fid";
 
+    /// <summary>The parts of each agent's FID (<see cref="FrechetReference.Terms"/>): the sets' means apart, and their spreads apart.</summary>
+    public const string MeanTerm = "mean_term", CovarianceTerm = "covariance_term";
+
     /// <summary>Fewer resamples than the means' 2,000: each one is a covariance and two eigen decompositions per agent.</summary>
     public const int Resamples = 500;
 
@@ -52,7 +55,14 @@ public static class CreationFid
             return built.Select(b => reference.DistanceTo(GaussianStatistics.Of(picks.Select(i => (IReadOnlyList<double>)b[i]).ToList()))).ToArray();
         }
 
-        double[] point = Fids(Enumerable.Range(0, seeds.Count).ToArray());
+        int[] all = Enumerable.Range(0, seeds.Count).ToArray();
+        double[] point = Fids(all);
+        var targetReference = new FrechetReference(GaussianStatistics.Of(all.Select(i => (IReadOnlyList<double>)target[i]).ToList()));
+        List<IReadOnlyDictionary<string, double>> parts = built.Select(b =>
+        {
+            var (meanTerm, covarianceTerm) = targetReference.Terms(GaussianStatistics.Of(b.Cast<IReadOnlyList<double>>().ToList()));
+            return (IReadOnlyDictionary<string, double>)new Dictionary<string, double> { [MeanTerm] = meanTerm, [CovarianceTerm] = covarianceTerm };
+        }).ToList();
         var pairs = new List<(int A, int B)>();
         for (int a = 0; a < agents.Count; a++)
             for (int b = a + 1; b < agents.Count; b++) pairs.Add((a, b));
@@ -62,7 +72,7 @@ public static class CreationFid
             return [.. fids, .. pairs.Select(p => fids[p.A] - fids[p.B])];
         }, StableSeed.From([Task, Metric, .. agents]), Resamples);
 
-        var rows = agents.Select((a, i) => new SetMetricSummary(Task, a, Metric, point[i], intervals[i].Low, intervals[i].High, seeds.Count)).ToList();
+        var rows = agents.Select((a, i) => new SetMetricSummary(Task, a, Metric, point[i], intervals[i].Low, intervals[i].High, seeds.Count, parts[i])).ToList();
         var comparisons = pairs.Select((p, k) =>
         {
             Interval ci = intervals[agents.Count + k];

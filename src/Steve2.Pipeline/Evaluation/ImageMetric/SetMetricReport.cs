@@ -8,7 +8,9 @@ namespace Steve2.Pipeline.Evaluation.ImageMetric;
 public sealed record SetMetricReport(string Method, IReadOnlyList<SetMetricSummary> Rows, IReadOnlyList<SetMetricComparison> Comparisons);
 
 /// <summary>One agent's set figure on a task, over <see cref="Episodes"/> episodes, with its 95% interval.</summary>
-public sealed record SetMetricSummary(string Task, string Agent, string Metric, double Value, double CiLow, double CiHigh, int Episodes);
+/// <param name="Parts">What the value is made of, by name (the FID's <c>mean_term</c> and <c>covariance_term</c>), or null.</param>
+public sealed record SetMetricSummary(string Task, string Agent, string Metric, double Value, double CiLow, double CiHigh, int Episodes,
+    IReadOnlyDictionary<string, double>? Parts = null);
 
 /// <summary>
 /// <see cref="AgentA"/>'s figure minus <see cref="AgentB"/>'s on the same episodes' seeds, with the 95% interval of a
