@@ -42,7 +42,7 @@ public static class EvaluationReport
         }
 
         foreach (string task in summary.Select(s => s.Task).Distinct())
-            Put(Path.Combine(PlotsFolder, $"{task}.png"), Plot(task, summary.Where(s => s.Task == task).ToList()));
+            Put(Path.Combine(PlotsFolder, $"{task}.png"), Plot(task, summary.Where(s => s.Task == task).ToList(), run.SetMetrics));
         Put(CsvFile, Encoding.UTF8.GetBytes(ToCsv(summary)));
         Put(JsonFile, JsonSerializer.SerializeToUtf8Bytes(new { format = "steve2-eval/1", run = Header(run), summary, comparisons, set_metrics = run.SetMetrics, episodes = run.Episodes }, Json));
         Put(MarkdownFile, Encoding.UTF8.GetBytes(ToMarkdown(run, summary, comparisons)));
@@ -186,7 +186,7 @@ public static class EvaluationReport
         return string.Join(",", seeds);
     }
 
-    private static byte[] Plot(string task, IReadOnlyList<AgentTaskSummary> rows)
+    private static byte[] Plot(string task, IReadOnlyList<AgentTaskSummary> rows, SetMetricReport? sets)
     {
         var panels = new List<ChartPanel>
         {
@@ -199,6 +199,13 @@ public static class EvaluationReport
         {
             List<MetricSummary> values = rows.Select(r => r.Metrics.First(m => m.Name == metric)).ToList();
             panels.Add(new ChartPanel(metric, values.Select(v => v.Mean).ToList(), values.Select(v => new Interval(v.CiLow, v.CiHigh)).ToList()));
+        }
+        // Set figures (the creation FID) after the means; an agent without one is NaN (no bar).
+        foreach (string metric in sets?.Rows.Where(r => r.Task == task).Select(r => r.Metric).Distinct() ?? [])
+        {
+            List<SetMetricSummary?> values = rows.Select(r => sets!.Rows.FirstOrDefault(s => s.Task == task && s.Agent == r.Agent && s.Metric == metric)).ToList();
+            panels.Add(new ChartPanel($"{metric} (set)", values.Select(v => v?.Value ?? double.NaN).ToList(),
+                values.Select(v => v is null ? Interval.None : new Interval(v.CiLow, v.CiHigh)).ToList()));
         }
         return BarChart.RenderPng(task, rows.Select(r => r.Agent).ToList(), panels);
     }

@@ -7,6 +7,7 @@ using Steve2.Pipeline.Evaluation.ImageMetric;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Tests.Teacher;
 using Steve2.Pipeline.Tests.Trajectories;
+using Steve2.Pipeline.Trajectories;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
 namespace Steve2.Pipeline.Tests.Evaluation;
@@ -129,6 +130,7 @@ public sealed class CreationFidTests
         Assert.Contains("- half: fid ", md);
         Assert.Contains(" = mean_term ", md);
         Assert.DoesNotContain("fid (set)", md.Split("## exploration")[1]);
+        Assert.Equal(40 + 4 * 250, PngImages.Decode(File.ReadAllBytes(Path.Combine(folder.Path, "plots", "creation.png"))).Width);   // success, iterations, iou, fid
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder.Path, EvaluationReport.JsonFile)));
         JsonElement sets = json.RootElement.GetProperty("set_metrics");
