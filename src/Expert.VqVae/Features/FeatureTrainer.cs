@@ -66,6 +66,8 @@ public sealed class FeatureTrainer(FeatureTrainOptions options, ITrainingProgres
             (header, net) = FeatureCheckpoint.Load(latestPath, n => restored = NewOptimizer(n.to(device)));
             if (!header.Config.Equals(config))
                 throw new InvalidOperationException($"'{latestPath}' was trained with another net config; use a new --output or --no-resume.");
+            if (header.TrainingOptions is { } saved && saved.Deserialize<FeatureTrainOptions>() is { } before && !SameData(before, o))
+                throw new InvalidOperationException($"'{latestPath}' was trained on other data or batches (corpus seed, counts, degraded share, batch or seed differ); use a new --output or --no-resume.");
             optimizer = restored ?? NewOptimizer(net.to(device));
             _progress.Message($"Resuming from {latestPath} at step {header.Step}.");
         }
@@ -216,6 +218,11 @@ public sealed class FeatureTrainer(FeatureTrainOptions options, ITrainingProgres
         }
         return total.squeeze();
     }
+
+    /// <summary>The options that decide which examples and batches a step sees: a resumed run must keep them.</summary>
+    private static bool SameData(FeatureTrainOptions a, FeatureTrainOptions b) =>
+        (a.CorpusSeed, a.TrainCount, a.ValidationCount, a.DegradedShare, a.Batch, a.Seed) ==
+        (b.CorpusSeed, b.TrainCount, b.ValidationCount, b.DegradedShare, b.Batch, b.Seed);
 
     private optim.Optimizer NewOptimizer(BuildingFeatureNet net) => optim.Adam(net.parameters(), lr: _options.LearningRate);
 

@@ -110,6 +110,8 @@ public sealed class FeatureNetTests
             foreach (var (p, q) in a.parameters().Zip(b.parameters())) Assert.True(p.eq(q).all().item<bool>());
         }
         Assert.Equal(6, File.ReadLines(Path.Combine(folder.File("resumed"), "metrics.jsonl")).Count());
+        var other = new FeatureTrainer(Options("resumed") with { Steps = 9, Batch = 5 });
+        Assert.Throws<InvalidOperationException>(() => other.Train(train, validation, null, Tiny));   // other batches: refused, not silently mixed
         Assert.True(File.Exists(Path.Combine(folder.File("resumed"), FeatureTrainer.ModelName)));
     }
 
