@@ -3,7 +3,7 @@ using Expert.VqVae.Inference;
 
 namespace Expert.VqVae.Cli;
 
-/// <summary>The `vqvae` command line: corpus, train, eval, generate, bench.</summary>
+/// <summary>The `vqvae` command line: corpus, train, train-features, eval, generate, bench.</summary>
 public static class CliApp
 {
     public static int Run(string[] args)
@@ -12,6 +12,7 @@ public static class CliApp
         {
             CorpusCommand.Create(),
             TrainCommand.Create(),
+            TrainFeaturesCommand.Create(),
             EvalCommand.Create(),
             GenerateCommand.Create(),
             BenchCommand.Create(),

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
+using Expert.VqVae.Features;
 using Steve2.Pipeline.Evaluation;
+using Steve2.Pipeline.Evaluation.ImageMetric;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Teacher;
 using Steve2.Pipeline.Trajectories;
@@ -25,9 +27,10 @@ internal static class EvalCommand
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
         var record = new Option<string?>("--record") { Description = "Also record every episode's trajectory into this folder (Trajectories/TRAJECTORY_FORMAT.md)." };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap every episode's iteration budget (smoke runs; not comparable with full budgets)." };
+        var fidFeatures = new Option<string?>("--fid-features") { Description = "Feature checkpoint of the creation FID (default: the shipped Checkpoints/features.ckpt; `vqvae train-features` makes one)." };
         var command = new Command("eval", "Evaluate agents on tasks and evaluation seeds, in parallel; write tables, JSON and plots.")
         {
-            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, record, maxIterations,
+            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, record, maxIterations, fidFeatures,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
@@ -57,7 +60,8 @@ internal static class EvalCommand
 
             var run = new EvaluationRun(result.StartedUtc, result.Seconds, EvaluationRun.DescribeMachine(), options.DegreeOfParallelism,
                 result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations,
-                teacher is null ? null : TeacherConfigFile.Describe(teacher));
+                teacher is null ? null : TeacherConfigFile.Describe(teacher),
+                CreationFidOf(result.Outcomes, parse.GetValue(fidFeatures), console));
             EvaluationReport.Write(outputFolder, run);
             TextWriter text = parse.InvocationConfiguration.Output;
             await text.WriteLineAsync(EvaluationReport.ToMarkdown(run));
@@ -67,6 +71,21 @@ internal static class EvalCommand
             return failed > 0 ? CliApp.EpisodesFailed : CliApp.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The creation FID when creation episodes left grids; null (with a note) when there is nothing to compare or no feature checkpoint.</summary>
+    private static SetMetricReport? CreationFidOf(IReadOnlyList<EpisodeOutcome> outcomes, string? checkpoint, IAnsiConsole console)
+    {
+        if (!outcomes.Any(o => o.Task == CreationFid.Task && o.Creation is not null)) return null;
+        string path = checkpoint ?? BuildingFeatureExtractor.ShippedPath;
+        if (!File.Exists(path))
+        {
+            if (checkpoint is not null) throw new FileNotFoundException($"--fid-features: no feature checkpoint at '{checkpoint}'.", checkpoint);
+            console.MarkupLineInterpolated($"[yellow]creation FID not computed: no feature checkpoint at {path}[/]");
+            return null;
+        }
+        using BuildingFeatureExtractor extractor = BuildingFeatureExtractor.Load(path);
+        return CreationFid.Evaluate(outcomes, extractor);
     }
 
     /// <summary>An evaluation never overwrites recorded episodes: refuse before anything runs.</summary>

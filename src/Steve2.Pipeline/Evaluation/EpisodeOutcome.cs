@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Steve2.Pipeline.Evaluation.ImageMetric;
+
 namespace Steve2.Pipeline.Evaluation;
 
 /// <summary>
@@ -7,6 +10,7 @@ namespace Steve2.Pipeline.Evaluation;
 /// </summary>
 /// <param name="Trajectory">The recorded episode folder, when recording.</param>
 /// <param name="Resumed">True when the result was read from an earlier complete recording instead of played.</param>
+/// <param name="Creation">A played creation episode's built and target region grids, for the creation FID (ImageMetric/); not written to results.json.</param>
 public sealed record EpisodeOutcome(
     string Agent,
     string Task,
@@ -17,7 +21,8 @@ public sealed record EpisodeOutcome(
     string? Error,
     double Seconds,
     string? Trajectory,
-    bool Resumed = false)
+    bool Resumed = false,
+    [property: JsonIgnore] CreationGrids? Creation = null)
 {
     public bool Failed => Error is not null;
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Expert.DynamicMap.Shared;
+using Steve2.Pipeline.Evaluation.ImageMetric;
 using Steve2.Pipeline.Evaluation.Statistics;
 
 namespace Steve2.Pipeline.Evaluation;
@@ -41,9 +42,9 @@ public static class EvaluationReport
         }
 
         foreach (string task in summary.Select(s => s.Task).Distinct())
-            Put(Path.Combine(PlotsFolder, $"{task}.png"), Plot(task, summary.Where(s => s.Task == task).ToList()));
+            Put(Path.Combine(PlotsFolder, $"{task}.png"), Plot(task, summary.Where(s => s.Task == task).ToList(), run.SetMetrics));
         Put(CsvFile, Encoding.UTF8.GetBytes(ToCsv(summary)));
-        Put(JsonFile, JsonSerializer.SerializeToUtf8Bytes(new { format = "steve2-eval/1", run = Header(run), summary, comparisons, episodes = run.Episodes }, Json));
+        Put(JsonFile, JsonSerializer.SerializeToUtf8Bytes(new { format = "steve2-eval/1", run = Header(run), summary, comparisons, set_metrics = run.SetMetrics, episodes = run.Episodes }, Json));
         Put(MarkdownFile, Encoding.UTF8.GetBytes(ToMarkdown(run, summary, comparisons)));
         return written;
     }
@@ -71,11 +72,15 @@ public static class EvaluationReport
         foreach (IGrouping<string, AgentTaskSummary> task in summary.GroupBy(s => s.Task))
         {
             List<string> metrics = task.First().Metrics.Select(m => m.Name).ToList();
+            // Set figures (the creation FID) are columns after the means: one value per agent over its episodes' set.
+            List<SetMetricSummary> sets = run.SetMetrics?.Rows.Where(r => r.Task == task.Key).ToList() ?? [];
+            List<string> setNames = sets.Select(s => s.Metric).Distinct().ToList();
             md.AppendLine($"## {task.Key}").AppendLine();
             md.Append("| agent | episodes | failed | success rate | mean iterations |");
             foreach (string m in metrics) md.Append($" {m} |");
+            foreach (string m in setNames) md.Append($" {m} (set) |");
             md.AppendLine().Append("|---|---:|---:|---:|---:|");
-            foreach (string _ in metrics) md.Append("---:|");
+            foreach (string _ in metrics.Concat(setNames)) md.Append("---:|");
             md.AppendLine();
             foreach (AgentTaskSummary row in task)
             {
@@ -84,6 +89,8 @@ public static class EvaluationReport
                 md.Append($"| {row.Agent} | {row.Episodes} | {row.Failed} | {rate} | {iterations} |");
                 foreach (MetricSummary m in row.Metrics)
                     md.Append(m.Count == 0 ? " n/a |" : $" {WithInterval(m.Mean, m.CiLow, m.CiHigh)} |");
+                foreach (string name in setNames)
+                    md.Append(sets.FirstOrDefault(s => s.Agent == row.Agent && s.Metric == name) is { } s ? $" {WithInterval(s.Value, s.CiLow, s.CiHigh)} |" : " n/a |");
                 md.AppendLine();
             }
             md.AppendLine();
@@ -94,6 +101,7 @@ public static class EvaluationReport
                     md.AppendLine($"- {SignificanceLine(pair)}");
                 md.AppendLine();
             }
+            if (sets.Count > 0) AppendSetMetrics(md, run.SetMetrics!, task.Key);
             md.AppendLine($"![{task.Key}]({PlotsFolder}/{task.Key}.png)").AppendLine();
         }
 
@@ -110,6 +118,19 @@ public static class EvaluationReport
             + $"percentile bootstrap ({Bootstrap.Resamples} resamples, seeded by the agent, task and figure names) for the means, which are over the episodes that ran to their end. "
             + "A difference between two agents is significant when its 95% interval excludes 0 (Newcombe's interval for success rates, a bootstrap interval of the difference of means otherwise).");
         return md.ToString();
+    }
+
+    /// <summary>How the task's set figures were computed, over how many episodes, and each pair of agents' difference.</summary>
+    private static void AppendSetMetrics(StringBuilder md, SetMetricReport sets, string task)
+    {
+        int episodes = sets.Rows.Where(r => r.Task == task).Max(r => r.Episodes);
+        md.AppendLine(Inv($"- set figures over the {episodes} seeds where every agent's episode ran to its end: {sets.Method}"));
+        foreach (SetMetricSummary row in sets.Rows.Where(r => r.Task == task && r.Parts is { Count: > 0 }))
+            md.AppendLine($"- {row.Agent}: {row.Metric} {BarChart.Format(row.Value)} = " + string.Join(" + ", row.Parts!.Select(p => $"{p.Key} {BarChart.Format(p.Value)}")));
+        foreach (SetMetricComparison c in sets.Comparisons.Where(c => c.Task == task))
+            md.AppendLine($"- {c.AgentA} vs {c.AgentB}: {c.Metric} {Signed(c.Difference)} [{BarChart.Format(c.CiLow)}, {BarChart.Format(c.CiHigh)}], " +
+                          (c.Significant ? "significant" : "not significant"));
+        md.AppendLine();
     }
 
     /// <summary>"a vs b: success rate +0.05 [-0.24, 0.33], not significant; area_revealed +531 [95, 967], significant".</summary>
@@ -166,7 +187,7 @@ public static class EvaluationReport
         return string.Join(",", seeds);
     }
 
-    private static byte[] Plot(string task, IReadOnlyList<AgentTaskSummary> rows)
+    private static byte[] Plot(string task, IReadOnlyList<AgentTaskSummary> rows, SetMetricReport? sets)
     {
         var panels = new List<ChartPanel>
         {
@@ -179,6 +200,13 @@ public static class EvaluationReport
         {
             List<MetricSummary> values = rows.Select(r => r.Metrics.First(m => m.Name == metric)).ToList();
             panels.Add(new ChartPanel(metric, values.Select(v => v.Mean).ToList(), values.Select(v => new Interval(v.CiLow, v.CiHigh)).ToList()));
+        }
+        // Set figures (the creation FID) after the means; an agent without one is NaN (no bar).
+        foreach (string metric in sets?.Rows.Where(r => r.Task == task).Select(r => r.Metric).Distinct() ?? [])
+        {
+            List<SetMetricSummary?> values = rows.Select(r => sets!.Rows.FirstOrDefault(s => s.Task == task && s.Agent == r.Agent && s.Metric == metric)).ToList();
+            panels.Add(new ChartPanel($"{metric} (set)", values.Select(v => v?.Value ?? double.NaN).ToList(),
+                values.Select(v => v is null ? Interval.None : new Interval(v.CiLow, v.CiHigh)).ToList()));
         }
         return BarChart.RenderPng(task, rows.Select(r => r.Agent).ToList(), panels);
     }

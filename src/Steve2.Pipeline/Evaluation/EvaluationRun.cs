@@ -1,8 +1,11 @@
+using Steve2.Pipeline.Evaluation.ImageMetric;
+
 namespace Steve2.Pipeline.Evaluation;
 
 /// <summary>Everything a report states about one evaluation: when, where, what was run and every episode.</summary>
 /// <param name="Seeds">The seeds each task was played on.</param>
 /// <param name="MaxIterations">The iteration cap of a smoke run, or null for the tasks' own budgets.</param>
+/// <param name="SetMetrics">Figures of sets of episodes (the creation FID), or null when none was computed.</param>
 /// <param name="ExpertHost">Where the experts were: an address, "in process (address)", or null when no agent needed them.</param>
 /// <param name="TeacherBackends">The teacher's backends per role when a teacher configuration was given (<c>--teacher-config</c>), or null (the rules).</param>
 public sealed record EvaluationRun(
@@ -16,7 +19,8 @@ public sealed record EvaluationRun(
     IReadOnlyDictionary<string, IReadOnlyList<int>> Seeds,
     IReadOnlyList<EpisodeOutcome> Episodes,
     int? MaxIterations = null,
-    string? TeacherBackends = null)
+    string? TeacherBackends = null,
+    SetMetricReport? SetMetrics = null)
 {
     /// <summary>This machine in words: name, cores, operating system, runtime.</summary>
     public static string DescribeMachine() =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Steve2.Pipeline.Agents;
 using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Evaluation.ImageMetric;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Trajectories;
 
@@ -90,7 +91,9 @@ public sealed class EvaluationRunner
 
             TaskResult result = context.Finish();
             string? trajectory = writer?.Complete(result);
-            return new EpisodeOutcome(job.Agent, job.Task, job.Seed, result.Success, result.Iterations, result.Metrics, null, clock.Elapsed.TotalSeconds, trajectory);
+            CreationGrids? grids = CreationGrids.Capture(setup.Scorer, environment.World);   // the creation FID's input, after the agent is gone
+            return new EpisodeOutcome(job.Agent, job.Task, job.Seed, result.Success, result.Iterations, result.Metrics, null, clock.Elapsed.TotalSeconds, trajectory,
+                Creation: grids);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -33,6 +33,31 @@ public static class Bootstrap
         return Percentiles(differences);
     }
 
+    /// <summary>
+    /// The 95% percentile interval of any statistic of <paramref name="count"/> paired observations (a set
+    /// metric such as the creation FID): each resample passes the indices drawn with replacement (0 ..
+    /// count − 1, count of them) to <paramref name="statistics"/>, which returns one value per figure it
+    /// computes on that resample (several figures share the draws: paired). One interval per figure; None
+    /// for no observations.
+    /// </summary>
+    public static IReadOnlyList<Interval> StatisticIntervals(int count, int figures, Func<int[], double[]> statistics, ulong seed, int resamples = Resamples)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (count <= 0) return Enumerable.Repeat(Interval.None, figures).ToArray();
+        var random = new SplitMix64(seed);
+        var values = new double[figures][];
+        for (int f = 0; f < figures; f++) values[f] = new double[resamples];
+        var indices = new int[count];
+        for (int r = 0; r < resamples; r++)
+        {
+            for (int i = 0; i < count; i++) indices[i] = random.NextIndex(count);
+            double[] result = statistics(indices);
+            if (result.Length != figures) throw new InvalidOperationException($"The statistic gave {result.Length} figures, not {figures}.");
+            for (int f = 0; f < figures; f++) values[f][r] = result[f];
+        }
+        return values.Select(Percentiles).ToArray();
+    }
+
     private static double ResampleMean(IReadOnlyList<double> values, ref SplitMix64 random)
     {
         double sum = 0;
