@@ -17,7 +17,8 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// <item>find (blocks): a target in view counts as found, so go down to the lowest open floor the team
 /// has seen (ores lie deep), else explore, preferring the lowest frontiers.</item>
 /// <item>collect: the recipe planner's next step; gathering that found no source explores first.</item>
-/// <item>build: the nearest step not claimed by a teammate among the next few of the plan.</item>
+/// <item>build: the nearest step not claimed by a teammate among the next few of the plan (a box of blocks,
+/// placed with the plan's material).</item>
 /// </list>
 /// </summary>
 public static class ConductorRules
@@ -132,8 +133,8 @@ public static class ConductorRules
             .MinBy(p => p.Position.DistanceSquared(feet));
         if (step is null) return new Directive(DirectiveKind.Wait);
         return step.Action == PlannedBlockAction.Remove
-            ? new Directive(DirectiveKind.Mine, step.Position)
-            : new Directive(DirectiveKind.Place, step.Position, Tasks.CreationTask.Material);
+            ? new Directive(DirectiveKind.Mine, step.Position, To: step.To)
+            : new Directive(DirectiveKind.Place, step.Position, window.Item, To: step.To);
     }
 
     private static double Horizontal(BlockPos a, BlockPos b) => Math.Sqrt((double)(a.X - b.X) * (a.X - b.X) + (double)(a.Z - b.Z) * (a.Z - b.Z));
