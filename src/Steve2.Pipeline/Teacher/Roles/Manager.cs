@@ -93,7 +93,9 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         {
             var imagined = await experts.ImagineSamplesAsync(description, (ulong)s.Goal.Seed, ImaginedSamples, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct, ImaginedTemperature);
             // The critic refuses an imagined building too small to be one, then keeps the sample that matches the text best.
-            var usable = (imagined.Value ?? []).Where(b => b.Grid.Count() >= MinImaginedBlocks).ToArray();
+            // Stray specks and whiskers of a sample are not built (AttributeMeasurer.Clean): a speck beside the building
+            // would shift the whole plan at the site.
+            var usable = (imagined.Value ?? []).Select(b => b with { Grid = Cleaned(b.Grid) }).Where(b => b.Grid.Count() >= MinImaginedBlocks).ToArray();
             if (usable.Length > 0)
             {
                 var (best, scores) = SampleChooser.Choose(description, usable.Select(b => b.Grid).ToArray());
@@ -101,7 +103,7 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
                 var plan = SitePlan.FromGridBoxes(building.Grid, origin, side, item, "expert");
                 var (x, y, z) = global::Expert.VqVae.Corpus.BuildingCatalog.BoundingExtents(building.Grid);
                 string text = $"The creation expert ({building.ModelVersion}) imagined {usable.Length} samples for \"{description}\"; kept sample {best} " +
-                    $"({building.Grid.Count()} blocks in a {x} x {y} x {z} box): {string.Join("; ", scores.Select(c => c.Describe()))}. " +
+                    $"({building.Grid.Count()} blocks after removing specks, in a {x} x {y} x {z} box): {string.Join("; ", scores.Select(c => c.Describe()))}. " +
                     $"{plan.Steps.Count} build actions of {item}.";
                 var views = usable[best].Views.Count > 0 ? usable[best].Views : usable[0].Views;
                 return new ManagerConsultation(new ExpertContext(text, views), plan, null);
@@ -114,6 +116,13 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         }
         VoxelGrid guess = ShapeGuesser.Guess(description, side);
         return new ManagerConsultation(null, SitePlan.FromGridBoxes(guess, origin, side, item, "guess"), null);
+    }
+
+    /// <summary>The grid without the specks and whiskers the measurer ignores; the grid itself when that would leave nothing.</summary>
+    private static VoxelGrid Cleaned(VoxelGrid grid)
+    {
+        VoxelGrid clean = global::Expert.VqVae.Corpus.AttributeMeasurer.Clean(grid);
+        return clean.Count() > 0 ? clean : grid;
     }
 
     [GeneratedRegex(@"^\W*agent\s+(\d+)\s*[:\-]\s*(.+)$", RegexOptions.IgnoreCase)]
