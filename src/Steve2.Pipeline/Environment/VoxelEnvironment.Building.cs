@@ -74,23 +74,36 @@ public sealed partial class VoxelEnvironment
         if (Items.BlockOf(item) is not { } block || block is Block.Water or Block.Bedrock or Block.Chest)
             return new ActionResult(false, $"\"{item}\" is not a block placeBox can place");
         if (!agent.Inventory.Has(item)) return new ActionResult(false, $"no {item} in the inventory; collect or craft it first");
-        int placed = 0, already = 0, failed = 0, walked = 0;
-        string? firstFailure = null;
+        int placed = 0, already = 0, walked = 0;
         BlockPos feet = agent.Feet;
+        var cells = new List<BlockPos>(count);
         for (int y = min.Y; y <= max.Y; y++)
             for (int z = min.Z; z <= max.Z; z++)
                 for (int x = min.X; x <= max.X; x++)
+                    cells.Add(new BlockPos(x, y, z));
+        // Blocks that had nothing to be placed against are tried again after the others (an eave hangs from the
+        // layer above it), while that places more.
+        var failures = new Dictionary<BlockPos, string>();
+        bool progress = true;
+        for (int pass = 0; progress && cells.Count > 0; pass++)
+        {
+            progress = false;
+            var retry = new List<BlockPos>();
+            foreach (BlockPos target in cells)
+            {
+                string? why = _world.Get(target) == block ? "" : WalkAlong(ref feet, ref walked, target, min, max) ?? PlaceOneOfBox(agent, feet, item, block, target);
+                if (why is null) { placed++; progress = true; failures.Remove(target); }
+                else if (why.Length == 0) { if (pass == 0) already++; failures.Remove(target); }
+                else
                 {
-                    var target = new BlockPos(x, y, z);
-                    string? why = _world.Get(target) == block ? "" : WalkAlong(ref feet, ref walked, target, min, max) ?? PlaceOneOfBox(agent, feet, item, block, target);
-                    if (why is null) placed++;
-                    else if (why.Length == 0) already++;
-                    else
-                    {
-                        failed++;
-                        firstFailure ??= why;
-                    }
+                    failures[target] = why;
+                    if (why.Contains("no solid neighbour", StringComparison.Ordinal)) retry.Add(target);
                 }
+            }
+            cells = retry;
+        }
+        int failed = failures.Count;
+        string? firstFailure = failures.Count > 0 ? failures.OrderBy(f => (f.Key.Y, f.Key.Z, f.Key.X)).First().Value : null;
         StandAt(agent, feet);
         string summary = $"placed {placed} {item} in the box {BoxText(min, max)} ({count} cells";
         summary += already > 0 ? $", {already} already {item})" : ")";

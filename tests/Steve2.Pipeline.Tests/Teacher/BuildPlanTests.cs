@@ -94,3 +94,36 @@ public sealed class BuildPlanTests
         }
     }
 }
+
+public sealed class StandingPlaceCriticTests
+{
+    [Fact]
+    public async Task A_standing_place_the_agent_did_not_arrive_at_is_set_aside_and_the_next_fact_names_another()
+    {
+        var goal = new TaskGoal("creation", 0, "Build a hut.", 100, 1, BuildingDescription: "a hut", BuildSite: new BlockPos(10, 5, 10), BuildSiteSize: 8);
+        var s = new Steve2.Pipeline.Teacher.TeacherSituation(goal, 1, new Steve2.Pipeline.Teacher.TeacherAgentOptions(), null);
+        var start = TaskTestSupportShim.Observation(new Vec3(2.5, 5, 12.5));
+        s.Knowledge.Add(start);
+        var grid = new VoxelGrid(4, 1, 1);
+        grid.FillBox(0, 0, 0, 3, 0, 0);
+        s.Plan = SitePlan.FromGridBoxes(grid, new BlockPos(10, 5, 10), 8, Items.OakPlanks, "guess");
+        // A box far from the agent: the actor is sent to the standing place the facts name.
+        var d = new Directive(DirectiveKind.Place, new BlockPos(10, 5, 10), Items.OakPlanks, To: new BlockPos(13, 5, 10));
+        s.Knowledge.Add(TaskTestSupportShim.Observation(new Vec3(-30.5, 5, 12.5)));
+        var facts = Steve2.Pipeline.Teacher.Decisions.TeacherPerception.Actor(s, 0, d);
+        BlockPos stand = facts.Stand!.Value;
+        // The world dropped the agent three blocks below the standing place.
+        var dropped = TaskTestSupportShim.Observation(new Vec3(stand.X + 0.5, stand.Y - 3, stand.Z + 0.5));
+        await Steve2.Pipeline.Teacher.Critic.ReviewAsync(s, 0, d, new MoveTo(stand), new ActionOutcome(true, "arrived", 30, new Dictionary<string, int>(), dropped), CancellationToken.None);
+        Assert.Contains(stand, s.Unreachable);
+        Assert.Contains(s.Memory.Recent(Steve2.Pipeline.Teacher.Memory.MemoryKind.Correction, 0, 5), m => m.Text.Contains("did not arrive"));
+        s.Knowledge.Add(TaskTestSupportShim.Observation(new Vec3(-30.5, 5, 12.5)));
+        Assert.NotEqual(stand, Steve2.Pipeline.Teacher.Decisions.TeacherPerception.Actor(s, 0, d).Stand);
+    }
+}
+
+internal static class TaskTestSupportShim
+{
+    public static Observation Observation(Vec3 at) =>
+        Steve2.Pipeline.Tests.Tasks.TaskTestSupport.Observation(0, at, inventory: new Dictionary<string, int> { [Items.OakPlanks] = 64 });
+}

@@ -68,7 +68,7 @@ public static class BoxPlanner
         while (pending.Count > 0)
         {
             int pick = -1;
-            for (int i = 0; i < pending.Count && i < 64; i++)
+            for (int i = 0; i < pending.Count; i++)
                 if (Supported(pending[i], placed, groundY)) { pick = i; break; }
             if (pick < 0) pick = 0;
             PlanStep step = pending[pick];

@@ -91,7 +91,10 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         string item = s.Goal.BuildMaterial ?? Tasks.CreationTask.Material;
         if (experts is not null)
         {
+            // A refused or timed-out request (a busy host) is asked again with fewer samples.
             var imagined = await experts.ImagineSamplesAsync(description, (ulong)s.Goal.Seed, ImaginedSamples, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct, ImaginedTemperature);
+            for (int fewer = ImaginedSamples / 2; !imagined.Ok && fewer >= 1; fewer /= 2)
+                imagined = await experts.ImagineSamplesAsync(description, (ulong)s.Goal.Seed, fewer, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct, ImaginedTemperature);
             // The critic refuses an imagined building too small to be one, then keeps the sample that matches the text best.
             // Stray specks and whiskers of a sample are not built (AttributeMeasurer.Clean): a speck beside the building
             // would shift the whole plan at the site.
