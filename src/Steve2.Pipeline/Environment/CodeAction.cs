@@ -69,3 +69,22 @@ public sealed record Wait() : CodeAction
 {
     public override string ToCode() => "wait()";
 }
+
+/// <summary>
+/// Place <paramref name="Item"/> in every empty cell of the box from <paramref name="From"/> to <paramref name="To"/>
+/// (corners included, any order): a line, a layer or a box of at most <see cref="MaxBlocks"/> cells, bottom layer
+/// first. Each block still needs one item, a solid neighbour and the reach (ACTIONS.md, "Building actions").
+/// </summary>
+public sealed record PlaceBox(string Item, BlockPos From, BlockPos To) : CodeAction
+{
+    /// <summary>The most cells one build action may cover (a stack of 64).</summary>
+    public const int MaxBlocks = 64;
+
+    public override string ToCode() => $"placeBox(\"{Item}\", {From.X}, {From.Y}, {From.Z}, {To.X}, {To.Y}, {To.Z})";
+}
+
+/// <summary>Break every block of the box from <paramref name="From"/> to <paramref name="To"/> (at most <see cref="PlaceBox.MaxBlocks"/> cells), top layer first; each block still needs the tool and the reach.</summary>
+public sealed record RemoveBox(BlockPos From, BlockPos To) : CodeAction
+{
+    public override string ToCode() => $"removeBox({From.X}, {From.Y}, {From.Z}, {To.X}, {To.Y}, {To.Z})";
+}

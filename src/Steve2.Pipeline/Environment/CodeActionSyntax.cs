@@ -7,7 +7,8 @@ namespace Steve2.Pipeline.Environment;
 /// <summary>
 /// The one-line code text of the code actions: <c>moveTo(12, 64, -3)</c>, <c>explore(north, 30)</c>,
 /// <c>lookAt(90, 15)</c>, <c>mine(x, y, z)</c>, <c>collect("oak_log", 4)</c>, <c>craft("stick", 1)</c>,
-/// <c>place("cobblestone", x, y, z)</c>, <c>openChest(x, y, z)</c>, <c>wait()</c>.
+/// <c>place("cobblestone", x, y, z)</c>, <c>openChest(x, y, z)</c>, <c>wait()</c>,
+/// <c>placeBox("oak_planks", x1, y1, z1, x2, y2, z2)</c>, <c>removeBox(x1, y1, z1, x2, y2, z2)</c>.
 /// Parsing is tolerant: action names in any case and with or without underscores (<c>move_to</c>),
 /// spaces anywhere, a trailing semicolon, items quoted with " or ' or bare (spaces become underscores),
 /// directions by name or abbreviation (<c>north_east</c>, <c>NE</c>), and the count of collect and craft
@@ -15,7 +16,7 @@ namespace Steve2.Pipeline.Environment;
 /// </summary>
 public static class CodeActionSyntax
 {
-    private static readonly string[] Known = ["moveTo", "explore", "lookAt", "mine", "collect", "craft", "place", "openChest", "wait"];
+    private static readonly string[] Known = ["moveTo", "explore", "lookAt", "mine", "collect", "craft", "place", "openChest", "wait", "placeBox", "removeBox"];
 
     /// <summary>The canonical code text of an action (same as <see cref="CodeAction.ToCode"/>).</summary>
     public static string Format(CodeAction action)
@@ -60,6 +61,8 @@ public static class CodeActionSyntax
                 "craft" => ItemAndCount(args, "craft(\"item\", count)", (i, c) => new Craft(i, c)),
                 "place" => Place(args),
                 "openchest" => new OpenChest(Position(args, 0, 3, "openChest(x, y, z)")),
+                "placebox" => PlaceBox(args),
+                "removebox" => RemoveBox(args),
                 "wait" => args.Count == 0 ? new Wait() : throw new FormatException("wait() takes no arguments"),
                 _ => throw new FormatException($"unknown action \"{s[..open].Trim()}\"; known: {string.Join(", ", Known)}"),
             };
@@ -145,6 +148,22 @@ public static class CodeActionSyntax
         const string signature = "place(\"item\", x, y, z)";
         Arity(args, 4, signature);
         return new Place(Item(args[0], signature), new BlockPos(Int(args[1], signature), Int(args[2], signature), Int(args[3], signature)));
+    }
+
+    private static CodeAction PlaceBox(List<string> args)
+    {
+        const string signature = "placeBox(\"item\", x1, y1, z1, x2, y2, z2)";
+        Arity(args, 7, signature);
+        return new PlaceBox(Item(args[0], signature), new BlockPos(Int(args[1], signature), Int(args[2], signature), Int(args[3], signature)),
+            new BlockPos(Int(args[4], signature), Int(args[5], signature), Int(args[6], signature)));
+    }
+
+    private static CodeAction RemoveBox(List<string> args)
+    {
+        const string signature = "removeBox(x1, y1, z1, x2, y2, z2)";
+        Arity(args, 6, signature);
+        return new RemoveBox(new BlockPos(Int(args[0], signature), Int(args[1], signature), Int(args[2], signature)),
+            new BlockPos(Int(args[3], signature), Int(args[4], signature), Int(args[5], signature)));
     }
 
     private static CodeAction LookAt(List<string> args)

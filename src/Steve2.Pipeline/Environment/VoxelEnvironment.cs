@@ -87,6 +87,8 @@ public sealed partial class VoxelEnvironment : IEnvironment
             Craft c => DoCraft(agent, c.Item, c.Count),
             Place p => DoPlace(agent, p.Item, p.Target),
             OpenChest o => DoOpenChest(agent, o.Target),
+            PlaceBox b => DoPlaceBox(agent, b.Item, b.From, b.To),
+            RemoveBox r => DoRemoveBox(agent, r.From, r.To),
             Wait => new ActionResult(true, "waited one iteration"),
             _ => new ActionResult(false, $"the voxel backend does not know the action {action.GetType().Name}"),
         };

@@ -51,6 +51,25 @@ public sealed class ExpertClients
             return new ImaginedBuilding(ExpertWireConversions.FromWire(response.Grid), Images(response.Views), ExpertWireConversions.FromWire(response.BuildOrder), response.ModelVersion);
         }, cancellationToken);
 
+    /// <summary>
+    /// Several imagined samples of one description in one call (seeds from <paramref name="seed"/> on, as the host
+    /// numbers them); the first with its renders of <paramref name="views"/>. The build order is not asked for.
+    /// </summary>
+    public Task<ExpertResult<IReadOnlyList<ImaginedBuilding>>> ImagineSamplesAsync(string description, ulong seed, int samples, IReadOnlyList<string>? views,
+        int renderSize, CancellationToken cancellationToken, float? temperature = null) =>
+        CallAsync("GenerateOccupancy", async options =>
+        {
+            var request = new GenerateOccupancyRequest { Description = description, Seed = seed, Samples = (uint)samples, RenderSize = (uint)renderSize };
+            if (temperature is float t) request.Temperature = t;
+            if (views is not null) request.Views.AddRange(views);
+            GenerateOccupancyResponse response = await _occupancy.GenerateOccupancyAsync(request, options);
+            IReadOnlyList<ImaginedBuilding> all = response.Samples.Count > 0
+                ? response.Samples.Select((x, i) => new ImaginedBuilding(ExpertWireConversions.FromWire(x.Grid),
+                    i == 0 && x.Views.Count == 0 ? Images(response.Views) : Images(x.Views), [], response.ModelVersion)).ToArray()
+                : [new ImaginedBuilding(ExpertWireConversions.FromWire(response.Grid), Images(response.Views), [], response.ModelVersion)];
+            return all;
+        }, cancellationToken);
+
     private static NamedImage[] Images(IEnumerable<RenderedView> views) => views.Select(v => new NamedImage(v.Name, v.Png.ToByteArray())).ToArray();
 
     /// <summary>The order in which to place a grid's blocks (each on the ground or against a placed block).</summary>

@@ -7,11 +7,19 @@ namespace Steve2.Pipeline.Tasks;
 /// Where a building goes: grid voxel (x, y, z) of a target of size <see cref="Size"/> is world block
 /// <see cref="Origin"/> + (x, y, z) (grid y up = world y up, grid z = world z). The scored region is the
 /// target's box widened by <see cref="Margin"/> columns on each side and raised by <see cref="Margin"/>
-/// layers, so blocks placed next to the building count against it.
+/// layers, so blocks placed next to the building count against it. The cleared ground is the square of
+/// <see cref="Side"/> columns from the origin (at least the target's footprint), so the agents are told only its
+/// size class, never the target's own footprint.
 /// </summary>
-public sealed record BuildSite(BlockPos Origin, int SizeX, int SizeY, int SizeZ)
+public sealed record BuildSite(BlockPos Origin, int SizeX, int SizeY, int SizeZ, int SiteSide = 0)
 {
     public const int Margin = 2;
+
+    /// <summary>How high above the origin the site is cleared: the tallest grid the corpus or the expert makes, and a margin.</summary>
+    public const int ClearHeight = 36;
+
+    /// <summary>The side of the cleared square (x and z from the origin), at least the target's footprint.</summary>
+    public int Side => Math.Max(SiteSide, Math.Max(SizeX, SizeZ));
 
     public BlockPos RegionMin => Origin.Offset(-Margin, 0, -Margin);
     public int RegionSizeX => SizeX + 2 * Margin;
@@ -42,10 +50,11 @@ public sealed record BuildSite(BlockPos Origin, int SizeX, int SizeY, int SizeZ)
     }
 
     /// <summary>
-    /// Clears the site for building: over the region, one more ring, and west to column
-    /// <paramref name="westX"/> (where the agents stand), air from the origin's level up to the region's top
-    /// plus 4, grass just below, and dirt under that (8 deep) where it was air, water or leaves, so the
-    /// ground is flat and solid. Cells where <paramref name="agents"/> stand keep their air. Not an agent
+    /// Clears the site for building: over the cleared square and the region, with the margin and one more ring,
+    /// and west to column <paramref name="westX"/> (where the agents stand), air from the origin's level up
+    /// <see cref="ClearHeight"/> layers, grass just below, and dirt under that (8 deep) where it was air, water or leaves, so the
+    /// ground is flat and solid. Cells where <paramref name="agents"/> stand keep their air, and an agent below the new
+/// ground gets a staircase up to it. Not an agent
     /// action: task setup.
     /// </summary>
     public void Clear(IWorldQuery world, int westX, IReadOnlyList<BlockPos> agents)
@@ -53,11 +62,12 @@ public sealed record BuildSite(BlockPos Origin, int SizeX, int SizeY, int SizeZ)
         BlockPos min = RegionMin;
         int ground = Origin.Y - 1;
         var keep = agents.SelectMany(a => new[] { a, a.Above }).ToHashSet();
-        for (int x = Math.Min(westX, min.X - 1); x <= min.X + RegionSizeX; x++)
-            for (int z = min.Z - 1; z <= min.Z + RegionSizeZ; z++)
+        int maxX = Origin.X + Math.Max(RegionSizeX - Margin, Side + Margin), maxZ = Origin.Z + Math.Max(RegionSizeZ - Margin, Side + Margin);
+        for (int x = Math.Min(westX, min.X - 1); x <= maxX; x++)
+            for (int z = min.Z - 1; z <= maxZ; z++)
             {
                 if (x < world.Min.X || x > world.Max.X || z < world.Min.Z || z > world.Max.Z) continue;
-                for (int y = Origin.Y; y <= Math.Min(world.Max.Y, Origin.Y + RegionSizeY + 4); y++)
+                for (int y = Origin.Y; y <= Math.Min(world.Max.Y, Origin.Y + Math.Max(RegionSizeY + 4, ClearHeight)); y++)
                     world.SetBlock(new BlockPos(x, y, z), Block.Air);
                 world.SetBlock(new BlockPos(x, ground, z), Block.Grass);
                 for (int y = ground - 1; y >= Math.Max(world.Min.Y + 1, ground - 8); y--)
@@ -66,5 +76,21 @@ public sealed record BuildSite(BlockPos Origin, int SizeX, int SizeY, int SizeZ)
                     if (!keep.Contains(p) && world.GetBlock(p) is Block.Air or Block.Water or Block.OakLeaves) world.SetBlock(p, Block.Dirt);
                 }
             }
+        // An agent left below the new ground (its cells kept their air) gets a staircase up to it, one block a step
+        // along z, so it is not shut in a pit.
+        foreach (BlockPos a in agents)
+        {
+            int k = Origin.Y - a.Y;
+            if (k <= 0 || k > 8 || a.X < Math.Min(westX, min.X - 1) || a.X > maxX || a.Z < min.Z - 1 || a.Z > maxZ) continue;
+            int dz = a.Z + k <= maxZ ? 1 : -1;
+            for (int i = 0; i <= k; i++)
+            {
+                int z = a.Z + dz * i;
+                if (z < world.Min.Z || z > world.Max.Z) break;
+                for (int y = a.Y + i; y <= Origin.Y + 1; y++) world.SetBlock(new BlockPos(a.X, y, z), Block.Air);
+                var step = new BlockPos(a.X, a.Y + i - 1, z);
+                if (i > 0 && world.GetBlock(step) is Block.Air or Block.Water or Block.OakLeaves) world.SetBlock(step, Block.Dirt);
+            }
+        }
     }
 }

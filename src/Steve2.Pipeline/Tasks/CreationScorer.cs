@@ -21,7 +21,7 @@ public sealed class CreationScorer(string task, int seed, BuildSite site, VoxelG
 
     public void Record(int agentId, CodeAction action, ActionOutcome outcome, IWorldQuery world)
     {
-        if (action is Place or Mine && outcome.Success)
+        if (action is Place or Mine or PlaceBox or RemoveBox && outcome.Success)
             _exact = BuildingGrids.IoU(site.BuiltInRegion(world), _targetInRegion) >= 1;
     }
 

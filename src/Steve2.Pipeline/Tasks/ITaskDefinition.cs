@@ -48,7 +48,9 @@ public sealed record TaskGoal(
     string? TargetSound = null,
     IReadOnlyDictionary<string, int>? Materials = null,
     string? BuildingDescription = null,
-    BlockPos? BuildSite = null);
+    BlockPos? BuildSite = null,
+    int? BuildSiteSize = null,
+    string? BuildMaterial = null);
 
 /// <summary>Watches an episode step by step and scores it at the end.</summary>
 public interface ITaskScorer

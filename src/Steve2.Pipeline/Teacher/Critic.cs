@@ -33,6 +33,7 @@ public static class Critic
         return action switch
         {
             Place p when f.Inventory.GetValueOrDefault(p.Item) <= 0 => $"agent {agent} has no {p.Item}; place an item from the inventory",
+            PlaceBox b when f.Inventory.GetValueOrDefault(b.Item) <= 0 => $"agent {agent} has no {b.Item}; place an item from the inventory",
             Explore e when e.Blocks is < 1 or > CodeAction.MaxMoveBlocks => $"explore takes 1..{CodeAction.MaxMoveBlocks} blocks",
             MoveTo m when Math.Abs(m.Target.X - feet.X) + Math.Abs(m.Target.Z - feet.Z) > 2 * CodeAction.MaxMoveBlocks =>
                 $"{m.Target} is far beyond the {CodeAction.MaxMoveBlocks}-block movement limit; explore toward it instead",
@@ -55,6 +56,14 @@ public static class Critic
                 if (blocked.Count >= 8) blocked.Clear();
                 correction = $"exploring {DirectionNames.Name(e.Direction)} is blocked for agent {agent}; another direction next";
                 break;
+            case MoveTo m when d.Kind is DirectiveKind.Place or DirectiveKind.Mine && outcome.Observation.Pose.Block != m.Target
+                && (outcome.Success || outcome.BlocksMoved < 3):
+                // Sent to a standing place for building: not standing there (the walk failed, or the world dropped the
+                // agent elsewhere in the column) sets that place aside, so the next standing place is another one.
+                s.Unreachable.Add(m.Target);
+                if (!outcome.Success && outcome.BlocksMoved < 3) ReleaseStep(s, agent, fail: true, outcome.Message);
+                correction = $"agent {agent} did not arrive at the standing place {m.Target} (it stands at {outcome.Observation.Pose.Block}); set aside";
+                break;
             case MoveTo m when !outcome.Success && outcome.BlocksMoved < 3:
                 s.Unreachable.Add(m.Target);
                 if (d.Kind is DirectiveKind.Place or DirectiveKind.Mine) ReleaseStep(s, agent, fail: true, outcome.Message);
@@ -72,7 +81,7 @@ public static class Critic
                 s.GatherRetryAfter[(agent, c.Item)] = tick + 2 * s.AgentCount;
                 correction = $"no known {c.Item} source within reach of agent {agent}; explore first";
                 break;
-            case Place or Mine when d.Kind is DirectiveKind.Place or DirectiveKind.Mine:
+            case Place or Mine or PlaceBox or RemoveBox when d.Kind is DirectiveKind.Place or DirectiveKind.Mine:
                 if (outcome.Success && s.Plan?.ClaimOf(agent) is int step) s.Plan.MarkDone(step);
                 correction = ReleaseStep(s, agent, fail: !outcome.Success, outcome.Message);
                 break;

@@ -32,7 +32,9 @@ public sealed record TrajectoryGoal(
     string? TargetSound,
     IReadOnlyDictionary<string, int>? Materials,
     string? BuildingDescription,
-    TrajectoryPosition? BuildSite);
+    TrajectoryPosition? BuildSite,
+    int? BuildSiteSize = null,
+    string? BuildMaterial = null);
 
 /// <summary>The task's score of the episode (the stable metric names of TASKS.md).</summary>
 public sealed record TrajectoryResult(bool Success, int Iterations, IReadOnlyDictionary<string, double> Metrics);

@@ -1,6 +1,7 @@
 using Steve2.Pipeline.Teacher.Roles;
 using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.World;
+using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Tasks;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
@@ -88,21 +89,45 @@ public sealed class TaskCatalogTests
     }
 
     [Fact]
-    public void Creation_draws_small_held_out_buildings_for_evaluation_seeds()
+    public void Creation_draws_every_family_of_the_held_out_split_for_evaluation_seeds()
     {
         var seen = new HashSet<string>();
+        var families = new HashSet<global::Expert.VqVae.Corpus.BuildingFamily>();
         for (int seed = 0; seed < TaskSeedPolicy.EvaluationCount; seed++)
         {
             var (description, target) = CreationTask.BuildingFor(seed);
             Assert.False(string.IsNullOrWhiteSpace(description));
-            Assert.InRange(target.Count(), 1, CreationTask.MaxBlocks);
-            Assert.True(target.SizeX <= CreationTask.MaxEdge && target.SizeZ <= CreationTask.MaxEdge && target.SizeY <= CreationTask.MaxHeight);
+            Assert.True(target.Count() > 0);
+            // The target is a held-out combination of its family, at the corpus's own size.
+            var spec = Assert.Single(global::Expert.VqVae.Corpus.DescriptionParser.Candidates(description));
+            Assert.True(global::Expert.VqVae.Corpus.CorpusSplits.IsTestCombination(spec), description);
+            Assert.Equal(CreationTask.FamilyFor(seed), spec.Family);
+            Assert.Equal(target.Count(), BuildingGrids.Crop(spec.Build()).Count());
+            families.Add(spec.Family);
             seen.Add(description);
         }
-        Assert.True(seen.Count > 3, "evaluation seeds give varied descriptions");
+        Assert.Equal(global::Expert.VqVae.Corpus.BuildingCatalog.Families.Count, families.Count);
+        Assert.True(seen.Count > 50, "evaluation seeds give varied descriptions");
         Assert.Equal(CreationTask.BuildingFor(1_000_007).Description, CreationTask.BuildingFor(1_000_007).Description);
-        var spec = TaskCatalog.Get("creation").Episode(0);
-        Assert.True(spec.StartingInventory![CreationTask.Material] >= CreationTask.BuildingFor(0).Target.Count());
+        Assert.False(global::Expert.VqVae.Corpus.CorpusSplits.IsTestCombination(
+            Assert.Single(global::Expert.VqVae.Corpus.DescriptionParser.Candidates(CreationTask.BuildingFor(1_000_007).Description))));
+    }
+
+    [Fact]
+    public void Creation_starts_with_enough_of_the_material_the_words_name()
+    {
+        Assert.Equal(Items.Sandstone, CreationTask.MaterialFor("a low sandstone shrine"));
+        Assert.Equal(Items.Cobblestone, CreationTask.MaterialFor("an obelisk built from cobblestone"));
+        Assert.Equal("stone", CreationTask.MaterialFor("a quartz footbridge"));
+        Assert.Equal(Items.OakPlanks, CreationTask.MaterialFor("a spruce hut"));
+        Assert.Equal(Items.OakPlanks, CreationTask.MaterialFor("a hut"));
+        for (int seed = 0; seed < 13; seed++)
+        {
+            var (description, target) = CreationTask.BuildingFor(seed);
+            var spec = TaskCatalog.Get("creation").Episode(seed);
+            Assert.True(spec.StartingInventory![CreationTask.MaterialFor(description)] >= target.Count());
+            Assert.True(CreationTask.BudgetFor(target) >= target.Count() / 4, "the budget scales with the building");
+        }
     }
 
     [Fact]

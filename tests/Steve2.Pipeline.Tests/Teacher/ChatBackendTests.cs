@@ -90,8 +90,9 @@ public sealed class ChatBackendTests
         Assert.NotEmpty(conductor);
         Assert.All(conductor, s => Assert.StartsWith("place", s.ActionText));
         Assert.DoesNotContain(client.Requests, r => r.User.Contains("Critic:"));  // every chat answer was taken, none fell back
-        // The guessed hut has 4*4*2 - 2*2*2 walls + 16 roof = 40 blocks; each placed once, then the teacher stops.
-        var placed = recorder.Steps.Where(s => s.Role == "actor" && s.Code is Place && s.Outcome!.Success).Select(s => ((Place)s.Code!).Target).ToArray();
+        // The guessed hut has 4*4*2 - 2*2*2 walls + 16 roof = 40 blocks, in boxes; each placed once, then the teacher stops.
+        var placed = recorder.Steps.Where(s => s.Role == "actor" && s.Code is PlaceBox && s.Outcome!.Success)
+            .SelectMany(s => new Steve2.Pipeline.Teacher.Planning.PlanStep(0, ((PlaceBox)s.Code!).From, Steve2.Pipeline.Experts.PlannedBlockAction.Place, ((PlaceBox)s.Code!).To).Cells()).ToArray();
         Assert.True(episode.IterationsUsed < goal.IterationBudget, $"the plan never finished: {episode.IterationsUsed} iterations, {placed.Length} placed");
         Assert.Equal(40, placed.Distinct().Count());
         Assert.Equal(placed.Length, placed.Distinct().Count());  // teammates never place the same step twice
@@ -108,7 +109,8 @@ public sealed class ChatBackendTests
         {
             if (claimed.Contains(step.GetProperty("index").GetInt32())) continue;
             var p = step.GetProperty("position");
-            return $"place {Items.OakPlanks} {p.GetProperty("x").GetInt32()} {p.GetProperty("y").GetInt32()} {p.GetProperty("z").GetInt32()}";
+            var q = step.GetProperty("to");
+            return $"place {Items.OakPlanks} {p.GetProperty("x").GetInt32()} {p.GetProperty("y").GetInt32()} {p.GetProperty("z").GetInt32()} {q.GetProperty("x").GetInt32()} {q.GetProperty("y").GetInt32()} {q.GetProperty("z").GetInt32()}";
         }
         return "wait";
     }

@@ -103,6 +103,24 @@ internal sealed class FakeEnvironment : IEnvironment
                 FakeWorld.SetBlock(p.Target, Items.BlockOf(p.Item) ?? Block.OakPlanks);
                 _inventories[a][p.Item]--;
                 return (true, "placed", 0, none);
+            case PlaceBox box:
+            {
+                // The fake's building action walks along without limit: each cell needs the item, an empty cell and support.
+                int placedCells = 0, failedCells = 0;
+                for (int y = Math.Min(box.From.Y, box.To.Y); y <= Math.Max(box.From.Y, box.To.Y); y++)
+                    for (int z = Math.Min(box.From.Z, box.To.Z); z <= Math.Max(box.From.Z, box.To.Z); z++)
+                        for (int x = Math.Min(box.From.X, box.To.X); x <= Math.Max(box.From.X, box.To.X); x++)
+                        {
+                            var c = new BlockPos(x, y, z);
+                            bool ok = _inventories[a].GetValueOrDefault(box.Item) > 0 && FakeWorld.GetBlock(c) == Block.Air
+                                && new[] { c.Below, c.Above, c.Offset(1, 0, 0), c.Offset(-1, 0, 0), c.Offset(0, 0, 1), c.Offset(0, 0, -1) }.Any(n => FakeWorld.GetBlock(n) != Block.Air);
+                            if (!ok) { failedCells++; continue; }
+                            FakeWorld.SetBlock(c, Items.BlockOf(box.Item) ?? Block.OakPlanks);
+                            _inventories[a][box.Item]--;
+                            placedCells++;
+                        }
+                return (failedCells == 0, $"placed {placedCells}, {failedCells} failed", 0, none);
+            }
             case Mine m:
                 Block b = FakeWorld.GetBlock(m.Target);
                 if (b == Block.Air || Reach(pose, m.Target) > 4.5) return (false, "cannot mine", 0, none);

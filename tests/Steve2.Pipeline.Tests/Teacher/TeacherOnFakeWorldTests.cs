@@ -38,7 +38,7 @@ public sealed class TeacherOnFakeWorldTests
         Assert.True(result.Metrics["iou"] >= 0.8, $"iou {result.Metrics["iou"]}");
         Assert.Contains(recorder.Steps, s => s.Role == "manager");
         Assert.Contains(recorder.Steps, s => s.Role == "conductor");
-        Assert.Contains(recorder.Steps, s => s.Role == "actor" && s.Code is Place && s.Outcome!.Success);
+        Assert.Contains(recorder.Steps, s => s.Role == "actor" && s.Code is Place or PlaceBox && s.Outcome!.Success);
         Assert.All(recorder.Steps, s => Assert.Null(s.ExpertContext));
         Assert.Equal(episode.IterationsUsed, recorder.Steps.Count(s => s.Role == "actor"));
     }

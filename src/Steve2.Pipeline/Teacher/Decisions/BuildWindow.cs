@@ -10,4 +10,5 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// <param name="ClaimedByTeammates">Indices of steps other agents are working on.</param>
 /// <param name="Remaining">Steps not done yet.</param>
 /// <param name="Total">Steps in the plan.</param>
-public sealed record BuildWindow(IReadOnlyList<PlanStep> Pending, IReadOnlyList<int> ClaimedByTeammates, int Remaining, int Total);
+/// <param name="Item">The block the plan is built with (the goal's material).</param>
+public sealed record BuildWindow(IReadOnlyList<PlanStep> Pending, IReadOnlyList<int> ClaimedByTeammates, int Remaining, int Total, string Item = Tasks.CreationTask.Material);

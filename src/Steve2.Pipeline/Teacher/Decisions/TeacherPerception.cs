@@ -68,7 +68,8 @@ public static class TeacherPerception
     public static ActorFacts Actor(TeacherSituation s, int agent, Directive directive)
     {
         Observation o = s.Latest(agent);
-        BlockPos? stand = directive.Kind is DirectiveKind.Place or DirectiveKind.Mine ? StandNear(s, o.Pose.Block, directive.Target)
+        BlockPos? stand = directive.Kind is DirectiveKind.Place or DirectiveKind.Mine
+            ? directive.To is BlockPos far ? StandForBox(s, o.Pose.Block, directive.Target, far) : StandNear(s, o.Pose.Block, directive.Target)
             : directive.Kind == DirectiveKind.Open ? SearchPerception.StandBeside(s, o.Pose.Block, directive.Target) : null;
         return new ActorFacts(o.Pose, s.Options.Reach, o.Inventory, stand);
     }
@@ -142,6 +143,36 @@ public static class TeacherPerception
     }
 
     private static bool OpenFloor(TeacherSituation s, BlockPos p) => !s.Knowledge.Blocks.ContainsKey(p.Above) && !s.Knowledge.Blocks.ContainsKey(p.Above.Above);
+
+    /// <summary>
+    /// The standing place nearest the agent from which a whole box can be built with one building action
+    /// (<see cref="ActorRules.BoxFromHere"/>): on the site's level, on the cleared ground (the site's square and
+    /// its margin), outside the plan's footprint and not set aside (a place the agent was sent to and did not
+    /// reach is set aside by the critic); null when nowhere fits.
+    /// </summary>
+    private static BlockPos? StandForBox(TeacherSituation s, BlockPos feet, BlockPos from, BlockPos to)
+    {
+        int level = s.Plan?.Origin.Y ?? feet.Y;
+        int r = (int)Math.Ceiling(s.Options.Reach);
+        BlockPos? best = null;
+        double bestD = double.PositiveInfinity;
+        for (int x = Math.Min(from.X, to.X) - r; x <= Math.Max(from.X, to.X) + r; x++)
+            for (int z = Math.Min(from.Z, to.Z) - r; z <= Math.Max(from.Z, to.Z) + r; z++)
+            {
+                var p = new BlockPos(x, level, z);
+                if (s.Plan is SitePlan plan && (plan.InFootprint(x, z) || !OnClearedGround(plan, x, z))) continue;
+                if (s.Unreachable.Contains(p) || !ActorRules.BoxFromHere(p, from, to, s.Options.Reach)) continue;
+                double d = p.DistanceTo(feet);
+                if (d < bestD) { bestD = d; best = p; }
+            }
+        return best;
+    }
+
+    /// <summary>Whether a column is on the ground the task cleared: the site's square and its margin (any column when the plan names no site).</summary>
+    private static bool OnClearedGround(SitePlan plan, int x, int z) =>
+        plan.SiteSide <= 0 ||
+        x >= plan.Origin.X - Tasks.BuildSite.Margin && x < plan.Origin.X + plan.SiteSide + Tasks.BuildSite.Margin &&
+        z >= plan.Origin.Z - Tasks.BuildSite.Margin && z < plan.Origin.Z + plan.SiteSide + Tasks.BuildSite.Margin;
 
     /// <summary>
     /// The standing place nearest the agent from which the block is in reach, on the site's level, outside the

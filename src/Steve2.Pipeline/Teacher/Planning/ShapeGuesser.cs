@@ -8,14 +8,18 @@ namespace Steve2.Pipeline.Teacher.Planning;
 /// alone. Footprint from "N by M" (digits or number words), else "small"/"little" 4, "large" 8, default 6;
 /// wall height from "low"/"squat" 2, "tall"/"high" 5, default 3; a roof slab unless the text says "no roof"
 /// or "open"; a two-high doorway in the front (+z) wall when it mentions a door or openings. Edges are kept
-/// in 3..8 so the guess stays buildable. It never looks at the corpus or the target.
+/// in 3..8, or up to the cleared site's side when the goal gives one. It never looks at the corpus or the target.
 /// </summary>
 public static partial class ShapeGuesser
 {
     private static readonly string[] NumberWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
 
-    public static VoxelGrid Guess(string description)
+    public static VoxelGrid Guess(string description) => Guess(description, 0);
+
+    /// <summary>The guess for a site of <paramref name="siteSide"/> columns: a stated footprint is kept up to the site's side (0: up to 8).</summary>
+    public static VoxelGrid Guess(string description, int siteSide)
     {
+        int maxEdge = siteSide > 0 ? Math.Max(8, siteSide) : 8;
         string text = description.ToLowerInvariant();
         int width = 6, depth = 6;
         Match m = Footprint().Match(text);
@@ -26,8 +30,8 @@ public static partial class ShapeGuesser
         }
         else if (Has(text, "small", "little", "tiny", "petite")) width = depth = 4;
         else if (Has(text, "large", "big", "vast", "wide")) width = depth = 8;
-        width = Math.Clamp(width, 3, 8);
-        depth = Math.Clamp(depth, 3, 8);
+        width = Math.Clamp(width, 3, maxEdge);
+        depth = Math.Clamp(depth, 3, maxEdge);
         int walls = Has(text, "low", "squat", "stumpy", "short") ? 2 : Has(text, "tall", "high", "towering", "soaring") ? 5 : 3;
         bool roof = !Has(text, "no roof", "open-topped", "open top", "roofless", "without a roof");
         bool door = Has(text, "door", "opening", "entrance", "gate");

@@ -26,15 +26,30 @@ public sealed class SitePlan
     private readonly HashSet<(int, int)> _footprint;
     private readonly Dictionary<int, int> _claims = [];
 
-    public SitePlan(IReadOnlyList<PlanStep> steps, BlockPos origin, string source)
+    public SitePlan(IReadOnlyList<PlanStep> steps, BlockPos origin, string source, int siteSide = 0, string item = Tasks.CreationTask.Material)
     {
         _steps = [.. steps];
         _done = new bool[steps.Count];
         _failures = new int[steps.Count];
         Origin = origin;
         Source = source;
-        _footprint = steps.Select(s => (s.Position.X, s.Position.Z)).ToHashSet();
+        SiteSide = siteSide;
+        Item = item;
+        _footprint = steps.SelectMany(s => s.Cells()).Select(c => (c.X, c.Z)).ToHashSet();
     }
+
+    /// <summary>The side of the cleared square site from the origin (0 when the goal does not say).</summary>
+    public int SiteSide { get; }
+
+    /// <summary>The block the plan is built with (the goal's material).</summary>
+    public string Item { get; }
+
+    /// <summary>
+    /// The plan of boxes for a grid (<see cref="BoxPlanner"/>): one building action a step, clipped to the cleared
+    /// site (a site side of 0 clips to the largest site, 32).
+    /// </summary>
+    public static SitePlan FromGridBoxes(VoxelGrid grid, BlockPos origin, int siteSide, string item, string source) =>
+        new(BoxPlanner.Plan(grid, origin, siteSide > 0 ? siteSide : 32), origin, source, siteSide, item);
 
     /// <summary>Where the plan came from: "expert" or "guess".</summary>
     public string Source { get; }
@@ -69,7 +84,7 @@ public sealed class SitePlan
         for (int i = 0; i < _steps.Count && pending.Count < Window; i++)
             if (!_done[i]) pending.Add(_steps[i]);
         int[] claimed = _claims.Where(c => c.Key != agent).Select(c => c.Value).Order().ToArray();
-        return new BuildWindow(pending, claimed, Remaining, _steps.Count);
+        return new BuildWindow(pending, claimed, Remaining, _steps.Count, Item);
     }
 
     /// <summary>

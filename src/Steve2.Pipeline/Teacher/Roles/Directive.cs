@@ -10,11 +10,15 @@ public enum DirectiveKind { GoTo, Explore, Approach, Gather, Craft, Place, Mine,
 /// <summary>
 /// A conductor's immediate goal for one agent, one line of text (TEACHER.md): <c>goto X Y Z</c>,
 /// <c>explore DIRECTION</c>, <c>approach X Y Z</c>, <c>gather ITEM N</c>, <c>craft ITEM N</c>,
-/// <c>place ITEM X Y Z</c>, <c>mine X Y Z</c>, <c>look X Y Z</c>, <c>open X Y Z</c> (a chest: take its items), <c>wait</c>. The actor turns it into a code
-/// action, handling reach and the movement limit.
+/// <c>place ITEM X Y Z</c>, <c>mine X Y Z</c>, <c>look X Y Z</c>, <c>open X Y Z</c> (a chest: take its items), <c>wait</c>; <c>place</c> and <c>mine</c> may name a
+/// box, <c>place ITEM X Y Z X2 Y2 Z2</c> and <c>mine X Y Z X2 Y2 Z2</c> (its far corner is <see cref="To"/>). The actor
+/// turns it into a code action, handling reach and the movement limit.
 /// </summary>
-public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = default, string Item = "", int Count = 0, Direction Direction = Direction.North)
+public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = default, string Item = "", int Count = 0, Direction Direction = Direction.North,
+    BlockPos? To = null)
 {
+    private string Far => To is BlockPos t ? $" {t.X} {t.Y} {t.Z}" : "";
+
     public string ToText() => Kind switch
     {
         DirectiveKind.GoTo => $"goto {Target.X} {Target.Y} {Target.Z}",
@@ -22,8 +26,8 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
         DirectiveKind.Approach => $"approach {Target.X} {Target.Y} {Target.Z}",
         DirectiveKind.Gather => $"gather {Item} {Count}",
         DirectiveKind.Craft => $"craft {Item} {Count}",
-        DirectiveKind.Place => $"place {Item} {Target.X} {Target.Y} {Target.Z}",
-        DirectiveKind.Mine => $"mine {Target.X} {Target.Y} {Target.Z}",
+        DirectiveKind.Place => $"place {Item} {Target.X} {Target.Y} {Target.Z}{Far}",
+        DirectiveKind.Mine => $"mine {Target.X} {Target.Y} {Target.Z}{Far}",
         DirectiveKind.Look => $"look {Target.X} {Target.Y} {Target.Z}",
         DirectiveKind.Open => $"open {Target.X} {Target.Y} {Target.Z}",
         _ => "wait",
@@ -49,6 +53,17 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
                 p = new BlockPos(x, y, z);
                 return true;
             }
+            bool Box(int i, out BlockPos p, out BlockPos q)
+            {
+                p = q = default;
+                if (w.Length != i + 6) return false;
+                int[] v = new int[6];
+                for (int k = 0; k < 6; k++)
+                    if (!Int(w[i + k], out v[k])) return false;
+                p = new BlockPos(v[0], v[1], v[2]);
+                q = new BlockPos(v[3], v[4], v[5]);
+                return true;
+            }
             BlockPos t;
             switch (kind)
             {
@@ -59,6 +74,10 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
                 case "open" when Pos(1, out t): directive = new Directive(DirectiveKind.Open, t); return true;
                 case "place" when w.Length == 5 && ItemName().IsMatch(w[1]) && Pos(2, out t):
                     directive = new Directive(DirectiveKind.Place, t, w[1].ToLowerInvariant()); return true;
+                case "place" when w.Length == 8 && ItemName().IsMatch(w[1]) && Box(2, out t, out BlockPos far):
+                    directive = new Directive(DirectiveKind.Place, t, w[1].ToLowerInvariant(), To: far); return true;
+                case "mine" when w.Length == 7 && Box(1, out t, out BlockPos end):
+                    directive = new Directive(DirectiveKind.Mine, t, To: end); return true;
                 case "explore" when w.Length == 2 && DirectionNames.TryParse(w[1], out Direction d):
                     directive = new Directive(DirectiveKind.Explore, Direction: d); return true;
                 case "gather" or "craft" when w.Length == 3 && ItemName().IsMatch(w[1]) && Int(w[2], out int n) && n > 0:
@@ -66,7 +85,7 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
                 case "wait" when w.Length == 1: directive = new Directive(DirectiveKind.Wait); return true;
             }
         }
-        error = $"'{text.Trim()}' is not a directive; use one of: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z | mine X Y Z | look X Y Z | open X Y Z | wait";
+        error = $"'{text.Trim()}' is not a directive; use one of: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z [X2 Y2 Z2] | mine X Y Z [X2 Y2 Z2] | look X Y Z | open X Y Z | wait";
         return false;
     }
 

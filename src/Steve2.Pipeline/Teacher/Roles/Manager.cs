@@ -12,8 +12,10 @@ namespace Steve2.Pipeline.Teacher.Roles;
 /// <summary>
 /// The manager: plans centrally and splits the task into one part per agent. It plans on what the task is
 /// about (the search target, settled from the goal by <see cref="TeacherSituation.TargetKind"/>, is one of its
-/// facts) and, on its first creation call, makes the build plan: with the creation expert its imagined grid and build order
-/// (renders kept in the expert context), without it a shape guessed from the words and its own order.
+/// facts) and, on its first creation call, makes the build plan: with the creation expert several imagined samples, of
+/// which it keeps the one whose measured attributes match what the text states (<see cref="SampleChooser"/>; renders
+/// kept in the expert context), without it a shape guessed from the words; either is split into boxes of one building
+/// action each and clipped to the cleared site (<see cref="BoxPlanner"/>).
 /// It is called again when the critic asks to replan. Each call is a consultation of the experts
 /// (<see cref="ConsultAsync"/>), a question (<see cref="Prompt"/>) and a side-effect-free decision
 /// (<see cref="DecideAsync"/>); the teacher applies and records the answer.
@@ -22,6 +24,12 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
 {
     /// <summary>Fewer imagined blocks than this is not a building: the teacher builds its own guess instead.</summary>
     public const int MinImaginedBlocks = 8;
+
+    /// <summary>How many imagined samples (different seeds) the manager asks the creation expert for and chooses among.</summary>
+    public const int ImaginedSamples = 8;
+
+    /// <summary>The prior's sampling temperature for those samples: below the default 1.0, so samples keep closer to the text.</summary>
+    public const float ImaginedTemperature = 0.5f;
 
     public const string OutputFormat = "one line per agent, 'agent N: SUBTASK', where SUBTASK is one of: explore DIRECTION | search ANIMAL [DIRECTION] | find BLOCK [DIRECTION] | collect ITEM COUNT [ITEM COUNT ...] | build | idle";
 
@@ -79,33 +87,45 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
     {
         string description = s.Goal.BuildingDescription ?? s.Goal.Instruction;
         var origin = s.Goal.BuildSite ?? s.Latest(0).Pose.Block.Offset(3, 0, 0);
+        int side = s.Goal.BuildSiteSize ?? 0;
+        string item = s.Goal.BuildMaterial ?? Tasks.CreationTask.Material;
         if (experts is not null)
         {
-            var imagined = await experts.ImagineBuildingAsync(description, (ulong)s.Goal.Seed, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct);
-            // The critic refuses an imagined building too small to be one.
-            if (imagined.Value is ImaginedBuilding building && building.Grid.Count() >= MinImaginedBlocks)
+            // A refused or timed-out request (a busy host) is asked again with fewer samples.
+            var imagined = await experts.ImagineSamplesAsync(description, (ulong)s.Goal.Seed, ImaginedSamples, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct, ImaginedTemperature);
+            for (int fewer = ImaginedSamples / 2; !imagined.Ok && fewer >= 1; fewer /= 2)
+                imagined = await experts.ImagineSamplesAsync(description, (ulong)s.Goal.Seed, fewer, ["front", "side", "top", "isometric"], s.Options.RenderSize, ct, ImaginedTemperature);
+            // The critic refuses an imagined building too small to be one, then keeps the sample that matches the text best.
+            // Stray specks and whiskers of a sample are not built (AttributeMeasurer.Clean): a speck beside the building
+            // would shift the whole plan at the site.
+            var usable = (imagined.Value ?? []).Select(b => b with { Grid = Cleaned(b.Grid) }).Where(b => b.Grid.Count() >= MinImaginedBlocks).ToArray();
+            if (usable.Length > 0)
             {
-                IReadOnlyList<PlannedBlock> order = building.BuildOrder;
-                string orderSource = "the expert's build order";
-                if (order.Count == 0)
-                {
-                    var asked = await experts.GetBuildOrderAsync(building.Grid, ct);
-                    order = asked.Value ?? OwnBuildOrder.Plan(building.Grid);
-                    orderSource = asked.Ok ? "GetBuildOrder" : $"the teacher's own order ({asked.Error})";
-                }
+                var (best, scores) = SampleChooser.Choose(description, usable.Select(b => b.Grid).ToArray());
+                ImaginedBuilding building = usable[best];
+                var plan = SitePlan.FromGridBoxes(building.Grid, origin, side, item, "expert");
                 var (x, y, z) = global::Expert.VqVae.Corpus.BuildingCatalog.BoundingExtents(building.Grid);
-                string text = $"The creation expert ({building.ModelVersion}) imagined {building.Grid.Count()} blocks in a {x} x {y} x {z} box for \"{description}\"; " +
-                    $"{order.Count} build steps from {orderSource} ({order.Count(o => o.Action == PlannedBlockAction.Scaffold)} scaffolds).";
-                return new ManagerConsultation(new ExpertContext(text, building.Views), SitePlan.FromGrid(building.Grid, order, origin, "expert"), null);
+                string text = $"The creation expert ({building.ModelVersion}) imagined {usable.Length} samples for \"{description}\"; kept sample {best} " +
+                    $"({building.Grid.Count()} blocks after removing specks, in a {x} x {y} x {z} box): {string.Join("; ", scores.Select(c => c.Describe()))}. " +
+                    $"{plan.Steps.Count} build actions of {item}.";
+                var views = usable[best].Views.Count > 0 ? usable[best].Views : usable[0].Views;
+                return new ManagerConsultation(new ExpertContext(text, views), plan, null);
             }
-            string why = imagined.Error ?? $"it imagined only {imagined.Value?.Grid.Count() ?? 0} blocks (fewer than {MinImaginedBlocks})";
-            VoxelGrid fallback = ShapeGuesser.Guess(description);
-            return new ManagerConsultation(new ExpertContext($"The creation expert gave no usable building: {why}.", imagined.Value?.Views ?? []),
-                SitePlan.FromGrid(fallback, OwnBuildOrder.Plan(fallback), origin, "guess"),
+            string why = imagined.Error ?? $"every sample had fewer than {MinImaginedBlocks} blocks";
+            VoxelGrid fallback = ShapeGuesser.Guess(description, side);
+            return new ManagerConsultation(new ExpertContext($"The creation expert gave no usable building: {why}.", []),
+                SitePlan.FromGridBoxes(fallback, origin, side, item, "guess"),
                 $"the creation expert gave no usable building ({why}); building the teacher's own guess");
         }
-        VoxelGrid guess = ShapeGuesser.Guess(description);
-        return new ManagerConsultation(null, SitePlan.FromGrid(guess, OwnBuildOrder.Plan(guess), origin, "guess"), null);
+        VoxelGrid guess = ShapeGuesser.Guess(description, side);
+        return new ManagerConsultation(null, SitePlan.FromGridBoxes(guess, origin, side, item, "guess"), null);
+    }
+
+    /// <summary>The grid without the specks and whiskers the measurer ignores; the grid itself when that would leave nothing.</summary>
+    private static VoxelGrid Cleaned(VoxelGrid grid)
+    {
+        VoxelGrid clean = global::Expert.VqVae.Corpus.AttributeMeasurer.Clean(grid);
+        return clean.Count() > 0 ? clean : grid;
     }
 
     [GeneratedRegex(@"^\W*agent\s+(\d+)\s*[:\-]\s*(.+)$", RegexOptions.IgnoreCase)]

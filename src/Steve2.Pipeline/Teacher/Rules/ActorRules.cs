@@ -8,7 +8,8 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// The actors' rules: one code action for the agent's directive. Far goals (more than
 /// <see cref="MoveRange"/> blocks away) become an exploration step toward them, so no step breaks the
 /// movement limit; placing and mining first walk to the standing place within reach that the facts name
-/// (outside the build plan's footprint); approaching stops <see cref="StopDistance"/> blocks short of the target (never on its
+/// (outside the build plan's footprint); a box the directive names is built with one building action, which walks
+/// along, when it lies within <see cref="BuildWalk"/> blocks, else the agent first walks to a standing place beside it; approaching stops <see cref="StopDistance"/> blocks short of the target (never on its
 /// cell) and then looks at it; opening a chest walks to a standing place beside it (or stops short) and opens it in reach.
 /// A function of the directive and <see cref="ActorFacts"/> alone.
 /// </summary>
@@ -68,6 +69,10 @@ public static class ActorRules
                 return new Collect(d.Item, d.Count);
             case DirectiveKind.Craft:
                 return new Craft(d.Item, d.Count);
+            case DirectiveKind.Place when d.To is BlockPos far:
+                return WithinBuildWalk(feet, d.Target, far) ? new PlaceBox(d.Item, d.Target, far) : WalkToStand(feet, f.Stand) ?? Toward(feet, d.Target);
+            case DirectiveKind.Mine when d.To is BlockPos end:
+                return WithinBuildWalk(feet, d.Target, end) ? new RemoveBox(d.Target, end) : WalkToStand(feet, f.Stand) ?? Toward(feet, d.Target);
             case DirectiveKind.Place:
                 return ReachDistance(pose, d.Target) <= f.Reach - 0.05 && !Occupies(feet, d.Target)
                     ? new Place(d.Item, d.Target)
@@ -95,6 +100,33 @@ public static class ActorRules
         double dy = Math.Max(Math.Max(b.Y - ey, 0), ey - (b.Y + 1));
         double dz = Math.Max(Math.Max(b.Z - ez, 0), ez - (b.Z + 1));
         return Math.Sqrt(dx * dx + dy * dy + dz * dz);
+    }
+
+    /// <summary>How far (blocks, x plus z) a box may lie from the agent for one building action, which walks along (ACTIONS.md): leaves room for the walk inside the box.</summary>
+    public const int BuildWalk = 24;
+
+    /// <summary>Whether the box's nearest column is within <see cref="BuildWalk"/> blocks (x plus z) of the agent.</summary>
+    public static bool WithinBuildWalk(BlockPos feet, BlockPos from, BlockPos to)
+    {
+        int dx = Math.Max(0, Math.Max(Math.Min(from.X, to.X) - feet.X, feet.X - Math.Max(from.X, to.X)));
+        int dz = Math.Max(0, Math.Max(Math.Min(from.Z, to.Z) - feet.Z, feet.Z - Math.Max(from.Z, to.Z)));
+        return dx + dz <= BuildWalk;
+    }
+
+    /// <summary>
+    /// Whether a box can be built from a standing place: every cell within the building actions' reach
+    /// (<see cref="BuildReach"/>, the standing column taken as free) and none in the agent's own column.
+    /// </summary>
+    public static bool BoxFromHere(BlockPos feet, BlockPos from, BlockPos to, double reach)
+    {
+        for (int y = Math.Min(from.Y, to.Y); y <= Math.Max(from.Y, to.Y); y++)
+            for (int z = Math.Min(from.Z, to.Z); z <= Math.Max(from.Z, to.Z); z++)
+                for (int x = Math.Min(from.X, to.X); x <= Math.Max(from.X, to.X); x++)
+                {
+                    if (x == feet.X && z == feet.Z) return false;
+                    if (BuildReach.Distance(feet, int.MaxValue / 2, new BlockPos(x, y, z)) > reach - 0.05) return false;
+                }
+        return true;
     }
 
     private static bool Occupies(BlockPos feet, BlockPos target) => target.X == feet.X && target.Z == feet.Z && (target.Y == feet.Y || target.Y == feet.Y + 1);

@@ -19,7 +19,8 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// <item>collect: the recipe planner's next step for the agent's items (<see cref="RecipePlanner.Next"/>); when only
 /// gathering an item with no known source is left, go to a source of it a teammate has seen; else dig straight down
 /// for stone and ores (with the pickaxe they need: mine the block under the feet); else explore.</item>
-/// <item>build: the nearest step not claimed by a teammate among the next few of the plan.</item>
+/// <item>build: the nearest step not claimed by a teammate among the next few of the plan (a box of blocks,
+/// placed with the plan's material).</item>
 /// </list>
 /// </summary>
 public static class ConductorRules
@@ -131,8 +132,8 @@ public static class ConductorRules
             .MinBy(p => p.Position.DistanceSquared(feet));
         if (step is null) return new Directive(DirectiveKind.Wait);
         return step.Action == PlannedBlockAction.Remove
-            ? new Directive(DirectiveKind.Mine, step.Position)
-            : new Directive(DirectiveKind.Place, step.Position, Tasks.CreationTask.Material);
+            ? new Directive(DirectiveKind.Mine, step.Position, To: step.To)
+            : new Directive(DirectiveKind.Place, step.Position, window.Item, To: step.To);
     }
 
     private static double Horizontal(BlockPos a, BlockPos b) => Math.Sqrt((double)(a.X - b.X) * (a.X - b.X) + (double)(a.Z - b.Z) * (a.Z - b.Z));
