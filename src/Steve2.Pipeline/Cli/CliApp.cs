@@ -27,6 +27,7 @@ public static class CliApp
             RecordCommand.Create(),
             TrajectoriesCommand.Create(),
             WorldBenchCommand.Create(),
+            TrainStudentCommand.Create(),
         };
         var configuration = new InvocationConfiguration { Output = output ?? System.Console.Out, Error = error ?? System.Console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);

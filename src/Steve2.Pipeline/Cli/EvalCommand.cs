@@ -27,6 +27,8 @@ internal static class EvalCommand
         {
             agents, tasks, seeds, output, experts, expertsKey, parallel, record, maxIterations,
         };
+        var studentOptions = new StudentCliOptions();
+        foreach (var o in studentOptions.All) command.Options.Add(o);
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
             IReadOnlyList<string> agentNames = TaskSelection.Agents(parse.GetValue(agents)!);
@@ -44,6 +46,7 @@ internal static class EvalCommand
             var options = new EvaluationOptions
             {
                 DegreeOfParallelism = parse.GetValue(parallel),
+                Student = studentOptions.Resolve(parse),
                 RecordDirectory = recordFolder,
                 MaxIterations = parse.GetValue(maxIterations),
             }.Validated();

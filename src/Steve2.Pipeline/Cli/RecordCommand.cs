@@ -25,6 +25,8 @@ internal static class RecordCommand
         {
             agents, tasks, seeds, output, experts, expertsKey, parallel,
         };
+        var studentOptions = new StudentCliOptions();
+        foreach (var o in studentOptions.All) command.Options.Add(o);
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
             IReadOnlyList<string> agentNames = TaskSelection.Agents(parse.GetValue(agents)!);
@@ -40,6 +42,7 @@ internal static class RecordCommand
             var options = new EvaluationOptions
             {
                 DegreeOfParallelism = parse.GetValue(parallel),
+                Student = studentOptions.Resolve(parse),
                 RecordDirectory = outputFolder,
                 ResumeRecorded = true,
             }.Validated();
