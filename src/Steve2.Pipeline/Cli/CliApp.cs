@@ -28,6 +28,7 @@ public static class CliApp
             TrajectoriesCommand.Create(),
             WorldBenchCommand.Create(),
             TrainStudentCommand.Create(),
+            StudentBenchCommand.Create(),
         };
         var configuration = new InvocationConfiguration { Output = output ?? System.Console.Out, Error = error ?? System.Console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);
