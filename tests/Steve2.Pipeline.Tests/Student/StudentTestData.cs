@@ -34,13 +34,28 @@ internal static class StudentTestData
         writer.Complete(episode.Finish());
     }
 
-    /// <summary>A small training set: two tasks, a training seed and a held-out seed each (no experts).</summary>
-    public static async Task<StudentDataset> SmallSetAsync(string root)
+    private static readonly Lazy<Task<StudentDataset>> Small = new(RecordSmallSetAsync);
+
+    /// <summary>
+    /// A small training set: two tasks, a training seed and a held-out seed each (no experts), recorded once per test
+    /// run and shared (read-only) by the tests; <paramref name="unused"/> keeps the callers' folders apart.
+    /// </summary>
+    public static Task<StudentDataset> SmallSetAsync(string unused) => Small.Value;
+
+    private static async Task<StudentDataset> RecordSmallSetAsync()
     {
-        foreach (string task in new[] { "exploration", "collection" })
-            foreach (int seed in new[] { 1_000_010, 1_000_019 })
-                await RecordAsync(root, task, seed, null, budget: 6);
-        return StudentDataset.Build(root);
+        string root = Path.Combine(AppContext.BaseDirectory, "test-output", "student-small-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            foreach (string task in new[] { "exploration", "collection" })
+                foreach (int seed in new[] { 1_000_010, 1_000_019 })
+                    await RecordAsync(root, task, seed, null, budget: 6);
+            return StudentDataset.Build(root);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
     }
 
     public static StudentModel TinyModel(StudentDataset data, int seed = 3)

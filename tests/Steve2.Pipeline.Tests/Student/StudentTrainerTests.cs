@@ -45,6 +45,37 @@ public sealed class StudentTrainerTests
         Assert.True(File.Exists(Path.Combine(through, StudentTrainer.BestName)));
     }
 
+    /// <summary>
+    /// A tiny model learns a handful of recorded decisions of every role by heart: its greedy answers then equal the
+    /// teacher's, through the whole path (dataset, batches, loss, generation, decoding). The margin: far more steps
+    /// than the set needs, so a different BLAS cannot cross it.
+    /// </summary>
+    [Fact]
+    public async Task A_tiny_model_overfits_a_tiny_recorded_set_to_exact_match()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        var set = data.Training.Where(e => e.Role == "manager").Take(1)
+            .Concat(data.Training.Where(e => e.Role == "conductor").Take(2))
+            .Concat(data.Training.Where(e => e.Role == "actor").Take(2)).ToList();
+        var model = StudentTestData.TinyModel(data);
+        var sequences = new StudentSequences(data.Tokenizer, model.Config);
+        using var optimizer = torch.optim.AdamW(model.parameters(), lr: 1e-2);
+        for (int step = 0; step < 150; step++)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var batch = StudentBatches.Make(data, sequences, set, torch.CPU);
+            var logits = model.Logits(batch.Ids, batch.KeyMask, batch.Images);
+            var loss = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), batch.Targets.view(-1), ignore_index: StudentBatch.Ignore);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+        }
+        var answers = new Steve2.Pipeline.Student.Inference.StudentGenerator(model, sequences, torch.CPU)
+            .GenerateText(set.Select(e => (sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), data.Images[e.ImageIndex])).ToList());
+        Assert.Equal(set.Select(e => e.ActionText), answers);
+    }
+
     private sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress
     {
         public void Step(string stage, int s, int totalSteps, IReadOnlyDictionary<string, double> values)
