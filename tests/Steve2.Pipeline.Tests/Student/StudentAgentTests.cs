@@ -43,6 +43,16 @@ public sealed class StudentAgentTests
     }
 
     [Fact]
+    public void The_shipped_checkpoint_is_beside_the_binaries_and_loads()
+    {
+        Assert.True(File.Exists(StudentAgentOptions.ShippedCheckpoint), StudentAgentOptions.ShippedCheckpoint);
+        using var policy = StudentPolicy.Load(new StudentAgentOptions { Device = "cpu" });
+        Assert.Contains(policy.Header.Config.Preset, Steve2.Pipeline.Student.Model.StudentConfig.Presets);
+        Assert.Equal("bc", policy.Header.Stage);
+        Assert.Equal("student", new StudentAgent(policy).Name);
+    }
+
+    [Fact]
     public void The_student_is_refused_without_a_checkpoint()
     {
         var e = Assert.Throws<ArgumentException>(() => AgentCatalog.Create(AgentCatalog.Student, null,
