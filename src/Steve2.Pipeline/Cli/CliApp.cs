@@ -27,6 +27,8 @@ public static class CliApp
             RecordCommand.Create(),
             TrajectoriesCommand.Create(),
             WorldBenchCommand.Create(),
+            TrainStudentCommand.Create(),
+            StudentBenchCommand.Create(),
         };
         var configuration = new InvocationConfiguration { Output = output ?? System.Console.Out, Error = error ?? System.Console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);

@@ -17,7 +17,7 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var agents = new Option<string>("--agents") { Description = $"Agents, separated by commas: {string.Join(", ", AgentCatalog.Names)}.", DefaultValueFactory = _ => string.Join(",", AgentCatalog.Names) };
+        var agents = new Option<string>("--agents") { Description = $"Agents, separated by commas: {string.Join(", ", AgentCatalog.All)} (student: with --student PATH).", DefaultValueFactory = _ => string.Join(",", AgentCatalog.Names) };
         var tasks = new Option<string>("--tasks") { Description = $"all, or tasks separated by commas: {string.Join(", ", TaskCatalog.Names)}.", DefaultValueFactory = _ => "all" };
         var seeds = new Option<string?>("--seeds") { Description = "Evaluation seeds: 0-4, 0,3,7 (default: every evaluation seed of each task, TASKS.md)." };
         var output = new Option<string>("--output") { Description = "Folder for results.md, results.csv, results.json and plots/.", DefaultValueFactory = _ => "runs/eval" };
@@ -32,6 +32,8 @@ internal static class EvalCommand
         {
             agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, record, maxIterations, fidFeatures,
         };
+        var studentOptions = new StudentCliOptions();
+        foreach (var o in studentOptions.All) command.Options.Add(o);
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
             IReadOnlyList<string> agentNames = TaskSelection.Agents(parse.GetValue(agents)!);
@@ -50,6 +52,7 @@ internal static class EvalCommand
             var options = new EvaluationOptions
             {
                 DegreeOfParallelism = parse.GetValue(parallel),
+                Student = studentOptions.Resolve(parse),
                 RecordDirectory = recordFolder,
                 MaxIterations = parse.GetValue(maxIterations),
             }.Validated();

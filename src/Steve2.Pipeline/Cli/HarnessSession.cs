@@ -43,7 +43,7 @@ internal static class HarnessSession
         await using (connection)
         {
             ExpertClients? clients = connection is null ? null : new ExpertClients(connection.Channel);
-            List<AgentEntry> entries = agents.Select(a => AgentCatalog.Create(a, AgentCatalog.NeedsExperts(a) ? clients : null, teacher)).ToList();
+            List<AgentEntry> entries = agents.Select(a => AgentCatalog.Create(a, AgentCatalog.NeedsExperts(a) ? clients : null, teacher, student: options.Student)).ToList();
             var runner = new EvaluationRunner(new VoxelEnvironmentFactory(), options);
             IReadOnlyList<EpisodeOutcome> outcomes = [];
             await console.Progress()

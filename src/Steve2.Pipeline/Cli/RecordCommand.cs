@@ -28,6 +28,8 @@ internal static class RecordCommand
         {
             agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, maxIterations,
         };
+        var studentOptions = new StudentCliOptions();
+        foreach (var o in studentOptions.All) command.Options.Add(o);
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
             IReadOnlyList<string> agentNames = TaskSelection.Agents(parse.GetValue(agents)!);
@@ -44,6 +46,7 @@ internal static class RecordCommand
             var options = new EvaluationOptions
             {
                 DegreeOfParallelism = parse.GetValue(parallel),
+                Student = studentOptions.Resolve(parse),
                 RecordDirectory = outputFolder,
                 ResumeRecorded = true,
                 MaxIterations = parse.GetValue(maxIterations),

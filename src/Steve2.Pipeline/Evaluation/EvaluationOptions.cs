@@ -37,4 +37,7 @@ public sealed record EvaluationOptions
             throw new ArgumentException("Resuming needs a record directory.");
         return this;
     }
+
+    /// <summary>How the student agent plays (its checkpoint, device, sampling); null: the shipped checkpoint, greedy, device auto.</summary>
+    public Student.Inference.StudentAgentOptions? Student { get; init; }
 }

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Expert.VqVae.MlCore.Runtime;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Inference;
+using Steve2.Pipeline.Student.Training;
+using TorchSharp;
+
+namespace Steve2.Pipeline.Cli;
+
+/// <summary>
+/// <c>steve2 student-bench --student PATH --dataset FILE [--calls N] [--batch B] [--device auto]</c>: the student's
+/// inference cost on held-out prompts of a dataset cache (a train-student run's dataset.bin): per model call (one
+/// answer, greedy, KV cache) p50/p95 latency at batch 1, the per-call cost in batches of B, and the peak RSS.
+/// </summary>
+internal static class StudentBenchCommand
+{
+    public static Command Create()
+    {
+        var path = new Option<string>("--student") { Description = "The student's checkpoint.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "A dataset cache (dataset.bin of a train-student run).", Required = true };
+        var calls = new Option<int>("--calls") { Description = "Model calls to time.", DefaultValueFactory = _ => 50 };
+        var batch = new Option<int>("--batch") { Description = "Batch size of the batched measurement.", DefaultValueFactory = _ => 16 };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
+        var command = new Command("student-bench", "Time the student's model calls (batch 1 and batched, KV cache) and its peak memory.")
+        {
+            path, dataset, calls, batch, device, threads,
+        };
+        command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
+        {
+            TorchRuntime.Initialize(parse.GetValue(threads));
+            var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
+            var (header, model, tokenizer, _) = StudentCheckpoint.Load(parse.GetValue(path)!);
+            model.to(dev);
+            var sequences = new StudentSequences(tokenizer, model.Config);
+            var generator = new StudentGenerator(model, sequences, dev);
+            var data = StudentDataset.Read(parse.GetValue(dataset)!);
+            var pool = data.Validation.Concat(data.Training).Take(Math.Max(parse.GetValue(calls), parse.GetValue(batch)) * 4).ToList();
+            var prompts = pool.Select(e => (Prompt: sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), Image: data.Images[e.ImageIndex])).ToList();
+            TextWriter text = parse.InvocationConfiguration.Output;
+            generator.Generate([prompts[0]]);   // warm-up
+            var single = new List<double>();
+            long tokens = 0;
+            for (int i = 0; i < parse.GetValue(calls); i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var clock = Stopwatch.StartNew();
+                tokens += generator.Generate([prompts[i % prompts.Count]])[0].Length + 1;
+                single.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            int b = parse.GetValue(batch);
+            var batched = new List<double>();
+            for (int i = 0; i < Math.Max(1, parse.GetValue(calls) / b); i++)
+            {
+                var clock = Stopwatch.StartNew();
+                generator.Generate(prompts.Skip(i * b % prompts.Count).Concat(prompts).Take(b).ToList());
+                batched.Add(clock.Elapsed.TotalMilliseconds / b);
+            }
+            single.Sort();
+            batched.Sort();
+            double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+            string vram = dev.type == DeviceType.CUDA ? " (VRAM: see nvidia-smi)" : "";
+            await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"student {header.Config.Preset} ({model.ParameterCount:N0} parameters) on {dev.type}, {torch.get_num_threads()} threads: " +
+                $"batch 1: p50 {single[single.Count / 2]:F1} ms, p95 {single[(int)(single.Count * 0.95)]:F1} ms a call ({tokens / (double)single.Count:F1} tokens a call); " +
+                $"batch {b}: p50 {batched[batched.Count / 2]:F1} ms a call; peak RSS {peakMb:F0} MB{vram}"));
+            return CliApp.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Steve2.Pipeline.Student.Inference;
+
+namespace Steve2.Pipeline.Cli;
+
+/// <summary>The student agent's options on `eval` and `record`: --student PATH, --device, --temperature, --top-k.</summary>
+internal sealed class StudentCliOptions
+{
+    private readonly Option<string?> _path = new("--student") { Description = "The student's checkpoint (default: the shipped one). Used when --agents names student." };
+    private readonly Option<string> _device = new("--device") { Description = "The student's device: auto (CUDA when present), cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+    private readonly Option<double> _temperature = new("--temperature") { Description = "The student's sampling temperature (0: greedy, the default).", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _topK = new("--top-k") { Description = "Sample the student's tokens from the k most likely (0: all).", DefaultValueFactory = _ => 0 };
+
+    public IEnumerable<Option> All => [_path, _device, _temperature, _topK];
+
+    public StudentAgentOptions Resolve(ParseResult parse) => new()
+    {
+        ModelPath = parse.GetValue(_path),
+        Device = parse.GetValue(_device)!,
+        Sampling = new SamplingOptions(parse.GetValue(_temperature), parse.GetValue(_topK)).Validated(),
+    };
+}

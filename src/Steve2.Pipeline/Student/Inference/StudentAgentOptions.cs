@@ -1,0 +1,39 @@
+namespace Steve2.Pipeline.Student.Inference;
+
+/// <summary>
+/// How the student plays: its checkpoint (default: the shipped one beside the binaries), the device
+/// (auto: CUDA when present), how tokens are picked (greedy by default), how many times an unusable answer is
+/// sampled again before the safe default, and the largest batch of model calls gathered across episodes.
+/// </summary>
+public sealed record StudentAgentOptions
+{
+    /// <summary>The shipped checkpoint in the source tree (copied beside the binaries when present).</summary>
+    public const string SourceCheckpoint = "src/Steve2.Pipeline/Student/Checkpoints/student.ckpt";
+
+    /// <summary>The shipped checkpoint beside the running binaries.</summary>
+    public static string ShippedCheckpoint => Path.Combine(AppContext.BaseDirectory, "Student", "Checkpoints", "student.ckpt");
+
+    public string? ModelPath { get; init; }
+    public string Device { get; init; } = "auto";
+    public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
+
+    /// <summary>Answers sampled again (at <see cref="RetryTemperature"/> when greedy) after an unusable one, before the safe default.</summary>
+    public int MaxRetries { get; init; } = 2;
+    public double RetryTemperature { get; init; } = 0.8;
+    public int MaxBatch { get; init; } = 16;
+    public int Seed { get; init; } = 7;
+
+    public string ResolvedModelPath => ModelPath ?? ShippedCheckpoint;
+
+    public StudentAgentOptions Validated()
+    {
+        Sampling.Validated();
+        if (MaxRetries < 0 || MaxBatch < 1 || RetryTemperature <= 0)
+            throw new ArgumentException("The student's retries must not be negative, its batch must be at least 1 and its retry temperature positive.");
+        if (!File.Exists(ResolvedModelPath))
+            throw new ArgumentException(ModelPath is null
+                ? $"No shipped student checkpoint at {ShippedCheckpoint}: train one (steve2 train-student) and pass --student PATH."
+                : $"No student checkpoint at {ModelPath}.");
+        return this;
+    }
+}

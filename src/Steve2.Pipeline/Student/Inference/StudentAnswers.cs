@@ -1,0 +1,27 @@
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Teacher;
+using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Teacher.Roles;
+using Steve2.Pipeline.Teacher.Skills;
+
+namespace Steve2.Pipeline.Student.Inference;
+
+/// <summary>
+/// Whether a student's answer is usable, with the teacher's own parsers and the critic's feasibility checks:
+/// a manager's plan (<see cref="Manager.Parse"/>), a conductor's directive (<see cref="Directive.TryParse"/>,
+/// <see cref="Critic.CheckDirective"/>), an actor's code action (<see cref="SkillLibrary.TryParse"/> on
+/// <c>CodeActionSyntax</c>, <see cref="Critic.CheckAction"/>). The facts are the critic's, not the model's input.
+/// </summary>
+public static class StudentAnswers
+{
+    /// <summary>Why the answer cannot be used, or null.</summary>
+    public static string? Problem(string role, int agentId, string text, RoleFacts? facts) => role switch
+    {
+        "manager" => Manager.Parse(text, (facts as ManagerFacts)?.AgentCount ?? 1).Error,
+        "conductor" => !Directive.TryParse(text, out Directive? d, out string e) ? e
+            : facts is ConductorFacts cf ? Critic.CheckDirective(cf, agentId, d!) : null,
+        "actor" => !SkillLibrary.TryParse(text, out CodeAction? a, out string e2) ? e2
+            : facts is ActorFacts af ? Critic.CheckAction(af, agentId, a!) : null,
+        _ => $"unknown role '{role}'",
+    };
+}

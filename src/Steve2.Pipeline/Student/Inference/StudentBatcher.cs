@@ -1,0 +1,73 @@
+using System.Threading.Channels;
+using Steve2.Pipeline.Student.Data;
+
+namespace Steve2.Pipeline.Student.Inference;
+
+/// <summary>
+/// Gathers the model calls of concurrent episodes (and their agents) into batches: callers await
+/// <see cref="GenerateAsync"/>; one worker thread takes every waiting request (up to the batch size), groups them
+/// by sampling options, runs each group as one batch through the <see cref="StudentGenerator"/> and answers each
+/// caller. All torch calls happen on that thread. Dispose stops it.
+/// </summary>
+public sealed class StudentBatcher : IDisposable
+{
+    private sealed record Request(StudentPrompt Prompt, byte[] Image, SamplingOptions Sampling, TaskCompletionSource<string> Done);
+
+    private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly StudentGenerator _generator;
+    private readonly int _maxBatch;
+    private readonly Random _random;
+    private readonly Thread _worker;
+    private long _calls, _batches;
+
+    public StudentBatcher(StudentGenerator generator, int maxBatch, int seed)
+    {
+        _generator = generator;
+        _maxBatch = maxBatch;
+        _random = new Random(seed);
+        _worker = new Thread(Work) { IsBackground = true, Name = "student-batcher" };
+        _worker.Start();
+    }
+
+    /// <summary>Model calls answered and batches run so far (calls / batches: the mean batch size).</summary>
+    public (long Calls, long Batches) Counts => (Interlocked.Read(ref _calls), Interlocked.Read(ref _batches));
+
+    /// <summary>The student's answer text to one prompt with one image (RGB bytes, row by row).</summary>
+    public Task<string> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Request(prompt, image, sampling, done))) throw new ObjectDisposedException(nameof(StudentBatcher));
+        return done.Task.WaitAsync(ct);
+    }
+
+    private void Work()
+    {
+        var pending = new List<Request>();
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            pending.Clear();
+            while (pending.Count < _maxBatch && _queue.Reader.TryRead(out var r)) pending.Add(r);
+            foreach (var group in pending.GroupBy(r => r.Sampling))
+            {
+                var requests = group.ToList();
+                try
+                {
+                    var texts = _generator.GenerateText(requests.Select(r => (_generator.Sequences.Prompt(r.Prompt), r.Image)).ToList(), group.Key, _random);
+                    for (int i = 0; i < requests.Count; i++) requests[i].Done.TrySetResult(texts[i]);
+                }
+                catch (Exception e)
+                {
+                    foreach (var r in requests) r.Done.TrySetException(e);
+                }
+                Interlocked.Add(ref _calls, requests.Count);
+                Interlocked.Increment(ref _batches);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _worker.Join();
+    }
+}

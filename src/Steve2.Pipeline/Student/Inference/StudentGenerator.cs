@@ -1,0 +1,106 @@
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Model;
+using static TorchSharp.torch;
+
+namespace Steve2.Pipeline.Student.Inference;
+
+/// <summary>
+/// Batched text generation with the student: prompts are left-padded into one batch, read once (prefill) into a
+/// <see cref="KvCache"/>, then one token per step for every row until each row wrote eos or the answer budget is
+/// spent. Greedy by default; temperature and top-k sampling from a seeded <see cref="Random"/>. Without the cache
+/// (<c>useCache: false</c>) every step reads the whole sequence again: the reference the cache is tested against.
+/// Not thread-safe (one batch at a time; <see cref="StudentBatcher"/> gathers concurrent callers).
+/// </summary>
+public sealed class StudentGenerator(StudentModel model, StudentSequences sequences, Device device)
+{
+    public StudentSequences Sequences => sequences;
+    public Device Device => device;
+
+    /// <summary>The answer ids of each prompt (without eos).</summary>
+    public IReadOnlyList<int[]> Generate(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling = null, Random? random = null, bool useCache = true)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0) return [];
+        sampling = (sampling ?? SamplingOptions.Greedy).Validated();
+        random ??= new Random(0);
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        int b = batch.Count, width = batch.Max(x => x.Prompt.Length), budget = sequences.Config.MaxActionTokens - 1;   // answer tokens before eos, as trained
+        var rows = new List<int>[b];
+        var ids = new long[b * width];
+        var real = new bool[b * width];
+        for (int i = 0; i < b; i++)
+        {
+            rows[i] = [];
+            int pad = width - batch[i].Prompt.Length;
+            for (int j = 0; j < batch[i].Prompt.Length; j++)
+            {
+                ids[i * width + pad + j] = batch[i].Prompt[j];
+                real[i * width + pad + j] = true;
+            }
+        }
+        Tensor images = StudentBatches.Images(batch.Select(x => x.Image).ToList(), sequences.Config.Vision.ImageSize, device);
+        Tensor idTensor = tensor(ids, [b, width]).to(device);
+        Tensor mask = tensor(real, [b, width]).to(device);
+        var done = new bool[b];
+        using KvCache? cache = useCache ? model.NewCache() : null;
+        Tensor logits = model.Logits(idTensor, mask, images, cache);
+        for (int step = 0; step < budget; step++)
+        {
+            float[] last = logits[.., -1, ..].to(ScalarType.Float32).cpu().data<float>().ToArray();
+            int vocab = last.Length / b;
+            var next = new long[b];
+            for (int i = 0; i < b; i++)
+            {
+                int token = done[i] ? sequences.Eos : Pick(last.AsSpan(i * vocab, vocab), sampling, random);
+                next[i] = token;
+                if (done[i]) continue;
+                if (token == sequences.Eos) done[i] = true;
+                else rows[i].Add(token);
+            }
+            if (done.All(d => d) || step == budget - 1) break;
+            Tensor nextIds = tensor(next, [b, 1]).to(device);
+            if (cache is not null)
+            {
+                logits = model.Logits(nextIds, ones(b, 1, ScalarType.Bool, device), null, cache);
+            }
+            else
+            {
+                idTensor = cat([idTensor, nextIds], 1);
+                mask = cat([mask, ones(b, 1, ScalarType.Bool, device)], 1);
+                logits = model.Logits(idTensor, mask, images);
+            }
+        }
+        return rows.Select(r => r.ToArray()).ToArray();
+    }
+
+    /// <summary>The answer texts of each prompt.</summary>
+    public IReadOnlyList<string> GenerateText(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling = null, Random? random = null) =>
+        Generate(batch, sampling, random).Select(ids => sequences.Tokenizer.Decode(ids, skipSpecialTokens: true)).ToArray();
+
+    private static int Pick(ReadOnlySpan<float> logits, SamplingOptions sampling, Random random)
+    {
+        if (sampling.IsGreedy)
+        {
+            int best = 0;
+            for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
+            return best;
+        }
+        int[] order = Enumerable.Range(0, logits.Length).ToArray();
+        float[] copy = logits.ToArray();
+        Array.Sort(copy.Select(x => -x).ToArray(), order);
+        int k = sampling.TopK > 0 ? Math.Min(sampling.TopK, order.Length) : order.Length;
+        double max = logits[order[0]];
+        var weights = new double[k];
+        double sum = 0;
+        for (int i = 0; i < k; i++) sum += weights[i] = Math.Exp((logits[order[i]] - max) / sampling.Temperature);
+        double u = random.NextDouble() * sum;
+        for (int i = 0; i < k; i++)
+        {
+            u -= weights[i];
+            if (u <= 0) return order[i];
+        }
+        return order[k - 1];
+    }
+}

@@ -1,0 +1,66 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Steve2.Pipeline.Student.Model;
+
+/// <summary>
+/// The causal transformer decoder: token embeddings (pad id 0), learned positions, pre-norm blocks, a final
+/// norm and a head tied to the embedding table. It reads input embeddings (text tokens with the projected
+/// image tokens already in place, <see cref="StudentModel"/>) and a key mask (true at real tokens: left or
+/// right padding is false). Positions count real tokens only, so a left-padded row is read as if unpadded.
+/// With a <see cref="KvCache"/> the call reads only the new positions and attends to the cached ones.
+/// </summary>
+public sealed class LanguageDecoder : nn.Module
+{
+    private readonly Embedding tokens;
+    private readonly Embedding positions;
+    private readonly ModuleList<PreNormBlock> blocks;
+    private readonly LayerNorm norm;
+
+    public LanguageDecoder(DecoderConfig config) : base(nameof(LanguageDecoder))
+    {
+        Config = config;
+        tokens = nn.Embedding(config.VocabularySize, config.Width, padding_idx: 0);
+        positions = nn.Embedding(config.MaxPositions, config.Width);
+        blocks = nn.ModuleList(Enumerable.Range(0, config.Depth).Select(i => new PreNormBlock($"block{i}", config.Width, config.Heads)).ToArray());
+        norm = nn.LayerNorm(config.Width);
+        using (no_grad())
+        {
+            tokens.weight!.normal_(0, 0.02);
+            tokens.weight![0].zero_();
+            positions.weight!.normal_(0, 0.02);
+        }
+        RegisterComponents();
+    }
+
+    public DecoderConfig Config { get; }
+
+    /// <summary>The embeddings of token ids [B, T] as [B, T, Width].</summary>
+    public Tensor Embed(Tensor ids) => tokens.forward(ids);
+
+    /// <summary>
+    /// The next-token logits [B, T, Vocabulary] of every position of <paramref name="embeddings"/> ([B, T, Width]).
+    /// </summary>
+    /// <param name="keyMask">[B, T], true at real tokens.</param>
+    /// <param name="cache">Null: the sequence is all there is. Otherwise the positions before it are in the cache,
+    /// and this call's keys are appended.</param>
+    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null)
+    {
+        using var scope = NewDisposeScope();
+        long b = embeddings.shape[0], t = embeddings.shape[1];
+        long past = cache?.Length ?? 0;
+        Tensor basePosition = past > 0 ? cache!.NextPosition! : zeros(b, ScalarType.Int64, embeddings.device);
+        Tensor positionIds = (basePosition.unsqueeze(1) + keyMask.to(ScalarType.Int64).cumsum(1) - 1).clamp(0, Config.MaxPositions - 1);
+        Tensor allKeys = past > 0 ? cat([cache!.KeyMask!, keyMask], 1) : keyMask.clone();
+        Tensor queryAt = arange(past, past + t, device: embeddings.device).unsqueeze(1);        // [T, 1] absolute index
+        Tensor keyAt = arange(past + t, device: embeddings.device).unsqueeze(0);               // [1, L]
+        Tensor mask = keyAt.le(queryAt).unsqueeze(0).unsqueeze(0).logical_and(allKeys.unsqueeze(1).unsqueeze(1))
+            .logical_or(keyAt.eq(queryAt).unsqueeze(0).unsqueeze(0));                          // [B, 1, T, L]; a pad query sees itself
+        Tensor x = embeddings + positions.forward(positionIds);
+        for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, mask, cache, i);
+        Tensor logits = matmul(norm.forward(x), tokens.weight!.t());
+        if (cache is not null)
+            cache.Advance(allKeys.MoveToOuterDisposeScope(), (positionIds[.., -1] + 1).MoveToOuterDisposeScope());
+        return logits.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,40 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Steve2.Pipeline.Student.Model;
+
+/// <summary>
+/// Multi-head self-attention with an explicit boolean mask ([B, 1, Tq, Tk], true = may attend): causal and
+/// padding masks are the caller's, so the same module serves the ViT (no mask) and the decoder. With a
+/// <see cref="KvCache"/> the new keys and values are appended to the layer's cache and the queries attend to all.
+/// </summary>
+public sealed class SelfAttention : nn.Module
+{
+    private readonly Linear qkv;
+    private readonly Linear proj;
+    private readonly int _heads;
+
+    public SelfAttention(string name, int width, int heads) : base(name)
+    {
+        _heads = heads;
+        qkv = nn.Linear(width, 3 * width);
+        proj = nn.Linear(width, width);
+        RegisterComponents();
+    }
+
+    /// <param name="x">[B, T, C].</param>
+    /// <param name="mask">[B, 1, T, Tk] or null (every position sees every position).</param>
+    /// <param name="cache">The layer's cache, or null.</param>
+    public Tensor Forward(Tensor x, Tensor? mask, KvCache? cache, int layer)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0], t = x.shape[1], c = x.shape[2], hd = c / _heads;
+        var parts = qkv.forward(x).view(b, t, 3, _heads, hd).permute(2, 0, 3, 1, 4).unbind(0);
+        Tensor q = parts[0], k = parts[1], v = parts[2];
+        if (cache is not null) (k, v) = cache.Append(layer, k.contiguous(), v.contiguous());
+        var scores = matmul(q, k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(hd));
+        if (mask is not null) scores = scores.masked_fill(mask.logical_not(), float.NegativeInfinity);
+        var attended = matmul(nn.functional.softmax(scores, -1), v);
+        return proj.forward(attended.transpose(1, 2).reshape(b, t, c)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,62 @@
+namespace Steve2.Pipeline.Student.Model;
+
+/// <summary>The ViT over the agent's egocentric image: square patches, a learned position per patch, pre-norm blocks.</summary>
+/// <param name="ImageSize">Side of the (square, RGB) image in pixels: 64, the world's egocentric view.</param>
+/// <param name="PatchSize">Side of a patch; the image becomes (ImageSize / PatchSize)^2 tokens.</param>
+public sealed record VisionConfig(int ImageSize, int PatchSize, int Width, int Depth, int Heads)
+{
+    public int PatchesPerSide => ImageSize / PatchSize;
+    public int Tokens => PatchesPerSide * PatchesPerSide;
+}
+
+/// <summary>The causal decoder: a token embedding, learned positions, pre-norm blocks, a final norm and a tied head.</summary>
+/// <param name="VocabularySize">Rows of the embedding table (the tokenizer's VocabularySize).</param>
+/// <param name="MaxPositions">The longest sequence (prompt, image tokens and answer) the model reads.</param>
+public sealed record DecoderConfig(int VocabularySize, int Width, int Depth, int Heads, int MaxPositions);
+
+/// <summary>
+/// The student's resolved configuration, written in every checkpoint header (nanoGPT's rule): the vision
+/// encoder, the projector's hidden width (vision width to decoder width through one GELU layer), the decoder,
+/// and the text budgets of the prompt's segments (tokens kept from the start of each).
+/// </summary>
+public sealed record StudentConfig(
+    string Preset,
+    VisionConfig Vision,
+    int ProjectorHidden,
+    DecoderConfig Decoder,
+    int MaxInstructionTokens,
+    int MaxStateTokens,
+    int MaxMemoryTokens,
+    int MaxActionTokens)
+{
+    /// <summary>The preset names: tiny (tests, seconds), small (the CPU default), base (for a GPU).</summary>
+    public static IReadOnlyList<string> Presets { get; } = ["tiny", "small", "base"];
+
+    /// <summary>The longest prompt: bos, role, the three text segments with their markers, the image tokens and the action marker.</summary>
+    public int MaxPromptTokens => 2 + 3 + MaxInstructionTokens + MaxStateTokens + MaxMemoryTokens + Vision.Tokens + 1;
+
+    /// <summary>A preset for a vocabulary of <paramref name="vocabularySize"/> ids.</summary>
+    public static StudentConfig ForPreset(string preset, int vocabularySize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 8);
+        StudentConfig c = preset switch
+        {
+            "tiny" => new(preset, new VisionConfig(64, 16, 32, 1, 2), 64, new DecoderConfig(vocabularySize, 32, 1, 2, 0), 32, 64, 48, 24),
+            "small" => new(preset, new VisionConfig(64, 8, 96, 2, 4), 192, new DecoderConfig(vocabularySize, 192, 4, 4, 0), 40, 160, 96, 40),
+            "base" => new(preset, new VisionConfig(64, 8, 256, 6, 8), 512, new DecoderConfig(vocabularySize, 512, 8, 8, 0), 48, 256, 160, 48),
+            _ => throw new ArgumentException($"Unknown student preset '{preset}': use {string.Join(", ", Presets)}.", nameof(preset)),
+        };
+        return c with { Decoder = c.Decoder with { MaxPositions = c.MaxPromptTokens + c.MaxActionTokens + 1 } };
+    }
+
+    /// <summary>Throws with what is wrong when the sizes cannot work together.</summary>
+    public StudentConfig Validated()
+    {
+        if (Vision.ImageSize % Vision.PatchSize != 0) throw new ArgumentException($"The patch size {Vision.PatchSize} does not divide the image size {Vision.ImageSize}.");
+        if (Vision.Width % Vision.Heads != 0) throw new ArgumentException($"The vision width {Vision.Width} is not a multiple of its {Vision.Heads} heads.");
+        if (Decoder.Width % Decoder.Heads != 0) throw new ArgumentException($"The decoder width {Decoder.Width} is not a multiple of its {Decoder.Heads} heads.");
+        if (Decoder.MaxPositions < MaxPromptTokens + MaxActionTokens + 1)
+            throw new ArgumentException($"The decoder's {Decoder.MaxPositions} positions cannot hold a {MaxPromptTokens}-token prompt and a {MaxActionTokens}-token answer.");
+        return this;
+    }
+}

@@ -1,0 +1,65 @@
+using static TorchSharp.torch;
+
+namespace Steve2.Pipeline.Student.Model;
+
+/// <summary>
+/// The student (paper: ViT encoder, MLP projector, LLM decoder): the image goes through the
+/// <see cref="VisionEncoder"/> and the <see cref="ModalityProjector"/> into the decoder's embedding space,
+/// where its tokens take the places of the sequence's image slots (the <c>&lt;image&gt;</c> token id, exactly
+/// <see cref="VisionConfig.Tokens"/> of them in every row that has an image); the <see cref="LanguageDecoder"/>
+/// reads the whole sequence causally and predicts the next token. One model for every role: the role is a token
+/// of the prompt (Student/Data/StudentPrompt.cs).
+/// </summary>
+public sealed class StudentModel : nn.Module
+{
+    private readonly VisionEncoder vision;
+    private readonly ModalityProjector projector;
+    private readonly LanguageDecoder decoder;
+
+    public StudentModel(StudentConfig config, int imageTokenId) : base(nameof(StudentModel))
+    {
+        Config = config.Validated();
+        ImageTokenId = imageTokenId;
+        vision = new VisionEncoder(config.Vision);
+        projector = new ModalityProjector(config.Vision.Width, config.ProjectorHidden, config.Decoder.Width);
+        decoder = new LanguageDecoder(config.Decoder);
+        RegisterComponents();
+    }
+
+    public StudentConfig Config { get; }
+
+    /// <summary>The token id that marks an image slot in a sequence.</summary>
+    public int ImageTokenId { get; }
+
+    /// <summary>The modules in checkpoint order (Student/Training/StudentCheckpoint.cs).</summary>
+    public IReadOnlyList<nn.Module> Parts => [vision, projector, decoder];
+
+    /// <summary>
+    /// Next-token logits [B, T, V]. <paramref name="ids"/> [B, T] (int64), <paramref name="keyMask"/> [B, T] true at real
+    /// tokens, <paramref name="images"/> [B, 3, S, S] float 0..1 (null when no row has image slots, e.g. a cached decoding step).
+    /// </summary>
+    public Tensor Logits(Tensor ids, Tensor keyMask, Tensor? images, KvCache? cache = null)
+    {
+        using var scope = NewDisposeScope();
+        Tensor embeddings = decoder.Embed(ids);
+        if (images is not null)
+        {
+            long b = ids.shape[0], t = ids.shape[1], n = Config.Vision.Tokens, d = Config.Decoder.Width;
+            Tensor imageTokens = projector.forward(vision.forward(images));                    // [B, N, D]
+            Tensor isImage = ids.eq(ImageTokenId);
+            Tensor rank = isImage.to(ScalarType.Int64).cumsum(1) - 1;
+            Tensor own = arange(b * t, device: ids.device).view(b, t);
+            Tensor fromImage = (arange(b, device: ids.device).unsqueeze(1) * n + rank.clamp_min(0)).add(b * t);
+            Tensor source = where(isImage, fromImage, own).view(-1);
+            Tensor table = cat([embeddings.view(b * t, d), imageTokens.reshape(b * n, d)], 0);
+            embeddings = table.index_select(0, source).view(b, t, d);
+        }
+        return decoder.Forward(embeddings, keyMask, cache).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A new cache for incremental decoding with this model.</summary>
+    public KvCache NewCache() => new(Config.Decoder.Depth);
+
+    /// <summary>The number of parameters.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+}

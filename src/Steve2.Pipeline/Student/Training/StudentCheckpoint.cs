@@ -1,0 +1,51 @@
+using Expert.VqVae.MlCore.Checkpoints;
+using Expert.VqVae.MlCore.Text;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Model;
+using TorchSharp;
+
+namespace Steve2.Pipeline.Student.Training;
+
+/// <summary>
+/// The student checkpoint's header: the resolved config, the tokenizer (its identity: the vocabulary itself), the
+/// stage and step, the best validation exact match, the dataset's fingerprint and the options that make a resume
+/// exact (seed, batch, steps, learning rate).
+/// </summary>
+public sealed record StudentHeader(
+    int FormatVersion,
+    StudentConfig Config,
+    TokenizerVocabulary Tokenizer,
+    string Stage,
+    int Step,
+    double BestMetric,
+    string DatasetFingerprint,
+    StudentTrainOptions? Training,
+    bool HasOptimizerState);
+
+/// <summary>
+/// Student checkpoints in the ML core's one layout (<see cref="CheckpointFormat{THeader}"/>, magic "S2STCKPT"):
+/// header, the vision encoder, the projector, the decoder, then the optimiser's state when training. Written atomically.
+/// </summary>
+public static class StudentCheckpoint
+{
+    public const int Version = 1;
+
+    public static CheckpointFormat<StudentHeader> Format { get; } = new("S2STCKPT", "STEVE-2 student checkpoint",
+        validate: h => h.FormatVersion != Version ? $"has student format {h.FormatVersion}; this build reads format {Version}" : null);
+
+    public static void Save(string path, StudentHeader header, StudentModel model, torch.optim.Optimizer? optimizer = null) =>
+        Format.Save(path, header with { FormatVersion = Version, HasOptimizerState = optimizer is not null }, model.Parts, optimizer);
+
+    /// <summary>Loads the model (on the CPU) and its tokenizer; the optimiser's state is left in the file (see <see cref="LoadOptimizer"/>).</summary>
+    public static (StudentHeader Header, StudentModel Model, CompactBpeTokenizer Tokenizer, long OptimizerOffset) Load(string path)
+    {
+        using var reader = Format.OpenRead(path);
+        var tokenizer = new CompactBpeTokenizer(reader.Header.Tokenizer);
+        var model = new StudentModel(reader.Header.Config, tokenizer.Specials.IdOf(StudentVocabulary.Image));
+        foreach (var part in model.Parts) reader.LoadModule(part);
+        return (reader.Header, model, tokenizer, reader.HasMore ? reader.Position : -1);
+    }
+
+    public static void LoadOptimizer(string path, long offset, torch.optim.Optimizer optimizer) =>
+        CheckpointFormat<StudentHeader>.LoadOptimizerState(path, offset, optimizer);
+}

@@ -1,0 +1,32 @@
+namespace Steve2.Pipeline.Student.Training;
+
+/// <summary>
+/// Behaviour cloning's settings (steve2 train-student). Everything a resume needs to be exact is here and is kept in
+/// the checkpoint header: the batch order is a pure function of <see cref="Seed"/> and the step, the learning rate a
+/// pure function of the step (warmup then cosine), and there is no dropout.
+/// </summary>
+public sealed record StudentTrainOptions
+{
+    public string Preset { get; init; } = "small";
+    public int Steps { get; init; } = 2000;
+    public int BatchSize { get; init; } = 16;
+    public double LearningRate { get; init; } = 1e-3;
+    public int WarmupSteps { get; init; } = 100;
+    public double WeightDecay { get; init; } = 0.01;
+    public int Seed { get; init; } = 1;
+    /// <summary>Validate (and keep the best checkpoint) every this many steps, and at the end.</summary>
+    public int ValidateEvery { get; init; } = 250;
+    /// <summary>At most this many held-out examples are generated per validation (an even stride over them).</summary>
+    public int ValidationLimit { get; init; } = 300;
+    /// <summary>Write checkpoint-latest every this many steps (and at the end).</summary>
+    public int CheckpointEvery { get; init; } = 100;
+
+    public StudentTrainOptions Validated()
+    {
+        if (Steps < 1 || BatchSize < 1 || ValidateEvery < 1 || CheckpointEvery < 1 || ValidationLimit < 1 || WarmupSteps < 0)
+            throw new ArgumentException("Steps, batch size, validate-every, checkpoint-every and validation limit must be at least 1, warmup at least 0.");
+        if (LearningRate <= 0) throw new ArgumentException("The learning rate must be positive.");
+        _ = Model.StudentConfig.ForPreset(Preset, 300);
+        return this;
+    }
+}

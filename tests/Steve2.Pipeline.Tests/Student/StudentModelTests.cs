@@ -1,0 +1,131 @@
+using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.MlCore.Text;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Inference;
+using Steve2.Pipeline.Student.Model;
+using Steve2.Pipeline.Student.Training;
+using Steve2.Pipeline.Tests.Trajectories;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Steve2.Pipeline.Tests.Student;
+
+/// <summary>The model's mechanics on a random tiny model: shapes, the causal and padding masks, the KV cache, batching, the checkpoint, the tokenizer.</summary>
+[Collection(StudentCollection.Name)]
+public sealed class StudentModelTests
+{
+    private const int Vocabulary = 300;
+
+    public StudentModelTests() => TorchRuntime.Initialize();
+
+    private static (StudentModel Model, int ImageId) Tiny(int seed = 5)
+    {
+        torch.manual_seed(seed);
+        int imageId = StudentVocabulary.Specials.IdOf(StudentVocabulary.Image);
+        return (new StudentModel(StudentConfig.ForPreset("tiny", Vocabulary), imageId), imageId);
+    }
+
+    private static long[] Sequence(int imageId, int text, int seed)
+    {
+        var r = new Random(seed);
+        var ids = new List<long>();
+        for (int i = 0; i < text; i++) ids.Add(r.Next(40, Vocabulary));
+        ids.AddRange(Enumerable.Repeat((long)imageId, 16));   // tiny: 64 / 16 = 4 x 4 patches
+        for (int i = 0; i < 5; i++) ids.Add(r.Next(40, Vocabulary));
+        return ids.ToArray();
+    }
+
+    private static Tensor Images(int count, int seed) => StudentBatches.Images(
+        Enumerable.Range(0, count).Select(i => TrajectorySamples.Image(seed + i, 64, 64).Pixels).ToList(), 64, CPU);
+
+    [Fact]
+    public void Logits_have_the_batch_sequence_and_vocabulary_shape()
+    {
+        var (model, imageId) = Tiny();
+        using var scope = NewDisposeScope();
+        var ids = tensor(Sequence(imageId, 7, 1).Concat(Sequence(imageId, 7, 2)).ToArray(), [2, 28]);
+        var logits = model.Logits(ids, ones(2, 28, ScalarType.Bool), Images(2, 1));
+        Assert.Equal(new long[] { 2, 28, Vocabulary }, logits.shape);
+        Assert.False(logits.isnan().any().item<bool>());
+    }
+
+    [Fact]
+    public void A_later_token_or_padding_never_changes_an_earlier_position()
+    {
+        var (model, imageId) = Tiny();
+        using var scope = NewDisposeScope();
+        long[] a = Sequence(imageId, 6, 3);
+        long[] b = (long[])a.Clone();
+        b[^1] = b[^1] == 50 ? 51 : 50;                          // only the last token differs
+        var images = Images(1, 4);
+        var la = model.Logits(tensor(a, [1, a.Length]), ones(1, a.Length, ScalarType.Bool), images);
+        var lb = model.Logits(tensor(b, [1, b.Length]), ones(1, b.Length, ScalarType.Bool), images);
+        Assert.True(la[.., ..^1].allclose(lb[.., ..^1], 1e-6, 1e-6));
+        Assert.False(la[.., ^1].allclose(lb[.., ^1], 1e-6, 1e-6));
+
+        // Left padding (generation) and right padding (training) leave the real positions as if alone.
+        long[] padded = [.. new long[4], .. a];
+        var left = model.Logits(tensor(padded, [1, padded.Length]), tensor(padded.Select((_, i) => i >= 4).ToArray(), [1, padded.Length]), images);
+        Assert.True(left[.., 4..].allclose(la, 1e-5, 1e-5));
+        long[] right = [.. a, .. new long[3]];
+        var lr = model.Logits(tensor(right, [1, right.Length]), tensor(right.Select((_, i) => i < a.Length).ToArray(), [1, right.Length]), images);
+        Assert.True(lr[.., ..a.Length].allclose(la, 1e-5, 1e-5));
+    }
+
+    [Fact]
+    public void Decoding_with_the_kv_cache_equals_decoding_by_full_recompute_and_a_batch_equals_its_members_alone()
+    {
+        var (model, imageId) = Tiny();
+        var tokenizer = CompactBpeTokenizer.Fit(["agent 0: explore north", "moveTo(1, 2, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
+        var sequences = new StudentSequences(tokenizer, model.Config);
+        // A vocabulary of 300 rows is more than this tokenizer's; the generator only reads the logits.
+        var generator = new StudentGenerator(model, sequences, CPU);
+        var prompts = new[]
+        {
+            (sequences.Prompt(new StudentPrompt("actor", "explore north", "agent 0 at (1, 2, 3)", "")), TrajectorySamples.Image(1, 64, 64).Pixels),
+            (sequences.Prompt(new StudentPrompt("manager", "find a pig", "agent 0 at (0, 64, 0) facing north, a long state text", "progress: placed 0")), TrajectorySamples.Image(2, 64, 64).Pixels),
+        };
+        var cached = generator.Generate(prompts);
+        var full = generator.Generate(prompts, useCache: false);
+        Assert.Equal(sequences.Config.MaxActionTokens - 1, cached[0].Length);   // a random model rarely says eos: the budget ends it
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            Assert.Equal(full[i], cached[i]);
+            Assert.Equal(generator.Generate([prompts[i]])[0], cached[i]);
+        }
+        // Sampling is seeded: the same seed gives the same answers.
+        var sampling = new SamplingOptions(Temperature: 1.0, TopK: 20);
+        Assert.Equal(generator.Generate(prompts, sampling, new Random(4)), generator.Generate(prompts, sampling, new Random(4)));
+    }
+
+    [Fact]
+    public void A_checkpoint_round_trips_its_weights_config_and_tokenizer()
+    {
+        var (model, _) = Tiny();
+        var tokenizer = CompactBpeTokenizer.Fit(["place(\"oak_planks\", 4, 45, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
+        using var folder = new TestFolder();
+        string path = folder.Sub("s.ckpt");
+        var header = new StudentHeader(StudentCheckpoint.Version, model.Config, tokenizer.Vocabulary, "bc", 3, 0.5, "abc", new StudentTrainOptions(), false);
+        StudentCheckpoint.Save(path, header, model);
+        var (read, loaded, readTokenizer, offset) = StudentCheckpoint.Load(path);
+        Assert.Equal(model.Config, read.Config);
+        Assert.Equal(-1, offset);
+        Assert.Equal(tokenizer.Encode("place(\"stone\", 1, 2, 3)"), readTokenizer.Encode("place(\"stone\", 1, 2, 3)"));
+        var expected = model.parameters().ToList();
+        var actual = loaded.parameters().ToList();
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++) Assert.True(expected[i].allclose(actual[i], 0, 0));
+        File.WriteAllBytes(folder.Sub("bad.ckpt"), [.. "S2VQCKPT"u8, 0, 0, 0, 0]);
+        Assert.Throws<InvalidDataException>(() => StudentCheckpoint.Load(folder.Sub("bad.ckpt")));
+    }
+
+    [Fact]
+    public void The_tokenizer_round_trips_any_text_with_byte_fallback()
+    {
+        var tokenizer = StudentVocabulary.Fit(["agent 0: explore north", "place(\"oak_planks\", 4, 45, 3)"]);
+        foreach (string text in new[] { "agent 0: explore north", "zyxwv qqq überwältigt 🙂\nmine(1, -2, 3)", "" })
+            Assert.Equal(text, tokenizer.Decode(tokenizer.Encode(text)));
+        Assert.DoesNotContain(SpecialTokens.UnknownId, tokenizer.Encode("never seen: ßø漢字"));
+        Assert.Equal(StudentVocabulary.Specials.Names, tokenizer.Specials.Names);
+    }
+}
