@@ -88,6 +88,9 @@ public sealed partial class VoxelEnvironment : IEnvironment
             Place p => DoPlace(agent, p.Item, p.Target),
             OpenChest o => DoOpenChest(agent, o.Target),
             Wait => new ActionResult(true, "waited one iteration"),
+            DigDown d => DoDigDown(agent, d.Blocks),
+            Staircase st => DoStaircase(agent, st.Direction, st.Steps),
+            Tunnel t => DoTunnel(agent, t.Direction, t.Blocks),
             _ => new ActionResult(false, $"the voxel backend does not know the action {action.GetType().Name}"),
         };
         agent.Iteration++;

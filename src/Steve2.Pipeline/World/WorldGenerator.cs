@@ -11,14 +11,18 @@ namespace Steve2.Pipeline.World;
 public static class WorldGenerator
 {
     /// <summary>Sub-stream ids (stable: the recorded worlds depend on them).</summary>
-    private const int TerrainStream = 1, CaveStream = 2, OreStream = 3, TreeStream = 4, StructureStream = 5, AnimalStream = 6;
+    private const int TerrainStream = 1, CaveStream = 2, OreStream = 3, TreeStream = 4, StructureStream = 5, AnimalStream = 6,
+        DescentStream = 8, RavineStream = 9, WallOreStream = 10;
 
     public static VoxelWorld Generate(long seed, WorldOptions? options = null)
     {
         var world = new VoxelWorld(seed, options ?? WorldOptions.Default);
         ShapeTerrain(world, seed);
         UndergroundCarver.CarveCaves(world, new SplitMix64(SplitMix64.Combine(seed, CaveStream)));
+        UndergroundCarver.CarveDescents(world, new SplitMix64(SplitMix64.Combine(seed, DescentStream)));
+        UndergroundCarver.CarveRavines(world, new SplitMix64(SplitMix64.Combine(seed, RavineStream)));
         UndergroundCarver.PlaceOres(world, new SplitMix64(SplitMix64.Combine(seed, OreStream)));
+        UndergroundCarver.LineCaveWalls(world, new SplitMix64(SplitMix64.Combine(seed, WallOreStream)));
         StructureBuilder.PlantTrees(world, new SplitMix64(SplitMix64.Combine(seed, TreeStream)));
         StructureBuilder.BuildStructures(world, new SplitMix64(SplitMix64.Combine(seed, StructureStream)));
         world.InitialAnimals = SpawnAnimals(world, new SplitMix64(SplitMix64.Combine(seed, AnimalStream)));

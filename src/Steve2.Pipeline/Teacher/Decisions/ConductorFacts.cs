@@ -26,6 +26,8 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// <param name="LowestOpening">Find: the lowest open floor the team has seen at least 4 blocks below the agent (where to stand), or null.</param>
 /// <param name="GatherWaiting">Collect: items whose gathering found no source and waits for the critic's retry time.</param>
 /// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
+/// <param name="DeepFloor">Find: the nearest open floor the team has seen in the diamond layer (standing y &lt;= <see cref="Rules.BlockSearchRules.DeepFloorTop"/>), 8..40 columns away, where no agent has stood within 5 blocks, not set aside; or null.</param>
+/// <param name="DeepVisited">Find: where agents have stood in the diamond layer, within 48 columns of the agent (null reads as none).</param>
 public sealed record ConductorFacts(
     BlockPos Feet,
     double Yaw,
@@ -42,7 +44,9 @@ public sealed record ConductorFacts(
     SoundFact? Sound,
     BlockPos? LowestOpening,
     IReadOnlyList<string> GatherWaiting,
-    BuildWindow? Build) : RoleFacts;
+    BuildWindow? Build,
+    BlockPos? DeepFloor = null,
+    IReadOnlyList<BlockPos>? DeepVisited = null) : RoleFacts;
 
 /// <summary>The latest sound of the searched kind: where it came from when the listener was near it (not set aside), else its bearing.</summary>
 /// <param name="Position">The source's block, when heard near and not set aside as unreachable.</param>

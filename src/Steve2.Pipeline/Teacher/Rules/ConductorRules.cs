@@ -14,8 +14,7 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// that is not blacklisted; else the own-memory direction with the most unseen columns.</item>
 /// <item>search: approach the target when any agent has seen it; else (experts) a located landmark or
 /// sound, or the bearing of an unlocated sound; else (own) the latest sound heard; else explore.</item>
-/// <item>find (blocks): a target in view counts as found, so go down to the lowest open floor the team
-/// has seen (ores lie deep), else explore, preferring the lowest frontiers.</item>
+/// <item>find (blocks): <see cref="BlockSearchRules"/> (pickaxe, descend, search the caves, strip-mine).</item>
 /// <item>collect: the recipe planner's next step; gathering that found no source explores first.</item>
 /// <item>build: the nearest step not claimed by a teammate among the next few of the plan.</item>
 /// </list>
@@ -26,7 +25,7 @@ public static class ConductorRules
     {
         SubTaskKind.Explore => Explore(f, expert, part.Direction, preferLow: false),
         SubTaskKind.Search => Search(f, expert, part),
-        SubTaskKind.Find => Find(f, expert, part),
+        SubTaskKind.Find => BlockSearchRules.Find(agent, part, f, expert),
         SubTaskKind.Collect => Collect(agent, part, f, expert),
         SubTaskKind.Build => Build(f.Build ?? expert?.Build, f.Feet),
         _ => new Directive(DirectiveKind.Wait),
@@ -53,7 +52,7 @@ public static class ConductorRules
         return best;
     }
 
-    private static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow)
+    internal static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow)
     {
         BlockPos feet = f.Feet;
         if (expert?.Frontiers is { Count: > 0 } frontiers)
@@ -95,21 +94,6 @@ public static class ConductorRules
         if (f.Sound is { Position: BlockPos heard }) return new Directive(DirectiveKind.Approach, heard);
         if (f.Sound is { Bearing: Direction from }) return new Directive(DirectiveKind.Explore, Direction: from);
         return Explore(f, expert, part.Direction, preferLow: false);
-    }
-
-    private static Directive Find(ConductorFacts f, ExpertFacts? expert, SubTask part)
-    {
-        // A target in view is found already: go down into ravines and cave mouths the team has seen (ores lie
-        // deep), else on to unseen ground, low first. On arrival somewhere new (and on the first step) look
-        // down ahead first, so floors below come into view.
-        if (f.LowestOpening is BlockPos low) return new Directive(DirectiveKind.GoTo, low);
-        Directive? last = f.PreviousDirective is string text && Directive.TryParse(text, out Directive? d, out _) ? d : null;
-        if (last is null or { Kind: DirectiveKind.GoTo or DirectiveKind.Explore } && f.Pitch < 30)
-        {
-            double yaw = f.Yaw * Math.PI / 180;
-            return new Directive(DirectiveKind.Look, f.Feet.Offset((int)Math.Round(-Math.Sin(yaw) * 6), -6, (int)Math.Round(Math.Cos(yaw) * 6)));
-        }
-        return Explore(f, expert, part.Direction, preferLow: true);
     }
 
     private static Directive Collect(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)
