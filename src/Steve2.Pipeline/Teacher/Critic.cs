@@ -75,6 +75,10 @@ public static class Critic
                 if (stuck.Count >= 8 || new[] { Direction.North, Direction.East, Direction.South, Direction.West }.All(stuck.Contains)) stuck.Clear();
                 correction = $"digging {DirectionNames.Name(way)} is blocked for agent {agent} ({outcome.Message}); another direction next";
                 break;
+            case DigDown when outcome.Message.Contains(" done", StringComparison.Ordinal) && !outcome.Message.Contains(": 0 of", StringComparison.Ordinal):
+                s.Blocked(agent).Clear();
+                correction = $"agent {agent} dug down to a new level; every direction is open again";
+                break;
             case Collect c when !outcome.Success:
                 s.GatherRetryAfter[(agent, c.Item)] = tick + 2 * s.AgentCount;
                 correction = $"no known {c.Item} source within reach of agent {agent}; explore first";

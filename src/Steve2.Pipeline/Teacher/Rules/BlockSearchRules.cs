@@ -28,6 +28,9 @@ public static class BlockSearchRules
     /// <summary>Cave goals are at least this many columns away, and not within <see cref="VisitedRadius"/> of where an agent stood.</summary>
     public const int MinHop = 8, VisitedRadius = 5;
 
+    /// <summary>At the layer, a blocked way is left by digging this many blocks down, never below <see cref="MinStripY"/>.</summary>
+    public const int StepDown = 5, MinStripY = 4;
+
     public static Directive Find(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)
     {
         ToolTier tool = BlockTable.BestTool(f.Inventory);
@@ -61,6 +64,10 @@ public static class BlockSearchRules
         }
         if (f.DeepFloor is BlockPos floor && f.TeammateGoals.All(t => t.DistanceTo(floor) > 8)) return new Directive(DirectiveKind.GoTo, floor);
         Directive? last = f.PreviousDirective is string text && Directive.TryParse(text, out Directive? d, out _) ? d : null;
+        // The own way is blocked (the edge of a cave below, water, bedrock): down a few blocks where the agent stands,
+        // then on at the new level (the critic frees the directions after a dig down).
+        if (f.BlockedDirections.Contains(Cardinal(part.Direction, [])) && last?.Kind != DirectiveKind.DigDown && feet.Y > MinStripY)
+            return new Directive(DirectiveKind.DigDown, Count: Math.Min(StepDown, feet.Y - MinStripY));
         if (last is { Kind: DirectiveKind.Tunnel, Count: >= StripLength } && last.Direction == main)
         {
             Direction aside = Cardinal(DirectionNames.Turn(main, agent % 2 == 0 ? 2 : -2), f.BlockedDirections);
