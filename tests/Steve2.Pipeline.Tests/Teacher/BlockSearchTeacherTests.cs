@@ -55,7 +55,7 @@ public sealed class BlockSearchTeacherTests
         Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "tunnel west 3"), null).ToText());
         // The own way blocked at the layer (a cave's edge): a few blocks down, then on.
         Assert.Equal("digdown 5", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, blocked: [Direction.South]), null).ToText());
-        Assert.Equal("tunnel east 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "digdown 5", blocked: [Direction.South]), null).ToText());
+        Assert.Equal("tunnel west 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "digdown 5", blocked: [Direction.South]), null).ToText());
         // With the map: a deep frontier no agent has stood near comes first.
         var expert = new ExpertFacts(Frontiers: [new FrontierFact(new BlockPos(30, 9, 0), 1)]);
         Assert.Equal("goto 30 9 0", BlockSearchRules.Find(0, part, Facts(deep, pickaxe), expert).ToText());
