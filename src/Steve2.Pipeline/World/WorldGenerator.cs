@@ -133,7 +133,7 @@ public static class WorldGenerator
         return animals;
     }
 
-    /// <summary>The standable land column nearest the origin (spiral search), feet on its surface.</summary>
+    /// <summary>The standable land column nearest the origin (spiral search) whose surface is above the water level, feet on it.</summary>
     private static BlockPos FindSpawn(VoxelWorld world)
     {
         int limit = Math.Min(world.Options.SizeX, world.Options.SizeZ) / 2 - 2;
@@ -145,7 +145,8 @@ public static class WorldGenerator
                 {
                     if (Math.Max(Math.Abs(dx), Math.Abs(dz)) != r) continue;
                     var p = StandingPosition(world, dx, dz);
-                    if (p is { } pos && world.BiomeAt(dx, dz) is Biome.Plains or Biome.Forest or Biome.Desert) return pos;
+                    // Above the water level: a land column whose top a ravine or cave mouth carved away is no spawn.
+                    if (p is { } pos && pos.Y > world.Options.WaterLevel + 1 && world.BiomeAt(dx, dz) is Biome.Plains or Biome.Forest or Biome.Desert) return pos;
                 }
             }
         }
