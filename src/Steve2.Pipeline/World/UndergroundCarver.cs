@@ -191,7 +191,7 @@ internal static class UndergroundCarver
                 var b = world.Get(x, y, z);
                 if (b is Block.Bedrock or Block.Water or Block.Air) continue;
                 // Near the surface, do not break into water above.
-                if (world.Get(x, y + 1, z) == Block.Water && y >= water - 1) continue;
+                if (y >= water - 1 && world.Get(x, y + 1, z) == Block.Water) continue;
                 world.Set(x, y, z, Block.Air);
             }
         }
