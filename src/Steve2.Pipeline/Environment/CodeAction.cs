@@ -12,6 +12,9 @@ public abstract record CodeAction
     /// <summary>The most blocks of horizontal movement one action may cover (the exploration rule of the tasks).</summary>
     public const int MaxMoveBlocks = 50;
 
+    /// <summary>The most steps (blocks along the way) one digging action (digDown, staircase, tunnel) may dig (ACTIONS.md, "Digging").</summary>
+    public const int MaxDigSteps = 20;
+
     public abstract string ToCode();
     public sealed override string ToString() => ToCode();
 }
@@ -87,4 +90,22 @@ public sealed record PlaceBox(string Item, BlockPos From, BlockPos To) : CodeAct
 public sealed record RemoveBox(BlockPos From, BlockPos To) : CodeAction
 {
     public override string ToCode() => $"removeBox({From.X}, {From.Y}, {From.Z}, {To.X}, {To.Y}, {To.Z})";
+}
+
+/// <summary>Dig straight down up to <paramref name="Blocks"/> (1..20) blocks, mining the block under the feet and dropping onto the next.</summary>
+public sealed record DigDown(int Blocks) : CodeAction
+{
+    public override string ToCode() => $"digDown({Blocks})";
+}
+
+/// <summary>Dig a staircase down <paramref name="Steps"/> (1..20) steps in a cardinal direction: each step mines up to 3 blocks and goes one block forward and one down.</summary>
+public sealed record Staircase(Direction Direction, int Steps) : CodeAction
+{
+    public override string ToCode() => $"staircase({Direction.ToString().ToLowerInvariant()}, {Steps})";
+}
+
+/// <summary>Dig a level tunnel, two blocks high, <paramref name="Blocks"/> (1..20) blocks in a cardinal direction, walking along it.</summary>
+public sealed record Tunnel(Direction Direction, int Blocks) : CodeAction
+{
+    public override string ToCode() => $"tunnel({Direction.ToString().ToLowerInvariant()}, {Blocks})";
 }

@@ -8,7 +8,8 @@ namespace Steve2.Pipeline.Environment;
 /// The one-line code text of the code actions: <c>moveTo(12, 64, -3)</c>, <c>explore(north, 30)</c>,
 /// <c>lookAt(90, 15)</c>, <c>mine(x, y, z)</c>, <c>collect("oak_log", 4)</c>, <c>craft("stick", 1)</c>,
 /// <c>place("cobblestone", x, y, z)</c>, <c>openChest(x, y, z)</c>, <c>wait()</c>,
-/// <c>placeBox("oak_planks", x1, y1, z1, x2, y2, z2)</c>, <c>removeBox(x1, y1, z1, x2, y2, z2)</c>.
+/// <c>placeBox("oak_planks", x1, y1, z1, x2, y2, z2)</c>, <c>removeBox(x1, y1, z1, x2, y2, z2)</c>, and the digging skills
+/// <c>digDown(8)</c>, <c>staircase(north, 20)</c>, <c>tunnel(east, 20)</c>.
 /// Parsing is tolerant: action names in any case and with or without underscores (<c>move_to</c>),
 /// spaces anywhere, a trailing semicolon, items quoted with " or ' or bare (spaces become underscores),
 /// directions by name or abbreviation (<c>north_east</c>, <c>NE</c>), and the count of collect and craft
@@ -16,7 +17,7 @@ namespace Steve2.Pipeline.Environment;
 /// </summary>
 public static class CodeActionSyntax
 {
-    private static readonly string[] Known = ["moveTo", "explore", "lookAt", "mine", "collect", "craft", "place", "openChest", "wait", "placeBox", "removeBox"];
+    private static readonly string[] Known = ["moveTo", "explore", "lookAt", "mine", "collect", "craft", "place", "openChest", "wait", "placeBox", "removeBox", "digDown", "staircase", "tunnel"];
 
     /// <summary>The canonical code text of an action (same as <see cref="CodeAction.ToCode"/>).</summary>
     public static string Format(CodeAction action)
@@ -63,6 +64,9 @@ public static class CodeActionSyntax
                 "openchest" => new OpenChest(Position(args, 0, 3, "openChest(x, y, z)")),
                 "placebox" => PlaceBox(args),
                 "removebox" => RemoveBox(args),
+                "digdown" => DigDown(args),
+                "staircase" => DirectionAndCount(args, "staircase(direction, steps)", (d, n) => new Staircase(d, n)),
+                "tunnel" => DirectionAndCount(args, "tunnel(direction, blocks)", (d, n) => new Tunnel(d, n)),
                 "wait" => args.Count == 0 ? new Wait() : throw new FormatException("wait() takes no arguments"),
                 _ => throw new FormatException($"unknown action \"{s[..open].Trim()}\"; known: {string.Join(", ", Known)}"),
             };
@@ -178,6 +182,19 @@ public static class CodeActionSyntax
         const string signature = "explore(direction, blocks)";
         Arity(args, 2, signature);
         return new Explore(ParseDirection(args[0]), Int(args[1], signature));
+    }
+
+    private static CodeAction DigDown(List<string> args)
+    {
+        const string signature = "digDown(blocks)";
+        Arity(args, 1, signature);
+        return new DigDown(Int(args[0], signature));
+    }
+
+    private static CodeAction DirectionAndCount(List<string> args, string signature, Func<Direction, int, CodeAction> make)
+    {
+        Arity(args, 2, signature);
+        return make(ParseDirection(args[0]), Int(args[1], signature));
     }
 
     /// <summary>A direction by name in any case, with or without separators ("north_east", "North East"), or its abbreviation ("NE").</summary>

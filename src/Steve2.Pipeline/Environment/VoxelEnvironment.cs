@@ -90,6 +90,9 @@ public sealed partial class VoxelEnvironment : IEnvironment
             PlaceBox b => DoPlaceBox(agent, b.Item, b.From, b.To),
             RemoveBox r => DoRemoveBox(agent, r.From, r.To),
             Wait => new ActionResult(true, "waited one iteration"),
+            DigDown d => DoDigDown(agent, d.Blocks),
+            Staircase st => DoStaircase(agent, st.Direction, st.Steps),
+            Tunnel t => DoTunnel(agent, t.Direction, t.Blocks),
             _ => new ActionResult(false, $"the voxel backend does not know the action {action.GetType().Name}"),
         };
         agent.Iteration++;

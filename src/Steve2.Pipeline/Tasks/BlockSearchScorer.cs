@@ -22,9 +22,10 @@ public sealed class BlockSearchScorer(string task, int seed, Block target, int t
         _steps++;
         foreach (SeenBlock b in outcome.Observation.VisibleBlocks)
             if (b.Block == target) _found.Add(b.Position);
-        if (action is Mine mine && outcome.Success && outcome.Gained.TryGetValue(_drop, out int n) && n > 0)
+        if (outcome.Gained.TryGetValue(_drop, out int n) && n > 0)
         {
-            _found.Add(mine.Target);
+            // A mined target was found (digging skills report their drops; mine names its block).
+            if (action is Mine mine && outcome.Success) _found.Add(mine.Target);
             _mined += n;
         }
         if (_found.Count >= targetCount) _completeAt ??= _steps;

@@ -77,6 +77,17 @@ public static class Critic
                 if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct);
                 correction = $"{d.Target} cannot be stood on by agent {agent} ({outcome.Message}); set aside";
                 break;
+            case Staircase or Tunnel when !outcome.Success && outcome.BlocksMoved < 3:
+                var way = action is Staircase st ? st.Direction : ((Tunnel)action).Direction;
+                var stuck = s.Blocked(agent);
+                stuck.Add(way);
+                if (stuck.Count >= 8 || new[] { Direction.North, Direction.East, Direction.South, Direction.West }.All(stuck.Contains)) stuck.Clear();
+                correction = $"digging {DirectionNames.Name(way)} is blocked for agent {agent} ({outcome.Message}); another direction next";
+                break;
+            case DigDown when outcome.Message.Contains(" done", StringComparison.Ordinal) && !outcome.Message.Contains(": 0 of", StringComparison.Ordinal):
+                s.Blocked(agent).Clear();
+                correction = $"agent {agent} dug down to a new level; every direction is open again";
+                break;
             case Collect c when !outcome.Success:
                 s.GatherRetryAfter[(agent, c.Item)] = tick + 2 * s.AgentCount;
                 correction = $"no known {c.Item} source within reach of agent {agent}; explore first";

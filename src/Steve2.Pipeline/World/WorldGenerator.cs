@@ -11,14 +11,18 @@ namespace Steve2.Pipeline.World;
 public static class WorldGenerator
 {
     /// <summary>Sub-stream ids (stable: the recorded worlds depend on them).</summary>
-    private const int TerrainStream = 1, CaveStream = 2, OreStream = 3, TreeStream = 4, StructureStream = 5, AnimalStream = 6;
+    private const int TerrainStream = 1, CaveStream = 2, OreStream = 3, TreeStream = 4, StructureStream = 5, AnimalStream = 6,
+        DescentStream = 8, RavineStream = 9, WallOreStream = 10;
 
     public static VoxelWorld Generate(long seed, WorldOptions? options = null)
     {
         var world = new VoxelWorld(seed, options ?? WorldOptions.Default);
         ShapeTerrain(world, seed);
         UndergroundCarver.CarveCaves(world, new SplitMix64(SplitMix64.Combine(seed, CaveStream)));
+        UndergroundCarver.CarveDescents(world, new SplitMix64(SplitMix64.Combine(seed, DescentStream)));
+        UndergroundCarver.CarveRavines(world, new SplitMix64(SplitMix64.Combine(seed, RavineStream)));
         UndergroundCarver.PlaceOres(world, new SplitMix64(SplitMix64.Combine(seed, OreStream)));
+        UndergroundCarver.LineCaveWalls(world, new SplitMix64(SplitMix64.Combine(seed, WallOreStream)));
         StructureBuilder.PlantTrees(world, new SplitMix64(SplitMix64.Combine(seed, TreeStream)));
         StructureBuilder.BuildStructures(world, new SplitMix64(SplitMix64.Combine(seed, StructureStream)));
         world.InitialAnimals = SpawnAnimals(world, new SplitMix64(SplitMix64.Combine(seed, AnimalStream)));
@@ -129,7 +133,7 @@ public static class WorldGenerator
         return animals;
     }
 
-    /// <summary>The standable land column nearest the origin (spiral search), feet on its surface.</summary>
+    /// <summary>The standable land column nearest the origin (spiral search) whose surface is above the water level, feet on it.</summary>
     private static BlockPos FindSpawn(VoxelWorld world)
     {
         int limit = Math.Min(world.Options.SizeX, world.Options.SizeZ) / 2 - 2;
@@ -141,7 +145,8 @@ public static class WorldGenerator
                 {
                     if (Math.Max(Math.Abs(dx), Math.Abs(dz)) != r) continue;
                     var p = StandingPosition(world, dx, dz);
-                    if (p is { } pos && world.BiomeAt(dx, dz) is Biome.Plains or Biome.Forest or Biome.Desert) return pos;
+                    // Above the water level: a land column whose top a ravine or cave mouth carved away is no spawn.
+                    if (p is { } pos && pos.Y > world.Options.WaterLevel + 1 && world.BiomeAt(dx, dz) is Biome.Plains or Biome.Forest or Biome.Desert) return pos;
                 }
             }
         }

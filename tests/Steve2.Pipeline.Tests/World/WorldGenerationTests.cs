@@ -26,7 +26,7 @@ public sealed class WorldGenerationTests
     {
         var counts = Seed1.Value.CountBlocks();
         Assert.Equal(
-            (1470L, 1120L, 344L, 184L, 2128L, 2169L),
+            (1844L, 1347L, 845L, 757L, 2071L, 2104L),
             (counts[(int)Block.CoalOre], counts[(int)Block.IronOre], counts[(int)Block.GoldOre], counts[(int)Block.DiamondOre], counts[(int)Block.OakLog], counts[(int)Block.Snow]));
         Assert.Equal(new BlockPos(3, 42, -12), Seed1.Value.Spawn);
     }

@@ -34,6 +34,8 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// <param name="SeenTargets">Search: up to four targets any agent has seen (animals of the kind, or chest blocks for "chest"), not set aside, nearest first; null in older records.</param>
 /// <param name="StructureHint">Search for a chest: where to go to see into the nearest structure the team has seen (<see cref="SearchPerception.StructureHint"/>), or null.</param>
 /// <param name="TeammateTargets">Search: where the agent's teammates are heading (their approach, open, goto and look targets) and how far each teammate is from it; null in older records.</param>
+/// <param name="DeepFloor">Find: the nearest open floor the team has seen in the diamond layer (standing y &lt;= <see cref="Rules.BlockSearchRules.DeepFloorTop"/>), 8..40 columns away, where no agent has stood within 5 blocks, not set aside; or null.</param>
+/// <param name="DeepVisited">Find: where agents have stood in the diamond layer, within 48 columns of the agent (null reads as none).</param>
 public sealed record ConductorFacts(
     BlockPos Feet,
     double Yaw,
@@ -54,7 +56,9 @@ public sealed record ConductorFacts(
     IReadOnlyList<BlockPos>? SeenTargets = null,
     IReadOnlyList<TeammateTarget>? TeammateTargets = null,
     BlockPos? StructureHint = null,
-    IReadOnlyDictionary<string, BlockPos>? SeenSources = null) : RoleFacts;
+    IReadOnlyDictionary<string, BlockPos>? SeenSources = null,
+    BlockPos? DeepFloor = null,
+    IReadOnlyList<BlockPos>? DeepVisited = null) : RoleFacts;
 
 /// <summary>A teammate's current target and the teammate's distance to it (blocks, horizontal).</summary>
 public sealed record TeammateTarget(BlockPos Target, double Distance);

@@ -62,7 +62,11 @@ public static class TeacherPerception
             seenTargets,
             teammateTargets,
             part.Kind == SubTaskKind.Search && SearchPerception.IsChest(part.Argument) && seen is null ? SearchPerception.StructureHint(s, feet, part.Argument) : null,
-            part.Kind == SubTaskKind.Collect ? SeenSources(s, feet, waiting, o.Inventory) : null);
+            part.Kind == SubTaskKind.Collect ? SeenSources(s, feet, waiting, o.Inventory) : null,
+            part.Kind == SubTaskKind.Find ? DeepFloor(s, feet) : null,
+            part.Kind == SubTaskKind.Find
+                ? s.Knowledge.Visited.Where(v => v.Y <= BlockSearchRules.DeepFloorTop && Math.Abs(v.X - feet.X) <= 48 && Math.Abs(v.Z - feet.Z) <= 48).ToArray()
+                : null);
     }
 
     public static ActorFacts Actor(TeacherSituation s, int agent, Directive directive)
@@ -138,6 +142,35 @@ public static class TeacherPerception
                 .Count(n => s.Knowledge.Blocks.ContainsKey(n) && OpenFloor(s, n));
             if (floorNeighbours < 2) continue;
             if (best is not BlockPos b || stand.Y < b.Y || (stand.Y == b.Y && stand.DistanceSquared(feet) < b.DistanceSquared(feet))) best = stand;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// The nearest open floor the team has seen in the diamond layer (standing y at most
+    /// <see cref="BlockSearchRules.DeepFloorTop"/>), 8..40 columns from the agent, beside at least two more such floor
+    /// blocks, where no agent has stood within 5 blocks, not set aside. Ties go to the lower x, y, z.
+    /// </summary>
+    private static BlockPos? DeepFloor(TeacherSituation s, BlockPos feet)
+    {
+        BlockPos? best = null;
+        double bestD = double.PositiveInfinity;
+        foreach (var (p, block) in s.Knowledge.Blocks)
+        {
+            if (p.Y + 1 > BlockSearchRules.DeepFloorTop || block is Block.Water) continue;
+            double d = Math.Sqrt((double)(p.X - feet.X) * (p.X - feet.X) + (double)(p.Z - feet.Z) * (p.Z - feet.Z));
+            if (d < BlockSearchRules.MinHop || d > 40 || d > bestD) continue;
+            BlockPos stand = p.Above;
+            if (!OpenFloor(s, p) || s.Unreachable.Contains(stand)) continue;
+            if (s.Knowledge.Visited.Any(v => v.DistanceTo(stand) <= BlockSearchRules.VisitedRadius)) continue;
+            int floorNeighbours = new[] { p.Offset(1, 0, 0), p.Offset(-1, 0, 0), p.Offset(0, 0, 1), p.Offset(0, 0, -1) }
+                .Count(n => s.Knowledge.Blocks.ContainsKey(n) && OpenFloor(s, n));
+            if (floorNeighbours < 2) continue;
+            if (d < bestD || best is BlockPos b && (stand.X, stand.Y, stand.Z).CompareTo((b.X, b.Y, b.Z)) < 0)
+            {
+                bestD = d;
+                best = stand;
+            }
         }
         return best;
     }

@@ -13,6 +13,7 @@ public sealed class TeamKnowledge
     private readonly Dictionary<int, Observation> _latest = [];
     private readonly Dictionary<BlockPos, Block> _blocks = [];
     private readonly HashSet<(int X, int Z)> _columns = [];
+    private readonly List<BlockPos> _visited = [];
     private readonly Dictionary<int, SeenEntity> _entities = [];
     private readonly List<(int AgentId, HeardSound Sound, Vec3 Listener, int Tick)> _sounds = [];
     private int _tick;
@@ -20,12 +21,16 @@ public sealed class TeamKnowledge
     public IReadOnlyDictionary<int, Observation> Latest => _latest;
     public IReadOnlyDictionary<BlockPos, Block> Blocks => _blocks;
     public IReadOnlySet<(int X, int Z)> Columns => _columns;
+
+    /// <summary>Where the agents have stood: the feet block of every observation, in order (repeats dropped).</summary>
+    public IReadOnlyList<BlockPos> Visited => _visited;
     public int Tick => _tick;
 
     public void Add(Observation o)
     {
         _tick++;
         _latest[o.AgentId] = o;
+        if (!_visited.Contains(o.Pose.Block)) _visited.Add(o.Pose.Block);
         foreach (SeenBlock b in o.VisibleBlocks)
         {
             _blocks[b.Position] = b.Block;

@@ -19,7 +19,7 @@ namespace Steve2.Pipeline.Teacher.Roles;
 /// </summary>
 public sealed class Conductor(RoleRunner runner)
 {
-    public const string OutputFormat = "one directive: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z [X2 Y2 Z2] | mine X Y Z [X2 Y2 Z2] | look X Y Z | open X Y Z | wait";
+    public const string OutputFormat = "one directive: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z [X2 Y2 Z2] | mine X Y Z [X2 Y2 Z2] | look X Y Z | open X Y Z | wait | digdown N | staircase DIRECTION N | tunnel DIRECTION N";
 
     /// <summary>The conductor's question for one agent: its part, its description, the critic's recent corrections for it, and the facts.</summary>
     public static RolePrompt Prompt(TeacherSituation s, int agent, SubTask part, ExpertContext? expert) =>

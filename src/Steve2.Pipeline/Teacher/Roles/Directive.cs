@@ -5,12 +5,13 @@ using Steve2.Pipeline.Environment;
 namespace Steve2.Pipeline.Teacher.Roles;
 
 /// <summary>The kinds of immediate goal a conductor gives an actor.</summary>
-public enum DirectiveKind { GoTo, Explore, Approach, Gather, Craft, Place, Mine, Look, Wait, Open }
+public enum DirectiveKind { GoTo, Explore, Approach, Gather, Craft, Place, Mine, Look, Wait, Open, DigDown, Staircase, Tunnel }
 
 /// <summary>
 /// A conductor's immediate goal for one agent, one line of text (TEACHER.md): <c>goto X Y Z</c>,
 /// <c>explore DIRECTION</c>, <c>approach X Y Z</c>, <c>gather ITEM N</c>, <c>craft ITEM N</c>,
-/// <c>place ITEM X Y Z</c>, <c>mine X Y Z</c>, <c>look X Y Z</c>, <c>open X Y Z</c> (a chest: take its items), <c>wait</c>; <c>place</c> and <c>mine</c> may name a
+/// <c>place ITEM X Y Z</c>, <c>mine X Y Z</c>, <c>look X Y Z</c>, <c>open X Y Z</c> (a chest: take its items), <c>wait</c>, and digging: <c>digdown N</c>,
+/// <c>staircase DIRECTION N</c>, <c>tunnel DIRECTION N</c>; <c>place</c> and <c>mine</c> may name a
 /// box, <c>place ITEM X Y Z X2 Y2 Z2</c> and <c>mine X Y Z X2 Y2 Z2</c> (its far corner is <see cref="To"/>). The actor
 /// turns it into a code action, handling reach and the movement limit.
 /// </summary>
@@ -30,6 +31,9 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
         DirectiveKind.Mine => $"mine {Target.X} {Target.Y} {Target.Z}{Far}",
         DirectiveKind.Look => $"look {Target.X} {Target.Y} {Target.Z}",
         DirectiveKind.Open => $"open {Target.X} {Target.Y} {Target.Z}",
+        DirectiveKind.DigDown => $"digdown {Count}",
+        DirectiveKind.Staircase => $"staircase {DirectionNames.Name(Direction)} {Count}",
+        DirectiveKind.Tunnel => $"tunnel {DirectionNames.Name(Direction)} {Count}",
         _ => "wait",
     };
 
@@ -82,10 +86,14 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
                     directive = new Directive(DirectiveKind.Explore, Direction: d); return true;
                 case "gather" or "craft" when w.Length == 3 && ItemName().IsMatch(w[1]) && Int(w[2], out int n) && n > 0:
                     directive = new Directive(kind == "gather" ? DirectiveKind.Gather : DirectiveKind.Craft, Item: w[1].ToLowerInvariant(), Count: n); return true;
+                case "digdown" when w.Length == 2 && Int(w[1], out int down) && down > 0:
+                    directive = new Directive(DirectiveKind.DigDown, Count: down); return true;
+                case "staircase" or "tunnel" when w.Length == 3 && DirectionNames.TryParse(w[1], out Direction way) && Int(w[2], out int steps) && steps > 0:
+                    directive = new Directive(kind == "staircase" ? DirectiveKind.Staircase : DirectiveKind.Tunnel, Count: steps, Direction: way); return true;
                 case "wait" when w.Length == 1: directive = new Directive(DirectiveKind.Wait); return true;
             }
         }
-        error = $"'{text.Trim()}' is not a directive; use one of: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z [X2 Y2 Z2] | mine X Y Z [X2 Y2 Z2] | look X Y Z | open X Y Z | wait";
+        error = $"'{text.Trim()}' is not a directive; use one of: goto X Y Z | explore DIRECTION | approach X Y Z | gather ITEM N | craft ITEM N | place ITEM X Y Z [X2 Y2 Z2] | mine X Y Z [X2 Y2 Z2] | look X Y Z | open X Y Z | wait | digdown N | staircase DIRECTION N | tunnel DIRECTION N";
         return false;
     }
 

@@ -81,6 +81,12 @@ public static class ActorRules
                 return ReachDistance(pose, d.Target) <= f.Reach - 0.05 ? new Mine(d.Target) : WalkToStand(feet, f.Stand) ?? new Mine(d.Target);
             case DirectiveKind.Look:
                 return LookAt(pose, d.Target);
+            case DirectiveKind.DigDown:
+                return new DigDown(Math.Clamp(d.Count, 1, CodeAction.MaxDigSteps));
+            case DirectiveKind.Staircase:
+                return new Staircase(d.Direction, Math.Clamp(d.Count, 1, CodeAction.MaxDigSteps));
+            case DirectiveKind.Tunnel:
+                return new Tunnel(d.Direction, Math.Clamp(d.Count, 1, CodeAction.MaxDigSteps));
             default:
                 return new Wait();
         }

@@ -14,8 +14,7 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// that is not blacklisted; else the own-memory direction with the most unseen columns.</item>
 /// <item>search: <see cref="SearchRules"/> (a seen target no nearer teammate takes; located targets, uncertain ones
 /// searched as areas; sounds; else explore).</item>
-/// <item>find (blocks): a target in view counts as found, so go down to the lowest open floor the team
-/// has seen (ores lie deep), else explore, preferring the lowest frontiers.</item>
+/// <item>find (blocks): <see cref="BlockSearchRules"/> (pickaxe, descend, search the caves, strip-mine).</item>
 /// <item>collect: the recipe planner's next step for the agent's items (<see cref="RecipePlanner.Next"/>); when only
 /// gathering an item with no known source is left, go to a source of it a teammate has seen; else dig straight down
 /// for stone and ores (with the pickaxe they need: mine the block under the feet); else explore.</item>
@@ -32,7 +31,7 @@ public static class ConductorRules
     {
         SubTaskKind.Explore => Explore(f, expert, part.Direction, preferLow: false),
         SubTaskKind.Search => SearchRules.Search(f, expert, part, () => Explore(f, expert, part.Direction, preferLow: false)),
-        SubTaskKind.Find => Find(f, expert, part),
+        SubTaskKind.Find => BlockSearchRules.Find(agent, part, f, expert),
         SubTaskKind.Collect => Collect(agent, part, f, expert),
         SubTaskKind.Build => Build(f.Build ?? expert?.Build, f.Feet),
         _ => new Directive(DirectiveKind.Wait),
@@ -59,7 +58,7 @@ public static class ConductorRules
         return best;
     }
 
-    private static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow)
+    internal static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow)
     {
         BlockPos feet = f.Feet;
         if (expert?.Frontiers is { Count: > 0 } frontiers)
@@ -90,19 +89,6 @@ public static class ConductorRules
         return new Directive(DirectiveKind.Explore, Direction: d);
     }
 
-    private static Directive Find(ConductorFacts f, ExpertFacts? expert, SubTask part)
-    {
-        // A target in view is found already: go down into ravines and cave mouths the team has seen (ores lie
-        // deep), else on to unseen ground, low first. On arrival somewhere new (and on the first step) look
-        // down ahead first, so floors below come into view.
-        if (f.LowestOpening is BlockPos low) return new Directive(DirectiveKind.GoTo, low);
-        Directive? last = f.PreviousDirective is string text && Directive.TryParse(text, out Directive? d, out _) ? d : null;
-        if (last is null or { Kind: DirectiveKind.GoTo or DirectiveKind.Explore } && f.Pitch < 30)
-        {
-            double yaw = f.Yaw * Math.PI / 180;
-            return new Directive(DirectiveKind.Look, f.Feet.Offset((int)Math.Round(-Math.Sin(yaw) * 6), -6, (int)Math.Round(Math.Cos(yaw) * 6)));
-        }
-        return Explore(f, expert, part.Direction, preferLow: true);
     }
 
     private static Directive Collect(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)

@@ -12,7 +12,8 @@ public static class SkillLibrary
     /// <summary>The actions an actor may answer with, one per line, as a prompt shows them.</summary>
     public const string Syntax =
         "one code action: moveTo(x, y, z) | explore(direction, blocks<=50) | lookAt(yaw, pitch) | mine(x, y, z) | " +
-        "collect(\"item\", count) | craft(\"item\", count) | place(\"item\", x, y, z) | openChest(x, y, z) | wait(); " +
+        "collect(\"item\", count) | craft(\"item\", count) | place(\"item\", x, y, z) | openChest(x, y, z) | wait() | " +
+        "digDown(blocks<=20) | staircase(direction, steps<=20) | tunnel(direction, blocks<=20); " +
         "directions: north, northeast, east, southeast, south, southwest, west, northwest";
 
     /// <summary>Parses a text action; on failure <paramref name="error"/> says why.</summary>
