@@ -73,7 +73,7 @@ public sealed class StudentTrainerTests
         }
         var answers = new Steve2.Pipeline.Student.Inference.StudentGenerator(model, sequences, torch.CPU)
             .GenerateText(set.Select(e => (sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), data.Images[e.ImageIndex])).ToList());
-        Assert.Equal(set.Select(e => e.ActionText), answers);
+        Assert.True(set.Select(e => e.ActionText).SequenceEqual(answers), string.Join("\n", set.Select(e => e.ActionText)) + "\n---\n" + string.Join("\n", answers));
     }
 
     private sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress

@@ -29,7 +29,7 @@ public sealed class BlockSearchTeacherTests
     }
 
     private static ConductorFacts Facts(BlockPos feet, IReadOnlyDictionary<string, int> inventory, string? previous = null, IReadOnlyList<Direction>? blocked = null, BlockPos? deepFloor = null) =>
-        new(feet, 0, 0, inventory, inventory, null, previous, [], blocked ?? [], new int[8], [], null, null, null, [], null, deepFloor);
+        new(feet, 0, 0, inventory, inventory, null, previous, [], blocked ?? [], new int[8], [], null, null, null, [], null, DeepFloor: deepFloor);
 
     [Fact]
     public void The_plan_goes_pickaxe_then_down_then_caves_then_strips()

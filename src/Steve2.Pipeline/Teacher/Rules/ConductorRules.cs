@@ -89,8 +89,6 @@ public static class ConductorRules
         return new Directive(DirectiveKind.Explore, Direction: d);
     }
 
-    }
-
     private static Directive Collect(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)
     {
         // The agent's share of the list: what it holds of each of its items plus what the team still lacks (items the
