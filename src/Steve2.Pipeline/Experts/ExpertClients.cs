@@ -95,7 +95,7 @@ public sealed class ExpertClients
             }, options);
             return new FrontierAnswer(
                 report.Frontiers.Select(f => new MapFrontier(f.Rank, f.Size, new BlockPos(f.Goal.X, f.Goal.Y, f.Goal.Z),
-                    new Vec3(f.Centroid.X, f.Centroid.Y, f.Centroid.Z), f.PathDistance, f.Score)).ToArray(),
+                    new Vec3(f.Centroid.X, f.Centroid.Y, f.Centroid.Z), f.PathDistance, f.Score, f.UnseenArea, f.InferredCells)).ToArray(),
                 report.WhyNone,
                 report.SetAside.Select(a => new SetAsideFrontier(a.Size, new Vec3(a.Centroid.X, a.Centroid.Y, a.Centroid.Z), a.Reason)).ToArray());
         }, cancellationToken);
