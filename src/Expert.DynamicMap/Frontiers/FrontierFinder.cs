@@ -13,6 +13,9 @@ namespace Expert.DynamicMap.Frontiers;
 /// </summary>
 internal static class FrontierFinder
 {
+    /// <summary>Scratch hook for probes (standing cells, path distances, inferred cells); null in use.</summary>
+    internal static Action<HashSet<long>, Dictionary<long, int>, HashSet<long>>? Inspect;
+
     private static readonly (int Dx, int Dz)[] Four = [(1, 0), (-1, 0), (0, 1), (0, -1)];
 
     public static FrontierReport Find(MapState state, FrontierRequest request)
@@ -34,6 +37,7 @@ internal static class FrontierFinder
         int margin = Math.Max(GroundSurvey.SampleRadius, GainRadius);
         var box = MapRegion.Around(start.X, start.Z, request.Radius + margin, yMin, yMax);
         var survey = new GroundSurvey(box);
+        var foliage = state.Palette.Names.Select(GroundSurvey.IsFoliage).ToArray();
         var standing = new HashSet<long>(PackedKeyComparer.Instance);
         var standingCells = new List<Cell>();
         long known = 0;
@@ -52,20 +56,30 @@ internal static class FrontierFinder
             {
                 ushort block = chunk.Blocks[Chunk.Index(x & Chunk.Mask, y & Chunk.Mask, z & Chunk.Mask)];
                 if (block == BlockPalette.UnknownId) continue;
-                survey.Known(ref reader, kinds, x, y, z, kinds[block]);
+                survey.Known(ref reader, kinds, x, y, z, kinds[block], foliage[block]);
                 bool inRegion = region.ContainsColumn(x, z);
                 if (inRegion) known++;
                 if (!MapWalkability.IsOpen(kinds[block]) || !MapWalkability.IsStanding(ref reader, kinds, x, y, z)) continue;
-                survey.Standing(x, y, z);
+                if (!foliage[reader.BlockAt(x, y - 1, z)]) survey.Standing(x, y, z);   // a canopy top is no ground sample
                 if (!inRegion) continue;
                 standing.Add(CellMath.Pack(x, y, z));
                 standingCells.Add(new Cell(x, y, z));
             }
         }
 
+        // Where agents have stood (their reported feet cells) is standing ground, seen or not.
+        foreach (var track in state.Agents.All)
+        foreach (var visit in track.VisitCounts())
+        {
+            if (!box.ContainsCell(visit.X, visit.Y, visit.Z) || kinds[reader.BlockAt(visit.X, visit.Y, visit.Z)] is BlockKind.Solid or BlockKind.Liquid) continue;
+            survey.Standing(visit.X, visit.Y, visit.Z);
+            if (region.ContainsColumn(visit.X, visit.Z) && standing.Add(CellMath.Pack(visit.X, visit.Y, visit.Z)))
+                standingCells.Add(new Cell(visit.X, visit.Y, visit.Z));
+        }
+
         // 1b. Standing cells inferred between sparse ground samples (GroundSurvey), then the frontier cells: standing
         // cells, seen or inferred, beside a column that is unexplored at their level and has no inferred ground.
-        var inferred = request.ObservedOnly ? [] : survey.Infer(ref reader, kinds, region);
+        var inferred = request.ObservedOnly || known == 0 ? [] : survey.Infer(ref reader, kinds, region);
         foreach (var cell in inferred)
         {
             standing.Add(cell.Packed);
@@ -96,6 +110,8 @@ internal static class FrontierFinder
                 queue.Enqueue(neighbour);
             }
         }
+
+        Inspect?.Invoke(standing, distance, inferredSet);
 
         // 3. Groups of frontier cells.
         var frontierSet = new HashSet<long>(frontierCells.Select(c => c.Packed), PackedKeyComparer.Instance);

@@ -10,22 +10,21 @@ namespace Expert.DynamicMap.Frontiers;
 /// unknown columns between them (a far sample's rays rarely cross the cell above it). Ground is inferred by
 /// growing it outward from the samples: every column with a known standing cell, and every column whose highest
 /// known block is a surface (Solid or Liquid with the cell above seen open, or unknown when the block below is
-/// not known Solid: a lone sample, not the top of a wall seen from the side), is a source (a Solid surface's
+/// not known Solid: a lone sample, not the top of a wall seen from the side; never leaves or logs: a tree is
+/// not ground), is a source (a Solid surface's
 /// feet cell is itself inferred standing); a breadth-first walk over columns (8 neighbours) carries the source's feet height at
 /// most <see cref="SampleRadius"/> columns into columns whose ground is not known. A carried height follows
 /// what is known: when the ground cell is known open it steps down (up to 2), when the feet or head cell is
 /// known Solid it steps up one, else the column is not entered (a wall stops the growth). A column reached
-/// from a Liquid source is water, not ground. Where two growths meet with feet heights more than
-/// <see cref="MaxStep"/> apart (a cliff between the samples) or one of them is water, the column is left
-/// uninferred. Columns whose top surface is known are never inferred.
+/// from a Liquid source is water, not ground; where a water growth meets a ground growth (the shore) the column
+/// is left uninferred. Each column takes the height of the nearest growth, so a cliff between samples shows as
+/// neighbouring cells whose heights differ by more than a walk can climb (the walk's step rule keeps it apart).
+/// Columns whose top surface is known are never inferred.
 /// </summary>
 internal sealed class GroundSurvey
 {
     /// <summary>Ground grows at most this many columns (8-neighbour steps) from a sample.</summary>
     public const int SampleRadius = 6;
-
-    /// <summary>Feet heights of meeting growths further apart than this are a cliff: no ground is inferred there.</summary>
-    public const int MaxStep = 2;
 
     private const int None = int.MinValue;
 
@@ -55,12 +54,15 @@ internal sealed class GroundSurvey
 
     private int Index(int x, int z) => (z - Box.Z0) * Box.Width + (x - Box.X0);
 
+    /// <summary>Whether a palette name is part of a tree (leaves, logs): Solid to walk into, but never a ground sample.</summary>
+    public static bool IsFoliage(string name) => name.EndsWith("leaves", StringComparison.Ordinal) || name.EndsWith("_log", StringComparison.Ordinal);
+
     /// <summary>Records a known cell of the box (called once per known cell by the scan).</summary>
-    public void Known(ref CellReader reader, BlockKind[] kinds, int x, int y, int z, BlockKind kind)
+    public void Known(ref CellReader reader, BlockKind[] kinds, int x, int y, int z, BlockKind kind, bool foliage)
     {
         int i = Index(x, z);
         _explored[i] = true;
-        if (kind is not (BlockKind.Solid or BlockKind.Liquid) || y <= _surface[i]) return;
+        if (kind is not (BlockKind.Solid or BlockKind.Liquid) || foliage || y <= _surface[i]) return;
         var above = kinds[reader.BlockAt(x, y + 1, z)];
         // Seen open above: a surface. Unknown above: a surface sample unless the block stands on a known Solid one
         // (then it is more likely the top of a wall or a cliff face seen from the side).
@@ -132,9 +134,9 @@ internal sealed class GroundSurvey
                     dist[j] = (byte)(dist[i] + 1);
                     queue.Enqueue(j);
                 }
-                else if (water[j] != water[i] || Math.Abs(feet[j] - carried) > MaxStep)
+                else if (water[j] != water[i])
                 {
-                    blocked[j] = true;
+                    blocked[j] = true;   // the shore: neither ground nor water is sure
                 }
             }
         }
