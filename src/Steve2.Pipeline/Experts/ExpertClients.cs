@@ -101,7 +101,7 @@ public sealed class ExpertClients
         }, cancellationToken);
 
     /// <summary>Reports a place an agent could not reach: frontiers near it are set aside for that agent.</summary>
-    public Task<ExpertResult<bool>> MarkUnreachableAsync(string episodeId, int agentId, BlockPos cell, string reason, CancellationToken cancellationToken) =>
+    public Task<ExpertResult<bool>> MarkUnreachableAsync(string episodeId, int agentId, BlockPos cell, string reason, CancellationToken cancellationToken, double radius = 0) =>
         CallAsync("MarkFrontierUnreachable", async options =>
         {
             await _map.MarkFrontierUnreachableAsync(new MarkFrontierUnreachableRequest
@@ -110,6 +110,7 @@ public sealed class ExpertClients
                 AgentId = ExpertWireConversions.AgentId(agentId),
                 Cell = new MapCell { X = cell.X, Y = cell.Y, Z = cell.Z },
                 Reason = reason,
+                Radius = radius,
             }, options);
             return true;
         }, cancellationToken);

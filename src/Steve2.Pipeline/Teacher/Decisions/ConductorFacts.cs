@@ -25,6 +25,13 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// <param name="Sound">Search: the latest sound of the searched kind, or null.</param>
 /// <param name="LowestOpening">Find: the lowest open floor the team has seen at least 4 blocks below the agent (where to stand), or null.</param>
 /// <param name="GatherWaiting">Collect: items whose gathering found no source and waits for the critic's retry time.</param>
+/// <param name="UnseenAhead">
+/// For each of the eight compass directions, how many of the 108 sample points 40..95 blocks ahead (every 5 ahead,
+/// every 5 to the side, 20 each way) have no column seen by the team within one block: what an <c>explore</c> of 50
+/// blocks that way and the look at its end may reveal (<see cref="Knowledge.TeamKnowledge.UnseenAhead"/>). Null in
+/// recordings made before it existed (the rules then read <paramref name="UnseenColumns"/>).
+/// </param>
+/// <param name="UnreachableAreas">Areas the critic set aside as unreachable (<see cref="SetAsideArea"/>), within 64 columns of the agent (sorted); null in older recordings.</param>
 /// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
 public sealed record ConductorFacts(
     BlockPos Feet,
@@ -42,7 +49,9 @@ public sealed record ConductorFacts(
     SoundFact? Sound,
     BlockPos? LowestOpening,
     IReadOnlyList<string> GatherWaiting,
-    BuildWindow? Build) : RoleFacts;
+    BuildWindow? Build,
+    IReadOnlyList<int>? UnseenAhead = null,
+    IReadOnlyList<SetAsideArea>? UnreachableAreas = null) : RoleFacts;
 
 /// <summary>The latest sound of the searched kind: where it came from when the listener was near it (not set aside), else its bearing.</summary>
 /// <param name="Position">The source's block, when heard near and not set aside as unreachable.</param>

@@ -29,6 +29,9 @@ public static class TeacherPerception
         var unreachable = s.Unreachable
             .Where(p => Math.Abs(p.X - feet.X) <= UnreachableRadius && Math.Abs(p.Z - feet.Z) <= UnreachableRadius)
             .OrderBy(p => p.X).ThenBy(p => p.Y).ThenBy(p => p.Z).ToArray();
+        var areas = s.UnreachableAreas
+            .Where(a => Math.Abs(a.Center.X - feet.X) <= UnreachableRadius + a.Radius && Math.Abs(a.Center.Z - feet.Z) <= UnreachableRadius + a.Radius)
+            .Distinct().OrderBy(a => a.Center.X).ThenBy(a => a.Center.Y).ThenBy(a => a.Center.Z).ThenBy(a => a.Radius).ToArray();
         BlockPos? seen = null;
         SoundFact? sound = null;
         if (part.Kind == SubTaskKind.Search)
@@ -54,7 +57,9 @@ public static class TeacherPerception
             sound,
             part.Kind == SubTaskKind.Find ? LowestOpening(s, feet) : null,
             waiting,
-            part.Kind == SubTaskKind.Build && s.Plan is { FromExpert: false } plan ? plan.WindowFor(agent) : null);
+            part.Kind == SubTaskKind.Build && s.Plan is { FromExpert: false } plan ? plan.WindowFor(agent) : null,
+            s.Knowledge.UnseenAhead(feet),
+            areas);
     }
 
     public static ActorFacts Actor(TeacherSituation s, int agent, Directive directive)

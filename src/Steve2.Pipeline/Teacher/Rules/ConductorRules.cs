@@ -10,8 +10,9 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// The conductors' rules: the next immediate goal of one agent for its part, a function of the part, the
 /// agent's <see cref="ConductorFacts"/> and (with experts) the <see cref="ExpertFacts"/>.
 /// <list type="bullet">
-/// <item>explore: the best frontier of the dynamic map (with experts) that no teammate is heading to and
-/// that is not blacklisted; else the own-memory direction with the most unseen columns.</item>
+/// <item>explore (<see cref="ExploreRules"/>): the own-memory direction with the most unseen columns 40..95 blocks
+/// ahead; with experts the best frontier of the dynamic map not set aside and not taken by a teammate, when it
+/// beats that direction.</item>
 /// <item>search: approach the target when any agent has seen it; else (experts) a located landmark or
 /// sound, or the bearing of an unlocated sound; else (own) the latest sound heard; else explore.</item>
 /// <item>find (blocks): a target in view counts as found, so go down to the lowest open floor the team
@@ -32,64 +33,19 @@ public static class ConductorRules
         _ => new Directive(DirectiveKind.Wait),
     };
 
-    /// <summary>
-    /// The own-memory direction: the most unseen columns ahead, with a bonus of 3 for <paramref name="preferred"/>,
-    /// never a blocked one; ties go to the compass order (north first); all blocked leaves the preferred one.
-    /// </summary>
-    public static Direction BestUnseenDirection(IReadOnlyList<int> unseen, Direction preferred, IReadOnlyCollection<Direction> blocked)
-    {
-        Direction best = preferred;
-        double bestScore = double.NegativeInfinity;
-        foreach (Direction d in Enum.GetValues<Direction>())
-        {
-            if (blocked.Contains(d)) continue;
-            double score = unseen[(int)d] + (d == preferred ? 3 : 0);
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = d;
-            }
-        }
-        return best;
-    }
+    /// <summary>The own-memory direction (<see cref="ExploreRules.BestUnseenDirection"/>).</summary>
+    public static Direction BestUnseenDirection(IReadOnlyList<int> unseen, Direction preferred, IReadOnlyCollection<Direction> blocked) =>
+        ExploreRules.BestUnseenDirection(unseen, preferred, blocked);
 
-    private static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow)
-    {
-        BlockPos feet = f.Feet;
-        if (expert?.Frontiers is { Count: > 0 } frontiers)
-        {
-            // Teammates (the agents of this conductor's team) head for different frontiers.
-            var usable = frontiers
-                .Where(fr => !f.Unreachable.Contains(fr.Goal) && fr.Goal.DistanceTo(feet) > 3)
-                .Where(fr => f.TeammateGoals.All(t => t.DistanceTo(fr.Goal) > 16))
-                .ToArray();
-            FrontierFact? pick = preferLow
-                ? usable.OrderBy(fr => fr.Goal.Y).ThenByDescending(fr => fr.Score).FirstOrDefault()
-                : usable.FirstOrDefault();
-            if (pick is not null) return new Directive(DirectiveKind.GoTo, pick.Goal);
-        }
-        else if (expert?.Frontiers is { Count: 0 })
-        {
-            // The map sets aside frontiers it cannot walk to over what it has seen (observations are sparse);
-            // the world's path finder may still get there: the largest one 12..45 columns away, toward the
-            // agent's direction first, that no teammate heads for.
-            var (px, pz) = preferred.Step();
-            BlockPos? goal = (expert.SetAside ?? [])
-                .Where(g => Horizontal(g.Cell, feet) is >= 12 and <= 45 && !f.Unreachable.Contains(g.Cell) && f.TeammateGoals.All(t => t.DistanceTo(g.Cell) > 16))
-                .OrderByDescending(g => g.Size + 10 * ((g.Cell.X - feet.X) * px + (g.Cell.Z - feet.Z) * pz) / Math.Max(1, Horizontal(g.Cell, feet)))
-                .Select(g => (BlockPos?)g.Cell).FirstOrDefault();
-            if (goal is BlockPos g) return new Directive(DirectiveKind.GoTo, g);
-        }
-        Direction d = BestUnseenDirection(f.UnseenColumns, preferred, f.BlockedDirections);
-        return new Directive(DirectiveKind.Explore, Direction: d);
-    }
+    private static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow) =>
+        ExploreRules.Explore(f, expert, preferred, preferLow);
 
     private static Directive Search(ConductorFacts f, ExpertFacts? expert, SubTask part)
     {
         if (f.SeenTarget is BlockPos seen) return new Directive(DirectiveKind.Approach, seen);
         foreach (LocatedFact t in expert?.Located ?? [])
         {
-            if (t.Position is BlockPos p && !f.Unreachable.Contains(p)) return new Directive(DirectiveKind.Approach, p);
+            if (t.Position is BlockPos p && !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, p)) return new Directive(DirectiveKind.Approach, p);
             if (t.Position is null && t.Bearing is Direction bearing) return new Directive(DirectiveKind.Explore, Direction: bearing);
         }
         if (f.Sound is { Position: BlockPos heard }) return new Directive(DirectiveKind.Approach, heard);
@@ -135,6 +91,4 @@ public static class ConductorRules
             ? new Directive(DirectiveKind.Mine, step.Position)
             : new Directive(DirectiveKind.Place, step.Position, Tasks.CreationTask.Material);
     }
-
-    private static double Horizontal(BlockPos a, BlockPos b) => Math.Sqrt((double)(a.X - b.X) * (a.X - b.X) + (double)(a.Z - b.Z) * (a.Z - b.Z));
 }
