@@ -13,9 +13,6 @@ namespace Expert.DynamicMap.Frontiers;
 /// </summary>
 internal static class FrontierFinder
 {
-    /// <summary>Scratch hook for probes (standing cells, path distances, inferred cells); null in use.</summary>
-    internal static Action<HashSet<long>, Dictionary<long, int>, HashSet<long>>? Inspect;
-
     private static readonly (int Dx, int Dz)[] Four = [(1, 0), (-1, 0), (0, 1), (0, -1)];
 
     public static FrontierReport Find(MapState state, FrontierRequest request)
@@ -110,8 +107,6 @@ internal static class FrontierFinder
                 queue.Enqueue(neighbour);
             }
         }
-
-        Inspect?.Invoke(standing, distance, inferredSet);
 
         // 3. Groups of frontier cells.
         var frontierSet = new HashSet<long>(frontierCells.Select(c => c.Packed), PackedKeyComparer.Instance);

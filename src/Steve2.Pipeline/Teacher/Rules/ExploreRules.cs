@@ -8,33 +8,24 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// Where to go to see what nobody has seen (exploration, and searching without a lead). Both teachers score the
 /// eight directions by their own memory (<see cref="ConductorFacts.UnseenAhead"/>: unseen columns 40..95 blocks
 /// ahead, where a 50-block <c>explore</c> and the look at its end reach). The teacher with experts also has the
-/// dynamic map's frontiers: it walks to the best one that is not set aside, not taken by a teammate and not at
-/// the agent's feet, when that frontier beats the own direction, i.e. the frontier's unseen area (as a share of
-/// its window) is at least the best direction's unseen share less <see cref="FrontierMargin"/>; the map also knows
-/// where the ground is walkable, which the own memory does not. Without frontiers, the largest set-aside group
-/// 12..45 columns away may be tried. A function of the facts alone.
+/// dynamic map's frontiers, ranked by the map (size, unseen area around the goal, path distance): it walks to the
+/// best one that is not set aside (exactly or by area), not taken by a teammate and not at the agent's feet, and
+/// explores the own direction only when no frontier is usable. (Measured on exploration seeds 0-29: the best
+/// frontier beat the own direction even where the direction looked more unseen; preferring the direction when its
+/// unseen share exceeded the frontier's by 0.25 lost 225 columns, re-ranking frontiers by the direction's unseen
+/// share lost 600.) Without frontiers, the largest set-aside group 12..45 columns away may be tried. A function
+/// of the facts alone.
 /// </summary>
 public static class ExploreRules
 {
     /// <summary>Bonus (in sample points) for the direction the manager gave the agent, so teammates spread.</summary>
     public const int PreferredBonus = 3;
 
-    /// <summary>How much lower a frontier's unseen share may be than the best direction's and still be preferred.</summary>
-    public const double FrontierMargin = 0.25;
-
-    /// <summary>The unseen area a frontier reports is counted in a square of this many columns (33 × 33, the map's gain window).</summary>
-    public const int FrontierWindow = 33 * 33;
-
-    /// <summary>The sample points per direction of <see cref="ConductorFacts.UnseenAhead"/>.</summary>
-    public const int AheadSamples = 108;
-
     public static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow)
     {
         BlockPos feet = f.Feet;
         IReadOnlyList<int> unseen = f.UnseenAhead ?? f.UnseenColumns;
-        int samples = f.UnseenAhead is null ? 42 : AheadSamples;
         Direction own = BestUnseenDirection(unseen, preferred, f.BlockedDirections);
-        double ownShare = unseen[(int)own] / (double)samples;
         if (expert?.Frontiers is { Count: > 0 } frontiers)
         {
             // Teammates (the agents of this conductor's team) head for different frontiers.
@@ -45,8 +36,7 @@ public static class ExploreRules
             FrontierFact? pick = preferLow
                 ? usable.OrderBy(fr => fr.Goal.Y).ThenByDescending(fr => fr.Score).FirstOrDefault()
                 : usable.FirstOrDefault();
-            if (pick is not null && (preferLow || pick.Unseen == 0 || pick.Unseen / (double)FrontierWindow >= ownShare - FrontierMargin))
-                return new Directive(DirectiveKind.GoTo, pick.Goal);
+            if (pick is not null) return new Directive(DirectiveKind.GoTo, pick.Goal);
         }
         else if (expert?.Frontiers is { Count: 0 })
         {
