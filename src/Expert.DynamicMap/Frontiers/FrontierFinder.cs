@@ -5,11 +5,13 @@ using Expert.DynamicMap.Storage;
 namespace Expert.DynamicMap.Frontiers;
 
 /// <summary>
-/// Finds frontiers around an agent: standing cells next to unknown cells (<see cref="MapWalkability"/>),
-/// grouped by 8-connectivity in x/z with |dy| ≤ 1, reached from the agent by a breadth-first walk over
-/// standing cells (4 neighbours, one step up or up to three down), ranked by
-/// score = GainWeight × size − DistanceWeight × path distance. Groups that the walk does not reach,
-/// that a client blacklisted, or that are smaller than MinSize are set aside with a reason.
+/// Finds frontiers around an agent: standing cells, observed (<see cref="MapWalkability"/>), where agents stood,
+/// or inferred between sparse ground samples (<see cref="GroundSurvey"/>), next to unexplored columns; grouped by
+/// 8-connectivity in x/z with |dy| ≤ 1 (cut into 16-column tiles when wider), reached from the agent by a
+/// breadth-first walk over standing cells (4 neighbours, one step up or up to three down), ranked by
+/// score = GainWeight × size + UnseenWeight × unseen area − DistanceWeight × path distance, the goal never within
+/// 3 columns of the agent. Groups that the walk does not reach, that a client blacklisted, that are smaller than
+/// MinSize, or that are reached only at the agent's place are set aside with a reason (MAP_LAYOUT.md §5).
 /// </summary>
 internal static class FrontierFinder
 {
