@@ -35,7 +35,7 @@ public class FrontierTests
     public void Frontier_cells_are_grouped_and_ranked_by_size_against_distance()
     {
         using var episode = Corridor();
-        var report = episode.GetFrontiers(new FrontierRequest("a"));
+        var report = episode.GetFrontiers(new FrontierRequest("a", ObservedOnly: true));
 
         Assert.Null(report.WhyNone);
         Assert.Equal(2, report.Frontiers.Count);
@@ -47,11 +47,11 @@ public class FrontierTests
         Assert.Equal(3, west.Size);
         Assert.Equal(-20, west.Goal.X);
         Assert.Equal(15, west.PathDistance); // from cell x -5 to x -20
-        Assert.Equal(west.Size - 0.5 * west.PathDistance, west.Score, 6);
+        Assert.Equal(west.Size + FrontierRequest.DefaultUnseenWeight * west.UnseenArea - 0.5 * west.PathDistance, west.Score, 6);
         Assert.All(west.Cells, c => Assert.Equal(-20, c.X));
 
         // Distance alone: the near west end first.
-        var near = episode.GetFrontiers(new FrontierRequest("a", GainWeight: 0, DistanceWeight: 1));
+        var near = episode.GetFrontiers(new FrontierRequest("a", GainWeight: 0, DistanceWeight: 1, UnseenWeight: 0, ObservedOnly: true));
         Assert.Equal(-20, near.Frontiers[0].Goal.X);
     }
 
@@ -63,7 +63,7 @@ public class FrontierTests
         episode.Apply(Batch(Obs("scout", 3, At(2.5, 64, 25.5), Floor(0, 4, 30, 34, 63).ToArray())));
         episode.MarkUnreachable(new Cell(-20, 64, 0), "lava ahead", radius: 2);
 
-        var report = episode.GetFrontiers(new FrontierRequest("a"));
+        var report = episode.GetFrontiers(new FrontierRequest("a", ObservedOnly: true));
         var offered = Assert.Single(report.Frontiers);
         Assert.True(offered.Centroid.X > 20);
         Assert.Contains(report.SetAside, s => s.Reason.StartsWith("unreachable") && s.Centroid.Z > 29);
@@ -72,7 +72,7 @@ public class FrontierTests
         // The blacklist may be for another agent only.
         using var other = Corridor();
         other.MarkUnreachable(new Cell(-20, 64, 0), "lava", agentId: "b", radius: 2);
-        Assert.Equal(2, other.GetFrontiers(new FrontierRequest("a")).Frontiers.Count);
+        Assert.Equal(2, other.GetFrontiers(new FrontierRequest("a", ObservedOnly: true)).Frontiers.Count);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class FrontierTests
     public void Frontiers_smaller_than_the_minimum_are_set_aside()
     {
         using var episode = Corridor();
-        var report = episode.GetFrontiers(new FrontierRequest("a", MinSize: 4));
+        var report = episode.GetFrontiers(new FrontierRequest("a", MinSize: 4, ObservedOnly: true));
         Assert.Single(report.Frontiers);
         Assert.Contains(report.SetAside, s => s.Reason.StartsWith("too small") && s.Size == 3);
     }

@@ -419,6 +419,7 @@ public sealed class Episode : IDisposable
         if (request.MinSize < 1) violations.Add(new FieldViolation("min_size", "must be >= 1"));
         if (!double.IsFinite(request.GainWeight) || request.GainWeight < 0) violations.Add(new FieldViolation("gain_weight", "must be finite and >= 0"));
         if (!double.IsFinite(request.DistanceWeight) || request.DistanceWeight < 0) violations.Add(new FieldViolation("distance_weight", "must be finite and >= 0"));
+        if (!double.IsFinite(request.UnseenWeight) || request.UnseenWeight < 0) violations.Add(new FieldViolation("unseen_weight", "must be finite and >= 0"));
         if (request.MaxResults is < 1 or > 1000) violations.Add(new FieldViolation("max_results", "must be within 1..1000"));
         if (violations.Count > 0) throw new MapValidationException(violations);
         lock (_gate) return FrontierFinder.Find(_state, request);

@@ -5,7 +5,8 @@ namespace Expert.DynamicMap.Frontiers;
 /// <summary>
 /// What GetFrontiers asks: frontiers for one agent, within <paramref name="Radius"/> columns of it and
 /// <paramref name="VerticalReach"/> cells above and below its feet (or an explicit range).
-/// Ranking: score = GainWeight × size − DistanceWeight × path distance (MAP_LAYOUT.md).
+/// Ranking: score = GainWeight × size + UnseenWeight × unseen area − DistanceWeight × path distance (MAP_LAYOUT.md).
+/// Standing cells include those inferred between sparse ground samples unless <paramref name="ObservedOnly"/>.
 /// </summary>
 public sealed record FrontierRequest(
     string AgentId,
@@ -16,9 +17,19 @@ public sealed record FrontierRequest(
     int MinSize = 3,
     double GainWeight = 1.0,
     double DistanceWeight = 0.5,
-    int MaxResults = 16);
+    int MaxResults = 16,
+    double UnseenWeight = FrontierRequest.DefaultUnseenWeight,
+    bool ObservedOnly = false)
+{
+    /// <summary>The default weight of a frontier's unseen area (unexplored columns around its goal) in its score.</summary>
+    public const double DefaultUnseenWeight = 0.1;
+}
 
-/// <summary>A group of connected frontier cells, ranked for the agent (rank 1 is the best).</summary>
+/// <summary>
+/// A group of connected frontier cells, ranked for the agent (rank 1 is the best). <see cref="UnseenArea"/>: the
+/// unexplored columns within <see cref="FrontierFinder.GainRadius"/> of the goal (what going there may reveal);
+/// <see cref="InferredCells"/>: how many of its cells are standing cells inferred between sparse ground samples.
+/// </summary>
 public sealed record Frontier(
     int Rank,
     int Size,
@@ -27,19 +38,22 @@ public sealed record Frontier(
     double PathDistance,
     double StraightDistance,
     double Score,
-    IReadOnlyList<Cell> Cells);
+    IReadOnlyList<Cell> Cells,
+    int UnseenArea = 0,
+    int InferredCells = 0);
 
 /// <summary>A frontier group not offered, and why.</summary>
 public sealed record SetAsideFrontier(int Size, Vec3 Centroid, string Reason);
 
-/// <summary>Counts behind a report, to explain it.</summary>
+/// <summary>Counts behind a report, to explain it (<see cref="InferredCells"/>: standing cells inferred between sparse ground samples, included in <see cref="StandingCells"/>).</summary>
 public sealed record FrontierStats(
     long KnownCells,
     int StandingCells,
     int ReachableCells,
     int FrontierCells,
     int Groups,
-    MapRegion Region);
+    MapRegion Region,
+    int InferredCells = 0);
 
 /// <summary>
 /// GetFrontiers' answer: ranked frontiers, the ones set aside with their reasons, and when no

@@ -5,11 +5,13 @@ using Expert.DynamicMap.Storage;
 namespace Expert.DynamicMap.Frontiers;
 
 /// <summary>
-/// Finds frontiers around an agent: standing cells next to unknown cells (<see cref="MapWalkability"/>),
-/// grouped by 8-connectivity in x/z with |dy| ≤ 1, reached from the agent by a breadth-first walk over
-/// standing cells (4 neighbours, one step up or up to three down), ranked by
-/// score = GainWeight × size − DistanceWeight × path distance. Groups that the walk does not reach,
-/// that a client blacklisted, or that are smaller than MinSize are set aside with a reason.
+/// Finds frontiers around an agent: standing cells, observed (<see cref="MapWalkability"/>), where agents stood,
+/// or inferred between sparse ground samples (<see cref="GroundSurvey"/>), next to unexplored columns; grouped by
+/// 8-connectivity in x/z with |dy| ≤ 1 (cut into 16-column tiles when wider), reached from the agent by a
+/// breadth-first walk over standing cells (4 neighbours, one step up or up to three down), ranked by
+/// score = GainWeight × size + UnseenWeight × unseen area − DistanceWeight × path distance, the goal never within
+/// 3 columns of the agent. Groups that the walk does not reach, that a client blacklisted, that are smaller than
+/// MinSize, or that are reached only at the agent's place are set aside with a reason (MAP_LAYOUT.md §5).
 /// </summary>
 internal static class FrontierFinder
 {
@@ -29,18 +31,23 @@ internal static class FrontierFinder
         var store = state.Store;
         var reader = new CellReader(store);
 
-        // 1. Standing cells and frontier cells in the region.
+        // 1. Known standing cells in the region, and a survey of the columns around it (the region widened by the
+        // sample radius and the gain radius): surface samples, explored columns.
+        int margin = Math.Max(GroundSurvey.SampleRadius, GainRadius);
+        var box = MapRegion.Around(start.X, start.Z, request.Radius + margin, yMin, yMax);
+        var survey = new GroundSurvey(box);
+        var foliage = state.Palette.Names.Select(GroundSurvey.IsFoliage).ToArray();
         var standing = new HashSet<long>(PackedKeyComparer.Instance);
-        var frontierCells = new List<Cell>();
+        var standingCells = new List<Cell>();
         long known = 0;
         for (int cy = yMin >> Chunk.Shift; cy <= yMax >> Chunk.Shift; cy++)
-        for (int cz = region.Z0 >> Chunk.Shift; cz <= (region.Z1 - 1) >> Chunk.Shift; cz++)
-        for (int cx = region.X0 >> Chunk.Shift; cx <= (region.X1 - 1) >> Chunk.Shift; cx++)
+        for (int cz = box.Z0 >> Chunk.Shift; cz <= (box.Z1 - 1) >> Chunk.Shift; cz++)
+        for (int cx = box.X0 >> Chunk.Shift; cx <= (box.X1 - 1) >> Chunk.Shift; cx++)
         {
             var chunk = store.TryGet(new ChunkKey(cx, cy, cz));
             if (chunk is null || chunk.Known == 0) continue;
-            int x0 = Math.Max(region.X0, cx << Chunk.Shift), x1 = Math.Min(region.X1, (cx + 1) << Chunk.Shift);
-            int z0 = Math.Max(region.Z0, cz << Chunk.Shift), z1 = Math.Min(region.Z1, (cz + 1) << Chunk.Shift);
+            int x0 = Math.Max(box.X0, cx << Chunk.Shift), x1 = Math.Min(box.X1, (cx + 1) << Chunk.Shift);
+            int z0 = Math.Max(box.Z0, cz << Chunk.Shift), z1 = Math.Min(box.Z1, (cz + 1) << Chunk.Shift);
             int y0 = Math.Max(yMin, cy << Chunk.Shift), y1 = Math.Min(yMax + 1, (cy + 1) << Chunk.Shift);
             for (int y = y0; y < y1; y++)
             for (int z = z0; z < z1; z++)
@@ -48,12 +55,39 @@ internal static class FrontierFinder
             {
                 ushort block = chunk.Blocks[Chunk.Index(x & Chunk.Mask, y & Chunk.Mask, z & Chunk.Mask)];
                 if (block == BlockPalette.UnknownId) continue;
-                known++;
+                survey.Known(ref reader, kinds, x, y, z, kinds[block], foliage[block]);
+                bool inRegion = region.ContainsColumn(x, z);
+                if (inRegion) known++;
                 if (!MapWalkability.IsOpen(kinds[block]) || !MapWalkability.IsStanding(ref reader, kinds, x, y, z)) continue;
+                if (!foliage[reader.BlockAt(x, y - 1, z)]) survey.Standing(x, y, z);   // a canopy top is no ground sample
+                if (!inRegion) continue;
                 standing.Add(CellMath.Pack(x, y, z));
-                if (MapWalkability.BordersUnknown(ref reader, x, y, z)) frontierCells.Add(new Cell(x, y, z));
+                standingCells.Add(new Cell(x, y, z));
             }
         }
+
+        // Where agents have stood (their reported feet cells) is standing ground, seen or not.
+        foreach (var track in state.Agents.All)
+        foreach (var visit in track.VisitCounts())
+        {
+            if (!box.ContainsCell(visit.X, visit.Y, visit.Z) || kinds[reader.BlockAt(visit.X, visit.Y, visit.Z)] is BlockKind.Solid or BlockKind.Liquid) continue;
+            survey.Standing(visit.X, visit.Y, visit.Z);
+            if (region.ContainsColumn(visit.X, visit.Z) && standing.Add(CellMath.Pack(visit.X, visit.Y, visit.Z)))
+                standingCells.Add(new Cell(visit.X, visit.Y, visit.Z));
+        }
+
+        // 1b. Standing cells inferred between sparse ground samples (GroundSurvey), then the frontier cells: standing
+        // cells, seen or inferred, beside a column that is unexplored at their level and has no inferred ground.
+        var inferred = request.ObservedOnly || known == 0 ? [] : survey.Infer(ref reader, kinds, region);
+        foreach (var cell in inferred)
+        {
+            standing.Add(cell.Packed);
+            standingCells.Add(cell);
+        }
+        var inferredSet = new HashSet<long>(inferred.Select(c => c.Packed), PackedKeyComparer.Instance);
+        var frontierCells = new List<Cell>();
+        foreach (var cell in standingCells)
+            if (BordersUnknown(ref reader, survey, cell)) frontierCells.Add(cell);
 
         // 2. Path distances from the agent over standing cells.
         var distance = new Dictionary<long, int>(PackedKeyComparer.Instance);
@@ -101,13 +135,13 @@ internal static class FrontierFinder
                     pending.Enqueue(neighbour);
                 }
             }
-            groups.Add(group);
+            groups.AddRange(Split(group));
         }
 
         // 4. Rank, or set aside.
         var ranked = new List<Frontier>();
         var setAside = new List<SetAsideFrontier>();
-        int unreachable = 0, blacklisted = 0, small = 0;
+        int unreachable = 0, blacklisted = 0, small = 0, atAgent = 0;
         var agentPosition = pose.Position;
         foreach (var group in groups)
         {
@@ -127,9 +161,13 @@ internal static class FrontierFinder
             }
             Cell? goal = null;
             int best = int.MaxValue;
+            bool reached = false;
             foreach (var cell in group)
             {
-                if (distance.TryGetValue(cell.Packed, out int d) && (d < best || (d == best && Compare(cell, goal!.Value) < 0)))
+                if (!distance.TryGetValue(cell.Packed, out int d)) continue;
+                reached = true;
+                if (AtAgent(cell, start)) continue;
+                if (d < best || (d == best && Compare(cell, goal!.Value) < 0))
                 {
                     best = d;
                     goal = cell;
@@ -137,14 +175,23 @@ internal static class FrontierFinder
             }
             if (goal is null)
             {
+                if (reached)
+                {
+                    atAgent++;
+                    setAside.Add(new SetAsideFrontier(group.Count, centroid,
+                        $"at the agent: every reachable cell is within {MinGoalDistance} columns of {request.AgentId} at {start}; look around instead"));
+                    continue;
+                }
                 unreachable++;
                 setAside.Add(new SetAsideFrontier(group.Count, centroid,
                     $"unreachable: no path over explored standing cells from {request.AgentId} at {start}"));
                 continue;
             }
-            double score = request.GainWeight * group.Count - request.DistanceWeight * best;
+            int unseen = survey.UnexploredAround(goal.Value.X, goal.Value.Z, GainRadius);
+            double score = request.GainWeight * group.Count + request.UnseenWeight * unseen - request.DistanceWeight * best;
             var sorted = group.OrderBy(c => c.X).ThenBy(c => c.Z).ThenBy(c => c.Y).ToArray();
-            ranked.Add(new Frontier(0, group.Count, centroid, goal.Value, best, agentPosition.DistanceTo(goal.Value.Center), score, sorted));
+            ranked.Add(new Frontier(0, group.Count, centroid, goal.Value, best, agentPosition.DistanceTo(goal.Value.Center), score, sorted,
+                unseen, group.Count(c => inferredSet.Contains(c.Packed))));
         }
 
         var ordered = ranked
@@ -154,10 +201,47 @@ internal static class FrontierFinder
             .ToArray();
 
         var stats = new FrontierStats(known, standing.Count, distance.Count - (standing.Contains(start.Packed) ? 0 : 1),
-            frontierCells.Count, groups.Count, region);
-        string? whyNone = ordered.Length > 0 ? null : ExplainNone(request, start, stats, unreachable, blacklisted, small);
+            frontierCells.Count, groups.Count, region, inferred.Count);
+        string? whyNone = ordered.Length > 0 ? null : ExplainNone(request, start, stats, unreachable, blacklisted, small, atAgent);
         return new FrontierReport(request.AgentId, start,
             ordered, setAside.OrderByDescending(s => s.Size).ToArray(), whyNone, stats);
+    }
+
+    /// <summary>Frontier goals are at least this far (columns, horizontally) from the agent: never its own place.</summary>
+    public const double MinGoalDistance = 3;
+
+    /// <summary>A frontier's unseen area counts the unexplored columns within this many columns (a square) of its goal.</summary>
+    public const int GainRadius = 16;
+
+    /// <summary>Frontier groups wider or deeper than this many columns are cut into tiles of this size (a rim around a whole area is many places to go, not one).</summary>
+    public const int MaxGroupExtent = 16;
+
+    private static IEnumerable<List<Cell>> Split(List<Cell> group)
+    {
+        int minX = group.Min(c => c.X), maxX = group.Max(c => c.X), minZ = group.Min(c => c.Z), maxZ = group.Max(c => c.Z);
+        if (maxX - minX < MaxGroupExtent && maxZ - minZ < MaxGroupExtent) return [group];
+        return group.GroupBy(c => (Math.Floor((double)c.X / MaxGroupExtent), Math.Floor((double)c.Z / MaxGroupExtent)))
+            .OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2).Select(g => g.ToList());
+    }
+
+    private static bool AtAgent(Cell cell, Cell start)
+    {
+        double dx = cell.X - start.X, dz = cell.Z - start.Z;
+        return dx * dx + dz * dz < MinGoalDistance * MinGoalDistance;
+    }
+
+    /// <summary>
+    /// A standing cell is a frontier cell when a horizontal neighbour column is unexplored at its level
+    /// (<see cref="MapWalkability.Unexplored"/>) and has no inferred ground either.
+    /// </summary>
+    private static bool BordersUnknown(ref CellReader reader, GroundSurvey survey, Cell c)
+    {
+        foreach (var (dx, dz) in Four)
+        {
+            int x = c.X + dx, z = c.Z + dz;
+            if (MapWalkability.Unexplored(ref reader, x, c.Y, z) && survey.InferredFeet(x, z) is null) return true;
+        }
+        return false;
     }
 
     /// <summary>A drop into a lower neighbour passes its cells from <paramref name="from"/> up to <paramref name="to"/>: none may be solid.</summary>
@@ -171,7 +255,7 @@ internal static class FrontierFinder
     private static int Compare(Cell a, Cell b) =>
         a.X != b.X ? a.X.CompareTo(b.X) : a.Z != b.Z ? a.Z.CompareTo(b.Z) : a.Y.CompareTo(b.Y);
 
-    private static string ExplainNone(FrontierRequest request, Cell start, FrontierStats stats, int unreachable, int blacklisted, int small)
+    private static string ExplainNone(FrontierRequest request, Cell start, FrontierStats stats, int unreachable, int blacklisted, int small, int atAgent)
     {
         var r = stats.Region;
         string where = $"within {request.Radius} columns of {request.AgentId} at {start}, y {r.YMin}..{r.YMax}";
@@ -184,6 +268,6 @@ internal static class FrontierFinder
             return $"No frontier {where}: all {stats.StandingCells} standing cells ({stats.ReachableCells} reachable from the agent) are bounded by known cells. "
                 + "The reachable area is fully explored and enclosed; to go on, dig or build out of it, or search another vertical range or a wider radius.";
         return $"{stats.Groups} frontier groups exist {where}, but none can be offered: "
-            + $"{unreachable} unreachable from the agent over explored ground, {blacklisted} blacklisted as unreachable, {small} smaller than {request.MinSize} cells.";
+            + $"{unreachable} unreachable from the agent over explored ground, {blacklisted} blacklisted as unreachable, {small} smaller than {request.MinSize} cells, {atAgent} only at the agent's own place.";
     }
 }

@@ -30,7 +30,7 @@ internal static class MapWalkability
     /// at feet level is buried under its top, a falling neighbour's air above its lower ground is rarely
     /// crossed by a sampled ray; both show a known cell in that span.)
     /// </summary>
-    private static bool Unexplored(ref CellReader reader, int x, int y, int z) =>
+    public static bool Unexplored(ref CellReader reader, int x, int y, int z) =>
         reader.BlockAt(x, y, z) == BlockPalette.UnknownId && reader.BlockAt(x, y + 1, z) == BlockPalette.UnknownId
         && reader.BlockAt(x, y - 1, z) == BlockPalette.UnknownId && reader.BlockAt(x, y - 2, z) == BlockPalette.UnknownId;
 }

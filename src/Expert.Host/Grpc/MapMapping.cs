@@ -273,7 +273,7 @@ internal static class MapMapping
 
     // ---- Frontiers ------------------------------------------------------------------------------
 
-    /// <summary>Defaults for zero or unset fields: radius 64, vertical_reach 16, min_size 3, gain_weight 1, distance_weight 0.5, max_results 16.</summary>
+    /// <summary>Defaults for zero or unset fields: radius 64, vertical_reach 16, min_size 3, gain_weight 1, distance_weight 0.5, max_results 16, unseen_weight 0.1.</summary>
     public static FrontierRequest ToFrontierRequest(Wire.GetFrontiersRequest r) => new(
         r.AgentId,
         Radius: r.Radius == 0 ? 64 : r.Radius,
@@ -283,7 +283,9 @@ internal static class MapMapping
         MinSize: r.MinSize == 0 ? 3 : r.MinSize,
         GainWeight: r.HasGainWeight ? r.GainWeight : 1.0,
         DistanceWeight: r.HasDistanceWeight ? r.DistanceWeight : 0.5,
-        MaxResults: r.MaxResults == 0 ? 16 : r.MaxResults);
+        MaxResults: r.MaxResults == 0 ? 16 : r.MaxResults,
+        UnseenWeight: r.HasUnseenWeight ? r.UnseenWeight : FrontierRequest.DefaultUnseenWeight,
+        ObservedOnly: r.ObservedOnly);
 
     public static Wire.FrontierReport ToWire(FrontierReport report, bool includeCells)
     {
@@ -300,6 +302,7 @@ internal static class MapMapping
                 FrontierCells = report.Stats.FrontierCells,
                 Groups = report.Stats.Groups,
                 Region = ToWire(report.Stats.Region),
+                InferredCells = report.Stats.InferredCells,
             },
         };
         foreach (var f in report.Frontiers)
@@ -313,6 +316,8 @@ internal static class MapMapping
                 PathDistance = f.PathDistance,
                 StraightDistance = f.StraightDistance,
                 Score = f.Score,
+                UnseenArea = f.UnseenArea,
+                InferredCells = f.InferredCells,
             };
             if (includeCells) frontier.Cells.AddRange(f.Cells.Select(ToWire));
             wire.Frontiers.Add(frontier);

@@ -114,13 +114,13 @@ public sealed class ExpertClients
             }, options);
             return new FrontierAnswer(
                 report.Frontiers.Select(f => new MapFrontier(f.Rank, f.Size, new BlockPos(f.Goal.X, f.Goal.Y, f.Goal.Z),
-                    new Vec3(f.Centroid.X, f.Centroid.Y, f.Centroid.Z), f.PathDistance, f.Score)).ToArray(),
+                    new Vec3(f.Centroid.X, f.Centroid.Y, f.Centroid.Z), f.PathDistance, f.Score, f.UnseenArea, f.InferredCells)).ToArray(),
                 report.WhyNone,
                 report.SetAside.Select(a => new SetAsideFrontier(a.Size, new Vec3(a.Centroid.X, a.Centroid.Y, a.Centroid.Z), a.Reason)).ToArray());
         }, cancellationToken);
 
     /// <summary>Reports a place an agent could not reach: frontiers near it are set aside for that agent.</summary>
-    public Task<ExpertResult<bool>> MarkUnreachableAsync(string episodeId, int agentId, BlockPos cell, string reason, CancellationToken cancellationToken) =>
+    public Task<ExpertResult<bool>> MarkUnreachableAsync(string episodeId, int agentId, BlockPos cell, string reason, CancellationToken cancellationToken, double radius = 0) =>
         CallAsync("MarkFrontierUnreachable", async options =>
         {
             await _map.MarkFrontierUnreachableAsync(new MarkFrontierUnreachableRequest
@@ -129,6 +129,7 @@ public sealed class ExpertClients
                 AgentId = ExpertWireConversions.AgentId(agentId),
                 Cell = new MapCell { X = cell.X, Y = cell.Y, Z = cell.Z },
                 Reason = reason,
+                Radius = radius,
             }, options);
             return true;
         }, cancellationToken);

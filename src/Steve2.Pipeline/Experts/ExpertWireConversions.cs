@@ -19,7 +19,7 @@ public static class ExpertWireConversions
 
     /// <summary>
     /// One agent's observation as the map's: pose, every visible block (packed, block names as item ids
-    /// such as "oak_log"), entities by kind, sounds with a position when near or a direction when far.
+    /// such as "oak_log", grass and snow as Minecraft's block ids: <see cref="MapBlockName"/>), entities by kind, sounds with a position when near or a direction when far.
     /// </summary>
     public static WireObservation ToWire(Environment.Observation observation, long tick)
     {
@@ -51,6 +51,19 @@ public static class ExpertWireConversions
         return wire;
     }
 
+    /// <summary>
+    /// A block's name on the map: its item name, except where Minecraft's block id differs and the map would read
+    /// the item name as another block: the world's <c>grass</c> is the ground block (<c>grass_block</c>; the map reads
+    /// <c>grass</c> as the plant, which is walked through) and its <c>snow</c> a full block (<c>snow_block</c>, not the
+    /// thin layer). Without this every grassy floor looked passable to the map and no standing cell was found on it.
+    /// </summary>
+    public static string MapBlockName(Block block) => block switch
+    {
+        Block.Grass => "grass_block",
+        Block.Snow => "snow_block",
+        _ => Items.OfBlock(block),
+    };
+
     private static PackedBlocks Pack(IReadOnlyList<SeenBlock> blocks)
     {
         var palette = new List<string>();
@@ -63,7 +76,7 @@ public static class ExpertWireConversions
             {
                 id = palette.Count;
                 index[b.Block] = id;
-                palette.Add(Items.OfBlock(b.Block));
+                palette.Add(MapBlockName(b.Block));
             }
             Span<byte> cell = cells.AsSpan(i * 16, 16);
             BitConverter.TryWriteBytes(cell[..4], b.Position.X);

@@ -22,6 +22,8 @@ public static class Critic
     {
         DirectiveKind.Place when f.Inventory.GetValueOrDefault(d.Item) <= 0 => $"agent {agent} has no {d.Item} to place",
         DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Open when f.Unreachable.Contains(d.Target) => $"{d.Target} was found unreachable; choose another goal",
+        DirectiveKind.GoTo or DirectiveKind.Approach when SetAsideAreas.Covers(f.UnreachableAreas, d.Target) =>
+            $"{d.Target} lies in an area found unreachable; choose a goal elsewhere",
         DirectiveKind.Gather or DirectiveKind.Craft when d.Count > 64 => "ask for at most 64 at a time",
         _ => null,
     };
@@ -68,14 +70,18 @@ public static class Critic
                 s.Unreachable.Add(m.Target);
                 if (d.Kind is DirectiveKind.Place or DirectiveKind.Mine) ReleaseStep(s, agent, fail: true, outcome.Message);
                 if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Open) s.Unreachable.Add(d.Target);
-                if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct);
-                correction = $"{m.Target} is unreachable for agent {agent}; set aside";
+                if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach) SetAsideAround(s, d.Target);
+                if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct, d.Kind == DirectiveKind.GoTo ? SetAsideAreas.FailedGoalRadius : 0);
+                correction = d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach
+                    ? $"{m.Target} is unreachable for agent {agent}; the area within {SetAsideAreas.FailedGoalRadius} columns of {d.Target} is set aside"
+                    : $"{m.Target} is unreachable for agent {agent}; set aside";
                 break;
             case MoveTo m when d.Kind == DirectiveKind.GoTo && outcome.Observation.Pose.Block.DistanceTo(d.Target) > 3:
                 // Arrived somewhere else (the world picked another standing place in the column): no way there.
                 s.Unreachable.Add(d.Target);
-                if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct);
-                correction = $"{d.Target} cannot be stood on by agent {agent} ({outcome.Message}); set aside";
+                SetAsideAround(s, d.Target);
+                if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct, SetAsideAreas.FailedGoalRadius);
+                correction = $"{d.Target} cannot be stood on by agent {agent} ({outcome.Message}); the area within {SetAsideAreas.FailedGoalRadius} columns is set aside";
                 break;
             case Staircase or Tunnel when !outcome.Success && outcome.BlocksMoved < 3:
                 var way = action is Staircase st ? st.Direction : ((Tunnel)action).Direction;
@@ -120,6 +126,13 @@ public static class Critic
         }
         if (correction is not null) s.Memory.Add(new MemoryEntry(tick, MemoryKind.Correction, "critic", agent, correction));
         return replan;
+    }
+
+    /// <summary>Sets aside the area a failed walk to <paramref name="goal"/> shows (once per centre).</summary>
+    private static void SetAsideAround(TeacherSituation s, BlockPos goal)
+    {
+        var area = new SetAsideArea(goal, SetAsideAreas.FailedGoalRadius);
+        if (!s.UnreachableAreas.Contains(area)) s.UnreachableAreas.Add(area);
     }
 
     /// <summary>Frees the agent's claimed build step, counting a failure when it failed; says when the step is given up.</summary>

@@ -1,3 +1,4 @@
+using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Teacher.Knowledge;
@@ -30,6 +31,9 @@ public sealed class TeacherSituation(TaskGoal goal, int agentCount, TeacherAgent
 
     /// <summary>Places the critic found unreachable (own blacklist; with experts also sent to the map).</summary>
     public HashSet<BlockPos> Unreachable { get; } = [];
+
+    /// <summary>Areas the critic found unreachable: a failed walk sets aside the region around its goal (<see cref="SetAsideArea"/>).</summary>
+    public List<SetAsideArea> UnreachableAreas { get; } = [];
 
     /// <summary>Items whose gathering failed for lack of known sources, per agent, with the tick to retry after.</summary>
     public Dictionary<(int Agent, string Item), int> GatherRetryAfter { get; } = [];

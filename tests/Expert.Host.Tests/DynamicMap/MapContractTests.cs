@@ -93,6 +93,12 @@ public sealed class MapContractTests : IDisposable
         Assert.True(report.Frontiers.Zip(report.Frontiers.Skip(1)).All(p => p.First.Score >= p.Second.Score), "highest score first");
         Assert.All(report.Frontiers, f => Assert.Equal(f.Size, f.Cells.Count));
         Assert.All(report.Frontiers, f => Assert.True(f.Size >= 3, "min_size defaults to 3"));
+        Assert.All(report.Frontiers, f => Assert.InRange(f.UnseenArea, 1, 33 * 33)); // unexplored columns around the goal
+        Assert.True(report.Stats.InferredCells > 0, "ground is inferred past the observed disc");
+        Assert.Contains(report.Frontiers, f => f.InferredCells > 0);
+        Wire.FrontierReport observed = await client.GetFrontiersAsync(new Wire.GetFrontiersRequest { EpisodeId = "f", AgentId = "scout", ObservedOnly = true });
+        Assert.Equal(0, observed.Stats.InferredCells);
+        Assert.All(observed.Frontiers, f => Assert.Equal(0, f.InferredCells));
 
         Wire.Frontier best = report.Frontiers[0];
         Wire.BlacklistEntry entry = await client.MarkFrontierUnreachableAsync(new Wire.MarkFrontierUnreachableRequest

@@ -30,6 +30,13 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// seen that yields it and that the agent's pickaxe harvests, within 45 columns (one move), not within 4 columns of a
 /// place set aside as unreachable; items without one are left out. Null for other parts.
 /// </param>
+/// <param name="UnseenAhead">
+/// For each of the eight compass directions, how many of the 108 sample points 40..95 blocks ahead (every 5 ahead,
+/// every 5 to the side, 20 each way) have no column seen by the team within one block: what an <c>explore</c> of 50
+/// blocks that way and the look at its end may reveal (<see cref="Knowledge.TeamKnowledge.UnseenAhead"/>). Null in
+/// recordings made before it existed (the rules then read <paramref name="UnseenColumns"/>).
+/// </param>
+/// <param name="UnreachableAreas">Areas the critic set aside as unreachable (<see cref="SetAsideArea"/>), within 64 columns of the agent (sorted); null in older recordings.</param>
 /// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
 /// <param name="SeenTargets">Search: up to four targets any agent has seen (animals of the kind, or chest blocks for "chest"), not set aside, nearest first; null in older records.</param>
 /// <param name="StructureHint">Search for a chest: where to go to see into the nearest structure the team has seen (<see cref="SearchPerception.StructureHint"/>), or null.</param>
@@ -58,7 +65,9 @@ public sealed record ConductorFacts(
     BlockPos? StructureHint = null,
     IReadOnlyDictionary<string, BlockPos>? SeenSources = null,
     BlockPos? DeepFloor = null,
-    IReadOnlyList<BlockPos>? DeepVisited = null) : RoleFacts;
+    IReadOnlyList<BlockPos>? DeepVisited = null,
+    IReadOnlyList<int>? UnseenAhead = null,
+    IReadOnlyList<SetAsideArea>? UnreachableAreas = null) : RoleFacts;
 
 /// <summary>A teammate's current target and the teammate's distance to it (blocks, horizontal).</summary>
 public sealed record TeammateTarget(BlockPos Target, double Distance);

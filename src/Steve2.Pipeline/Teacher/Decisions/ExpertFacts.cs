@@ -16,8 +16,8 @@ public sealed record ExpertFacts(
     IReadOnlyList<LocatedFact>? Located = null,
     BuildWindow? Build = null);
 
-/// <summary>A frontier's goal cell (where to stand) and score.</summary>
-public sealed record FrontierFact(BlockPos Goal, double Score);
+/// <summary>A frontier's goal cell (where to stand), score, and unseen area (the unexplored columns within 16 of the goal; 0 when the map did not say).</summary>
+public sealed record FrontierFact(BlockPos Goal, double Score, int Unseen = 0);
 
 /// <summary>A set-aside frontier group: its centre cell and size in cells.</summary>
 public sealed record SetAsideFact(BlockPos Cell, int Size);

@@ -33,7 +33,7 @@ public static class SearchPerception
             ? s.Knowledge.Blocks.Where(b => b.Value == Block.Chest && ChestMayBe(s, b.Key, kind)).Select(b => b.Key)
                 .OrderBy(p => new Vec3(p.X + 0.5, p.Y, p.Z + 0.5).DistanceTo(from)).ThenBy(p => p.X).ThenBy(p => p.Y).ThenBy(p => p.Z)
             : s.Knowledge.EntitiesOfKind(kind, from).Select(e => e.Position.Floor());
-        return cells.Where(p => !s.Unreachable.Contains(p)).Distinct().Take(4).ToArray();
+        return cells.Where(p => !SetAsideAreas.IsSetAside(s.Unreachable, s.UnreachableAreas, p)).Distinct().Take(4).ToArray();
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public static class SearchPerception
             BlockPos apex = raised.Where(p => Math.Abs(p.X - r.X) <= 8 && Math.Abs(p.Z - r.Z) <= 8).MaxBy(p => (p.Y, -p.DistanceSquared(feet)));
             candidates.Add(new BlockPos(apex.X, apex.Y - 4, apex.Z + 6));
         }
-        return candidates.Where(p => !s.Unreachable.Contains(p)).Select(p => (BlockPos?)p).OrderBy(p => p!.Value.DistanceSquared(feet)).FirstOrDefault();
+        return candidates.Where(p => !SetAsideAreas.IsSetAside(s.Unreachable, s.UnreachableAreas, p)).Select(p => (BlockPos?)p).OrderBy(p => p!.Value.DistanceSquared(feet)).FirstOrDefault();
     }
 
     private static bool SandBelow(Dictionary<(int, int), int> sandTop, BlockPos p)
@@ -90,7 +90,7 @@ public static class SearchPerception
         if (sound.Loudness is not (> 0 and < 1)) return new SoundFact(null, bearing);
         double range = HearingRadius * (1 - sound.Loudness);
         BlockPos estimate = new Vec3(listener.X + sound.Direction.X * range, listener.Y + sound.Direction.Y * range - 0.5, listener.Z + sound.Direction.Z * range).Floor();
-        if (s.Unreachable.Contains(estimate)) return new SoundFact(null, bearing);
+        if (SetAsideAreas.IsSetAside(s.Unreachable, s.UnreachableAreas, estimate)) return new SoundFact(null, bearing);
         double radius = Math.Round(Math.Max(5, range / 6), 1);
         return new SoundFact(null, bearing, estimate, radius, SearchRules.UnseenInArea(s.Knowledge, estimate, radius, feet));
     }
@@ -122,7 +122,7 @@ public static class SearchPerception
                     var p = new BlockPos(chest.X + dx, chest.Y + dy, chest.Z + dz);
                     if (s.Knowledge.Blocks.ContainsKey(p) || s.Knowledge.Blocks.ContainsKey(p.Above)) continue;
                     if (!s.Knowledge.Blocks.TryGetValue(p.Offset(0, -1, 0), out Block below) || below is Block.Water or Block.OakLeaves) continue;
-                    if (s.Unreachable.Contains(p)) continue;
+                    if (SetAsideAreas.IsSetAside(s.Unreachable, s.UnreachableAreas, p)) continue;
                     if (ActorRules.ReachFrom(p.X + 0.5, p.Y + Pose.EyeHeight, p.Z + 0.5, chest) > s.Options.Reach - 0.05) continue;
                     double d = p.DistanceTo(feet);
                     if (d < bestD) { bestD = d; best = p; }

@@ -30,6 +30,9 @@ public static class TeacherPerception
         var unreachable = s.Unreachable
             .Where(p => Math.Abs(p.X - feet.X) <= UnreachableRadius && Math.Abs(p.Z - feet.Z) <= UnreachableRadius)
             .OrderBy(p => p.X).ThenBy(p => p.Y).ThenBy(p => p.Z).ToArray();
+        var areas = s.UnreachableAreas
+            .Where(a => Math.Abs(a.Center.X - feet.X) <= UnreachableRadius + a.Radius && Math.Abs(a.Center.Z - feet.Z) <= UnreachableRadius + a.Radius)
+            .Distinct().OrderBy(a => a.Center.X).ThenBy(a => a.Center.Y).ThenBy(a => a.Center.Z).ThenBy(a => a.Radius).ToArray();
         BlockPos? seen = null;
         SoundFact? sound = null;
         IReadOnlyList<BlockPos>? seenTargets = null;
@@ -66,7 +69,9 @@ public static class TeacherPerception
             part.Kind == SubTaskKind.Find ? DeepFloor(s, feet) : null,
             part.Kind == SubTaskKind.Find
                 ? s.Knowledge.Visited.Where(v => v.Y <= BlockSearchRules.DeepFloorTop && Math.Abs(v.X - feet.X) <= 48 && Math.Abs(v.Z - feet.Z) <= 48).ToArray()
-                : null);
+                : null,
+            s.Knowledge.UnseenAhead(feet),
+            areas);
     }
 
     public static ActorFacts Actor(TeacherSituation s, int agent, Directive directive)

@@ -42,10 +42,11 @@ public sealed class NavigationExpert(ExpertClients experts, string episodeId)
         return r.Value;
     }
 
-    public async Task MarkUnreachableAsync(int agentId, BlockPos cell, string reason, CancellationToken ct)
+    /// <summary>Blacklists a place for the agent on the map: frontier groups with a cell within <paramref name="radius"/> (0: the map's default, 3) are set aside.</summary>
+    public async Task MarkUnreachableAsync(int agentId, BlockPos cell, string reason, CancellationToken ct, double radius = 0)
     {
         if (!_open) return;
-        var r = await experts.MarkUnreachableAsync(episodeId, agentId, cell, reason, ct);
+        var r = await experts.MarkUnreachableAsync(episodeId, agentId, cell, reason, ct, radius);
         if (!r.Ok) LastError = r.Error;
     }
 

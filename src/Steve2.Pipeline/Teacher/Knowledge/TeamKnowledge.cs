@@ -14,6 +14,7 @@ public sealed class TeamKnowledge
     private readonly Dictionary<BlockPos, Block> _blocks = [];
     private readonly HashSet<(int X, int Z)> _columns = [];
     private readonly List<BlockPos> _visited = [];
+    private readonly HashSet<(int X, int Z)> _viewed = [];
     private readonly Dictionary<int, SeenEntity> _entities = [];
     private readonly List<(int AgentId, HeardSound Sound, Vec3 Listener, int Tick)> _sounds = [];
     private int _tick;
@@ -36,6 +37,7 @@ public sealed class TeamKnowledge
             _blocks[b.Position] = b.Block;
             _columns.Add((b.Position.X, b.Position.Z));
         }
+        AddViewCone(o.Pose);
         foreach (SeenEntity e in o.VisibleEntities)
             if (e.Kind != "agent") _entities[e.Id] = e;
         foreach (HeardSound s in o.Sounds)
@@ -77,6 +79,65 @@ public sealed class TeamKnowledge
                 }
         }
         return counts;
+    }
+
+    /// <summary>
+    /// Own-memory view ahead: for each compass direction in <see cref="Direction"/> order, how many of the 108 sample
+    /// points 40..95 blocks ahead of <paramref name="from"/> (every 5 blocks ahead, every 5 to the side, 20 each way)
+    /// have no column any agent has seen or swept with its camera's view cone within one block: what walking 50 blocks
+    /// that way and looking on may reveal.
+    /// </summary>
+    public int[] UnseenAhead(BlockPos from)
+    {
+        var counts = new int[8];
+        foreach (Direction d in Enum.GetValues<Direction>())
+        {
+            var (sx, sz) = d.Step();
+            double norm = sx != 0 && sz != 0 ? Math.Sqrt(0.5) : 1;
+            for (int dist = 40; dist <= 95; dist += 5)
+                for (int side = -20; side <= 20; side += 5)
+                {
+                    int x = from.X + (int)Math.Round((sx * dist - sz * side) * norm), z = from.Z + (int)Math.Round((sz * dist + sx * side) * norm);
+                    if (!SeenOrViewedNear(x, z)) counts[(int)d]++;
+                }
+        }
+        return counts;
+    }
+
+    /// <summary>The camera's horizontal field of view (degrees) and view distance (blocks) (OBSERVATIONS.md defaults).</summary>
+    public const double ViewConeDegrees = 70, ViewConeDistance = 48;
+
+    /// <summary>
+    /// Columns the agent's camera swept: the horizontal cone of <see cref="ViewConeDegrees"/> around its yaw, out to
+    /// <see cref="ViewConeDistance"/> (shorter when it looks down: where the lowest ray of a square image meets the
+    /// ground 1.62 below the eye). The observation lists only the nearest blocks it saw (at most 512), so the far part
+    /// of a view is known from the pose alone; hills and trees may hide some of it.
+    /// </summary>
+    private void AddViewCone(Pose pose)
+    {
+        double half = ViewConeDegrees / 2;
+        double reach = ViewConeDistance;
+        if (pose.Pitch > half) reach = Math.Min(reach, Pose.EyeHeight / Math.Tan((pose.Pitch - half) * Math.PI / 180) + 1);
+        if (pose.Pitch > half + 45) reach = Math.Min(reach, 4);
+        double yaw = pose.Yaw * Math.PI / 180;
+        double ex = pose.Position.X, ez = pose.Position.Z;
+        for (double r = 1; r <= reach; r += 1)
+        {
+            double step = Math.Min(0.8 / r, half * Math.PI / 180);
+            for (double a = -half * Math.PI / 180; a <= half * Math.PI / 180 + 1e-9; a += step)
+            {
+                double dx = -Math.Sin(yaw + a), dz = Math.Cos(yaw + a);
+                _viewed.Add(((int)Math.Floor(ex + dx * r), (int)Math.Floor(ez + dz * r)));
+            }
+        }
+    }
+
+    private bool SeenOrViewedNear(int x, int z)
+    {
+        for (int dx = -1; dx <= 1; dx++)
+            for (int dz = -1; dz <= 1; dz++)
+                if (_columns.Contains((x + dx, z + dz)) || _viewed.Contains((x + dx, z + dz))) return true;
+        return false;
     }
 
     /// <summary>True when any agent has seen a column within one block of (x, z).</summary>

@@ -64,10 +64,11 @@ public sealed class Conductor(RoleRunner runner)
                 : "Frontiers: " + string.Join("; ", frontiers.Frontiers.Take(4).Select(f => FormattableString.Invariant($"#{f.Rank} goal {f.Goal} size {f.Size} path {f.PathDistance:0}"))));
         if (nav.LastError is string error) text.Append(" Map error: ").Append(error);
         var facts = new ExpertFacts(
-            frontiers?.Frontiers.Where(f => !s.Unreachable.Contains(f.Goal)).Select(f => new FrontierFact(f.Goal, f.Score)).ToArray(),
+            frontiers?.Frontiers.Where(f => !SetAsideAreas.IsSetAside(s.Unreachable, s.UnreachableAreas, f.Goal))
+                .Select(f => new FrontierFact(f.Goal, f.Score, f.UnseenArea)).ToArray(),
             frontiers is { Frontiers.Count: 0 }
                 ? frontiers.SetAside.Where(f => f.Reason.StartsWith("unreachable", StringComparison.Ordinal))
-                    .Select(f => new SetAsideFact(f.Centroid.Floor(), f.Size)).Where(f => !s.Unreachable.Contains(f.Cell)).ToArray()
+                    .Select(f => new SetAsideFact(f.Centroid.Floor(), f.Size)).Where(f => !SetAsideAreas.IsSetAside(s.Unreachable, s.UnreachableAreas, f.Cell)).ToArray()
                 : null,
             located);
         return text.Length == 0 ? null : new ExpertContext(text.ToString().Trim(), [], facts);

@@ -58,7 +58,7 @@ public static class BlockSearchRules
             FrontierFact? deep = frontiers
                 .Where(fr => fr.Goal.Y <= DeepFloorTop && Horizontal(fr.Goal, feet) is >= MinHop and <= ActorRules.MoveRange)
                 .Where(fr => (f.DeepVisited ?? []).All(v => v.DistanceTo(fr.Goal) > VisitedRadius))
-                .Where(fr => !f.Unreachable.Contains(fr.Goal) && f.TeammateGoals.All(t => t.DistanceTo(fr.Goal) > 8))
+                .Where(fr => !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, fr.Goal) && f.TeammateGoals.All(t => t.DistanceTo(fr.Goal) > 8))
                 .FirstOrDefault();
             if (deep is not null) return new Directive(DirectiveKind.GoTo, deep.Goal);
         }

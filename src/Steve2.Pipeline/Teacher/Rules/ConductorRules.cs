@@ -10,8 +10,9 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// The conductors' rules: the next immediate goal of one agent for its part, a function of the part, the
 /// agent's <see cref="ConductorFacts"/> and (with experts) the <see cref="ExpertFacts"/>.
 /// <list type="bullet">
-/// <item>explore: the best frontier of the dynamic map (with experts) that no teammate is heading to and
-/// that is not blacklisted; else the own-memory direction with the most unseen columns.</item>
+/// <item>explore (<see cref="ExploreRules"/>): the own-memory direction with the most unseen columns 40..95 blocks
+/// ahead; with experts the best frontier of the dynamic map not set aside and not taken by a teammate, when it
+/// beats that direction.</item>
 /// <item>search: <see cref="SearchRules"/> (a seen target no nearer teammate takes; located targets, uncertain ones
 /// searched as areas; sounds; else explore).</item>
 /// <item>find (blocks): <see cref="BlockSearchRules"/> (pickaxe, descend, search the caves, strip-mine).</item>
@@ -37,57 +38,12 @@ public static class ConductorRules
         _ => new Directive(DirectiveKind.Wait),
     };
 
-    /// <summary>
-    /// The own-memory direction: the most unseen columns ahead, with a bonus of 3 for <paramref name="preferred"/>,
-    /// never a blocked one; ties go to the compass order (north first); all blocked leaves the preferred one.
-    /// </summary>
-    public static Direction BestUnseenDirection(IReadOnlyList<int> unseen, Direction preferred, IReadOnlyCollection<Direction> blocked)
-    {
-        Direction best = preferred;
-        double bestScore = double.NegativeInfinity;
-        foreach (Direction d in Enum.GetValues<Direction>())
-        {
-            if (blocked.Contains(d)) continue;
-            double score = unseen[(int)d] + (d == preferred ? 3 : 0);
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = d;
-            }
-        }
-        return best;
-    }
+    /// <summary>The own-memory direction (<see cref="ExploreRules.BestUnseenDirection"/>).</summary>
+    public static Direction BestUnseenDirection(IReadOnlyList<int> unseen, Direction preferred, IReadOnlyCollection<Direction> blocked) =>
+        ExploreRules.BestUnseenDirection(unseen, preferred, blocked);
 
-    internal static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow)
-    {
-        BlockPos feet = f.Feet;
-        if (expert?.Frontiers is { Count: > 0 } frontiers)
-        {
-            // Teammates (the agents of this conductor's team) head for different frontiers.
-            var usable = frontiers
-                .Where(fr => !f.Unreachable.Contains(fr.Goal) && fr.Goal.DistanceTo(feet) > 3)
-                .Where(fr => f.TeammateGoals.All(t => t.DistanceTo(fr.Goal) > 16))
-                .ToArray();
-            FrontierFact? pick = preferLow
-                ? usable.OrderBy(fr => fr.Goal.Y).ThenByDescending(fr => fr.Score).FirstOrDefault()
-                : usable.FirstOrDefault();
-            if (pick is not null) return new Directive(DirectiveKind.GoTo, pick.Goal);
-        }
-        else if (expert?.Frontiers is { Count: 0 })
-        {
-            // The map sets aside frontiers it cannot walk to over what it has seen (observations are sparse);
-            // the world's path finder may still get there: the largest one 12..45 columns away, toward the
-            // agent's direction first, that no teammate heads for.
-            var (px, pz) = preferred.Step();
-            BlockPos? goal = (expert.SetAside ?? [])
-                .Where(g => Horizontal(g.Cell, feet) is >= 12 and <= 45 && !f.Unreachable.Contains(g.Cell) && f.TeammateGoals.All(t => t.DistanceTo(g.Cell) > 16))
-                .OrderByDescending(g => g.Size + 10 * ((g.Cell.X - feet.X) * px + (g.Cell.Z - feet.Z) * pz) / Math.Max(1, Horizontal(g.Cell, feet)))
-                .Select(g => (BlockPos?)g.Cell).FirstOrDefault();
-            if (goal is BlockPos g) return new Directive(DirectiveKind.GoTo, g);
-        }
-        Direction d = BestUnseenDirection(f.UnseenColumns, preferred, f.BlockedDirections);
-        return new Directive(DirectiveKind.Explore, Direction: d);
-    }
+    internal static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow) =>
+        ExploreRules.Explore(f, expert, preferred, preferLow);
 
     private static Directive Collect(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)
     {
@@ -119,6 +75,4 @@ public static class ConductorRules
             ? new Directive(DirectiveKind.Mine, step.Position, To: step.To)
             : new Directive(DirectiveKind.Place, step.Position, window.Item, To: step.To);
     }
-
-    private static double Horizontal(BlockPos a, BlockPos b) => Math.Sqrt((double)(a.X - b.X) * (a.X - b.X) + (double)(a.Z - b.Z) * (a.Z - b.Z));
 }

@@ -39,11 +39,11 @@ public static class SearchRules
             if (!ClaimedByNearer(f, feet, t, ClaimRadius))
                 return new Directive(chest ? DirectiveKind.Open : DirectiveKind.Approach, t);
 
-        if (chest && f.StructureHint is BlockPos structure && !f.Unreachable.Contains(structure) && !ClaimedByNearer(f, feet, structure, ClaimRadius))
+        if (chest && f.StructureHint is BlockPos structure && !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, structure) && !ClaimedByNearer(f, feet, structure, ClaimRadius))
             return new Directive(DirectiveKind.GoTo, structure);
         foreach (LocatedFact t in expert?.Located ?? [])
         {
-            if (t.Position is not BlockPos p || f.Unreachable.Contains(p)) continue;
+            if (t.Position is not BlockPos p || SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, p)) continue;
             if (Place(f, p, t.Radius ?? 0, t.Unseen, chest) is Directive d) return d;
         }
         if (f.Sound is { Position: BlockPos heard } && !ClaimedByNearer(f, feet, heard, ClaimRadius)) return new Directive(DirectiveKind.Approach, heard);
