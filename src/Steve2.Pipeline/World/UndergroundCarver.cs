@@ -212,17 +212,23 @@ internal static class UndergroundCarver
                 for (int i = 0; i < size; i++)
                 {
                     if (y >= rule.MinY && y <= maxY && world.Get(x, y, z) == Block.Stone) world.Set(x, y, z, rule.Ore);
-                    switch (rng.Next(0, 6))
-                    {
-                        case 0: x++; break;
-                        case 1: x--; break;
-                        case 2: z++; break;
-                        case 3: z--; break;
-                        case 4: y++; break;
-                        default: y--; break;
-                    }
+                    StepVein(rng, ref x, ref y, ref z);
                 }
             }
+        }
+    }
+
+    /// <summary>One step of an ore vein's random walk: one of the six neighbours, each as likely.</summary>
+    private static void StepVein(SplitMix64 rng, ref int x, ref int y, ref int z)
+    {
+        switch (rng.Next(0, 6))
+        {
+            case 0: x++; break;
+            case 1: x--; break;
+            case 2: z++; break;
+            case 3: z--; break;
+            case 4: y++; break;
+            default: y--; break;
         }
     }
 
@@ -253,15 +259,7 @@ internal static class UndergroundCarver
                         world.Set(x, y, z, rule.Ore);
                         size--;
                     }
-                    switch (rng.Next(0, 6))
-                    {
-                        case 0: x++; break;
-                        case 1: x--; break;
-                        case 2: z++; break;
-                        case 3: z--; break;
-                        case 4: y++; break;
-                        default: y--; break;
-                    }
+                    StepVein(rng, ref x, ref y, ref z);
                 }
             }
         }
