@@ -9,10 +9,10 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// The conductor's rules for block search (<c>find diamond_ore</c>), what a Minecraft player does: a pickaxe first
 /// (logs, planks, sticks, a crafting table, a wooden pickaxe: enough for stone and coal; a target block in view
 /// counts as found, so the pickaxe that could harvest diamonds is not needed), then down to the diamond layer
-/// (into a cave or ravine the team has seen well below, else a staircase), then the caves of that layer (a deep
-/// frontier of the dynamic map with experts, the nearest unvisited deep floor the team has seen), else strip-mining
-/// at the layer: 20-block tunnels in the agent's direction, 3 blocks aside between them so every tunnel opens new
-/// rock. A function of the part, <see cref="ConductorFacts"/> and the <see cref="ExpertFacts"/>.
+/// (into a cave or ravine the team has seen well below, else a staircase), then the caves of that layer (the nearest
+/// unvisited deep floor the team has seen), else strip-mining at the layer: 20-block tunnels in the agent's direction
+/// (with experts, toward the best deep frontier of the dynamic map), 3 blocks aside between them so every tunnel opens
+/// new rock. A function of the part, <see cref="ConductorFacts"/> and the <see cref="ExpertFacts"/>.
 /// </summary>
 public static class BlockSearchRules
 {
@@ -52,18 +52,17 @@ public static class BlockSearchRules
                 return new Directive(DirectiveKind.DigDown, Count: levels);
             return new Directive(DirectiveKind.Staircase, Count: levels, Direction: main);
         }
-        // At the layer: the caves first (their walls show the most ore), then strip-mining.
-        if (expert?.Frontiers is { Count: > 0 } frontiers)
+        // At the layer: the caves first (their walls show the most ore), then strip-mining. The map's deep frontiers lie
+        // in the rock around what the team has seen (a goto there finds no place to stand and climbs to the surface
+        // above), so with experts the best one chooses the way to strip-mine: the tunnel heads for the most unseen rock.
+        Directive? last = f.PreviousDirective is string text && Directive.TryParse(text, out Directive? d, out _) ? d : null;
+        if (DeepFrontier(f, expert) is FrontierFact deep)
         {
-            FrontierFact? deep = frontiers
-                .Where(fr => fr.Goal.Y <= DeepFloorTop && Horizontal(fr.Goal, feet) is >= MinHop and <= ActorRules.MoveRange)
-                .Where(fr => (f.DeepVisited ?? []).All(v => v.DistanceTo(fr.Goal) > VisitedRadius))
-                .Where(fr => !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, fr.Goal) && f.TeammateGoals.All(t => t.DistanceTo(fr.Goal) > 8))
-                .FirstOrDefault();
-            if (deep is not null) return new Directive(DirectiveKind.GoTo, deep.Goal);
+            Direction toward = Cardinal(DirectionNames.Toward(deep.Goal.X - feet.X, deep.Goal.Z - feet.Z), f.BlockedDirections);
+            // Never straight back along the tunnel just dug.
+            if (last?.Kind != DirectiveKind.Tunnel || toward != DirectionNames.Turn(last.Direction, 4)) main = toward;
         }
         if (f.DeepFloor is BlockPos floor && f.TeammateGoals.All(t => t.DistanceTo(floor) > 8)) return new Directive(DirectiveKind.GoTo, floor);
-        Directive? last = f.PreviousDirective is string text && Directive.TryParse(text, out Directive? d, out _) ? d : null;
         // The own way is blocked (the edge of a cave below, water, bedrock): down a few blocks where the agent stands,
         // then on at the new level (the critic frees the directions after a dig down).
         if (f.BlockedDirections.Contains(Cardinal(part.Direction, [])) && last?.Kind != DirectiveKind.DigDown && feet.Y > MinStripY)
@@ -75,6 +74,20 @@ public static class BlockSearchRules
         }
         return new Directive(DirectiveKind.Tunnel, Count: StripLength, Direction: main);
     }
+
+    /// <summary>
+    /// The first-ranked deep frontier of the map in the diamond layer (goal y in <see cref="MinStripY"/>..<see cref="DeepFloorTop"/>),
+    /// <see cref="MinHop"/>..<see cref="ActorRules.MoveRange"/> columns away, not within <see cref="VisitedRadius"/> of where an agent
+    /// stood in the layer, not set aside, not near a teammate's goal; null without experts or when none fits.
+    /// </summary>
+    public static FrontierFact? DeepFrontier(ConductorFacts f, ExpertFacts? expert) =>
+        expert?.Frontiers is { Count: > 0 } frontiers
+            ? frontiers
+                .Where(fr => fr.Goal.Y is >= MinStripY and <= DeepFloorTop && Horizontal(fr.Goal, f.Feet) is >= MinHop and <= ActorRules.MoveRange)
+                .Where(fr => (f.DeepVisited ?? []).All(v => v.DistanceTo(fr.Goal) > VisitedRadius))
+                .Where(fr => !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, fr.Goal) && f.TeammateGoals.All(t => t.DistanceTo(fr.Goal) > 8))
+                .FirstOrDefault()
+            : null;
 
     /// <summary>
     /// The next step toward a wooden pickaxe: gather the logs for every plank at once (3 + 4 for the table + 2 for the
