@@ -63,6 +63,13 @@ public sealed class BlockSearchTeacherTests
         Assert.Equal("tunnel south 3", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "tunnel east 20"), expert).ToText());
         Assert.Equal("goto 12 8 3", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, deepFloor: new BlockPos(12, 8, 3)), expert).ToText());
         Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "tunnel west 20"), expert).ToText());
+        // Nor into rock already dug (an agent stood 4 ahead), nor against the manager's direction for the agent.
+        var dug = Facts(deep, pickaxe) with { DeepVisited = [new BlockPos(4, 11, 0)] };
+        Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, dug, expert).ToText());
+        var north = new ExpertFacts(Frontiers: [new FrontierFact(new BlockPos(0, 9, -30), 1)]);
+        Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe), north).ToText());
+        var both = new ExpertFacts(Frontiers: [new FrontierFact(new BlockPos(0, 9, -30), 2), new FrontierFact(new BlockPos(-30, 9, 0), 1)]);
+        Assert.Equal("tunnel west 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe), both).ToText());
         var visited = Facts(deep, pickaxe) with { DeepVisited = [new BlockPos(28, 9, 1)] };
         Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, visited, expert).ToText());
     }
