@@ -56,9 +56,20 @@ public sealed class BlockSearchTeacherTests
         // The own way blocked at the layer (a cave's edge): a few blocks down, then on.
         Assert.Equal("digdown 5", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, blocked: [Direction.South]), null).ToText());
         Assert.Equal("tunnel west 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "digdown 5", blocked: [Direction.South]), null).ToText());
-        // With the map: a deep frontier no agent has stood near comes first.
+        // With the map: a deep frontier no agent has stood near chooses the way to strip-mine (its goal lies in rock, no
+        // place to walk to); a seen cave floor still comes first; never straight back along the tunnel just dug.
         var expert = new ExpertFacts(Frontiers: [new FrontierFact(new BlockPos(30, 9, 0), 1)]);
-        Assert.Equal("goto 30 9 0", BlockSearchRules.Find(0, part, Facts(deep, pickaxe), expert).ToText());
+        Assert.Equal("tunnel east 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe), expert).ToText());
+        Assert.Equal("tunnel south 3", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "tunnel east 20"), expert).ToText());
+        Assert.Equal("goto 12 8 3", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, deepFloor: new BlockPos(12, 8, 3)), expert).ToText());
+        Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe, previous: "tunnel west 20"), expert).ToText());
+        // Nor into rock already dug (an agent stood 4 ahead), nor against the manager's direction for the agent.
+        var dug = Facts(deep, pickaxe) with { DeepVisited = [new BlockPos(4, 11, 0)] };
+        Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, dug, expert).ToText());
+        var north = new ExpertFacts(Frontiers: [new FrontierFact(new BlockPos(0, 9, -30), 1)]);
+        Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe), north).ToText());
+        var both = new ExpertFacts(Frontiers: [new FrontierFact(new BlockPos(0, 9, -30), 2), new FrontierFact(new BlockPos(-30, 9, 0), 1)]);
+        Assert.Equal("tunnel west 20", BlockSearchRules.Find(0, part, Facts(deep, pickaxe), both).ToText());
         var visited = Facts(deep, pickaxe) with { DeepVisited = [new BlockPos(28, 9, 1)] };
         Assert.Equal("tunnel south 20", BlockSearchRules.Find(0, part, visited, expert).ToText());
     }

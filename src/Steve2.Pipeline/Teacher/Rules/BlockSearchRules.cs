@@ -9,10 +9,10 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// The conductor's rules for block search (<c>find diamond_ore</c>), what a Minecraft player does: a pickaxe first
 /// (logs, planks, sticks, a crafting table, a wooden pickaxe: enough for stone and coal; a target block in view
 /// counts as found, so the pickaxe that could harvest diamonds is not needed), then down to the diamond layer
-/// (into a cave or ravine the team has seen well below, else a staircase), then the caves of that layer (a deep
-/// frontier of the dynamic map with experts, the nearest unvisited deep floor the team has seen), else strip-mining
-/// at the layer: 20-block tunnels in the agent's direction, 3 blocks aside between them so every tunnel opens new
-/// rock. A function of the part, <see cref="ConductorFacts"/> and the <see cref="ExpertFacts"/>.
+/// (into a cave or ravine the team has seen well below, else a staircase), then the caves of that layer (the nearest
+/// unvisited deep floor the team has seen), else strip-mining at the layer: 20-block tunnels in the agent's direction
+/// (with experts, toward the best deep frontier of the dynamic map), 3 blocks aside between them so every tunnel opens
+/// new rock. A function of the part, <see cref="ConductorFacts"/> and the <see cref="ExpertFacts"/>.
 /// </summary>
 public static class BlockSearchRules
 {
@@ -30,6 +30,9 @@ public static class BlockSearchRules
 
     /// <summary>At the layer, a blocked way is left by digging this many blocks down, never below <see cref="MinStripY"/>.</summary>
     public const int StepDown = 5, MinStripY = 4;
+
+    /// <summary>Without a known log, a frontier of the map is walked to only when at least this many columns away.</summary>
+    public const int TreeHop = 24;
 
     public static Directive Find(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)
     {
@@ -52,18 +55,22 @@ public static class BlockSearchRules
                 return new Directive(DirectiveKind.DigDown, Count: levels);
             return new Directive(DirectiveKind.Staircase, Count: levels, Direction: main);
         }
-        // At the layer: the caves first (their walls show the most ore), then strip-mining.
-        if (expert?.Frontiers is { Count: > 0 } frontiers)
+        // At the layer: the caves first (their walls show the most ore), then strip-mining. The map's deep frontiers lie
+        // in the rock around what the team has seen (a goto there finds no place to stand and climbs to the surface
+        // above), so with experts the best one chooses the way to strip-mine: the tunnel heads for the most unseen rock.
+        Directive? last = f.PreviousDirective is string text && Directive.TryParse(text, out Directive? d, out _) ? d : null;
+        // Never straight back along the tunnel just dug, nor into rock already dug (a place an agent stood just ahead).
+        foreach (FrontierFact deep in DeepFrontiers(f, expert))
         {
-            FrontierFact? deep = frontiers
-                .Where(fr => fr.Goal.Y <= DeepFloorTop && Horizontal(fr.Goal, feet) is >= MinHop and <= ActorRules.MoveRange)
-                .Where(fr => (f.DeepVisited ?? []).All(v => v.DistanceTo(fr.Goal) > VisitedRadius))
-                .Where(fr => !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, fr.Goal) && f.TeammateGoals.All(t => t.DistanceTo(fr.Goal) > 8))
-                .FirstOrDefault();
-            if (deep is not null) return new Directive(DirectiveKind.GoTo, deep.Goal);
+            Direction toward = Cardinal(DirectionNames.Toward(deep.Goal.X - feet.X, deep.Goal.Z - feet.Z), f.BlockedDirections);
+            if (last?.Kind == DirectiveKind.Tunnel && toward == DirectionNames.Turn(last.Direction, 4)) continue;
+            if (DugAhead(f, toward)) continue;
+            // Teammates were sent different ways (the manager's directions): never against the own one.
+            if (toward == DirectionNames.Turn(Cardinal(part.Direction, []), 4)) continue;
+            main = toward;
+            break;
         }
         if (f.DeepFloor is BlockPos floor && f.TeammateGoals.All(t => t.DistanceTo(floor) > 8)) return new Directive(DirectiveKind.GoTo, floor);
-        Directive? last = f.PreviousDirective is string text && Directive.TryParse(text, out Directive? d, out _) ? d : null;
         // The own way is blocked (the edge of a cave below, water, bedrock): down a few blocks where the agent stands,
         // then on at the new level (the critic frees the directions after a dig down).
         if (f.BlockedDirections.Contains(Cardinal(part.Direction, [])) && last?.Kind != DirectiveKind.DigDown && feet.Y > MinStripY)
@@ -75,6 +82,32 @@ public static class BlockSearchRules
         }
         return new Directive(DirectiveKind.Tunnel, Count: StripLength, Direction: main);
     }
+
+    /// <summary>
+    /// The map's deep frontiers in the diamond layer (goal y in <see cref="MinStripY"/>..<see cref="DeepFloorTop"/>), in the
+    /// map's order, <see cref="MinHop"/>..<see cref="ActorRules.MoveRange"/> columns away, not within <see cref="VisitedRadius"/>
+    /// of where an agent stood in the layer, not set aside, not near a teammate's goal; none without experts.
+    /// </summary>
+    public static IEnumerable<FrontierFact> DeepFrontiers(ConductorFacts f, ExpertFacts? expert) =>
+        (expert?.Frontiers ?? [])
+            .Where(fr => fr.Goal.Y is >= MinStripY and <= DeepFloorTop && Horizontal(fr.Goal, f.Feet) is >= MinHop and <= ActorRules.MoveRange)
+            .Where(fr => (f.DeepVisited ?? []).All(v => v.DistanceTo(fr.Goal) > VisitedRadius))
+            .Where(fr => !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, fr.Goal) && f.TeammateGoals.All(t => t.DistanceTo(fr.Goal) > 8));
+
+    /// <summary>Whether an agent stood in the layer 1..<see cref="DugReach"/> blocks ahead in <paramref name="d"/> (at most 1 aside, 2 up or down): the rock there is dug.</summary>
+    public static bool DugAhead(ConductorFacts f, Direction d)
+    {
+        var (dx, dz) = d.Step();
+        return (f.DeepVisited ?? []).Any(v =>
+        {
+            int ax = v.X - f.Feet.X, az = v.Z - f.Feet.Z;
+            int along = ax * dx + az * dz, aside = Math.Abs(ax * dz - az * dx);
+            return along is >= 1 and <= DugReach && aside <= 1 && Math.Abs(v.Y - f.Feet.Y) <= 2;
+        });
+    }
+
+    /// <summary>How far ahead <see cref="DugAhead"/> looks.</summary>
+    public const int DugReach = 8;
 
     /// <summary>
     /// The next step toward a wooden pickaxe: gather the logs for every plank at once (3 + 4 for the table + 2 for the
@@ -91,7 +124,14 @@ public static class BlockSearchRules
             int crafts = (needPlanks - planks + 3) / 4;
             if (logs >= crafts) return new Directive(DirectiveKind.Craft, Item: Items.OakPlanks, Count: crafts);
             if (f.GatherWaiting.Contains(Items.OakLog))
-                return ConductorRules.Explore(f, expert, DirectionNames.Turn(Direction.North, agent * 3), preferLow: false);
+            {
+                // Trees are seen from afar: with experts only a frontier at least TreeHop columns away (the map's best
+                // are often a few steps off, and hopping between them kept agents at the surface all episode); else
+                // the own memory's most unseen direction, like the teacher without experts.
+                var far = expert?.Frontiers?.Where(fr => Horizontal(fr.Goal, f.Feet) >= TreeHop).ToArray();
+                ExpertFacts? trees = far is { Length: > 0 } ? expert! with { Frontiers = far } : null;
+                return ConductorRules.Explore(f, trees, DirectionNames.Turn(Direction.North, agent * 3), preferLow: false);
+            }
             return new Directive(DirectiveKind.Gather, Item: Items.OakLog, Count: crafts - logs);
         }
         if (sticks < 2) return new Directive(DirectiveKind.Craft, Item: Items.Stick, Count: 1);
