@@ -80,6 +80,15 @@ public static class Critic
                 blocked.Add(e.Direction);
                 if (blocked.Count >= 8) blocked.Clear();
                 correction = $"exploring {DirectionNames.Name(e.Direction)} is blocked for agent {agent}; another direction next";
+                if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Open)
+                {
+                    // The walk toward a far goal (an explore its way) found no way: the goal is set aside as a failed
+                    // moveTo's is, else the conductor sends the agent the same blocked way again (a live-lock).
+                    s.Unreachable.Add(d.Target);
+                    if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach) SetAsideAround(s, d.Target);
+                    if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct, d.Kind == DirectiveKind.GoTo ? SetAsideAreas.FailedGoalRadius : 0);
+                    correction += $"; no way toward {d.Target}, set aside";
+                }
                 break;
             case MoveTo m when d.Kind is DirectiveKind.Place or DirectiveKind.Mine && outcome.Observation.Pose.Block != m.Target
                 && (outcome.Success || outcome.BlocksMoved < 3):

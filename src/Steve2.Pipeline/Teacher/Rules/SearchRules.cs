@@ -24,6 +24,9 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// </summary>
 public static class SearchRules
 {
+    /// <summary>How far north of a pyramid's hint (in front of its door) the look into it aims (the apex column, where the chest stands below).</summary>
+    public const int PyramidInside = 6;
+
     /// <summary>A located target with an uncertainty radius at most this (blocks) is searched as a place, larger as an area.</summary>
     public const double ExactRadius = 4;
 
@@ -40,7 +43,13 @@ public static class SearchRules
                 return new Directive(chest ? DirectiveKind.Open : DirectiveKind.Approach, t);
 
         if (chest && f.StructureHint is BlockPos structure && !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, structure) && !ClaimedByNearer(f, feet, structure, ClaimRadius))
-            return new Directive(DirectiveKind.GoTo, structure);
+        {
+            // Arrived (within 3 columns): look into the structure once (a ruin's chest stands at its centre, below an agent
+            // on its wall; a pyramid's inside lies north of its door), then the critic sets the place aside if no chest shows.
+            if (Horizontal(feet, structure) > 3) return new Directive(DirectiveKind.GoTo, structure);
+            BlockPos inside = part.Argument == SearchPerception.PyramidChest ? new BlockPos(structure.X, structure.Y, structure.Z - PyramidInside) : structure;
+            return new Directive(DirectiveKind.Look, inside);
+        }
         foreach (LocatedFact t in expert?.Located ?? [])
         {
             if (t.Position is not BlockPos p || SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, p)) continue;
