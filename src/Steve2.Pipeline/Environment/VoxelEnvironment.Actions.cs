@@ -69,14 +69,17 @@ public sealed partial class VoxelEnvironment
         var feet = agent.Feet;
         int gx = Math.Clamp(feet.X + sx * along, _world.MinX, _world.MaxX), gz = Math.Clamp(feet.Z + sz * along, _world.MinZ, _world.MaxZ);
         string dir = direction.ToString().ToLowerInvariant();
-        if (gx == feet.X && gz == feet.Z) return new ActionResult(false, $"cannot explore {dir}: the world ends here ({Pos(feet)})");
-        bool edge = gx != feet.X + sx * along || gz != feet.Z + sz * along;
+        // The edge met, by axis and coordinate (the last column inside the world), so an agent can learn where the world ends.
+        bool clampedX = gx != feet.X + sx * along, clampedZ = gz != feet.Z + sz * along;
+        string edgeAt = string.Join(", ", new[] { clampedX ? $"x = {gx}" : null, clampedZ ? $"z = {gz}" : null }.Where(e => e is not null));
+        if (gx == feet.X && gz == feet.Z) return new ActionResult(false, $"cannot explore {dir}: the world ends here ({Pos(feet)}; world's edge at {edgeAt})");
+        bool edge = clampedX || clampedZ;
         int budget = Math.Abs(gx - feet.X) + Math.Abs(gz - feet.Z);
         var result = PathFinder.Find(_world, feet, (gx, gz), p => p.X == gx && p.Z == gz, 0, budget, budget, _options.PathNodeBudget);
         int moved = Walk(agent, result.Path);
         // Keep looking the way we explore, level.
         agent.Pose = agent.Pose with { Yaw = YawOf(sx, sz), Pitch = 0 };
-        string edgeNote = edge ? " (stopped at the world's edge)" : "";
+        string edgeNote = edge ? $" (stopped at the world's edge at {edgeAt})" : "";
         if (result.ReachedGoal)
             return new ActionResult(!edge, $"explored {moved} blocks {dir} to {Pos(agent.Feet)}{edgeNote}", moved);
         int shortBy = Math.Abs(gx - agent.Feet.X) + Math.Abs(gz - agent.Feet.Z);

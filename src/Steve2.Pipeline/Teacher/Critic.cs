@@ -43,6 +43,27 @@ public static class Critic
         };
     }
 
+    private static readonly System.Text.RegularExpressions.Regex EdgeAt = new(@"world's edge at ((?:[xz] = -?\d+(?:, )?)+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    private static readonly System.Text.RegularExpressions.Regex EdgeAxis = new(@"([xz]) = (-?\d+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// An exploration that met the world's edge names it (ACTIONS.md: "world's edge at x = 127"): the team's knowledge
+    /// learns it on the side the agent walked toward, so columns beyond it no longer count as unseen. Returns the edges
+    /// learned, or null when the outcome names none.
+    /// </summary>
+    private static string? LearnEdges(TeacherSituation s, Direction direction, string message)
+    {
+        var m = EdgeAt.Match(message);
+        if (!m.Success) return null;
+        var (sx, sz) = direction.Step();
+        foreach (System.Text.RegularExpressions.Match a in EdgeAxis.Matches(m.Groups[1].Value))
+        {
+            char axis = a.Groups[1].Value[0];
+            s.Knowledge.LearnEdge(axis, int.Parse(a.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), axis == 'x' ? sx : sz);
+        }
+        return m.Groups[1].Value;
+    }
+
     /// <summary>Reads an outcome and corrects the plan; returns true when the manager should replan.</summary>
     public static async Task<bool> ReviewAsync(TeacherSituation s, int agent, Directive d, CodeAction action, ActionOutcome outcome, CancellationToken ct)
     {
@@ -50,6 +71,8 @@ public static class Critic
         s.Memory.Add(new MemoryEntry(tick, MemoryKind.Trajectory, "actor", agent, $"{d.ToText()} -> {action.ToCode()} -> {(outcome.Success ? "ok" : "failed")}: {outcome.Message}"));
         string? correction = null;
         bool replan = false;
+        if (action is Explore edgeWalk && LearnEdges(s, edgeWalk.Direction, outcome.Message) is string edges)
+            s.Memory.Add(new MemoryEntry(tick, MemoryKind.Trajectory, "critic", agent, $"the world ends at {edges}"));
         switch (action)
         {
             case Explore e when !outcome.Success && outcome.BlocksMoved < 5:
@@ -57,6 +80,15 @@ public static class Critic
                 blocked.Add(e.Direction);
                 if (blocked.Count >= 8) blocked.Clear();
                 correction = $"exploring {DirectionNames.Name(e.Direction)} is blocked for agent {agent}; another direction next";
+                if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Open)
+                {
+                    // The walk toward a far goal (an explore its way) found no way: the goal is set aside as a failed
+                    // moveTo's is, else the conductor sends the agent the same blocked way again (a live-lock).
+                    s.Unreachable.Add(d.Target);
+                    if (d.Kind is DirectiveKind.GoTo or DirectiveKind.Approach) SetAsideAround(s, d.Target);
+                    if (s.Navigation is not null) await s.Navigation.MarkUnreachableAsync(agent, d.Target, outcome.Message, ct, d.Kind == DirectiveKind.GoTo ? SetAsideAreas.FailedGoalRadius : 0);
+                    correction += $"; no way toward {d.Target}, set aside";
+                }
                 break;
             case MoveTo m when d.Kind is DirectiveKind.Place or DirectiveKind.Mine && outcome.Observation.Pose.Block != m.Target
                 && (outcome.Success || outcome.BlocksMoved < 3):

@@ -30,10 +30,22 @@ public static class SearchCritic
                 s.Unreachable.Add(open.Target);
                 return $"the chest at {open.Target} is opened and empty now; set aside";
             }
-            // A structure visited without a chest in sight is set aside, so the next one is tried.
-            if (d.Kind != DirectiveKind.GoTo || Rules.SearchRules.Horizontal(o.Pose.Block, d.Target) > 3 || s.Knowledge.Blocks.Any(b => b.Value == Block.Chest && SearchPerception.ChestMayBe(s, b.Key, part.Argument) && !s.Unreachable.Contains(b.Key))) return null;
-            s.Unreachable.Add(d.Target);
-            return $"no chest in sight at {d.Target} (agent {agent} is there); set aside";
+            // A structure visited and looked into without a chest in sight is set aside, so the next one is tried (the rules
+            // look into a structure hint once the agent is within 3 columns of it: SearchRules.Search); a goto reached
+            // elsewhere than a structure hint (a frontier) is set aside on arrival.
+            if (s.Knowledge.Blocks.Any(b => b.Value == Block.Chest && SearchPerception.ChestMayBe(s, b.Key, part.Argument) && !s.Unreachable.Contains(b.Key))) return null;
+            BlockPos? place = null;
+            if (d.Kind == DirectiveKind.Look && action is LookAt)
+            {
+                BlockPos hint = part.Argument == SearchPerception.PyramidChest ? d.Target.Offset(0, 0, Rules.SearchRules.PyramidInside) : d.Target;
+                if (Rules.SearchRules.Horizontal(o.Pose.Block, hint) <= 3) place = hint;
+            }
+            else if (d.Kind == DirectiveKind.GoTo && Rules.SearchRules.Horizontal(o.Pose.Block, d.Target) <= 3
+                && !(SearchPerception.StructureHint(s, o.Pose.Block, part.Argument) is BlockPos hint && Rules.SearchRules.Horizontal(hint, d.Target) <= 3))
+                place = d.Target;
+            if (place is not BlockPos p) return null;
+            s.Unreachable.Add(p);
+            return $"no chest in sight at {p} (agent {agent} is there); set aside";
         }
         var dropped = new List<BlockPos>();
         foreach (SeenEntity e in s.Knowledge.EntitiesOfKind(part.Argument, o.Pose.Position))

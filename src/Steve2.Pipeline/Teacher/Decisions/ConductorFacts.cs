@@ -36,6 +36,11 @@ namespace Steve2.Pipeline.Teacher.Decisions;
 /// blocks that way and the look at its end may reveal (<see cref="Knowledge.TeamKnowledge.UnseenAhead"/>). Null in
 /// recordings made before it existed (the rules then read <paramref name="UnseenColumns"/>).
 /// </param>
+/// <param name="UnviewedAround">
+/// Search: for each of the eight compass directions, how many of the 40 sample points 12..40 blocks that way (every 7
+/// ahead, every 4 to the side, 8 each way) the team has neither seen nor swept with a camera
+/// (<see cref="Knowledge.TeamKnowledge.UnviewedAround"/>): what one look that way may show. Null for other parts and in older recordings.
+/// </param>
 /// <param name="UnreachableAreas">Areas the critic set aside as unreachable (<see cref="SetAsideArea"/>), within 64 columns of the agent (sorted); null in older recordings.</param>
 /// <param name="Build">Build: the next steps of the teacher's own build plan (a plan the creation expert made is expert output: <see cref="ExpertFacts.Build"/>).</param>
 /// <param name="SeenTargets">Search: up to four targets any agent has seen (animals of the kind, or chest blocks for "chest"), not set aside, nearest first; null in older records.</param>
@@ -67,7 +72,8 @@ public sealed record ConductorFacts(
     BlockPos? DeepFloor = null,
     IReadOnlyList<BlockPos>? DeepVisited = null,
     IReadOnlyList<int>? UnseenAhead = null,
-    IReadOnlyList<SetAsideArea>? UnreachableAreas = null) : RoleFacts;
+    IReadOnlyList<SetAsideArea>? UnreachableAreas = null,
+    IReadOnlyList<int>? UnviewedAround = null) : RoleFacts;
 
 /// <summary>A teammate's current target and the teammate's distance to it (blocks, horizontal).</summary>
 public sealed record TeammateTarget(BlockPos Target, double Distance);

@@ -71,7 +71,8 @@ public static class TeacherPerception
                 ? s.Knowledge.Visited.Where(v => v.Y <= BlockSearchRules.DeepFloorTop && Math.Abs(v.X - feet.X) <= 48 && Math.Abs(v.Z - feet.Z) <= 48).ToArray()
                 : null,
             s.Knowledge.UnseenAhead(feet),
-            areas);
+            areas,
+            part.Kind == SubTaskKind.Search ? s.Knowledge.UnviewedAround(feet) : null);
     }
 
     public static ActorFacts Actor(TeacherSituation s, int agent, Directive directive)

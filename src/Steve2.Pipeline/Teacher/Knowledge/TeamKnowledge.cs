@@ -16,6 +16,21 @@ public sealed class TeamKnowledge
     private readonly List<BlockPos> _visited = [];
     private readonly HashSet<(int X, int Z)> _viewed = [];
     private readonly Dictionary<int, SeenEntity> _entities = [];
+    private int _minX = int.MinValue, _maxX = int.MaxValue, _minZ = int.MinValue, _maxZ = int.MaxValue;
+
+    /// <summary>
+    /// Learns where the world ends (an exploration stopped at its edge, ACTIONS.md): the last column inside on an axis,
+    /// on the side the agent walked toward (<paramref name="sign"/> &gt; 0: the largest coordinate). Columns beyond a known
+    /// edge count as seen: there is nothing to see there, so no direction or area is unseen for them.
+    /// </summary>
+    public void LearnEdge(char axis, int last, int sign)
+    {
+        if (axis == 'x') { if (sign > 0) _maxX = Math.Min(_maxX, last); else if (sign < 0) _minX = Math.Max(_minX, last); }
+        else if (axis == 'z') { if (sign > 0) _maxZ = Math.Min(_maxZ, last); else if (sign < 0) _minZ = Math.Max(_minZ, last); }
+    }
+
+    /// <summary>Whether a column lies beyond an edge of the world the team has met.</summary>
+    public bool BeyondEdge(int x, int z) => x > _maxX || x < _minX || z > _maxZ || z < _minZ;
     private readonly List<(int AgentId, HeardSound Sound, Vec3 Listener, int Tick)> _sounds = [];
     private int _tick;
 
@@ -104,6 +119,28 @@ public sealed class TeamKnowledge
         return counts;
     }
 
+    /// <summary>
+    /// Own-memory view around: for each compass direction in <see cref="Direction"/> order, how many of the 40 sample points
+    /// 12..40 blocks that way (every 7 ahead, every 4 to the side, 8 each way) no agent has seen or swept with its camera
+    /// within one block: what turning that way (one look) may show near the agent, beside and behind the way it walked.
+    /// </summary>
+    public int[] UnviewedAround(BlockPos from)
+    {
+        var counts = new int[8];
+        foreach (Direction d in Enum.GetValues<Direction>())
+        {
+            var (sx, sz) = d.Step();
+            double norm = sx != 0 && sz != 0 ? Math.Sqrt(0.5) : 1;
+            for (int dist = 12; dist <= 40; dist += 7)
+                for (int side = -8; side <= 8; side += 4)
+                {
+                    int x = from.X + (int)Math.Round((sx * dist - sz * side) * norm), z = from.Z + (int)Math.Round((sz * dist + sx * side) * norm);
+                    if (!SeenOrViewedNear(x, z)) counts[(int)d]++;
+                }
+        }
+        return counts;
+    }
+
     /// <summary>The camera's horizontal field of view (degrees) and view distance (blocks) (OBSERVATIONS.md defaults).</summary>
     public const double ViewConeDegrees = 70, ViewConeDistance = 48;
 
@@ -134,15 +171,17 @@ public sealed class TeamKnowledge
 
     private bool SeenOrViewedNear(int x, int z)
     {
+        if (BeyondEdge(x, z)) return true;
         for (int dx = -1; dx <= 1; dx++)
             for (int dz = -1; dz <= 1; dz++)
                 if (_columns.Contains((x + dx, z + dz)) || _viewed.Contains((x + dx, z + dz))) return true;
         return false;
     }
 
-    /// <summary>True when any agent has seen a column within one block of (x, z).</summary>
+    /// <summary>True when any agent has seen a column within one block of (x, z), or the column lies beyond a known edge of the world.</summary>
     public bool SeenNear(int x, int z)
     {
+        if (BeyondEdge(x, z)) return true;
         for (int dx = -1; dx <= 1; dx++)
             for (int dz = -1; dz <= 1; dz++)
                 if (_columns.Contains((x + dx, z + dz))) return true;

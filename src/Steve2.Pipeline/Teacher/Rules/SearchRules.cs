@@ -24,6 +24,9 @@ namespace Steve2.Pipeline.Teacher.Rules;
 /// </summary>
 public static class SearchRules
 {
+    /// <summary>How far north of a pyramid's hint (in front of its door) the look into it aims (the apex column, where the chest stands below).</summary>
+    public const int PyramidInside = 6;
+
     /// <summary>A located target with an uncertainty radius at most this (blocks) is searched as a place, larger as an area.</summary>
     public const double ExactRadius = 4;
 
@@ -40,7 +43,13 @@ public static class SearchRules
                 return new Directive(chest ? DirectiveKind.Open : DirectiveKind.Approach, t);
 
         if (chest && f.StructureHint is BlockPos structure && !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, structure) && !ClaimedByNearer(f, feet, structure, ClaimRadius))
-            return new Directive(DirectiveKind.GoTo, structure);
+        {
+            // Arrived (within 3 columns): look into the structure once (a ruin's chest stands at its centre, below an agent
+            // on its wall; a pyramid's inside lies north of its door), then the critic sets the place aside if no chest shows.
+            if (Horizontal(feet, structure) > 3) return new Directive(DirectiveKind.GoTo, structure);
+            BlockPos inside = part.Argument == SearchPerception.PyramidChest ? new BlockPos(structure.X, structure.Y, structure.Z - PyramidInside) : structure;
+            return new Directive(DirectiveKind.Look, inside);
+        }
         foreach (LocatedFact t in expert?.Located ?? [])
         {
             if (t.Position is not BlockPos p || SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, p)) continue;
@@ -51,7 +60,33 @@ public static class SearchRules
         foreach (LocatedFact t in expert?.Located ?? [])
             if (t.Position is null && t.Bearing is Direction bearing && !f.BlockedDirections.Contains(bearing)) return new Directive(DirectiveKind.Explore, Direction: bearing);
         if (f.Sound is { Bearing: Direction from } && !f.BlockedDirections.Contains(from)) return new Directive(DirectiveKind.Explore, Direction: from);
+        if (LookAround(f) is Directive look) return look;
         return explore();
+    }
+
+    /// <summary>Sample points of <see cref="ConductorFacts.UnviewedAround"/> (of 40) that make a look around worth an action.</summary>
+    public const int LookAroundMin = 24;
+
+    /// <summary>Blocks ahead of the feet the look around aims at.</summary>
+    public const int LookAroundDistance = 24;
+
+    /// <summary>
+    /// Without a lead, after a move (not after a look), the agent looks the way that shows it the most the team has neither
+    /// seen nor swept with a camera within 12..40 blocks, when that is at least <see cref="LookAroundMin"/> of 40 sample points:
+    /// a walk looks only ahead, and a structure or animal beside or behind the way walked stays unseen otherwise.
+    /// Ties go to the compass order; null when no way is unviewed enough.
+    /// </summary>
+    private static Directive? LookAround(ConductorFacts f)
+    {
+        if (f.UnviewedAround is not { Count: 8 } around || f.PreviousDirective is null || f.PreviousDirective.StartsWith("look", StringComparison.Ordinal)) return null;
+        Direction best = Direction.North;
+        for (int d = 1; d < 8; d++)
+            if (around[d] > around[(int)best]) best = (Direction)d;
+        if (around[(int)best] < LookAroundMin) return null;
+        var (sx, sz) = best.Step();
+        double norm = sx != 0 && sz != 0 ? Math.Sqrt(0.5) : 1;
+        BlockPos feet = f.Feet;
+        return new Directive(DirectiveKind.Look, new BlockPos(feet.X + (int)Math.Round(sx * LookAroundDistance * norm), feet.Y, feet.Z + (int)Math.Round(sz * LookAroundDistance * norm)));
     }
 
     /// <summary>
