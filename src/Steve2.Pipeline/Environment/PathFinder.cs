@@ -3,13 +3,22 @@ using Steve2.Pipeline.World;
 namespace Steve2.Pipeline.Environment;
 
 /// <summary>
-/// A* over standable cells (<see cref="WalkingRules"/>): each side step costs one block of movement; the
-/// heuristic is the horizontal Manhattan distance to the goal column minus the goal's slack, which never
-/// overestimates. The search stops after <c>nodeBudget</c> expansions. When the goal is not found, the
-/// walker goes toward the expanded cell closest to the goal (partial progress).
+/// A* over the cells an agent may occupy (<see cref="WalkingRules"/>, swimming included): each side step is
+/// one block of movement (the movement limits count every step, walked or swum); the search's cost is
+/// <see cref="WalkCost"/> per step onto a standable cell and <see cref="SwimCost"/> per step into a swimming
+/// cell, so land is preferred when the ways are similar. The heuristic is <see cref="WalkCost"/> times the
+/// horizontal Manhattan distance to the goal column minus the goal's slack, which never overestimates. The
+/// search stops after <c>nodeBudget</c> expansions. When the goal is not found, the walker goes toward the
+/// expanded cell closest to the goal (partial progress).
 /// </summary>
 public static class PathFinder
 {
+    /// <summary>Search cost of a step onto a standable cell (a wade included).</summary>
+    public const int WalkCost = 2;
+
+    /// <summary>Search cost of a step into a swimming cell: swimming counts one and a half walked blocks.</summary>
+    public const int SwimCost = 3;
+
     /// <summary>Searches from <paramref name="start"/>.</summary>
     /// <param name="world">The blocks.</param>
     /// <param name="start">The walker's feet cell.</param>
@@ -22,11 +31,12 @@ public static class PathFinder
     public static PathResult Find(VoxelWorld world, BlockPos start, (int X, int Z) goalColumn, Func<BlockPos, bool> isGoal,
         int slack, int maxSearchSteps, int maxWalk, int nodeBudget)
     {
-        int H(BlockPos p) => Math.Max(0, Math.Abs(p.X - goalColumn.X) + Math.Abs(p.Z - goalColumn.Z) - slack);
+        int H(BlockPos p) => WalkCost * Math.Max(0, Math.Abs(p.X - goalColumn.X) + Math.Abs(p.Z - goalColumn.Z) - slack);
 
         if (isGoal(start)) return new PathResult([], true, true, 0, 0);
         var parent = new Dictionary<BlockPos, BlockPos>();
         var cost = new Dictionary<BlockPos, int> { [start] = 0 };
+        var steps = new Dictionary<BlockPos, int> { [start] = 0 };
         var open = new PriorityQueue<BlockPos, (int F, int H)>();
         open.Enqueue(start, (H(start), H(start)));
         var closed = new HashSet<BlockPos>();
@@ -50,13 +60,15 @@ public static class PathFinder
                 goal = current;
                 break;
             }
-            if (g >= maxSearchSteps) continue;
+            int s = steps[current];
+            if (s >= maxSearchSteps) continue;
             foreach (var (dx, dz) in WalkingRules.SideSteps)
             {
-                if (WalkingRules.Step(world, current, dx, dz) is not { } next || closed.Contains(next)) continue;
-                int ng = g + 1;
+                if (WalkingRules.Step(world, current, dx, dz, swim: true) is not { } next || closed.Contains(next)) continue;
+                int ng = g + (WalkingRules.CanSwim(world, next) ? SwimCost : WalkCost);
                 if (cost.TryGetValue(next, out int old) && old <= ng) continue;
                 cost[next] = ng;
+                steps[next] = s + 1;
                 parent[next] = current;
                 int nh = H(next);
                 open.Enqueue(next, (ng + nh, nh));

@@ -36,8 +36,8 @@ public sealed partial class VoxelEnvironment
             return new ActionResult(false, $"{Pos(target)} is outside the world (x {_world.MinX}..{_world.MaxX}, y 1..{_world.SizeY - 2}, z {_world.MinZ}..{_world.MaxZ})");
         BlockPos goal;
         string note = "";
-        if (WalkingRules.CanStand(_world, target)) goal = target;
-        else if (WalkingRules.CanStand(_world, target.Above)) goal = target.Above;
+        if (WalkingRules.CanOccupy(_world, target)) goal = target;
+        else if (WalkingRules.CanOccupy(_world, target.Above)) goal = target.Above;
         else if (WalkingRules.StandableInColumn(_world, target.X, target.Z, target.Y) is { } column)
         {
             goal = column;

@@ -171,11 +171,11 @@ public sealed partial class VoxelEnvironment : IEnvironment
         foreach (var agent in _agents)
         {
             var feet = agent.Feet;
-            if (WalkingRules.CanStand(_world, feet)) continue;
+            if (WalkingRules.CanOccupy(_world, feet)) continue;
             for (int y = feet.Y - 1; y >= 1; y--)
             {
                 if (BlockTable.IsSolid(_world.Get(feet.X, y, feet.Z))) break;
-                if (WalkingRules.CanStand(_world, feet.X, y, feet.Z))
+                if (WalkingRules.CanOccupy(_world, feet.X, y, feet.Z))
                 {
                     agent.Pose = agent.Pose with { Position = agent.Pose.Position with { Y = y } };
                     break;

@@ -1,3 +1,4 @@
+using Steve2.Pipeline.World;
 using Steve2.Pipeline.Environment;
 using static Steve2.Pipeline.Tests.Environment.TestWorlds;
 
@@ -75,21 +76,97 @@ public sealed class PathFindingTests
     }
 
     [Fact]
-    public void Wades_through_water_one_deep_but_not_two()
+    public void Wades_through_water_one_deep_and_swims_across_deeper_water()
     {
         var world = Flat();
         for (int x = world.MinX; x <= world.MaxX; x++)
         {
             world.Set(x, Feet - 1, 4, Block.Water);                      // one deep: the feet cell at Feet - 1 is water, head in air
             world.Set(x, Feet - 1, 8, Block.Water);
-            world.Set(x, Feet - 2, 8, Block.Water);                      // two deep at z = 8
+            world.Set(x, Feet - 2, 8, Block.Water);                      // two deep at z = 8: swum, not waded
         }
+        Assert.True(WalkingRules.CanStand(world, 0, Feet - 1, 4));
+        Assert.False(WalkingRules.CanSwim(world, 0, Feet - 1, 4));
+        Assert.False(WalkingRules.CanStand(world, 0, Feet - 1, 8));
+        Assert.True(WalkingRules.CanSwim(world, 0, Feet - 1, 8));
         using var env = Episode(world);
         var shallow = env.Step(0, new MoveTo(new BlockPos(0, Feet, 6)));
         Assert.True(shallow.Success, shallow.Message);
         var deep = env.Step(0, new MoveTo(new BlockPos(0, Feet, 10)));
-        Assert.False(deep.Success, deep.Message);
-        Assert.Equal(7, deep.Observation.Pose.Block.Z);
+        Assert.True(deep.Success, deep.Message);
+        Assert.Equal(4, deep.BlocksMoved);
+    }
+
+    /// <summary>A lake across the whole world at z = 4..12, three deep (water at Feet - 3 .. Feet - 1, so a swimmer's feet are at Feet - 1).</summary>
+    private static VoxelWorld Lake(int bankHeight = 0)
+    {
+        var world = Flat();
+        for (int x = world.MinX; x <= world.MaxX; x++)
+        {
+            for (int z = 4; z <= 12; z++)
+            for (int y = Feet - 3; y <= Feet - 1; y++)
+                world.Set(x, y, z, Block.Water);
+            for (int y = Feet; y < Feet + bankHeight; y++) world.Set(x, y, 13, Block.Stone);   // the far bank raised
+        }
+        return world;
+    }
+
+    [Fact]
+    public void Swims_across_a_lake_at_its_surface_and_climbs_out_onto_the_bank()
+    {
+        var world = Lake();
+        using var env = Episode(world);
+        // Into the lake: the agent floats at the surface (feet in the top water cell), never on the bottom.
+        var into = env.Step(0, new MoveTo(new BlockPos(0, Feet - 1, 8)));
+        Assert.True(into.Success, into.Message);
+        Assert.Equal(new BlockPos(0, Feet - 1, 8), into.Observation.Pose.Block);
+        Assert.Equal(8, into.BlocksMoved);
+        // Out onto the far bank, one block up from the water; every swum cell counts as a moved block.
+        var across = env.Step(0, new MoveTo(new BlockPos(0, Feet, 15)));
+        Assert.True(across.Success, across.Message);
+        Assert.Equal(7, across.BlocksMoved);
+        Assert.Equal(new BlockPos(0, Feet, 15), across.Observation.Pose.Block);
+    }
+
+    [Fact]
+    public void Does_not_dive_nor_climb_out_two_blocks_up()
+    {
+        var world = Lake(bankHeight: 1);   // the far bank's standing cell is two above the swimmer's feet
+        // No standing or swimming below the surface: the bottom of deep water is no place to be.
+        Assert.False(WalkingRules.CanOccupy(world, 0, Feet - 2, 8));
+        Assert.False(WalkingRules.CanOccupy(world, 0, Feet - 3, 8));
+        var surface = new BlockPos(0, Feet - 1, 8);
+        foreach (var (dx, dz) in WalkingRules.SideSteps)
+            Assert.Equal(Feet - 1, WalkingRules.Step(world, surface, dx, dz, swim: true)?.Y);   // level across the surface
+        // Without swimming (animals) deep water stays a wall.
+        Assert.Null(WalkingRules.Step(world, new BlockPos(0, Feet, 3), 0, 1));
+        using var env = Episode(world);
+        var bottom = env.Step(0, new MoveTo(new BlockPos(0, Feet - 3, 8)));
+        Assert.False(bottom.Success, bottom.Message);
+        Assert.Equal(0, bottom.BlocksMoved);
+        var far = env.Step(0, new MoveTo(new BlockPos(0, Feet + 1, 15)));
+        Assert.False(far.Success, far.Message);
+        Assert.Contains("no path", far.Message);
+        Assert.Equal(Feet - 1, far.Observation.Pose.Block.Y);   // it swam as far as it could, at the surface
+        Assert.Equal(12, far.Observation.Pose.Block.Z);
+    }
+
+    [Theory]
+    [InlineData(0, false)]   // going around the pond by x = 1 costs 2 more steps (12): walked
+    [InlineData(2, true)]    // around by x = 3 costs 6 more (16): swum straight across (10 steps, 5 swum)
+    public void The_path_finder_prefers_land_when_the_ways_are_similar(int pondEast, bool swims)
+    {
+        var world = Flat();
+        for (int x = world.MinX; x <= pondEast; x++)
+        for (int z = 3; z <= 7; z++)
+        for (int y = Feet - 3; y <= Feet - 1; y++)
+            world.Set(x, y, z, Block.Water);
+        var start = new BlockPos(0, Feet, 0);
+        var goal = new BlockPos(0, Feet, 10);
+        var result = PathFinder.Find(world, start, (goal.X, goal.Z), p => p == goal, 0, 200, 50, 20000);
+        Assert.True(result.ReachedGoal);
+        Assert.Equal(swims ? 10 : 12, result.Path.Count);
+        Assert.Equal(swims ? 5 : 0, result.Path.Count(p => WalkingRules.CanSwim(world, p)));
     }
 
     [Fact]

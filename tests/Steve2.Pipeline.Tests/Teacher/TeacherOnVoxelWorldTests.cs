@@ -24,7 +24,7 @@ public sealed class TeacherOnVoxelWorldTests
     }
 
     [Theory]
-    [InlineData(9)] // by name (an animal)
+    [InlineData(24)] // by name (an animal; seed 9 was here until swimming changed the no-expert search paths: no chicken seen in 40 iterations)
     [InlineData(15)] // by name (an animal)
     [InlineData(1)] // by image
     [InlineData(2)] // by sound
