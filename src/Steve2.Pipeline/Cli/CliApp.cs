@@ -29,6 +29,7 @@ public static class CliApp
             WorldBenchCommand.Create(),
             TrainStudentCommand.Create(),
             StudentBenchCommand.Create(),
+            PlayCommand.Create(),
         };
         var configuration = new InvocationConfiguration { Output = output ?? System.Console.Out, Error = error ?? System.Console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);
