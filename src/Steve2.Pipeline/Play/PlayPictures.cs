@@ -15,7 +15,7 @@ public static class PlayPictures
 
     /// <summary>
     /// One frame: the acting agent's view (scaled) on the left; on the right the top-down map (<see cref="WorldPictures.TopDown"/>)
-    /// of the <c>2 * MapRadius</c> blocks around the agents' centre, agents as 3x3 marks (the acting agent white, the others magenta), animals as orange dots.
+    /// of the <c>2 * MapRadius</c> blocks around the acting agent, agents as 3x3 marks (the acting agent white, the others magenta), animals as orange dots.
     /// </summary>
     public static RgbImage Frame(RgbImage? view, RgbImage topDown, VoxelWorld world, IReadOnlyList<Vec3> agents, int actingAgent, IReadOnlyList<Vec3>? animals = null)
     {
@@ -28,7 +28,9 @@ public static class PlayPictures
             for (int x = 0; x < view.Width * Scale; x++)
                 Copy(view.Pixels, ((y / Scale) * view.Width + x / Scale) * 3, pixels, (y * width + x) * 3);
 
-        double cx = agents.Average(a => a.X), cz = agents.Average(a => a.Z);
+        // Centred on the acting agent (the others may be far away); without one, on the agents' mean.
+        bool acting = actingAgent >= 0 && actingAgent < agents.Count;
+        double cx = acting ? agents[actingAgent].X : agents.Average(a => a.X), cz = acting ? agents[actingAgent].Z : agents.Average(a => a.Z);
         int x0 = (int)Math.Floor(cx) - MapRadius, z0 = (int)Math.Floor(cz) - MapRadius;
         var map = new byte[side * side * 3];
         for (int z = 0; z < side; z++)

@@ -62,6 +62,7 @@ public static class PlaySession
         using TrajectoryWriter writer = TrajectoryWriter.Begin(trajectoryRoot, agent.Name, split, goal);
         var views = new ViewKeeper(writer);
         var frames = new List<byte[]>();
+        RgbImage? lastFrame = null;
         var watcher = new FrameScorer(scorer, (agentId, world) =>
         {
             var agents = world.Entities.Where(e => e.Kind == "agent").OrderBy(e => e.Id).ToList();
@@ -69,6 +70,7 @@ public static class PlaySession
                 agents.Select(a => a.Position).ToList(), agents.FindIndex(a => a.Id == agentId),
                 world.Entities.Where(e => e.Kind != "agent").Select(e => e.Position).ToList());
             frames.Add(WorldPictures.EncodePng(frame));
+            lastFrame = frame;
         });
         var context = new EpisodeContext(environment, goal, watcher, views);
         IAgent player = agent.Create();
@@ -88,7 +90,9 @@ public static class PlaySession
         if (frames.Count == 0)   // no iteration was played: the start, so the replay still shows the world
         {
             var agents = environment.World.Entities.Where(e => e.Kind == "agent").Select(e => e.Position).ToList();
-            frames.Add(WorldPictures.EncodePng(PlayPictures.Frame(null, WorldPictures.TopDown(blocks), blocks, agents, -1)));
+            lastFrame = PlayPictures.Frame(null, WorldPictures.TopDown(blocks), blocks, agents, -1,
+                environment.World.Entities.Where(e => e.Kind != "agent").Select(e => e.Position).ToList());
+            frames.Add(WorldPictures.EncodePng(lastFrame));
         }
         AtomicFile.WriteBytes(replay, ApngWriter.Encode(frames, delayMs: 400));
 
@@ -103,8 +107,7 @@ public static class PlaySession
         }
         else
         {
-            var agents = environment.World.Entities.Where(e => e.Kind == "agent").OrderBy(e => e.Id).Select(e => e.Position).ToList();
-            resultImage = PlayPictures.Frame(null, WorldPictures.TopDown(blocks), blocks, agents, -1);
+            resultImage = lastFrame!;   // the other tasks: the last iteration's view and map
         }
         WorldPictures.SavePng(resultImage, picture);
         return new PlayResult(goal, split, result, scored, trajectory, replay, frames.Count, picture);
