@@ -48,15 +48,7 @@ internal static class PlayCommand
             TextWriter text = parse.InvocationConfiguration.Output;
 
             var clock = Stopwatch.StartNew();
-            ExpertConnection? connection = null;
-            if (AgentCatalog.NeedsExperts(agentName))
-            {
-                string? address = parse.GetValue(experts);
-                console.MarkupLine(address is null
-                    ? "starting the expert host in process (pass --experts http://host:port to use a running one)"
-                    : $"connecting to the expert host at {Markup.Escape(address)}");
-                connection = await ExpertConnection.OpenAsync(address, new ExpertConnectionOptions { ApiKey = ExpertsKeyOption.Resolve(parse, expertsKey) }, cancellationToken);
-            }
+            ExpertConnection? connection = await HarnessSession.OpenExpertsAsync([agentName], parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), console, cancellationToken);
             await using (connection)
             {
                 ExpertClients? clients = connection is null ? null : new ExpertClients(connection.Channel);
