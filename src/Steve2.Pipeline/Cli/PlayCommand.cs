@@ -54,7 +54,7 @@ internal static class PlayCommand
                 ExpertClients? clients = connection is null ? null : new ExpertClients(connection.Channel);
                 AgentEntry entry = AgentCatalog.Create(agentName, clients, teacher, studentOptions.Resolve(parse));
                 string split = TrajectoryFormat.SplitOf(request.Task.Seeds, request.Seed);
-                await text.WriteLineAsync($"playing {agentName} on {taskName} seed {request.Seed} (a{(split == TrajectoryFormat.EvaluationSplit ? "n" : "")} {split} seed" +
+                await text.WriteLineAsync($"playing {agentName} on {taskName} seed {request.Seed} (a{(split == TrajectoryFormat.TrainingSplit ? "" : "n")} {split} seed" +
                                           (split == TrajectoryFormat.EvaluationSplit ? ": playing it is not an evaluation" : "") + ")");
                 PlayResult played = await PlaySession.RunAsync(request, entry, outputFolder, cancellationToken);
                 await text.WriteLineAsync($"goal: {played.Goal.Instruction}");

@@ -42,6 +42,7 @@ public static class PlaySession
         if (request.Target is { } t && !TargetKinds.Contains(t))
             throw new ArgumentException($"unknown target '{t}'. Targets: {string.Join(", ", TargetKinds)}.");
         if (request.MaxIterations is < 1) throw new ArgumentException("--max-iterations must be at least 1.");
+        TaskSeedPolicy.Check(request.Task.Name, request.Seed);   // the seeds between the evaluation and training ranges belong to no task
     }
 
     public static async Task<PlayResult> RunAsync(PlayRequest request, AgentEntry agent, string outputFolder, CancellationToken cancellationToken)

@@ -66,6 +66,7 @@ public sealed class PlayCommandTests
     [InlineData("unknown agent 'wizard'", "--agent", "wizard", "--task", "creation", "--seed", "0")]
     [InlineData("--description is for the creation task, not exploration", "--agent", "teacher-no-expert", "--task", "exploration", "--seed", "0", "--description", "a hut")]
     [InlineData("--target is for the object-search task, not creation", "--agent", "teacher-no-expert", "--task", "creation", "--seed", "0", "--target", "cow")]
+    [InlineData("takes evaluation seeds 0..99 or training seeds >= 1000000", "--agent", "teacher-no-expert", "--task", "exploration", "--seed", "5000")]
     [InlineData("unknown target 'dragon'", "--agent", "teacher-no-expert", "--task", "object-search", "--seed", "0", "--target", "dragon")]
     public async Task Play_refuses_bad_input_with_one_clear_line_and_writes_nothing(string message, params string[] args)
     {
