@@ -27,18 +27,7 @@ internal static class HarnessSession
         if (teacher is not null)
             console.MarkupLine($"teacher backends: {Markup.Escape(TeacherConfigFile.Describe(teacher))}");
         var clock = Stopwatch.StartNew();
-        ExpertConnection? connection = null;
-        if (agents.Any(AgentCatalog.NeedsExperts))
-        {
-            console.MarkupLine(expertsAddress is null
-                ? "starting the expert host in process (pass --experts http://host:port to use a running one)"
-                : $"connecting to the expert host at {Markup.Escape(expertsAddress)}");
-            connection = await ExpertConnection.OpenAsync(expertsAddress, new ExpertConnectionOptions { ApiKey = expertsKey }, cancellationToken);
-        }
-        else if (expertsAddress is not null)
-        {
-            console.MarkupLine("[grey]no chosen agent calls the experts: --experts is not used[/]");
-        }
+        ExpertConnection? connection = await OpenExpertsAsync(agents, expertsAddress, expertsKey, console, cancellationToken);
 
         await using (connection)
         {
@@ -53,5 +42,19 @@ internal static class HarnessSession
             string? host = connection is null ? null : connection.IsInProcess ? $"in process ({connection.Address})" : connection.Address;
             return new Result(outcomes, host, started, clock.Elapsed.TotalSeconds);
         }
+    }
+
+    /// <summary>The experts' connection when an agent needs them (the host at <paramref name="expertsAddress"/>, else started in process); null otherwise.</summary>
+    public static async Task<ExpertConnection?> OpenExpertsAsync(IReadOnlyList<string> agents, string? expertsAddress, string? expertsKey, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        if (agents.Any(AgentCatalog.NeedsExperts))
+        {
+            console.MarkupLine(expertsAddress is null
+                ? "starting the expert host in process (pass --experts http://host:port to use a running one)"
+                : $"connecting to the expert host at {Markup.Escape(expertsAddress)}");
+            return await ExpertConnection.OpenAsync(expertsAddress, new ExpertConnectionOptions { ApiKey = expertsKey }, cancellationToken);
+        }
+        if (expertsAddress is not null) console.MarkupLine("[grey]no chosen agent calls the experts: --experts is not used[/]");
+        return null;
     }
 }
