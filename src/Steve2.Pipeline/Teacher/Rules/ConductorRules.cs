@@ -30,20 +30,13 @@ public static class ConductorRules
 
     public static Directive Direct(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert) => part.Kind switch
     {
-        SubTaskKind.Explore => Explore(f, expert, part.Direction, preferLow: false),
-        SubTaskKind.Search => SearchRules.Search(f, expert, part, () => Explore(f, expert, part.Direction, preferLow: false)),
+        SubTaskKind.Explore => ExploreRules.Explore(f, expert, part.Direction, preferLow: false),
+        SubTaskKind.Search => SearchRules.Search(f, expert, part, () => ExploreRules.Explore(f, expert, part.Direction, preferLow: false)),
         SubTaskKind.Find => BlockSearchRules.Find(agent, part, f, expert),
         SubTaskKind.Collect => Collect(agent, part, f, expert),
         SubTaskKind.Build => Build(f.Build ?? expert?.Build, f.Feet),
         _ => new Directive(DirectiveKind.Wait),
     };
-
-    /// <summary>The own-memory direction (<see cref="ExploreRules.BestUnseenDirection"/>).</summary>
-    public static Direction BestUnseenDirection(IReadOnlyList<int> unseen, Direction preferred, IReadOnlyCollection<Direction> blocked) =>
-        ExploreRules.BestUnseenDirection(unseen, preferred, blocked);
-
-    internal static Directive Explore(ConductorFacts f, ExpertFacts? expert, Direction preferred, bool preferLow) =>
-        ExploreRules.Explore(f, expert, preferred, preferLow);
 
     private static Directive Collect(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)
     {
@@ -62,7 +55,7 @@ public static class ConductorRules
         World.ToolTier tier = RecipePlanner.RequiredTool(blocked);
         if (tier is > World.ToolTier.None and < World.ToolTier.Unbreakable && World.BlockTable.BestTool(f.Inventory) >= tier && f.Feet.Y > MinDigLevel)
             return new Directive(DirectiveKind.Mine, f.Feet.Below);
-        return Explore(f, expert, DirectionNames.Turn(Direction.North, agent * 3), preferLow: false);
+        return ExploreRules.Explore(f, expert, DirectionNames.Turn(Direction.North, agent * 3), preferLow: false);
     }
 
     private static Directive Build(BuildWindow? window, BlockPos feet)
