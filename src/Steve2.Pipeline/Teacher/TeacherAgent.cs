@@ -128,7 +128,7 @@ public sealed class TeacherAgent : IAgent
     /// A directive takes effect: it becomes the agent's current goal and, when it places or removes a block of the
     /// build plan, the agent claims that step (whichever backend chose it), so the critic can mark it done.
     /// </summary>
-    private static void ApplyDirective(TeacherSituation s, int agent, Directive directive)
+    internal static void ApplyDirective(TeacherSituation s, int agent, Directive directive)
     {
         s.Directives[agent] = directive;
         if (s.Plan is not SitePlan plan) return;

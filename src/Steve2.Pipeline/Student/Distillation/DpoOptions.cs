@@ -1,0 +1,35 @@
+namespace Steve2.Pipeline.Student.Distillation;
+
+/// <summary>
+/// The DPO + MLE trainer's settings (kept in the run folder as dpo-options.json, so a resume uses the run's own). The
+/// batch order is a pure function of <see cref="Seed"/> and the step, the rate a pure function of the step.
+/// </summary>
+public sealed record DpoOptions
+{
+    /// <summary>DPO's temperature beta (the implicit reward's scale).</summary>
+    public double Beta { get; init; } = 0.1;
+
+    /// <summary>The MLE term's factor lambda.</summary>
+    public double Lambda { get; init; } = 0.1;
+
+    /// <summary>Every pair weight 1 (the ablation of the per-sample weights).</summary>
+    public bool UniformWeights { get; init; }
+
+    public int Steps { get; init; } = 300;
+
+    /// <summary>Pairs per step (each is two sequences).</summary>
+    public int BatchSize { get; init; } = 8;
+    public double LearningRate { get; init; } = 2e-4;
+    public int WarmupSteps { get; init; } = 20;
+    public double WeightDecay { get; init; } = 0.01;
+    public int Seed { get; init; } = 1;
+    public int CheckpointEvery { get; init; } = 50;
+
+    public DpoOptions Validated()
+    {
+        if (Steps < 1 || BatchSize < 1 || CheckpointEvery < 1 || WarmupSteps < 0)
+            throw new ArgumentException("DPO steps, batch size and checkpoint-every must be at least 1, warmup at least 0.");
+        if (Beta <= 0 || Lambda < 0 || LearningRate <= 0) throw new ArgumentException("DPO's beta and learning rate must be positive, lambda at least 0.");
+        return this;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Expert.DynamicMap.Shared;
+using Expert.VqVae.MlCore.Text;
+using Expert.VqVae.MlCore.Training;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Model;
+using Steve2.Pipeline.Student.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Steve2.Pipeline.Student.Distillation;
+
+/// <summary>What a DPO + MLE run left: the final model, the pairs it trained on and the weights' distribution.</summary>
+public sealed record DpoTrainResult(string ModelPath, int Steps, int Pairs, WeightSummary Weights, IReadOnlyDictionary<string, double> Last);
+
+/// <summary>The per-sample weights' distribution (for the run's report).</summary>
+public sealed record WeightSummary(int Count, double Min, double P10, double Median, double P90, double Max, double Mean, bool Uniform);
+
+/// <summary>
+/// DPO with per-sample weights and an MLE term (<see cref="DpoLoss"/>), theta initialised from the reference (the BC
+/// checkpoint). The reference's log-probabilities of every pair's chosen and rejected answers are computed once, before
+/// training, and stored in <see cref="ReferenceName"/> (keyed by the pairs' and the reference's fingerprint); the
+/// reference model is then dropped, so only theta is in memory while training. The per-sample weights
+/// (<see cref="PreferenceWeights"/>) are computed from them. Like <see cref="StudentTrainer"/>: AdamW, warmup then cosine,
+/// gradients clipped at 1, <see cref="StudentTrainer.LatestName"/> with the optimiser every
+/// <see cref="DpoOptions.CheckpointEvery"/> steps (atomic), bit-identical resume on the CPU, metrics.jsonl (stage "dpo":
+/// loss, rewards/chosen, rewards/rejected, rewards/accuracy, rewards/margin, mle, weights, lr) and curves-dpo.png.
+/// </summary>
+public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress = null)
+{
+    public const string Stage = "dpo";
+    public const string ReferenceName = "reference-logps.bin";
+    public const string OptionsName = "dpo-options.json";
+    public const string WeightsName = "weights.json";
+
+    private readonly ITrainingProgress _progress = progress ?? NoProgress.Instance;
+
+    /// <summary>Trains on the pairs of every folder in <paramref name="pairDirs"/> (aggregated in that order) from <paramref name="referencePath"/>.</summary>
+    public DpoTrainResult Train(IReadOnlyList<string> pairDirs, string referencePath, string outputDir, Device device, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(outputDir);
+        var pairs = new List<PreferencePair>();
+        var images = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (string dir in pairDirs)
+        {
+            var (p, i) = PreferencePairs.Read(dir);
+            pairs.AddRange(p);
+            foreach (var (k, v) in i) images[k] = v;
+        }
+        if (pairs.Count == 0) throw new ArgumentException("No preference pair to train on: the student's answers agreed with the teacher's, or none was judged worse.");
+        string fingerprint = FingerprintOf(pairDirs, referencePath);
+
+        string latest = Path.Combine(outputDir, StudentTrainer.LatestName), final = Path.Combine(outputDir, StudentTrainer.ModelName);
+        StudentHeader? resumed = File.Exists(latest) ? StudentCheckpoint.Format.ReadHeader(latest) : null;
+        var o = options.Validated();
+        string optionsPath = Path.Combine(outputDir, OptionsName);
+        if (resumed is not null)
+        {
+            if (resumed.DatasetFingerprint != fingerprint)
+                throw new ArgumentException($"{latest} was trained on other pairs or another reference: give a new output folder.");
+            o = JsonSerializer.Deserialize<DpoOptions>(File.ReadAllText(optionsPath))! with { Steps = o.Steps };
+            _progress.Message($"resuming {latest} at step {resumed.Step} of {o.Steps}");
+        }
+        else AtomicFile.WriteText(optionsPath, JsonSerializer.Serialize(o, new JsonSerializerOptions { WriteIndented = true }));
+
+        // The reference: tokenizer always (a small header read), model only while its log-probabilities are computed.
+        var (refHeader, reference, tokenizer, _) = StudentCheckpoint.Load(referencePath);
+        var sequences = new StudentSequences(tokenizer, refHeader.Config);
+        var rows = pairs.Select(p => (Prompt: sequences.Prompt(p.Prompt), Chosen: sequences.Answer(tokenizer.Encode(p.Chosen)),
+            Rejected: sequences.Answer(tokenizer.Encode(p.Rejected)), Image: images[p.Image])).ToList();
+        var (refChosen, refRejected) = ReferenceLogProbs(Path.Combine(outputDir, ReferenceName), fingerprint, reference, rows, device, Math.Max(o.BatchSize, 16));
+        reference.Dispose();
+
+        var raw = pairs.Select((p, i) => PreferenceWeights.Raw(p.Verdict, p.Distance, refChosen[i], rows[i].Chosen.Length, refRejected[i], rows[i].Rejected.Length)).ToList();
+        double[] weights = PreferenceWeights.Compute(raw, o.UniformWeights);
+        var summary = Summarise(weights, o.UniformWeights);
+        AtomicFile.WriteText(Path.Combine(outputDir, WeightsName), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+
+        StudentModel model;
+        long optimizerOffset = -1;
+        if (resumed is not null) (_, model, _, optimizerOffset) = StudentCheckpoint.Load(latest);
+        else (_, model, _, _) = StudentCheckpoint.Load(referencePath);   // theta starts as pi_ref
+        model.to(device);
+        var parameters = model.parameters().ToList();
+        using var optimizer = optim.AdamW(parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
+        if (optimizerOffset >= 0) StudentCheckpoint.LoadOptimizer(latest, optimizerOffset, optimizer);
+        var log = new TrainingLog(outputDir, resume: resumed is not null);
+        if (resumed is not null) log.TruncateAfter(Stage, resumed.Step);
+        var schedule = new WarmupCosineSchedule(o.LearningRate, o.Steps, Math.Min(o.WarmupSteps, o.Steps));
+        int start = resumed?.Step ?? 0;
+        if (start == 0)
+            _progress.Message($"DPO + MLE (beta {o.Beta}, lambda {o.Lambda}, {(o.UniformWeights ? "uniform weights" : "per-sample weights")}) on {pairs.Count} pairs, {o.Steps} steps on {device.type}, from {referencePath}");
+        StudentHeader Header(int step) => new(StudentCheckpoint.Version, model.Config, tokenizer.Vocabulary, Stage, step, 0, fingerprint, null, false);
+        IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
+
+        for (int step = start + 1; step <= o.Steps; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            double lr = schedule.ApplyTo(optimizer, step);
+            var random = new Random(unchecked(o.Seed * 1_000_003 + step));
+            int[] batch = Enumerable.Range(0, Math.Min(o.BatchSize, pairs.Count)).Select(_ => random.Next(pairs.Count)).ToArray();
+            var values = new Dictionary<string, double>();
+            model.train();
+            using (NewDisposeScope())
+            {
+                Tensor logps = DpoLoss.SequenceLogProbs(model, [.. batch.Select(i => (rows[i].Prompt, rows[i].Chosen, rows[i].Image)),
+                    .. batch.Select(i => (rows[i].Prompt, rows[i].Rejected, rows[i].Image))], device);
+                int n = batch.Length;
+                var (loss, rw, rl, mle) = DpoLoss.Compute(logps[..n], logps[n..],
+                    tensor(batch.Select(i => refChosen[i]).ToArray()).to(logps.dtype).to(device),
+                    tensor(batch.Select(i => refRejected[i]).ToArray()).to(logps.dtype).to(device),
+                    tensor(batch.Select(i => weights[i]).ToArray()).to(logps.dtype).to(device), o.Beta, o.Lambda);
+                optimizer.zero_grad();
+                loss.backward();
+                nn.utils.clip_grad_norm_(parameters, 1.0);
+                optimizer.step();
+                values["loss"] = loss.item<float>();
+                values["rewards/chosen"] = rw.mean().item<float>();
+                values["rewards/rejected"] = rl.mean().item<float>();
+                values["rewards/accuracy"] = (rw > rl).to(ScalarType.Float32).mean().item<float>();
+                values["rewards/margin"] = (rw - rl).mean().item<float>();
+                values["mle"] = mle.mean().item<float>();
+                values["weights"] = batch.Average(i => weights[i]);
+                values["lr"] = lr;
+            }
+            last = values;
+            log.Add(Stage, step, values);
+            if (step % o.CheckpointEvery == 0 || step == o.Steps)
+            {
+                StudentCheckpoint.Save(latest, Header(step), model, optimizer);
+                LossCurvePlot.WriteAll(log.Points, outputDir);
+            }
+            _progress.Step(Stage, step, o.Steps, values);
+        }
+        StudentCheckpoint.Save(final, Header(o.Steps), model);
+        LossCurvePlot.WriteAll(log.Points, outputDir);
+        _progress.Message($"wrote {final}, metrics.jsonl and curves-{Stage}.png");
+        return new DpoTrainResult(final, o.Steps, pairs.Count, summary, last);
+    }
+
+    /// <summary>The reference's log-probabilities of every pair (chosen, rejected): read from <paramref name="path"/> when made for these pairs and this reference, else computed once and stored.</summary>
+    public static (double[] Chosen, double[] Rejected) ReferenceLogProbs(string path, string fingerprint, StudentModel reference,
+        IReadOnlyList<(int[] Prompt, int[] Chosen, int[] Rejected, byte[] Image)> rows, Device device, int batchSize)
+    {
+        if (File.Exists(path))
+        {
+            using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+            if (r.ReadString() == fingerprint && r.ReadInt32() == rows.Count)
+            {
+                var c = new double[rows.Count];
+                var l = new double[rows.Count];
+                for (int i = 0; i < rows.Count; i++) (c[i], l[i]) = (r.ReadDouble(), r.ReadDouble());
+                return (c, l);
+            }
+        }
+        var chosen = new double[rows.Count];
+        var rejected = new double[rows.Count];
+        reference.to(device);
+        reference.eval();
+        using (no_grad())
+            for (int start = 0; start < rows.Count; start += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var part = rows.Skip(start).Take(batchSize).ToList();
+                float[] lp = DpoLoss.SequenceLogProbs(reference, [.. part.Select(x => (x.Prompt, x.Chosen, x.Image)), .. part.Select(x => (x.Prompt, x.Rejected, x.Image))], device)
+                    .to(ScalarType.Float32).cpu().data<float>().ToArray();
+                for (int i = 0; i < part.Count; i++) (chosen[start + i], rejected[start + i]) = (lp[i], lp[part.Count + i]);
+            }
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            w.Write(fingerprint);
+            w.Write(rows.Count);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                w.Write(chosen[i]);
+                w.Write(rejected[i]);
+            }
+        });
+        return (chosen, rejected);
+    }
+
+    /// <summary>SHA-256 over the pair files' bytes (in order) and the reference checkpoint's bytes.</summary>
+    public static string FingerprintOf(IReadOnlyList<string> pairDirs, string referencePath)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (string dir in pairDirs)
+            foreach (string f in new[] { PreferencePairs.FileName, PreferencePairs.ImagesFileName })
+                hash.AppendData(SHA256.HashData(File.ReadAllBytes(Path.Combine(dir, f))));
+        hash.AppendData(SHA256.HashData(File.ReadAllBytes(referencePath)));
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    public static WeightSummary Summarise(IReadOnlyList<double> weights, bool uniform)
+    {
+        var sorted = weights.Order().ToArray();
+        double At(double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
+        return new WeightSummary(sorted.Length, sorted[0], At(0.1), At(0.5), At(0.9), sorted[^1], sorted.Average(), uniform);
+    }
+}

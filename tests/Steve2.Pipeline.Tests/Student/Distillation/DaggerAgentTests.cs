@@ -1,0 +1,80 @@
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Distillation;
+using Steve2.Pipeline.Student.Inference;
+using Steve2.Pipeline.Teacher.Roles;
+using Steve2.Pipeline.Tests.Experts;
+using Steve2.Pipeline.Tests.Trajectories;
+using Steve2.Pipeline.Trajectories;
+
+namespace Steve2.Pipeline.Tests.Student.Distillation;
+
+/// <summary>
+/// DAgger rollouts with the teacher with experts labelling: a label for every decision the student took, the teacher's
+/// label executed with probability beta, and the student's inputs never holding expert output.
+/// </summary>
+[Collection(StudentCollection.Name)]
+public sealed class DaggerAgentTests(ExpertHostFixture host) : IClassFixture<ExpertHostFixture>
+{
+    /// <summary>
+    /// Catches: a student prompt built with the expert context, a label missing for a state, a label that is not the
+    /// teacher's rules with experts, the coin ignored. The proof that the student reads no expert output: every label's
+    /// prompt and image are rebuilt from the rollout's student-visible files (steps.jsonl and the step images, as
+    /// <see cref="StudentDataset"/> reads them), and no expert text of the episode occurs in any prompt.
+    /// </summary>
+    [Theory]
+    [InlineData("creation", 1.0)]
+    [InlineData("exploration", 0.0)]
+    [InlineData("object-search", 0.5)]
+    public async Task Every_decision_is_labelled_by_the_teacher_with_experts_and_the_students_inputs_hold_no_expert_output(string task, double beta)
+    {
+        using var folder = new TestFolder();
+        var store = new DaggerLabelStore(folder.Sub("labels"));
+        using var policy = StudentPolicy.Load(new StudentAgentOptions { Device = "cpu", MaxRetries = 1 });   // the shipped student
+        var agent = await DistillationTestData.RolloutAsync(policy, host.Clients, task, 1_000_003, beta, folder.Sub("rollouts"), store, budget: 4);
+
+        var episode = new TrajectoryReader(folder.Sub("rollouts")).Episodes().Single();
+        var steps = episode.ReadSteps().ToList();
+        var (labels, images) = store.ReadAll();
+        Assert.Equal(agent.Labels.Count, labels.Count);
+        Assert.Equal(steps.Count, labels.Count);
+        var expertTexts = episode.ReadExpertContexts().Select(c => c.Text).Where(t => t.Length > 0).ToList();
+        Assert.NotEmpty(expertTexts);   // the teacher consulted the experts in this episode
+
+        var history = new List<RememberedStep>();
+        for (int i = 0; i < steps.Count; i++)
+        {
+            var (step, label) = (steps[i], labels[i]);
+            Assert.Equal(i, label.Step);
+            Assert.Equal((step.Role, step.AgentId), (label.Role, label.AgentId));
+            var visible = new StudentPrompt(step.Role, step.Instruction, step.StateText, StudentMemory.Text(history, step.Role, step.AgentId));
+            Assert.Equal(visible, label.Prompt);
+            Assert.Equal(DaggerLabelStore.KeyOf(episode.LoadImage(step.Image).Pixels), label.Image);
+            Assert.True(images.ContainsKey(label.Image));
+            foreach (string text in expertTexts)
+                Assert.DoesNotContain(text, string.Join("\n", label.Prompt.Instruction, label.Prompt.StateText, label.Prompt.Memory));
+            history.Add(new RememberedStep(step.Role, step.AgentId, step.ActionText, step.Code, step.Outcome));
+
+            Assert.NotEmpty(label.Student);
+            Assert.True(ParsesFor(label.Role, label.Teacher), label.Teacher);
+            Assert.Equal(beta, label.Beta);
+            if (label.Executed == "teacher")
+            {
+                Assert.Equal(label.Teacher, step.ActionText);
+                Assert.Equal("rules", step.Backend);
+            }
+            else Assert.Equal("student", step.Backend);
+        }
+        if (beta == 1) Assert.All(labels, l => Assert.Equal("teacher", l.Executed));
+        if (beta == 0) Assert.All(labels, l => Assert.Equal("student", l.Executed));
+        Assert.All(labels.SelectMany(l => l.Student.Select(s => (l, s))), x =>
+            Assert.Equal(x.s.Verdict == DaggerJudge.Same, x.s.Text == x.l.Teacher || x.s.Verdict == DaggerJudge.Same));
+    }
+
+    private static bool ParsesFor(string role, string text) => role switch
+    {
+        "manager" => Manager.Parse(text, text.Split('\n').Length).Plan is not null,
+        "conductor" => Directive.TryParse(text, out _, out _),
+        _ => CodeActionSyntax.TryParse(text, out _, out _),
+    };
+}

@@ -1,0 +1,64 @@
+using Expert.VqVae.MlCore.Training;
+using Steve2.Pipeline.Student.Distillation;
+using Steve2.Pipeline.Student.Training;
+using Steve2.Pipeline.Tests.Trajectories;
+using TorchSharp;
+
+namespace Steve2.Pipeline.Tests.Student.Distillation;
+
+/// <summary>DPO + MLE on pairs from a real DAgger rollout of an untrained student: theta starts as pi_ref, a killed run resumes bit-identically.</summary>
+[Collection(StudentCollection.Name)]
+public sealed class DpoTrainerTests
+{
+    private static readonly DpoOptions Options = new() { Steps = 6, BatchSize = 3, CheckpointEvery = 2, WarmupSteps = 2, LearningRate = 1e-3, Lambda = 0.5, Seed = 5 };
+
+    [Fact]
+    public async Task A_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run()
+    {
+        using var folder = new TestFolder();
+        string reference = await DistillationTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        var store = new DaggerLabelStore(folder.Sub("labels"));
+        using (var policy = DistillationTestData.Policy(reference))
+            await DistillationTestData.RolloutAsync(policy, null, "collection", 1_000_004, beta: 0.5, folder.Sub("rollouts"), store, budget: 3);
+        var (labels, images) = store.ReadAll();
+        var pairs = PreferencePairs.Make(1, labels);
+        Assert.NotEmpty(pairs);   // an untrained model's answers do not parse: each is a pair
+        string pairDir = folder.Sub("pairs");
+        PreferencePairs.Write(pairDir, pairs, images);
+
+        string through = folder.Sub("through"), stopped = folder.Sub("stopped");
+        var result = new DpoTrainer(Options).Train([pairDir], reference, through, torch.CPU);
+        using (var cts = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => new DpoTrainer(Options, new CancelAt(cts, 5)).Train([pairDir], reference, stopped, torch.CPU, cts.Token));
+        Assert.Equal(4, StudentCheckpoint.Format.ReadHeader(Path.Combine(stopped, StudentTrainer.LatestName)).Step);
+        File.Delete(Path.Combine(stopped, DpoTrainer.ReferenceName));   // computed again, to the same values
+        torch.manual_seed(999);
+        new DpoTrainer(Options with { Beta = 7 }).Train([pairDir], reference, stopped, torch.CPU);   // the run's own options win on resume
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(through, StudentTrainer.ModelName)), File.ReadAllBytes(Path.Combine(stopped, StudentTrainer.ModelName)));
+        Assert.Equal(File.ReadAllLines(Path.Combine(through, TrainingLog.FileName)), File.ReadAllLines(Path.Combine(stopped, TrainingLog.FileName)));
+        var points = new TrainingLog(through, resume: true).Points;
+        Assert.Equal(6, points.Count);
+        foreach (string key in new[] { "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracy", "rewards/margin", "mle", "weights", "lr" })
+            Assert.Contains(key, points[0].Values.Keys);
+        // Step 1 is computed before any update: theta = pi_ref, so the implicit rewards are zero.
+        Assert.Equal(0, points[0].Values["rewards/chosen"], 3);
+        Assert.Equal(0, points[0].Values["rewards/rejected"], 3);
+        Assert.True(File.Exists(Path.Combine(through, "curves-dpo.png")));
+        Assert.Equal(pairs.Count, result.Pairs);
+        Assert.Equal(1, result.Weights.Mean, 9);
+        Assert.Equal("dpo", StudentCheckpoint.Format.ReadHeader(result.ModelPath).Stage);
+    }
+
+    private sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress
+    {
+        public void Step(string stage, int s, int totalSteps, IReadOnlyDictionary<string, double> values)
+        {
+            if (s == step) cts.Cancel();
+        }
+
+        public void Message(string text)
+        {
+        }
+    }
+}
