@@ -30,6 +30,7 @@ public static class CliApp
             TrainStudentCommand.Create(),
             StudentBenchCommand.Create(),
             PlayCommand.Create(),
+            ExperimentCommand.Create(),
         };
         var configuration = new InvocationConfiguration { Output = output ?? System.Console.Out, Error = error ?? System.Console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);

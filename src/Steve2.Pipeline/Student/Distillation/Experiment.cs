@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Expert.DynamicMap.Shared;
+using Expert.VqVae.MlCore.Training;
+using Steve2.Pipeline.Agents;
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Evaluation;
+using Steve2.Pipeline.Experts;
+using Steve2.Pipeline.Student.Inference;
+using Steve2.Pipeline.Student.Training;
+using Steve2.Pipeline.Tasks;
+using TorchSharp;
+
+namespace Steve2.Pipeline.Student.Distillation;
+
+/// <summary>One cell of the ablation table: a figure's mean with its 95% interval over the evaluation seeds.</summary>
+public sealed record ExperimentCell(double Mean, double CiLow, double CiHigh, int Episodes);
+
+/// <summary>What an agent costs as measured in its evaluation: seconds per iteration (all its model or rule calls of one agent-iteration, episodes running in parallel) and the process's peak RSS while it played.</summary>
+public sealed record ExperimentCost(double SecondsPerIteration, int Iterations, double PeakRssMb, long? Parameters);
+
+/// <summary>The experiment's tables (report.json).</summary>
+public sealed record ExperimentReport(
+    string Profile,
+    IReadOnlyList<string> Agents,
+    IReadOnlyList<string> Figures,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, ExperimentCell?>> Ablation,
+    IReadOnlyDictionary<string, ExperimentCost> Efficiency,
+    IReadOnlyDictionary<string, double> StageSeconds,
+    IReadOnlyList<DaggerRoundSummary> Rounds,
+    IReadOnlyList<DaggerRoundSummary> RoundsWithoutExperts);
+
+/// <summary>
+/// <c>steve2 experiment</c> (DISTILLATION.md): record both teachers' data, behaviour cloning (the reference), the DAgger rounds
+/// with DPO + MLE (labelled by the teacher with experts: STEVE-2; by the teacher without: w/o EE), then every agent on the
+/// profile's tasks and evaluation seeds, and the report: the ablation table (TO, teacher-no-expert, w/o KD, w/o EE,
+/// STEVE-2), the efficiency table, the rounds, the curves and the commands. Every stage resumes: recorded episodes are
+/// kept, the trainers resume from their latest checkpoints, finished rounds and finished agents' evaluations are read back.
+/// </summary>
+public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory factory, string device = "auto", ITrainingProgress? progress = null, IEvaluationProgress? episodes = null)
+{
+    public const string ReportName = "report.md", ReportJson = "report.json";
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private readonly ITrainingProgress _progress = progress ?? NoProgress.Instance;
+
+    /// <summary>The rows of the ablation table: (row label, agent name in the run).</summary>
+    public static IReadOnlyList<(string Row, string Agent)> Rows { get; } =
+    [
+        ("TO (teacher with experts)", AgentCatalog.Teacher),
+        ("teacher-no-expert", AgentCatalog.TeacherNoExpert),
+        ("w/o KD (BC reference)", "student-wo-kd"),
+        ("w/o EE (distilled from teacher-no-expert)", "student-wo-ee"),
+        ("STEVE-2 (full)", "steve-2"),
+    ];
+
+    /// <summary>The tasks' main figures (TASKS.md): the table's columns.</summary>
+    public static IReadOnlyList<(string Task, string Figure)> MainFigures { get; } =
+    [
+        ("object-search", "success rate"), ("object-search", "mean iterations"), ("block-search", "diamonds"), ("exploration", "area_revealed"),
+        ("collection", "success rate"), ("collection", "accuracy"), ("creation", "iou"), ("creation", "image_distance"),
+    ];
+
+    public async Task<ExperimentReport> RunAsync(string root, ExpertClients experts, CancellationToken ct = default)
+    {
+        var p = profile.Resolved();
+        Directory.CreateDirectory(root);
+        string profilePath = Path.Combine(root, "profile.json");
+        string profileJson = JsonSerializer.Serialize(p, Indented);
+        if (File.Exists(profilePath) && File.ReadAllText(profilePath) != profileJson)
+            throw new ArgumentException($"{root} holds a run of another profile ({profilePath}): give a new --output.");
+        AtomicFile.WriteText(profilePath, profileJson);
+        var stages = ReadStages(root);
+        var recordSeeds = Enumerable.Range(TaskSeedPolicy.TrainingFirst, p.RecordSeeds).ToArray();
+        var dev = global::Expert.VqVae.MlCore.Runtime.TorchRuntime.ResolveDevice(device);
+
+        var finals = new Dictionary<string, string>();
+        var rounds = new Dictionary<string, IReadOnlyList<DaggerRoundSummary>>();
+        foreach (string teacher in new[] { AgentCatalog.Teacher, AgentCatalog.TeacherNoExpert })
+        {
+            ExpertClients? labelling = teacher == AgentCatalog.Teacher ? experts : null;
+            string data = Path.Combine(root, "data", teacher), bc = Path.Combine(root, "bc", teacher), dagger = Path.Combine(root, "dagger", teacher);
+            await Stage(root, stages, $"record {teacher}", async () =>
+            {
+                _progress.Message($"recording {teacher} on {p.Tasks.Count} tasks x {recordSeeds.Length} training seeds");
+                var runner = new EvaluationRunner(factory, new EvaluationOptions { RecordDirectory = data, ResumeRecorded = true, DegreeOfParallelism = p.Parallel, MaxIterations = p.RecordIterations });
+                var outcomes = await runner.RunAsync([AgentCatalog.Create(teacher, labelling)], p.Tasks.Select(t => new TaskPlan(TaskCatalog.Get(t), recordSeeds)).ToList(), episodes, ct);
+                if (outcomes.FirstOrDefault(o => o.Failed) is { } failed) throw new InvalidOperationException($"recording {teacher} failed on {failed.Task} seed {failed.Seed}: {failed.Error}");
+            });
+            await Stage(root, stages, $"bc {teacher}", () => Task.Run(() => new StudentTrainer(p.Bc, _progress).Train(data, bc, dev, ct), ct));
+            IReadOnlyList<DaggerRoundSummary> summaries = [];
+            await Stage(root, stages, $"dagger {teacher}", async () =>
+                summaries = await new DaggerRun(p.Dagger with { Device = device }, factory, _progress, episodes).RunAsync(dagger, Path.Combine(bc, StudentTrainer.ModelName), labelling, ct),
+                always: true);
+            rounds[teacher] = summaries;
+            finals[teacher] = summaries.Count > 0 ? summaries[^1].Checkpoint : Path.Combine(bc, StudentTrainer.ModelName);
+        }
+
+        var students = new Dictionary<string, string>
+        {
+            ["student-wo-kd"] = Path.Combine(root, "bc", AgentCatalog.Teacher, StudentTrainer.ModelName),
+            ["student-wo-ee"] = finals[AgentCatalog.TeacherNoExpert],
+            ["steve-2"] = finals[AgentCatalog.Teacher],
+        };
+        var outcomes = new Dictionary<string, IReadOnlyList<EpisodeOutcome>>();
+        var costs = new Dictionary<string, ExperimentCost>();
+        foreach (var (_, agent) in Rows)
+        {
+            string file = Path.Combine(root, "eval", agent + ".json");
+            if (!File.Exists(file))
+            {
+                _progress.Message($"evaluating {agent} on {p.Tasks.Count} tasks x {p.EvalSeeds.Count} evaluation seeds");
+                StudentPolicy? policy = students.TryGetValue(agent, out string? ckpt)
+                    ? StudentPolicy.Load(new StudentAgentOptions { ModelPath = ckpt, Device = device }) : null;
+                try
+                {
+                    AgentEntry entry = policy is null ? AgentCatalog.Create(agent, agent == AgentCatalog.Teacher ? experts : null)
+                        : new AgentEntry(agent, () => new StudentAgent(policy));
+                    var runner = new EvaluationRunner(factory, new EvaluationOptions { DegreeOfParallelism = p.Parallel, MaxIterations = p.EvalIterations });
+                    using var rss = new PeakRss();
+                    var clock = Stopwatch.StartNew();
+                    var ran = await runner.RunAsync([entry], p.Tasks.Select(t => new TaskPlan(TaskCatalog.Get(t), p.EvalSeeds)).ToList(), episodes, ct);
+                    int iterations = ran.Sum(o => o.Iterations);
+                    var cost = new ExperimentCost(iterations == 0 ? double.NaN : ran.Sum(o => o.Seconds) / iterations, iterations, rss.PeakMb,
+                        policy is null ? null : ParameterCount(ckpt!));
+                    AtomicFile.WriteText(file, JsonSerializer.Serialize(new EvalFile(ran, cost, clock.Elapsed.TotalSeconds), Indented));
+                }
+                finally
+                {
+                    policy?.Dispose();
+                }
+            }
+            var read = JsonSerializer.Deserialize<EvalFile>(File.ReadAllText(file))!;
+            outcomes[agent] = read.Outcomes;
+            costs[agent] = read.Cost;
+            stages[$"eval {agent}"] = read.Seconds;
+        }
+
+        var figures = MainFigures.Where(f => p.Tasks.Contains(f.Task)).ToList();
+        var summary = EvaluationSummary.Summarize(outcomes.Values.SelectMany(x => x).ToList());
+        var ablation = Rows.ToDictionary(r => r.Agent, r => (IReadOnlyDictionary<string, ExperimentCell?>)figures.ToDictionary(
+            f => $"{f.Task}/{f.Figure}", f => Cell(summary.FirstOrDefault(s => s.Agent == r.Agent && s.Task == f.Task), f.Figure)));
+        var report = new ExperimentReport(p.Name, Rows.Select(r => r.Agent).ToArray(), figures.Select(f => $"{f.Task}/{f.Figure}").ToArray(), ablation, costs,
+            stages, rounds[AgentCatalog.Teacher], rounds[AgentCatalog.TeacherNoExpert]);
+        AtomicFile.WriteText(Path.Combine(root, ReportJson), JsonSerializer.Serialize(report, Indented));
+        AtomicFile.WriteText(Path.Combine(root, ReportName), Markdown(report, p, root));
+        _progress.Message($"wrote {Path.Combine(root, ReportName)}");
+        return report;
+    }
+
+    private sealed record EvalFile(IReadOnlyList<EpisodeOutcome> Outcomes, ExperimentCost Cost, double Seconds);
+
+    private static ExperimentCell? Cell(AgentTaskSummary? s, string figure)
+    {
+        if (s is null) return null;
+        int ran = s.Episodes - s.Failed;
+        return figure switch
+        {
+            "success rate" => new ExperimentCell(s.SuccessRate, s.SuccessRateCiLow, s.SuccessRateCiHigh, s.Episodes),
+            "mean iterations" => s.MeanIterations is double m ? new ExperimentCell(m, s.MeanIterationsCiLow ?? m, s.MeanIterationsCiHigh ?? m, ran) : null,
+            _ => s.Metrics.FirstOrDefault(x => x.Name == figure) is { } x && !double.IsNaN(x.Mean) ? new ExperimentCell(x.Mean, x.CiLow, x.CiHigh, x.Count) : null,
+        };
+    }
+
+    private async Task Stage(string root, Dictionary<string, double> stages, string name, Func<Task> run, bool always = false)
+    {
+        if (stages.ContainsKey(name) && !always) return;
+        var clock = Stopwatch.StartNew();
+        await run();
+        stages[name] = stages.GetValueOrDefault(name) + clock.Elapsed.TotalSeconds;
+        AtomicFile.WriteText(Path.Combine(root, "stages.json"), JsonSerializer.Serialize(stages, Indented));
+    }
+
+    private static Dictionary<string, double> ReadStages(string root)
+    {
+        string path = Path.Combine(root, "stages.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(path))! : [];
+    }
+
+    private static long ParameterCount(string checkpoint)
+    {
+        var (_, model, _, _) = StudentCheckpoint.Load(checkpoint);
+        using (model) return model.ParameterCount;
+    }
+
+    private static string F(double x) => double.IsNaN(x) ? "n/a" : x.ToString(Math.Abs(x) >= 100 ? "0" : "0.###", CultureInfo.InvariantCulture);
+
+    private static string Markdown(ExperimentReport r, ExperimentProfile p, string root)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# STEVE-2 experiment, profile `{p.Name}`").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Command: `steve2 experiment --output {root} --profile {p.Name}`. Machine: {EvaluationRun.DescribeMachine()}; torch device as requested (`--device`).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Teacher data: tasks {string.Join(", ", p.Tasks)}, training seeds {TaskSeedPolicy.TrainingFirst}-{TaskSeedPolicy.TrainingFirst + p.RecordSeeds - 1}" +
+            $"{(p.RecordIterations is int ri ? $", iterations capped at {ri}" : "")}. BC: preset {p.Bc.Preset}, {p.Bc.Steps} steps, batch {p.Bc.BatchSize}, lr {p.Bc.LearningRate}. " +
+            $"DAgger: {p.Dagger.Rounds} round(s), beta {p.Dagger.Schedule}, {p.Dagger.SeedsPerRound} seed(s) a task a round from {p.Dagger.FirstSeed}; DPO + MLE: beta {p.Dagger.Dpo.Beta}, lambda {p.Dagger.Dpo.Lambda}, " +
+            $"{p.Dagger.Dpo.Steps} steps, batch {p.Dagger.Dpo.BatchSize} pairs, {(p.Dagger.Dpo.UniformWeights ? "uniform" : "per-sample")} weights. " +
+            $"Evaluation seeds {EvaluationReport.SeedText(p.EvalSeeds)}{(p.EvalIterations is int ei ? $", iterations capped at {ei} (not comparable with full budgets)" : "")}.").AppendLine();
+        md.AppendLine("## Ablation (mean [95% interval] over the evaluation seeds)").AppendLine();
+        md.AppendLine("| agent | " + string.Join(" | ", r.Figures) + " |");
+        md.AppendLine("|---|" + string.Concat(r.Figures.Select(_ => "---:|")));
+        foreach (var (row, agent) in Rows)
+            md.AppendLine($"| {row} | " + string.Join(" | ", r.Figures.Select(f => r.Ablation[agent][f] is { } c ? $"{F(c.Mean)} [{F(c.CiLow)}, {F(c.CiHigh)}]" : "n/a")) + " |");
+        md.AppendLine().AppendLine("## Efficiency").AppendLine();
+        md.AppendLine("| agent | seconds per agent-iteration | iterations measured | peak RSS while playing (MB) | parameters |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var (row, agent) in Rows)
+        {
+            var c = r.Efficiency[agent];
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {row} | {F(c.SecondsPerIteration)} | {c.Iterations} | {F(c.PeakRssMb)} | {(c.Parameters is long n ? n.ToString("N0", CultureInfo.InvariantCulture) : "rules (+ expert host)")} |");
+        }
+        md.AppendLine().AppendLine("Seconds per iteration: the episodes' wall time over their iterations, episodes running " + p.Parallel + " at once on this machine; peak RSS: the whole process's (the in-process expert host, earlier stages' memory included), sampled every 100 ms.");
+        foreach (var (title, rounds) in new[] { ("STEVE-2: DAgger rounds labelled by the teacher with experts", r.Rounds), ("w/o EE: DAgger rounds labelled by teacher-no-expert", r.RoundsWithoutExperts) })
+        {
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine();
+            md.AppendLine("| round | beta | episodes (failed) | labels | teacher executed | student's first answer = label | verdicts | pairs (aggregated) | weights min / median / max | last rewards/accuracy, margin, mle |");
+            md.AppendLine("|---:|---:|---|---:|---:|---:|---|---|---|---|");
+            foreach (var s in rounds)
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Round} | {F(s.Beta)} | {s.Episodes} ({s.FailedEpisodes}) | {s.Labels} | {s.TeacherExecuted:P0} | {s.StudentAgreed:P0} | " +
+                    $"{string.Join(", ", s.Verdicts.Select(kv => $"{kv.Key} {kv.Value}"))} | {s.Pairs} ({s.AggregatedPairs}) | " +
+                    $"{(s.Weights is { } w ? $"{F(w.Min)} / {F(w.Median)} / {F(w.Max)}" : "-")} | " +
+                    $"{(s.Training is { } t ? $"{F(t.GetValueOrDefault("rewards/accuracy"))}, {F(t.GetValueOrDefault("rewards/margin"))}, {F(t.GetValueOrDefault("mle"))}" : "-")} |");
+        }
+        md.AppendLine().AppendLine("## Stages (seconds)").AppendLine();
+        foreach (var (k, v) in r.StageSeconds) md.AppendLine(CultureInfo.InvariantCulture, $"- {k}: {v:0}");
+        md.AppendLine().AppendLine("Curves: `bc/teacher/curves-bc.png`, `bc/teacher-no-expert/curves-bc.png`, `dagger/*/round-NNN/train/curves-dpo.png`; every episode's outcome in `eval/AGENT.json`.");
+        return md.ToString();
+    }
+
+    /// <summary>Samples the process's resident set every 100 ms until disposed.</summary>
+    private sealed class PeakRss : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private long _peak;
+
+        public PeakRss()
+        {
+            _loop = Task.Run(async () =>
+            {
+                using var self = Process.GetCurrentProcess();
+                while (!_stop.IsCancellationRequested)
+                {
+                    self.Refresh();
+                    _peak = Math.Max(_peak, self.WorkingSet64);
+                    try { await Task.Delay(100, _stop.Token); } catch (OperationCanceledException) { }
+                }
+            });
+        }
+
+        public double PeakMb { get { Sample(); return _peak / 1048576.0; } }
+
+        private void Sample()
+        {
+            using var self = Process.GetCurrentProcess();
+            _peak = Math.Max(_peak, self.WorkingSet64);
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _loop.Wait();
+            _stop.Dispose();
+        }
+    }
+}
