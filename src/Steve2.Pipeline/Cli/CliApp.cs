@@ -31,6 +31,8 @@ public static class CliApp
             StudentBenchCommand.Create(),
             PlayCommand.Create(),
             ExperimentCommand.Create(),
+            DistillCommands.Dagger(),
+            DistillCommands.TrainDpo(),
         };
         var configuration = new InvocationConfiguration { Output = output ?? System.Console.Out, Error = error ?? System.Console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);
