@@ -67,16 +67,17 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
                 for (int agent = 0; agent < env.AgentCount && !episode.IsDone; agent++)
                 {
                     SubTask part = s.Assignments.GetValueOrDefault(agent) ?? new SubTask(SubTaskKind.Idle);
-                    RolePrompt direct = Conductor.Prompt(s, agent, part, null);
+                    RolePrompt direct = StudentView(s, () => Conductor.Prompt(s, agent, part, null));
                     ExpertContext? expert = await Conductor.ConsultAsync(s, agent, part, cancellationToken);
-                    var directive = await DecideAsync(s, episode, direct, expert, history,
+                    RolePrompt label = Conductor.Prompt(s, agent, part, expert);
+                    var directive = await DecideAsync(s, episode, direct, label, history,
                         t => Directive.TryParse(t, out Directive? d, out _) ? d : null, new Directive(DirectiveKind.Wait), d => d.ToText(), cancellationToken);
                     TeacherAgent.ApplyDirective(s, agent, directive.Value);
                     Record(episode, direct, directive, s.Latest(agent).Image, expert, history, null, null);
 
-                    RolePrompt act = Actor.Prompt(s, agent, directive.Value);
+                    RolePrompt act = StudentView(s, () => Actor.Prompt(s, agent, directive.Value));
                     RgbImage image = s.Latest(agent).Image;
-                    var action = await DecideAsync(s, episode, act, null, history,
+                    var action = await DecideAsync(s, episode, act, Actor.Prompt(s, agent, directive.Value), history,
                         t => CodeActionSyntax.TryParse(t, out CodeAction? a, out _) ? a : null, new Wait(), a => a.ToCode(), cancellationToken);
                     int iteration = episode.IterationsUsed;
                     ActionOutcome outcome = await episode.StepAsync(agent, action.Value, cancellationToken);
@@ -98,9 +99,9 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
     {
         ManagerConsultation consultation = await manager.ConsultAsync(s, ct);
         if (consultation.Plan is { } plan) s.Plan = plan;
-        RolePrompt prompt = Manager.Prompt(s, null);
+        RolePrompt prompt = StudentView(s, () => Manager.Prompt(s, null));
         string idle = string.Join("\n", Enumerable.Range(0, s.AgentCount).Select(a => $"agent {a}: idle"));
-        var decision = await DecideAsync(s, episode, prompt, consultation.Expert, history,
+        var decision = await DecideAsync(s, episode, prompt, Manager.Prompt(s, consultation.Expert), history,
             t => Manager.Parse(t, s.AgentCount).Plan, Manager.Parse(idle, s.AgentCount).Plan!, p => string.Join("\n", p.OrderBy(kv => kv.Key).Select(kv => $"agent {kv.Key}: {kv.Value.ToText()}")), ct);
         foreach (var (agent, part) in decision.Value) s.Assignments[agent] = part;
         Record(episode, prompt, decision, s.Latest(0).Image, consultation.Expert, history, null, null);
@@ -113,17 +114,17 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
     /// default), the teacher's label for the same prompt with its expert facts, the critic's verdicts, and the coin that
     /// picks which of the two is executed. <paramref name="prompt"/> is the student's (built without expert output).
     /// </summary>
-    private async Task<Decision<T>> DecideAsync<T>(TeacherSituation s, EpisodeContext episode, RolePrompt prompt, ExpertContext? expert,
+    private async Task<Decision<T>> DecideAsync<T>(TeacherSituation s, EpisodeContext episode, RolePrompt prompt, RolePrompt teacherPrompt,
         List<RememberedStep> history, Func<string, T?> parse, T fallback, Func<T, string> textOf, CancellationToken ct) where T : class
     {
         string role = prompt.Role.Name();
-        string memory = StudentMemory.Text(history, role, prompt.AgentId);
+        string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts);
         var studentPrompt = new StudentPrompt(role, prompt.Instruction, prompt.StateText, memory);
         RgbImage image = role == "manager" ? s.Latest(0).Image : s.Latest(prompt.AgentId).Image;
 
-        // The teacher's label: the rules on the same facts, with the experts' facts (a function of the prompt alone).
-        string label = RuleBackend.Answer(prompt with { ExpertText = expert?.Text, Expert = expert?.Facts });
-        string? labelProblem = StudentAnswers.Problem(role, prompt.AgentId, label, prompt.Facts);
+        // The teacher's label: the rules on the teacher's facts of this state and the experts' facts (a function of the prompt alone).
+        string label = RuleBackend.Answer(teacherPrompt);
+        string? labelProblem = StudentAnswers.Problem(role, prompt.AgentId, label, teacherPrompt.Facts);
 
         var samples = new List<DaggerSample>();
         var rejected = new List<string>();
@@ -143,7 +144,7 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
                 rejected.Add($"the model failed: {e.Message}");
                 continue;
             }
-            var verdict = DaggerJudge.Judge(role, prompt.AgentId, prompt.Instruction, text, label, prompt.Facts, expert?.Facts, s.Knowledge.SeenNear);
+            var verdict = DaggerJudge.Judge(role, prompt.AgentId, prompt.Instruction, text, label, teacherPrompt.Facts, teacherPrompt.Expert, s.Knowledge.SeenNear);
             if (samples.All(x => x.Text != text)) samples.Add(verdict);
             string? problem = StudentAnswers.Problem(role, prompt.AgentId, text, prompt.Facts);
             if (problem is null && parse(text) is T value)
@@ -171,6 +172,25 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
             return new Decision<T>(parse(label) ?? throw new InvalidOperationException($"The rules' {role} answer '{label}' does not parse: a bug in Teacher/Rules."),
                 label, memoryLines, RuleBackend.Instance.Name);
         return new Decision<T>(chosen ?? fallback, chosenText, memoryLines, StudentAgent.AgentName);
+    }
+
+    /// <summary>
+    /// A prompt as the student sees it: built on the situation as <see cref="StudentAgent"/> has it, without the teacher's
+    /// build plan (the student makes none; with experts it is the imagined building, expert output). The plan shapes some
+    /// facts (the actor's standing place keeps off its footprint), and the facts become the student's notes.
+    /// </summary>
+    private static RolePrompt StudentView(TeacherSituation s, Func<RolePrompt> make)
+    {
+        var plan = s.Plan;
+        s.Plan = null;
+        try
+        {
+            return make();
+        }
+        finally
+        {
+            s.Plan = plan;
+        }
     }
 
     private void Record<T>(EpisodeContext episode, RolePrompt prompt, Decision<T> decision, RgbImage image, ExpertContext? expert,

@@ -47,7 +47,7 @@ public sealed class DaggerAgentTests(ExpertHostFixture host) : IClassFixture<Exp
             var (step, label) = (steps[i], labels[i]);
             Assert.Equal(i, label.Step);
             Assert.Equal((step.Role, step.AgentId), (label.Role, label.AgentId));
-            var visible = new StudentPrompt(step.Role, step.Instruction, step.StateText, StudentMemory.Text(history, step.Role, step.AgentId));
+            var visible = new StudentPrompt(step.Role, step.Instruction, step.StateText, StudentMemory.Text(history, step.Role, step.AgentId, step.Facts));
             Assert.Equal(visible, label.Prompt);
             Assert.Equal(DaggerLabelStore.KeyOf(episode.LoadImage(step.Image).Pixels), label.Image);
             Assert.True(images.ContainsKey(label.Image));
@@ -69,6 +69,37 @@ public sealed class DaggerAgentTests(ExpertHostFixture host) : IClassFixture<Exp
         if (beta == 0) Assert.All(labels, l => Assert.Equal("student", l.Executed));
         Assert.All(labels.SelectMany(l => l.Student.Select(s => (l, s))), x =>
             Assert.Equal(x.s.Verdict == DaggerJudge.Same, x.s.Text == x.l.Teacher || x.s.Verdict == DaggerJudge.Same));
+    }
+
+    /// <summary>
+    /// With beta 0 the student executes every decision, so the episode cannot depend on who labels it: run with the teacher
+    /// with experts and with the teacher without, the student's inputs (every prompt and image) and answers are identical.
+    /// Catches any expert output (the imagined building's plan, the map's frontiers) reaching the student's prompt, notes or
+    /// critic.
+    /// </summary>
+    [Theory]
+    [InlineData("creation")]
+    [InlineData("object-search")]
+    public async Task With_beta_0_the_students_inputs_do_not_depend_on_the_labelling_teachers_experts(string task)
+    {
+        using var folder = new TestFolder();
+        var runs = new List<IReadOnlyList<DaggerLabel>>();
+        foreach (var experts in new[] { host.Clients, null })
+        {
+            using var policy = StudentPolicy.Load(new StudentAgentOptions { Device = "cpu", MaxRetries = 1 });
+            string sub = folder.Sub(experts is null ? "without" : "with");
+            runs.Add((await DistillationTestData.RolloutAsync(policy, experts, task, 1_000_005, 0, Path.Combine(sub, "rollouts"), new DaggerLabelStore(Path.Combine(sub, "labels")), budget: 5)).Labels);
+        }
+        Assert.Equal(runs[0].Count, runs[1].Count);
+        for (int i = 0; i < runs[0].Count; i++)
+        {
+            Assert.Equal(runs[0][i].Prompt, runs[1][i].Prompt);
+            Assert.Equal(runs[0][i].Image, runs[1][i].Image);
+            Assert.Equal(runs[0][i].Student.Select(x => x.Text), runs[1][i].Student.Select(x => x.Text));
+        }
+        // The experts were consulted in the first run only.
+        Assert.True(new TrajectoryReader(folder.Sub("with/rollouts")).Episodes().Single().Manifest.ExpertSteps > 0);
+        Assert.Equal(0, new TrajectoryReader(folder.Sub("without/rollouts")).Episodes().Single().Manifest.ExpertSteps);
     }
 
     private static bool ParsesFor(string role, string text) => role switch
