@@ -50,6 +50,7 @@ internal static class DistillCommands
         command.SetAction((parse, ct) => CliApp.GuardAsync(parse, async () =>
         {
             string dir = CliApp.OutputFolder(parse.GetValue(output)!, "--output");
+            RequireCheckpoint(parse.GetValue(reference)!);
             TorchRuntime.Initialize();
             TextWriter text = parse.InvocationConfiguration.Output;
             var result = await Task.Run(() => new DpoTrainer(dpo.Resolve(parse), new LineProgress(text, 25)).Train(
@@ -88,7 +89,7 @@ internal static class DistillCommands
         {
             string dir = CliApp.OutputFolder(parse.GetValue(output)!, "--output");
             string labelling = parse.GetValue(teacher)!;
-            if (labelling is not (AgentCatalog.Teacher or AgentCatalog.TeacherNoExpert)) throw new ArgumentException("--teacher: teacher or teacher-no-expert.");
+            if (labelling is not (AgentCatalog.Teacher or AgentCatalog.TeacherNoExpert)) throw new ArgumentException($"--teacher {labelling}: the labelling teacher is teacher or teacher-no-expert.");
             var options = new DaggerRunOptions
             {
                 Rounds = parse.GetValue(rounds), Schedule = parse.GetValue(schedule)!, Tasks = TaskSelection.Parse(parse.GetValue(tasks)!).Select(t => t.Name).ToArray(),
@@ -96,6 +97,7 @@ internal static class DistillCommands
                 Parallel = parse.GetValue(parallel), Pairs = new PairOptions(parse.GetValue(keepDiffering)), Device = parse.GetValue(device)!,
                 Dpo = dpo.Resolve(parse), Seed = parse.GetValue(dpo.Seed),
             }.Validated();
+            RequireCheckpoint(parse.GetValue(reference)!);
             TorchRuntime.Initialize();
             IAnsiConsole console = CliApp.Console(parse);
             TextWriter text = parse.InvocationConfiguration.Output;
@@ -108,5 +110,10 @@ internal static class DistillCommands
             return CliApp.Ok;
         }));
         return command;
+    }
+
+    private static void RequireCheckpoint(string path)
+    {
+        if (!File.Exists(path)) throw new ArgumentException($"--reference: no checkpoint at {path} (train one with steve2 train-student).");
     }
 }

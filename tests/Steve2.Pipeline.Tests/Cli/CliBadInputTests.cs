@@ -20,6 +20,11 @@ public sealed class CliBadInputTests
     [InlineData("record --tasks collection --seeds 3", "seed 3 is an evaluation seed of collection: training data never uses evaluation seeds")]
     [InlineData("record --tasks collection --seeds 500", "seed 500 is out of collection's training range")]
     [InlineData("record --agents nobody --seeds 1000000", "unknown agent 'nobody'")]
+    [InlineData("experiment --profile huge", "Unknown profile 'huge': one of quick, full, tiny.")]
+    [InlineData("dagger --reference /nonexistent.ckpt --schedule cosine", "Unknown beta schedule 'cosine'")]
+    [InlineData("dagger --reference /nonexistent.ckpt --teacher student", "--teacher student: the labelling teacher is teacher or teacher-no-expert.")]
+    [InlineData("dagger --reference /nonexistent.ckpt", "--reference: no checkpoint at /nonexistent.ckpt")]
+    [InlineData("train-dpo --pairs /nonexistent --reference /nonexistent.ckpt", "--reference: no checkpoint at /nonexistent.ckpt")]
     public async Task Refuses_with_one_line_and_writes_nothing(string command, string expected)
     {
         using var folder = new TestFolder();
