@@ -79,7 +79,7 @@ public sealed record DaggerRoundSummary(
 public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory factory, ITrainingProgress? progress = null, IEvaluationProgress? rollouts = null)
 {
     public const string SummaryName = "summary.json", RolloutsName = "rollouts.json", ModelName = "student.ckpt";
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly ITrainingProgress _progress = progress ?? NoProgress.Instance;
 
     public static string RoundDir(string root, int round) => Path.Combine(root, string.Create(CultureInfo.InvariantCulture, $"round-{round:D3}"));
@@ -103,7 +103,7 @@ public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory fact
             string dir = RoundDir(root, round), summaryPath = Path.Combine(dir, SummaryName);
             if (File.Exists(summaryPath))
             {
-                summaries.Add(JsonSerializer.Deserialize<DaggerRoundSummary>(File.ReadAllText(summaryPath))!);
+                summaries.Add(JsonSerializer.Deserialize<DaggerRoundSummary>(File.ReadAllText(summaryPath), Indented)!);
                 _progress.Message($"round {round}: done (summary.json), kept");
                 continue;
             }
@@ -125,7 +125,7 @@ public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory fact
         var clock = Stopwatch.StartNew();
         string rolloutsPath = Path.Combine(dir, RolloutsName);
         RolloutSummary rolled;
-        if (File.Exists(rolloutsPath)) rolled = JsonSerializer.Deserialize<RolloutSummary>(File.ReadAllText(rolloutsPath))!;
+        if (File.Exists(rolloutsPath)) rolled = JsonSerializer.Deserialize<RolloutSummary>(File.ReadAllText(rolloutsPath), Indented)!;
         else
         {
             _progress.Message($"round {round}: rolling out {Path.GetFileName(Path.GetDirectoryName(previous))}'s student on {o.Tasks.Count} tasks x {seeds.Length} seeds, beta {beta:0.###}");

@@ -42,7 +42,7 @@ public sealed record ExperimentReport(
 public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory factory, string device = "auto", ITrainingProgress? progress = null, IEvaluationProgress? episodes = null)
 {
     public const string ReportName = "report.md", ReportJson = "report.json";
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly ITrainingProgress _progress = progress ?? NoProgress.Instance;
 
     /// <summary>The rows of the ablation table: (row label, agent name in the run).</summary>
@@ -131,7 +131,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
                     policy?.Dispose();
                 }
             }
-            var read = JsonSerializer.Deserialize<EvalFile>(File.ReadAllText(file))!;
+            var read = JsonSerializer.Deserialize<EvalFile>(File.ReadAllText(file), Indented)!;
             outcomes[agent] = read.Outcomes;
             costs[agent] = read.Cost;
             stages[$"eval {agent}"] = read.Seconds;
@@ -175,7 +175,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
     private static Dictionary<string, double> ReadStages(string root)
     {
         string path = Path.Combine(root, "stages.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(path))! : [];
+        return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(path), Indented)! : [];
     }
 
     private static long ParameterCount(string checkpoint)
