@@ -76,13 +76,14 @@ internal static class DistillCommands
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap each rollout's iteration budget." };
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
         var keepDiffering = new Option<bool>("--keep-differing") { Description = "Also pair feasible answers that differ from the label (default: only those the critic judges worse)." };
+        var keepIdle = new Option<bool>("--keep-idle") { Description = "Also pair do-nothing decisions (a conductor told idle, an actor told wait; default: none)." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var experts = new Option<string?>("--experts") { Description = "Address of a running expert host; without it the host is started in process." };
         Option<string?> expertsKey = ExpertsKeyOption.Create();
         var dpo = new DpoCli();
         var command = new Command("dagger", "DAgger rounds: the student plays, the teacher labels every state, DPO + MLE on the aggregated pairs (resumable).")
         {
-            reference, output, teacher, rounds, schedule, tasks, seedsPerRound, firstSeed, maxIterations, parallel, keepDiffering, device, experts, expertsKey,
+            reference, output, teacher, rounds, schedule, tasks, seedsPerRound, firstSeed, maxIterations, parallel, keepDiffering, keepIdle, device, experts, expertsKey,
         };
         foreach (var o in dpo.All) command.Options.Add(o);
         command.SetAction((parse, ct) => CliApp.GuardAsync(parse, async () =>
@@ -94,7 +95,7 @@ internal static class DistillCommands
             {
                 Rounds = parse.GetValue(rounds), Schedule = parse.GetValue(schedule)!, Tasks = TaskSelection.Parse(parse.GetValue(tasks)!).Select(t => t.Name).ToArray(),
                 SeedsPerRound = parse.GetValue(seedsPerRound), FirstSeed = parse.GetValue(firstSeed), MaxIterations = parse.GetValue(maxIterations),
-                Parallel = parse.GetValue(parallel), Pairs = new PairOptions(parse.GetValue(keepDiffering)), Device = parse.GetValue(device)!,
+                Parallel = parse.GetValue(parallel), Pairs = new PairOptions(parse.GetValue(keepDiffering), parse.GetValue(keepIdle)), Device = parse.GetValue(device)!,
                 Dpo = dpo.Resolve(parse), Seed = parse.GetValue(dpo.Seed),
             }.Validated();
             RequireCheckpoint(parse.GetValue(reference)!);

@@ -26,8 +26,12 @@ public sealed record PreferencePair(
     string Verdict,
     double Distance);
 
-/// <summary>How pairs are filtered: by default only answers the critic judges worse (<see cref="DaggerJudge.Worse"/>); <see cref="KeepDiffering"/> also keeps feasible differing answers.</summary>
-public sealed record PairOptions(bool KeepDiffering = false);
+/// <summary>
+/// How pairs are filtered: by default only answers the critic judges worse (<see cref="DaggerJudge.Worse"/>), and none at
+/// a "do nothing" decision; <see cref="KeepDiffering"/> also keeps feasible differing answers, <see cref="KeepIdle"/> the
+/// do-nothing decisions (<see cref="PreferencePairs.IsIdle"/>).
+/// </summary>
+public sealed record PairOptions(bool KeepDiffering = false, bool KeepIdle = false);
 
 /// <summary>
 /// Makes, writes and reads preference pairs (DISTILLATION.md, "How pairs are made"). From each DAgger label:
@@ -37,7 +41,12 @@ public sealed record PairOptions(bool KeepDiffering = false);
 /// <item>each distinct answer the student sampled (its first answer and every re-sample after a refusal) whose verdict is
 /// <c>unparseable</c>, <c>infeasible</c>, <c>off-plan</c> or <c>explored</c> (and <c>differs</c> with
 /// <see cref="PairOptions.KeepDiffering"/>) makes one pair with the label as chosen; <c>same</c> never does;</item>
-/// <item>an answer that is empty after trimming is kept (it is the model's answer: just eos).</item>
+/// <item>an answer that is empty after trimming is kept (it is the model's answer: just eos);</item>
+/// <item>no pair at a do-nothing decision (<see cref="IsIdle"/>: a conductor told <c>idle</c> whose label is <c>wait</c>, an
+/// actor told <c>wait</c> whose label is <c>wait()</c>) unless <see cref="PairOptions.KeepIdle"/>: the student's own
+/// higher-level answer (often its safe default) left the teacher nothing to teach there but waiting, and such pairs,
+/// 40% of a quick run's, taught the student to wait (DISTILLATION.md, "Measured"). The decision above, where the
+/// student's plan or directive said to do nothing, keeps its pair.</item>
 /// </list>
 /// A pair file is <c>pairs.jsonl</c> (one pair a line) with <c>pairs.images.bin</c> beside it (the images the pairs name,
 /// as <see cref="DaggerLabelStore"/> writes them).
@@ -52,7 +61,7 @@ public static class PreferencePairs
         var pairs = new List<PreferencePair>();
         foreach (var label in labels)
         {
-            if (label.TeacherProblem is not null) continue;
+            if (label.TeacherProblem is not null || (!options.KeepIdle && IsIdle(label))) continue;
             foreach (var sample in label.Student.DistinctBy(x => x.Text))
             {
                 bool keep = DaggerJudge.Worse.Contains(sample.Verdict) || (options.KeepDiffering && sample.Verdict == DaggerJudge.Differs);
@@ -63,6 +72,11 @@ public static class PreferencePairs
         }
         return pairs;
     }
+
+    /// <summary>A do-nothing decision: a conductor told <c>idle</c> labelled <c>wait</c>, or an actor told <c>wait</c> labelled <c>wait()</c>.</summary>
+    public static bool IsIdle(DaggerLabel label) =>
+        (label.Role == "conductor" && label.Prompt.Instruction.Trim() == "idle" && label.Teacher.Trim() == "wait")
+        || (label.Role == "actor" && label.Prompt.Instruction.Trim() == "wait" && label.Teacher.Trim() == "wait()");
 
     /// <summary>Levenshtein distance of the two texts over the longer one's length (0: equal, 1: nothing in common).</summary>
     public static double Distance(string a, string b)

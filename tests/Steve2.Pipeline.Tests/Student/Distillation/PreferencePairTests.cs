@@ -30,11 +30,15 @@ public sealed class PreferencePairTests
                 new DaggerSample("explore north", DaggerJudge.Same, null)),
             Label(1, "goto 1 64 40", null, new DaggerSample("goto 1 64 3", DaggerJudge.Explored, "seen"), new DaggerSample("explore east", DaggerJudge.Differs, null)),
             Label(2, "wait", "the teacher's own answer is infeasible", new DaggerSample("blah", DaggerJudge.Unparseable, "?")),
+            Label(3, "wait", null, new DaggerSample("bla", DaggerJudge.Unparseable, "?")) with { Prompt = prompt with { Instruction = "idle" } },
         };
         var pairs = PreferencePairs.Make(1, labels);
-        Assert.Equal(["explore nort", "goto 1 64 3"], pairs.Select(p => p.Rejected).ToArray());   // deduplicated; 'same', 'differs' and a refused label make none
+        Assert.Equal(["explore nort", "goto 1 64 3"], pairs.Select(p => p.Rejected).ToArray());   // deduplicated; 'same', 'differs', a refused label and a do-nothing decision make none
         Assert.All(pairs, p => Assert.Equal(1, p.Round));
         Assert.Equal(3, PreferencePairs.Make(1, labels, new PairOptions(KeepDiffering: true)).Count);
+        Assert.Equal("bla", PreferencePairs.Make(1, labels, new PairOptions(KeepIdle: true)).Last().Rejected);   // a do-nothing decision pairs only when asked
+        Assert.True(PreferencePairs.IsIdle(labels[3]));
+        Assert.False(PreferencePairs.IsIdle(labels[0]));
         Assert.Equal(1.0 / 13, pairs[0].Distance, 12);   // one character of 13 deleted
 
         using var folder = new TestFolder();
