@@ -1,0 +1,41 @@
+using Steve2.Pipeline.Student.Distillation;
+using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Tests.Trajectories;
+using Steve2.Pipeline.Trajectories;
+
+namespace Steve2.Pipeline.Tests.Student.Distillation;
+
+/// <summary>The critic's verdicts on recorded conductor states (the no-expert teacher's own plan and exploration).</summary>
+public sealed class DaggerJudgeTests
+{
+    [Fact]
+    public async Task Verdicts_follow_the_documented_order_on_recorded_build_and_explore_states()
+    {
+        using var folder = new TestFolder();
+        await StudentTestData.RecordAsync(folder.Path, "creation", 1_000_002, null, budget: 6);
+        await StudentTestData.RecordAsync(folder.Path, "exploration", 1_000_002, null, budget: 4);
+        var steps = new TrajectoryReader(folder.Path).Episodes().SelectMany(e => e.ReadSteps()).Where(s => s.Role == "conductor").ToList();
+
+        var build = steps.First(s => s.Instruction == "build" && s.Facts is ConductorFacts { Build: not null } f && f.Inventory.GetValueOrDefault(f.Build.Item) > 0);
+        var bf = (ConductorFacts)build.Facts!;
+        DaggerSample Judge(TrajectoryStep step, string text, bool seen = true) =>
+            DaggerJudge.Judge("conductor", step.AgentId, step.Instruction, text, step.ActionText, step.Facts!, null, (_, _) => seen);
+
+        Assert.Equal(DaggerJudge.Same, Judge(build, build.ActionText).Verdict);
+        Assert.Equal(DaggerJudge.Unparseable, Judge(build, "place").Verdict);
+        Assert.Equal(DaggerJudge.Infeasible, Judge(build, "place diamond_block 1 2 3").Verdict);   // the agent holds none
+        var far = Judge(build, $"place {bf.Build!.Item} 900 64 900");
+        Assert.Equal(DaggerJudge.OffPlan, far.Verdict);
+        var pending = bf.Build.Pending[^1].Position;
+        string onPlan = $"place {bf.Build.Item} {pending.X} {pending.Y} {pending.Z}";
+        if (onPlan != build.ActionText) Assert.Equal(DaggerJudge.Differs, Judge(build, onPlan).Verdict);   // a pending step of the plan: feasible, not worse
+
+        var explore = steps.First(s => s.Instruction.StartsWith("explore", StringComparison.Ordinal));
+        var feet = ((ConductorFacts)explore.Facts!).Feet;
+        string back = $"goto {feet.X} {feet.Y} {feet.Z + 3}";
+        Assert.Equal(DaggerJudge.Explored, Judge(explore, back, seen: true).Verdict);
+        Assert.Equal(DaggerJudge.Differs, Judge(explore, back, seen: false).Verdict);
+        Assert.Contains(DaggerJudge.OffPlan, DaggerJudge.Worse);
+        Assert.DoesNotContain(DaggerJudge.Differs, DaggerJudge.Worse);
+    }
+}
