@@ -41,6 +41,29 @@ public sealed class DaggerRunTests
         Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(Path.Combine(DaggerRun.RoundDir(through, 0), DaggerRun.ModelName)));
     }
 
+    /// <summary>Round bookkeeping over two rounds: each round's beta from the schedule, new seeds, round 2 aggregating round 1's pairs, the summaries read back.</summary>
+    [Fact]
+    public async Task Two_rounds_follow_the_schedule_play_new_seeds_and_aggregate_the_pairs()
+    {
+        using var folder = new TestFolder();
+        string reference = await DistillationTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        var options = Options with { Rounds = 2, Schedule = "linear", Dpo = Options.Dpo with { Steps = 1 } };
+        var rounds = await new DaggerRun(options, new VoxelEnvironmentFactory()).RunAsync(folder.Sub("run"), reference, null);
+
+        Assert.Equal([1, 2], rounds.Select(r => r.Round));
+        Assert.Equal(2.0 / 3, rounds[0].Beta, 12);
+        Assert.Equal(1.0 / 3, rounds[1].Beta, 12);
+        Assert.Equal([options.FirstSeed], rounds[0].Seeds);
+        Assert.Equal([options.FirstSeed + 1], rounds[1].Seeds);
+        Assert.Equal(rounds[0].Pairs + rounds[1].Pairs, rounds[1].AggregatedPairs);
+        var (labels, _) = new DaggerLabelStore(Path.Combine(DaggerRun.RoundDir(folder.Sub("run"), 2), "labels")).ReadAll();
+        Assert.All(labels, l => Assert.Equal(1.0 / 3, l.Beta, 12));
+        Assert.All(labels, l => Assert.Equal(options.FirstSeed + 1, l.Seed));
+
+        var again = await new DaggerRun(options, new VoxelEnvironmentFactory()).RunAsync(folder.Sub("run"), reference, null);
+        Assert.Equal(rounds.Select(r => (r.Round, r.Pairs, r.AggregatedPairs, r.Labels)), again.Select(r => (r.Round, r.Pairs, r.AggregatedPairs, r.Labels)));
+    }
+
     private sealed class CancelOn(CancellationTokenSource cts, Func<string, bool>? message = null, int step = -1) : ITrainingProgress
     {
         public void Step(string stage, int s, int totalSteps, IReadOnlyDictionary<string, double> values)
