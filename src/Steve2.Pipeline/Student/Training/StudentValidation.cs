@@ -30,7 +30,7 @@ public static class StudentValidation
             using (no_grad())
             using (NewDisposeScope())
             {
-                using var batch = StudentBatches.Make(data, sequences, chunk, device);
+                using var batch = StudentBatches.Make(data, sequences, chunk, device, generator.TokenMap);
                 var logits = model.Logits(batch.Ids, batch.KeyMask, batch.Images);
                 var v = logits.shape[2];
                 lossSum += nn.functional.cross_entropy(logits.view(-1, v), batch.Targets.view(-1), ignore_index: StudentBatch.Ignore).item<float>();
