@@ -54,11 +54,11 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         Tensor mask = tensor(real, [b, width]).to(device);
         var done = new bool[b];
         using KvCache? cache = useCache ? model.NewCache() : null;
-        Tensor logits = model.Logits(idTensor, mask, images, cache);
+        Tensor logits = model.Logits(idTensor, mask, images, cache, LastOf(b, width));      // [B, V]: the last position's
         for (int step = 0; step < budget; step++)
         {
             float[] last;
-            using (NewDisposeScope()) last = logits[.., -1, ..].to(ScalarType.Float32).cpu().data<float>().ToArray();
+            using (NewDisposeScope()) last = logits.to(ScalarType.Float32).cpu().data<float>().ToArray();
             int vocab = last.Length / b;
             var next = new long[b];
             for (int i = 0; i < b; i++)
@@ -75,14 +75,14 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
             Tensor previous = logits;
             if (cache is not null)
             {
-                logits = model.Logits(nextIds, ones(b, 1, ScalarType.Bool, device), null, cache);
+                logits = model.Logits(nextIds, ones(b, 1, ScalarType.Bool, device), null, cache, ones(b, 1, ScalarType.Bool, device));
             }
             else
             {
                 Tensor oldIds = idTensor, oldMask = mask;
                 idTensor = cat([idTensor, nextIds], 1).MoveToOuterDisposeScope();
                 mask = cat([mask, ones(b, 1, ScalarType.Bool, device)], 1).MoveToOuterDisposeScope();
-                logits = model.Logits(idTensor, mask, images);
+                logits = model.Logits(idTensor, mask, images, null, LastOf(b, idTensor.shape[1]));
                 oldIds.Dispose();
                 oldMask.Dispose();
             }
@@ -91,6 +91,8 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         }
         return rows.Select(r => r.ToArray()).ToArray();
     }
+
+    private Tensor LastOf(long b, long t) => arange(t, device: device).eq(t - 1).unsqueeze(0).expand(b, t);
 
     /// <summary>The answer texts of each prompt.</summary>
     public IReadOnlyList<string> GenerateText(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling = null, Random? random = null) =>

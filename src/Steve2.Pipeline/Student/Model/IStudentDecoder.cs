@@ -16,8 +16,12 @@ public interface IStudentDecoder
     /// <summary>The embeddings of token ids [B, T] as [B, T, Width].</summary>
     Tensor Embed(Tensor ids);
 
-    /// <summary>Next-token logits [B, T, Vocabulary] of embeddings [B, T, Width]; keyMask [B, T] true at real tokens.</summary>
-    Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null);
+    /// <summary>
+    /// Next-token logits [B, T, Vocabulary] of embeddings [B, T, Width]; keyMask [B, T] true at real tokens. With
+    /// <paramref name="at"/> ([B, T] bool), only those positions' logits, [N, Vocabulary] in row-major order (the head
+    /// of a large vocabulary is then applied to the answer positions only).
+    /// </summary>
+    Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null, Tensor? at = null);
 }
 
 /// <summary>

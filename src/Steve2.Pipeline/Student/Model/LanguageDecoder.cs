@@ -46,13 +46,15 @@ public sealed class LanguageDecoder : nn.Module, IStudentDecoder
     /// <param name="keyMask">[B, T], true at real tokens.</param>
     /// <param name="cache">Null: the sequence is all there is. Otherwise the positions before it are in the cache,
     /// and this call's keys are appended.</param>
-    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null)
+    /// <param name="at">Null: every position's logits. Else [B, T] bool: those positions' logits only, [N, Vocabulary].</param>
+    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null, Tensor? at = null)
     {
         using var scope = NewDisposeScope();
         var (positionIds, allKeys, mask) = CausalMask.Build(keyMask, cache, Config.MaxPositions);
         Tensor x = embeddings + positions.forward(positionIds);
         for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, mask, cache, i);
-        Tensor logits = matmul(norm.forward(x), tokens.weight!.t());
+        Tensor h = norm.forward(x);
+        Tensor logits = matmul(at is null ? h : h[at], tokens.weight!.t());
         if (cache is not null)
             cache.Advance(allKeys.MoveToOuterDisposeScope(), (positionIds[.., -1] + 1).MoveToOuterDisposeScope());
         return logits.MoveToOuterDisposeScope();

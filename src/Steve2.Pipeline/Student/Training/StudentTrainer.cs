@@ -93,8 +93,9 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
             using (NewDisposeScope())
             {
                 using var batch = StudentBatches.Make(data, sequences, examples, device, map);
-                var logits = model.Logits(batch.Ids, batch.KeyMask, batch.Images);
-                var l = nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), batch.Targets.view(-1), ignore_index: StudentBatch.Ignore);
+                var scored = batch.Targets.ne(StudentBatch.Ignore);
+                var logits = model.Logits(batch.Ids, batch.KeyMask, batch.Images, at: scored);          // [N, V]: the answer positions only
+                var l = nn.functional.cross_entropy(logits, batch.Targets[scored]);
                 optimizer.zero_grad();
                 l.backward();
                 nn.utils.clip_grad_norm_(parameters, 1.0);

@@ -86,12 +86,13 @@ public sealed class PretrainedDecoder : nn.Module, IStudentDecoder
 
     public Tensor Embed(Tensor ids) => model.Embed(ids.clamp(0, Config.VocabularySize - 1));
 
-    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null)
+    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null, Tensor? at = null)
     {
         using var scope = NewDisposeScope();
         var (positionIds, allKeys, mask) = CausalMask.Build(keyMask, cache, Config.MaxPositions);
         var (cos, sin) = Rotary.Angles(positionIds, Config.HeadDim, Config.RopeTheta);
         Tensor h = model.Forward(embeddings, cos, sin, mask, cache);
+        if (at is not null) h = h[at];
         Tensor logits = lm_head is null ? matmul(h, model.EmbeddingTable.t()) : lm_head.forward(h);
         if (cache is not null)
             cache.Advance(allKeys.MoveToOuterDisposeScope(), (positionIds[.., -1] + 1).MoveToOuterDisposeScope());
