@@ -54,14 +54,17 @@ public sealed class PretrainedDecoderTests
     }
 
     /// <summary>Catches: a wrong rotary convention, a wrong query-to-key/value head grouping, a missing bias, RMSNorm's eps or a name mapped to the wrong module.</summary>
-    [Fact]
-    public void Its_logits_equal_a_straightforward_computation_from_the_weights()
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]    // a head tied to the embedding table, stored as bfloat16
+    public void Its_logits_equal_a_straightforward_computation_from_the_weights(bool tied, bool bf16)
     {
         using var folder = new TestFolder();
-        var ckpt = TinyPretrainedCheckpoint.Write(folder.Sub("lm"));
+        var ckpt = TinyPretrainedCheckpoint.Write(folder.Sub("lm"), tied: tied, bf16: bf16);
         var decoder = PretrainedDecoder.Load(ckpt.Folder, frozen: true);
         Assert.Equal("Qwen2ForCausalLM", decoder.Config.Architecture);
         Assert.True(decoder.Config.AttentionBias);
+        Assert.Equal(tied, decoder.Config.TieEmbeddings);
         int[] tokens = [256, 97, 259, 40, 12];
         double[][] expected = ckpt.ReferenceLogits(tokens);
         using var scope = NewDisposeScope();
@@ -148,6 +151,33 @@ public sealed class PretrainedDecoderTests
         File.AppendAllText(Path.Combine(ckpt.Folder, "merges.txt"), "Ġ p\n");
         var e = Assert.Throws<ArgumentException>(() => StudentCheckpoint.Load(result.ModelPath));
         Assert.Contains("merges.txt", e.Message);
+    }
+
+    /// <summary>The user's route end to end: train-student --decoder on recorded episodes, then the student plays through eval (policy, batcher, agent).</summary>
+    [Fact]
+    public async Task The_cli_trains_around_a_decoder_folder_and_eval_plays_the_result()
+    {
+        using var folder = new TestFolder();
+        var ckpt = TinyPretrainedCheckpoint.Write(folder.Sub("lm"), tied: true);
+        string data = folder.Sub("traj"), run = folder.Sub("run"), eval = folder.Sub("eval");
+        foreach (int seed in new[] { 1_000_020, 1_000_029 })
+            await StudentTestData.RecordAsync(data, "collection", seed, null, budget: 4);
+
+        var train = await Steve2.Pipeline.Tests.Cli.CliRun.RunAsync("train-student", "--data", data, "--output", run, "--preset", "tiny", "--device", "cpu",
+            "--steps", "2", "--batch", "2", "--validate-every", "2", "--validation-limit", "2", "--decoder", ckpt.Folder, "--freeze-decoder", "false");
+        Assert.True(train.ExitCode == 0, train.Output + train.Error);
+        Assert.Contains("decoder Qwen2ForCausalLM from " + ckpt.Folder, train.Output);
+        var header = StudentCheckpoint.Format.ReadHeader(Path.Combine(run, StudentTrainer.ModelName));
+        Assert.False(header.Config.Pretrained!.Frozen);
+        Assert.Equal(ckpt.Folder, header.Training!.DecoderPath);
+
+        var play = await Steve2.Pipeline.Tests.Cli.CliRun.RunAsync("eval", "--agents", "student", "--student", Path.Combine(run, StudentTrainer.ModelName),
+            "--device", "cpu", "--tasks", "collection", "--seeds", "0", "--max-iterations", "3", "--parallel", "1", "--output", eval);
+        Assert.True(play.ExitCode == 0, play.Output + play.Error);
+        using var results = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(eval, "results.json")));
+        var episode = Assert.Single(results.RootElement.GetProperty("episodes").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, episode.GetProperty("error").ValueKind);
+        Assert.InRange(episode.GetProperty("iterations").GetInt32(), 1, 3);
     }
 
     private static bool SameWeights(nn.Module a, nn.Module b)

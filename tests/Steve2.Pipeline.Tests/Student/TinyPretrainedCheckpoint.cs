@@ -23,7 +23,9 @@ internal sealed class TinyPretrainedCheckpoint
     public required Dictionary<string, float[]> Weights { get; init; }
     public required Dictionary<string, long[]> Shapes { get; init; }
 
-    public static TinyPretrainedCheckpoint Write(string folder, int seed = 11)
+    /// <param name="tied">Leave out lm_head and set tie_word_embeddings (Qwen2-0.5B's layout).</param>
+    /// <param name="bf16">Store the embedding table as bfloat16 (how real checkpoints ship); the kept weights are the rounded values.</param>
+    public static TinyPretrainedCheckpoint Write(string folder, int seed = 11, bool tied = false, bool bf16 = false)
     {
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "config.json"), JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -39,7 +41,7 @@ internal sealed class TinyPretrainedCheckpoint
             ["rms_norm_eps"] = Eps,
             ["rope_theta"] = RopeTheta,
             ["max_position_embeddings"] = 512,
-            ["tie_word_embeddings"] = false,
+            ["tie_word_embeddings"] = tied,
             ["bos_token_id"] = null,
             ["eos_token_id"] = Eos,
             ["rope_scaling"] = null,
@@ -51,7 +53,8 @@ internal sealed class TinyPretrainedCheckpoint
         File.WriteAllText(Path.Combine(folder, "vocab.json"), JsonSerializer.Serialize(vocab));
         File.WriteAllText(Path.Combine(folder, "merges.txt"), "#version: 0.2\n" + string.Join("\n", Merges) + "\n", new UTF8Encoding(false));
 
-        var shapes = new Dictionary<string, long[]> { ["model.embed_tokens.weight"] = [Vocabulary, Hidden], ["model.norm.weight"] = [Hidden], ["lm_head.weight"] = [Vocabulary, Hidden] };
+        var shapes = new Dictionary<string, long[]> { ["model.embed_tokens.weight"] = [Vocabulary, Hidden], ["model.norm.weight"] = [Hidden] };
+        if (!tied) shapes["lm_head.weight"] = [Vocabulary, Hidden];
         for (int l = 0; l < Layers; l++)
         {
             string p = $"model.layers.{l}.";
@@ -76,8 +79,16 @@ internal sealed class TinyPretrainedCheckpoint
             var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
             bool norm = name.EndsWith("norm.weight", StringComparison.Ordinal);
             for (int i = 0; i < values.Length; i++) values[i] = (float)(norm ? 1 + 0.2 * (random.NextDouble() - 0.5) : 0.6 * (random.NextDouble() - 0.5));
+            var t = tensor(values, shape);
+            if (bf16 && name == "model.embed_tokens.weight")
+            {
+                var rounded = t.to(ScalarType.BFloat16);
+                values = rounded.to(ScalarType.Float32).data<float>().ToArray();
+                t.Dispose();
+                t = rounded;
+            }
             weights[name] = values;
-            tensors[name] = tensor(values, shape);
+            tensors[name] = t;
         }
         Safetensors.SaveStateDict(Path.Combine(folder, "model.safetensors"), tensors);
         foreach (var t in tensors.Values) t.Dispose();
@@ -141,6 +152,11 @@ internal sealed class TinyPretrainedCheckpoint
                 var down = Linear(p + "mlp.down_proj", act);
                 for (int d = 0; d < Hidden; d++) h[i][d] += down[d];
             }
+        }
+        if (!Weights.ContainsKey("lm_head.weight"))
+        {
+            Weights["lm_head.weight"] = Weights["model.embed_tokens.weight"];      // tied: the head is the embedding table
+            Shapes["lm_head.weight"] = Shapes["model.embed_tokens.weight"];
         }
         return h.Select(v => Linear("lm_head", Rms(v, "model.norm.weight"))).ToArray();
     }
