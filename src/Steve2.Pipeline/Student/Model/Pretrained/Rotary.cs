@@ -12,7 +12,8 @@ internal static class Rotary
     /// <summary>cos and sin [B, 1, T, d] for position ids [B, T] (float32).</summary>
     public static (Tensor Cos, Tensor Sin) Angles(Tensor positionIds, int headDim, double theta)
     {
-        Tensor inverse = arange(0, headDim, 2, ScalarType.Float32, positionIds.device).div(headDim).mul(-Math.Log(theta)).exp();   // [d/2]
+        Tensor exponent = arange(0, headDim, 2, ScalarType.Float32, positionIds.device).div(headDim);
+        Tensor inverse = full_like(exponent, theta).pow(exponent).reciprocal();                                                  // [d/2]: 1 / theta^(2i/d), as the checkpoints' code
         Tensor angles = positionIds.to(ScalarType.Float32).unsqueeze(-1).mul(inverse);                                          // [B, T, d/2]
         Tensor both = cat([angles, angles], -1).unsqueeze(1);                                                                   // [B, 1, T, d]
         return (both.cos(), both.sin());
