@@ -153,6 +153,27 @@ public sealed class PretrainedDecoderTests
         Assert.Contains("merges.txt", e.Message);
     }
 
+    /// <summary>Catches: the frozen decoder's run not resumable (its checkpoint holds only the ViT, the projector and their AdamW state).</summary>
+    [Fact]
+    public async Task A_run_around_a_frozen_decoder_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run()
+    {
+        using var folder = new TestFolder();
+        var ckpt = TinyPretrainedCheckpoint.Write(folder.Sub("lm"));
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        var options = new StudentTrainOptions
+        {
+            Preset = "tiny", Steps = 4, BatchSize = 2, WarmupSteps = 1, ValidateEvery = 4, ValidationLimit = 2, CheckpointEvery = 2, Seed = 3, DecoderPath = ckpt.Folder,
+        };
+        string through = folder.Sub("through"), stopped = folder.Sub("stopped");
+        new StudentTrainer(options).Train(data, through, CPU);
+        using (var cts = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => new StudentTrainer(options, new StudentTrainerTests.CancelAt(cts, 3)).Train(data, stopped, CPU, cts.Token));
+        Assert.Equal(2, StudentCheckpoint.Format.ReadHeader(Path.Combine(stopped, StudentTrainer.LatestName)).Step);
+        torch.manual_seed(77);
+        new StudentTrainer(options).Train(data, stopped, CPU);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(through, StudentTrainer.ModelName)), File.ReadAllBytes(Path.Combine(stopped, StudentTrainer.ModelName)));
+    }
+
     /// <summary>The user's route end to end: train-student --decoder on recorded episodes, then the student plays through eval (policy, batcher, agent).</summary>
     [Fact]
     public async Task The_cli_trains_around_a_decoder_folder_and_eval_plays_the_result()
