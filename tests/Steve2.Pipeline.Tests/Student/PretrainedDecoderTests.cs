@@ -147,9 +147,16 @@ public sealed class PretrainedDecoderTests
         Assert.Equal(3, tuned.Parts.Count);
         Assert.False(SameWeights((nn.Module)tuned.Decoder, fresh));
 
+        // The folder moved: the checkpoint is loaded with the new folder, checked file by file.
+        string moved = folder.Sub("moved-lm");
+        Directory.Move(ckpt.Folder, moved);
+        Assert.Contains("--student-decoder", Assert.Throws<ArgumentException>(() => StudentCheckpoint.Load(result.ModelPath)).Message);
+        var (_, fromMoved, _, _) = StudentCheckpoint.Load(result.ModelPath, moved);
+        Assert.Equal(texts, new StudentGenerator(fromMoved, sequences, CPU).GenerateText(batch));
+
         // The files changed: the checkpoint refuses them.
-        File.AppendAllText(Path.Combine(ckpt.Folder, "merges.txt"), "Ġ p\n");
-        var e = Assert.Throws<ArgumentException>(() => StudentCheckpoint.Load(result.ModelPath));
+        File.AppendAllText(Path.Combine(moved, "merges.txt"), "Ġ p\n");
+        var e = Assert.Throws<ArgumentException>(() => StudentCheckpoint.Load(result.ModelPath, moved));
         Assert.Contains("merges.txt", e.Message);
     }
 

@@ -48,6 +48,8 @@ public static class StudentCheckpoint
         using var reader = Format.OpenRead(path);
         var tokenizer = new CompactBpeTokenizer(reader.Header.Tokenizer);
         var config = reader.Header.Config;
+        if (config.Pretrained is { } needed && !Directory.Exists(decoderFolder ?? needed.Folder))
+            throw new ArgumentException($"{path} was trained around the pretrained decoder {needed.Architecture} in {decoderFolder ?? needed.Folder}, which is not there: give its folder (--student-decoder DIR).");
         var model = config.Pretrained is { } p
             ? StudentModel.WithPretrained(config, PretrainedDecoder.Load(decoderFolder ?? p.Folder, p.Frozen, expected: p))
             : new StudentModel(config, tokenizer.Specials.IdOf(StudentVocabulary.Image));
