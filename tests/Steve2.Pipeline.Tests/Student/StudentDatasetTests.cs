@@ -46,7 +46,9 @@ public sealed class StudentDatasetTests(ExpertHostFixture host)
         await StudentTestData.RecordAsync(folder.Path, "collection", 1_000_001, null, budget: 4);
         var data = StudentDataset.Build(folder.Path);
         var firstActor = data.Examples.First(e => e.Role == "actor");
-        Assert.StartsWith("progress: placed 0", data.Tokenizer.Decode(firstActor.Memory));
+        string memory = data.Tokenizer.Decode(firstActor.Memory);
+        Assert.StartsWith("pose: ", memory);   // the notes: the actor's own perception
+        Assert.Contains("\nprogress: placed 0", memory);
         var laterActor = data.Examples.Where(e => e.Role == "actor").Skip(1).First();
         Assert.Contains("agent 0: ", data.Tokenizer.Decode(laterActor.Memory));   // the first actor's code action and outcome
 

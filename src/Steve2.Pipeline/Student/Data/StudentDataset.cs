@@ -5,6 +5,7 @@ using Expert.DynamicMap.Shared;
 using Expert.VqVae.MlCore.Text;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Trajectories;
+using Steve2.Pipeline.Student.Model;
 
 namespace Steve2.Pipeline.Student.Data;
 
@@ -19,7 +20,7 @@ namespace Steve2.Pipeline.Student.Data;
 /// </summary>
 public sealed class StudentDataset
 {
-    public const int Version = 1;
+    public const int Version = 2;
     public const string FileName = "dataset.bin";
     private const string Magic = "S2STDATA";
 
@@ -104,7 +105,7 @@ public sealed class StudentDataset
                     }
                     episodeImages[step.Image] = index;
                 }
-                raw.Add((episode, step, StudentMemory.Text(history, step.Role, step.AgentId), index));
+                raw.Add((episode, step, StudentMemory.Text(history, step.Role, step.AgentId, step.Facts), index));
                 history.Add(new RememberedStep(step.Role, step.AgentId, step.ActionText, step.Code, step.Outcome));
             }
         }
@@ -117,6 +118,25 @@ public sealed class StudentDataset
             tokenizer.Encode(r.Memory), r.Image, tokenizer.Encode(r.Step.ActionText), r.Step.ActionText,
             r.Step.Facts is null ? null : JsonSerializer.Serialize(r.Step.Facts, TrajectoryFormat.Json))).ToList();
         return new StudentDataset(FingerprintOf(root), imageSize, tokenizer, images, examples);
+    }
+
+    /// <summary>
+    /// Each prompt segment's token length (p50, p95, max) against the config's budget and the share of examples it cuts:
+    /// what to look at before choosing budgets ("memory p50 71 p95 140 max 210 / 192 (cut 2.1%)").
+    /// </summary>
+    public string LengthSummary(StudentConfig config)
+    {
+        string Segment(string name, Func<StudentExample, int> length, int budget)
+        {
+            var lengths = Examples.Select(length).Order().ToArray();
+            if (lengths.Length == 0) return $"{name} -";
+            int At(double q) => lengths[Math.Min(lengths.Length - 1, (int)(q * lengths.Length))];
+            double cut = lengths.Count(l => l > budget) / (double)lengths.Length;
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} p50 {At(0.5)} p95 {At(0.95)} max {lengths[^1]} / {budget} (cut {cut:P1})");
+        }
+        return string.Join("; ", Segment("instruction", e => e.Instruction.Length, config.MaxInstructionTokens),
+            Segment("state", e => e.State.Length, config.MaxStateTokens), Segment("memory", e => e.Memory.Length, config.MaxMemoryTokens),
+            Segment("answer", e => e.Action.Length + 1, config.MaxActionTokens));
     }
 
     /// <summary>The training episodes under <paramref name="root"/>; throws on any other split.</summary>

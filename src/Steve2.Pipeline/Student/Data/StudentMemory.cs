@@ -1,5 +1,6 @@
 using System.Globalization;
 using Steve2.Pipeline.Agents;
+using Steve2.Pipeline.Teacher.Decisions;
 
 namespace Steve2.Pipeline.Student.Data;
 
@@ -8,23 +9,27 @@ public sealed record RememberedStep(string Role, int AgentId, string ActionText,
 
 /// <summary>
 /// The student's bounded memory of its episode (STUDENT.md): what a player remembers, built the same way when the
-/// dataset is made from recorded steps and when the student plays, from the visible steps only (never the
-/// teacher's facts, never expert/). Lines, most recent first (the prompt keeps the first tokens of the segment):
+/// dataset is made from recorded steps and when the student plays, from the visible steps and the team's own
+/// perception (never expert/). Lines, the most useful first (the prompt keeps the first tokens of the segment):
 /// <list type="number">
+/// <item>the notes: the team's own perception for this role and agent (<see cref="StudentNotes"/>: what it has seen
+/// and heard, where it could not go, where its teammates are heading);</item>
 /// <item>progress: the team's successful placements and removals so far, the last placed block, and the items gained
 /// (creation needs what it has built, collection what it has);</item>
-/// <item>for conductors and actors: this agent's current directive (the last one its conductor gave);</item>
+/// <item>for conductors: this agent's current directive (the last one it gave; an actor's instruction is its directive);</item>
 /// <item>the team's last <see cref="RecentActions"/> code actions with their outcomes ("agent 1: place(...) -> ok").</item>
 /// </list>
 /// </summary>
 public static class StudentMemory
 {
-    public const int RecentActions = 6;
-    private const int MessageChars = 60;
+    public const int RecentActions = 4;
+    private const int MessageChars = 48;
 
-    public static string Text(IReadOnlyList<RememberedStep> history, string role, int agentId)
+    public static string Text(IReadOnlyList<RememberedStep> history, string role, int agentId, RoleFacts? facts)
     {
         var lines = new List<string>();
+        string notes = StudentNotes.Text(facts);
+        if (notes.Length > 0) lines.Add(notes);
         int placed = 0, removed = 0;
         string? lastPlaced = null;
         var gained = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -39,7 +44,7 @@ public static class StudentMemory
         if (lastPlaced is not null) progress += $", last {lastPlaced}";
         if (gained.Count > 0) progress += "; gained " + string.Join(", ", gained.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value}")));
         lines.Add(progress);
-        if (role != "manager")
+        if (role == "conductor")
         {
             var directive = history.LastOrDefault(s => s.Role == "conductor" && s.AgentId == agentId);
             if (directive is not null) lines.Add("current goal: " + directive.ActionText);

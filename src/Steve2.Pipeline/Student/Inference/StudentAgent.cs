@@ -79,7 +79,7 @@ public sealed class StudentAgent(StudentPolicy policy) : IAgent
         Func<string, T?> parse, T fallback, Func<T, string> textOf, CancellationToken ct) where T : class
     {
         string role = prompt.Role.Name();
-        string memory = StudentMemory.Text(history, role, prompt.AgentId);
+        string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts);
         var studentPrompt = new StudentPrompt(role, prompt.Instruction, prompt.StateText, memory);
         var options = policy.Options;
         var rejected = new List<string>();

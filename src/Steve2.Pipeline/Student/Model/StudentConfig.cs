@@ -47,9 +47,9 @@ public sealed record StudentConfig(
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 8);
         StudentConfig c = preset switch
         {
-            "tiny" => new(preset, new VisionConfig(64, 16, 32, 1, 2), 64, new DecoderConfig(vocabularySize, 32, 1, 2, 0), 32, 64, 48, 48),
-            "small" => new(preset, new VisionConfig(64, 8, 96, 2, 4), 192, new DecoderConfig(vocabularySize, 192, 4, 4, 0), 40, 160, 96, 64),
-            "base" => new(preset, new VisionConfig(64, 8, 256, 6, 8), 512, new DecoderConfig(vocabularySize, 512, 8, 8, 0), 48, 256, 160, 96),
+            "tiny" => new(preset, new VisionConfig(64, 16, 32, 1, 2), 64, new DecoderConfig(vocabularySize, 32, 1, 2, 0), 32, 64, 96, 48),
+            "small" => new(preset, new VisionConfig(64, 8, 96, 2, 4), 192, new DecoderConfig(vocabularySize, 192, 4, 4, 0), 40, 160, 192, 64),
+            "base" => new(preset, new VisionConfig(64, 8, 256, 6, 8), 512, new DecoderConfig(vocabularySize, 512, 8, 8, 0), 48, 256, 256, 96),
             _ => throw new ArgumentException($"Unknown student preset '{preset}': use {string.Join(", ", Presets)}.", nameof(preset)),
         };
         return c with { Decoder = c.Decoder with { MaxPositions = c.MaxPromptTokens + c.MaxActionTokens + 1 } };

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Teacher.Decisions;
+
+namespace Steve2.Pipeline.Student.Data;
+
+/// <summary>
+/// The student's notes (STUDENT.md, "What the student reads"): the team's own perception of the episode, as the
+/// no-expert teacher keeps it (<see cref="TeacherPerception"/>: what the team has seen and heard, where it could not
+/// go, what its teammates are heading for), written as short lines. These are the role's recorded facts
+/// (steps.jsonl <c>facts</c>), which never hold an expert's answer (those are <see cref="ExpertFacts"/>, in
+/// <c>expert/</c> only): when the student plays, the same facts come from its own <see cref="TeacherPerception"/>
+/// without experts. A player keeps this memory of the world; without it a directive such as <c>goto -45 46 -3</c> (the
+/// place a sound came from) is not a function of anything the student reads.
+/// Positions are written as the directives write them (<c>x y z</c>), directions as compass abbreviations in
+/// <see cref="Direction"/> order. Lists keep their first <see cref="ListLimit"/> entries (the facts sort them nearest
+/// or most relevant first). The same function makes the dataset's notes and the playing student's.
+/// </summary>
+public static class StudentNotes
+{
+    public const int ListLimit = 3;
+    private static readonly string[] Compass = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"];
+
+    public static string Text(RoleFacts? facts) => facts switch
+    {
+        ManagerFacts m => Manager(m),
+        ConductorFacts c => Conductor(c),
+        ActorFacts a => Actor(a),
+        _ => "",
+    };
+
+    private static string Manager(ManagerFacts m)
+    {
+        var lines = new List<string> { $"team of {m.AgentCount}" + (m.TargetKind is null ? "" : $", target {m.TargetKind}") };
+        if (m.Materials is not null) lines.Add("need: " + Items(m.Materials));
+        if (m.AgentInventories is not null)
+            for (int a = 0; a < m.AgentInventories.Count; a++) lines.Add($"agent {a} holds: " + Items(m.AgentInventories[a]));
+        return string.Join("\n", lines);
+    }
+
+    private static string Conductor(ConductorFacts c)
+    {
+        var lines = new List<string>();
+        if (c.Build is { } b)
+        {
+            lines.Add(Inv($"plan: {b.Remaining} of {b.Total} left"));
+            lines.AddRange(b.Pending.Take(ListLimit).Select(p => $"next: {p.Action.ToString().ToLowerInvariant()} {Pos(p.Position)}" + (p.To is { } to ? " " + Pos(to) : "")));
+        }
+        if (c.GoalMaterials is not null) lines.Add("team has: " + Items(c.TeamInventory));
+        if (c.GatherWaiting.Count > 0) lines.Add("waiting: " + string.Join(", ", c.GatherWaiting));
+        if (c.SeenSources is { Count: > 0 } sources) lines.Add("sources: " + string.Join(", ", sources.Select(s => $"{s.Key} {Pos(s.Value)}")));
+        if (c.SeenTargets is { Count: > 0 } targets) lines.Add("seen target: " + Positions(targets));
+        else if (c.SeenTarget is { } seen) lines.Add("seen target: " + Pos(seen));
+        if (c.Sound is { } sound) lines.Add(Sound(sound));
+        if (c.StructureHint is { } hint) lines.Add("structure: " + Pos(hint));
+        if (c.LowestOpening is { } opening) lines.Add("lowest opening: " + Pos(opening));
+        if (c.DeepFloor is { } deep) lines.Add("deep floor: " + Pos(deep));
+        if (c.DeepVisited is { Count: > 0 } visited) lines.Add(Inv($"deep visited: {visited.Count}, last {Pos(visited[^1])}"));
+        lines.Add("unseen: " + PerDirection(c.UnseenColumns));
+        if (c.UnseenAhead is { } ahead) lines.Add("ahead: " + PerDirection(ahead));
+        if (c.UnviewedAround is { } around) lines.Add("around: " + PerDirection(around));
+        if (c.BlockedDirections.Count > 0) lines.Add("blocked: " + string.Join(" ", c.BlockedDirections.Select(d => Compass[(int)d])));
+        if (c.TeammateGoals.Count > 0) lines.Add("teammates to: " + Positions(c.TeammateGoals));
+        if (c.TeammateTargets is { Count: > 0 } tt) lines.Add("teammates at targets: " + string.Join(", ", tt.Take(ListLimit).Select(t => Inv($"{Pos(t.Target)} d {Math.Round(t.Distance)}"))));
+        if (c.Unreachable.Count > 0) lines.Add(Inv($"set aside ({c.Unreachable.Count}): ") + Positions(c.Unreachable.OrderBy(p => p.DistanceSquared(c.Feet)).ToArray()));
+        if (c.UnreachableAreas is { Count: > 0 } areas)
+            lines.Add("areas set aside: " + string.Join(", ", areas.OrderBy(a => a.Center.DistanceSquared(c.Feet)).Take(ListLimit).Select(a => Inv($"{Pos(a.Center)} r {a.Radius}"))));
+        return string.Join("\n", lines);
+    }
+
+    private static string Actor(ActorFacts a) =>
+        Inv($"pose: {a.Pose.Position.X:0.#} {a.Pose.Position.Y:0.#} {a.Pose.Position.Z:0.#} yaw {Math.Round(a.Pose.Yaw)} pitch {Math.Round(a.Pose.Pitch)}")
+        + (a.Stand is { } stand ? "\nstand: " + Pos(stand) : "");
+
+    private static string Sound(SoundFact s)
+    {
+        if (s.Position is { } at) return "sound at: " + Pos(at);
+        var text = new StringBuilder("sound");
+        if (s.Bearing is { } bearing) text.Append(" from ").Append(Compass[(int)bearing]);
+        if (s.Estimate is { } estimate) text.Append(" about ").Append(Pos(estimate));
+        if (s.Radius is { } radius) text.Append(Inv($" r {Math.Round(radius)}"));
+        if (s.Unseen is { Count: > 0 } unseen) text.Append("; unseen ").Append(Positions(unseen));
+        return text.ToString();
+    }
+
+    private static string PerDirection(IReadOnlyList<int> values) =>
+        string.Join(" ", values.Select((v, i) => Inv($"{(i < Compass.Length ? Compass[i] : i.ToString(CultureInfo.InvariantCulture))} {v}")));
+
+    private static string Positions(IReadOnlyList<BlockPos> positions) => string.Join(", ", positions.Take(ListLimit).Select(Pos));
+
+    private static string Items(IReadOnlyDictionary<string, int> items) =>
+        items.Count == 0 ? "nothing" : string.Join(", ", items.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Inv($"{kv.Key} {kv.Value}")));
+
+    private static string Pos(BlockPos p) => Inv($"{p.X} {p.Y} {p.Z}");
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Steve2.Pipeline.Agents;
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Evaluation;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Tasks;
+using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Tests.Teacher;
+using Steve2.Pipeline.Trajectories;
+
+namespace Steve2.Pipeline.Tests.Student;
+
+/// <summary>The student's notes: the same text from a playing agent's facts and from their recorded copy, and what they say.</summary>
+public sealed class StudentNotesTests
+{
+    [Theory]
+    [InlineData("object-search", 1_000_003)]
+    [InlineData("collection", 1_000_001)]
+    [InlineData("creation", 1_000_002)]
+    public async Task Notes_from_recorded_facts_equal_the_notes_from_the_live_facts(string task, int seed)
+    {
+        var definition = TaskCatalog.Get(task);
+        using IEnvironment env = new VoxelEnvironmentFactory().Create(definition.Episode(seed));
+        TaskSetup setup = definition.Setup(seed, env);
+        var recorder = new ListRecorder();
+        var episode = new EpisodeContext(env, setup.Goal with { IterationBudget = 8 }, setup.Scorer, recorder);
+        await AgentCatalog.Create(AgentCatalog.TeacherNoExpert, null).Create().RunEpisodeAsync(episode, CancellationToken.None);
+
+        Assert.Contains(recorder.Steps, s => s.Role == "conductor");
+        foreach (var step in recorder.Steps)
+        {
+            string live = StudentNotes.Text(step.Facts);
+            var copy = JsonSerializer.Deserialize<RoleFacts>(JsonSerializer.Serialize(step.Facts, TrajectoryFormat.Json), TrajectoryFormat.Json);
+            Assert.Equal(live, StudentNotes.Text(copy));
+            Assert.NotEqual("", live);
+        }
+    }
+
+    [Fact]
+    public void A_conductors_notes_say_what_the_team_heard_saw_and_set_aside()
+    {
+        var facts = new ConductorFacts(new BlockPos(0, 52, 0), 90, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), null, "goto 5 52 5",
+            [new BlockPos(-94, 40, -4)], [Direction.East], [42, 41, 40, 39, 38, 37, 36, 35], [new BlockPos(30, 50, 30), new BlockPos(3, 52, 4)],
+            null, new SoundFact(null, Direction.West, new BlockPos(-45, 46, -3), 8.4, [new BlockPos(-40, 46, -3)]), null, [], null,
+            SeenTargets: [new BlockPos(-41, 43, -7)]);
+        string notes = StudentNotes.Text(facts);
+        Assert.Contains("seen target: -41 43 -7", notes);
+        Assert.Contains("sound from W about -45 46 -3 r 8; unseen -40 46 -3", notes);
+        Assert.Contains("unseen: N 42 NE 41 E 40 SE 39 S 38 SW 37 W 36 NW 35", notes);
+        Assert.Contains("blocked: E", notes);
+        Assert.Contains("teammates to: -94 40 -4", notes);
+        Assert.Contains("set aside (2): 3 52 4, 30 50 30", notes);   // nearest first
+        Assert.Equal("", StudentNotes.Text(null));
+    }
+}
