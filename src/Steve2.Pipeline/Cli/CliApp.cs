@@ -7,7 +7,7 @@ using Steve2.Pipeline.Trajectories;
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// The `steve2` command line: eval, record, trajectories inspect, world-bench, train-student, student-bench, play. Exit codes: 0 done;
+/// The `steve2` command line: eval, record, trajectories inspect, world-bench, train-student, student-bench, iteration-bench, play. Exit codes: 0 done;
 /// 1 bad input, an unreachable expert host or a corrupt file (one line on standard error, nothing
 /// written); 2 the run finished but some episodes failed (they are in the report); 130 cancelled.
 /// </summary>
@@ -29,6 +29,7 @@ public static class CliApp
             WorldBenchCommand.Create(),
             TrainStudentCommand.Create(),
             StudentBenchCommand.Create(),
+            IterationBenchCommand.Create(),
             PlayCommand.Create(),
             ExperimentCommand.Create(),
             DistillCommands.Dagger(),

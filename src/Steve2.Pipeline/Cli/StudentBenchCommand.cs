@@ -24,15 +24,16 @@ internal static class StudentBenchCommand
         var batch = new Option<int>("--batch") { Description = "Batch size of the batched measurement.", DefaultValueFactory = _ => 16 };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
+        var decoder = new Option<string?>("--student-decoder") { Description = "A pretrained decoder's folder, when it moved since training (default: the folder the checkpoint names)." };
         var command = new Command("student-bench", "Time the student's model calls (batch 1 and batched, KV cache) and its peak memory.")
         {
-            path, dataset, calls, batch, device, threads,
+            path, dataset, calls, batch, device, threads, decoder,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
             TorchRuntime.Initialize(parse.GetValue(threads));
             var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
-            var (header, model, tokenizer, _) = StudentCheckpoint.Load(parse.GetValue(path)!);
+            var (header, model, tokenizer, _) = StudentCheckpoint.Load(parse.GetValue(path)!, parse.GetValue(decoder));
             model.to(dev);
             var sequences = new StudentSequences(tokenizer, model.Config);
             var generator = new StudentGenerator(model, sequences, dev);

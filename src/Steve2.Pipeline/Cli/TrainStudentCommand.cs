@@ -8,7 +8,7 @@ using Steve2.Pipeline.Student.Training;
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// <c>steve2 train-student --data DIR --output runs/student-bc [--preset small] [--device auto]</c>: behaviour cloning
+/// <c>steve2 train-student --data DIR --output runs/student-bc [--preset small] [--device auto] [--decoder PATH [--freeze-decoder false]]</c>: behaviour cloning
 /// of the student on recorded teacher trajectories (Student/STUDENT.md). Run it again on the same output to resume.
 /// </summary>
 internal static class TrainStudentCommand
@@ -26,9 +26,11 @@ internal static class TrainStudentCommand
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate on held-out seeds every N steps.", DefaultValueFactory = _ => 250 };
         var validationLimit = new Option<int>("--validation-limit") { Description = "Held-out examples generated per validation.", DefaultValueFactory = _ => 300 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
+        var decoder = new Option<string?>("--decoder") { Description = "A pretrained decoder's folder (Llama/Qwen2 layout: config.json, model.safetensors, vocab.json, merges.txt); the ViT and projector are trained around it (Student/STUDENT.md)." };
+        var freezeDecoder = new Option<bool>("--freeze-decoder") { Description = "With --decoder: keep the decoder's weights fixed (true, the default) or train them too (false).", DefaultValueFactory = _ => true };
         var command = new Command("train-student", "Train the student by behaviour cloning on recorded teacher trajectories (resumable).")
         {
-            data, output, preset, device, steps, batch, lr, seed, validateEvery, validationLimit, threads,
+            data, output, preset, device, steps, batch, lr, seed, validateEvery, validationLimit, threads, decoder, freezeDecoder,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
@@ -42,6 +44,8 @@ internal static class TrainStudentCommand
                 Seed = parse.GetValue(seed),
                 ValidateEvery = parse.GetValue(validateEvery),
                 ValidationLimit = parse.GetValue(validationLimit),
+                DecoderPath = parse.GetValue(decoder),
+                FreezeDecoder = parse.GetValue(freezeDecoder),
             }.Validated();
             TorchRuntime.Initialize(parse.GetValue(threads));
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device)!);

@@ -76,7 +76,7 @@ public sealed class StudentTrainerTests
         Assert.True(set.Select(e => e.ActionText).SequenceEqual(answers), string.Join("\n", set.Select(e => e.ActionText)) + "\n---\n" + string.Join("\n", answers));
     }
 
-    private sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress
+    internal sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress
     {
         public void Step(string stage, int s, int totalSteps, IReadOnlyDictionary<string, double> values)
         {

@@ -23,10 +23,12 @@ public static class StudentBatches
     /// <summary>
     /// A teacher-forced batch: each row is the prompt then the answer and eos, right-padded; the target at position t
     /// is the token at t + 1 where that token belongs to the answer (eos included), <see cref="StudentBatch.Ignore"/> elsewhere.
+    /// In the decoder's ids (<paramref name="map"/>; null: the student's own ids, the from-scratch decoder).
     /// </summary>
-    public static StudentBatch Make(StudentDataset data, StudentSequences sequences, IReadOnlyList<StudentExample> examples, Device device)
+    public static StudentBatch Make(StudentDataset data, StudentSequences sequences, IReadOnlyList<StudentExample> examples, Device device, StudentTokenMap? map = null)
     {
-        var rows = examples.Select(e => (Prompt: sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), Answer: sequences.Answer(e.Action))).ToList();
+        var rows = examples.Select(e => (Prompt: sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), Answer: sequences.Answer(e.Action)))
+            .Select(r => map is null ? r : (Prompt: map.Prompt(r.Prompt), Answer: map.Answer(r.Answer))).ToList();
         int b = rows.Count, width = rows.Max(r => r.Prompt.Length + r.Answer.Length);
         var ids = new long[b * width];
         var real = new bool[b * width];

@@ -14,6 +14,9 @@ public sealed record StudentAgentOptions
     public static string ShippedCheckpoint => Path.Combine(AppContext.BaseDirectory, "Student", "Checkpoints", "student.ckpt");
 
     public string? ModelPath { get; init; }
+
+    /// <summary>For a student made around a pretrained decoder: its folder when it is no longer where the checkpoint says (its files are checked against the checkpoint's hashes).</summary>
+    public string? DecoderFolder { get; init; }
     public string Device { get; init; } = "auto";
     public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
 

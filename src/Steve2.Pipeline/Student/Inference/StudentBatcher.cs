@@ -18,7 +18,7 @@ public sealed class StudentBatcher : IDisposable
     private readonly int _maxBatch;
     private readonly Random _random;
     private readonly Thread _worker;
-    private long _calls, _batches;
+    private long _calls, _batches, _liveTensors;
 
     public StudentBatcher(StudentGenerator generator, int maxBatch, int seed)
     {
@@ -31,6 +31,12 @@ public sealed class StudentBatcher : IDisposable
 
     /// <summary>Model calls answered and batches run so far (calls / batches: the mean batch size).</summary>
     public (long Calls, long Batches) Counts => (Interlocked.Read(ref _calls), Interlocked.Read(ref _batches));
+
+    /// <summary>
+    /// Tensors alive that the worker thread made, read after each batch (libtorch's per-thread count): flat from batch
+    /// to batch when inference disposes what it makes (StudentMemoryTests). Tensors a finalizer freed never count as disposed.
+    /// </summary>
+    public long WorkerLiveTensors => Interlocked.Read(ref _liveTensors);
 
     /// <summary>The student's answer text to one prompt with one image (RGB bytes, row by row).</summary>
     public Task<string> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, CancellationToken ct)
@@ -59,6 +65,7 @@ public sealed class StudentBatcher : IDisposable
                 {
                     foreach (var r in requests) r.Done.TrySetException(e);
                 }
+                Interlocked.Exchange(ref _liveTensors, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
                 Interlocked.Add(ref _calls, requests.Count);
                 Interlocked.Increment(ref _batches);
             }

@@ -13,10 +13,18 @@ namespace Steve2.Pipeline.Student.Inference;
 /// </summary>
 public sealed class StudentGenerator(StudentModel model, StudentSequences sequences, Device device)
 {
+    private readonly StudentTokenMap _map = StudentTokenMap.For(model, sequences);
+
     public StudentSequences Sequences => sequences;
     public Device Device => device;
 
-    /// <summary>The answer ids of each prompt (without eos).</summary>
+    /// <summary>The student's ids to the decoder's (the same unless the decoder is a pretrained LM).</summary>
+    public StudentTokenMap TokenMap => _map;
+
+    /// <summary>
+    /// The answer ids (the decoder's, without eos) of each prompt (the student's ids, <see cref="StudentSequences"/>).
+    /// Every tensor of the call is disposed before it returns (a step's tensors at the end of the step).
+    /// </summary>
     public IReadOnlyList<int[]> Generate(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling = null, Random? random = null, bool useCache = true)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -26,17 +34,18 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        int b = batch.Count, width = batch.Max(x => x.Prompt.Length), budget = sequences.Config.MaxActionTokens - 1;   // answer tokens before eos, as trained
+        int[][] prompts = batch.Select(x => _map.Prompt(x.Prompt)).ToArray();
+        int b = batch.Count, width = prompts.Max(p => p.Length), budget = sequences.Config.MaxActionTokens - 1;   // answer tokens before eos, as trained
         var rows = new List<int>[b];
         var ids = new long[b * width];
         var real = new bool[b * width];
         for (int i = 0; i < b; i++)
         {
             rows[i] = [];
-            int pad = width - batch[i].Prompt.Length;
-            for (int j = 0; j < batch[i].Prompt.Length; j++)
+            int pad = width - prompts[i].Length;
+            for (int j = 0; j < prompts[i].Length; j++)
             {
-                ids[i * width + pad + j] = batch[i].Prompt[j];
+                ids[i * width + pad + j] = prompts[i][j];
                 real[i * width + pad + j] = true;
             }
         }
@@ -45,39 +54,49 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         Tensor mask = tensor(real, [b, width]).to(device);
         var done = new bool[b];
         using KvCache? cache = useCache ? model.NewCache() : null;
-        Tensor logits = model.Logits(idTensor, mask, images, cache);
+        Tensor logits = model.Logits(idTensor, mask, images, cache, LastOf(b, width));      // [B, V]: the last position's
         for (int step = 0; step < budget; step++)
         {
-            float[] last = logits[.., -1, ..].to(ScalarType.Float32).cpu().data<float>().ToArray();
+            float[] last;
+            using (NewDisposeScope()) last = logits.to(ScalarType.Float32).cpu().data<float>().ToArray();
             int vocab = last.Length / b;
             var next = new long[b];
             for (int i = 0; i < b; i++)
             {
-                int token = done[i] ? sequences.Eos : Pick(last.AsSpan(i * vocab, vocab), sampling, random);
+                int token = done[i] ? _map.Eos : Pick(last.AsSpan(i * vocab, vocab), sampling, random);
                 next[i] = token;
                 if (done[i]) continue;
-                if (token == sequences.Eos) done[i] = true;
+                if (token == _map.Eos) done[i] = true;
                 else rows[i].Add(token);
             }
             if (done.All(d => d) || step == budget - 1) break;
+            using var stepScope = NewDisposeScope();
             Tensor nextIds = tensor(next, [b, 1]).to(device);
+            Tensor previous = logits;
             if (cache is not null)
             {
-                logits = model.Logits(nextIds, ones(b, 1, ScalarType.Bool, device), null, cache);
+                logits = model.Logits(nextIds, ones(b, 1, ScalarType.Bool, device), null, cache, ones(b, 1, ScalarType.Bool, device));
             }
             else
             {
-                idTensor = cat([idTensor, nextIds], 1);
-                mask = cat([mask, ones(b, 1, ScalarType.Bool, device)], 1);
-                logits = model.Logits(idTensor, mask, images);
+                Tensor oldIds = idTensor, oldMask = mask;
+                idTensor = cat([idTensor, nextIds], 1).MoveToOuterDisposeScope();
+                mask = cat([mask, ones(b, 1, ScalarType.Bool, device)], 1).MoveToOuterDisposeScope();
+                logits = model.Logits(idTensor, mask, images, null, LastOf(b, idTensor.shape[1]));
+                oldIds.Dispose();
+                oldMask.Dispose();
             }
+            logits.MoveToOuterDisposeScope();
+            previous.Dispose();
         }
         return rows.Select(r => r.ToArray()).ToArray();
     }
 
+    private Tensor LastOf(long b, long t) => arange(t, device: device).eq(t - 1).unsqueeze(0).expand(b, t);
+
     /// <summary>The answer texts of each prompt.</summary>
     public IReadOnlyList<string> GenerateText(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling = null, Random? random = null) =>
-        Generate(batch, sampling, random).Select(ids => sequences.Tokenizer.Decode(ids, skipSpecialTokens: true)).ToArray();
+        Generate(batch, sampling, random).Select(ids => _map.Decode(ids)).ToArray();
 
     private static int Pick(ReadOnlySpan<float> logits, SamplingOptions sampling, Random random)
     {

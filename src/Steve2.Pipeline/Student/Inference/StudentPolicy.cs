@@ -23,7 +23,7 @@ public sealed class StudentPolicy : IDisposable
     {
         options = options.Validated();
         var device = TorchRuntime.ResolveDevice(options.Device);
-        var (header, model, tokenizer, _) = StudentCheckpoint.Load(options.ResolvedModelPath);
+        var (header, model, tokenizer, _) = StudentCheckpoint.Load(options.ResolvedModelPath, options.DecoderFolder);
         model.to(device);
         model.eval();
         var generator = new StudentGenerator(model, new StudentSequences(tokenizer, model.Config), device);

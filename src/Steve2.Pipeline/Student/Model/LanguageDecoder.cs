@@ -10,7 +10,7 @@ namespace Steve2.Pipeline.Student.Model;
 /// right padding is false). Positions count real tokens only, so a left-padded row is read as if unpadded.
 /// With a <see cref="KvCache"/> the call reads only the new positions and attends to the cached ones.
 /// </summary>
-public sealed class LanguageDecoder : nn.Module
+public sealed class LanguageDecoder : nn.Module, IStudentDecoder
 {
     private readonly Embedding tokens;
     private readonly Embedding positions;
@@ -35,6 +35,8 @@ public sealed class LanguageDecoder : nn.Module
 
     public DecoderConfig Config { get; }
 
+    public int Depth => Config.Depth;
+
     /// <summary>The embeddings of token ids [B, T] as [B, T, Width].</summary>
     public Tensor Embed(Tensor ids) => tokens.forward(ids);
 
@@ -44,21 +46,15 @@ public sealed class LanguageDecoder : nn.Module
     /// <param name="keyMask">[B, T], true at real tokens.</param>
     /// <param name="cache">Null: the sequence is all there is. Otherwise the positions before it are in the cache,
     /// and this call's keys are appended.</param>
-    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null)
+    /// <param name="at">Null: every position's logits. Else [B, T] bool: those positions' logits only, [N, Vocabulary].</param>
+    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null, Tensor? at = null)
     {
         using var scope = NewDisposeScope();
-        long b = embeddings.shape[0], t = embeddings.shape[1];
-        long past = cache?.Length ?? 0;
-        Tensor basePosition = past > 0 ? cache!.NextPosition! : zeros(b, ScalarType.Int64, embeddings.device);
-        Tensor positionIds = (basePosition.unsqueeze(1) + keyMask.to(ScalarType.Int64).cumsum(1) - 1).clamp(0, Config.MaxPositions - 1);
-        Tensor allKeys = past > 0 ? cat([cache!.KeyMask!, keyMask], 1) : keyMask.clone();
-        Tensor queryAt = arange(past, past + t, device: embeddings.device).unsqueeze(1);        // [T, 1] absolute index
-        Tensor keyAt = arange(past + t, device: embeddings.device).unsqueeze(0);               // [1, L]
-        Tensor mask = keyAt.le(queryAt).unsqueeze(0).unsqueeze(0).logical_and(allKeys.unsqueeze(1).unsqueeze(1))
-            .logical_or(keyAt.eq(queryAt).unsqueeze(0).unsqueeze(0));                          // [B, 1, T, L]; a pad query sees itself
+        var (positionIds, allKeys, mask) = CausalMask.Build(keyMask, cache, Config.MaxPositions);
         Tensor x = embeddings + positions.forward(positionIds);
         for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, mask, cache, i);
-        Tensor logits = matmul(norm.forward(x), tokens.weight!.t());
+        Tensor h = norm.forward(x);
+        Tensor logits = matmul(at is null ? h : h[at], tokens.weight!.t());
         if (cache is not null)
             cache.Advance(allKeys.MoveToOuterDisposeScope(), (positionIds[.., -1] + 1).MoveToOuterDisposeScope());
         return logits.MoveToOuterDisposeScope();

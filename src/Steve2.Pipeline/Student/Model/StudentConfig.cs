@@ -29,6 +29,12 @@ public sealed record StudentConfig(
     int MaxMemoryTokens,
     int MaxActionTokens)
 {
+    /// <summary>
+    /// The pretrained decoder this student was made around (its config and the SHA-256 of its files), or null for the
+    /// from-scratch decoder. The vision encoder and the text budgets still come from <see cref="Preset"/>.
+    /// </summary>
+    public Pretrained.PretrainedDecoderConfig? Pretrained { get; init; }
+
     /// <summary>The preset names: tiny (tests, seconds), small (the CPU default), base (for a GPU).</summary>
     public static IReadOnlyList<string> Presets { get; } = ["tiny", "small", "base"];
 

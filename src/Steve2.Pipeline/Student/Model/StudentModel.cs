@@ -1,3 +1,4 @@
+using Steve2.Pipeline.Student.Model.Pretrained;
 using static TorchSharp.torch;
 
 namespace Steve2.Pipeline.Student.Model;
@@ -14,34 +15,62 @@ public sealed class StudentModel : nn.Module
 {
     private readonly VisionEncoder vision;
     private readonly ModalityProjector projector;
-    private readonly LanguageDecoder decoder;
+    private readonly nn.Module decoder;    // an IStudentDecoder: LanguageDecoder, or PretrainedDecoder
 
-    public StudentModel(StudentConfig config, int imageTokenId) : base(nameof(StudentModel))
+    /// <summary>A student with a from-scratch <see cref="LanguageDecoder"/> (the presets).</summary>
+    public StudentModel(StudentConfig config, int imageTokenId) : this(config, imageTokenId, new LanguageDecoder(config.Decoder))
+    {
+    }
+
+    private StudentModel(StudentConfig config, int imageTokenId, nn.Module decoder) : base(nameof(StudentModel))
     {
         Config = config.Validated();
         ImageTokenId = imageTokenId;
         vision = new VisionEncoder(config.Vision);
         projector = new ModalityProjector(config.Vision.Width, config.ProjectorHidden, config.Decoder.Width);
-        decoder = new LanguageDecoder(config.Decoder);
+        this.decoder = decoder;
         RegisterComponents();
     }
+
+    /// <summary>
+    /// A student around a pretrained decoder: the ViT of <paramref name="config"/>'s preset, a projector into the LM's
+    /// width (hidden layer as wide as the LM), the LM's vocabulary and positions; the image slots' id is one past the LM's
+    /// vocabulary. The config records the decoder's identity (<see cref="StudentConfig.Pretrained"/>).
+    /// </summary>
+    public static StudentModel WithPretrained(StudentConfig config, PretrainedDecoder decoder)
+    {
+        var p = decoder.Config;
+        config = config with
+        {
+            ProjectorHidden = p.Hidden,
+            Decoder = new DecoderConfig(p.VocabularySize, p.Hidden, p.Layers, p.Heads, p.MaxPositions),
+            Pretrained = p,
+        };
+        return new StudentModel(config, decoder.ImageTokenId, decoder);
+    }
+
+    /// <summary>The decoder (from scratch or pretrained).</summary>
+    public IStudentDecoder Decoder => (IStudentDecoder)decoder;
 
     public StudentConfig Config { get; }
 
     /// <summary>The token id that marks an image slot in a sequence.</summary>
     public int ImageTokenId { get; }
 
-    /// <summary>The modules in checkpoint order (Student/Training/StudentCheckpoint.cs).</summary>
-    public IReadOnlyList<nn.Module> Parts => [vision, projector, decoder];
+    /// <summary>The modules in checkpoint order (Student/Training/StudentCheckpoint.cs); a frozen pretrained decoder is
+    /// not saved (it is read from its folder).</summary>
+    public IReadOnlyList<nn.Module> Parts => Config.Pretrained is { Frozen: true } ? [vision, projector] : [vision, projector, decoder];
 
     /// <summary>
     /// Next-token logits [B, T, V]. <paramref name="ids"/> [B, T] (int64), <paramref name="keyMask"/> [B, T] true at real
     /// tokens, <paramref name="images"/> [B, 3, S, S] float 0..1 (null when no row has image slots, e.g. a cached decoding step).
+    /// With <paramref name="at"/> ([B, T] bool) only those positions' logits, [N, V] (training scores the answer's positions
+    /// only; generation reads the last one).
     /// </summary>
-    public Tensor Logits(Tensor ids, Tensor keyMask, Tensor? images, KvCache? cache = null)
+    public Tensor Logits(Tensor ids, Tensor keyMask, Tensor? images, KvCache? cache = null, Tensor? at = null)
     {
         using var scope = NewDisposeScope();
-        Tensor embeddings = decoder.Embed(ids);
+        Tensor embeddings = Decoder.Embed(ids);
         if (images is not null)
         {
             long b = ids.shape[0], t = ids.shape[1], n = Config.Vision.Tokens, d = Config.Decoder.Width;
@@ -54,11 +83,11 @@ public sealed class StudentModel : nn.Module
             Tensor table = cat([embeddings.view(b * t, d), imageTokens.reshape(b * n, d)], 0);
             embeddings = table.index_select(0, source).view(b, t, d);
         }
-        return decoder.Forward(embeddings, keyMask, cache).MoveToOuterDisposeScope();
+        return Decoder.Forward(embeddings, keyMask, cache, at).MoveToOuterDisposeScope();
     }
 
     /// <summary>A new cache for incremental decoding with this model.</summary>
-    public KvCache NewCache() => new(Config.Decoder.Depth);
+    public KvCache NewCache() => new(Decoder.Depth);
 
     /// <summary>The number of parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());

@@ -2,6 +2,7 @@ using Expert.VqVae.MlCore.Checkpoints;
 using Expert.VqVae.MlCore.Text;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Model;
+using Steve2.Pipeline.Student.Model.Pretrained;
 using TorchSharp;
 
 namespace Steve2.Pipeline.Student.Training;
@@ -36,12 +37,22 @@ public static class StudentCheckpoint
     public static void Save(string path, StudentHeader header, StudentModel model, torch.optim.Optimizer? optimizer = null) =>
         Format.Save(path, header with { FormatVersion = Version, HasOptimizerState = optimizer is not null }, model.Parts, optimizer);
 
-    /// <summary>Loads the model (on the CPU) and its tokenizer; the optimiser's state is left in the file (see <see cref="LoadOptimizer"/>).</summary>
-    public static (StudentHeader Header, StudentModel Model, CompactBpeTokenizer Tokenizer, long OptimizerOffset) Load(string path)
+    /// <summary>
+    /// Loads the model (on the CPU) and its tokenizer; the optimiser's state is left in the file (see <see cref="LoadOptimizer"/>).
+    /// A student made around a pretrained decoder reads the decoder from the folder its header names (or
+    /// <paramref name="decoderFolder"/>, when it moved), after checking the files' SHA-256 against the header; a frozen
+    /// decoder's weights come from there, a trained one's from the checkpoint.
+    /// </summary>
+    public static (StudentHeader Header, StudentModel Model, CompactBpeTokenizer Tokenizer, long OptimizerOffset) Load(string path, string? decoderFolder = null)
     {
         using var reader = Format.OpenRead(path);
         var tokenizer = new CompactBpeTokenizer(reader.Header.Tokenizer);
-        var model = new StudentModel(reader.Header.Config, tokenizer.Specials.IdOf(StudentVocabulary.Image));
+        var config = reader.Header.Config;
+        if (config.Pretrained is { } needed && !Directory.Exists(decoderFolder ?? needed.Folder))
+            throw new ArgumentException($"{path} was trained around the pretrained decoder {needed.Architecture} in {decoderFolder ?? needed.Folder}, which is not there: give its folder (--student-decoder DIR).");
+        var model = config.Pretrained is { } p
+            ? StudentModel.WithPretrained(config, PretrainedDecoder.Load(decoderFolder ?? p.Folder, p.Frozen, expected: p))
+            : new StudentModel(config, tokenizer.Specials.IdOf(StudentVocabulary.Image));
         foreach (var part in model.Parts) reader.LoadModule(part);
         return (reader.Header, model, tokenizer, reader.HasMore ? reader.Position : -1);
     }

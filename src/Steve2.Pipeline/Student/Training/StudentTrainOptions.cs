@@ -21,12 +21,20 @@ public sealed record StudentTrainOptions
     /// <summary>Write checkpoint-latest every this many steps (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 100;
 
+    /// <summary>A pretrained decoder's folder (Llama/Qwen2 layout: config.json, model.safetensors, vocab.json, merges.txt), or null for the preset's own decoder.</summary>
+    public string? DecoderPath { get; init; }
+
+    /// <summary>With <see cref="DecoderPath"/>: keep the decoder's weights fixed and train only the ViT and projector.</summary>
+    public bool FreezeDecoder { get; init; } = true;
+
     public StudentTrainOptions Validated()
     {
         if (Steps < 1 || BatchSize < 1 || ValidateEvery < 1 || CheckpointEvery < 1 || ValidationLimit < 1 || WarmupSteps < 0)
             throw new ArgumentException("Steps, batch size, validate-every, checkpoint-every and validation limit must be at least 1, warmup at least 0.");
         if (LearningRate <= 0) throw new ArgumentException("The learning rate must be positive.");
         _ = Model.StudentConfig.ForPreset(Preset, 300);
+        if (DecoderPath is not null && !File.Exists(Path.Combine(DecoderPath, Model.Pretrained.PretrainedDecoderConfig.ConfigFile)))
+            throw new ArgumentException($"--decoder {DecoderPath}: no {Model.Pretrained.PretrainedDecoderConfig.ConfigFile} there (a Llama/Qwen2 checkpoint folder).");
         return this;
     }
 }

@@ -1,6 +1,7 @@
 using Expert.VqVae.MlCore.Training;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Model;
+using Steve2.Pipeline.Student.Model.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,11 +61,15 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
         else
         {
             torch.manual_seed(o.Seed);
-            model = new StudentModel(StudentConfig.ForPreset(o.Preset, data.Tokenizer.VocabularySize), data.Tokenizer.Specials.IdOf(StudentVocabulary.Image));
+            var config = StudentConfig.ForPreset(o.Preset, data.Tokenizer.VocabularySize);
+            model = o.DecoderPath is null
+                ? new StudentModel(config, data.Tokenizer.Specials.IdOf(StudentVocabulary.Image))
+                : StudentModel.WithPretrained(config, PretrainedDecoder.Load(o.DecoderPath, o.FreezeDecoder));
         }
         model.to(device);
         var sequences = new StudentSequences(data.Tokenizer, model.Config);
-        var parameters = model.parameters().ToList();
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();   // a frozen pretrained decoder's are not
+        var map = StudentTokenMap.For(model, sequences);
         using var optimizer = optim.AdamW(parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
         if (optimizerOffset >= 0) StudentCheckpoint.LoadOptimizer(latest, optimizerOffset, optimizer);
         var log = new TrainingLog(outputDir, resume: resumed is not null);
@@ -73,7 +78,7 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
         double bestMetric = resumed?.BestMetric ?? -1;
         int start = resumed?.Step ?? 0;
         if (start == 0)
-            _progress.Message($"training a {o.Preset} student ({model.ParameterCount:N0} parameters) on {training.Count} examples, validating on {validation.Count} held-out ones, {o.Steps} steps on {device.type}");
+            _progress.Message($"training a {o.Preset} student ({model.ParameterCount:N0} parameters, {parameters.Sum(p => p.numel()):N0} trained{(model.Config.Pretrained is { } pd ? $", decoder {pd.Architecture} from {pd.Folder}" : "")}) on {training.Count} examples, validating on {validation.Count} held-out ones, {o.Steps} steps on {device.type}");
         if (start == 0) _progress.Message("segment tokens: " + data.LengthSummary(model.Config));
         IReadOnlyDictionary<string, double> lastValidation = new Dictionary<string, double>();
         StudentHeader Header(int step) => new(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, Stage, step, bestMetric, data.Fingerprint, o, false);
@@ -88,9 +93,10 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
             model.train();
             using (NewDisposeScope())
             {
-                using var batch = StudentBatches.Make(data, sequences, examples, device);
-                var logits = model.Logits(batch.Ids, batch.KeyMask, batch.Images);
-                var l = nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), batch.Targets.view(-1), ignore_index: StudentBatch.Ignore);
+                using var batch = StudentBatches.Make(data, sequences, examples, device, map);
+                var scored = batch.Targets.ne(StudentBatch.Ignore);
+                var logits = model.Logits(batch.Ids, batch.KeyMask, batch.Images, at: scored);          // [N, V]: the answer positions only
+                var l = nn.functional.cross_entropy(logits, batch.Targets[scored]);
                 optimizer.zero_grad();
                 l.backward();
                 nn.utils.clip_grad_norm_(parameters, 1.0);

@@ -30,14 +30,15 @@ public static class StudentValidation
             using (no_grad())
             using (NewDisposeScope())
             {
-                using var batch = StudentBatches.Make(data, sequences, chunk, device);
-                var logits = model.Logits(batch.Ids, batch.KeyMask, batch.Images);
-                var v = logits.shape[2];
-                lossSum += nn.functional.cross_entropy(logits.view(-1, v), batch.Targets.view(-1), ignore_index: StudentBatch.Ignore).item<float>();
-                lossBatches++;
+                using var batch = StudentBatches.Make(data, sequences, chunk, device, generator.TokenMap);
                 var scored = batch.Targets.ne(StudentBatch.Ignore);
-                var hit = logits.argmax(-1).eq(batch.Targets).logical_and(scored);
-                long[] hits = hit.sum(1).cpu().data<long>().ToArray(), counts = scored.sum(1).cpu().data<long>().ToArray();
+                var logits = model.Logits(batch.Ids, batch.KeyMask, batch.Images, at: scored);     // [N, V]: the answer positions only
+                var targets = batch.Targets[scored];
+                lossSum += nn.functional.cross_entropy(logits, targets).item<float>();
+                lossBatches++;
+                var rowOf = arange(scored.shape[0], device: device).unsqueeze(1).expand_as(scored)[scored];
+                var hit = zeros(scored.shape[0], ScalarType.Int64, device).index_add_(0, rowOf, logits.argmax(-1).eq(targets).to(ScalarType.Int64), 1);
+                long[] hits = hit.cpu().data<long>().ToArray(), counts = scored.sum(1).cpu().data<long>().ToArray();
                 var texts = generator.GenerateText(chunk.Select(e => (sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), data.Images[e.ImageIndex])).ToList());
                 for (int i = 0; i < chunk.Count; i++)
                 {
