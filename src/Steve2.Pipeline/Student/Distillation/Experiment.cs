@@ -18,8 +18,13 @@ namespace Steve2.Pipeline.Student.Distillation;
 /// <summary>One cell of the ablation table: a figure's mean with its 95% interval over the evaluation seeds.</summary>
 public sealed record ExperimentCell(double Mean, double CiLow, double CiHigh, int Episodes);
 
-/// <summary>What an agent costs as measured in its evaluation: seconds per iteration (all its model or rule calls of one agent-iteration, episodes running in parallel) and the process's peak RSS while it played.</summary>
-public sealed record ExperimentCost(double SecondsPerIteration, int Iterations, double PeakRssMb, long? Parameters);
+/// <summary>
+/// What an agent costs as measured in its evaluation: the time of one agent-iteration's decision (everything the agent did
+/// between two world steps: all its role decisions, retries, expert calls, the critic; <see cref="DecisionClock"/>), p50 and
+/// mean in milliseconds; the episodes' wall seconds per iteration (world steps included); the process's peak RSS while it
+/// played; the student's parameters. Episodes run in parallel, so the times include contention.
+/// </summary>
+public sealed record ExperimentCost(double SecondsPerIteration, int Iterations, double PeakRssMb, long? Parameters, double DecisionMsP50 = double.NaN, double DecisionMsMean = double.NaN);
 
 /// <summary>The experiment's tables (report.json).</summary>
 public sealed record ExperimentReport(
@@ -117,13 +122,16 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
                 {
                     AgentEntry entry = policy is null ? AgentCatalog.Create(agent, agent == AgentCatalog.Teacher ? experts : null)
                         : new AgentEntry(agent, () => new StudentAgent(policy));
-                    var runner = new EvaluationRunner(factory, new EvaluationOptions { DegreeOfParallelism = p.Parallel, MaxIterations = p.EvalIterations });
+                    var timed = new TimedFactory(factory);
+                    var runner = new EvaluationRunner(timed, new EvaluationOptions { DegreeOfParallelism = p.Parallel, MaxIterations = p.EvalIterations });
                     using var rss = new PeakRss();
                     var clock = Stopwatch.StartNew();
                     var ran = await runner.RunAsync([entry], p.Tasks.Select(t => new TaskPlan(TaskCatalog.Get(t), p.EvalSeeds)).ToList(), episodes, ct);
                     int iterations = ran.Sum(o => o.Iterations);
+                    var decisions = timed.DecisionMs.Order().ToArray();
                     var cost = new ExperimentCost(iterations == 0 ? double.NaN : ran.Sum(o => o.Seconds) / iterations, iterations, rss.PeakMb,
-                        policy is null ? null : ParameterCount(ckpt!));
+                        policy is null ? null : ParameterCount(ckpt!),
+                        decisions.Length == 0 ? double.NaN : decisions[decisions.Length / 2], decisions.Length == 0 ? double.NaN : decisions.Average());
                     AtomicFile.WriteText(file, JsonSerializer.Serialize(new EvalFile(ran, cost, clock.Elapsed.TotalSeconds), Indented));
                 }
                 finally
@@ -202,14 +210,16 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         foreach (var (row, agent) in Rows)
             md.AppendLine($"| {row} | " + string.Join(" | ", r.Figures.Select(f => r.Ablation[agent][f] is { } c ? $"{F(c.Mean)} [{F(c.CiLow)}, {F(c.CiHigh)}]" : "n/a")) + " |");
         md.AppendLine().AppendLine("## Efficiency").AppendLine();
-        md.AppendLine("| agent | seconds per agent-iteration | iterations measured | peak RSS while playing (MB) | parameters |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine("| agent | decision ms per agent-iteration, p50 / mean | wall seconds per iteration | iterations measured | peak RSS while playing (MB) | parameters |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var (row, agent) in Rows)
         {
             var c = r.Efficiency[agent];
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {row} | {F(c.SecondsPerIteration)} | {c.Iterations} | {F(c.PeakRssMb)} | {(c.Parameters is long n ? n.ToString("N0", CultureInfo.InvariantCulture) : "rules (+ expert host)")} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {row} | {F(c.DecisionMsP50)} / {F(c.DecisionMsMean)} | {F(c.SecondsPerIteration)} | {c.Iterations} | {F(c.PeakRssMb)} | {(c.Parameters is long n ? n.ToString("N0", CultureInfo.InvariantCulture) : "rules (+ expert host)")} |");
         }
-        md.AppendLine().AppendLine("Seconds per iteration: the episodes' wall time over their iterations, episodes running " + p.Parallel + " at once on this machine; peak RSS: the whole process's (the in-process expert host, earlier stages' memory included), sampled every 100 ms.");
+        md.AppendLine().AppendLine("Decision time: everything one agent did between two world steps (its role decisions, retries, expert calls, the critic; `DecisionClock`, the first of each episode includes its start); " +
+            "wall seconds per iteration: the episodes' wall time over their iterations (world steps included); episodes running " + p.Parallel + " at once on this machine, so both include contention; " +
+            "peak RSS: the whole process's (the in-process expert host, earlier stages' memory included), sampled every 100 ms.");
         foreach (var (title, rounds) in new[] { ("STEVE-2: DAgger rounds labelled by the teacher with experts", r.Rounds), ("w/o EE: DAgger rounds labelled by teacher-no-expert", r.RoundsWithoutExperts) })
         {
             md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine();
@@ -225,6 +235,37 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         foreach (var (k, v) in r.StageSeconds) md.AppendLine(CultureInfo.InvariantCulture, $"- {k}: {v:0}");
         md.AppendLine().AppendLine("Curves: `bc/teacher/curves-bc.png`, `bc/teacher-no-expert/curves-bc.png`, `dagger/*/round-NNN/train/curves-dpo.png`; every episode's outcome in `eval/AGENT.json`.");
         return md.ToString();
+    }
+
+    /// <summary>Makes every episode's environment a <see cref="DecisionClock"/> (started when made) and keeps its decision times when it is disposed.</summary>
+    private sealed class TimedFactory(IEnvironmentFactory inner) : IEnvironmentFactory
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<double> _ms = new();
+
+        public string Backend => inner.Backend;
+        public IReadOnlyCollection<double> DecisionMs => _ms;
+
+        public IEnvironment Create(EpisodeSpec spec)
+        {
+            var clock = new DecisionClock(inner.Create(spec));
+            clock.Start();
+            return new Harvested(clock, _ms);
+        }
+
+        private sealed class Harvested(DecisionClock clock, System.Collections.Concurrent.ConcurrentQueue<double> sink) : IEnvironment
+        {
+            public EpisodeSpec Spec => clock.Spec;
+            public int AgentCount => clock.AgentCount;
+            public IWorldQuery World => clock.World;
+            public Observation Observe(int agentId) => clock.Observe(agentId);
+            public ActionOutcome Step(int agentId, CodeAction action) => clock.Step(agentId, action);
+
+            public void Dispose()
+            {
+                foreach (double ms in clock.DecisionMs) sink.Enqueue(ms);
+                clock.Dispose();
+            }
+        }
     }
 
     /// <summary>Samples the process's resident set every 100 ms until disposed.</summary>

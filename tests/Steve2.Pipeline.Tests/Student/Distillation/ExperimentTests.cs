@@ -29,7 +29,8 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
                 Assert.True(cell is not null, $"{agent} {figure}");
                 Assert.True(double.IsFinite(cell!.Mean) && double.IsFinite(cell.CiLow) && double.IsFinite(cell.CiHigh), $"{agent} {figure}: {cell}");
             }
-            Assert.True(double.IsFinite(report.Efficiency[agent].SecondsPerIteration) && report.Efficiency[agent].PeakRssMb > 0, agent);
+            var cost = report.Efficiency[agent];
+            Assert.True(double.IsFinite(cost.SecondsPerIteration) && double.IsFinite(cost.DecisionMsP50) && double.IsFinite(cost.DecisionMsMean) && cost.PeakRssMb > 0, $"{agent}: {cost}");
         }
         Assert.Single(report.Rounds);
         Assert.Single(report.RoundsWithoutExperts);
