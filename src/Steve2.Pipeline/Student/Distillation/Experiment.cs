@@ -73,7 +73,8 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         Directory.CreateDirectory(root);
         string profilePath = Path.Combine(root, "profile.json");
         string profileJson = JsonSerializer.Serialize(p, Indented);
-        if (File.Exists(profilePath) && File.ReadAllText(profilePath) != profileJson)
+        // Read back through this build's types: a setting added since (with its default) does not make another profile.
+        if (File.Exists(profilePath) && JsonSerializer.Serialize(JsonSerializer.Deserialize<ExperimentProfile>(File.ReadAllText(profilePath), Indented), Indented) != profileJson)
             throw new ArgumentException($"{root} holds a run of another profile ({profilePath}): give a new --output.");
         AtomicFile.WriteText(profilePath, profileJson);
         var stages = ReadStages(root);
