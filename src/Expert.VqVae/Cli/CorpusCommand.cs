@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Expert.VqVae.Composition;
 using Expert.VqVae.Corpus;
 
 namespace Expert.VqVae.Cli;
@@ -12,7 +13,8 @@ internal static class CorpusCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 2024 };
         var count = new Option<int>("--count") { DefaultValueFactory = _ => 24000 };
         var split = new Option<string>("--split") { Description = "train or test.", DefaultValueFactory = _ => "train" };
-        var command = new Command("corpus", "Write the built-in building corpus (descriptions + bit-packed grids) as JSON lines.") { output, seed, count, split };
+        var composed = new Option<bool>("--composed") { Description = "Write the v2 corpus: composed buildings with parts and materials per voxel, and the v1 families made of one named block (Composition/COMPOSITION.md)." };
+        var command = new Command("corpus", "Write the built-in building corpus (descriptions + bit-packed grids) as JSON lines.") { output, seed, count, split, composed };
         command.SetAction(r => CliApp.Guard(() =>
         {
             var which = r.GetValue(split) switch
@@ -21,7 +23,10 @@ internal static class CorpusCommand
                 "test" => CorpusSplit.Test,
                 var other => throw new ArgumentException($"--split must be train or test, got '{other}'."),
             };
-            int written = CorpusFile.Write(r.GetValue(output)!, CorpusGenerator.Generate(new CorpusOptions { Seed = r.GetValue(seed), Count = r.GetValue(count), Split = which }));
+            var records = r.GetValue(composed)
+                ? CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = r.GetValue(seed), Count = r.GetValue(count), Split = which })
+                : CorpusGenerator.Generate(new CorpusOptions { Seed = r.GetValue(seed), Count = r.GetValue(count), Split = which });
+            int written = CorpusFile.Write(r.GetValue(output)!, records);
             Console.WriteLine($"wrote {written} records to {Path.GetFullPath(r.GetValue(output)!)}");
             return 0;
         }));

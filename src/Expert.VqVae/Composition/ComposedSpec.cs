@@ -131,14 +131,18 @@ public sealed record ComposedSpec
 
     /// <summary>
     /// The features this building combines, as tokens: <c>roof:pitched</c>, <c>part:chimney</c>,
-    /// <c>walls=stone</c> (one per used material slot). The held-out split is defined on pairs of tokens
+    /// <c>walls=stone</c> (one per used material slot) and <c>material:stone</c> (each block used). The held-out split is defined on pairs of tokens
     /// (<see cref="CompositionSplits"/>).
     /// </summary>
     public IReadOnlySet<string> Tokens()
     {
         var t = new SortedSet<string>(StringComparer.Ordinal) { "roof:" + Names.Of(Roof) };
         foreach (var p in Parts) t.Add("part:" + Names.Of(p));
-        foreach (var slot in UsedSlots()) t.Add(Slots.Name(slot) + "=" + BlockMaterials.Name(MaterialOf(slot)));
+        foreach (var slot in UsedSlots())
+        {
+            t.Add(Slots.Name(slot) + "=" + BlockMaterials.Name(MaterialOf(slot)));
+            t.Add("material:" + BlockMaterials.Name(MaterialOf(slot)));
+        }
         return t;
     }
 

@@ -103,11 +103,12 @@ public static class CompositionCorpusGenerator
         var spec = rng.Pick(combos);
         var material = rng.Pick(FamilyMaterials);
         var d = DescriptionWriter.Write(spec, fully, heldOut: false, rng, decorativeMaterials: false);
+        string body = d.Text.TrimEnd('.');
         string text = rng.Next(3) switch
         {
-            0 => $"{d.Text}, made of {ComposedDescriptionWriter.MaterialNoun(rng, material)}",
-            1 => $"{d.Text}, built from {ComposedDescriptionWriter.MaterialNoun(rng, material)}",
-            _ => $"{d.Text} in {ComposedDescriptionWriter.MaterialNoun(rng, material)}",
+            0 => $"{body}, made of {ComposedDescriptionWriter.MaterialNoun(rng, material)}",
+            1 => $"{body}, built from {ComposedDescriptionWriter.MaterialNoun(rng, material)}",
+            _ => $"{body} in {ComposedDescriptionWriter.MaterialNoun(rng, material)}",
         };
         var grid = spec.Build();
         var parameters = new OrderedDictionary<string, string>();
