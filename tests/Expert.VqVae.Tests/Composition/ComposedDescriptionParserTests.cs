@@ -10,7 +10,7 @@ public class ComposedDescriptionParserTests
     public void Every_generated_text_reads_back_as_exactly_the_parts_and_materials_it_names()
     {
         foreach (var split in new[] { CorpusSplit.Train, CorpusSplit.Test })
-            foreach (var r in CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = 17, Count = 400, Split = split }))
+            foreach (var r in CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = 17, Count = 250, Split = split }))
             {
                 var parsed = ComposedDescriptionParser.Parse(r.Description);
                 var materials = parsed.Materials.ToDictionary(kv => Slots.Name(kv.Key), kv => BlockMaterials.Name(kv.Value));
