@@ -63,6 +63,27 @@ public class CompositionCorpusTests
         Assert.True(composed.Select(r => r.Description).Distinct().Count() == composed.Count, "every description differs");
     }
 
+    [Fact]
+    public void The_v2_corpus_file_feeds_todays_occupancy_training()
+    {
+        string dir = Path.Combine(AppContext.BaseDirectory, "v2-corpus-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string path = Path.Combine(dir, "v2.jsonl");
+            CorpusFile.Write(path, Records.Take(40));
+            var (train, validation) = Expert.VqVae.Training.TrainingData.Load(new Expert.VqVae.Training.TrainOptions { CorpusPath = path, ValidationCount = 4 });
+            Assert.Equal(36, train.Count);
+            Assert.Equal(4, validation.Count);
+            var byId = Records.ToDictionary(r => r.Id);
+            Assert.All(train, e => Assert.Equal(byId[e.Id].Grid, e.Grid));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static BlockMaterial Parse(string name)
     {
         Assert.True(BlockMaterials.TryParse(name, out var m));
