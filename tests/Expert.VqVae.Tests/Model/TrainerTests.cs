@@ -48,6 +48,7 @@ public sealed class TrainerTests : IDisposable
 
         var lines = File.ReadLines(Path.Combine(_dir, "metrics.jsonl")).ToList();
         Assert.Contains(lines, l => l.Contains("\"loss/material\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("\"val/material_accuracy\"", StringComparison.Ordinal));
         using var model = OccupancyModel.Load(outcome.ModelPath, "cpu");
         Assert.Equal(6, model.Info.MaterialPalette.Count);
         var result = model.Generate([new GenerationRequest("a solid box 6 wide and 9 tall, made of glass", new SamplingOptions())])[0];
