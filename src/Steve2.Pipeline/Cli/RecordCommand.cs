@@ -7,7 +7,7 @@ using Steve2.Pipeline.Teacher;
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// <c>steve2 record --tasks all --seeds 1000000-1000099 --output data/trajectories [--teacher-config FILE]</c>: the teacher's
+/// <c>steve2 record --tasks all --seeds 1000000-1000099 --output data/trajectories [--teacher-config FILE] [--shard K/N]</c>: the teacher's
 /// trajectories on training seeds (never evaluation seeds), the distillation's input. Re-running resumes:
 /// complete episodes are kept and only the missing ones are played.
 /// </summary>
@@ -24,9 +24,10 @@ internal static class RecordCommand
         Option<string?> teacherConfig = TeacherConfigOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap every episode's iteration budget (smoke runs, short episodes; the manifest keeps the capped budget)." };
+        Option<string?> shard = ShardOption.Create();
         var command = new Command("record", "Record teacher trajectories on training seeds for the distillation (resumes after an interruption).")
         {
-            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, maxIterations,
+            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, maxIterations, shard,
         };
         var studentOptions = new StudentCliOptions();
         foreach (var o in studentOptions.All) command.Options.Add(o);
@@ -50,6 +51,7 @@ internal static class RecordCommand
                 RecordDirectory = outputFolder,
                 ResumeRecorded = true,
                 MaxIterations = parse.GetValue(maxIterations),
+                Shard = ShardOption.Resolve(parse, shard),
             }.Validated();
 
             IAnsiConsole console = CliApp.Console(parse);
@@ -58,6 +60,7 @@ internal static class RecordCommand
             int resumed = result.Outcomes.Count(o => o.Resumed), failed = result.Outcomes.Count(o => o.Failed);
             int recorded = result.Outcomes.Count - resumed - failed;
             TextWriter text = parse.InvocationConfiguration.Output;
+            if (!options.Shard.IsAll) await text.WriteLineAsync($"shard {options.Shard}: {result.Outcomes.Count} of the planned episodes");
             await text.WriteLineAsync($"recorded {recorded} episodes into {Path.GetFullPath(outputFolder)} in {result.Seconds:F0} s " +
                                       $"({resumed} were already complete, {failed} failed)");
             foreach (EpisodeOutcome o in result.Outcomes.Where(o => o.Failed))

@@ -24,6 +24,13 @@ public sealed record EvaluationOptions
     /// </summary>
     public int? MaxIterations { get; init; }
 
+    /// <summary>
+    /// Plays only this shard of the planned episodes (<see cref="Evaluation.Shard"/>: position i of the plan is shard
+    /// i % N's); the default is every episode. Shards write disjoint episode folders and reports that
+    /// <see cref="EvaluationMerge"/> joins.
+    /// </summary>
+    public Shard Shard { get; init; } = Shard.All;
+
     /// <summary>Throws with what to change when a setting is out of range.</summary>
     public EvaluationOptions Validated()
     {
