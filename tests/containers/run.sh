@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# The images built and run here, end to end (not part of `dotnet test`: it needs a Docker engine, root, ~3 GB of disk
+# and several minutes). deploy/CONTAINERS.md shows a run's output and what it measured.
+#
+#   sudo tests/containers/run.sh            # prints PASS/FAIL per check, the measurements, then `N passed, N failed`
+#
+# 1. a Docker engine: the running one, else dockerd started here (apt-get install docker.io docker-compose
+#    debootstrap when missing), in its own process group, stopped by its pid at the end;
+# 2. a base image made locally from Debian packages (tests/containers/make-base.sh: debootstrap + docker import; no
+#    registry is needed);
+# 3. the apps published outside the container (dotnet publish, as publish-check.sh does), into
+#    artifacts/container-publish/{experts,pipeline};
+# 4. both targets built through the Dockerfile's build arguments (RUNTIME_IMAGE=SDK_IMAGE=the local base,
+#    APP_SOURCE=prebuilt); sizes measured; non-root, read-only app folder, HEALTHCHECK checked;
+# 5. compose.yaml: the experts up, time to SERVING measured (a probe every 0.25 s from outside) and to Docker's
+#    "healthy"; the quick path (`--profile quick run --rm record`, then `eval`) with its outputs on the volume;
+# 6. the fault: the experts container killed in the middle of a recording and started again; the recording
+#    finishes or is re-run (it resumes), and the episodes complete are counted against those expected, with no
+#    `.partial` folder left and every episode readable (`trajectories inspect`).
+# Everything runs on 127.0.0.1 under the compose project `steve2-ct`, removed at the end (volume included).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+repo="$(pwd)"
+export OMP_WAIT_POLICY=PASSIVE DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
+
+base="${BASE_IMAGE:-steve2-local/debian-dotnet:bookworm}"
+project=steve2-ct
+work="$(mktemp -d "${TMPDIR:-/tmp}/steve2-containers.XXXXXX")"
+passed=0; failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+check() { local name="$1"; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+note() { echo "MEASURED $*" | tee -a "$work/measured.txt"; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# ---- 1. the engine ------------------------------------------------------------------------------------------------
+docker_bin="$(command -v /usr/bin/docker || command -v docker || true)"
+dockerd_pid=""
+engine_up() { [ -n "$docker_bin" ] && "$docker_bin" info >/dev/null 2>&1; }
+if ! engine_up; then
+  if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null || ! command -v docker-compose >/dev/null; then
+    echo "== apt-get install docker.io docker-compose debootstrap"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io docker-compose debootstrap >"$work/apt.log" 2>&1 \
+      || { tail -5 "$work/apt.log"; echo "0 passed, 1 failed"; exit 1; }
+    docker_bin=/usr/bin/docker
+  fi
+  echo "== starting dockerd (log: $work/dockerd.log)"
+  setsid dockerd >"$work/dockerd.log" 2>&1 </dev/null &
+  dockerd_pid=$!
+  for _ in $(seq 1 60); do engine_up && break; sleep 0.5; done
+  if ! engine_up; then
+    echo "dockerd did not start:"; tail -20 "$work/dockerd.log"; kill "$dockerd_pid" 2>/dev/null
+    echo "0 passed, 1 failed"; exit 1
+  fi
+fi
+D="$docker_bin"
+# docker-compose 1.29 (Debian 12) or the compose v2 plugin.
+if command -v docker-compose >/dev/null; then compose=(docker-compose -p "$project"); else compose=("$D" compose -p "$project"); fi
+
+key="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+export STEVE2_EXPERTS_API_KEY="$key"
+export STEVE2_EXPERTS_KEY_SHA256="$(printf %s "$key" | sha256sum | cut -d' ' -f1)"
+export STEVE2_EXPERTS_PORT="${STEVE2_EXPERTS_PORT:-15080}"
+export STEVE2_PARALLEL=2
+
+cleanup() {
+  "${compose[@]}" --profile quick --profile pipeline down -v --remove-orphans >/dev/null 2>&1
+  if [ -n "$dockerd_pid" ]; then kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"${compose[@]}" --profile quick --profile pipeline down -v --remove-orphans >/dev/null 2>&1   # a previous run's leftovers
+
+# ---- 2. the base image --------------------------------------------------------------------------------------------
+t0="$(now)"
+if DOCKER="$D" tests/containers/make-base.sh "$base" >"$work/base.log" 2>&1; then pass "base image $base from Debian packages"; else cat "$work/base.log"; fail "base image"; fi
+note "base image: $(since "$t0") s to make (or find), $(( $("$D" image inspect -f '{{.Size}}' "$base" 2>/dev/null || echo 0) / 1000000 )) MB"
+
+# ---- 3. the apps, published outside --------------------------------------------------------------------------------
+t0="$(now)"
+rm -rf artifacts/container-publish
+if dotnet publish src/Expert.Host -c Release -o artifacts/container-publish/experts -v quiet -nologo >"$work/publish.log" 2>&1 \
+   && dotnet publish src/Steve2.Pipeline -c Release -o artifacts/container-publish/pipeline -v quiet -nologo >>"$work/publish.log" 2>&1; then
+  pass "dotnet publish of the expert host and the pipeline"
+else
+  tail -20 "$work/publish.log"; fail "dotnet publish"; echo "$passed passed, $failed failed"; exit 1
+fi
+note "publish: $(since "$t0") s"
+
+# ---- 4. the images -------------------------------------------------------------------------------------------------
+for target in experts pipeline; do
+  t0="$(now)"
+  if DOCKER_BUILDKIT=1 "$D" build --target "$target" --build-arg RUNTIME_IMAGE="$base" --build-arg SDK_IMAGE="$base" \
+       --build-arg APP_SOURCE=prebuilt -t "steve2-$target:cpu" . >"$work/build-$target.log" 2>&1; then
+    pass "docker build --target $target (APP_SOURCE=prebuilt, RUNTIME_IMAGE=$base)"
+  else
+    tail -30 "$work/build-$target.log"; fail "docker build --target $target"
+  fi
+  size=$("$D" image inspect -f '{{.Size}}' "steve2-$target:cpu" 2>/dev/null || echo 0)
+  note "image steve2-$target:cpu: $((size / 1000000)) MB (base $(( $("$D" image inspect -f '{{.Size}}' "$base") / 1000000 )) MB), built in $(since "$t0") s"
+  check "steve2-$target:cpu runs as uid 1654, not root" test "$("$D" image inspect -f '{{.Config.User}}' "steve2-$target:cpu")" = 1654
+  check "steve2-$target:cpu: /app is read-only to its user" \
+    test "$("$D" run --rm --entrypoint sh "steve2-$target:cpu" -c 'touch /app/x 2>/dev/null && echo writable || echo read-only')" = read-only
+done
+check "steve2-experts:cpu has a HEALTHCHECK running the host's probe" \
+  bash -c "'$D' image inspect -f '{{json .Config.Healthcheck.Test}}' steve2-experts:cpu | grep -q '\"probe\"'"
+check "steve2-pipeline:cpu starts steve2" bash -c "'$D' run --rm steve2-pipeline:cpu --help | grep -q 'steve2'"
+
+# ---- 5. compose: the experts, the quick path ----------------------------------------------------------------------------
+probe="artifacts/container-publish/experts/Expert.Host"
+t0="$(now)"
+"${compose[@]}" up -d --no-build experts >"$work/up.log" 2>&1 || { cat "$work/up.log"; fail "compose up experts"; }
+container="$("${compose[@]}" ps -q experts)"
+serving=""
+for _ in $(seq 1 480); do
+  if "$probe" probe "http://127.0.0.1:$STEVE2_EXPERTS_PORT" >/dev/null 2>&1; then serving="$(since "$t0")"; break; fi
+  sleep 0.25
+done
+check "the experts container answers SERVING on 127.0.0.1:$STEVE2_EXPERTS_PORT" test -n "$serving"
+healthy=""
+for _ in $(seq 1 120); do
+  if [ "$("$D" inspect -f '{{.State.Health.Status}}' "$container" 2>/dev/null)" = healthy ]; then healthy="$(since "$t0")"; break; fi
+  sleep 0.5
+done
+check "Docker reports the experts healthy (the image's probe)" test -n "$healthy"
+note "experts start-up: SERVING ${serving:-never} s after \`compose up\` (probe from outside every 0.25 s, each probe ~0.3 s); Docker 'healthy' ${healthy:-never} s (healthcheck every 5 s)"
+note "experts memory after start: $("$D" stats --no-stream --format '{{.MemUsage}}' "$container")"
+check "the experts' root file system is read-only" bash -c "! '$D' exec '$container' sh -c 'touch /x' 2>/dev/null"
+check "the experts refuse a call without the API key" bash -c "'$D' run --rm --network ${project}_default -e STEVE2_EXPERTS_API_KEY= steve2-pipeline:cpu \
+  eval --experts http://experts:5080 --agents teacher --tasks creation --seeds 0 --max-iterations 1 --output /tmp/x 2>&1 | grep -q 'wants an API key'"
+
+volume="$("$D" volume inspect -f '{{.Mountpoint}}' "${project}_data")"
+t0="$(now)"
+STEVE2_TASKS=all STEVE2_RECORD_SEEDS=1000000-1000001 STEVE2_MAX_ITERATIONS=10 \
+  "${compose[@]}" --profile quick run --rm record >"$work/record.log" 2>&1
+rc=$?
+check "quick path: compose run --rm record exits 0" test "$rc" = 0
+note "quick record (teacher, 5 tasks x 2 training seeds, budgets capped at 10, --parallel 2, experts over gRPC): $(since "$t0") s, $(grep -o 'recorded [0-9]* episodes' "$work/record.log")"
+check "quick path: 10 complete episodes on the volume" test "$(find "$volume/trajectories" -name manifest.json | wc -l)" = 10
+"${compose[@]}" run --rm pipeline trajectories inspect trajectories >"$work/inspect.log" 2>&1
+check "quick path: trajectories inspect reads them (rules agree)" bash -c "grep -q 'rules agree' '$work/inspect.log'"
+t0="$(now)"
+STEVE2_TASKS=all STEVE2_EVAL_SEEDS=0-1 STEVE2_MAX_ITERATIONS=10 "${compose[@]}" --profile quick run --rm eval >"$work/eval.log" 2>&1
+rc=$?
+check "quick path: compose run --rm eval exits 0" test "$rc" = 0
+note "quick eval (teacher and teacher-no-expert, 5 tasks x 2 evaluation seeds, capped at 10): $(since "$t0") s"
+check "quick path: the report is on the volume (results.md, .csv, .json, plots)" \
+  test -f "$volume/runs/eval/results.md" -a -f "$volume/runs/eval/results.json" -a -f "$volume/runs/eval/plots/creation.png"
+check "quick path: the report names the experts container" grep -q 'experts: http://experts:5080' "$volume/runs/eval/results.md"
+
+# A sharded eval through compose, merged: the same episodes as the unsharded one.
+for k in 0 1; do
+  "${compose[@]}" run --rm pipeline eval --experts http://experts:5080 --agents teacher,teacher-no-expert --tasks all --seeds 0-1 \
+    --max-iterations 10 --parallel 2 --shard "$k/2" --output "runs/eval-shards/$k" >"$work/shard-$k.log" 2>&1
+done
+"${compose[@]}" run --rm pipeline eval merge runs/eval-shards/0 runs/eval-shards/1 --output runs/eval-merged >"$work/merge.log" 2>&1
+check "two eval shards merged equal the unsharded report's tables" bash -c \
+  "diff <(grep -v -e '^- date' -e '^- merged' -e '^- experts' '$volume/runs/eval/results.md') <(grep -v -e '^- date' -e '^- merged' -e '^- experts' '$volume/runs/eval-merged/results.md')"
+
+# ---- 6. the fault: the experts killed in the middle of a recording -----------------------------------------------------
+tasks=exploration,object-search
+seeds=1000100-1000129
+expected=60
+t0="$(now)"
+STEVE2_TASKS="$tasks" STEVE2_RECORD_SEEDS="$seeds" STEVE2_MAX_ITERATIONS=30 \
+  "${compose[@]}" --profile quick run --rm record record --experts http://experts:5080 --agents teacher --tasks "$tasks" \
+  --seeds "$seeds" --max-iterations 30 --parallel 2 --output fault >"$work/fault.log" 2>&1 &
+recorder=$!
+complete() { find "$volume/fault" -name manifest.json 2>/dev/null | wc -l; }
+for _ in $(seq 1 2400); do [ "$(complete)" -ge 8 ] && break; kill -0 "$recorder" 2>/dev/null || break; sleep 0.1; done
+before="$(complete)"
+"$D" kill "$container" >/dev/null
+killed_at="$(since "$t0")"
+sleep 2
+restarted=no
+if [ "$("$D" inspect -f '{{.State.Running}}' "$container")" != true ]; then
+  "${compose[@]}" up -d --no-build experts >/dev/null 2>&1   # `docker kill` is a manual stop: the restart policy leaves it down
+else
+  restarted="by its restart policy"
+fi
+for _ in $(seq 1 240); do "$probe" probe "http://127.0.0.1:$STEVE2_EXPERTS_PORT" >/dev/null 2>&1 && break; sleep 0.25; done
+back_at="$(since "$t0")"
+wait "$recorder"; first_rc=$?
+after_first="$(complete)"
+runs=1
+rc=$first_rc
+while [ "$rc" != 0 ] && [ "$runs" -lt 3 ]; do   # the pipeline's retry: run the same command again; it resumes
+  "${compose[@]}" --profile quick run --rm record record --experts http://experts:5080 --agents teacher --tasks "$tasks" \
+    --seeds "$seeds" --max-iterations 30 --parallel 2 --output fault >>"$work/fault.log" 2>&1
+  rc=$?; runs=$((runs + 1))
+done
+final="$(complete)"
+partial="$(find "$volume/fault" -maxdepth 2 -name '*.partial' | wc -l)"
+with_errors="$(grep -l 'failed (Unavailable\|failed (NotFound\|failed (Internal' "$volume"/fault/*/*/expert/context.jsonl 2>/dev/null | wc -l)"
+note "fault: experts killed at ${killed_at} s with $before/$expected episodes complete, SERVING again at ${back_at} s (restarted: ${restarted/no/by compose up}); first record exit $first_rc with $after_first complete; $runs run(s) in all; final $final/$expected complete, $partial .partial left; $with_errors episodes recorded failed expert calls"
+grep -E '^(recorded|failed:)' "$work/fault.log" | head -8 | sed 's/^/  record: /'
+check "fault: the experts were killed mid-recording (some but not all episodes complete)" test "$before" -gt 0 -a "$before" -lt "$expected"
+check "fault: every expected episode is complete ($final of $expected)" test "$final" = "$expected"
+check "fault: no half-written (.partial) episode is left" test "$partial" = 0
+"${compose[@]}" run --rm pipeline trajectories inspect fault >"$work/fault-inspect.log" 2>&1
+check "fault: trajectories inspect reads all of them" bash -c "grep -q 'rules agree' '$work/fault-inspect.log'"
+grep -E 'episodes|rules agree' "$work/fault-inspect.log" | head -4 | sed 's/^/  inspect: /'
+
+echo
+echo "== measured"
+cat "$work/measured.txt"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
