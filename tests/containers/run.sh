@@ -32,6 +32,8 @@ fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 check() { local name="$1"; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 note() { echo "MEASURED $*" | tee -a "$work/measured.txt"; }
 now() { date +%s.%N; }
+# trajectories inspect's table: every row's "rules agree" cell (the last, agree/with facts) must be n/n.
+rules_agree() { grep -oE '[0-9]+/[0-9]+ *│ *$' "$1" | tr -d '│ ' | awk -F/ '{ rows++ } $1 != $2 { bad = 1 } END { exit (bad || rows == 0) }'; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---- 1. the engine ------------------------------------------------------------------------------------------------
@@ -139,7 +141,8 @@ check "quick path: compose run --rm record exits 0" test "$rc" = 0
 note "quick record (teacher, 5 tasks x 2 training seeds, budgets capped at 10, --parallel 2, experts over gRPC): $(since "$t0") s, $(grep -o 'recorded [0-9]* episodes' "$work/record.log")"
 check "quick path: 10 complete episodes on the volume" test "$(find "$volume/trajectories" -name manifest.json | wc -l)" = 10
 "${compose[@]}" run --rm pipeline trajectories inspect trajectories >"$work/inspect.log" 2>&1
-check "quick path: trajectories inspect reads them (rules agree)" bash -c "grep -q 'rules agree' '$work/inspect.log'"
+check "quick path: trajectories inspect reads and checks all 10" test $? = 0 -a "$(grep -c '10 complete episodes, 0 unfinished' "$work/inspect.log")" = 1
+check "quick path: every recorded decision is the rules' again (rules agree n/n)" rules_agree "$work/inspect.log"
 t0="$(now)"
 STEVE2_TASKS=all STEVE2_EVAL_SEEDS=0-1 STEVE2_MAX_ITERATIONS=10 "${compose[@]}" --profile quick run --rm eval >"$work/eval.log" 2>&1
 rc=$?
@@ -149,14 +152,16 @@ check "quick path: the report is on the volume (results.md, .csv, .json, plots)"
   test -f "$volume/runs/eval/results.md" -a -f "$volume/runs/eval/results.json" -a -f "$volume/runs/eval/plots/creation.png"
 check "quick path: the report names the experts container" grep -q 'experts: http://experts:5080' "$volume/runs/eval/results.md"
 
-# A sharded eval through compose, merged: the same episodes as the unsharded one.
+# A sharded eval through compose, merged: the same tables as the unsharded one (only the run's date, machines and
+# expert hosts differ).
 for k in 0 1; do
   "${compose[@]}" run --rm pipeline eval --experts http://experts:5080 --agents teacher,teacher-no-expert --tasks all --seeds 0-1 \
     --max-iterations 10 --parallel 2 --shard "$k/2" --output "runs/eval-shards/$k" >"$work/shard-$k.log" 2>&1
 done
 "${compose[@]}" run --rm pipeline eval merge runs/eval-shards/0 runs/eval-shards/1 --output runs/eval-merged >"$work/merge.log" 2>&1
+check "the merged report says so" grep -q '^- merged from 2 shards' "$volume/runs/eval-merged/results.md"
 check "two eval shards merged equal the unsharded report's tables" bash -c \
-  "diff <(grep -v -e '^- date' -e '^- merged' -e '^- experts' '$volume/runs/eval/results.md') <(grep -v -e '^- date' -e '^- merged' -e '^- experts' '$volume/runs/eval-merged/results.md')"
+  "diff <(grep -v -e '^- date' -e '^- machine' -e '^- merged' -e '^- experts' '$volume/runs/eval/results.md') <(grep -v -e '^- date' -e '^- machine' -e '^- merged' -e '^- experts' '$volume/runs/eval-merged/results.md')"
 
 # ---- 6. the fault: the experts killed in the middle of a recording -----------------------------------------------------
 tasks=exploration,object-search
@@ -199,8 +204,32 @@ check "fault: the experts were killed mid-recording (some but not all episodes c
 check "fault: every expected episode is complete ($final of $expected)" test "$final" = "$expected"
 check "fault: no half-written (.partial) episode is left" test "$partial" = 0
 "${compose[@]}" run --rm pipeline trajectories inspect fault >"$work/fault-inspect.log" 2>&1
-check "fault: trajectories inspect reads all of them" bash -c "grep -q 'rules agree' '$work/fault-inspect.log'"
-grep -E 'episodes|rules agree' "$work/fault-inspect.log" | head -4 | sed 's/^/  inspect: /'
+check "fault: trajectories inspect reads and checks all of them" test $? = 0 -a "$(grep -c "$expected complete episodes, 0 unfinished" "$work/fault-inspect.log")" = 1
+check "fault: every recorded decision is the rules' again, through the outage (rules agree n/n)" rules_agree "$work/fault-inspect.log"
+grep -E 'complete episodes|teacher' "$work/fault-inspect.log" | head -4 | sed 's/^/  inspect: /'
+
+# ---- 7. the other fault: the recording itself killed; the same command again resumes ---------------------------------
+seeds=1000200-1000219
+expected=40
+record_fault2() {
+  "${compose[@]}" --profile quick run --rm record record --experts http://experts:5080 --agents teacher --tasks "$tasks" \
+    --seeds "$seeds" --max-iterations 30 --parallel 2 --output fault2 >>"$work/fault2.log" 2>&1
+}
+complete2() { find "$volume/fault2" -name manifest.json 2>/dev/null | wc -l; }
+record_fault2 &
+recorder=$!
+for _ in $(seq 1 2400); do [ "$(complete2)" -ge 6 ] && break; kill -0 "$recorder" 2>/dev/null || break; sleep 0.1; done
+"$D" kill $("$D" ps -q --filter "label=com.docker.compose.project=$project" --filter label=com.docker.compose.oneoff=True) >/dev/null
+wait "$recorder"; killed_rc=$?
+before="$(complete2)"
+left="$(find "$volume/fault2" -maxdepth 2 -name '*.partial' | wc -l)"
+record_fault2; rc=$?
+final="$(complete2)"
+partial="$(find "$volume/fault2" -maxdepth 2 -name '*.partial' | wc -l)"
+note "fault 2: the recording container killed (exit $killed_rc) with $before/$expected complete and $left .partial folders; the same command again: exit $rc, '$(grep -o '[0-9]* were already complete' "$work/fault2.log" | tail -1)', final $final/$expected complete, $partial .partial left"
+check "fault 2: the killed recording left episodes to play" test "$before" -lt "$expected"
+check "fault 2: the re-run kept the $before complete episodes and played the rest" grep -q "($before were already complete, 0 failed)" "$work/fault2.log"
+check "fault 2: every expected episode is complete ($final of $expected), none half-written" test "$final" = "$expected" -a "$partial" = 0
 
 echo
 echo "== measured"
