@@ -14,9 +14,11 @@
 #    APP_SOURCE=prebuilt); sizes measured; non-root, read-only app folder, HEALTHCHECK checked;
 # 5. compose.yaml: the experts up, time to SERVING measured (a probe every 0.25 s from outside) and to Docker's
 #    "healthy"; the quick path (`--profile quick run --rm record`, then `eval`) with its outputs on the volume;
-# 6. the fault: the experts container killed in the middle of a recording and started again; the recording
-#    finishes or is re-run (it resumes), and the episodes complete are counted against those expected, with no
-#    `.partial` folder left and every episode readable (`trajectories inspect`).
+# 6. the fault: the experts container killed in the middle of a recording and started again; the episodes that met
+#    the outage are not kept (record exits 2), the same command again plays them (it resumes), and the episodes
+#    complete are counted against those expected, with no `.partial` folder left, no kept episode played while the
+#    host was down, and every episode readable (`trajectories inspect`);
+# 7. the recording container itself killed; the same command again resumes.
 # Everything runs on 127.0.0.1 under the compose project `steve2-ct`, removed at the end (volume included).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -197,12 +199,15 @@ while [ "$rc" != 0 ] && [ "$runs" -lt 3 ]; do   # the pipeline's retry: run the 
 done
 final="$(complete)"
 partial="$(find "$volume/fault" -maxdepth 2 -name '*.partial' | wc -l)"
-with_errors="$(grep -l 'failed (Unavailable\|failed (NotFound\|failed (Internal' "$volume"/fault/*/*/expert/context.jsonl 2>/dev/null | wc -l)"
-note "fault: experts killed at ${killed_at} s with $before/$expected episodes complete, SERVING again at ${back_at} s (restarted: ${restarted/no/by compose up}); first record exit $first_rc with $after_first complete; $runs run(s) in all; final $final/$expected complete, $partial .partial left; $with_errors episodes recorded failed expert calls"
-grep -E '^(recorded|failed:)' "$work/fault.log" | head -8 | sed 's/^/  record: /'
+not_kept="$(grep -o '([0-9]* were already complete, [0-9]* failed)' "$work/fault.log" | head -1)"
+degraded="$(grep -l 'failed (Unavailable\|could not be reached' "$volume"/fault/*/*/expert/context.jsonl 2>/dev/null | wc -l)"
+note "fault: experts killed at ${killed_at} s with $before/$expected episodes complete, SERVING again at ${back_at} s (restarted: ${restarted/no/by compose up}); first record: exit $first_rc, $after_first complete $not_kept; $runs run(s) of the same command in all; final $final/$expected complete, $partial .partial left, $degraded kept episodes with an unreachable-host call"
+grep -E '^(recorded|failed:)' "$work/fault.log" | head -6 | sed 's/^/  record: /'
 check "fault: the experts were killed mid-recording (some but not all episodes complete)" test "$before" -gt 0 -a "$before" -lt "$expected"
+check "fault: the episodes played during the outage were not kept (record exit 2), the same command again played them" test "$first_rc" = 2 -a "$rc" = 0
 check "fault: every expected episode is complete ($final of $expected)" test "$final" = "$expected"
 check "fault: no half-written (.partial) episode is left" test "$partial" = 0
+check "fault: no kept episode was played while the host was down" test "$degraded" = 0
 "${compose[@]}" run --rm pipeline trajectories inspect fault >"$work/fault-inspect.log" 2>&1
 check "fault: trajectories inspect reads and checks all of them" test $? = 0 -a "$(grep -c "$expected complete episodes, 0 unfinished" "$work/fault-inspect.log")" = 1
 check "fault: every recorded decision is the rules' again, through the outage (rules agree n/n)" rules_agree "$work/fault-inspect.log"

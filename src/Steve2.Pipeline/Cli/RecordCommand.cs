@@ -50,6 +50,7 @@ internal static class RecordCommand
                 Student = studentOptions.Resolve(parse),
                 RecordDirectory = outputFolder,
                 ResumeRecorded = true,
+                FailOnExpertOutage = true,
                 MaxIterations = parse.GetValue(maxIterations),
                 Shard = ShardOption.Resolve(parse, shard),
             }.Validated();

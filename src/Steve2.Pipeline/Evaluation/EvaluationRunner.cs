@@ -74,6 +74,7 @@ public sealed class EvaluationRunner
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.EpisodeTimeout);
         TrajectoryWriter? writer = null;
+        Experts.ExpertOutage outage = Experts.ExpertOutage.Begin();   // this episode's calls that found no expert host
         try
         {
             using IEnvironment environment = _factory.Create(task.Episode(job.Seed));
@@ -94,6 +95,9 @@ public sealed class EvaluationRunner
             }
 
             TaskResult result = context.Finish();
+            if (_options.FailOnExpertOutage && outage.UnreachableCalls > 0)   // not kept: the writer's dispose deletes the partial folder
+                return Failed(job, $"the expert host was unreachable for {outage.UnreachableCalls} expert call(s) of this episode (first: {outage.First}); " +
+                                   "not kept: run the same command again to play it with the experts", clock);
             string? trajectory = writer?.Complete(result);
             CreationGrids? grids = CreationGrids.Capture(setup.Scorer, environment.World);   // the creation FID's input, after the agent is gone
             return new EpisodeOutcome(job.Agent, job.Task, job.Seed, result.Success, result.Iterations, result.Metrics, null, clock.Elapsed.TotalSeconds, trajectory,

@@ -175,11 +175,15 @@ public sealed class ExpertClients
         }
         catch (RpcException e)
         {
-            return ExpertResult<T>.Failure(ExpertErrors.Describe(name, e));
+            string error = ExpertErrors.Describe(name, e);
+            if (e.StatusCode == StatusCode.Unavailable) ExpertOutage.Unreachable(error);
+            return ExpertResult<T>.Failure(error);
         }
         catch (HttpRequestException e)
         {
-            return ExpertResult<T>.Failure($"expert call {name} failed: the host could not be reached ({e.Message}); continue without it.");
+            string error = $"expert call {name} failed: the host could not be reached ({e.Message}); continue without it.";
+            ExpertOutage.Unreachable(error);
+            return ExpertResult<T>.Failure(error);
         }
     }
 }
