@@ -41,7 +41,8 @@ public readonly record struct Shard
     public static int Of(int position, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(position);
-        return position % new Shard(0, count).Count;
+        _ = new Shard(0, count);   // validates the count
+        return position % count;
     }
 
     /// <summary>This shard's items, in the list's order.</summary>
