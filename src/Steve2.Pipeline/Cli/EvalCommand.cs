@@ -21,7 +21,7 @@ internal static class EvalCommand
         var tasks = new Option<string>("--tasks") { Description = $"all, or tasks separated by commas: {string.Join(", ", TaskCatalog.Names)}.", DefaultValueFactory = _ => "all" };
         var seeds = new Option<string?>("--seeds") { Description = "Evaluation seeds: 0-4, 0,3,7 (default: every evaluation seed of each task, TASKS.md)." };
         var output = new Option<string>("--output") { Description = "Folder for results.md, results.csv, results.json and plots/.", DefaultValueFactory = _ => "runs/eval" };
-        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
+        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); replicas: addresses separated by commas, or dns:///name:port (occupancy calls round-robin, each episode's map on one replica); without it the host is started in process." };
         Option<string?> expertsKey = ExpertsKeyOption.Create();
         Option<string?> teacherConfig = TeacherConfigOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };

@@ -19,7 +19,7 @@ internal static class RecordCommand
         var tasks = new Option<string>("--tasks") { Description = $"all, or tasks separated by commas: {string.Join(", ", TaskCatalog.Names)}.", DefaultValueFactory = _ => "all" };
         var seeds = new Option<string>("--seeds") { Description = $"Training seeds ({TaskSeedPolicy.TrainingFirst} and up): 1000000-1000099, or a list.", Required = true };
         var output = new Option<string>("--output") { Description = "Folder of the recorded episodes (Trajectories/TRAJECTORY_FORMAT.md).", DefaultValueFactory = _ => "data/trajectories" };
-        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
+        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); replicas: addresses separated by commas, or dns:///name:port (occupancy calls round-robin, each episode's map on one replica); without it the host is started in process." };
         Option<string?> expertsKey = ExpertsKeyOption.Create();
         Option<string?> teacherConfig = TeacherConfigOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };

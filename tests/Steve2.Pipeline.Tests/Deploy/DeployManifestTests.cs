@@ -158,10 +158,19 @@ public sealed partial class DeployManifestTests
     {
         List<Dictionary<object, object>> experts = Documents(Path.Combine(Kubernetes, "experts.yaml")).ToList();
         Dictionary<object, object> deployment = experts.Single(d => (string)d["kind"] == "Deployment");
-        Dictionary<object, object> service = experts.Single(d => (string)d["kind"] == "Service");
+        List<Dictionary<object, object>> services = experts.Where(d => (string)d["kind"] == "Service").ToList();
         Dictionary<object, object> template = Map(Map(deployment["spec"])["template"]);
         Assert.True(int.Parse((string)Map(deployment["spec"])["replicas"]) >= 2);
-        Assert.Equal(Map(Map(template["metadata"])["labels"])["app.kubernetes.io/name"], Map(Map(service["spec"])["selector"])["app.kubernetes.io/name"]);
+        Assert.All(services, service =>
+            Assert.Equal(Map(Map(template["metadata"])["labels"])["app.kubernetes.io/name"], Map(Map(service["spec"])["selector"])["app.kubernetes.io/name"]));
+        // The rollouts balance on the client side over the headless Service's per-replica addresses.
+        string headless = (string)Map(services.Single(s => Map(s["spec"]).TryGetValue("clusterIP", out object? ip) && (string)ip == "None")["metadata"])["name"];
+        foreach (string job in new[] { "record", "eval" })
+        {
+            Dictionary<object, object> pod = Map(Map(Map(Assert.Single(Documents(Path.Combine(Kubernetes, "jobs", job, "job.yaml")))["spec"])["template"])["spec"]);
+            List<string> args = List(Map(Assert.Single(List(pod["containers"])))["args"]).Cast<string>().ToList();
+            Assert.Equal($"dns:///{headless}:5080", args[args.IndexOf("--experts") + 1]);
+        }
         Dictionary<object, object> host = Map(Assert.Single(List(Map(template["spec"])["containers"])));
         Assert.Equal("5080", Map(Map(host["readinessProbe"])["grpc"])["port"]);
         Assert.Equal(Regex.Match(Dockerfile, @"EXPOSE (\d+)").Groups[1].Value, Map(Assert.Single(List(host["ports"])))["containerPort"]);
