@@ -165,6 +165,12 @@ check "the merged report says so" grep -q '^- merged from 2 shards' "$volume/run
 check "two eval shards merged equal the unsharded report's tables" bash -c \
   "diff <(grep -v -e '^- date' -e '^- machine' -e '^- merged' -e '^- experts' '$volume/runs/eval/results.md') <(grep -v -e '^- date' -e '^- machine' -e '^- merged' -e '^- experts' '$volume/runs/eval-merged/results.md')"
 
+# Client-side balancing by DNS, as the Kubernetes Jobs do it (here the name resolves to the one experts container).
+"${compose[@]}" run --rm pipeline record --experts dns:///experts:5080 --agents teacher --tasks exploration --seeds 1000050-1000051 \
+  --max-iterations 10 --parallel 2 --output dns-check >"$work/dns.log" 2>&1
+check "record --experts dns:///experts:5080 (the replicas a name resolves to) records its 2 episodes" \
+  test $? = 0 -a "$(find "$volume/dns-check" -name manifest.json | wc -l)" = 2
+
 # ---- 6. the fault: the experts killed in the middle of a recording -----------------------------------------------------
 tasks=exploration,object-search
 seeds=1000100-1000129
