@@ -17,10 +17,15 @@ public sealed partial class ContainerTests
     [Fact]
     public void Builds_in_an_sdk_stage_and_runs_in_an_aspnet_stage_whose_libstdcxx_TorchSharp_accepts()
     {
-        string[] bases = FromLine().Matches(Dockerfile).Select(m => m.Groups[1].Value).ToArray();
+        Dictionary<string, string> bases = FromLine().Matches(Dockerfile).ToDictionary(m => m.Groups[2].Value, m => m.Groups[1].Value);
         string tag = Regex.Match(Dockerfile, @"ARG DOTNET_TAG=(\S+)").Groups[1].Value;
 
-        Assert.Equal(["mcr.microsoft.com/dotnet/sdk:${DOTNET_TAG}", "mcr.microsoft.com/dotnet/aspnet:${DOTNET_TAG}"], bases);
+        // The base images are build arguments whose defaults are the public .NET images.
+        Assert.Contains("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:${DOTNET_TAG}", Dockerfile);
+        Assert.Contains("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:${DOTNET_TAG}", Dockerfile);
+        Assert.Equal("${SDK_IMAGE}", bases["build-common"]);
+        Assert.Equal("${RUNTIME_IMAGE}", bases["runtime"]);
+        Assert.Equal("runtime", bases["experts"]);
         Assert.Matches(@"^10\.0-(noble|trixie)", tag); // Debian 12 (bookworm) lacks GLIBCXX_3.4.32
     }
 
@@ -28,7 +33,7 @@ public sealed partial class ContainerTests
     public void Publishes_the_host_with_the_torch_backend_argument()
     {
         Assert.Contains("ARG TORCH_BACKEND=cpu", Dockerfile);
-        Assert.Matches(@"RUN dotnet publish src/Expert\.Host/Expert\.Host\.csproj -c Release -o /app .*-p:TorchBackend=\$\{TORCH_BACKEND\}", Dockerfile);
+        Assert.Matches(@"RUN dotnet publish src/Expert\.Host/Expert\.Host\.csproj -c Release -o /out .*-p:TorchBackend=\$\{TORCH_BACKEND\}", Dockerfile);
         Assert.Matches(@"RUN dotnet restore src/Expert\.Host/Expert\.Host\.csproj -p:TorchBackend=\$\{TORCH_BACKEND\}", Dockerfile);
         // Every project the host needs is restored from its own project file.
         foreach (string project in new[] { "Expert.VqVae", "Expert.DynamicMap", "Expert.Host" })
@@ -41,13 +46,14 @@ public sealed partial class ContainerTests
     [Fact]
     public void Runs_as_non_root_listening_on_the_exposed_port_with_passive_omp()
     {
-        string runtime = Dockerfile[Dockerfile.IndexOf("AS runtime", StringComparison.Ordinal)..];
+        string shared = Dockerfile[Dockerfile.IndexOf("AS runtime", StringComparison.Ordinal)..];
+        string runtime = Dockerfile[Dockerfile.IndexOf("AS experts", StringComparison.Ordinal)..];
         string exposed = Regex.Match(runtime, @"EXPOSE (\d+)").Groups[1].Value;
 
         Assert.Matches(@"USER \$APP_UID", runtime);
         Assert.DoesNotMatch(@"USER (root|0)\b", runtime);
         Assert.Contains($"ASPNETCORE_URLS=http://0.0.0.0:{exposed}", runtime);
-        Assert.Contains("OMP_WAIT_POLICY=PASSIVE", runtime);
+        Assert.Contains("OMP_WAIT_POLICY=PASSIVE", shared);
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"Expert.Host.dll\"]", runtime);
         Assert.Contains($"CMD [\"dotnet\", \"/app/Expert.Host.dll\", \"{HealthProbe.Command}\", \"http://127.0.0.1:{exposed}\"]", runtime);
     }
@@ -62,7 +68,7 @@ public sealed partial class ContainerTests
         Assert.Contains(".git/", ignored);
     }
 
-    [GeneratedRegex(@"^FROM (\S+) AS \w+", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^FROM (\S+) AS ([\w-]+)", RegexOptions.Multiline)]
     private static partial Regex FromLine();
 
     private static string FindRepositoryRoot()

@@ -7,6 +7,8 @@ using WireOrder = Steve2.Expert.V1.BuildOrder;
 using WireStep = Steve2.Expert.V1.BuildStep;
 using WireAction = Steve2.Expert.V1.BuildAction;
 using WireSupport = Steve2.Expert.V1.BlockSupport;
+using Expert.VqVae.Materials;
+using MaterialGrid = Expert.VqVae.Voxels.MaterialGrid;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
 namespace Expert.Host.Grpc;
@@ -14,7 +16,8 @@ namespace Expert.Host.Grpc;
 /// <summary>Plans a grid's build order with <see cref="BuildOrderPlanner"/> and puts it on the wire, within the step limit.</summary>
 internal static class BuildOrderPlanning
 {
-    public static WireOrder Plan(VoxelGrid grid, int maxSteps, CancellationToken cancellationToken)
+    /// <param name="materials">The grid's blocks, or null: with blocks every PLACE step names the block to place.</param>
+    public static WireOrder Plan(VoxelGrid grid, int maxSteps, CancellationToken cancellationToken, MaterialGrid? materials = null)
     {
         int blocks = grid.Count();
         if (blocks > maxSteps) throw TooLarge(blocks, maxSteps);
@@ -53,6 +56,7 @@ internal static class BuildOrderPlanning
                     BuildSupport.Above => WireSupport.Above,
                     _ => WireSupport.Unspecified,
                 },
+                Block = materials is not null && step.Kind == BuildStepKind.Place ? BlockMaterials.Name(materials[step.X, step.Y, step.Z]) : "",
             });
         }
         return order;

@@ -6,6 +6,7 @@ using Expert.Host.Telemetry;
 using Expert.VqVae.Inference;
 using Microsoft.Extensions.Options;
 using Steve2.Expert.V1;
+using MaterialGrid = Expert.VqVae.Voxels.MaterialGrid;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
 namespace Expert.Host.Grpc;
@@ -65,11 +66,16 @@ internal sealed class GenerationWorkflow(
         }
         IReadOnlyList<VoxelGrid> grids = outcome.Result.Grids;
         if (grids.Count == 0) throw new InvalidOperationException("The model returned no grid.");
+        // Blocks only where the model imagined them (null: occupancy only, sent as an empty palette).
+        IReadOnlyList<MaterialGrid>? blocks = outcome.Result.Blocks;
+        if (blocks is not null && blocks.Count != grids.Count)
+            throw new InvalidOperationException($"The model returned {blocks.Count} block grids for {grids.Count} grids.");
         SamplingOptions sampling = command.Request.Sampling;
 
         var response = new GenerateOccupancyResponse
         {
             Grid = grids[0].ToProto(),
+            Blocks = blocks?[0].ToProtoBlocks() ?? OccupancyGridMapping.ToProtoBlocks(null),
             ModelVersion = model.Generator?.Info.Version ?? "",
             BatchSize = (uint)outcome.BatchSize,
         };
@@ -82,6 +88,7 @@ internal sealed class GenerationWorkflow(
                     Index = (uint)i,
                     Seed = unchecked(sampling.Seed + (ulong)i),
                     Grid = i == 0 ? response.Grid : grids[i].ToProto(),
+                    Blocks = i == 0 ? response.Blocks : blocks?[i].ToProtoBlocks() ?? OccupancyGridMapping.ToProtoBlocks(null),
                 });
             }
         }
@@ -94,7 +101,7 @@ internal sealed class GenerationWorkflow(
             long renderStarted = Stopwatch.GetTimestamp();
             IReadOnlyList<VoxelGrid> rendered = command.RenderAllSamples && grids.Count > 1 ? grids : [grids[0]];
             RenderedView[][] views = await ViewRendering.RenderEachInSlotAsync(
-                rendered, command.Views, command.Render, cpu, estimator, lease.RenderDone, cancellationToken);
+                rendered, command.Views, command.Render, cpu, estimator, lease.RenderDone, cancellationToken, blocks);
             response.Views.AddRange(views[0]);
             if (rendered.Count > 1)
             {
@@ -113,7 +120,7 @@ internal sealed class GenerationWorkflow(
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long planning = Stopwatch.GetTimestamp();
-                response.BuildOrder = BuildOrderPlanning.Plan(grids[0], _maxBuildSteps, cancellationToken);
+                response.BuildOrder = BuildOrderPlanning.Plan(grids[0], _maxBuildSteps, cancellationToken, blocks?[0]);
                 estimator.ObserveBuildOrder(Stopwatch.GetElapsedTime(planning));
             }
             planMs = Stopwatch.GetElapsedTime(planStarted).TotalMilliseconds;

@@ -55,7 +55,7 @@ internal sealed class OccupancyExpertService(
         {
             long started = Stopwatch.GetTimestamp();
             var response = new RenderOccupancyResponse();
-            response.Views.AddRange(ViewRendering.Render(command.Grid, command.Views, command.Render, context.CancellationToken));
+            response.Views.AddRange(ViewRendering.Render(command.Grid, command.Views, command.Render, context.CancellationToken, command.Blocks));
             TimeSpan took = Stopwatch.GetElapsedTime(started);
             estimator.ObserveRender(RequestCost.ForRender(command.Views.Count, command.Render, command.Grid.Volume).RenderUnits, took);
             response.RenderMs = took.TotalMilliseconds;
@@ -66,11 +66,11 @@ internal sealed class OccupancyExpertService(
     public override async Task<GetBuildOrderResponse> GetBuildOrder(GetBuildOrderRequest request, ServerCallContext context)
     {
         using AdmissionController.AdmissionLease lease = admission.Admit(new RequestCost(0, 0, 1), context.Deadline, "render");
-        var grid = validator.Validate(request);
+        var (grid, blocks) = validator.Validate(request);
         using (await cpu.EnterAsync(refuseWhenFull: true, context.CancellationToken))
         {
             long started = Stopwatch.GetTimestamp();
-            BuildOrder order = BuildOrderPlanning.Plan(grid, rendering.Value.MaxBuildSteps, context.CancellationToken);
+            BuildOrder order = BuildOrderPlanning.Plan(grid, rendering.Value.MaxBuildSteps, context.CancellationToken, blocks);
             return new GetBuildOrderResponse { BuildOrder = order, BuildOrderMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds };
         }
     }
@@ -96,6 +96,7 @@ internal sealed class OccupancyExpertService(
             response.Device = info.Device;
             response.GridSize = (uint)info.GridSize;
             response.Parameters = (ulong)Math.Max(0, info.Parameters);
+            response.MaterialPalette.AddRange(info.MaterialPalette.Select(Expert.VqVae.Materials.BlockMaterials.Name));
         }
         return Task.FromResult(response);
     }

@@ -1,5 +1,7 @@
 using Google.Protobuf;
+using Expert.VqVae.Materials;
 using Expert.VqVae.Voxels;
+using ProtoBlocks = Steve2.Expert.V1.BlockGrid;
 using ProtoGrid = Steve2.Expert.V1.OccupancyGrid;
 
 namespace Expert.Host.Grpc;
@@ -46,6 +48,67 @@ internal static class OccupancyGridMapping
             return null;
         }
         return OccupancyGrid.Unpack(x, y, z, grid.Occupancy.Span);
+    }
+
+    /// <summary>
+    /// The wire form of a grid's blocks (BlockGrid in occupancy.proto: a palette of block names and one
+    /// index per occupied voxel, in index order); an EMPTY BlockGrid when <paramref name="blocks"/> is
+    /// null, i.e. the model imagined occupancy only. Nothing is invented.
+    /// </summary>
+    public static ProtoBlocks ToProtoBlocks(this MaterialGrid? blocks)
+    {
+        var wire = new ProtoBlocks();
+        if (blocks is null) return wire;
+        var (palette, indices) = blocks.PackBlocks();
+        wire.Palette.AddRange(palette.Select(BlockMaterials.Name));
+        wire.BlockIndices = UnsafeByteOperations.UnsafeWrap(indices);
+        return wire;
+    }
+
+    /// <summary>
+    /// Reads the optional blocks of <paramref name="grid"/> from the wire; null when absent or when the palette
+    /// is empty (no materials). Adds a violation per bad field (prefixed with <paramref name="field"/>).
+    /// </summary>
+    public static MaterialGrid? ReadBlocks(ProtoBlocks? wire, OccupancyGrid grid, string field, FieldViolations violations)
+    {
+        if (wire is null) return null;
+        if (wire.Palette.Count == 0)
+        {
+            violations.Require(wire.BlockIndices.Length == 0, $"{field}.block_indices",
+                "must be empty when the palette is empty (no materials).");
+            return null;
+        }
+        var palette = new List<BlockMaterial>(wire.Palette.Count);
+        bool ok = true;
+        foreach (string name in wire.Palette)
+        {
+            if (!BlockMaterials.TryParse(name, out var m) || m == BlockMaterial.Air)
+            {
+                violations.Add($"{field}.palette", $"names '{ClientStatus.Echo(name)}', which is not a block; use {string.Join(", ", BlockMaterials.Blocks.Select(BlockMaterials.Name))}.");
+                ok = false;
+            }
+            else if (palette.Contains(m))
+            {
+                violations.Add($"{field}.palette", $"lists '{name}' twice; list each block once.");
+                ok = false;
+            }
+            else palette.Add(m);
+        }
+        int occupied = grid.Count();
+        if (wire.BlockIndices.Length != occupied)
+        {
+            violations.Add($"{field}.block_indices", $"has {wire.BlockIndices.Length} bytes, but the grid has {occupied} occupied voxels (one byte each, in index order).");
+            return null;
+        }
+        if (!ok) return null;
+        var span = wire.BlockIndices.Span;
+        for (int k = 0; k < span.Length; k++)
+            if (span[k] >= palette.Count)
+            {
+                violations.Add($"{field}.block_indices", $"byte {k} is {span[k]}, outside the palette of {palette.Count}.");
+                return null;
+            }
+        return MaterialGrid.Unpack(grid, palette, span);
     }
 
     private static bool RequireEdge(uint size, string field, FieldViolations violations) =>

@@ -4,6 +4,7 @@ using Expert.VqVae.Rendering;
 using Google.Protobuf.Collections;
 using Microsoft.Extensions.Options;
 using Steve2.Expert.V1;
+using MaterialGrid = Expert.VqVae.Voxels.MaterialGrid;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
 namespace Expert.Host.Grpc;
@@ -17,7 +18,7 @@ internal sealed record GenerateCommand(
     bool IncludeBuildOrder);
 
 /// <summary>A render request that passed validation.</summary>
-internal sealed record RenderCommand(VoxelGrid Grid, IReadOnlyList<RenderView> Views, RenderOptions Render);
+internal sealed record RenderCommand(VoxelGrid Grid, IReadOnlyList<RenderView> Views, RenderOptions Render, MaterialGrid? Blocks = null);
 
 /// <summary>
 /// Turns wire requests into commands, or throws INVALID_ARGUMENT listing every bad field
@@ -76,16 +77,18 @@ internal sealed class RequestValidator
         VoxelGrid? grid = OccupancyGridMapping.ReadGrid(request.Grid, "grid", violations);
         IReadOnlyList<RenderView> views = ReadViews(request.Views, "views", violations);
         RenderOptions render = ReadRenderSize(request.RenderSize, "render_size", violations);
+        MaterialGrid? blocks = grid is null ? null : OccupancyGridMapping.ReadBlocks(request.Blocks, grid, "blocks", violations);
         violations.ThrowIfAny();
-        return new RenderCommand(grid!, views, render);
+        return new RenderCommand(grid!, views, render, blocks);
     }
 
-    public VoxelGrid Validate(GetBuildOrderRequest request)
+    public (VoxelGrid Grid, MaterialGrid? Blocks) Validate(GetBuildOrderRequest request)
     {
         var violations = new FieldViolations();
         VoxelGrid? grid = OccupancyGridMapping.ReadGrid(request.Grid, "grid", violations);
+        MaterialGrid? blocks = grid is null ? null : OccupancyGridMapping.ReadBlocks(request.Blocks, grid, "blocks", violations);
         violations.ThrowIfAny();
-        return grid!;
+        return (grid!, blocks);
     }
 
     private IReadOnlyList<RenderView> ReadViews(RepeatedField<string> names, string field, FieldViolations violations)

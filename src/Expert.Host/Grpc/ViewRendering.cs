@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Expert.Host.Batching;
 using Expert.VqVae.Rendering;
 using Google.Protobuf;
+using MaterialGrid = Expert.VqVae.Voxels.MaterialGrid;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 using WireView = Steve2.Expert.V1.RenderedView;
 
@@ -10,20 +11,21 @@ namespace Expert.Host.Grpc;
 /// <summary>Renders views of a grid into wire messages, honouring the call's cancellation between views.</summary>
 internal static class ViewRendering
 {
-    public static List<WireView> Render(VoxelGrid grid, IReadOnlyList<RenderView> views, RenderOptions options, CancellationToken cancellationToken)
+    /// <param name="blocks">The grid's blocks, or null: with blocks every voxel is drawn in its block's colour.</param>
+    public static List<WireView> Render(VoxelGrid grid, IReadOnlyList<RenderView> views, RenderOptions options, CancellationToken cancellationToken, MaterialGrid? blocks = null)
     {
         var rendered = new List<WireView>(views.Count);
         foreach (RenderView view in views)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rendered.Add(RenderOne(grid, view, options));
+            rendered.Add(RenderOne(grid, view, options, blocks));
         }
         return rendered;
     }
 
-    public static WireView RenderOne(VoxelGrid grid, RenderView view, RenderOptions options)
+    public static WireView RenderOne(VoxelGrid grid, RenderView view, RenderOptions options, MaterialGrid? blocks = null)
     {
-        byte[] png = OccupancyRenderer.RenderPng(grid, view, options);
+        byte[] png = blocks is null ? OccupancyRenderer.RenderPng(grid, view, options) : OccupancyRenderer.RenderBlocksPng(blocks, view, options);
         return new WireView { Name = view.ToName(), Png = UnsafeByteOperations.UnsafeWrap(png) };
     }
 
@@ -35,7 +37,7 @@ internal static class ViewRendering
     /// </summary>
     public static async Task<WireView[][]> RenderEachInSlotAsync(
         IReadOnlyList<VoxelGrid> grids, IReadOnlyList<RenderView> views, RenderOptions options, CpuWorkLimiter cpu,
-        ICostEstimator estimator, Action<long> drawn, CancellationToken cancellationToken)
+        ICostEstimator estimator, Action<long> drawn, CancellationToken cancellationToken, IReadOnlyList<MaterialGrid>? blocks = null)
     {
         var results = new WireView[grids.Count][];
         var jobs = new List<Task>(grids.Count * views.Count);
@@ -54,7 +56,7 @@ internal static class ViewRendering
                         {
                             cancellationToken.ThrowIfCancellationRequested();
                             long started = Stopwatch.GetTimestamp();
-                            results[gi][vi] = RenderOne(grids[gi], views[vi], options);
+                            results[gi][vi] = RenderOne(grids[gi], views[vi], options, blocks?[gi]);
                             estimator.ObserveRender(units, Stopwatch.GetElapsedTime(started));
                         }
                     }

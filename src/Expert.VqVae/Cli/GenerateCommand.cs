@@ -59,15 +59,20 @@ internal static class GenerateCommand
         for (int i = 0; i < result.Grids.Count; i++)
         {
             var grid = result.Grids[i];
+            var blocks = result.Blocks?[i]; // only from a model with a material channel
             clock.Restart();
-            var views = OccupancyRenderer.RenderPngs(grid);
+            var views = blocks is null
+                ? OccupancyRenderer.RenderPngs(grid)
+                : OccupancyRenderer.DefaultViews.Select(v => new RenderedView(v, OccupancyRenderer.RenderBlocksPng(blocks, v))).ToList();
             double renderMs = clock.Elapsed.TotalMilliseconds;
             foreach (var v in views) File.WriteAllBytes(Path.Combine(outputDir, $"sample-{i}-{v.View.ToName()}.png"), v.Png);
-            File.WriteAllBytes(Path.Combine(outputDir, $"sample-{i}-sheet.png"), ContactSheet.RenderPng(grid, title: description));
+            File.WriteAllBytes(Path.Combine(outputDir, $"sample-{i}-sheet.png"), blocks is null
+                ? ContactSheet.RenderPng(grid, title: description)
+                : ContactSheet.RenderBlocksComparisonPng([blocks], title: description));
             var plan = BuildOrderPlanner.Plan(grid);
             File.WriteAllText(Path.Combine(outputDir, $"sample-{i}-build-order.json"), JsonSerializer.Serialize(plan.Steps.Select(s => new { s.X, s.Y, s.Z, kind = s.Kind.ToString(), s.Layer })));
             var measured = AttributeMeasurer.Measure(grid);
-            records.Add(new CorpusRecord { Id = $"sample-{i}", Description = description, Grid = grid });
+            records.Add(new CorpusRecord { Id = $"sample-{i}", Description = description, Grid = grid, Blocks = blocks });
             Console.WriteLine($"sample {i} (seed {sampling.Seed + (ulong)i}): {grid.Count()} voxels, {measured}, {plan.Steps.Count} build steps; render {renderMs:F0} ms");
         }
         CorpusFile.Write(Path.Combine(outputDir, "samples.jsonl"), records);

@@ -42,12 +42,13 @@ internal static class TrainCommand
         var textDropout = new Option<double>("--text-dropout") { Description = "Share of prior examples trained without their text (needed by --guidance).", DefaultValueFactory = _ => defaults.PriorTextDropout };
         var guidance = new Option<float>("--guidance") { Description = "Default classifier-free guidance weight recorded in the written checkpoint (0 = off).", DefaultValueFactory = _ => defaults.Prior.Guidance };
         var guidanceStart = new Option<float>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts, recorded in the written checkpoint.", DefaultValueFactory = _ => defaults.Prior.GuidanceStart };
+        var materials = new Option<bool>("--materials") { Description = "Give the autoencoder a material channel (every block of the world) and train it on the blocks of a v2 corpus (--corpus FILE from `vqvae corpus --composed`; Model/MODEL.md, \"Materials\")." };
         var decoderFresh = new Option<bool>("--decoder-fresh") { Description = "Start from fresh weights (default: continue the source's decoder, or grow it into a wider or deeper one)." };
         var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder); resumable; writes model.ckpt.")
         {
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
-            priorFrom, priorLr, textDropout, guidance, guidanceStart,
+            priorFrom, priorLr, textDropout, guidance, guidanceStart, materials,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -80,6 +81,7 @@ internal static class TrainCommand
                 PriorLearningRate = r.GetValue(priorLr),
                 PriorTextDropout = r.GetValue(textDropout),
                 Prior = defaults.Prior with { DecodeSteps = r.GetValue(decodeSteps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart) },
+                VqVae = r.GetValue(materials) ? defaults.VqVae with { Materials = Expert.VqVae.Materials.BlockMaterials.Count - 1 } : defaults.VqVae,
             };
             options.Validate();
             var (train, validation) = TrainingData.Load(options);

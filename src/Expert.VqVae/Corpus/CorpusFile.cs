@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Expert.DynamicMap.Shared;
+using Expert.VqVae.Materials;
 using Expert.VqVae.Voxels;
 
 namespace Expert.VqVae.Corpus;
@@ -179,11 +180,14 @@ public static class CorpusFile
 
             var (sx, sy, sz) = ReadSize(root);
             var grid = ReadOccupancy(root, sx, sy, sz);
+            var blocks = ReadBlocks(root, grid);
+            var parts = ReadParts(root);
+            var materials = ReadMaterials(root);
 
             return new CorpusRecord
             {
                 Id = id, Description = description, Split = split, Family = family, Params = parameters, Stated = stated,
-                FullySpecified = fully, Template = template, Grid = grid,
+                FullySpecified = fully, Template = template, Grid = grid, Blocks = blocks, Parts = parts, Materials = materials,
             };
         }
 
@@ -246,6 +250,53 @@ public static class CorpusFile
                 };
             }
             return v;
+        }
+
+        MaterialGrid? ReadBlocks(JsonElement root, OccupancyGrid grid)
+        {
+            if (!root.TryGetProperty("blocks", out var b) || b.ValueKind == JsonValueKind.Null) return null;
+            if (b.ValueKind != JsonValueKind.Object) throw Error("blocks", $"must be an object {{\"palette\": [...], \"indices\": base64}}, got {b.ValueKind}");
+            if (!b.TryGetProperty("palette", out var p) || p.ValueKind != JsonValueKind.Array) throw Error("blocks.palette", "is required: an array of block names");
+            var palette = new List<BlockMaterial>();
+            foreach (var e in p.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.String || !BlockMaterials.TryParse(e.GetString(), out var m) || m == BlockMaterial.Air)
+                    throw Error("blocks.palette", $"{e.GetRawText()} is not a block (known: {string.Join(", ", BlockMaterials.Blocks.Select(BlockMaterials.Name))})");
+                palette.Add(m);
+            }
+            string text = b.TryGetProperty("indices", out var ix) && ix.ValueKind == JsonValueKind.String ? ix.GetString()! : throw Error("blocks.indices", "is required: base64, one byte per occupied voxel");
+            byte[] bytes;
+            try { bytes = Convert.FromBase64String(text); }
+            catch (FormatException) { throw Error("blocks.indices", "is not valid base64"); }
+            try { return MaterialGrid.Unpack(grid, palette, bytes); }
+            catch (ArgumentException e) { throw Error("blocks", e.Message); }
+        }
+
+        IReadOnlyList<string>? ReadParts(JsonElement root)
+        {
+            if (!root.TryGetProperty("parts", out var a) || a.ValueKind == JsonValueKind.Null) return null;
+            if (a.ValueKind != JsonValueKind.Array) throw Error("parts", $"must be an array of strings, got {a.ValueKind}");
+            var list = new List<string>();
+            foreach (var e in a.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(e.GetString())) throw Error("parts", "must hold non-empty strings");
+                list.Add(e.GetString()!);
+            }
+            return list;
+        }
+
+        IReadOnlyDictionary<string, string>? ReadMaterials(JsonElement root)
+        {
+            if (!root.TryGetProperty("materials", out var m) || m.ValueKind == JsonValueKind.Null) return null;
+            if (m.ValueKind != JsonValueKind.Object) throw Error("materials", $"must be an object of part to block name, got {m.ValueKind}");
+            var d = new OrderedDictionary<string, string>();
+            foreach (var prop in m.EnumerateObject())
+            {
+                if (prop.Value.ValueKind != JsonValueKind.String || !BlockMaterials.TryParse(prop.Value.GetString(), out var block) || block == BlockMaterial.Air)
+                    throw Error("materials." + prop.Name, $"{prop.Value.GetRawText()} is not a block name");
+                if (!d.TryAdd(prop.Name, prop.Value.GetString()!)) throw Error("materials." + prop.Name, "appears twice");
+            }
+            return d;
         }
 
         CorpusFormatException Bad(string field, string text, string allowed) => Error(field, $"\"{text}\" is not one of {allowed}");
@@ -317,6 +368,29 @@ public static class CorpusFile
         w.WriteNumberValue(r.Grid.SizeZ);
         w.WriteEndArray();
         w.WriteString("occupancy", Convert.ToBase64String(r.Grid.Pack()));
+        if (r.Blocks is not null)
+        {
+            if (!r.Blocks.ToOccupancy().Equals(r.Grid)) throw new ArgumentException($"Record '{r.Id}': its blocks do not have the occupancy of its grid.", nameof(r));
+            var (palette, indices) = r.Blocks.PackBlocks();
+            w.WriteStartObject("blocks");
+            w.WriteStartArray("palette");
+            foreach (var m in palette) w.WriteStringValue(BlockMaterials.Name(m));
+            w.WriteEndArray();
+            w.WriteString("indices", Convert.ToBase64String(indices));
+            w.WriteEndObject();
+        }
+        if (r.Parts is not null)
+        {
+            w.WriteStartArray("parts");
+            foreach (var p in r.Parts) w.WriteStringValue(p);
+            w.WriteEndArray();
+        }
+        if (r.Materials is not null)
+        {
+            w.WriteStartObject("materials");
+            foreach (var (k, v) in r.Materials) w.WriteString(k, v);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 }

@@ -23,7 +23,9 @@ public static class DescriptionWriter
     public static WrittenDescription Write(BuildingSpec spec, bool fullySpecified, bool heldOutPhrasing, ulong seed) =>
         Write(spec, fullySpecified, heldOutPhrasing, new DeterministicRandom(seed));
 
-    internal static WrittenDescription Write(BuildingSpec spec, bool fully, bool heldOut, DeterministicRandom rng)
+    /// <param name="decorativeMaterials">False leaves out the random material words that do not change the
+    /// shape (the v2 corpus states a building's real material itself); the random stream is consumed the same way.</param>
+    internal static WrittenDescription Write(BuildingSpec spec, bool fully, bool heldOut, DeterministicRandom rng, bool decorativeMaterials = true)
     {
         var truth = BuildingCatalog.TrueAttributes(spec);
         var ctx = new Context(rng, heldOut);
@@ -40,7 +42,11 @@ public static class DescriptionWriter
         }
         foreach (var item in ParamItems(spec, ctx))
             if (fully || rng.Chance(0.3)) items.Add(item);
-        if (rng.Chance(0.5)) items.Add(MaterialItem(ctx));
+        if (rng.Chance(0.5))
+        {
+            var material = MaterialItem(ctx);
+            if (decorativeMaterials) items.Add(material);
+        }
         if (DecorItem(spec, ctx) is { } decor && rng.Chance(0.3)) items.Add(decor);
 
         string template = heldOut && rng.Chance(0.7)

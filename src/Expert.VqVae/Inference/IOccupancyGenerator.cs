@@ -1,3 +1,4 @@
+using Expert.VqVae.Materials;
 using Expert.VqVae.Model;
 using Expert.VqVae.Voxels;
 
@@ -70,10 +71,17 @@ public sealed record Decoding(int Steps, float Guidance, int GuidedFrom)
 public sealed record GenerationRequest(string Description, SamplingOptions Sampling);
 
 /// <summary>The grids sampled for one request, in sample order.</summary>
-public sealed record GenerationResult(IReadOnlyList<OccupancyGrid> Grids, TimeSpan ModelTime);
+/// <param name="Blocks">The block of every voxel of each grid (same order, same occupancy), or null when the
+/// model imagines occupancy only: then no material is reported, never a guessed one.</param>
+public sealed record GenerationResult(IReadOnlyList<OccupancyGrid> Grids, TimeSpan ModelTime, IReadOnlyList<MaterialGrid>? Blocks = null);
 
 /// <summary>What a loaded model is, for logs and responses.</summary>
-public sealed record ModelInfo(string Version, string Device, int GridSize, long Parameters);
+/// <param name="Materials">The blocks the model imagines; empty (the default) for an occupancy-only model.</param>
+public sealed record ModelInfo(string Version, string Device, int GridSize, long Parameters, IReadOnlyList<BlockMaterial>? Materials = null)
+{
+    /// <summary>The blocks the model imagines (empty: occupancy only).</summary>
+    public IReadOnlyList<BlockMaterial> MaterialPalette => Materials ?? [];
+}
 
 /// <summary>
 /// Text to occupancy. Implementations are thread safe; a batch is answered in request order, and

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.Materials;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
 using Expert.VqVae.Text;
@@ -33,7 +34,8 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
         EmptyCode = header.EmptyCode ?? -1;
         _sampler = new MaskedCodeSampler(prior, EmptyCode);
         long parameters = vqvae.parameters().Sum(p => p.numel()) + prior.parameters().Sum(p => p.numel());
-        Info = new ModelInfo(header.ModelVersion, device.ToString(), header.VqVae.GridSize, parameters);
+        Info = new ModelInfo(header.ModelVersion, device.ToString(), header.VqVae.GridSize, parameters,
+            BlockMaterials.Blocks.Take(header.VqVae.Materials).ToArray()); // empty: occupancy only
     }
 
     public CheckpointHeader Header { get; }
@@ -105,13 +107,14 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
         lock (_gate)
         {
             var clock = Stopwatch.StartNew();
-            var grids = DecodeJobs(jobs, cancellationToken);
+            var (grids, blocks) = DecodeJobs(jobs, cancellationToken);
             var elapsed = clock.Elapsed;
             var results = new List<GenerationResult>(batch.Count);
             int at = 0;
             foreach (var request in batch)
             {
-                results.Add(new GenerationResult(grids.GetRange(at, request.Sampling.Samples), elapsed));
+                results.Add(new GenerationResult(grids.GetRange(at, request.Sampling.Samples), elapsed,
+                    blocks?.GetRange(at, request.Sampling.Samples)));
                 at += request.Sampling.Samples;
             }
             return results;
@@ -170,22 +173,33 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
         return result;
     }
 
-    private List<OccupancyGrid> DecodeJobs(List<MaskedCodeSampler.Job> jobs, CancellationToken cancellationToken)
+    /// <summary>The sampled grids, and their blocks when the autoencoder has a material channel (else null: never guessed).</summary>
+    private (List<OccupancyGrid> Grids, List<MaterialGrid>? Blocks) DecodeJobs(List<MaskedCodeSampler.Job> jobs, CancellationToken cancellationToken)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var codes = _sampler.Sample(jobs, _device, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        using var probabilities = _vqvae.Decode(codes);
-        return ToGrids(probabilities, GridSize);
+        if (_vqvae.Config.Materials == 0)
+        {
+            using var probabilities = _vqvae.Decode(codes);
+            return (ToGrids(probabilities, GridSize), null);
+        }
+        var (occupancy, classes) = _vqvae.DecodeWithMaterials(codes);
+        var blocks = MaterialTensors.ToGrids(occupancy, classes);
+        return (blocks.Select(b => b.ToOccupancy()).ToList(), blocks);
     }
 
-    /// <summary>Grids to a [B, 1, G, G, G] float tensor in storage order (y, z, x).</summary>
+    /// <summary>
+    /// Grids to a [B, C, G, G, G] float tensor in storage order (y, z, x). C = 1, or with a material
+    /// channel 1 + K with the block channels left at zero (an occupancy-only input: no block is known).
+    /// </summary>
     internal Tensor ToTensor(IReadOnlyList<OccupancyGrid> grids, int size)
     {
-        var data = new float[grids.Count * size * size * size];
-        for (int i = 0; i < grids.Count; i++) grids[i].ToFloats().CopyTo(data, i * size * size * size);
-        return tensor(data, new long[] { grids.Count, 1, size, size, size }, device: _device);
+        int channels = _vqvae.Config.VoxelChannels, volume = size * size * size;
+        var data = new float[grids.Count * channels * volume];
+        for (int i = 0; i < grids.Count; i++) grids[i].ToFloats().CopyTo(data, i * channels * volume);
+        return tensor(data, new long[] { grids.Count, channels, size, size, size }, device: _device);
     }
 
     private static List<OccupancyGrid> ToGrids(Tensor probabilities, int size)

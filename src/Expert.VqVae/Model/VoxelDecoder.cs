@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace Expert.VqVae.Model;
 
 /// <summary>
-/// [B, CodeDim, g, g, g] quantised latents to [B, 1, G, G, G] occupancy logits. Its shape comes
+/// [B, CodeDim, g, g, g] quantised latents to [B, C, G, G, G] logits: occupancy in channel 0, then
+/// with a material channel (<see cref="VqVaeConfig.Materials"/>) one logit per block class. Its shape comes
 /// from <see cref="VqVaeConfig.DecoderWidth"/>, <see cref="VqVaeConfig.DecoderDepth"/> and
 /// <see cref="VqVaeConfig.DecoderUpResBlocks"/>; with their defaults the layers and their names are
 /// exactly those of the original decoder, so older checkpoints load unchanged.
@@ -24,7 +25,7 @@ public sealed class VoxelDecoder : nn.Module<Tensor, Tensor>
         for (int i = 0; i < config.Downsamplings; i++)
         {
             bool last = i == config.Downsamplings - 1;
-            int outChannels = last ? 1 : width / 2;
+            int outChannels = last ? config.VoxelChannels : width / 2;
             layers.Add(($"up{i}", nn.ConvTranspose3d(inChannels, outChannels, kernel_size: 4, stride: 2, padding: 1)));
             if (!last)
             {

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Expert.VqVae.Model;
 
-/// <summary>[B, 1, G, G, G] occupancy to [B, CodeDim, G/2^d, G/2^d, G/2^d] continuous latents.</summary>
+/// <summary>
+/// [B, C, G, G, G] voxels to [B, CodeDim, G/2^d, G/2^d, G/2^d] continuous latents; C = 1 (occupancy) or
+/// 1 + <see cref="VqVaeConfig.Materials"/> (occupancy and the one-hot block of each occupied voxel).
+/// </summary>
 public sealed class VoxelEncoder : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential _net;
@@ -12,7 +15,7 @@ public sealed class VoxelEncoder : nn.Module<Tensor, Tensor>
     public VoxelEncoder(string name, VqVaeConfig config) : base(name)
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
-        int inChannels = 1;
+        int inChannels = config.VoxelChannels;
         for (int i = 0; i < config.Downsamplings; i++)
         {
             int outChannels = i == config.Downsamplings - 1 ? config.Channels : config.Channels / 2;

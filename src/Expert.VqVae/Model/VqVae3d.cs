@@ -7,6 +7,9 @@ namespace Expert.VqVae.Model;
 /// <summary>
 /// The 3D VQ-VAE: encoder, codebook, decoder. Occupancy tensors are [B, 1, Y, Z, X] with values
 /// 0/1, the grid's storage order (see Voxels/LAYOUT.md); codes are [B, g, g, g] in the same axis order.
+/// With a material channel (<see cref="VqVaeConfig.Materials"/> = K > 0) the voxel tensors are
+/// [B, 1 + K, Y, Z, X]: occupancy, then the one-hot block of each occupied voxel (zeros where empty);
+/// the decoder's logits have the same channels (<see cref="MaterialTensors"/> converts).
 /// </summary>
 public sealed class VqVae3d : nn.Module
 {
@@ -42,13 +45,34 @@ public sealed class VqVae3d : nn.Module
     /// <summary>Reconstruction loss (weighted BCE) plus commitment; returns the total and its parts.</summary>
     public (Tensor Total, float Reconstruction, float Commitment) Loss(Tensor occupancy)
     {
-        var (logits, codes, commitment) = forward(occupancy);
+        var (total, reconstruction, commitment, _) = LossParts(occupancy);
+        return (total, reconstruction, commitment);
+    }
+
+    /// <summary>
+    /// The loss and its parts: weighted BCE of the occupancy, commitment, and with a material channel
+    /// the cross-entropy of the block classes on the occupied voxels only (weighted by
+    /// <see cref="VqVaeConfig.EffectiveMaterialWeight"/>; 0 without a material channel).
+    /// </summary>
+    public (Tensor Total, float Reconstruction, float Commitment, float Material) LossParts(Tensor voxels)
+    {
+        var (logits, codes, commitment) = forward(voxels);
         using (logits) using (codes) using (commitment)
         {
+            using var occupancy = voxels.narrow(1, 0, 1);
+            using var occupancyLogits = logits.narrow(1, 0, 1);
             using var weight = occupancy * (Config.PositiveWeight - 1f) + 1f;
-            using var recon = functional.binary_cross_entropy_with_logits(logits, occupancy, weight: weight);
+            using var recon = functional.binary_cross_entropy_with_logits(occupancyLogits, occupancy, weight: weight);
             var total = recon + Config.CommitmentCost * commitment;
-            return (total, recon.item<float>(), commitment.item<float>());
+            if (Config.Materials == 0) return (total, recon.item<float>(), commitment.item<float>(), 0f);
+            using var classes = voxels.narrow(1, 1, Config.Materials).argmax(1);          // [B, G, G, G]
+            using var blockLogits = logits.narrow(1, 1, Config.Materials);                 // [B, K, G, G, G]
+            using var perVoxel = functional.cross_entropy(blockLogits, classes, reduction: Reduction.None);
+            using var mask = occupancy.squeeze(1);
+            using var material = (perVoxel * mask).sum() / mask.sum().clamp_min(1f);
+            using var withMaterial = total + Config.EffectiveMaterialWeight * material;
+            total.Dispose();
+            return (withMaterial.alias(), recon.item<float>(), commitment.item<float>(), material.item<float>());
         }
     }
 
@@ -67,10 +91,26 @@ public sealed class VqVae3d : nn.Module
     public Tensor Decode(Tensor codes)
     {
         using var logits = DecodeLogits(codes);
-        return logits.sigmoid();
+        if (Config.Materials == 0) return logits.sigmoid();
+        using var occupancy = logits.narrow(1, 0, 1);
+        return occupancy.sigmoid();
     }
 
-    /// <summary>Codes [B, g, g, g] to occupancy logits [B, 1, G, G, G].</summary>
+    /// <summary>
+    /// Codes [B, g, g, g] to occupancy probabilities [B, 1, G, G, G] and block classes [B, G, G, G]
+    /// (int64, 0-based: class c is <see cref="Expert.VqVae.Materials.BlockMaterial"/> value c + 1; only
+    /// meaningful where the voxel is occupied). Needs a material channel.
+    /// </summary>
+    public (Tensor Occupancy, Tensor Classes) DecodeWithMaterials(Tensor codes)
+    {
+        if (Config.Materials == 0) throw new InvalidOperationException("This autoencoder has no material channel (VqVaeConfig.Materials = 0).");
+        using var logits = DecodeLogits(codes);
+        using var occupancyLogits = logits.narrow(1, 0, 1);
+        using var blockLogits = logits.narrow(1, 1, Config.Materials);
+        return (occupancyLogits.sigmoid(), blockLogits.argmax(1));
+    }
+
+    /// <summary>Codes [B, g, g, g] to logits [B, C, G, G, G] (occupancy, then block classes with a material channel).</summary>
     public Tensor DecodeLogits(Tensor codes)
     {
         using var latents = quantizer.Lookup(codes);
@@ -92,11 +132,12 @@ public sealed class VqVae3d : nn.Module
         return where(blockEmpty, empty, codes);
     }
 
-    /// <summary>[B, 1, G, G, G] occupancy to [B, g, g, g]: true where a code's block has no voxel.</summary>
+    /// <summary>[B, C, G, G, G] voxels to [B, g, g, g]: true where a code's block has no voxel (channel 0, occupancy).</summary>
     public Tensor EmptyBlocks(Tensor occupancy)
     {
         int cell = Config.GridSize / Config.CodeGridSize;
-        using var pooled = functional.max_pool3d(occupancy, new long[] { cell, cell, cell });
+        using var channel = occupancy.narrow(1, 0, 1);
+        using var pooled = functional.max_pool3d(channel, new long[] { cell, cell, cell });
         return pooled.squeeze(1).le(0.5);
     }
 }

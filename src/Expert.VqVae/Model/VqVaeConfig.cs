@@ -51,6 +51,29 @@ public sealed record VqVaeConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int DecoderUpResBlocks { get; init; }
 
+    /// <summary>
+    /// Material channel (imagination v2, MODEL.md "Materials"): the number of block classes the
+    /// autoencoder carries besides occupancy, the blocks of <see cref="Expert.VqVae.Materials.BlockMaterial"/> in value
+    /// order from 1 (6 = all of them); 0 = occupancy only, the shape of every checkpoint before it. The
+    /// encoder then reads 1 + Materials channels (occupancy and the one-hot block of each occupied voxel),
+    /// the decoder writes as many logits (occupancy, then the block classes), and the codes on the same
+    /// code grid carry the blocks. Not written when 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Materials { get; init; }
+
+    /// <summary>Weight of the block cross-entropy (on occupied voxels) against the occupancy loss.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public float MaterialWeight { get; init; }
+
+    /// <summary>Channels the encoder reads and the decoder writes: occupancy plus <see cref="Materials"/>.</summary>
+    [JsonIgnore]
+    public int VoxelChannels => 1 + Materials;
+
+    /// <summary>The material loss weight in effect (<see cref="MaterialWeight"/>, or 1 when unset).</summary>
+    [JsonIgnore]
+    public float EffectiveMaterialWeight => MaterialWeight > 0 ? MaterialWeight : 1f;
+
     /// <summary>The decoder's effective trunk width (<see cref="DecoderChannels"/> or <see cref="Channels"/>).</summary>
     [JsonIgnore]
     public int DecoderWidth => DecoderChannels > 0 ? DecoderChannels : Channels;
@@ -75,5 +98,8 @@ public sealed record VqVaeConfig
         if (DecoderResBlocks is < 0 or > 8) throw new ArgumentException($"DecoderResBlocks must be 0 (= 2) to 8, got {DecoderResBlocks}.");
         if (DecoderUpResBlocks is < 0 or > 4) throw new ArgumentException($"DecoderUpResBlocks must be 0..4, got {DecoderUpResBlocks}.");
         if (EmaDecay is <= 0f or >= 1f) throw new ArgumentException("EmaDecay must be in (0, 1).");
+        if (Materials < 0 || Materials > Expert.VqVae.Materials.BlockMaterials.Count - 1)
+            throw new ArgumentException($"Materials must be 0 (occupancy only) to {Expert.VqVae.Materials.BlockMaterials.Count - 1} (every block), got {Materials}.");
+        if (MaterialWeight < 0 || float.IsNaN(MaterialWeight)) throw new ArgumentException($"MaterialWeight must be 0 (= 1) or more, got {MaterialWeight}.");
     }
 }

@@ -95,6 +95,18 @@ public static class ContactSheet
     }
 
     /// <summary>
+    /// As <see cref="RenderComparisonPng"/> for grids with blocks: every voxel in its block's colour
+    /// (<see cref="OccupancyRenderer.RenderBlocksPng"/>).
+    /// </summary>
+    public static byte[] RenderBlocksComparisonPng(IReadOnlyList<MaterialGrid> blocks, IReadOnlyList<string>? rowLabels = null,
+        IReadOnlyList<RenderView>? views = null, string? title = null, ContactSheetOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        uint[] pixels = Compose(blocks.Select(b => b.ToOccupancy()).ToList(), rowLabels, views, title, options, out SKImageInfo info, blocks);
+        return OccupancyRenderer.EncodePng(info, pixels);
+    }
+
+    /// <summary>
     /// Exact sheet size: width = Gap + columns * (TileSize + Gap); height = Gap + (title ? TitleHeight : 0)
     /// + LabelHeight + rows * ((row labels ? RowLabelHeight : 0) + TileSize + Gap).
     /// </summary>
@@ -108,7 +120,7 @@ public static class ContactSheet
     }
 
     private static uint[] Compose(IReadOnlyList<OccupancyGrid> grids, IReadOnlyList<string>? rowLabels, IReadOnlyList<RenderView>? views,
-        string? title, ContactSheetOptions? options, out SKImageInfo info)
+        string? title, ContactSheetOptions? options, out SKImageInfo info, IReadOnlyList<MaterialGrid>? blocks = null)
     {
         ArgumentNullException.ThrowIfNull(grids);
         options ??= ContactSheetOptions.Default;
@@ -139,7 +151,7 @@ public static class ContactSheet
             int tileTop = rowTop + (hasRowLabels ? options.RowLabelHeight : 0);
             for (int c = 0; c < views.Count; c++)
             {
-                uint[] pixels = OccupancyRenderer.RenderPixels(grids[r], views[c], tileOptions, out _);
+                uint[] pixels = OccupancyRenderer.RenderPixels(grids[r], views[c], tileOptions, out _, blocks?[r]);
                 int left = gap + c * (tile + gap);
                 for (int j = 0; j < tile; j++)
                     pixels.AsSpan(j * tile, tile).CopyTo(sheet.AsSpan((tileTop + j) * size.Width + left, tile));

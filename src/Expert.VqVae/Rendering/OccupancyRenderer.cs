@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Expert.DynamicMap.Shared;
+using Expert.VqVae.Materials;
 using Expert.VqVae.Voxels;
 using SkiaSharp;
 
@@ -35,6 +36,10 @@ public static class OccupancyRenderer
     private static readonly Vector3 LowColour = new(158, 108, 74);
     private static readonly Vector3 HighColour = new(238, 214, 168);
 
+    // Block colours of a grid with materials (Materials/MATERIALS.md), indexed by BlockMaterial.
+    private static readonly Vector3[] MaterialColours = Enum.GetValues<BlockMaterial>()
+        .Select(m => { var (r, g, b) = BlockMaterials.Colour(m); return new Vector3(r, g, b); }).ToArray();
+
     private static readonly SKColor GroundLight = new(0xE4, 0xE2, 0xDC);
     private static readonly SKColor GroundDark = new(0xD8, 0xD6, 0xCF);
     private static readonly SKColor GroundLine = new(0x8C, 0x8A, 0x84);
@@ -55,6 +60,17 @@ public static class OccupancyRenderer
     public static byte[] RenderPng(OccupancyGrid grid, RenderView view, RenderOptions? options = null)
     {
         uint[] pixels = RenderPixels(grid, view, options ?? RenderOptions.Default, out SKImageInfo info);
+        return EncodePng(info, pixels);
+    }
+
+    /// <summary>
+    /// Renders one view of a grid with materials: every voxel in its block's colour (the voxel world's,
+    /// <see cref="BlockMaterials.Colour"/>) instead of the height ramp, with the same shading, edges and frame.
+    /// </summary>
+    public static byte[] RenderBlocksPng(MaterialGrid blocks, RenderView view, RenderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        uint[] pixels = RenderPixels(blocks.ToOccupancy(), view, options ?? RenderOptions.Default, out SKImageInfo info, blocks);
         return EncodePng(info, pixels);
     }
 
@@ -104,7 +120,7 @@ public static class OccupancyRenderer
     }
 
     /// <summary>The whole pipeline into a fresh RGBA8888 premultiplied pixel array of Width x Height.</summary>
-    internal static uint[] RenderPixels(OccupancyGrid grid, RenderView view, RenderOptions options, out SKImageInfo info)
+    internal static uint[] RenderPixels(OccupancyGrid grid, RenderView view, RenderOptions options, out SKImageInfo info, MaterialGrid? blocks = null)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(options);
@@ -121,7 +137,7 @@ public static class OccupancyRenderer
             raster.Clear(Raster.Pack(options.Background));
             var projection = Projection.For(grid, camera, w * ss, h * ss, ss);
             if (options.Ground) DrawGround(raster, grid, camera, projection, ss);
-            DrawFaces(raster, grid, camera, projection, options, ss);
+            DrawFaces(raster, grid, camera, projection, options, ss, blocks);
             if (rented is not null) raster.DownsampleInto(result, ss);
         }
         finally
@@ -223,7 +239,7 @@ public static class OccupancyRenderer
         y = rest / grid.SizeZ;
     }
 
-    private static void DrawFaces(Raster raster, OccupancyGrid grid, ViewCamera camera, Projection p, RenderOptions options, int ss)
+    private static void DrawFaces(Raster raster, OccupancyGrid grid, ViewCamera camera, Projection p, RenderOptions options, int ss, MaterialGrid? blocks)
     {
         int[] faces = CollectFaces(grid, camera);
         if (faces.Length == 0) return;
@@ -257,7 +273,8 @@ public static class OccupancyRenderer
             Unpack(grid, packed, out int x, out int y, out int z, out FaceDirection d);
             int di = (int)d;
             float depth = 1f - depthShading * (keyRange - camera.Key(x, y, z, grid.SizeX, grid.SizeY, grid.SizeZ)) / keyRange;
-            Vector3 rgb = heightColour[y] * (brightness[di] * depth);
+            Vector3 baseColour = blocks is null ? heightColour[y] : MaterialColours[(int)blocks[x, y, z]];
+            Vector3 rgb = baseColour * (brightness[di] * depth);
 
             p.FaceCorners(x, y, z, d, out SKPoint a, out SKPoint b, out SKPoint c, out SKPoint e);
             if (edges)

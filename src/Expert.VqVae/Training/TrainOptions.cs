@@ -112,6 +112,7 @@ public sealed record TrainOptions
         if (Prior.CodebookSize != VqVae.CodebookSize) problems.Add("the prior's codebook size must match the VQ-VAE's.");
         if (Prior.DecodeSteps is < 1 or > 32) problems.Add($"--decode-steps is {Prior.DecodeSteps}: set it to 1..32.");
         try { VqVae.Validate(); } catch (ArgumentException e) { problems.Add("VQ-VAE: " + e.Message); }
+        if (VqVae.Materials > 0 && Stage == DecoderStage) problems.Add("--stage decoder does not support the material channel yet: drop --materials.");
         if (Stage is not (AllStages or DecoderStage)) problems.Add($"--stage must be '{AllStages}' or '{DecoderStage}', got '{Stage}'.");
         if (Stage == DecoderStage)
         {

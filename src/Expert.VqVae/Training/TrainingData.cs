@@ -16,8 +16,10 @@ public static class TrainingData
             ? CorpusFile.Read(path)
             : CorpusGenerator.Generate(new CorpusOptions { Seed = options.CorpusSeed, Count = options.CorpusCount, Split = CorpusSplit.Train });
         var all = records.Where(r => r.Split == CorpusSplit.Train)
-            .Select(r => new TrainingExample(r.Id, r.Description, r.Grid))
+            .Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks))
             .ToList();
+        if (options.VqVae.Materials > 0 && all.FirstOrDefault(e => e.Blocks is null) is { } bare)
+            throw new InvalidDataException($"Record '{bare.Id}' has no blocks; a material channel (--materials) trains on a corpus whose every record has them (vqvae corpus --composed).");
         foreach (var e in all)
             if (e.Grid.SizeX != options.VqVae.GridSize || e.Grid.SizeY != options.VqVae.GridSize || e.Grid.SizeZ != options.VqVae.GridSize)
                 throw new InvalidDataException($"Record '{e.Id}' has a {e.Grid.SizeX}x{e.Grid.SizeY}x{e.Grid.SizeZ} grid; the model trains on {options.VqVae.GridSize}^3 grids.");

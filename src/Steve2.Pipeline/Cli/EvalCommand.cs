@@ -10,7 +10,7 @@ using Steve2.Pipeline.Trajectories;
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// <c>steve2 eval --agents teacher,teacher-no-expert --tasks all --seeds 0-4 --output runs/eval [--experts URL] [--teacher-config FILE] [--parallel N] [--record DIR]</c>:
+/// <c>steve2 eval --agents teacher,teacher-no-expert --tasks all --seeds 0-4 --output runs/eval [--experts URL] [--teacher-config FILE] [--parallel N] [--record DIR] [--shard K/N]</c>:
 /// plays the agents on the tasks' evaluation seeds and writes the report (Evaluation/EVALUATION.md).
 /// </summary>
 internal static class EvalCommand
@@ -21,16 +21,18 @@ internal static class EvalCommand
         var tasks = new Option<string>("--tasks") { Description = $"all, or tasks separated by commas: {string.Join(", ", TaskCatalog.Names)}.", DefaultValueFactory = _ => "all" };
         var seeds = new Option<string?>("--seeds") { Description = "Evaluation seeds: 0-4, 0,3,7 (default: every evaluation seed of each task, TASKS.md)." };
         var output = new Option<string>("--output") { Description = "Folder for results.md, results.csv, results.json and plots/.", DefaultValueFactory = _ => "runs/eval" };
-        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
+        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); replicas: addresses separated by commas, or dns:///name:port (occupancy calls round-robin, each episode's map on one replica); without it the host is started in process." };
         Option<string?> expertsKey = ExpertsKeyOption.Create();
         Option<string?> teacherConfig = TeacherConfigOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
         var record = new Option<string?>("--record") { Description = "Also record every episode's trajectory into this folder (Trajectories/TRAJECTORY_FORMAT.md)." };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap every episode's iteration budget (smoke runs; not comparable with full budgets)." };
         var fidFeatures = new Option<string?>("--fid-features") { Description = "Feature checkpoint of the creation FID (default: the shipped Checkpoints/features.ckpt; `vqvae train-features` makes one)." };
+        Option<string?> shard = ShardOption.Create();
         var command = new Command("eval", "Evaluate agents on tasks and evaluation seeds, in parallel; write tables, JSON and plots.")
         {
-            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, record, maxIterations, fidFeatures,
+            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, record, maxIterations, fidFeatures, shard,
+            EvalMergeCommand.Create(),
         };
         var studentOptions = new StudentCliOptions();
         foreach (var o in studentOptions.All) command.Options.Add(o);
@@ -55,8 +57,9 @@ internal static class EvalCommand
                 Student = studentOptions.Resolve(parse),
                 RecordDirectory = recordFolder,
                 MaxIterations = parse.GetValue(maxIterations),
+                Shard = ShardOption.Resolve(parse, shard),
             }.Validated();
-            if (recordFolder is not null) RefuseRecorded(recordFolder, agentNames, plans);
+            if (recordFolder is not null) RefuseRecorded(recordFolder, options.Shard.Select(EvaluationRunner.Plan(agentNames, plans)));
 
             IAnsiConsole console = CliApp.Console(parse);
             HarnessSession.Result result = await HarnessSession.RunAsync(agentNames, plans, parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), teacher, options, console, cancellationToken);
@@ -64,7 +67,8 @@ internal static class EvalCommand
             var run = new EvaluationRun(result.StartedUtc, result.Seconds, EvaluationRun.DescribeMachine(), options.DegreeOfParallelism,
                 result.ExpertHost, recordFolder, agentNames, plans.ToDictionary(p => p.Task.Name, p => p.Seeds), result.Outcomes, options.MaxIterations,
                 teacher is null ? null : TeacherConfigFile.Describe(teacher),
-                CreationFidOf(result.Outcomes, parse.GetValue(fidFeatures), console));
+                CreationFidOf(result.Outcomes, parse.GetValue(fidFeatures), console),
+                Shard: options.Shard.IsAll ? null : options.Shard.ToString());
             EvaluationReport.Write(outputFolder, run);
             TextWriter text = parse.InvocationConfiguration.Output;
             await text.WriteLineAsync(EvaluationReport.ToMarkdown(run));
@@ -77,7 +81,7 @@ internal static class EvalCommand
     }
 
     /// <summary>The creation FID when creation episodes left grids; null (with a note) when there is nothing to compare or no feature checkpoint.</summary>
-    private static SetMetricReport? CreationFidOf(IReadOnlyList<EpisodeOutcome> outcomes, string? checkpoint, IAnsiConsole console)
+    internal static SetMetricReport? CreationFidOf(IReadOnlyList<EpisodeOutcome> outcomes, string? checkpoint, IAnsiConsole console)
     {
         if (!outcomes.Any(o => o.Task == CreationFid.Task && o.Creation is not null)) return null;
         string path = checkpoint ?? BuildingFeatureExtractor.ShippedPath;
@@ -92,15 +96,13 @@ internal static class EvalCommand
     }
 
     /// <summary>An evaluation never overwrites recorded episodes: refuse before anything runs.</summary>
-    private static void RefuseRecorded(string root, IReadOnlyList<string> agents, IReadOnlyList<TaskPlan> plans)
+    private static void RefuseRecorded(string root, IReadOnlyList<EpisodeJob> jobs)
     {
-        foreach (TaskPlan plan in plans)
-            foreach (int seed in plan.Seeds)
-                foreach (string agent in agents)
-                {
-                    string folder = TrajectoryFormat.EpisodeFolder(root, plan.Task.Name, seed, agent);
-                    if (Directory.Exists(folder))
-                        throw new ArgumentException($"--record {root} already holds {folder}: choose an empty folder, or delete the recorded episodes first.");
-                }
+        foreach (EpisodeJob job in jobs)
+        {
+            string folder = TrajectoryFormat.EpisodeFolder(root, job.Task, job.Seed, job.Agent);
+            if (Directory.Exists(folder))
+                throw new ArgumentException($"--record {root} already holds {folder}: choose an empty folder, or delete the recorded episodes first.");
+        }
     }
 }

@@ -31,7 +31,7 @@ internal static class HarnessSession
 
         await using (connection)
         {
-            ExpertClients? clients = connection is null ? null : new ExpertClients(connection.Channel);
+            ExpertClients? clients = connection is null ? null : connection.CreateClients();
             List<AgentEntry> entries = agents.Select(a => AgentCatalog.Create(a, AgentCatalog.NeedsExperts(a) ? clients : null, teacher, student: options.Student)).ToList();
             var runner = new EvaluationRunner(new VoxelEnvironmentFactory(), options);
             IReadOnlyList<EpisodeOutcome> outcomes = [];

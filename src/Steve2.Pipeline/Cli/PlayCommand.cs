@@ -51,7 +51,7 @@ internal static class PlayCommand
             ExpertConnection? connection = await HarnessSession.OpenExpertsAsync([agentName], parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), console, cancellationToken);
             await using (connection)
             {
-                ExpertClients? clients = connection is null ? null : new ExpertClients(connection.Channel);
+                ExpertClients? clients = connection is null ? null : connection.CreateClients();
                 AgentEntry entry = AgentCatalog.Create(agentName, clients, teacher, studentOptions.Resolve(parse));
                 string split = TrajectoryFormat.SplitOf(request.Task.Seeds, request.Seed);
                 await text.WriteLineAsync($"playing {agentName} on {taskName} seed {request.Seed} (a{(split == TrajectoryFormat.TrainingSplit ? "" : "n")} {split} seed" +

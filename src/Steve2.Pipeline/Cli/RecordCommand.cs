@@ -7,7 +7,7 @@ using Steve2.Pipeline.Teacher;
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// <c>steve2 record --tasks all --seeds 1000000-1000099 --output data/trajectories [--teacher-config FILE]</c>: the teacher's
+/// <c>steve2 record --tasks all --seeds 1000000-1000099 --output data/trajectories [--teacher-config FILE] [--shard K/N]</c>: the teacher's
 /// trajectories on training seeds (never evaluation seeds), the distillation's input. Re-running resumes:
 /// complete episodes are kept and only the missing ones are played.
 /// </summary>
@@ -19,14 +19,15 @@ internal static class RecordCommand
         var tasks = new Option<string>("--tasks") { Description = $"all, or tasks separated by commas: {string.Join(", ", TaskCatalog.Names)}.", DefaultValueFactory = _ => "all" };
         var seeds = new Option<string>("--seeds") { Description = $"Training seeds ({TaskSeedPolicy.TrainingFirst} and up): 1000000-1000099, or a list.", Required = true };
         var output = new Option<string>("--output") { Description = "Folder of the recorded episodes (Trajectories/TRAJECTORY_FORMAT.md).", DefaultValueFactory = _ => "data/trajectories" };
-        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); without it the host is started in process." };
+        var experts = new Option<string?>("--experts") { Description = "Address of a running expert host (http://host:port); replicas: addresses separated by commas, or dns:///name:port (occupancy calls round-robin, each episode's map on one replica); without it the host is started in process." };
         Option<string?> expertsKey = ExpertsKeyOption.Create();
         Option<string?> teacherConfig = TeacherConfigOption.Create();
         var parallel = new Option<int>("--parallel") { Description = "Episodes at once.", DefaultValueFactory = _ => System.Environment.ProcessorCount };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Cap every episode's iteration budget (smoke runs, short episodes; the manifest keeps the capped budget)." };
+        Option<string?> shard = ShardOption.Create();
         var command = new Command("record", "Record teacher trajectories on training seeds for the distillation (resumes after an interruption).")
         {
-            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, maxIterations,
+            agents, tasks, seeds, output, experts, expertsKey, teacherConfig, parallel, maxIterations, shard,
         };
         var studentOptions = new StudentCliOptions();
         foreach (var o in studentOptions.All) command.Options.Add(o);
@@ -49,7 +50,9 @@ internal static class RecordCommand
                 Student = studentOptions.Resolve(parse),
                 RecordDirectory = outputFolder,
                 ResumeRecorded = true,
+                FailOnExpertOutage = true,
                 MaxIterations = parse.GetValue(maxIterations),
+                Shard = ShardOption.Resolve(parse, shard),
             }.Validated();
 
             IAnsiConsole console = CliApp.Console(parse);
@@ -58,6 +61,7 @@ internal static class RecordCommand
             int resumed = result.Outcomes.Count(o => o.Resumed), failed = result.Outcomes.Count(o => o.Failed);
             int recorded = result.Outcomes.Count - resumed - failed;
             TextWriter text = parse.InvocationConfiguration.Output;
+            if (!options.Shard.IsAll) await text.WriteLineAsync($"shard {options.Shard}: {result.Outcomes.Count} of the planned episodes");
             await text.WriteLineAsync($"recorded {recorded} episodes into {Path.GetFullPath(outputFolder)} in {result.Seconds:F0} s " +
                                       $"({resumed} were already complete, {failed} failed)");
             foreach (EpisodeOutcome o in result.Outcomes.Where(o => o.Failed))

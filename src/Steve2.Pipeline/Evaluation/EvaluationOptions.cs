@@ -15,6 +15,14 @@ public sealed record EvaluationOptions
     /// </summary>
     public bool ResumeRecorded { get; init; }
 
+    /// <summary>
+    /// When set, an episode during which an expert call found no host (<see cref="Experts.ExpertOutage"/>: the host down or
+    /// restarting) fails instead of being kept: its trajectory is not written, and with <see cref="ResumeRecorded"/> the
+    /// next run plays it again with the experts. <c>steve2 record</c> sets it, so recorded teacher data never holds
+    /// episodes played partly without the experts because of an outage; <c>eval</c> keeps such episodes (the teacher plays on).
+    /// </summary>
+    public bool FailOnExpertOutage { get; init; }
+
     /// <summary>An episode still running after this long is cancelled and reported as failed.</summary>
     public TimeSpan EpisodeTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -23,6 +31,13 @@ public sealed record EvaluationOptions
     /// comparable with full-budget ones; the report says so. Null: the tasks' own budgets.
     /// </summary>
     public int? MaxIterations { get; init; }
+
+    /// <summary>
+    /// Plays only this shard of the planned episodes (<see cref="Evaluation.Shard"/>: position i of the plan is shard
+    /// i % N's); the default is every episode. Shards write disjoint episode folders and reports that
+    /// <see cref="EvaluationMerge"/> joins.
+    /// </summary>
+    public Shard Shard { get; init; } = Shard.All;
 
     /// <summary>Throws with what to change when a setting is out of range.</summary>
     public EvaluationOptions Validated()

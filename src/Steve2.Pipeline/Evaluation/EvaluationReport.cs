@@ -21,7 +21,7 @@ public static class EvaluationReport
     public const string JsonFile = "results.json";
     public const string PlotsFolder = "plots";
 
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
@@ -46,6 +46,7 @@ public static class EvaluationReport
         Put(CsvFile, Encoding.UTF8.GetBytes(ToCsv(summary)));
         Put(JsonFile, JsonSerializer.SerializeToUtf8Bytes(new { format = "steve2-eval/1", run = Header(run), summary, comparisons, set_metrics = run.SetMetrics, episodes = run.Episodes }, Json));
         Put(MarkdownFile, Encoding.UTF8.GetBytes(ToMarkdown(run, summary, comparisons)));
+        if (CreationGridsFile.Write(directory, run.Episodes) is { } grids) written.Add(grids);
         return written;
     }
 
@@ -66,6 +67,8 @@ public static class EvaluationReport
         if (run.ExpertHost is not null) md.AppendLine($"- experts: {run.ExpertHost}");
         if (run.TeacherBackends is not null) md.AppendLine($"- **teacher backends: {run.TeacherBackends}** (not the rule teacher's results)");
         if (run.RecordDirectory is not null) md.AppendLine($"- trajectories: {run.RecordDirectory}");
+        if (run.Shard is not null) md.AppendLine($"- **shard {run.Shard}** of the planned episodes (`steve2 eval merge` joins the shards' reports)");
+        if (run.MergedShards is { } shards) md.AppendLine($"- merged from {shards} shards");
         if (run.MaxIterations is { } cap) md.AppendLine($"- **iteration budgets capped at {cap}** (a smoke run: not comparable with full-budget results)");
         md.AppendLine();
 
@@ -223,6 +226,8 @@ public static class EvaluationReport
         seeds = run.Seeds,
         max_iterations = run.MaxIterations,
         teacher_backends = run.TeacherBackends,
+        shard = run.Shard,
+        merged_shards = run.MergedShards,
     };
 
     private static string Rate(double v) => v.ToString("F2", CultureInfo.InvariantCulture);

@@ -27,9 +27,13 @@ public sealed class EvaluationRunner
 
     /// <summary>The episodes in the order they are planned and reported: task by task, seed by seed, agent by agent.</summary>
     public static IReadOnlyList<EpisodeJob> Plan(IReadOnlyList<AgentEntry> agents, IReadOnlyList<TaskPlan> tasks) =>
-        tasks.SelectMany(t => t.Seeds.SelectMany(seed => agents.Select(a => new EpisodeJob(a.Name, t.Task.Name, seed)))).ToList();
+        Plan(agents.Select(a => a.Name).ToList(), tasks);
 
-    /// <summary>Runs every episode; the outcomes come back in <see cref="Plan"/> order.</summary>
+    /// <summary>The plan by agent names (what <c>--shard K/N</c> cuts: position i is shard i % N's).</summary>
+    public static IReadOnlyList<EpisodeJob> Plan(IReadOnlyList<string> agents, IReadOnlyList<TaskPlan> tasks) =>
+        tasks.SelectMany(t => t.Seeds.SelectMany(seed => agents.Select(a => new EpisodeJob(a, t.Task.Name, seed)))).ToList();
+
+    /// <summary>Runs every episode of the options' shard (all by default); the outcomes come back in <see cref="Plan"/> order.</summary>
     public async Task<IReadOnlyList<EpisodeOutcome>> RunAsync(
         IReadOnlyList<AgentEntry> agents,
         IReadOnlyList<TaskPlan> tasks,
@@ -41,7 +45,7 @@ public sealed class EvaluationRunner
         if (agents.Select(a => a.Name).Distinct().Count() != agents.Count) throw new ArgumentException("Agent names must be distinct.", nameof(agents));
         if (tasks.Select(t => t.Task.Name).Distinct().Count() != tasks.Count) throw new ArgumentException("Task names must be distinct.", nameof(tasks));
 
-        IReadOnlyList<EpisodeJob> jobs = Plan(agents, tasks);
+        IReadOnlyList<EpisodeJob> jobs = _options.Shard.Select(Plan(agents, tasks));
         Dictionary<string, AgentEntry> agentByName = agents.ToDictionary(a => a.Name);
         Dictionary<string, ITaskDefinition> taskByName = tasks.ToDictionary(t => t.Task.Name, t => t.Task);
         progress?.Planned(jobs);
@@ -70,6 +74,7 @@ public sealed class EvaluationRunner
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.EpisodeTimeout);
         TrajectoryWriter? writer = null;
+        Experts.ExpertOutage outage = Experts.ExpertOutage.Begin();   // this episode's calls that found no expert host
         try
         {
             using IEnvironment environment = _factory.Create(task.Episode(job.Seed));
@@ -90,6 +95,9 @@ public sealed class EvaluationRunner
             }
 
             TaskResult result = context.Finish();
+            if (_options.FailOnExpertOutage && outage.UnreachableCalls > 0)   // not kept: the writer's dispose deletes the partial folder
+                return Failed(job, $"the expert host was unreachable for {outage.UnreachableCalls} expert call(s) of this episode (first: {outage.First}); " +
+                                   "not kept: run the same command again to play it with the experts", clock);
             string? trajectory = writer?.Complete(result);
             CreationGrids? grids = CreationGrids.Capture(setup.Scorer, environment.World);   // the creation FID's input, after the agent is gone
             return new EpisodeOutcome(job.Agent, job.Task, job.Seed, result.Success, result.Iterations, result.Metrics, null, clock.Elapsed.TotalSeconds, trajectory,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Steve2.Expert.V1;
@@ -8,7 +9,8 @@ using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 namespace Steve2.Pipeline.Experts;
 
 /// <summary>
-/// The teacher's clients of the two experts over one channel: the creation expert (imagine a building,
+/// The teacher's clients of the two experts over one channel, or over one channel per expert host replica (client-side
+/// load balancing: <see cref="ExpertClients(IReadOnlyList{GrpcChannel})"/>): the creation expert (imagine a building,
 /// plan its build order) and the navigation expert (one dynamic map per episode, fed with the agents'
 /// observations; frontiers, targets, a text description and a picture of it).
 /// Every method is cancellable, has a per-call deadline (<see cref="CallTimeout"/>) and never throws an
@@ -18,20 +20,60 @@ namespace Steve2.Pipeline.Experts;
 /// </summary>
 public sealed class ExpertClients
 {
-    private readonly OccupancyExpert.OccupancyExpertClient _occupancy;
-    private readonly DynamicMapExpert.DynamicMapExpertClient _map;
-    private int _calls;
+    private readonly OccupancyExpert.OccupancyExpertClient[] _occupancy;
+    private readonly DynamicMapExpert.DynamicMapExpertClient[] _map;
+    private readonly int[] _replicaCalls;
+    private readonly ConcurrentDictionary<string, int> _mapReplica = new();
+    private int _calls, _nextOccupancy = -1, _nextMap = -1;
 
-    public ExpertClients(GrpcChannel channel)
-        : this(new OccupancyExpert.OccupancyExpertClient(channel), new DynamicMapExpert.DynamicMapExpertClient(channel))
+    public ExpertClients(GrpcChannel channel) : this([channel])
+    {
+    }
+
+    /// <summary>
+    /// Over several replicas of the expert host, one channel each (ExpertConnection with several addresses). The occupancy
+    /// expert is stateless: its calls go round-robin over the replicas. A dynamic map lives on the replica that opened it:
+    /// each episode's map is given a replica when it is first named (round-robin over episodes) and every later call for
+    /// that episode goes there.
+    /// </summary>
+    public ExpertClients(IReadOnlyList<GrpcChannel> replicas)
+        : this(replicas.Select(c => new OccupancyExpert.OccupancyExpertClient(c)).ToArray(), replicas.Select(c => new DynamicMapExpert.DynamicMapExpertClient(c)).ToArray())
     {
     }
 
     /// <summary>Over given clients (tests pass fakes or clients of an in-process host).</summary>
-    public ExpertClients(OccupancyExpert.OccupancyExpertClient occupancy, DynamicMapExpert.DynamicMapExpertClient map)
+    public ExpertClients(OccupancyExpert.OccupancyExpertClient occupancy, DynamicMapExpert.DynamicMapExpertClient map) : this([occupancy], [map])
     {
+    }
+
+    private ExpertClients(OccupancyExpert.OccupancyExpertClient[] occupancy, DynamicMapExpert.DynamicMapExpertClient[] map)
+    {
+        if (occupancy.Length == 0 || occupancy.Length != map.Length) throw new ArgumentException("Give one or more expert host replicas.");
         _occupancy = occupancy;
         _map = map;
+        _replicaCalls = new int[occupancy.Length];
+    }
+
+    /// <summary>The expert host replicas these clients spread their calls over.</summary>
+    public int Replicas => _occupancy.Length;
+
+    /// <summary>Calls made so far to replica <paramref name="replica"/> (0-based, in the order the replicas were given).</summary>
+    public int CallsTo(int replica) => Volatile.Read(ref _replicaCalls[replica]);
+
+    /// <summary>The next replica's occupancy client (round-robin).</summary>
+    private OccupancyExpert.OccupancyExpertClient Occupancy()
+    {
+        int r = _occupancy.Length == 1 ? 0 : (int)((uint)Interlocked.Increment(ref _nextOccupancy) % (uint)_occupancy.Length);
+        Interlocked.Increment(ref _replicaCalls[r]);
+        return _occupancy[r];
+    }
+
+    /// <summary>The map client of the replica that holds <paramref name="episodeId"/>'s map (chosen round-robin when the episode is first named).</summary>
+    private DynamicMapExpert.DynamicMapExpertClient Map(string episodeId)
+    {
+        int r = _map.Length == 1 ? 0 : _mapReplica.GetOrAdd(episodeId, _ => (int)((uint)Interlocked.Increment(ref _nextMap) % (uint)_map.Length));
+        Interlocked.Increment(ref _replicaCalls[r]);
+        return _map[r];
     }
 
     /// <summary>Deadline of one call; generation on a CPU host can take seconds.</summary>
@@ -47,7 +89,7 @@ public sealed class ExpertClients
         {
             var request = new GenerateOccupancyRequest { Description = description, Seed = seed, IncludeBuildOrder = true, RenderSize = (uint)renderSize };
             if (views is not null) request.Views.AddRange(views);
-            GenerateOccupancyResponse response = await _occupancy.GenerateOccupancyAsync(request, options);
+            GenerateOccupancyResponse response = await Occupancy().GenerateOccupancyAsync(request, options);
             return new ImaginedBuilding(ExpertWireConversions.FromWire(response.Grid), Images(response.Views), ExpertWireConversions.FromWire(response.BuildOrder), response.ModelVersion);
         }, cancellationToken);
 
@@ -62,7 +104,7 @@ public sealed class ExpertClients
             var request = new GenerateOccupancyRequest { Description = description, Seed = seed, Samples = (uint)samples, RenderSize = (uint)renderSize };
             if (temperature is float t) request.Temperature = t;
             if (views is not null) request.Views.AddRange(views);
-            GenerateOccupancyResponse response = await _occupancy.GenerateOccupancyAsync(request, options);
+            GenerateOccupancyResponse response = await Occupancy().GenerateOccupancyAsync(request, options);
             IReadOnlyList<ImaginedBuilding> all = response.Samples.Count > 0
                 ? response.Samples.Select((x, i) => new ImaginedBuilding(ExpertWireConversions.FromWire(x.Grid),
                     i == 0 && x.Views.Count == 0 ? Images(response.Views) : Images(x.Views), [], response.ModelVersion)).ToArray()
@@ -76,19 +118,19 @@ public sealed class ExpertClients
     public Task<ExpertResult<IReadOnlyList<PlannedBlock>>> GetBuildOrderAsync(VoxelGrid grid, CancellationToken cancellationToken) =>
         CallAsync("GetBuildOrder", async options =>
         {
-            GetBuildOrderResponse response = await _occupancy.GetBuildOrderAsync(new GetBuildOrderRequest { Grid = ExpertWireConversions.ToWire(grid) }, options);
+            GetBuildOrderResponse response = await Occupancy().GetBuildOrderAsync(new GetBuildOrderRequest { Grid = ExpertWireConversions.ToWire(grid) }, options);
             return ExpertWireConversions.FromWire(response.BuildOrder);
         }, cancellationToken);
 
     /// <summary>Opens (or reopens, idempotently) the dynamic map of an episode.</summary>
     public Task<ExpertResult<string>> OpenMapAsync(string episodeId, CancellationToken cancellationToken) =>
         CallAsync("OpenEpisode", async options =>
-            (await _map.OpenEpisodeAsync(new OpenEpisodeRequest { EpisodeId = episodeId }, options)).EpisodeId, cancellationToken);
+            (await Map(episodeId).OpenEpisodeAsync(new OpenEpisodeRequest { EpisodeId = episodeId }, options)).EpisodeId, cancellationToken);
 
     /// <summary>Closes an episode's map; <paramref name="delete"/> also forgets it and deletes its files.</summary>
     public Task<ExpertResult<bool>> CloseMapAsync(string episodeId, bool delete, CancellationToken cancellationToken) =>
         CallAsync("CloseEpisode", async options =>
-            (await _map.CloseEpisodeAsync(new CloseEpisodeRequest { EpisodeId = episodeId, Delete = delete }, options)).Closed, cancellationToken);
+            (await Map(episodeId).CloseEpisodeAsync(new CloseEpisodeRequest { EpisodeId = episodeId, Delete = delete }, options)).Closed, cancellationToken);
 
     /// <summary>Streams the agents' observations at one tick into the map (one atomic batch); returns the blocks applied.</summary>
     public Task<ExpertResult<long>> ObserveAsync(string episodeId, IReadOnlyList<Environment.Observation> observations, long tick, CancellationToken cancellationToken) =>
@@ -96,7 +138,7 @@ public sealed class ExpertClients
         {
             var batch = new ObservationBatch { EpisodeId = episodeId, BatchId = $"t{tick}" };
             foreach (Environment.Observation o in observations) batch.Observations.Add(ExpertWireConversions.ToWire(o, tick));
-            BatchResult result = await _map.ObserveBatchAsync(batch, options);
+            BatchResult result = await Map(episodeId).ObserveBatchAsync(batch, options);
             return result.Blocks;
         }, cancellationToken);
 
@@ -104,7 +146,7 @@ public sealed class ExpertClients
     public Task<ExpertResult<FrontierAnswer>> GetFrontiersAsync(string episodeId, int agentId, int radius, int maxResults, CancellationToken cancellationToken, int minSize = 0) =>
         CallAsync("GetFrontiers", async options =>
         {
-            FrontierReport report = await _map.GetFrontiersAsync(new GetFrontiersRequest
+            FrontierReport report = await Map(episodeId).GetFrontiersAsync(new GetFrontiersRequest
             {
                 EpisodeId = episodeId,
                 AgentId = ExpertWireConversions.AgentId(agentId),
@@ -123,7 +165,7 @@ public sealed class ExpertClients
     public Task<ExpertResult<bool>> MarkUnreachableAsync(string episodeId, int agentId, BlockPos cell, string reason, CancellationToken cancellationToken, double radius = 0) =>
         CallAsync("MarkFrontierUnreachable", async options =>
         {
-            await _map.MarkFrontierUnreachableAsync(new MarkFrontierUnreachableRequest
+            await Map(episodeId).MarkFrontierUnreachableAsync(new MarkFrontierUnreachableRequest
             {
                 EpisodeId = episodeId,
                 AgentId = ExpertWireConversions.AgentId(agentId),
@@ -138,7 +180,7 @@ public sealed class ExpertClients
     public Task<ExpertResult<IReadOnlyList<LocatedTarget>>> LocateTargetsAsync(string episodeId, string name, int agentId, CancellationToken cancellationToken) =>
         CallAsync("LocateTargets", async options =>
         {
-            LocateTargetsResponse response = await _map.LocateTargetsAsync(new LocateTargetsRequest
+            LocateTargetsResponse response = await Map(episodeId).LocateTargetsAsync(new LocateTargetsRequest
             {
                 EpisodeId = episodeId,
                 Name = name,
@@ -152,13 +194,13 @@ public sealed class ExpertClients
     /// <summary>A compact text of the map for one agent (frontiers, landmarks, sounds), for a prompt.</summary>
     public Task<ExpertResult<string>> DescribeMapAsync(string episodeId, int agentId, CancellationToken cancellationToken) =>
         CallAsync("DescribeMap", async options =>
-            (await _map.DescribeMapAsync(new DescribeMapRequest { EpisodeId = episodeId, AgentId = ExpertWireConversions.AgentId(agentId) }, options)).Text,
+            (await Map(episodeId).DescribeMapAsync(new DescribeMapRequest { EpisodeId = episodeId, AgentId = ExpertWireConversions.AgentId(agentId) }, options)).Text,
             cancellationToken);
 
     /// <summary>A PNG of the map (everything observed) at <paramref name="sizePx"/> pixels a side.</summary>
     public Task<ExpertResult<byte[]>> RenderMapAsync(string episodeId, int sizePx, CancellationToken cancellationToken) =>
         CallAsync("RenderMap", async options =>
-            (await _map.RenderMapAsync(new RenderMapRequest { EpisodeId = episodeId, WidthPx = sizePx, HeightPx = sizePx }, options)).Png.ToByteArray(),
+            (await Map(episodeId).RenderMapAsync(new RenderMapRequest { EpisodeId = episodeId, WidthPx = sizePx, HeightPx = sizePx }, options)).Png.ToByteArray(),
             cancellationToken);
 
     private async Task<ExpertResult<T>> CallAsync<T>(string name, Func<CallOptions, Task<T>> call, CancellationToken cancellationToken)
@@ -175,11 +217,15 @@ public sealed class ExpertClients
         }
         catch (RpcException e)
         {
-            return ExpertResult<T>.Failure(ExpertErrors.Describe(name, e));
+            string error = ExpertErrors.Describe(name, e);
+            if (e.StatusCode == StatusCode.Unavailable) ExpertOutage.Unreachable(error);
+            return ExpertResult<T>.Failure(error);
         }
         catch (HttpRequestException e)
         {
-            return ExpertResult<T>.Failure($"expert call {name} failed: the host could not be reached ({e.Message}); continue without it.");
+            string error = $"expert call {name} failed: the host could not be reached ({e.Message}); continue without it.";
+            ExpertOutage.Unreachable(error);
+            return ExpertResult<T>.Failure(error);
         }
     }
 }

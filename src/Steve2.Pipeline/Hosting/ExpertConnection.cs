@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Steve2.Pipeline.Experts;
 using Steve2.Expert.V1;
 using HealthClient = Grpc.Health.V1.Health.HealthClient;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
@@ -23,18 +24,24 @@ public sealed class ExpertConnection : IAsyncDisposable
 
     private readonly InProcessExpertHost? _host;
 
-    private ExpertConnection(string address, GrpcChannel channel, InProcessExpertHost? host)
+    private ExpertConnection(string address, IReadOnlyList<GrpcChannel> channels, InProcessExpertHost? host)
     {
         Address = address;
-        Channel = channel;
+        Channels = channels;
         _host = host;
     }
 
-    /// <summary>The host's address, for example <c>http://127.0.0.1:40321</c>.</summary>
+    /// <summary>The host's address, for example <c>http://127.0.0.1:40321</c> (as given: several, or a <c>dns:///</c> name, for replicas).</summary>
     public string Address { get; }
 
-    /// <summary>The channel every expert client of this run shares.</summary>
-    public GrpcChannel Channel { get; }
+    /// <summary>The channel every expert client of this run shares (the first replica's when there are several).</summary>
+    public GrpcChannel Channel => Channels[0];
+
+    /// <summary>One channel per expert host replica (one unless the address named several, or a DNS name with several addresses).</summary>
+    public IReadOnlyList<GrpcChannel> Channels { get; }
+
+    /// <summary>The experts' clients over every replica: occupancy calls round-robin, each episode's map on one replica (<see cref="ExpertClients(IReadOnlyList{GrpcChannel})"/>).</summary>
+    public ExpertClients CreateClients() => new(Channels);
 
     /// <summary>True when this connection started the host itself (and stops it on dispose).</summary>
     public bool IsInProcess => _host is not null;
@@ -45,10 +52,55 @@ public sealed class ExpertConnection : IAsyncDisposable
             ? StartInProcessAsync(options, cancellationToken)
             : ConnectAsync(address, options, cancellationToken);
 
-    /// <summary>Connects to a running host and checks that it is SERVING; throws <see cref="ExpertHostUnavailableException"/> otherwise.</summary>
+    /// <summary>
+    /// Connects to a running host and checks that it is SERVING; throws <see cref="ExpertHostUnavailableException"/> otherwise.
+    /// Several replicas (client-side load balancing): addresses separated by commas (<c>http://a:5080,http://b:5080</c>), or
+    /// <c>dns:///name:port</c>, resolved once here to every address of the name (a Kubernetes headless Service); each must
+    /// be SERVING.
+    /// </summary>
     public static async Task<ExpertConnection> ConnectAsync(string address, ExpertConnectionOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ExpertConnectionOptions();
+        IReadOnlyList<string> replicas = await ReplicasAsync(address, cancellationToken);
+        var channels = new List<GrpcChannel>();
+        try
+        {
+            foreach (string replica in replicas) channels.Add(await ConnectOneAsync(replica, options, cancellationToken));
+        }
+        catch
+        {
+            foreach (GrpcChannel channel in channels) channel.Dispose();
+            throw;
+        }
+        return new ExpertConnection(address, channels, host: null);
+    }
+
+    /// <summary>The replicas' addresses: the comma-separated list, or every address of a <c>dns:///name:port</c>.</summary>
+    private static async Task<IReadOnlyList<string>> ReplicasAsync(string address, CancellationToken cancellationToken)
+    {
+        const string dns = "dns:///";
+        if (!address.StartsWith(dns, StringComparison.OrdinalIgnoreCase))
+            return address.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string target = address[dns.Length..];
+        int colon = target.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(target[(colon + 1)..], out int port) || port is < 1 or > 65535)
+            throw new ExpertHostUnavailableException($"'{address}' is not an expert host address: write dns:///name:port, for example dns:///steve2-experts-pods:5080.");
+        string name = target[..colon];
+        System.Net.IPAddress[] ips;
+        try
+        {
+            ips = await System.Net.Dns.GetHostAddressesAsync(name, cancellationToken);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new ExpertHostUnavailableException($"'{name}' does not resolve ({e.SocketErrorCode}): no expert host replicas at {address}.", e);
+        }
+        if (ips.Length == 0) throw new ExpertHostUnavailableException($"'{name}' resolves to no address: no expert host replicas at {address}.");
+        return ips.Select(ip => new UriBuilder(Uri.UriSchemeHttp, ip.ToString(), port).Uri.ToString().TrimEnd('/')).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<GrpcChannel> ConnectOneAsync(string address, ExpertConnectionOptions options, CancellationToken cancellationToken)
+    {
         if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new ExpertHostUnavailableException(
@@ -69,7 +121,7 @@ public sealed class ExpertConnection : IAsyncDisposable
             // Health is anonymous: one cheap authenticated call tells a missing or refused key now, not on every expert call of a run.
             await new OccupancyExpert.OccupancyExpertClient(channel).GetModelInfoAsync(new GetModelInfoRequest(),
                 deadline: DateTime.UtcNow.Add(options.HealthDeadline), cancellationToken: cancellationToken);
-            return new ExpertConnection(address, channel, host: null);
+            return channel;
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested && e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
         {
@@ -102,7 +154,7 @@ public sealed class ExpertConnection : IAsyncDisposable
         try
         {
             await host.WaitUntilServingAsync(new HealthClient(channel), options.StartTimeout, cancellationToken);
-            return new ExpertConnection(host.Address, channel, host);
+            return new ExpertConnection(host.Address, [channel], host);
         }
         catch
         {
@@ -115,20 +167,18 @@ public sealed class ExpertConnection : IAsyncDisposable
     /// <summary>Closes the channel and stops an in-process host (its map data is deleted with it).</summary>
     public async ValueTask DisposeAsync()
     {
-        Channel.Dispose();
+        foreach (GrpcChannel channel in Channels) channel.Dispose();
         if (_host is not null) await _host.DisposeAsync();
     }
 
     private static GrpcChannel CreateChannel(string address, ExpertConnectionOptions options, string? apiKey)
     {
-        var channelOptions = new GrpcChannelOptions { MaxReceiveMessageSize = options.MaxReceiveMessageBytes };
-        if (!string.IsNullOrEmpty(apiKey))
-        {
-            // A header on every HTTP request of the channel: the health check and every call of ExpertClients carry it,
-            // over h2c as over TLS (gRPC call credentials would demand TLS).
-            channelOptions.HttpHandler = new ApiKeyHandler(apiKey) { InnerHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } };
-            channelOptions.DisposeHttpClient = true;
-        }
+        var channelOptions = new GrpcChannelOptions { MaxReceiveMessageSize = options.MaxReceiveMessageBytes, DisposeHttpClient = true };
+        // Several HTTP/2 connections when streams run out on one (as grpc-dotnet's own handler), and a bounded connect time.
+        var sockets = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, ConnectTimeout = options.ConnectTimeout };
+        // With a key: a header on every HTTP request of the channel: the health check and every call of ExpertClients carry it,
+        // over h2c as over TLS (gRPC call credentials would demand TLS).
+        channelOptions.HttpHandler = string.IsNullOrEmpty(apiKey) ? sockets : new ApiKeyHandler(apiKey) { InnerHandler = sockets };
         return GrpcChannel.ForAddress(address, channelOptions);
     }
 

@@ -15,6 +15,13 @@ public sealed record ExpertConnectionOptions
     /// </summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>
+    /// How long opening a connection to a host may take. A replica that is gone for good (its pod replaced under another
+    /// address) then fails the call as unreachable in seconds instead of at the call's deadline, so record does not keep
+    /// the episode and its retry resolves the replicas again (EVALUATION.md, "Expert outages").
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Largest message the pipeline's clients receive (map layers and renders can be big).</summary>
     public int MaxReceiveMessageBytes { get; init; } = 16 * 1024 * 1024;
 

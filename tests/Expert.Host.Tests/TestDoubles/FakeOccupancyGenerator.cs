@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Expert.VqVae.Inference;
+using Expert.VqVae.Materials;
 using Expert.VqVae.Voxels;
 
 namespace Expert.Host.Tests.TestDoubles;
@@ -24,15 +25,33 @@ public sealed class FakeOccupancyGenerator : IOccupancyGenerator
 
     /// <param name="gated">Every Generate call waits until <see cref="Release"/> (or its token fires).</param>
     /// <param name="delay">Time each Generate call takes, as a model would.</param>
-    public FakeOccupancyGenerator(bool gated = false, TimeSpan delay = default)
+    /// <param name="materials">Also answer blocks (see <see cref="Blocks"/>), as a model with a material channel would.</param>
+    public FakeOccupancyGenerator(bool gated = false, TimeSpan delay = default, bool materials = false)
     {
         _gate = gated ? new SemaphoreSlim(0) : null;
         Delay = delay;
+        WithMaterials = materials;
+        Info = materials
+            ? new ModelInfo("fake-test-double-v1", "cpu", Size, 1234, [BlockMaterial.OakPlanks, BlockMaterial.Stone])
+            : new ModelInfo("fake-test-double-v1", "cpu", Size, 1234);
     }
 
     public TimeSpan Delay { get; }
 
-    public ModelInfo Info { get; } = new("fake-test-double-v1", "cpu", Size, 1234);
+    public bool WithMaterials { get; }
+
+    public ModelInfo Info { get; }
+
+    /// <summary>The double's blocks for a grid: stone on the lowest three layers, oak planks above.</summary>
+    public static MaterialGrid Blocks(OccupancyGrid grid)
+    {
+        var blocks = new MaterialGrid(grid.SizeX, grid.SizeY, grid.SizeZ);
+        for (int y = 0; y < grid.SizeY; y++)
+            for (int z = 0; z < grid.SizeZ; z++)
+                for (int x = 0; x < grid.SizeX; x++)
+                    if (grid[x, y, z]) blocks[x, y, z] = y < 3 ? BlockMaterial.Stone : BlockMaterial.OakPlanks;
+        return blocks;
+    }
 
     public int Calls => Volatile.Read(ref _calls);
 
@@ -71,7 +90,11 @@ public sealed class FakeOccupancyGenerator : IOccupancyGenerator
             }
             if (batch.Any(r => r.Description == FailingDescription))
                 throw new InvalidOperationException("The test double was told to fail on this description.");
-            return batch.Select(r => new GenerationResult(Imagine(r), TimeSpan.FromMilliseconds(1))).ToArray();
+            return batch.Select(r =>
+            {
+                var grids = Imagine(r);
+                return new GenerationResult(grids, TimeSpan.FromMilliseconds(1), WithMaterials ? grids.Select(Blocks).ToArray() : null);
+            }).ToArray();
         }
         finally
         {

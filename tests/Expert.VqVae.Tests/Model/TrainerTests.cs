@@ -36,6 +36,30 @@ public sealed class TrainerTests : IDisposable
     };
 
     [Fact]
+    public void A_tiny_run_with_a_material_channel_trains_on_blocks_and_its_model_answers_blocks()
+    {
+        var examples = new List<TrainingExample>();
+        foreach (var (name, block) in new[] { ("stone", Expert.VqVae.Materials.BlockMaterial.Stone), ("glass", Expert.VqVae.Materials.BlockMaterial.Glass) })
+            foreach (var e in Examples())
+                examples.Add(e with { Id = $"{name}-{e.Id}", Description = $"{e.Description}, made of {name}", Blocks = Expert.VqVae.Voxels.MaterialGrid.Uniform(e.Grid, block) });
+        var options = Options(20, 10) with { VqVae = TinyModels.VqVae with { Materials = Expert.VqVae.Materials.BlockMaterials.Count - 1 } };
+
+        var outcome = new ImaginationTrainer(options).Train(examples, examples.Take(2).ToList());
+
+        var lines = File.ReadLines(Path.Combine(_dir, "metrics.jsonl")).ToList();
+        Assert.Contains(lines, l => l.Contains("\"loss/material\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("\"val/material_accuracy\"", StringComparison.Ordinal));
+        using var model = OccupancyModel.Load(outcome.ModelPath, "cpu");
+        Assert.Equal(6, model.Info.MaterialPalette.Count);
+        var result = model.Generate([new GenerationRequest("a solid box 6 wide and 9 tall, made of glass", new SamplingOptions())])[0];
+        Assert.NotNull(result.Blocks);
+        Assert.Equal(result.Grids[0], result.Blocks![0].ToOccupancy());
+        // A record without blocks cannot feed a material channel.
+        Assert.Throws<InvalidDataException>(() => new ImaginationTrainer(options with { OutputDir = _dir + "-bare" }).Train(Examples(), Examples().Take(2).ToList()));
+        if (Directory.Exists(_dir + "-bare")) Directory.Delete(_dir + "-bare", recursive: true);
+    }
+
+    [Fact]
     public void A_tiny_run_writes_model_metrics_and_curves_and_resumes_where_it_stopped()
     {
         var examples = Examples();

@@ -1,0 +1,53 @@
+using Expert.VqVae.Materials;
+using Expert.VqVae.Voxels;
+using static TorchSharp.torch;
+
+namespace Expert.VqVae.Model;
+
+/// <summary>
+/// Between grids with blocks and the autoencoder's voxel tensors with a material channel
+/// (<see cref="VqVaeConfig.Materials"/> = K): [B, 1 + K, G, G, G] in storage order (y, z, x);
+/// channel 0 is occupancy, channel c (1..K) is 1 where the voxel holds block value c.
+/// </summary>
+public static class MaterialTensors
+{
+    /// <summary>Grids with blocks to [B, 1 + K, G, G, G]. A block whose value is above K has no channel: refused.</summary>
+    public static Tensor Input(IReadOnlyList<MaterialGrid> grids, int materials, Device? device = null)
+    {
+        if (grids.Count == 0) throw new ArgumentException("No grids.", nameof(grids));
+        int g = grids[0].SizeX, volume = g * g * g, channels = 1 + materials;
+        var data = new float[grids.Count * channels * volume];
+        for (int b = 0; b < grids.Count; b++)
+        {
+            var grid = grids[b];
+            if (grid.SizeX != g || grid.SizeY != g || grid.SizeZ != g) throw new ArgumentException("Every grid must be the same cube.", nameof(grids));
+            int baseAt = b * channels * volume;
+            for (int i = 0; i < volume; i++)
+            {
+                int m = (int)grid.At(i);
+                if (m == 0) continue;
+                if (m > materials) throw new ArgumentException($"Block {BlockMaterials.Name((BlockMaterial)m)} has no channel in a {materials}-class material channel.", nameof(grids));
+                data[baseAt + i] = 1f;
+                data[baseAt + m * volume + i] = 1f;
+            }
+        }
+        return tensor(data, new long[] { grids.Count, channels, g, g, g }, device: device);
+    }
+
+    /// <summary>Occupancy probabilities [B, 1, G, G, G] and block classes [B, G, G, G] (0-based) to grids with blocks.</summary>
+    public static List<MaterialGrid> ToGrids(Tensor occupancy, Tensor classes)
+    {
+        int b = (int)occupancy.shape[0], g = (int)occupancy.shape[2], volume = g * g * g;
+        var p = occupancy.cpu().data<float>().ToArray();
+        var c = classes.cpu().data<long>().ToArray();
+        var grids = new List<MaterialGrid>(b);
+        for (int n = 0; n < b; n++)
+        {
+            var grid = new MaterialGrid(g);
+            for (int i = 0; i < volume; i++)
+                if (p[n * volume + i] > 0.5f) grid.SetIndex(i, (BlockMaterial)(c[n * volume + i] + 1));
+            grids.Add(grid);
+        }
+        return grids;
+    }
+}
