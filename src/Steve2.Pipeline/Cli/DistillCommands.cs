@@ -104,7 +104,7 @@ internal static class DistillCommands
             TextWriter text = parse.InvocationConfiguration.Output;
             await using ExpertConnection? connection = await HarnessSession.OpenExpertsAsync([labelling], parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), console, ct);
             var summaries = await new DaggerRun(options, new VoxelEnvironmentFactory(), new LineProgress(text, 25)).RunAsync(dir, parse.GetValue(reference)!,
-                connection is null ? null : new ExpertClients(connection.Channel), ct);
+                connection?.CreateClients(), ct);
             foreach (var s in summaries)
                 await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"round {s.Round}: beta {s.Beta:0.###}, {s.Labels} labels, first answers equal to the label {s.StudentAgreed:P0}, {s.Pairs} pairs ({s.AggregatedPairs} aggregated); {s.Checkpoint}"));

@@ -38,7 +38,7 @@ internal static class ExperimentCommand
             TextWriter text = parse.InvocationConfiguration.Output;
             await using ExpertConnection? connection = await HarnessSession.OpenExpertsAsync([AgentCatalog.Teacher], parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), console, cancellationToken);
             var experiment = new Experiment(chosen, new VoxelEnvironmentFactory(), parse.GetValue(device)!, new LineProgress(text, 25), new EpisodeLines(text));
-            var report = await experiment.RunAsync(root, new ExpertClients(connection!.Channel), cancellationToken);
+            var report = await experiment.RunAsync(root, connection!.CreateClients(), cancellationToken);
             await text.WriteLineAsync(File.ReadAllText(Path.Combine(root, Experiment.ReportName)));
             await text.WriteLineAsync($"wrote {Path.GetFullPath(Path.Combine(root, Experiment.ReportName))} (profile {report.Profile})");
             return CliApp.Ok;

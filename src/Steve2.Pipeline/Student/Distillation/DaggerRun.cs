@@ -9,6 +9,7 @@ using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Student.Inference;
 using Steve2.Pipeline.Student.Training;
 using Steve2.Pipeline.Tasks;
+using Steve2.Pipeline.Trajectories;
 using TorchSharp;
 
 namespace Steve2.Pipeline.Student.Distillation;
@@ -134,6 +135,7 @@ public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory fact
             var runner = new EvaluationRunner(factory, new EvaluationOptions
             {
                 RecordDirectory = Path.Combine(dir, "rollouts"), ResumeRecorded = true, DegreeOfParallelism = o.Parallel, MaxIterations = o.MaxIterations,
+                FailOnExpertOutage = true,   // labels made while the host was down are not the teacher's with experts: the episode is played again
             });
             var outcomes = await runner.RunAsync([entry], o.Tasks.Select(t => new TaskPlan(TaskCatalog.Get(t), seeds)).ToList(), rollouts, ct);
             rolled = new RolloutSummary(outcomes.Count, outcomes.Count(x => x.Failed), outcomes.Where(x => x.Failed).Select(x => $"{x.Task} {x.Seed}: {x.Error}").ToArray());
@@ -143,7 +145,10 @@ public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory fact
 
         // 2. pairs (a pure function of the labels, made once)
         clock.Restart();
-        var (labels, images) = store.ReadAll();
+        // Only the labels of episodes whose rollout completed (a failed episode, an expert outage among them, leaves its labels behind).
+        var (allLabels, images) = store.ReadAll();
+        string rolloutRoot = Path.Combine(dir, "rollouts");
+        var labels = allLabels.Where(l => Directory.Exists(TrajectoryFormat.EpisodeFolder(rolloutRoot, l.Task, l.Seed, DaggerAgent.AgentName))).ToList();
         if (!File.Exists(Path.Combine(dir, PreferencePairs.FileName)))
             PreferencePairs.Write(dir, PreferencePairs.Make(round, labels, o.Pairs), images);
         int pairs = File.ReadLines(Path.Combine(dir, PreferencePairs.FileName)).Count(l => l.Length > 0);

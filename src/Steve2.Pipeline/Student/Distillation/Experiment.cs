@@ -90,7 +90,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
             await Stage(root, stages, $"record {teacher}", async () =>
             {
                 _progress.Message($"recording {teacher} on {p.Tasks.Count} tasks x {recordSeeds.Length} training seeds");
-                var runner = new EvaluationRunner(factory, new EvaluationOptions { RecordDirectory = data, ResumeRecorded = true, DegreeOfParallelism = p.Parallel, MaxIterations = p.RecordIterations });
+                var runner = new EvaluationRunner(factory, new EvaluationOptions { RecordDirectory = data, ResumeRecorded = true, DegreeOfParallelism = p.Parallel, MaxIterations = p.RecordIterations, FailOnExpertOutage = true });
                 var outcomes = await runner.RunAsync([AgentCatalog.Create(teacher, labelling)], p.Tasks.Select(t => new TaskPlan(TaskCatalog.Get(t), recordSeeds)).ToList(), episodes, ct);
                 if (outcomes.FirstOrDefault(o => o.Failed) is { } failed) throw new InvalidOperationException($"recording {teacher} failed on {failed.Task} seed {failed.Seed}: {failed.Error}");
             });

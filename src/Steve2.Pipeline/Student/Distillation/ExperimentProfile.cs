@@ -21,14 +21,14 @@ public sealed record ExperimentProfile(
 {
     public static IReadOnlyList<string> Names { get; } = ["quick", "full", "tiny"];
 
-    public static ExperimentProfile Quick { get; } = new("quick", TaskCatalog.Names, 10, 30,
-        new StudentTrainOptions { Preset = "tiny", Steps = 400, BatchSize = 32, LearningRate = 3e-3, ValidateEvery = 400, ValidationLimit = 100, CheckpointEvery = 100 },
+    public static ExperimentProfile Quick { get; } = new("quick", TaskCatalog.Names, 20, 30,
+        new StudentTrainOptions { Preset = "tiny", Steps = 1500, BatchSize = 32, LearningRate = 3e-3, ValidateEvery = 500, ValidationLimit = 150, CheckpointEvery = 100 },
         new DaggerRunOptions
         {
-            Rounds = 1, Schedule = "exponential:0.5", SeedsPerRound = 2, MaxIterations = 30,
-            Dpo = new DpoOptions { Steps = 100, BatchSize = 8, LearningRate = 3e-4, CheckpointEvery = 50 },
+            Rounds = 2, Schedule = "exponential:0.5", SeedsPerRound = 2, MaxIterations = 30,
+            Dpo = new DpoOptions { Steps = 150, BatchSize = 8, LearningRate = 3e-4, CheckpointEvery = 50 },
         },
-        Enumerable.Range(0, 10).ToArray(), 40, 2);
+        Enumerable.Range(0, 20).ToArray(), 40, 2);
 
     public static ExperimentProfile Full { get; } = new("full", TaskCatalog.Names, 40, null,
         new StudentTrainOptions { Preset = "small", Steps = 2000, BatchSize = 16, LearningRate = 1e-3 },
