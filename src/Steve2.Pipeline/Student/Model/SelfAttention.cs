@@ -33,7 +33,13 @@ public sealed class SelfAttention : nn.Module
         Tensor q = parts[0], k = parts[1], v = parts[2];
         if (cache is not null) (k, v) = cache.Append(layer, k.contiguous(), v.contiguous());
         var scores = matmul(q, k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(hd));
-        if (mask is not null) scores = scores.masked_fill(mask.logical_not(), float.NegativeInfinity);
+        if (mask is not null)
+        {
+            // An explicit Scalar held to the end of the call: an implicit one may be finalized while libtorch still reads it
+            // (seen as 'Expected false to be true ... toFloat at Scalar.h:140' after hundreds of training steps).
+            using TorchSharp.Scalar negativeInfinity = TorchSharp.ScalarExtensionMethods.ToScalar(float.NegativeInfinity);
+            scores = scores.masked_fill(mask.logical_not(), negativeInfinity);
+        }
         var attended = matmul(nn.functional.softmax(scores, -1), v);
         return proj.forward(attended.transpose(1, 2).reshape(b, t, c)).MoveToOuterDisposeScope();
     }

@@ -44,7 +44,8 @@ public sealed class LlamaAttention : nn.Module
             k = k.repeat_interleave(groups, 1);    // query head h reads key/value head h / groups
             v = v.repeat_interleave(groups, 1);
         }
-        Tensor scores = matmul(q, k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(_c.HeadDim)).masked_fill(mask.logical_not(), float.NegativeInfinity);
+        using TorchSharp.Scalar negativeInfinity = TorchSharp.ScalarExtensionMethods.ToScalar(float.NegativeInfinity);   // held to the end of the call (see SelfAttention)
+        Tensor scores = matmul(q, k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(_c.HeadDim)).masked_fill(mask.logical_not(), negativeInfinity);
         Tensor attended = matmul(nn.functional.softmax(scores, -1), v);
         return o_proj.forward(attended.transpose(1, 2).reshape(b, t, _c.Heads * _c.HeadDim)).MoveToOuterDisposeScope();
     }
