@@ -6,7 +6,10 @@ using Steve2.Pipeline.Teacher;
 using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.Teacher.Roles;
 using Steve2.Pipeline.Teacher.Rules;
+using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Tests.Experts;
+using Steve2.Pipeline.Tests.Trajectories;
+using Steve2.Pipeline.Trajectories;
 using BlockMaterial = Expert.VqVae.Materials.BlockMaterial;
 using MaterialGrid = Expert.VqVae.Voxels.MaterialGrid;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
@@ -131,6 +134,32 @@ public sealed class MaterialBuildTests
             Assert.All(placed, p => Assert.Equal(Block.Stone, p.Block));   // the goal's one material, nothing invented
             Assert.Contains("imagined no materials", plainRecorder.Steps.First(s => s.Role == "manager").ExpertContext!.Text);
         }
+    }
+
+    [Fact]
+    public async Task A_recorded_build_with_blocks_decides_again_to_its_recorded_answers()
+    {
+        // The step's block is a recorded fact (the build window's steps): the replay places the same block.
+        using var folder = new TestFolder();
+        using var env = new FakeEnvironment(agents: 2, inventory: new Dictionary<string, int> { [StoneItem] = 300, [Items.OakPlanks] = 300 });
+        var site = new BuildSite(new BlockPos(6, FakeEnvironment.Ground + 1, -4), MaterialExpertDouble.Width, MaterialExpertDouble.Height, MaterialExpertDouble.Width, 8);
+        const string text = "a small stone hut with an oak plank top";
+        var goal = new TaskGoal(CreationTask.MaterialsName, 1, $"Build {text}. Use stone and oak_planks.", 24, 2, BuildingDescription: text,
+            BuildSite: site.Origin, BuildSiteSize: 8, BuildMaterial: StoneItem, BuildMaterials: [StoneItem, Items.OakPlanks]);
+        var teacher = new TeacherAgent(new TeacherAgentOptions(), new MaterialExpertDouble(materials: true).Clients());
+        using (var writer = TrajectoryWriter.Begin(folder.Path, teacher.Name, TrajectoryFormat.SplitOf(TaskSeedPolicy.Default, 1), goal))
+        {
+            var episode = new EpisodeContext(env, goal, new CreationScorer(goal.Task, 1, site, new VoxelGrid(6, 5, 6)), writer);
+            await teacher.RunEpisodeAsync(episode, CancellationToken.None);
+            writer.Complete(episode.Finish());
+        }
+        RecordedEpisode recorded = Assert.Single(new TrajectoryReader(folder.Path).Episodes());
+        var experts = recorded.ReadExpertContexts().ToDictionary(c => c.Step);
+        var steps = recorded.ReadSteps().ToArray();
+        foreach (TrajectoryStep step in steps)
+            Assert.Equal(step.ActionText, RuleReplay.Decide(step, experts.GetValueOrDefault(step.Step)));
+        Assert.Contains(steps, s => s.Role == "conductor" && s.ActionText.StartsWith("place oak_planks", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s.Role == "conductor" && s.ActionText.StartsWith("place stone", StringComparison.Ordinal));
     }
 
     private static List<(int Y, Block Block)> Placed(FakeEnvironment env, BuildSite site)
