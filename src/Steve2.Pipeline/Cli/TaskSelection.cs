@@ -13,7 +13,7 @@ internal static class TaskSelection
         if (names.Count == 0) throw new ArgumentException($"--tasks is empty: give 'all' or some of {string.Join(", ", TaskCatalog.Names)}.");
         return names.Select(n => TaskCatalog.All.Contains(n)
             ? TaskCatalog.Get(n)
-            : throw new ArgumentException($"unknown task '{n}'. Tasks: {string.Join(", ", TaskCatalog.All)} (or all: the first {TaskCatalog.Names.Count}).")).ToList();
+            : throw new ArgumentException($"unknown task '{n}'. Tasks: {string.Join(", ", TaskCatalog.All)} (or all: the first five).")).ToList();
     }
 
     /// <summary>Agents separated by commas; an unknown name throws listing the valid ones.</summary>
