@@ -154,6 +154,7 @@ public sealed class MaterialBuildTests
             writer.Complete(episode.Finish());
         }
         RecordedEpisode recorded = Assert.Single(new TrajectoryReader(folder.Path).Episodes());
+        Assert.Equal([StoneItem, Items.OakPlanks], recorded.Manifest.Goal.BuildMaterials);
         var experts = recorded.ReadExpertContexts().ToDictionary(c => c.Step);
         var steps = recorded.ReadSteps().ToArray();
         foreach (TrajectoryStep step in steps)
