@@ -11,9 +11,9 @@ internal static class TaskSelection
         if (text.Trim() == "all") return TaskCatalog.Names.Select(TaskCatalog.Get).ToList();
         List<string> names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
         if (names.Count == 0) throw new ArgumentException($"--tasks is empty: give 'all' or some of {string.Join(", ", TaskCatalog.Names)}.");
-        return names.Select(n => TaskCatalog.Names.Contains(n)
+        return names.Select(n => TaskCatalog.All.Contains(n)
             ? TaskCatalog.Get(n)
-            : throw new ArgumentException($"unknown task '{n}'. Tasks: {string.Join(", ", TaskCatalog.Names)} (or all).")).ToList();
+            : throw new ArgumentException($"unknown task '{n}'. Tasks: {string.Join(", ", TaskCatalog.All)} (or all: the first five).")).ToList();
     }
 
     /// <summary>Agents separated by commas; an unknown name throws listing the valid ones.</summary>

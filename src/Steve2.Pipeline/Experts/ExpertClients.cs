@@ -90,7 +90,9 @@ public sealed class ExpertClients
             var request = new GenerateOccupancyRequest { Description = description, Seed = seed, IncludeBuildOrder = true, RenderSize = (uint)renderSize };
             if (views is not null) request.Views.AddRange(views);
             GenerateOccupancyResponse response = await Occupancy().GenerateOccupancyAsync(request, options);
-            return new ImaginedBuilding(ExpertWireConversions.FromWire(response.Grid), Images(response.Views), ExpertWireConversions.FromWire(response.BuildOrder), response.ModelVersion);
+            VoxelGrid grid = ExpertWireConversions.FromWire(response.Grid);
+            return new ImaginedBuilding(grid, Images(response.Views), ExpertWireConversions.FromWire(response.BuildOrder), response.ModelVersion,
+                ExpertWireConversions.FromWire(response.Blocks, grid));
         }, cancellationToken);
 
     /// <summary>
@@ -106,11 +108,18 @@ public sealed class ExpertClients
             if (views is not null) request.Views.AddRange(views);
             GenerateOccupancyResponse response = await Occupancy().GenerateOccupancyAsync(request, options);
             IReadOnlyList<ImaginedBuilding> all = response.Samples.Count > 0
-                ? response.Samples.Select((x, i) => new ImaginedBuilding(ExpertWireConversions.FromWire(x.Grid),
-                    i == 0 && x.Views.Count == 0 ? Images(response.Views) : Images(x.Views), [], response.ModelVersion)).ToArray()
-                : [new ImaginedBuilding(ExpertWireConversions.FromWire(response.Grid), Images(response.Views), [], response.ModelVersion)];
+                ? response.Samples.Select((x, i) => Sample(x.Grid, x.Blocks,
+                    i == 0 && x.Views.Count == 0 ? Images(response.Views) : Images(x.Views), response.ModelVersion)).ToArray()
+                : [Sample(response.Grid, response.Blocks, Images(response.Views), response.ModelVersion)];
             return all;
         }, cancellationToken);
+
+    /// <summary>One answered sample with its blocks (null when the answer's palette is empty).</summary>
+    private static ImaginedBuilding Sample(Steve2.Expert.V1.OccupancyGrid wire, BlockGrid? blocks, NamedImage[] views, string modelVersion)
+    {
+        VoxelGrid grid = ExpertWireConversions.FromWire(wire);
+        return new ImaginedBuilding(grid, views, [], modelVersion, ExpertWireConversions.FromWire(blocks, grid));
+    }
 
     private static NamedImage[] Images(IEnumerable<RenderedView> views) => views.Select(v => new NamedImage(v.Name, v.Png.ToByteArray())).ToArray();
 

@@ -4,6 +4,8 @@ using Steve2.Pipeline.Environment;
 using WireObservation = Steve2.Expert.V1.Observation;
 using WirePose = Steve2.Expert.V1.Pose;
 using WireGrid = Steve2.Expert.V1.OccupancyGrid;
+using Expert.VqVae.Materials;
+using MaterialGrid = Expert.VqVae.Voxels.MaterialGrid;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
 namespace Steve2.Pipeline.Experts;
@@ -99,6 +101,24 @@ public static class ExpertWireConversions
 
     public static VoxelGrid FromWire(WireGrid grid) =>
         VoxelGrid.Unpack((int)grid.SizeX, (int)grid.SizeY, (int)grid.SizeZ, grid.Occupancy.Span);
+
+    /// <summary>
+    /// The blocks of an answered grid (MATERIALS.md's packed layout), or null when the answer has none: no BlockGrid, an
+    /// empty palette (a model that imagines occupancy only), or one this pipeline cannot read (a block it does not know,
+    /// a wrong count of indices). No block is ever made up.
+    /// </summary>
+    public static MaterialGrid? FromWire(BlockGrid? blocks, VoxelGrid occupancy)
+    {
+        if (blocks is null || blocks.Palette.Count == 0) return null;
+        var palette = new List<BlockMaterial>(blocks.Palette.Count);
+        foreach (string name in blocks.Palette)
+        {
+            if (!BlockMaterials.TryParse(name, out BlockMaterial m) || m == BlockMaterial.Air) return null;
+            palette.Add(m);
+        }
+        try { return MaterialGrid.Unpack(occupancy, palette, blocks.BlockIndices.Span); }
+        catch (ArgumentException) { return null; }
+    }
 
     public static IReadOnlyList<PlannedBlock> FromWire(BuildOrder? order) =>
         order is null ? [] : order.Steps.Select(s => new PlannedBlock((int)s.X, (int)s.Y, (int)s.Z, s.Action switch

@@ -1,4 +1,6 @@
 using Steve2.Pipeline.Environment;
+using Expert.VqVae.Materials;
+using MaterialGrid = Expert.VqVae.Voxels.MaterialGrid;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
 namespace Steve2.Pipeline.Tasks;
@@ -46,6 +48,36 @@ public sealed record BuildSite(BlockPos Origin, int SizeX, int SizeY, int SizeZ,
             for (int z = 0; z < RegionSizeZ; z++)
                 for (int x = 0; x < RegionSizeX; x++)
                     if (world.GetBlock(min.Offset(x, y, z)) != Block.Air) region[x, y, z] = true;
+        return region;
+    }
+
+    /// <summary>The target's blocks laid into the region's grid (as <see cref="TargetInRegion"/>).</summary>
+    public MaterialGrid TargetBlocksInRegion(MaterialGrid target)
+    {
+        var region = new MaterialGrid(RegionSizeX, RegionSizeY, RegionSizeZ);
+        for (int y = 0; y < target.SizeY; y++)
+            for (int z = 0; z < target.SizeZ; z++)
+                for (int x = 0; x < target.SizeX; x++)
+                    region[x + Margin, y, z + Margin] = target[x, y, z];
+        return region;
+    }
+
+    /// <summary>
+    /// The blocks standing in the region now, as palette blocks (MATERIALS.md): a world block of the palette by its
+    /// name; any other non-air block (dirt, grass) as air here, so it matches no target block (it is still occupied in
+    /// <see cref="BuiltInRegion"/>).
+    /// </summary>
+    public MaterialGrid BuiltBlocksInRegion(IWorldQuery world)
+    {
+        var region = new MaterialGrid(RegionSizeX, RegionSizeY, RegionSizeZ);
+        BlockPos min = RegionMin;
+        for (int y = 0; y < RegionSizeY; y++)
+            for (int z = 0; z < RegionSizeZ; z++)
+                for (int x = 0; x < RegionSizeX; x++)
+                {
+                    Block b = world.GetBlock(min.Offset(x, y, z));
+                    if (b != Block.Air && BlockMaterials.TryParse(Items.OfBlock(b), out BlockMaterial m)) region[x, y, z] = m;
+                }
         return region;
     }
 

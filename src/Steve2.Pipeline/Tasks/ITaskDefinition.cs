@@ -50,7 +50,8 @@ public sealed record TaskGoal(
     string? BuildingDescription = null,
     BlockPos? BuildSite = null,
     int? BuildSiteSize = null,
-    string? BuildMaterial = null);
+    string? BuildMaterial = null,
+    IReadOnlyList<string>? BuildMaterials = null);
 
 /// <summary>Watches an episode step by step and scores it at the end.</summary>
 public interface ITaskScorer

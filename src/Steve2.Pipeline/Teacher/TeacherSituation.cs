@@ -45,7 +45,7 @@ public sealed class TeacherSituation(TaskGoal goal, int agentCount, TeacherAgent
     public string? TargetKind { get; } = SettleTargetKind(goal);
 
     /// <summary>True when the teacher has nothing left to do (its build plan is finished).</summary>
-    public bool Finished => Goal.Task == "creation" && Plan is { IsFinished: true };
+    public bool Finished => Tasks.CreationTask.IsCreation(Goal.Task) && Plan is { IsFinished: true };
 
     public Observation Latest(int agentId) => Knowledge.Latest[agentId];
 

@@ -34,7 +34,8 @@ public sealed record TrajectoryGoal(
     string? BuildingDescription,
     TrajectoryPosition? BuildSite,
     int? BuildSiteSize = null,
-    string? BuildMaterial = null);
+    string? BuildMaterial = null,
+    IReadOnlyList<string>? BuildMaterials = null);
 
 /// <summary>The task's score of the episode (the stable metric names of TASKS.md).</summary>
 public sealed record TrajectoryResult(bool Success, int Iterations, IReadOnlyDictionary<string, double> Metrics);

@@ -118,7 +118,7 @@ public sealed class TrajectoryWriter : IStepRecorder, IDisposable
 
             var goal = new TrajectoryGoal(_goal.Instruction, _goal.IterationBudget, _goal.AgentCount, _goal.TargetName,
                 _goal.TargetImage is null ? null : TrajectoryFormat.GoalImageFile, _goal.TargetSound, _goal.Materials,
-                _goal.BuildingDescription, TrajectoryPosition.From(_goal.BuildSite), _goal.BuildSiteSize, _goal.BuildMaterial);
+                _goal.BuildingDescription, TrajectoryPosition.From(_goal.BuildSite), _goal.BuildSiteSize, _goal.BuildMaterial, _goal.BuildMaterials);
             var manifest = new EpisodeManifest(TrajectoryFormat.Version, _goal.Task, _goal.Seed, _agent, _split, goal,
                 new TrajectoryResult(result.Success, result.Iterations, result.Metrics),
                 _stepCount, _imageFiles.Count, _expertSteps, DateTimeOffset.UtcNow, _clock.Elapsed.TotalSeconds);

@@ -11,7 +11,7 @@ public sealed class CliBadInputTests
 {
     [Theory]
     [InlineData("eval --agents teacher,bogus", "unknown agent 'bogus'. Agents: teacher, teacher-no-expert, student.")]
-    [InlineData("eval --tasks collection,nope", "unknown task 'nope'. Tasks: object-search, block-search, exploration, collection, creation (or all).")]
+    [InlineData("eval --tasks collection,nope", "unknown task 'nope'. Tasks: object-search, block-search, exploration, collection, creation, creation-materials (or all: the first five).")]
     [InlineData("eval --tasks collection --seeds 250", "seed 250 is not an evaluation seed of collection: its evaluation seeds are 0-99")]
     [InlineData("eval --tasks collection --seeds 1000000", "seed 1000000 is not an evaluation seed of collection")]
     [InlineData("eval --tasks collection --seeds 4-1", "the range 4-1 runs backwards")]

@@ -1,5 +1,7 @@
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Experts;
+using Expert.VqVae.Materials;
+using MaterialGrid = Expert.VqVae.Voxels.MaterialGrid;
 using VoxelGrid = Expert.VqVae.Voxels.OccupancyGrid;
 
 namespace Steve2.Pipeline.Teacher.Planning;
@@ -13,14 +15,18 @@ namespace Steve2.Pipeline.Teacher.Planning;
 /// <see cref="MaxWidth"/> rows where the rows are full, then raised through the layers above while the same
 /// rectangle is full and the box stays within <see cref="Environment.PlaceBox.MaxBlocks"/> cells and
 /// <see cref="MaxHeight"/> layers (the action walks along the box). Boxes are then ordered so that every cell
-/// lies on the ground or touches a block placed before it.
+/// lies on the ground or touches a block placed before it. With <c>blocks</c> (the grid's block per voxel, as an
+/// imagined building with materials has them) a box holds one block only, and its step names it
+/// (<see cref="PlanStep.Block"/>); without, steps name none and the plan is built with the goal's one material.
 /// </summary>
 public static class BoxPlanner
 {
     public const int MaxLength = 16, MaxWidth = 4, MaxHeight = 4;
 
-    public static IReadOnlyList<PlanStep> Plan(VoxelGrid grid, BlockPos origin, int siteSide)
+    public static IReadOnlyList<PlanStep> Plan(VoxelGrid grid, BlockPos origin, int siteSide, MaterialGrid? blocks = null)
     {
+        if (blocks is not null && (blocks.SizeX != grid.SizeX || blocks.SizeY != grid.SizeY || blocks.SizeZ != grid.SizeZ))
+            throw new ArgumentException("The blocks must have the grid's size.", nameof(blocks));
         int minX = int.MaxValue, minY = int.MaxValue, minZ = int.MaxValue;
         for (int y = 0; y < grid.SizeY; y++)
             for (int z = 0; z < grid.SizeZ; z++)
@@ -30,12 +36,15 @@ public static class BoxPlanner
         int sx = Math.Min(grid.SizeX - minX, siteSide), sy = Math.Min(grid.SizeY - minY, Tasks.BuildSite.ClearHeight), sz = Math.Min(grid.SizeZ - minZ, siteSide);
         bool Filled(int x, int y, int z) => x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz && grid[x + minX, y + minY, z + minZ];
         var covered = new bool[sx, sy, sz];
-        bool Free(int x, int y, int z) => Filled(x, y, z) && !covered[x, y, z];
+        BlockMaterial current = BlockMaterial.Air;
+        // With blocks, a box grows only over cells of the block it started on.
+        bool Free(int x, int y, int z) => Filled(x, y, z) && !covered[x, y, z] && (blocks is null || blocks[x + minX, y + minY, z + minZ] == current);
         var steps = new List<PlanStep>();
         for (int y = 0; y < sy; y++)
             for (int z = 0; z < sz; z++)
                 for (int x = 0; x < sx; x++)
                 {
+                    if (blocks is not null && Filled(x, y, z)) current = blocks[x + minX, y + minY, z + minZ];
                     if (!Free(x, y, z)) continue;
                     int runX = 1, runZ = 1;
                     while (runX < MaxLength && Free(x + runX, y, z)) runX++;
@@ -51,7 +60,8 @@ public static class BoxPlanner
                         for (int zz = z; zz < z + lz; zz++)
                             for (int xx = x; xx < x + lx; xx++)
                                 covered[xx, yy, zz] = true;
-                    steps.Add(new PlanStep(0, origin.Offset(x, y, z), PlannedBlockAction.Place, origin.Offset(x + lx - 1, y + ly - 1, z + lz - 1)));
+                    string? block = blocks is null || current == BlockMaterial.Air ? null : BlockMaterials.Name(current);
+                    steps.Add(new PlanStep(0, origin.Offset(x, y, z), PlannedBlockAction.Place, origin.Offset(x + lx - 1, y + ly - 1, z + lz - 1), block));
                 }
         return SupportedOrder(steps, origin.Y).Select((s, i) => s with { Index = i }).ToArray();
     }

@@ -6,9 +6,11 @@ namespace Steve2.Pipeline.Teacher.Planning;
 /// <summary>
 /// One step of a build plan in world coordinates: place the blocks of the box from <paramref name="Position"/> to
 /// <see cref="End"/> (a line, a layer or a box: one building action), or remove them. Without <paramref name="To"/>
-/// the step is one block.
+/// the step is one block. <paramref name="Block"/> is the block the step places when the imagined building has
+/// blocks (every cell of the box the same block; an item name such as "stone"); null when the plan is built with the
+/// goal's one material (an occupancy-only answer, the teacher's own guess, a removal).
 /// </summary>
-public sealed record PlanStep(int Index, BlockPos Position, PlannedBlockAction Action, BlockPos? To = null)
+public sealed record PlanStep(int Index, BlockPos Position, PlannedBlockAction Action, BlockPos? To = null, string? Block = null)
 {
     /// <summary>The box's far corner (the position itself for one block).</summary>
     public BlockPos End => To ?? Position;

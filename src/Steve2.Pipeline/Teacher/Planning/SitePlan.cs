@@ -49,7 +49,17 @@ public sealed class SitePlan
     /// site (a site side of 0 clips to the largest site, 32).
     /// </summary>
     public static SitePlan FromGridBoxes(VoxelGrid grid, BlockPos origin, int siteSide, string item, string source) =>
-        new(BoxPlanner.Plan(grid, origin, siteSide > 0 ? siteSide : 32), origin, source, siteSide, item);
+        FromGridBoxes(grid, null, origin, siteSide, item, source);
+
+    /// <summary>
+    /// The plan of boxes for a grid with its blocks (<see cref="BoxPlanner"/>): each box one block, its step naming it;
+    /// <paramref name="item"/> (the goal's material) builds the steps that name none. Null blocks: an occupancy plan.
+    /// </summary>
+    public static SitePlan FromGridBoxes(VoxelGrid grid, global::Expert.VqVae.Voxels.MaterialGrid? blocks, BlockPos origin, int siteSide, string item, string source) =>
+        new(BoxPlanner.Plan(grid, origin, siteSide > 0 ? siteSide : 32, blocks), origin, source, siteSide, item);
+
+    /// <summary>The blocks the plan's steps name, each once, in plan order (empty for a plan built with the goal's one material).</summary>
+    public IReadOnlyList<string> Blocks => _steps.Select(s => s.Block).OfType<string>().Distinct().ToArray();
 
     /// <summary>Where the plan came from: "expert" or "guess".</summary>
     public string Source { get; }

@@ -41,7 +41,7 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
     /// </summary>
     public async Task<ManagerConsultation> ConsultAsync(TeacherSituation s, CancellationToken ct)
     {
-        if (s.Goal.Task == "creation" && s.Plan is null)
+        if (Tasks.CreationTask.IsCreation(s.Goal.Task) && s.Plan is null)
             return await MakeBuildPlanAsync(s, ct);
         if (s.Navigation is not null)
         {
@@ -103,11 +103,15 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
             {
                 var (best, scores) = SampleChooser.Choose(description, usable.Select(b => b.Grid).ToArray());
                 ImaginedBuilding building = usable[best];
-                var plan = SitePlan.FromGridBoxes(building.Grid, origin, side, item, "expert");
+                var blocks = BlocksToBuild(building.Blocks, s.Goal, item);
+                var plan = SitePlan.FromGridBoxes(building.Grid, blocks, origin, side, item, "expert");
                 var (x, y, z) = global::Expert.VqVae.Corpus.BuildingCatalog.BoundingExtents(building.Grid);
+                string materials = plan.Blocks.Count > 0
+                    ? $"{plan.Steps.Count} build actions in the imagined blocks ({string.Join(", ", plan.Blocks)})."
+                    : building.Blocks is null ? $"{plan.Steps.Count} build actions of {item} (the expert imagined no materials)." : $"{plan.Steps.Count} build actions of {item}.";
                 string text = $"The creation expert ({building.ModelVersion}) imagined {usable.Length} samples for \"{description}\"; kept sample {best} " +
                     $"({building.Grid.Count()} blocks after removing specks, in a {x} x {y} x {z} box): {string.Join("; ", scores.Select(c => c.Describe()))}. " +
-                    $"{plan.Steps.Count} build actions of {item}.";
+                    materials;
                 var views = usable[best].Views.Count > 0 ? usable[best].Views : usable[0].Views;
                 return new ManagerConsultation(new ExpertContext(text, views), plan, null);
             }
@@ -119,6 +123,27 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         }
         VoxelGrid guess = ShapeGuesser.Guess(description, side);
         return new ManagerConsultation(null, SitePlan.FromGridBoxes(guess, origin, side, item, "guess"), null);
+    }
+
+    /// <summary>
+    /// The blocks the plan places: the imagined blocks, with every block the goal does not name (the agents do not hold
+    /// it) replaced by the goal's material <paramref name="item"/>; null (an occupancy plan, all of <paramref name="item"/>)
+    /// when the expert imagined no materials (an empty palette) or the goal's material is not a block of the palette.
+    /// Never invents a block.
+    /// </summary>
+    public static global::Expert.VqVae.Voxels.MaterialGrid? BlocksToBuild(global::Expert.VqVae.Voxels.MaterialGrid? imagined, Tasks.TaskGoal goal, string item)
+    {
+        if (imagined is null || !global::Expert.VqVae.Materials.BlockMaterials.TryParse(item, out var fallback)
+            || fallback == global::Expert.VqVae.Materials.BlockMaterial.Air) return null;
+        var named = (goal.BuildMaterials ?? [item]).Append(item).ToHashSet();
+        var blocks = imagined.Clone();
+        for (int i = 0; i < blocks.Volume; i++)
+        {
+            var b = blocks.At(i);
+            if (b != global::Expert.VqVae.Materials.BlockMaterial.Air && !named.Contains(global::Expert.VqVae.Materials.BlockMaterials.Name(b)))
+                blocks.SetIndex(i, fallback);
+        }
+        return blocks;
     }
 
     /// <summary>The grid without the specks and whiskers the measurer ignores; the grid itself when that would leave nothing.</summary>

@@ -66,6 +66,6 @@ public static class ConductorRules
         if (step is null) return new Directive(DirectiveKind.Wait);
         return step.Action == PlannedBlockAction.Remove
             ? new Directive(DirectiveKind.Mine, step.Position, To: step.To)
-            : new Directive(DirectiveKind.Place, step.Position, window.Item, To: step.To);
+            : new Directive(DirectiveKind.Place, step.Position, step.Block ?? window.Item, To: step.To);
     }
 }

@@ -32,7 +32,7 @@ public static class ManagerRules
                 "collection" when split is not null && a < split.Count && split[a].Count > 0 => SubTask.Collect(split[a]),
                 "collection" when split is not null => new SubTask(SubTaskKind.Explore, Direction: spread),
                 "collection" => new SubTask(SubTaskKind.Idle),
-                "creation" => new SubTask(SubTaskKind.Build),
+                "creation" or "creation-materials" => new SubTask(SubTaskKind.Build),
                 _ => new SubTask(SubTaskKind.Explore, Direction: spread),
             };
             lines.Add($"agent {a}: {part.ToText()}");
