@@ -45,6 +45,42 @@ public sealed class StudentTrainerTests
         Assert.True(File.Exists(Path.Combine(through, StudentTrainer.BestName)));
     }
 
+    /// <summary>Balanced draws give each role about a third of a batch; plain draws follow the data, where the manager is rare.</summary>
+    [Fact]
+    public async Task Balanced_draws_give_every_role_its_share()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        var training = data.Training.ToList();
+        double Share(bool balance) => new BatchDraw(training, balance).Batch(new Random(5), 3000).Count(e => e.Role == "manager") / 3000.0;
+        double inData = training.Count(e => e.Role == "manager") / (double)training.Count;
+        Assert.InRange(Share(true), 0.28, 0.39);
+        Assert.InRange(Share(false), inData * 0.6, inData * 1.4 + 0.01);
+    }
+
+    /// <summary>--init starts from a checkpoint's weights (with a vanishing rate they come out as they went in); another preset is refused.</summary>
+    [Fact]
+    public async Task A_run_started_from_a_checkpoint_keeps_its_weights_and_refuses_another_preset()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        string first = folder.Sub("first"), tuned = folder.Sub("tuned");
+        new StudentTrainer(Options with { Steps = 2 }).Train(data, first, torch.CPU);
+        string source = Path.Combine(first, StudentTrainer.ModelName);
+        new StudentTrainer(Options with { Steps = 1, Seed = 77, LearningRate = 1e-12, InitFrom = source, BalanceRoles = true }).Train(data, tuned, torch.CPU);
+
+        var (_, a, _, _) = StudentCheckpoint.Load(source);
+        var (header, b, _, _) = StudentCheckpoint.Load(Path.Combine(tuned, StudentTrainer.ModelName));
+        Assert.True(header.Training!.BalanceRoles);
+        var pa = a.parameters().ToList();
+        var pb = b.parameters().ToList();
+        Assert.Equal(pa.Count, pb.Count);
+        for (int i = 0; i < pa.Count; i++) Assert.True(pa[i].allclose(pb[i], rtol: 0, atol: 1e-6), $"parameter {i} moved");
+
+        var e = Assert.Throws<ArgumentException>(() => new StudentTrainer(Options with { Preset = "small", InitFrom = source }).Train(data, folder.Sub("other"), torch.CPU));
+        Assert.Contains("--init", e.Message);
+    }
+
     /// <summary>
     /// A tiny model learns a handful of recorded decisions of every role by heart: its greedy answers then equal the
     /// teacher's, through the whole path (dataset, batches, loss, generation, decoding). The margin: far more steps

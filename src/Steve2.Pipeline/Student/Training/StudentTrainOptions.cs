@@ -27,8 +27,19 @@ public sealed record StudentTrainOptions
     /// <summary>With <see cref="DecoderPath"/>: keep the decoder's weights fixed and train only the ViT and projector.</summary>
     public bool FreezeDecoder { get; init; } = true;
 
+    /// <summary>
+    /// Draw each example's role first, uniformly, then an example of that role: the manager answers about 4% of the
+    /// recorded decisions, and a manager that never learned its answer leaves every agent idle (STUDENT.md, "Measured").
+    /// Off: examples uniformly.
+    /// </summary>
+    public bool BalanceRoles { get; init; }
+
+    /// <summary>A student checkpoint whose weights start a new run (fine-tuning); its config and tokenizer must match the run's.</summary>
+    public string? InitFrom { get; init; }
+
     public StudentTrainOptions Validated()
     {
+        if (InitFrom is not null && !File.Exists(InitFrom)) throw new ArgumentException($"--init {InitFrom}: no such checkpoint.");
         if (Steps < 1 || BatchSize < 1 || ValidateEvery < 1 || CheckpointEvery < 1 || ValidationLimit < 1 || WarmupSteps < 0)
             throw new ArgumentException("Steps, batch size, validate-every, checkpoint-every and validation limit must be at least 1, warmup at least 0.");
         if (LearningRate <= 0) throw new ArgumentException("The learning rate must be positive.");

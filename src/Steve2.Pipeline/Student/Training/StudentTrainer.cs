@@ -51,6 +51,7 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
             _progress.Message($"resuming {latest} at step {resumed.Step} of {o.Steps} (its preset {o.Preset}, batch {o.BatchSize}, seed {o.Seed})");
         }
         var training = data.Training.ToList();
+        var draw = new BatchDraw(training, o.BalanceRoles);
         var validation = StudentValidation.Sample(data.Validation.ToList(), o.ValidationLimit);
         if (training.Count == 0) throw new ArgumentException("The dataset has no training example (every seed is a held-out one).");
 
@@ -58,6 +59,13 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
         long optimizerOffset = -1;
         if (resumed is not null)
             (_, model, _, optimizerOffset) = StudentCheckpoint.Load(latest);
+        else if (o.InitFrom is not null)
+        {
+            (StudentHeader from, model, var fromTokenizer, _) = StudentCheckpoint.Load(o.InitFrom, o.DecoderPath);
+            if (!fromTokenizer.Vocabulary.BpeIds.SequenceEqual(data.Tokenizer.Vocabulary.BpeIds) || !fromTokenizer.Vocabulary.SpecialTokens.SequenceEqual(data.Tokenizer.Vocabulary.SpecialTokens) || from.Config.Preset != o.Preset)
+                throw new ArgumentException($"--init {o.InitFrom} is a {from.Config.Preset} student with another tokenizer or preset than this run's ({o.Preset}, the dataset's tokenizer): fine-tune on the data it was trained on.");
+            _progress.Message($"starting from the weights of {o.InitFrom} (its step {from.Step})");
+        }
         else
         {
             torch.manual_seed(o.Seed);
@@ -88,7 +96,7 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
             ct.ThrowIfCancellationRequested();
             double lr = schedule.ApplyTo(optimizer, step);
             var random = new Random(unchecked(o.Seed * 1_000_003 + step));
-            var examples = Enumerable.Range(0, o.BatchSize).Select(_ => training[random.Next(training.Count)]).ToList();
+            var examples = draw.Batch(random, o.BatchSize);
             double loss;
             model.train();
             using (NewDisposeScope())
@@ -128,5 +136,24 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
         LossCurvePlot.WriteAll(log.Points, outputDir);
         _progress.Message($"wrote {final} (best held-out exact match {bestMetric:P1} in {best}), metrics.jsonl and curves-{Stage}.png");
         return new StudentTrainResult(final, best, o.Steps, lastValidation);
+    }
+}
+
+/// <summary>
+/// A training batch's examples, a pure function of the random stream: uniformly over the examples, or with
+/// <see cref="StudentTrainOptions.BalanceRoles"/> a role first (uniformly, in name order) and then one of its examples.
+/// </summary>
+public sealed class BatchDraw(IReadOnlyList<StudentExample> training, bool balanceRoles)
+{
+    private readonly List<List<StudentExample>> _byRole =
+        training.GroupBy(e => e.Role).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+
+    public List<StudentExample> Batch(Random random, int size) => Enumerable.Range(0, size).Select(_ => One(random)).ToList();
+
+    private StudentExample One(Random random)
+    {
+        if (!balanceRoles) return training[random.Next(training.Count)];
+        var role = _byRole[random.Next(_byRole.Count)];
+        return role[random.Next(role.Count)];
     }
 }
