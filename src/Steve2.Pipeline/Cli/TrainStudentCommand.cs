@@ -25,7 +25,7 @@ internal static class TrainStudentCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the batch order.", DefaultValueFactory = _ => 1 };
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate on held-out seeds every N steps.", DefaultValueFactory = _ => 250 };
         var validationLimit = new Option<int>("--validation-limit") { Description = "Held-out examples generated per validation.", DefaultValueFactory = _ => 300 };
-        var balanceRoles = new Option<bool>("--balance-roles") { Description = "Draw each example's role uniformly first (the manager is ~4% of the decisions)." };
+        var balanceRoles = new Option<bool>("--balance-roles") { Description = "Draw each example's role uniformly first (the manager is ~2% of the decisions)." };
         var init = new Option<string?>("--init") { Description = "Start a new run from this student checkpoint's weights (same preset and data): fine-tuning." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
         var decoder = new Option<string?>("--decoder") { Description = "A pretrained decoder's folder (Llama/Qwen2 layout: config.json, model.safetensors, vocab.json, merges.txt); the ViT and projector are trained around it (Student/STUDENT.md)." };

@@ -28,7 +28,7 @@ public sealed record StudentTrainOptions
     public bool FreezeDecoder { get; init; } = true;
 
     /// <summary>
-    /// Draw each example's role first, uniformly, then an example of that role: the manager answers about 4% of the
+    /// Draw each example's role first, uniformly, then an example of that role: the manager answers about 2% of the
     /// recorded decisions, and a manager that never learned its answer leaves every agent idle (STUDENT.md, "Measured").
     /// Off: examples uniformly.
     /// </summary>
