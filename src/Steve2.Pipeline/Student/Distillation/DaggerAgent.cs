@@ -127,38 +127,17 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
         string? labelProblem = StudentAnswers.Problem(role, prompt.AgentId, label, teacherPrompt.Facts);
 
         var samples = new List<DaggerSample>();
-        var rejected = new List<string>();
-        T? chosen = null;
-        string chosenText = textOf(fallback);
-        var sampling = policy.Options;
-        for (int attempt = 0; attempt <= sampling.MaxRetries && chosen is null; attempt++)
+        var asked = await StudentAsking.AskAsync(policy, studentPrompt, image, prompt.AgentId, prompt.Facts, parse, text =>
         {
-            var how = attempt == 0 || !sampling.Sampling.IsGreedy ? sampling.Sampling : sampling.Sampling with { Temperature = sampling.RetryTemperature };
-            string text;
-            try
-            {
-                text = (await policy.Batcher.GenerateAsync(studentPrompt, image.Pixels, how, ct)).Trim();
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                rejected.Add($"the model failed: {e.Message}");
-                continue;
-            }
             var verdict = DaggerJudge.Judge(role, prompt.AgentId, prompt.Instruction, text, label, teacherPrompt.Facts, teacherPrompt.Expert, s.Knowledge.SeenNear);
             if (samples.All(x => x.Text != text)) samples.Add(verdict);
-            string? problem = StudentAnswers.Problem(role, prompt.AgentId, text, prompt.Facts);
-            if (problem is null && parse(text) is T value)
-            {
-                chosen = value;
-                chosenText = text;
-            }
-            else rejected.Add($"'{text}' ({problem ?? "does not parse"})");
-        }
-        ct.ThrowIfCancellationRequested();
+        }, ct);
+        T? chosen = asked.Value;
+        string chosenText = asked.Text ?? textOf(fallback);
         var memoryLines = memory.Split('\n').ToList();
         if (chosen is null)
         {
-            string reason = $"critic: the student's {role} answers were rejected {rejected.Count} times ({string.Join("; ", rejected)}); the safe default '{textOf(fallback)}' was taken";
+            string reason = asked.FallbackReason(role, textOf(fallback));
             Fallbacks.Add(reason);
             memoryLines.Add(reason);
         }

@@ -81,27 +81,9 @@ public sealed class StudentAgent(StudentPolicy policy) : IAgent
         string role = prompt.Role.Name();
         string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts);
         var studentPrompt = new StudentPrompt(role, prompt.Instruction, prompt.StateText, memory);
-        var options = policy.Options;
-        var rejected = new List<string>();
-        for (int attempt = 0; attempt <= options.MaxRetries; attempt++)
-        {
-            var sampling = attempt == 0 || !options.Sampling.IsGreedy ? options.Sampling : options.Sampling with { Temperature = options.RetryTemperature };
-            string text;
-            try
-            {
-                text = (await policy.Batcher.GenerateAsync(studentPrompt, image.Pixels, sampling, ct)).Trim();
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                rejected.Add($"the model failed: {e.Message}");
-                continue;
-            }
-            string? problem = StudentAnswers.Problem(role, prompt.AgentId, text, prompt.Facts);
-            if (problem is null && parse(text) is T value) return (value, text, memory.Split('\n'));
-            rejected.Add($"'{text}' ({problem ?? "does not parse"})");
-        }
-        ct.ThrowIfCancellationRequested();
-        string reason = $"critic: the student's {role} answers were rejected {rejected.Count} times ({string.Join("; ", rejected)}); the safe default '{textOf(fallback)}' was taken";
+        var asked = await StudentAsking.AskAsync(policy, studentPrompt, image, prompt.AgentId, prompt.Facts, parse, null, ct);
+        if (asked.Value is T value) return (value, asked.Text!, memory.Split('\n'));
+        string reason = asked.FallbackReason(role, textOf(fallback));
         lock (Fallbacks) Fallbacks.Add(reason);
         return (fallback, textOf(fallback), [.. memory.Split('\n'), reason]);
     }
