@@ -7,7 +7,9 @@ namespace Steve2.Pipeline.Cli;
 
 /// <summary>
 /// <c>steve2 trajectories inspect DIR [--sample N]</c>: checks every recorded episode, counts them, decides every step that
-/// carries facts again with the rule backend ("rules agree": the rule teacher's steps must all agree), and shows a sample.
+/// carries facts again with the rule backend ("rules agree": the rule teacher's steps must all agree), decides them once more
+/// without the expert context ("w/o experts": the share of the teacher's decisions that are a function of the team's own
+/// facts alone, which is what a student that never sees the experts can copy exactly), and shows a sample.
 /// A recording of an LLM teacher (<c>--teacher-config</c>) also gets the steps a chat model answered and those where the
 /// rules took over ("chat / fell back"): its chat steps need not agree with the rules.
 /// </summary>
@@ -28,8 +30,9 @@ internal static class TrajectoriesCommand
             var reader = new TrajectoryReader(parse.GetValue(directory)!);
             IAnsiConsole console = CliApp.Console(parse);
 
-            var table = new Table().AddColumns("task", "agent", "split", "episodes", "successes", "steps", "images", "expert steps", "rules agree");
-            var groups = new SortedDictionary<(string Task, string Agent, string Split), (int Episodes, int Successes, int Steps, int Images, int Expert, int WithFacts, int Agree, int Chat, int FellBack)>();
+            var table = new Table().AddColumns("task", "agent", "split", "episodes", "successes", "steps", "images", "expert steps", "rules agree", "w/o experts");
+            var groups = new SortedDictionary<(string Task, string Agent, string Split), (int Episodes, int Successes, int Steps, int Images, int Expert, int WithFacts, int Agree, int Alone, int Chat, int FellBack)>();
+            var byRole = new SortedDictionary<string, (int WithFacts, int Agree, int Alone)>(StringComparer.Ordinal);
             RecordedEpisode? first = null;
             foreach (RecordedEpisode episode in reader.Episodes())
             {
@@ -37,7 +40,7 @@ internal static class TrajectoriesCommand
                 first ??= episode;
                 EpisodeManifest m = episode.Manifest;
                 var experts = episode.ReadExpertContexts().ToDictionary(c => c.Step); // validates the teacher-only file
-                int steps = 0, withFacts = 0, agree = 0, chat = 0, fellBack = 0;
+                int steps = 0, withFacts = 0, agree = 0, alone = 0, chat = 0, fellBack = 0;
                 foreach (TrajectoryStep step in episode.ReadSteps())                    // and every line
                 {
                     steps++;
@@ -45,18 +48,23 @@ internal static class TrajectoriesCommand
                     if (step.Fallback is not null) fellBack++;
                     if (step.Facts is null) continue;
                     withFacts++;
-                    if (RuleReplay.Decide(step, experts.GetValueOrDefault(step.Step)) == step.ActionText) agree++;
+                    bool same = RuleReplay.Decide(step, experts.GetValueOrDefault(step.Step)) == step.ActionText;
+                    bool sameAlone = RuleReplay.Decide(step, null) == step.ActionText;
+                    if (same) agree++;
+                    if (sameAlone) alone++;
+                    var r = byRole.GetValueOrDefault(step.Role);
+                    byRole[step.Role] = (r.WithFacts + 1, r.Agree + (same ? 1 : 0), r.Alone + (sameAlone ? 1 : 0));
                 }
                 var key = (m.Task, m.Agent, m.Split);
                 var g = groups.GetValueOrDefault(key);
                 groups[key] = (g.Episodes + 1, g.Successes + (m.Result.Success ? 1 : 0), g.Steps + steps, g.Images + m.Images, g.Expert + experts.Count,
-                    g.WithFacts + withFacts, g.Agree + agree, g.Chat + chat, g.FellBack + fellBack);
+                    g.WithFacts + withFacts, g.Agree + agree, g.Alone + alone, g.Chat + chat, g.FellBack + fellBack);
             }
             bool llm = groups.Values.Any(g => g.Chat > 0 || g.FellBack > 0);
             if (llm) table.AddColumn("chat / fell back");
             foreach (((string task, string agent, string split), var g) in groups)
             {
-                var cells = new List<string> { Markup.Escape(task), Markup.Escape(agent), Markup.Escape(split), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}", $"{g.Agree}/{g.WithFacts}" };
+                var cells = new List<string> { Markup.Escape(task), Markup.Escape(agent), Markup.Escape(split), $"{g.Episodes}", $"{g.Successes}", $"{g.Steps}", $"{g.Images}", $"{g.Expert}", $"{g.Agree}/{g.WithFacts}", $"{g.Alone}/{g.WithFacts}" };
                 if (llm) cells.Add($"{g.Chat} / {g.FellBack}");
                 table.AddRow(cells.ToArray());
             }
@@ -65,6 +73,9 @@ internal static class TrajectoriesCommand
             console.MarkupLine(Markup.Escape($"{Path.GetFullPath(reader.Root)}: {groups.Values.Sum(g => g.Episodes)} complete episodes, " +
                                              $"{partial} unfinished (.partial, ignored)"));
             console.Write(table);
+            if (byRole.Count > 0)
+                console.MarkupLine(Markup.Escape("by role (rules agree, w/o experts): " +
+                                                 string.Join(", ", byRole.Select(r => $"{r.Key} {r.Value.Agree}/{r.Value.WithFacts}, {r.Value.Alone}/{r.Value.WithFacts}"))));
             if (first is not null) ShowSample(console, first, show);
             return Task.FromResult(CliApp.Ok);
         }));

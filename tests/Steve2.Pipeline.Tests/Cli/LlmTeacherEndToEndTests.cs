@@ -157,6 +157,8 @@ public sealed class LlmTeacherEndToEndTests
         CliRun inspect = await CliRun.RunAsync("trajectories", "inspect", folder.Sub("traj"), "--sample", "0");
         Assert.True(inspect.ExitCode == CliApp.Ok, inspect.Output + inspect.Error);
         Assert.Contains("chat / fell back", inspect.Output);
+        Assert.Contains("w/o experts", inspect.Output);
+        Assert.Contains("by role (rules agree, w/o experts): actor", inspect.Output);
         Assert.Contains("1 / 7", inspect.Output);
 
         // The shared memory says so: later planning steps are given the fallback notes.

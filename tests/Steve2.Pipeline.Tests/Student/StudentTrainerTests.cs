@@ -82,6 +82,34 @@ public sealed class StudentTrainerTests
     }
 
     /// <summary>
+    /// Catches: fine-tuning on new data (another teacher, other tasks) refused, or encoded with a tokenizer fitted on that
+    /// data, which gives the checkpoint's embedding rows other meanings. --init encodes with the checkpoint's tokenizer;
+    /// pieces it never saw go to bytes and every text decodes back.
+    /// </summary>
+    [Fact]
+    public async Task Fine_tuning_on_other_data_encodes_it_with_the_checkpoints_tokenizer()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        string first = folder.Sub("first"), other = folder.Sub("other-data"), tuned = folder.Sub("tuned");
+        new StudentTrainer(Options with { Steps = 1 }).Train(data, first, torch.CPU);
+        string source = Path.Combine(first, StudentTrainer.ModelName);
+        await StudentTestData.RecordAsync(other, "object-search", 1_000_020, null, budget: 3);
+        Assert.NotEqual(data.Tokenizer.Vocabulary.BpeIds, StudentDataset.Build(other).Tokenizer.Vocabulary.BpeIds);   // its own fit differs
+
+        new StudentTrainer(Options with { Steps = 2, ValidateEvery = 2, InitFrom = source }).Train(other, tuned, torch.CPU);
+
+        var cached = StudentDataset.Read(Path.Combine(tuned, StudentDataset.FileName));
+        Assert.Equal(data.Tokenizer.Vocabulary.BpeIds, cached.Tokenizer.Vocabulary.BpeIds);
+        Assert.Equal(StudentDataset.FingerprintOf(other, cached.Tokenizer), cached.Fingerprint);
+        Assert.NotEqual(StudentDataset.FingerprintOf(other), cached.Fingerprint);
+        Assert.All(cached.Examples, e => Assert.Equal(e.ActionText, cached.Tokenizer.Decode(e.Action)));
+        var (header, _, tokenizer, _) = StudentCheckpoint.Load(Path.Combine(tuned, StudentTrainer.ModelName));
+        Assert.Equal(data.Tokenizer.Vocabulary.BpeIds, tokenizer.Vocabulary.BpeIds);
+        Assert.Equal(cached.Fingerprint, header.DatasetFingerprint);
+    }
+
+    /// <summary>
     /// A tiny model learns a handful of recorded decisions of every role by heart: its greedy answers then equal the
     /// teacher's, through the whole path (dataset, batches, loss, generation, decoding). The margin: far more steps
     /// than the set needs, so a different BLAS cannot cross it.

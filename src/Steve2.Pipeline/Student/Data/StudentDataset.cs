@@ -49,9 +49,11 @@ public sealed class StudentDataset
     public static bool IsValidationSeed(int seed) => seed % 10 == 9;
 
     /// <summary>The cached dataset of <paramref name="root"/> when its fingerprint and version match, else a new one (saved to <paramref name="cachePath"/>).</summary>
-    public static StudentDataset LoadOrBuild(string root, string cachePath, Action<string>? log = null)
+    /// <param name="tokenizer">Encode with this tokenizer (a checkpoint's, to fine-tune it on new data; unseen pieces go
+    /// to bytes) instead of fitting one on the training texts; it is part of the cache's fingerprint.</param>
+    public static StudentDataset LoadOrBuild(string root, string cachePath, Action<string>? log = null, CompactBpeTokenizer? tokenizer = null)
     {
-        string fingerprint = FingerprintOf(root);
+        string fingerprint = FingerprintOf(root, tokenizer);
         if (File.Exists(cachePath))
         {
             try
@@ -69,16 +71,18 @@ public sealed class StudentDataset
                 log?.Invoke($"dataset: the cache cannot be read ({e.Message}); building it again");
             }
         }
-        var built = Build(root);
+        var built = Build(root, tokenizer);
         AtomicFile.Write(cachePath, built.Write);
         log?.Invoke($"dataset: {built.Examples.Count} examples ({built.Images.Count} images, vocabulary {built.Tokenizer.VocabularySize}) cached in {cachePath}");
         return built;
     }
 
     /// <summary>Reads every training episode under <paramref name="root"/> (TRAJECTORY_FORMAT.md) into examples.</summary>
+    /// <param name="tokenizer">The tokenizer to encode with; null fits one on the training seeds' texts.</param>
     /// <exception cref="ArgumentException">An evaluation or unassigned episode, or no episode at all.</exception>
-    public static StudentDataset Build(string root)
+    public static StudentDataset Build(string root, CompactBpeTokenizer? tokenizer = null)
     {
+        bool given = tokenizer is not null;
         var episodes = Episodes(root);
         var raw = new List<(RecordedEpisode Episode, TrajectoryStep Step, string Memory, int Image)>();
         var images = new List<byte[]>();
@@ -110,14 +114,14 @@ public sealed class StudentDataset
             }
         }
         if (raw.Count == 0) throw new ArgumentException($"No recorded steps under {root}: record teacher trajectories first (steve2 record).");
-        var tokenizer = StudentVocabulary.Fit(raw.Where(r => !IsValidationSeed(r.Episode.Manifest.Seed))
+        tokenizer ??= StudentVocabulary.Fit(raw.Where(r => !IsValidationSeed(r.Episode.Manifest.Seed))
             .SelectMany(r => new[] { r.Step.Instruction, r.Step.StateText, r.Memory, r.Step.ActionText }));
         var specials = tokenizer.Specials;
         var examples = raw.Select(r => new StudentExample(r.Episode.Manifest.Task, r.Episode.Manifest.Seed, r.Step.Role, r.Step.AgentId,
             specials.IdOf(StudentVocabulary.RoleToken(r.Step.Role)), tokenizer.Encode(r.Step.Instruction), tokenizer.Encode(r.Step.StateText),
             tokenizer.Encode(r.Memory), r.Image, tokenizer.Encode(r.Step.ActionText), r.Step.ActionText,
             r.Step.Facts is null ? null : JsonSerializer.Serialize(r.Step.Facts, TrajectoryFormat.Json))).ToList();
-        return new StudentDataset(FingerprintOf(root), imageSize, tokenizer, images, examples);
+        return new StudentDataset(FingerprintOf(root, given ? tokenizer : null), imageSize, tokenizer, images, examples);
     }
 
     /// <summary>
@@ -152,11 +156,13 @@ public sealed class StudentDataset
         return episodes;
     }
 
-    /// <summary>SHA-256 over the relative path, length and SHA-256 of every file the dataset reads (manifests, steps, step images).</summary>
-    public static string FingerprintOf(string root)
+    /// <summary>SHA-256 over the relative path, length and SHA-256 of every file the dataset reads (manifests, steps, step
+    /// images), and the given tokenizer's vocabulary when the dataset is encoded with one.</summary>
+    public static string FingerprintOf(string root, CompactBpeTokenizer? tokenizer = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"student-dataset v{Version}\n"));
+        if (tokenizer is not null) hash.AppendData(Encoding.UTF8.GetBytes($"tokenizer {JsonSerializer.Serialize(tokenizer.Vocabulary)}\n"));
         foreach (var episode in Episodes(root))
         {
             string rel = Path.GetRelativePath(root, episode.Directory).Replace('\\', '/');

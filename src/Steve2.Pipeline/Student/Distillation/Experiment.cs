@@ -38,14 +38,20 @@ public sealed record ExperimentReport(
     IReadOnlyList<DaggerRoundSummary> RoundsWithoutExperts);
 
 /// <summary>
-/// <c>steve2 experiment</c> (DISTILLATION.md): record both teachers' data, behaviour cloning (the reference), the DAgger rounds
-/// with DPO + MLE (labelled by the teacher with experts: STEVE-2; by the teacher without: w/o EE), then every agent on the
+/// <c>steve2 experiment</c> (DISTILLATION.md): record the rule teacher without experts, behaviour cloning on it (the
+/// reference: every one of its decisions is a function of what the student reads), the DAgger rounds with DPO + MLE from
+/// that reference (labelled by the teacher with experts: STEVE-2; by the teacher without: w/o EE), then every agent on the
 /// profile's tasks and evaluation seeds, and the report: the ablation table (TO, teacher-no-expert, w/o KD, w/o EE,
-/// STEVE-2), the efficiency table, the rounds, the curves and the commands. Every stage resumes: recorded episodes are
-/// kept, the trainers resume from their latest checkpoints, finished rounds and finished agents' evaluations are read back.
+/// STEVE-2), the efficiency table, the rounds, the curves and the commands. A given <paramref name="reference"/> (a
+/// <c>train-student</c> checkpoint) replaces the record and BC stages. Every stage resumes: recorded episodes are kept, the
+/// trainers resume from their latest checkpoints, finished rounds and finished agents' evaluations are read back.
 /// </summary>
-public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory factory, string device = "auto", ITrainingProgress? progress = null, IEvaluationProgress? episodes = null)
+public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory factory, string device = "auto", ITrainingProgress? progress = null,
+    IEvaluationProgress? episodes = null, string? reference = null)
 {
+    /// <summary>Where a given reference is copied in the run folder, and the file naming its source and SHA-256.</summary>
+    public const string GivenReferencePath = "bc/given/student.ckpt", ReferenceJson = "reference.json";
+
     public const string ReportName = "report.md", ReportJson = "report.json";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly ITrainingProgress _progress = progress ?? NoProgress.Instance;
@@ -81,31 +87,26 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         var recordSeeds = Enumerable.Range(TaskSeedPolicy.TrainingFirst, p.RecordSeeds).ToArray();
         var dev = global::Expert.VqVae.MlCore.Runtime.TorchRuntime.ResolveDevice(device);
 
+        string referencePath = reference is null
+            ? await TrainReferenceAsync(root, p, stages, recordSeeds, dev, ct)
+            : GivenReference(root, reference);
         var finals = new Dictionary<string, string>();
         var rounds = new Dictionary<string, IReadOnlyList<DaggerRoundSummary>>();
         foreach (string teacher in new[] { AgentCatalog.Teacher, AgentCatalog.TeacherNoExpert })
         {
             ExpertClients? labelling = teacher == AgentCatalog.Teacher ? experts : null;
-            string data = Path.Combine(root, "data", teacher), bc = Path.Combine(root, "bc", teacher), dagger = Path.Combine(root, "dagger", teacher);
-            await Stage(root, stages, $"record {teacher}", async () =>
-            {
-                _progress.Message($"recording {teacher} on {p.Tasks.Count} tasks x {recordSeeds.Length} training seeds");
-                var runner = new EvaluationRunner(factory, new EvaluationOptions { RecordDirectory = data, ResumeRecorded = true, DegreeOfParallelism = p.Parallel, MaxIterations = p.RecordIterations, FailOnExpertOutage = true });
-                var outcomes = await runner.RunAsync([AgentCatalog.Create(teacher, labelling)], p.Tasks.Select(t => new TaskPlan(TaskCatalog.Get(t), recordSeeds)).ToList(), episodes, ct);
-                if (outcomes.FirstOrDefault(o => o.Failed) is { } failed) throw new InvalidOperationException($"recording {teacher} failed on {failed.Task} seed {failed.Seed}: {failed.Error}");
-            });
-            await Stage(root, stages, $"bc {teacher}", () => Task.Run(() => new StudentTrainer(p.Bc, _progress).Train(data, bc, dev, ct), ct));
+            string dagger = Path.Combine(root, "dagger", teacher);
             IReadOnlyList<DaggerRoundSummary> summaries = [];
             await Stage(root, stages, $"dagger {teacher}", async () =>
-                summaries = await new DaggerRun(p.Dagger with { Device = device }, factory, _progress, episodes).RunAsync(dagger, Path.Combine(bc, StudentTrainer.ModelName), labelling, ct),
+                summaries = await new DaggerRun(p.Dagger with { Device = device }, factory, _progress, episodes).RunAsync(dagger, referencePath, labelling, ct),
                 always: true);
             rounds[teacher] = summaries;
-            finals[teacher] = summaries.Count > 0 ? summaries[^1].Checkpoint : Path.Combine(bc, StudentTrainer.ModelName);
+            finals[teacher] = summaries.Count > 0 ? summaries[^1].Checkpoint : referencePath;
         }
 
         var students = new Dictionary<string, string>
         {
-            ["student-wo-kd"] = Path.Combine(root, "bc", AgentCatalog.Teacher, StudentTrainer.ModelName),
+            ["student-wo-kd"] = referencePath,
             ["student-wo-ee"] = finals[AgentCatalog.TeacherNoExpert],
             ["steve-2"] = finals[AgentCatalog.Teacher],
         };
@@ -153,10 +154,53 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         var report = new ExperimentReport(p.Name, Rows.Select(r => r.Agent).ToArray(), figures.Select(f => $"{f.Task}/{f.Figure}").ToArray(), ablation, costs,
             stages, rounds[AgentCatalog.Teacher], rounds[AgentCatalog.TeacherNoExpert]);
         AtomicFile.WriteText(Path.Combine(root, ReportJson), JsonSerializer.Serialize(report, Indented));
-        AtomicFile.WriteText(Path.Combine(root, ReportName), Markdown(report, p, root));
+        AtomicFile.WriteText(Path.Combine(root, ReportName), Markdown(report, p, root, reference));
         _progress.Message($"wrote {Path.Combine(root, ReportName)}");
         return report;
     }
+
+    /// <summary>Records the teacher without experts on the training seeds and clones it: the reference's checkpoint.</summary>
+    private async Task<string> TrainReferenceAsync(string root, ExperimentProfile p, Dictionary<string, double> stages, int[] recordSeeds, torch.Device dev, CancellationToken ct)
+    {
+        string teacher = AgentCatalog.TeacherNoExpert;
+        string data = Path.Combine(root, "data", teacher), bc = Path.Combine(root, "bc", teacher);
+        await Stage(root, stages, $"record {teacher}", async () =>
+        {
+            _progress.Message($"recording {teacher} on {p.Tasks.Count} tasks x {recordSeeds.Length} training seeds");
+            var runner = new EvaluationRunner(factory, new EvaluationOptions { RecordDirectory = data, ResumeRecorded = true, DegreeOfParallelism = p.Parallel, MaxIterations = p.RecordIterations });
+            var outcomes = await runner.RunAsync([AgentCatalog.Create(teacher, null)], p.Tasks.Select(t => new TaskPlan(TaskCatalog.Get(t), recordSeeds)).ToList(), episodes, ct);
+            if (outcomes.FirstOrDefault(o => o.Failed) is { } failed) throw new InvalidOperationException($"recording {teacher} failed on {failed.Task} seed {failed.Seed}: {failed.Error}");
+        });
+        await Stage(root, stages, $"bc {teacher}", () => Task.Run(() => new StudentTrainer(p.Bc, _progress).Train(data, bc, dev, ct), ct));
+        return Path.Combine(bc, StudentTrainer.ModelName);
+    }
+
+    /// <summary>
+    /// Copies a given reference into the run (so the run holds every checkpoint it used) and records its source and SHA-256;
+    /// a run folder made with another reference is refused.
+    /// </summary>
+    private string GivenReference(string root, string source)
+    {
+        if (!File.Exists(source)) throw new ArgumentException($"--reference {source}: no such checkpoint.");
+        StudentCheckpoint.Format.ReadHeader(source);   // a student checkpoint, or a clear error
+        string sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source))).ToLowerInvariant();
+        string json = Path.Combine(root, ReferenceJson), copy = Path.Combine(root, GivenReferencePath);
+        if (File.Exists(json))
+        {
+            var was = JsonSerializer.Deserialize<GivenReferenceFile>(File.ReadAllText(json), Indented)!;
+            if (was.Sha256 != sha) throw new ArgumentException($"{root} was run from another reference ({was.Source}, SHA-256 {was.Sha256[..12]}): give a new --output.");
+            if (File.Exists(copy)) return copy;
+        }
+        else if (File.Exists(Path.Combine(root, "stages.json")) && ReadStages(root).Keys.Any(k => k.StartsWith("dagger ", StringComparison.Ordinal)))
+            throw new ArgumentException($"{root} holds a run that trained its own reference: give a new --output for --reference.");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        AtomicFile.Write(copy, stream => { using var from = File.OpenRead(source); from.CopyTo(stream); });
+        AtomicFile.WriteText(json, JsonSerializer.Serialize(new GivenReferenceFile(Path.GetFullPath(source), sha), Indented));
+        _progress.Message($"reference: {source} (SHA-256 {sha[..12]}), copied to {copy}");
+        return copy;
+    }
+
+    private sealed record GivenReferenceFile(string Source, string Sha256);
 
     private sealed record EvalFile(IReadOnlyList<EpisodeOutcome> Outcomes, ExperimentCost Cost, double Seconds);
 
@@ -195,16 +239,19 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
 
     private static string F(double x) => double.IsNaN(x) ? "n/a" : x.ToString(Math.Abs(x) >= 100 ? "0" : "0.###", CultureInfo.InvariantCulture);
 
-    private static string Markdown(ExperimentReport r, ExperimentProfile p, string root)
+    private static string Markdown(ExperimentReport r, ExperimentProfile p, string root, string? reference)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# STEVE-2 experiment, profile `{p.Name}`").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Command: `steve2 experiment --output {root} --profile {p.Name}`. Machine: {EvaluationRun.DescribeMachine()}; torch device as requested (`--device`).");
-        md.AppendLine(CultureInfo.InvariantCulture, $"Teacher data: tasks {string.Join(", ", p.Tasks)}, training seeds {TaskSeedPolicy.TrainingFirst}-{TaskSeedPolicy.TrainingFirst + p.RecordSeeds - 1}" +
-            $"{(p.RecordIterations is int ri ? $", iterations capped at {ri}" : "")}. BC: preset {p.Bc.Preset}, {p.Bc.Steps} steps, batch {p.Bc.BatchSize}, lr {p.Bc.LearningRate}. " +
-            $"DAgger: {p.Dagger.Rounds} round(s), beta {p.Dagger.Schedule}, {p.Dagger.SeedsPerRound} seed(s) a task a round from {p.Dagger.FirstSeed}; DPO + MLE: beta {p.Dagger.Dpo.Beta}, lambda {p.Dagger.Dpo.Lambda}, " +
+        md.AppendLine(CultureInfo.InvariantCulture, $"Command: `steve2 experiment --output {root} --profile {p.Name}{(reference is null ? "" : $" --reference {reference}")}`. Machine: {EvaluationRun.DescribeMachine()}; torch device as requested (`--device`).");
+        md.AppendLine((reference is null
+            ? string.Create(CultureInfo.InvariantCulture, $"Reference: behaviour cloning of teacher-no-expert on tasks {string.Join(", ", p.Tasks)}, training seeds {TaskSeedPolicy.TrainingFirst}-{TaskSeedPolicy.TrainingFirst + p.RecordSeeds - 1}" +
+                $"{(p.RecordIterations is int ri ? $", iterations capped at {ri}" : "")}; preset {p.Bc.Preset}, {p.Bc.Steps} steps, batch {p.Bc.BatchSize}, lr {p.Bc.LearningRate}. ")
+            : $"Reference: given, `{reference}` (copied to `{GivenReferencePath}`; its source and SHA-256 in `{ReferenceJson}`). ") +
+            string.Create(CultureInfo.InvariantCulture,
+            $"DAgger from the reference: {p.Dagger.Rounds} round(s), beta {p.Dagger.Schedule}, {p.Dagger.SeedsPerRound} seed(s) a task a round from {p.Dagger.FirstSeed}; DPO + MLE: beta {p.Dagger.Dpo.Beta}, lambda {p.Dagger.Dpo.Lambda}, " +
             $"{p.Dagger.Dpo.Steps} steps, batch {p.Dagger.Dpo.BatchSize} pairs, {(p.Dagger.Dpo.UniformWeights ? "uniform" : "per-sample")} weights. " +
-            $"Evaluation seeds {EvaluationReport.SeedText(p.EvalSeeds)}{(p.EvalIterations is int ei ? $", iterations capped at {ei} (not comparable with full budgets)" : "")}.").AppendLine();
+            $"Evaluation seeds {EvaluationReport.SeedText(p.EvalSeeds)}{(p.EvalIterations is int ei ? $", iterations capped at {ei} (not comparable with full budgets)" : "")}.")).AppendLine();
         md.AppendLine("## Ablation (mean [95% interval] over the evaluation seeds)").AppendLine();
         md.AppendLine("| agent | " + string.Join(" | ", r.Figures) + " |");
         md.AppendLine("|---|" + string.Concat(r.Figures.Select(_ => "---:|")));
@@ -234,7 +281,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         }
         md.AppendLine().AppendLine("## Stages (seconds)").AppendLine();
         foreach (var (k, v) in r.StageSeconds) md.AppendLine(CultureInfo.InvariantCulture, $"- {k}: {v:0}");
-        md.AppendLine().AppendLine("Curves: `bc/teacher/curves-bc.png`, `bc/teacher-no-expert/curves-bc.png`, `dagger/*/round-NNN/train/curves-dpo.png`; every episode's outcome in `eval/AGENT.json`.");
+        md.AppendLine().AppendLine($"Curves: {(reference is null ? "`bc/teacher-no-expert/curves-bc.png`, " : "")}`dagger/*/round-NNN/train/curves-dpo.png`; every episode's outcome in `eval/AGENT.json`.");
         return md.ToString();
     }
 

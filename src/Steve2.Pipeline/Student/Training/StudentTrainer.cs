@@ -1,3 +1,4 @@
+using Expert.VqVae.MlCore.Text;
 using Expert.VqVae.MlCore.Training;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Model;
@@ -33,7 +34,15 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
     public StudentTrainResult Train(string dataDir, string outputDir, Device device, CancellationToken ct = default)
     {
         Directory.CreateDirectory(outputDir);
-        var data = StudentDataset.LoadOrBuild(dataDir, Path.Combine(outputDir, StudentDataset.FileName), _progress.Message);
+        // Fine-tuning (--init) encodes the data with the checkpoint's tokenizer, so its embeddings keep their meaning on new
+        // data; a resumed fine-tuning run takes that tokenizer from its own latest checkpoint.
+        string latest = Path.Combine(outputDir, LatestName);
+        StudentHeader? resumed = File.Exists(latest) ? StudentCheckpoint.Format.ReadHeader(latest) : null;
+        TokenizerVocabulary? vocabulary = resumed is not null
+            ? (resumed.Training?.InitFrom is null ? null : resumed.Tokenizer)
+            : (options.InitFrom is null ? null : StudentCheckpoint.Format.ReadHeader(options.InitFrom).Tokenizer);
+        CompactBpeTokenizer? tokenizer = vocabulary is null ? null : new CompactBpeTokenizer(vocabulary);
+        var data = StudentDataset.LoadOrBuild(dataDir, Path.Combine(outputDir, StudentDataset.FileName), _progress.Message, tokenizer);
         return Train(data, outputDir, device, ct);
     }
 
@@ -63,7 +72,7 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
         {
             (StudentHeader from, model, var fromTokenizer, _) = StudentCheckpoint.Load(o.InitFrom, o.DecoderPath);
             if (!fromTokenizer.Vocabulary.BpeIds.SequenceEqual(data.Tokenizer.Vocabulary.BpeIds) || !fromTokenizer.Vocabulary.SpecialTokens.SequenceEqual(data.Tokenizer.Vocabulary.SpecialTokens) || from.Config.Preset != o.Preset)
-                throw new ArgumentException($"--init {o.InitFrom} is a {from.Config.Preset} student with another tokenizer or preset than this run's ({o.Preset}, the dataset's tokenizer): fine-tune on the data it was trained on.");
+                throw new ArgumentException($"--init {o.InitFrom} is a {from.Config.Preset} student with another tokenizer or preset than this run's ({o.Preset}, the dataset's tokenizer): give the same --preset (train-student encodes the data with the checkpoint's tokenizer).");
             _progress.Message($"starting from the weights of {o.InitFrom} (its step {from.Step})");
         }
         else

@@ -1,6 +1,7 @@
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Student.Distillation;
 using Steve2.Pipeline.Student.Training;
+using Steve2.Pipeline.Tests.Student;
 using Steve2.Pipeline.Tests.Experts;
 using Steve2.Pipeline.Tests.Trajectories;
 using TorchSharp;
@@ -40,8 +41,10 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
             foreach (string file in new[] { DaggerRun.SummaryName, DaggerRun.RolloutsName, PreferencePairs.FileName, PreferencePairs.ImagesFileName, DaggerRun.ModelName })
                 Assert.True(File.Exists(Path.Combine(round, file)), Path.Combine(round, file));
             Assert.True(Directory.Exists(Path.Combine(round, "rollouts")) && Directory.Exists(Path.Combine(round, "labels")));
-            Assert.True(File.Exists(Path.Combine(folder.Path, "bc", teacher, StudentTrainer.ModelName)));
         }
+        // One reference for both distillations: behaviour cloning of the teacher without experts.
+        Assert.True(File.Exists(Path.Combine(folder.Path, "bc", "teacher-no-expert", StudentTrainer.ModelName)));
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "bc", "teacher")));
         string markdown = File.ReadAllText(Path.Combine(folder.Path, Experiment.ReportName));
         foreach (var (row, _) in Experiment.Rows) Assert.Contains(row, markdown);
         Assert.Contains("## Efficiency", markdown);
@@ -54,5 +57,36 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
         foreach (string agent in report.Agents)
             foreach (string figure in report.Figures)
                 Assert.Equal(report.Ablation[agent][figure], again.Ablation[agent][figure]);
+    }
+
+    /// <summary>
+    /// Catches: a given reference (--reference) ignored, a run that still records and clones, or a run folder reused with
+    /// another reference. The reference is copied into the run, both distillations start from it, and w/o KD is it.
+    /// </summary>
+    [Fact]
+    [Trait("tier", "slow")]
+    public async Task A_given_reference_replaces_the_record_and_bc_stages()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        string bc = folder.Sub("bc");
+        new StudentTrainer(new StudentTrainOptions { Preset = "tiny", Steps = 2, BatchSize = 4, WarmupSteps = 1, ValidateEvery = 2, ValidationLimit = 2, CheckpointEvery = 2 })
+            .Train(data, bc, torch.CPU);
+        string reference = Path.Combine(bc, StudentTrainer.ModelName), run = folder.Sub("run");
+        torch.manual_seed(1);
+        var report = await new Experiment(ExperimentProfile.Tiny, new VoxelEnvironmentFactory(), "cpu", reference: reference).RunAsync(run, host.Clients);
+
+        Assert.False(Directory.Exists(Path.Combine(run, "data")));
+        Assert.DoesNotContain(report.StageSeconds.Keys, k => k.StartsWith("record", StringComparison.Ordinal) || k.StartsWith("bc", StringComparison.Ordinal));
+        Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(Path.Combine(run, Experiment.GivenReferencePath)));
+        Assert.Contains("--reference", File.ReadAllText(Path.Combine(run, Experiment.ReportName)));
+        foreach (var agent in report.Agents)
+            Assert.All(report.Figures, f => Assert.NotNull(report.Ablation[agent][f]));
+
+        // Another reference on the same folder is refused, before anything runs.
+        string other = folder.Sub("other.ckpt");
+        File.Copy(Path.Combine(bc, StudentTrainer.LatestName), other);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => new Experiment(ExperimentProfile.Tiny, new VoxelEnvironmentFactory(), "cpu", reference: other).RunAsync(run, host.Clients));
+        Assert.Contains("another reference", e.Message);
     }
 }
