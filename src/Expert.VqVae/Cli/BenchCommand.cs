@@ -107,9 +107,12 @@ internal static class BenchCommand
     /// <returns>The milliseconds spent rendering.</returns>
     private static double GenerateAndRender(OccupancyModel model, string prompt, SamplingOptions sampling)
     {
-        var grid = model.Generate([new GenerationRequest(prompt, sampling)])[0].Grids[0];
+        var result = model.Generate([new GenerationRequest(prompt, sampling)])[0];
         long started = Stopwatch.GetTimestamp();
-        OccupancyRenderer.RenderPngs(grid, RenderViews.Default);
+        // A model with a material channel is rendered in its blocks' colours, as the host renders it.
+        if (result.Blocks?[0] is { } blocks)
+            foreach (var view in RenderViews.Default) OccupancyRenderer.RenderBlocksPng(blocks, view);
+        else OccupancyRenderer.RenderPngs(result.Grids[0], RenderViews.Default);
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 

@@ -1,6 +1,7 @@
 using Expert.VqVae.Composition;
 using Expert.VqVae.Corpus;
 using Expert.VqVae.Inference;
+using Expert.VqVae.Materials;
 using Expert.VqVae.Voxels;
 
 namespace Expert.VqVae.Evaluation;
@@ -15,6 +16,17 @@ public sealed record CompositionReport
     /// <summary>Mean IoU of generated against ground-truth occupancy, fully specified descriptions (target >= 0.6 on held-out combinations).</summary>
     public required double TextToShapeIoU { get; init; }
     public required int FullySpecified { get; init; }
+    /// <summary>
+    /// Mean IoU of the records' distinct shapes through the autoencoder alone (with their blocks when
+    /// the model has a material channel); NaN when the generator is not an <see cref="OccupancyModel"/>.
+    /// </summary>
+    public double ReconstructionIoU { get; init; } = double.NaN;
+    /// <summary>Reconstruction IoU per group: <c>composed</c>, <c>part:NAME</c> (composed shapes with that part) and each v1 family.</summary>
+    public IReadOnlyDictionary<string, double> ReconstructionIoUByGroup { get; init; } = new Dictionary<string, double>();
+    /// <summary>Blocks right on the voxels occupied in both a shape and its reconstruction; NaN for an occupancy-only model.</summary>
+    public double ReconstructionMaterialAccuracy { get; init; } = double.NaN;
+    /// <summary>Distinct shapes reconstructed.</summary>
+    public int ReconstructedShapes { get; init; }
     public required double Seconds { get; init; }
 }
 
@@ -49,9 +61,14 @@ public static class CompositionEvaluator
             }
             progress?.Invoke(Math.Min(at + batch, records.Count), records.Count);
         }
+        (double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes)? reconstruction = model is OccupancyModel occupancyModel ? Reconstruction(occupancyModel, records) : null;
         return new CompositionReport
         {
             ModelVersion = model.Info.Version,
+            ReconstructionIoU = reconstruction?.IoU ?? double.NaN,
+            ReconstructionIoUByGroup = reconstruction?.ByGroup ?? new Dictionary<string, double>(),
+            ReconstructionMaterialAccuracy = reconstruction?.MaterialAccuracy ?? double.NaN,
+            ReconstructedShapes = reconstruction?.Shapes ?? 0,
             MaterialPalette = model.Info.MaterialPalette.Select(Materials.BlockMaterials.Name).ToArray(),
             Summary = CompositionMeasurer.Summarize(measurements),
             TextToShapeIoU = ious.Count == 0 ? double.NaN : ious.Average(),
@@ -60,9 +77,78 @@ public static class CompositionEvaluator
         };
     }
 
+    /// <summary>
+    /// The records' distinct shapes (occupancy and, for a material model, blocks) through the
+    /// autoencoder alone: IoU overall and per group, and block accuracy on voxels occupied in both.
+    /// </summary>
+    private static (double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes) Reconstruction(
+        OccupancyModel model, IReadOnlyList<CorpusRecord> records)
+    {
+        bool materials = model.Info.MaterialPalette.Count > 0;
+        var shapes = records
+            .GroupBy(r => materials && r.Blocks is not null ? (object)r.Blocks : r.Grid)
+            .Select(g => g.First())
+            .ToList();
+        var truth = shapes.Select(r => materials ? r.Blocks ?? MaterialGrid.Uniform(r.Grid, BlockMaterial.Stone) : null).ToList();
+        IReadOnlyList<OccupancyGrid> rebuilt;
+        double materialAccuracy = double.NaN;
+        if (materials)
+        {
+            var withBlocks = model.ReconstructWithMaterials(truth.Select(t => t!).ToList());
+            rebuilt = withBlocks.Select(b => b.ToOccupancy()).ToList();
+            long both = 0, right = 0;
+            for (int s = 0; s < shapes.Count; s++)
+            {
+                var t = truth[s]!;
+                var b = withBlocks[s];
+                for (int i = 0; i < t.Volume; i++)
+                {
+                    var want = t.At(i);
+                    var got = b.At(i);
+                    if (want == BlockMaterial.Air || got == BlockMaterial.Air) continue;
+                    both++;
+                    if (want == got) right++;
+                }
+            }
+            materialAccuracy = both == 0 ? double.NaN : (double)right / both;
+        }
+        else rebuilt = model.Reconstruct(shapes.Select(r => r.Grid).ToList());
+        var ious = shapes.Select((r, i) => OccupancyGrid.IoU(r.Grid, rebuilt[i])).ToList();
+        var groups = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        void Add(string group, double iou)
+        {
+            if (!groups.TryGetValue(group, out var list)) groups[group] = list = [];
+            list.Add(iou);
+        }
+        for (int i = 0; i < shapes.Count; i++)
+        {
+            var r = shapes[i];
+            Add(r.Family ?? "unknown", ious[i]);
+            if (r.Family == ComposedSpec.FamilyName && r.Params is { } p && p.TryGetValue("parts", out var parts) && parts.Length > 0)
+                foreach (var part in parts.Split('+')) Add("part:" + part, ious[i]);
+        }
+        var byGroup = groups.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Value.Average());
+        return (ious.Average(), byGroup, materialAccuracy, shapes.Count);
+    }
+
     public static string ToMarkdown(CompositionReport r) =>
         $"Model `{r.ModelVersion}` on the v2 corpus (composed buildings with materials), " +
         (r.MaterialPalette.Count == 0 ? "a model that imagines occupancy only" : $"blocks {string.Join(", ", r.MaterialPalette)}") + ".\n\n" +
         CompositionMeasurer.ToMarkdown(r.Summary) +
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| text-to-shape IoU ({r.FullySpecified} fully specified) | {r.TextToShapeIoU:F3} | >= 0.6 |\n");
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| text-to-shape IoU ({r.FullySpecified} fully specified) | {r.TextToShapeIoU:F3} | >= 0.6 |\n") +
+        ReconstructionMarkdown(r);
+
+    private static string ReconstructionMarkdown(CompositionReport r)
+    {
+        if (r.ReconstructedShapes == 0) return "";
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var sb = new System.Text.StringBuilder();
+        sb.Append(string.Create(c, $"| reconstruction IoU ({r.ReconstructedShapes} distinct shapes, autoencoder alone) | {r.ReconstructionIoU:F3} | >= 0.95 for every family and part |\n"));
+        sb.Append(double.IsNaN(r.ReconstructionMaterialAccuracy)
+            ? "| reconstruction material accuracy | not measured: occupancy only | |\n"
+            : string.Create(c, $"| reconstruction material accuracy (occupied in both) | {r.ReconstructionMaterialAccuracy:P1} | |\n"));
+        sb.Append("\nReconstruction IoU by group (composed shapes with each part; v1 families):\n\n| group | IoU |\n|---|---|\n");
+        foreach (var (group, iou) in r.ReconstructionIoUByGroup) sb.Append(string.Create(c, $"| {group} | {iou:F3} |\n"));
+        return sb.ToString();
+    }
 }

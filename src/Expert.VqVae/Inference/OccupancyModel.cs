@@ -173,6 +173,32 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Encodes and decodes grids with their blocks through the autoencoder alone (no text), for a
+    /// checkpoint with a material channel: the reconstructed occupancy with a block on every occupied
+    /// voxel. A block the channel does not have is refused (<see cref="MaterialTensors.Input"/>).
+    /// </summary>
+    public IReadOnlyList<MaterialGrid> ReconstructWithMaterials(IReadOnlyList<MaterialGrid> grids, int batch = 32)
+    {
+        if (_vqvae.Config.Materials == 0)
+            throw new InvalidOperationException("This checkpoint imagines occupancy only (no material channel): use Reconstruct.");
+        var result = new List<MaterialGrid>(grids.Count);
+        lock (_gate)
+        {
+            for (int at = 0; at < grids.Count; at += batch)
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                var chunk = grids.Skip(at).Take(batch).ToList();
+                using var input = MaterialTensors.Input(chunk, _vqvae.Config.Materials, _device);
+                var codes = _vqvae.Encode(input);
+                var (occupancy, classes) = _vqvae.DecodeWithMaterials(codes);
+                result.AddRange(MaterialTensors.ToGrids(occupancy, classes));
+            }
+        }
+        return result;
+    }
+
     /// <summary>The sampled grids, and their blocks when the autoencoder has a material channel (else null: never guessed).</summary>
     private (List<OccupancyGrid> Grids, List<MaterialGrid>? Blocks) DecodeJobs(List<MaskedCodeSampler.Job> jobs, CancellationToken cancellationToken)
     {

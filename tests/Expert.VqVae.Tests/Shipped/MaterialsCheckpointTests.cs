@@ -1,0 +1,121 @@
+using Expert.VqVae.Cli;
+using Expert.VqVae.Composition;
+using Expert.VqVae.Corpus;
+using Expert.VqVae.Evaluation;
+using Expert.VqVae.Inference;
+using Expert.VqVae.Materials;
+using Expert.VqVae.Tests.Model;
+using Expert.VqVae.Voxels;
+
+namespace Expert.VqVae.Tests.Shipped;
+
+/// <summary>Loads the shipped materials checkpoint once and measures it on a small held-out draw of the v2 corpus.</summary>
+public sealed class MaterialsModelFixture : IDisposable
+{
+    /// <summary>Held-out v2 records of `vqvae eval --composed --count 64` (seed 99): combinations never seen in training.</summary>
+    public const int Count = 64;
+
+    public MaterialsModelFixture()
+    {
+        Model = OccupancyModel.Load(DefaultPaths.ShippedMaterialsCheckpoint, "cpu");
+        Records = CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = 99, Count = Count, Split = CorpusSplit.Test }).ToList();
+        Report = CompositionEvaluator.Evaluate(Model, Records);
+    }
+
+    public OccupancyModel Model { get; }
+    public IReadOnlyList<CorpusRecord> Records { get; }
+    public CompositionReport Report { get; }
+
+    public void Dispose() => Model.Dispose();
+}
+
+/// <summary>
+/// The materials checkpoint the project ships (src/Expert.VqVae/Checkpoints/materials.ckpt, imagination v2:
+/// a block per voxel), trained by `vqvae train --materials` (Training/TRAINING.md, "The shipped materials
+/// checkpoint"). Mechanics (it answers blocks, the described block shows up, reconstructions keep blocks)
+/// and held-out floors well below what it measured, so a broken checkpoint or decoding path fails.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IClassFixture<MaterialsModelFixture>
+{
+    [Fact]
+    public void The_materials_checkpoint_is_a_finished_model_with_a_block_for_every_block_of_the_world()
+    {
+        Assert.True(File.Exists(DefaultPaths.ShippedMaterialsCheckpoint), $"missing {DefaultPaths.ShippedMaterialsCheckpoint}");
+        Assert.True(new FileInfo(DefaultPaths.ShippedMaterialsCheckpoint).Length < 50 << 20, "the materials checkpoint must stay under 50 MB");
+        Assert.Equal("done", shipped.Model.Header.Stage);
+        Assert.Equal(32, shipped.Model.GridSize);
+        Assert.Equal(BlockMaterials.Count - 1, shipped.Model.Header.VqVae.Materials);
+        Assert.Equal(BlockMaterials.Blocks.Take(BlockMaterials.Count - 1), shipped.Model.Info.MaterialPalette);
+        Assert.Equal(shipped.Model.Info.MaterialPalette.Select(BlockMaterials.Name), shipped.Report.MaterialPalette);
+    }
+
+    [Fact]
+    public void Every_generation_carries_a_block_on_each_occupied_voxel()
+    {
+        var result = Generate("a stone castle with four corner towers of oak logs, battlements and a gate", seed: 1);
+        Assert.NotNull(result.Blocks);
+        Assert.Equal(result.Grids[0], result.Blocks![0].ToOccupancy());
+        Assert.True(result.Grids[0].Count() > 0, "the castle has blocks");
+        Assert.Equal(shipped.Records.Count, shipped.Report.Summary.WithMaterials);
+    }
+
+    [Theory]
+    [InlineData(BlockMaterial.Sandstone, "sandstone", BlockMaterial.Cobblestone, "cobblestone")]
+    [InlineData(BlockMaterial.OakLog, "logs", BlockMaterial.Stone, "stone")]
+    public void The_described_block_is_the_one_imagined(BlockMaterial said, string saidWord, BlockMaterial other, string otherWord)
+    {
+        // The same building in two blocks: each description's block is the more used of the two in its own grid.
+        int[] Histogram(string word) =>
+            Generate($"a two-storey house with a flat roof, made of {word}", seed: 2).Blocks![0].Histogram();
+        int[] a = Histogram(saidWord), b = Histogram(otherWord);
+        Assert.True(a[(int)said] > a[(int)other], $"'{saidWord}' house: {a[(int)said]} {said} against {a[(int)other]} {other}");
+        Assert.True(b[(int)other] > b[(int)said], $"'{otherWord}' house: {b[(int)other]} {other} against {b[(int)said]} {said}");
+    }
+
+    [Fact]
+    public void Reconstruction_keeps_the_blocks_and_an_occupancy_only_model_refuses_to_guess_them()
+    {
+        var truth = shipped.Records.Take(4).Select(r => r.Blocks!).ToList();
+        var rebuilt = shipped.Model.ReconstructWithMaterials(truth);
+        Assert.Equal(truth.Count, rebuilt.Count);
+        for (int i = 0; i < truth.Count; i++)
+            Assert.True(OccupancyGrid.IoU(truth[i].ToOccupancy(), rebuilt[i].ToOccupancy()) > 0.5, $"shape {i} lost its form");
+        using var occupancyOnly = OccupancyModel.Load(DefaultPaths.ShippedCheckpoint, "cpu");
+        Assert.Throws<InvalidOperationException>(() => occupancyOnly.ReconstructWithMaterials(truth));
+    }
+
+    [Fact]
+    public void Held_out_floors_on_combinations_never_seen_in_training()
+    {
+        var r = shipped.Report;
+        var s = r.Summary;
+        string all = $"materials {s.MaterialAccuracy:P1}, attributes {s.AttributeAccuracy:P1}, " +
+                     $"text-to-shape {r.TextToShapeIoU:F3}, reconstruction {r.ReconstructionIoU:F3} (blocks {r.ReconstructionMaterialAccuracy:P1})";
+        Assert.True(s.MaterialAccuracy >= MaterialsFloors.MaterialAccuracy, all);
+        Assert.True(s.AttributeAccuracy >= MaterialsFloors.AttributeAccuracy, all);
+        Assert.True(r.TextToShapeIoU >= MaterialsFloors.TextToShapeIoU, all);
+        Assert.True(r.ReconstructionIoU >= MaterialsFloors.ReconstructionIoU, all);
+        Assert.True(r.ReconstructionMaterialAccuracy >= MaterialsFloors.ReconstructionMaterialAccuracy, all);
+    }
+
+    private GenerationResult Generate(string text, ulong seed) =>
+        shipped.Model.Generate([new GenerationRequest(text, new SamplingOptions { Seed = seed, Temperature = 0f })])[0];
+}
+
+/// <summary>
+/// Floors of the shipped materials checkpoint on the fixture's 64 held-out records, well below what it
+/// measured there (Training/TRAINING.md, "The shipped materials checkpoint"): a regression guard, not the
+/// issue's targets.
+/// </summary>
+internal static class MaterialsFloors
+{
+    // Measured on these 64 records: materials 62.7%, attributes 71.2%, text-to-shape 0.483 (35 fully
+    // specified), reconstruction 0.559 with blocks right on 94.9%. Part presence (0.8%) has no floor: it is
+    // near zero, as the occupancy-only default's (TRAINING.md).
+    public const double MaterialAccuracy = 0.45;
+    public const double AttributeAccuracy = 0.55;
+    public const double TextToShapeIoU = 0.35;
+    public const double ReconstructionIoU = 0.40;
+    public const double ReconstructionMaterialAccuracy = 0.80;
+}
