@@ -12,6 +12,13 @@ public sealed record DpoOptions
     /// <summary>The MLE term's factor lambda.</summary>
     public double Lambda { get; init; } = 0.1;
 
+    /// <summary>
+    /// The anchor term's factor: the MLE of the teacher's label at every labelled state of the rounds (the `labels/` folder
+    /// beside each pair folder: DAgger's aggregated data, the states where the student already answered right included),
+    /// a batch of them each step beside the pairs. 0 (the default) trains on the pairs alone.
+    /// </summary>
+    public double Anchor { get; init; }
+
     /// <summary>Every pair weight 1 (the ablation of the per-sample weights).</summary>
     public bool UniformWeights { get; init; }
 
@@ -30,6 +37,7 @@ public sealed record DpoOptions
         if (Steps < 1 || BatchSize < 1 || CheckpointEvery < 1 || WarmupSteps < 0)
             throw new ArgumentException("DPO steps, batch size and checkpoint-every must be at least 1, warmup at least 0.");
         if (Beta <= 0 || Lambda < 0 || LearningRate <= 0) throw new ArgumentException("DPO's beta and learning rate must be positive, lambda at least 0.");
+        if (Anchor < 0 || double.IsNaN(Anchor)) throw new ArgumentException($"The anchor factor must be at least 0, got {Anchor}.");
         return this;
     }
 }

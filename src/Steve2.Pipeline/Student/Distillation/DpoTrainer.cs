@@ -74,6 +74,11 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         var (refChosen, refRejected) = ReferenceLogProbs(Path.Combine(outputDir, ReferenceName), fingerprint, reference, rows, device, Math.Max(o.BatchSize, 16));
         reference.Dispose();
 
+        // The anchor set (DpoOptions.Anchor): the teacher's label at every labelled state of the rounds, as the pairs filter them.
+        var anchors = o.Anchor > 0 ? Anchors(pairDirs, sequences, tokenizer) : [];
+        if (o.Anchor > 0 && anchors.Count == 0)
+            throw new ArgumentException("--anchor needs the rounds' labels/ folders beside the pair files: none was found.");
+
         var raw = pairs.Select((p, i) => PreferenceWeights.Raw(p.Verdict, p.Distance, refChosen[i], rows[i].Chosen.Length, refRejected[i], rows[i].Rejected.Length)).ToList();
         double[] weights = PreferenceWeights.Compute(raw, o.UniformWeights);
         var summary = Summarise(weights, o.UniformWeights);
@@ -92,7 +97,8 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         var schedule = new WarmupCosineSchedule(o.LearningRate, o.Steps, Math.Min(o.WarmupSteps, o.Steps));
         int start = resumed?.Step ?? 0;
         if (start == 0)
-            _progress.Message($"DPO + MLE (beta {o.Beta}, lambda {o.Lambda}, {(o.UniformWeights ? "uniform weights" : "per-sample weights")}) on {pairs.Count} pairs, {o.Steps} steps on {device.type}, from {referencePath}");
+            _progress.Message($"DPO + MLE (beta {o.Beta}, lambda {o.Lambda}, {(o.UniformWeights ? "uniform weights" : "per-sample weights")}) on {pairs.Count} pairs" +
+                $"{(o.Anchor > 0 ? $", anchor {o.Anchor} on {anchors.Count} labelled states" : "")}, {o.Steps} steps on {device.type}, from {referencePath}");
         StudentHeader Header(int step) => new(StudentCheckpoint.Version, model.Config, tokenizer.Vocabulary, Stage, step, 0, fingerprint, null, false);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
 
@@ -113,6 +119,14 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
                     tensor(batch.Select(i => refChosen[i]).ToArray()).to(logps.dtype).to(device),
                     tensor(batch.Select(i => refRejected[i]).ToArray()).to(logps.dtype).to(device),
                     tensor(batch.Select(i => weights[i]).ToArray()).to(logps.dtype).to(device), o.Beta, o.Lambda);
+                if (anchors.Count > 0)
+                {
+                    // Drawn after the pairs, from the same per-step stream: the batch order stays a function of the seed and the step.
+                    var drawn = Enumerable.Range(0, o.BatchSize).Select(_ => anchors[random.Next(anchors.Count)]).ToList();
+                    Tensor anchorNll = DpoLoss.SequenceLogProbs(model, [.. drawn], device).neg().mean();
+                    loss = loss + o.Anchor * anchorNll;
+                    values["anchor"] = anchorNll.item<float>();
+                }
                 optimizer.zero_grad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(parameters, 1.0);
@@ -139,6 +153,23 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         LossCurvePlot.WriteAll(log.Points, outputDir);
         _progress.Message($"wrote {final}, metrics.jsonl and curves-{Stage}.png");
         return new DpoTrainResult(final, o.Steps, pairs.Count, summary, last);
+    }
+
+    /// <summary>
+    /// The teacher's label at every labelled state under each pair folder's <c>labels/</c> (DAgger's aggregate), filtered as
+    /// the pairs are (no label the critic refuses, no do-nothing decision): (prompt, answer, image) rows.
+    /// </summary>
+    private static List<(int[] Prompt, int[] Answer, byte[] Image)> Anchors(IReadOnlyList<string> pairDirs, StudentSequences sequences, CompactBpeTokenizer tokenizer)
+    {
+        var rows = new List<(int[], int[], byte[])>();
+        foreach (string dir in pairDirs)
+        {
+            var (labels, images) = new DaggerLabelStore(Path.Combine(dir, "labels")).ReadAll();
+            foreach (var label in labels)
+                if (label.TeacherProblem is null && !PreferencePairs.IsIdle(label))
+                    rows.Add((sequences.Prompt(label.Prompt), sequences.Answer(tokenizer.Encode(label.Teacher)), images[label.Image]));
+        }
+        return rows;
     }
 
     /// <summary>The reference's log-probabilities of every pair (chosen, rejected): read from <paramref name="path"/> when made for these pairs and this reference, else computed once and stored.</summary>

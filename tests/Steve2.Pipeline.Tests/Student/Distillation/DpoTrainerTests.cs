@@ -50,6 +50,41 @@ public sealed class DpoTrainerTests
         Assert.Equal("dpo", StudentCheckpoint.Format.ReadHeader(result.ModelPath).Stage);
     }
 
+    /// <summary>
+    /// Catches: the anchor term (DAgger's aggregate: the teacher's label at every labelled state, not only the pairs' chosen
+    /// answers) not read from the rounds' labels/, not in the loss, or silently off when the labels are missing.
+    /// </summary>
+    [Fact]
+    public async Task The_anchor_term_trains_on_every_labelled_state_of_the_rounds()
+    {
+        using var folder = new TestFolder();
+        string reference = await DistillationTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        string round = folder.Sub("round-001");
+        var store = new DaggerLabelStore(Path.Combine(round, "labels"));
+        using (var policy = DistillationTestData.Policy(reference))
+            await DistillationTestData.RolloutAsync(policy, null, "collection", 1_000_004, beta: 0.5, folder.Sub("rollouts"), store, budget: 3);
+        var (labels, images) = store.ReadAll();
+        PreferencePairs.Write(round, PreferencePairs.Make(1, labels), images);
+
+        var options = Options with { Steps = 2, CheckpointEvery = 2 };
+        string plain = folder.Sub("plain"), anchored = folder.Sub("anchored");
+        new DpoTrainer(options).Train([round], reference, plain, torch.CPU);
+        new DpoTrainer(options with { Anchor = 1 }).Train([round], reference, anchored, torch.CPU);
+
+        var points = new TrainingLog(anchored, resume: true).Points;
+        Assert.All(points, p => Assert.True(p.Values.TryGetValue("anchor", out double nll) && double.IsFinite(nll) && nll > 0, "anchor NLL logged"));
+        Assert.DoesNotContain("anchor", new TrainingLog(plain, resume: true).Points[0].Values.Keys);
+        // Step 1's pair terms are the same (theta = pi_ref, the same pair batch); only the anchor term adds to the loss.
+        Assert.Equal(new TrainingLog(plain, resume: true).Points[0].Values["mle"], points[0].Values["mle"], 4);
+        Assert.True(points[0].Values["loss"] > new TrainingLog(plain, resume: true).Points[0].Values["loss"]);
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(plain, StudentTrainer.ModelName)), File.ReadAllBytes(Path.Combine(anchored, StudentTrainer.ModelName)));
+
+        string bare = folder.Sub("bare");
+        PreferencePairs.Write(bare, PreferencePairs.Make(1, labels), images);   // pairs without their labels/
+        var e = Assert.Throws<ArgumentException>(() => new DpoTrainer(options with { Anchor = 1 }).Train([bare], reference, folder.Sub("refused"), torch.CPU));
+        Assert.Contains("--anchor", e.Message);
+    }
+
     private sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress
     {
         public void Step(string stage, int s, int totalSteps, IReadOnlyDictionary<string, double> values)
