@@ -24,17 +24,18 @@ internal static class DistillCommands
         public readonly Option<double> Beta = new("--beta") { Description = "DPO's temperature beta.", DefaultValueFactory = _ => new DpoOptions().Beta };
         public readonly Option<double> Lambda = new("--lambda") { Description = "The MLE term's factor lambda.", DefaultValueFactory = _ => new DpoOptions().Lambda };
         public readonly Option<double> Anchor = new("--anchor") { Description = "Factor of the anchor term: the MLE of the teacher's label at every labelled state of the rounds (their labels/), beside the pairs; 0 trains on the pairs alone.", DefaultValueFactory = _ => 0 };
+        public readonly Option<string?> AnchorData = new("--anchor-data") { Description = "With --anchor: the recordings the reference was cloned from; their training decisions join the anchor set (DAgger's first data)." };
         public readonly Option<bool> Uniform = new("--uniform-weights") { Description = "Every pair weight 1 (the ablation of the per-sample weights)." };
         public readonly Option<int> Steps = new("--steps") { Description = "DPO optimiser steps (per round).", DefaultValueFactory = _ => new DpoOptions().Steps };
         public readonly Option<int> Batch = new("--batch") { Description = "Pairs a step.", DefaultValueFactory = _ => new DpoOptions().BatchSize };
         public readonly Option<double> Lr = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => new DpoOptions().LearningRate };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed of the batch order and the DAgger coins.", DefaultValueFactory = _ => 1 };
 
-        public IEnumerable<Option> All => [Beta, Lambda, Anchor, Uniform, Steps, Batch, Lr, Seed];
+        public IEnumerable<Option> All => [Beta, Lambda, Anchor, AnchorData, Uniform, Steps, Batch, Lr, Seed];
 
         public DpoOptions Resolve(ParseResult p) => new DpoOptions
         {
-            Beta = p.GetValue(Beta), Lambda = p.GetValue(Lambda), Anchor = p.GetValue(Anchor), UniformWeights = p.GetValue(Uniform), Steps = p.GetValue(Steps),
+            Beta = p.GetValue(Beta), Lambda = p.GetValue(Lambda), Anchor = p.GetValue(Anchor), AnchorData = p.GetValue(AnchorData), UniformWeights = p.GetValue(Uniform), Steps = p.GetValue(Steps),
             BatchSize = p.GetValue(Batch), LearningRate = p.GetValue(Lr), Seed = p.GetValue(Seed),
         }.Validated();
     }

@@ -19,6 +19,12 @@ public sealed record DpoOptions
     /// </summary>
     public double Anchor { get; init; }
 
+    /// <summary>
+    /// Recordings the reference was cloned from (a <c>steve2 record</c> folder): their training decisions join the anchor
+    /// set, as DAgger aggregates the first demonstrations with every round's labels. Null: the rounds' labels alone.
+    /// </summary>
+    public string? AnchorData { get; init; }
+
     /// <summary>Every pair weight 1 (the ablation of the per-sample weights).</summary>
     public bool UniformWeights { get; init; }
 
@@ -38,6 +44,8 @@ public sealed record DpoOptions
             throw new ArgumentException("DPO steps, batch size and checkpoint-every must be at least 1, warmup at least 0.");
         if (Beta <= 0 || Lambda < 0 || LearningRate <= 0) throw new ArgumentException("DPO's beta and learning rate must be positive, lambda at least 0.");
         if (Anchor < 0 || double.IsNaN(Anchor)) throw new ArgumentException($"The anchor factor must be at least 0, got {Anchor}.");
+        if (AnchorData is not null && Anchor == 0) throw new ArgumentException("--anchor-data needs --anchor above 0.");
+        if (AnchorData is not null && !System.IO.Directory.Exists(AnchorData)) throw new ArgumentException($"--anchor-data {AnchorData}: no such folder.");
         return this;
     }
 }

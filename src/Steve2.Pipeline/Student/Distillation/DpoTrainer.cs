@@ -75,7 +75,7 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         reference.Dispose();
 
         // The anchor set (DpoOptions.Anchor): the teacher's label at every labelled state of the rounds, as the pairs filter them.
-        var anchors = o.Anchor > 0 ? Anchors(pairDirs, sequences, tokenizer) : [];
+        var anchors = o.Anchor > 0 ? Anchors(pairDirs, o.AnchorData, sequences, tokenizer) : [];
         if (o.Anchor > 0 && anchors.Count == 0)
             throw new ArgumentException("--anchor needs the rounds' labels/ folders beside the pair files: none was found.");
 
@@ -157,11 +157,19 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
 
     /// <summary>
     /// The teacher's label at every labelled state under each pair folder's <c>labels/</c> (DAgger's aggregate), filtered as
-    /// the pairs are (no label the critic refuses, no do-nothing decision): (prompt, answer, image) rows.
+    /// the pairs are (no label the critic refuses, no do-nothing decision), and the training decisions of
+    /// <paramref name="recordings"/> when given: (prompt, answer, image) rows.
     /// </summary>
-    private static List<(int[] Prompt, int[] Answer, byte[] Image)> Anchors(IReadOnlyList<string> pairDirs, StudentSequences sequences, CompactBpeTokenizer tokenizer)
+    private static List<(int[] Prompt, int[] Answer, byte[] Image)> Anchors(IReadOnlyList<string> pairDirs, string? recordings, StudentSequences sequences, CompactBpeTokenizer tokenizer)
     {
         var rows = new List<(int[], int[], byte[])>();
+        if (recordings is not null)
+        {
+            // The reference's own demonstrations (training seeds only), encoded with its tokenizer.
+            var data = StudentDataset.Build(recordings, tokenizer);
+            foreach (var e in data.Training)
+                rows.Add((sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), sequences.Answer(e.Action), data.Images[e.ImageIndex]));
+        }
         foreach (string dir in pairDirs)
         {
             var (labels, images) = new DaggerLabelStore(Path.Combine(dir, "labels")).ReadAll();

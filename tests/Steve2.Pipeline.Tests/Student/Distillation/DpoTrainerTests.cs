@@ -1,4 +1,5 @@
 using Expert.VqVae.MlCore.Training;
+using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Distillation;
 using Steve2.Pipeline.Student.Training;
 using Steve2.Pipeline.Tests.Trajectories;
@@ -79,10 +80,31 @@ public sealed class DpoTrainerTests
         Assert.True(points[0].Values["loss"] > new TrainingLog(plain, resume: true).Points[0].Values["loss"]);
         Assert.NotEqual(File.ReadAllBytes(Path.Combine(plain, StudentTrainer.ModelName)), File.ReadAllBytes(Path.Combine(anchored, StudentTrainer.ModelName)));
 
+        // --anchor-data: the reference's own demonstrations join the anchor set (DAgger's first data).
+        string recordings = folder.Sub("recordings");
+        await StudentTestData.RecordAsync(recordings, "exploration", 1_000_010, null, budget: 2);
+        int demonstrations = StudentDataset.Build(recordings).Training.Count();
+        var messages = new Messages();
+        new DpoTrainer(options with { Anchor = 1, AnchorData = recordings }, messages).Train([round], reference, folder.Sub("with-data"), torch.CPU);
+        int labelled = labels.Count(l => l.TeacherProblem is null && !PreferencePairs.IsIdle(l));
+        Assert.Contains(messages.Lines, m => m.Contains($"anchor 1 on {labelled + demonstrations} labelled states", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => (options with { AnchorData = recordings }).Validated());
+
         string bare = folder.Sub("bare");
         PreferencePairs.Write(bare, PreferencePairs.Make(1, labels), images);   // pairs without their labels/
         var e = Assert.Throws<ArgumentException>(() => new DpoTrainer(options with { Anchor = 1 }).Train([bare], reference, folder.Sub("refused"), torch.CPU));
         Assert.Contains("--anchor", e.Message);
+    }
+
+    private sealed class Messages : ITrainingProgress
+    {
+        public List<string> Lines { get; } = [];
+
+        public void Step(string stage, int s, int totalSteps, IReadOnlyDictionary<string, double> values)
+        {
+        }
+
+        public void Message(string text) => Lines.Add(text);
     }
 
     private sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress
