@@ -69,15 +69,23 @@ internal static class EvalCommand
                 teacher is null ? null : TeacherConfigFile.Describe(teacher),
                 CreationFidOf(result.Outcomes, parse.GetValue(fidFeatures), console),
                 Shard: options.Shard.IsAll ? null : options.Shard.ToString());
-            EvaluationReport.Write(outputFolder, run);
-            TextWriter text = parse.InvocationConfiguration.Output;
-            await text.WriteLineAsync(EvaluationReport.ToMarkdown(run));
-            int failed = result.Outcomes.Count(o => o.Failed);
-            await text.WriteLineAsync($"wrote {Path.GetFullPath(outputFolder)} ({result.Outcomes.Count} episodes in {result.Seconds:F0} s" +
-                                      (failed > 0 ? $", {failed} failed: see results.md)" : ")"));
-            return failed > 0 ? CliApp.EpisodesFailed : CliApp.Ok;
+            return await WriteReportAsync(parse, outputFolder, run, $"wrote {Path.GetFullPath(outputFolder)} ({result.Outcomes.Count} episodes in {result.Seconds:F0} s");
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Writes the report to <paramref name="outputFolder"/>, prints it and the line <paramref name="head"/> (closed with the
+    /// failed episodes' count), and gives the exit code: <see cref="CliApp.EpisodesFailed"/> when an episode failed.
+    /// </summary>
+    internal static async Task<int> WriteReportAsync(ParseResult parse, string outputFolder, EvaluationRun run, string head)
+    {
+        EvaluationReport.Write(outputFolder, run);
+        TextWriter text = parse.InvocationConfiguration.Output;
+        await text.WriteLineAsync(EvaluationReport.ToMarkdown(run));
+        int failed = run.Episodes.Count(o => o.Failed);
+        await text.WriteLineAsync(head + (failed > 0 ? $", {failed} failed: see results.md)" : ")"));
+        return failed > 0 ? CliApp.EpisodesFailed : CliApp.Ok;
     }
 
     /// <summary>The creation FID when creation episodes left grids; null (with a note) when there is nothing to compare or no feature checkpoint.</summary>

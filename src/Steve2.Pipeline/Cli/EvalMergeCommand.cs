@@ -23,13 +23,7 @@ internal static class EvalMergeCommand
             EvaluationRun merged = EvaluationMerge.Merge(parts);
             IAnsiConsole console = CliApp.Console(parse);
             merged = merged with { SetMetrics = EvalCommand.CreationFidOf(merged.Episodes, parse.GetValue(fidFeatures), console) };
-            EvaluationReport.Write(outputFolder, merged);
-            TextWriter text = parse.InvocationConfiguration.Output;
-            await text.WriteLineAsync(EvaluationReport.ToMarkdown(merged));
-            int failed = merged.Episodes.Count(o => o.Failed);
-            await text.WriteLineAsync($"merged {parts.Count} shards into {Path.GetFullPath(outputFolder)} ({merged.Episodes.Count} episodes" +
-                                      (failed > 0 ? $", {failed} failed: see results.md)" : ")"));
-            return failed > 0 ? CliApp.EpisodesFailed : CliApp.Ok;
+            return await EvalCommand.WriteReportAsync(parse, outputFolder, merged, $"merged {parts.Count} shards into {Path.GetFullPath(outputFolder)} ({merged.Episodes.Count} episodes");
         }));
         return command;
     }

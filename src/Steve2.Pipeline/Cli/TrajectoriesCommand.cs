@@ -48,8 +48,9 @@ internal static class TrajectoriesCommand
                     if (step.Fallback is not null) fellBack++;
                     if (step.Facts is null) continue;
                     withFacts++;
-                    bool same = RuleReplay.Decide(step, experts.GetValueOrDefault(step.Step)) == step.ActionText;
-                    bool sameAlone = RuleReplay.Decide(step, null) == step.ActionText;
+                    TrajectoryExpertContext? context = experts.GetValueOrDefault(step.Step);
+                    bool same = RuleReplay.Decide(step, context) == step.ActionText;
+                    bool sameAlone = context is null ? same : RuleReplay.Decide(step, null) == step.ActionText;
                     if (same) agree++;
                     if (sameAlone) alone++;
                     var r = byRole.GetValueOrDefault(step.Role);

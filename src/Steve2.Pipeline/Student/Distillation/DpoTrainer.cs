@@ -174,7 +174,7 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         {
             var (labels, images) = new DaggerLabelStore(Path.Combine(dir, "labels")).ReadAll();
             foreach (var label in labels)
-                if (label.TeacherProblem is null && !PreferencePairs.IsIdle(label))
+                if (PreferencePairs.Teaches(label))
                     rows.Add((sequences.Prompt(label.Prompt), sequences.Answer(tokenizer.Encode(label.Teacher)), images[label.Image]));
         }
         return rows;

@@ -61,7 +61,7 @@ public static class PreferencePairs
         var pairs = new List<PreferencePair>();
         foreach (var label in labels)
         {
-            if (label.TeacherProblem is not null || (!options.KeepIdle && IsIdle(label))) continue;
+            if (!Teaches(label, options.KeepIdle)) continue;
             foreach (var sample in label.Student.DistinctBy(x => x.Text))
             {
                 bool keep = DaggerJudge.Worse.Contains(sample.Verdict) || (options.KeepDiffering && sample.Verdict == DaggerJudge.Differs);
@@ -72,6 +72,12 @@ public static class PreferencePairs
         }
         return pairs;
     }
+
+    /// <summary>
+    /// Whether the label is one to learn from: the critic accepts the teacher's own answer, and it is not a do-nothing
+    /// decision (unless <paramref name="keepIdle"/>). Pairs (<see cref="Make"/>) and the DPO trainer's anchor set use it.
+    /// </summary>
+    public static bool Teaches(DaggerLabel label, bool keepIdle = false) => label.TeacherProblem is null && (keepIdle || !IsIdle(label));
 
     /// <summary>A do-nothing decision: a conductor told <c>idle</c> labelled <c>wait</c>, or an actor told <c>wait</c> labelled <c>wait()</c>.</summary>
     public static bool IsIdle(DaggerLabel label) =>

@@ -86,7 +86,7 @@ public sealed class DpoTrainerTests
         int demonstrations = StudentDataset.Build(recordings).Training.Count();
         var messages = new Messages();
         new DpoTrainer(options with { Anchor = 1, AnchorData = recordings }, messages).Train([round], reference, folder.Sub("with-data"), torch.CPU);
-        int labelled = labels.Count(l => l.TeacherProblem is null && !PreferencePairs.IsIdle(l));
+        int labelled = labels.Count(l => PreferencePairs.Teaches(l));
         Assert.Contains(messages.Lines, m => m.Contains($"anchor 1 on {labelled + demonstrations} labelled states", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => (options with { AnchorData = recordings }).Validated());
 
