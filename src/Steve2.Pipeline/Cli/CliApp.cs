@@ -29,6 +29,7 @@ public static class CliApp
             WorldBenchCommand.Create(),
             TrainStudentCommand.Create(),
             StudentBenchCommand.Create(),
+            StudentValidateCommand.Create(),
             IterationBenchCommand.Create(),
             PlayCommand.Create(),
             ExperimentCommand.Create(),

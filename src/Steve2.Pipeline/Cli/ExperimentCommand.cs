@@ -12,7 +12,7 @@ using Steve2.Pipeline.Student.Distillation;
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// <c>steve2 experiment --output runs/paper [--profile quick|full] [--device auto] [--reference CKPT]</c>: the whole distillation experiment and
+/// <c>steve2 experiment --output runs/paper [--profile quick|full] [--device auto] [--reference CKPT [--reference-data DIR]]</c>: the whole distillation experiment and
 /// its report (Student/Distillation/DISTILLATION.md). Run it again on the same output to resume.
 /// </summary>
 internal static class ExperimentCommand
@@ -26,9 +26,10 @@ internal static class ExperimentCommand
         Option<string?> expertsKey = ExpertsKeyOption.Create();
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
         var reference = new Option<string?>("--reference") { Description = "A student checkpoint (steve2 train-student on teacher-no-expert's recordings) to distil from, instead of the record and BC stages." };
+        var referenceData = new Option<string?>("--reference-data") { Description = "With --reference: the recordings it was cloned from; they join the DPO anchor set (DAgger's aggregate)." };
         var command = new Command("experiment", "Record, behaviour cloning, DAgger with DPO + MLE, evaluation of every agent, and the ablation and efficiency tables (resumable).")
         {
-            output, profile, device, experts, expertsKey, threads, reference,
+            output, profile, device, experts, expertsKey, threads, reference, referenceData,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
@@ -38,7 +39,7 @@ internal static class ExperimentCommand
             IAnsiConsole console = CliApp.Console(parse);
             TextWriter text = parse.InvocationConfiguration.Output;
             await using ExpertConnection? connection = await HarnessSession.OpenExpertsAsync([AgentCatalog.Teacher], parse.GetValue(experts), ExpertsKeyOption.Resolve(parse, expertsKey), console, cancellationToken);
-            var experiment = new Experiment(chosen, new VoxelEnvironmentFactory(), parse.GetValue(device)!, new LineProgress(text, 25), new EpisodeLines(text), parse.GetValue(reference));
+            var experiment = new Experiment(chosen, new VoxelEnvironmentFactory(), parse.GetValue(device)!, new LineProgress(text, 25), new EpisodeLines(text), parse.GetValue(reference), parse.GetValue(referenceData));
             var report = await experiment.RunAsync(root, connection!.CreateClients(), cancellationToken);
             await text.WriteLineAsync(File.ReadAllText(Path.Combine(root, Experiment.ReportName)));
             await text.WriteLineAsync($"wrote {Path.GetFullPath(Path.Combine(root, Experiment.ReportName))} (profile {report.Profile})");

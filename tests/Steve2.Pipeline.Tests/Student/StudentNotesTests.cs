@@ -5,6 +5,8 @@ using Steve2.Pipeline.Evaluation;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Experts;
+using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.Tests.Teacher;
 using Steve2.Pipeline.Trajectories;
 
@@ -46,10 +48,48 @@ public sealed class StudentNotesTests
         string notes = StudentNotes.Text(facts);
         Assert.Contains("seen target: -41 43 -7", notes);
         Assert.Contains("sound from W about -45 46 -3 r 8; unseen -40 46 -3", notes);
-        Assert.Contains("unseen: N 42 NE 41 E 40 SE 39 S 38 SW 37 W 36 NW 35", notes);
+        Assert.Contains("unseen: N 42 NE 41 SE 39 S 38 SW 37 W 36 NW 35 E 40", notes);   // open ones the most first, blocked last
         Assert.Contains("blocked: E", notes);
         Assert.Contains("teammates to: -94 40 -4", notes);
         Assert.Contains("set aside (2): 3 52 4, 30 50 30", notes);   // nearest first
         Assert.Equal("", StudentNotes.Text(null));
+    }
+
+    [Fact]
+    public void The_first_direction_written_is_the_one_the_rules_pick_without_a_bonus()
+    {
+        var random = new Random(7);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int[] ahead = Enumerable.Range(0, 8).Select(_ => random.Next(0, 5) * 20).ToArray();   // many ties
+            var blocked = Enum.GetValues<Direction>().Where(_ => random.Next(4) == 0).ToArray();
+            if (blocked.Length == 8) continue;
+            var facts = new ConductorFacts(new BlockPos(0, 52, 0), 90, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), null, null,
+                [], blocked, new int[8], [], null, null, null, [], null, UnseenAhead: ahead);
+            string line = StudentNotes.Text(facts).Split('\n').Single(l => l.StartsWith("ahead: ", StringComparison.Ordinal));
+            string first = line["ahead: ".Length..].Split(' ')[0];
+            // Counts 20 apart are more than the preferred direction's bonus, and a blocked preferred direction gets none:
+            // the rules' pick is then the plain argmax over open directions, ties to compass order.
+            var pick = Steve2.Pipeline.Teacher.Rules.ExploreRules.BestUnseenDirection(ahead, blocked.Length > 0 ? blocked[0] : Direction.North, blocked.Length > 0 ? blocked : []);
+            Assert.Equal(new[] { "N", "NE", "E", "SE", "S", "SW", "W", "NW" }[(int)pick], first);
+            Assert.Equal(8, line.Split(' ').Length / 2);
+        }
+    }
+
+    [Fact]
+    public void A_builders_notes_list_the_steps_no_teammate_took_nearest_first_with_their_block()
+    {
+        var steps = new[]
+        {
+            new PlanStep(0, new BlockPos(20, 52, 0), PlannedBlockAction.Place, new BlockPos(24, 52, 0)),
+            new PlanStep(1, new BlockPos(2, 52, 0), PlannedBlockAction.Place, Block: "glass"),        // nearest, but a teammate's
+            new PlanStep(2, new BlockPos(5, 52, 0), PlannedBlockAction.Place, new BlockPos(5, 54, 0), Block: "oak_log"),
+            new PlanStep(3, new BlockPos(-9, 52, 0), PlannedBlockAction.Remove),
+            new PlanStep(4, new BlockPos(9, 52, 0), PlannedBlockAction.Place),
+        };
+        var facts = new ConductorFacts(new BlockPos(0, 52, 0), 90, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), null, null,
+            [], [], new int[8], [], null, null, null, [], new BuildWindow(steps, [1], 5, 9, "stone"));
+        var next = StudentNotes.Text(facts).Split('\n').Where(l => l.StartsWith("next: ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["next: place oak_log 5 52 0 5 54 0", "next: remove -9 52 0", "next: place stone 9 52 0"], next);
     }
 }

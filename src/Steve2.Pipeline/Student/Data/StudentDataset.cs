@@ -20,7 +20,7 @@ namespace Steve2.Pipeline.Student.Data;
 /// </summary>
 public sealed class StudentDataset
 {
-    public const int Version = 2;
+    public const int Version = 3;   // 3: the notes list directions and build steps most useful first
     public const string FileName = "dataset.bin";
     private const string Magic = "S2STDATA";
 

@@ -13,8 +13,8 @@ namespace Steve2.Pipeline.Student.Data;
 /// <c>expert/</c> only): when the student plays, the same facts come from its own <see cref="TeacherPerception"/>
 /// without experts. A player keeps this memory of the world; without it a directive such as <c>goto -45 46 -3</c> (the
 /// place a sound came from) is not a function of anything the student reads.
-/// Positions are written as the directives write them (<c>x y z</c>), directions as compass abbreviations in
-/// <see cref="Direction"/> order. Lists keep their first <see cref="ListLimit"/> entries (the facts sort them nearest
+/// Positions are written as the directives write them (<c>x y z</c>); per-direction counts as compass abbreviations,
+/// the most useful first (open before blocked, then the most, ties in compass order). Lists keep their first <see cref="ListLimit"/> entries (the facts sort them nearest
 /// or most relevant first). The same function makes the dataset's notes and the playing student's.
 /// </summary>
 public static class StudentNotes
@@ -45,7 +45,13 @@ public static class StudentNotes
         if (c.Build is { } b)
         {
             lines.Add(Inv($"plan: {b.Remaining} of {b.Total} left"));
-            lines.AddRange(b.Pending.Take(ListLimit).Select(p => $"next: {p.Action.ToString().ToLowerInvariant()} {Pos(p.Position)}" + (p.To is { } to ? " " + Pos(to) : "")));
+            // The steps no teammate works on, nearest first (the distance the rules rank them by), with their block.
+            lines.AddRange(b.Pending.Where(p => !b.ClaimedByTeammates.Contains(p.Index))
+                .OrderBy(p => p.Position.DistanceSquared(c.Feet)).ThenBy(p => p.Index)
+                .Take(ListLimit)
+                .Select(p => $"next: {p.Action.ToString().ToLowerInvariant()}"
+                    + (p.Action == Experts.PlannedBlockAction.Remove ? "" : " " + (p.Block ?? b.Item))
+                    + $" {Pos(p.Position)}" + (p.To is { } to ? " " + Pos(to) : "")));
         }
         if (c.GoalMaterials is not null) lines.Add("team has: " + Items(c.TeamInventory));
         if (c.GatherWaiting.Count > 0) lines.Add("waiting: " + string.Join(", ", c.GatherWaiting));
@@ -57,9 +63,9 @@ public static class StudentNotes
         if (c.LowestOpening is { } opening) lines.Add("lowest opening: " + Pos(opening));
         if (c.DeepFloor is { } deep) lines.Add("deep floor: " + Pos(deep));
         if (c.DeepVisited is { Count: > 0 } visited) lines.Add(Inv($"deep visited: {visited.Count}, last {Pos(visited[^1])}"));
-        lines.Add("unseen: " + PerDirection(c.UnseenColumns));
-        if (c.UnseenAhead is { } ahead) lines.Add("ahead: " + PerDirection(ahead));
-        if (c.UnviewedAround is { } around) lines.Add("around: " + PerDirection(around));
+        lines.Add("unseen: " + PerDirection(c.UnseenColumns, c.BlockedDirections));
+        if (c.UnseenAhead is { } ahead) lines.Add("ahead: " + PerDirection(ahead, c.BlockedDirections));
+        if (c.UnviewedAround is { } around) lines.Add("around: " + PerDirection(around, []));
         if (c.BlockedDirections.Count > 0) lines.Add("blocked: " + string.Join(" ", c.BlockedDirections.Select(d => Compass[(int)d])));
         if (c.TeammateGoals.Count > 0) lines.Add("teammates to: " + Positions(c.TeammateGoals));
         if (c.TeammateTargets is { Count: > 0 } tt) lines.Add("teammates at targets: " + string.Join(", ", tt.Take(ListLimit).Select(t => Inv($"{Pos(t.Target)} d {Math.Round(t.Distance)}"))));
@@ -84,8 +90,19 @@ public static class StudentNotes
         return text.ToString();
     }
 
-    private static string PerDirection(IReadOnlyList<int> values) =>
-        string.Join(" ", values.Select((v, i) => Inv($"{(i < Compass.Length ? Compass[i] : i.ToString(CultureInfo.InvariantCulture))} {v}")));
+    /// <summary>
+    /// Counts per direction, the most first: open directions before <paramref name="blocked"/> ones, then by count
+    /// (descending), ties in compass order. The rules pick the most unseen open direction (with a small bonus for the
+    /// agent's own, <see cref="Teacher.Rules.ExploreRules.BestUnseenDirection"/>); written this way, that pick is at
+    /// the front of the line rather than an argmax over eight numbers the model would have to learn.
+    /// </summary>
+    private static string PerDirection(IReadOnlyList<int> values, IReadOnlyCollection<Direction> blocked) =>
+        string.Join(" ", values
+            .Select((v, i) => (Value: v, Index: i))
+            .OrderBy(e => e.Index < Compass.Length && blocked.Contains((Direction)e.Index) ? 1 : 0)
+            .ThenByDescending(e => e.Value)
+            .ThenBy(e => e.Index)
+            .Select(e => Inv($"{(e.Index < Compass.Length ? Compass[e.Index] : e.Index.ToString(CultureInfo.InvariantCulture))} {e.Value}")));
 
     private static string Positions(IReadOnlyList<BlockPos> positions) => string.Join(", ", positions.Take(ListLimit).Select(Pos));
 

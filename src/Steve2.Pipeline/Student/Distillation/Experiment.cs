@@ -43,11 +43,12 @@ public sealed record ExperimentReport(
 /// that reference (labelled by the teacher with experts: STEVE-2; by the teacher without: w/o EE), then every agent on the
 /// profile's tasks and evaluation seeds, and the report: the ablation table (TO, teacher-no-expert, w/o KD, w/o EE,
 /// STEVE-2), the efficiency table, the rounds, the curves and the commands. A given <paramref name="reference"/> (a
-/// <c>train-student</c> checkpoint) replaces the record and BC stages. Every stage resumes: recorded episodes are kept, the
+/// <c>train-student</c> checkpoint) replaces the record and BC stages; <paramref name="referenceData"/> names the recordings it
+/// was cloned from, which join the DPO stage's anchor set (with a trained reference, the run's own recordings do). Every stage resumes: recorded episodes are kept, the
 /// trainers resume from their latest checkpoints, finished rounds and finished agents' evaluations are read back.
 /// </summary>
 public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory factory, string device = "auto", ITrainingProgress? progress = null,
-    IEvaluationProgress? episodes = null, string? reference = null)
+    IEvaluationProgress? episodes = null, string? reference = null, string? referenceData = null)
 {
     /// <summary>Where a given reference is copied in the run folder, and the file naming its source and SHA-256.</summary>
     public const string GivenReferencePath = "bc/given/student.ckpt", ReferenceJson = "reference.json";
@@ -87,9 +88,13 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         var recordSeeds = Enumerable.Range(TaskSeedPolicy.TrainingFirst, p.RecordSeeds).ToArray();
         var dev = global::Expert.VqVae.MlCore.Runtime.TorchRuntime.ResolveDevice(device);
 
+        if (referenceData is not null && reference is null) throw new ArgumentException("--reference-data goes with --reference (a trained reference uses the run's own recordings).");
         string referencePath = reference is null
             ? await TrainReferenceAsync(root, p, stages, recordSeeds, dev, ct)
             : GivenReference(root, reference);
+        // The anchor term's demonstrations: what the reference was cloned from (DAgger aggregates them with every round's labels).
+        string? anchorData = reference is null ? Path.Combine(root, "data", AgentCatalog.TeacherNoExpert) : referenceData;
+        var daggerOptions = p.Dagger with { Device = device, Dpo = p.Dagger.Dpo.Anchor > 0 ? p.Dagger.Dpo with { AnchorData = anchorData } : p.Dagger.Dpo };
         var finals = new Dictionary<string, string>();
         var rounds = new Dictionary<string, IReadOnlyList<DaggerRoundSummary>>();
         foreach (string teacher in new[] { AgentCatalog.Teacher, AgentCatalog.TeacherNoExpert })
@@ -98,7 +103,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
             string dagger = Path.Combine(root, "dagger", teacher);
             IReadOnlyList<DaggerRoundSummary> summaries = [];
             await Stage(root, stages, $"dagger {teacher}", async () =>
-                summaries = await new DaggerRun(p.Dagger with { Device = device }, factory, _progress, episodes).RunAsync(dagger, referencePath, labelling, ct),
+                summaries = await new DaggerRun(daggerOptions, factory, _progress, episodes).RunAsync(dagger, referencePath, labelling, ct),
                 always: true);
             rounds[teacher] = summaries;
             finals[teacher] = summaries.Count > 0 ? summaries[^1].Checkpoint : referencePath;
@@ -154,7 +159,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         var report = new ExperimentReport(p.Name, Rows.Select(r => r.Agent).ToArray(), figures.Select(f => $"{f.Task}/{f.Figure}").ToArray(), ablation, costs,
             stages, rounds[AgentCatalog.Teacher], rounds[AgentCatalog.TeacherNoExpert]);
         AtomicFile.WriteText(Path.Combine(root, ReportJson), JsonSerializer.Serialize(report, Indented));
-        AtomicFile.WriteText(Path.Combine(root, ReportName), Markdown(report, p, root, reference));
+        AtomicFile.WriteText(Path.Combine(root, ReportName), Markdown(report, p, root, reference, referenceData));
         _progress.Message($"wrote {Path.Combine(root, ReportName)}");
         return report;
     }
@@ -239,18 +244,20 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
 
     private static string F(double x) => double.IsNaN(x) ? "n/a" : x.ToString(Math.Abs(x) >= 100 ? "0" : "0.###", CultureInfo.InvariantCulture);
 
-    private static string Markdown(ExperimentReport r, ExperimentProfile p, string root, string? reference)
+    private static string Markdown(ExperimentReport r, ExperimentProfile p, string root, string? reference, string? referenceData)
     {
         var md = new StringBuilder();
+        string anchor = p.Dagger.Dpo.Anchor <= 0 ? ""
+            : string.Create(CultureInfo.InvariantCulture, $", anchor {p.Dagger.Dpo.Anchor} (the rounds' labels{(reference is null || referenceData is not null ? " and the reference's demonstrations" : "")})");
         md.AppendLine(CultureInfo.InvariantCulture, $"# STEVE-2 experiment, profile `{p.Name}`").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Command: `steve2 experiment --output {root} --profile {p.Name}{(reference is null ? "" : $" --reference {reference}")}`. Machine: {EvaluationRun.DescribeMachine()}; torch device as requested (`--device`).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Command: `steve2 experiment --output {root} --profile {p.Name}{(reference is null ? "" : $" --reference {reference}")}{(referenceData is null ? "" : $" --reference-data {referenceData}")}`. Machine: {EvaluationRun.DescribeMachine()}; torch device as requested (`--device`).");
         md.AppendLine((reference is null
             ? string.Create(CultureInfo.InvariantCulture, $"Reference: behaviour cloning of teacher-no-expert on tasks {string.Join(", ", p.Tasks)}, training seeds {TaskSeedPolicy.TrainingFirst}-{TaskSeedPolicy.TrainingFirst + p.RecordSeeds - 1}" +
                 $"{(p.RecordIterations is int ri ? $", iterations capped at {ri}" : "")}; preset {p.Bc.Preset}, {p.Bc.Steps} steps, batch {p.Bc.BatchSize}, lr {p.Bc.LearningRate}. ")
             : $"Reference: given, `{reference}` (copied to `{GivenReferencePath}`; its source and SHA-256 in `{ReferenceJson}`). ") +
             string.Create(CultureInfo.InvariantCulture,
             $"DAgger from the reference: {p.Dagger.Rounds} round(s), beta {p.Dagger.Schedule}, {p.Dagger.SeedsPerRound} seed(s) a task a round from {p.Dagger.FirstSeed}; DPO + MLE: beta {p.Dagger.Dpo.Beta}, lambda {p.Dagger.Dpo.Lambda}, " +
-            $"{p.Dagger.Dpo.Steps} steps, batch {p.Dagger.Dpo.BatchSize} pairs, {(p.Dagger.Dpo.UniformWeights ? "uniform" : "per-sample")} weights. " +
+            $"{p.Dagger.Dpo.Steps} steps, batch {p.Dagger.Dpo.BatchSize} pairs, {(p.Dagger.Dpo.UniformWeights ? "uniform" : "per-sample")} weights{anchor}. " +
             $"Evaluation seeds {EvaluationReport.SeedText(p.EvalSeeds)}{(p.EvalIterations is int ei ? $", iterations capped at {ei} (not comparable with full budgets)" : "")}.")).AppendLine();
         md.AppendLine("## Ablation (mean [95% interval] over the evaluation seeds)").AppendLine();
         md.AppendLine("| agent | " + string.Join(" | ", r.Figures) + " |");

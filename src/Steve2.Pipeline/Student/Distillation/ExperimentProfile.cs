@@ -6,7 +6,9 @@ namespace Steve2.Pipeline.Student.Distillation;
 /// <summary>
 /// The sizes of one <c>steve2 experiment</c> run (DISTILLATION.md, "The experiment"): teacher episodes recorded per task,
 /// behaviour cloning, the DAgger rounds with DPO + MLE, and the evaluation seeds. <c>quick</c> is sized for the 2-core CPU;
-/// <c>full</c> is the README's; <c>tiny</c> is the test suite's end-to-end run (mechanics only, seconds).
+/// <c>full</c> is the README's; <c>tiny</c> is the test suite's end-to-end run (mechanics only, seconds). Every profile's DPO
+/// has the anchor term (factor 1, the reference's demonstrations included: DISTILLATION.md, "The anchor term"): without it,
+/// the pairs-only runs lost the reference's collection and block search.
 /// </summary>
 public sealed record ExperimentProfile(
     string Name,
@@ -26,7 +28,7 @@ public sealed record ExperimentProfile(
         new DaggerRunOptions
         {
             Rounds = 2, Schedule = "exponential:0.5", SeedsPerRound = 2, MaxIterations = 30,
-            Dpo = new DpoOptions { Steps = 150, BatchSize = 8, LearningRate = 3e-4, CheckpointEvery = 50 },
+            Dpo = new DpoOptions { Steps = 150, BatchSize = 8, LearningRate = 3e-4, CheckpointEvery = 50, Anchor = 1 },
         },
         Enumerable.Range(0, 20).ToArray(), 40, 2);
 
@@ -35,7 +37,7 @@ public sealed record ExperimentProfile(
         new DaggerRunOptions
         {
             Rounds = 3, Schedule = "exponential:0.5", SeedsPerRound = 4,
-            Dpo = new DpoOptions { Steps = 400, BatchSize = 8, LearningRate = 2e-4, CheckpointEvery = 50 },
+            Dpo = new DpoOptions { Steps = 400, BatchSize = 8, LearningRate = 2e-4, CheckpointEvery = 50, Anchor = 1 },
         },
         Enumerable.Range(0, 100).ToArray(), null, 2);
 
@@ -45,7 +47,7 @@ public sealed record ExperimentProfile(
         new DaggerRunOptions
         {
             Rounds = 1, Schedule = "exponential:0.5", SeedsPerRound = 1, MaxIterations = 3, MaxRetries = 0, Tasks = ["exploration", "creation"],
-            Dpo = new DpoOptions { Steps = 2, BatchSize = 2, CheckpointEvery = 1, WarmupSteps = 1 },
+            Dpo = new DpoOptions { Steps = 2, BatchSize = 2, CheckpointEvery = 1, WarmupSteps = 1, Anchor = 1 },
         },
         [0], 3, 2);
 

@@ -13,11 +13,13 @@ namespace Steve2.Pipeline.Student.Training;
 /// with the teacher's action text, validity (the answer parses with the teacher's parser and passes the critic's
 /// feasibility checks on the recorded facts, <see cref="StudentAnswers"/>) and teacher-forced token accuracy.
 /// Metric names: <c>val/exact/ROLE</c>, <c>val/valid/ROLE</c>, <c>val/token_acc/ROLE</c>, <c>val/loss</c>, and ".../all".
+/// <paramref name="observe"/>, when given, sees every example with the greedy answer and whether it was valid
+/// (<c>steve2 student-validate --answers</c> writes them).
 /// </summary>
 public static class StudentValidation
 {
     public static Dictionary<string, double> Run(StudentModel model, StudentSequences sequences, StudentDataset data,
-        IReadOnlyList<StudentExample> examples, Device device, int batchSize)
+        IReadOnlyList<StudentExample> examples, Device device, int batchSize, Action<StudentExample, string, string?>? observe = null)
     {
         var generator = new StudentGenerator(model, sequences, device);
         var stats = new Dictionary<string, (double Exact, double Valid, long Correct, long Tokens, int Count)>();
@@ -45,7 +47,9 @@ public static class StudentValidation
                     var e = chunk[i];
                     var facts = e.FactsJson is null ? null : JsonSerializer.Deserialize<RoleFacts>(e.FactsJson, TrajectoryFormat.Json);
                     double exact = texts[i] == e.ActionText ? 1 : 0;
-                    double valid = StudentAnswers.Problem(e.Role, e.AgentId, texts[i], facts) is null ? 1 : 0;
+                    string? problem = StudentAnswers.Problem(e.Role, e.AgentId, texts[i], facts);
+                    double valid = problem is null ? 1 : 0;
+                    observe?.Invoke(e, texts[i], problem);
                     foreach (string key in new[] { e.Role, "all" })
                     {
                         var s = stats.GetValueOrDefault(key);

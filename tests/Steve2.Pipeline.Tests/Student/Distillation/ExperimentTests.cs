@@ -41,6 +41,8 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
             foreach (string file in new[] { DaggerRun.SummaryName, DaggerRun.RolloutsName, PreferencePairs.FileName, PreferencePairs.ImagesFileName, DaggerRun.ModelName })
                 Assert.True(File.Exists(Path.Combine(round, file)), Path.Combine(round, file));
             Assert.True(Directory.Exists(Path.Combine(round, "rollouts")) && Directory.Exists(Path.Combine(round, "labels")));
+            // The anchor term trains on the recordings the reference was cloned from, beside the rounds' labels.
+            Assert.Equal(Path.Combine(folder.Path, "data", "teacher-no-expert"), AnchorDataOf(round));
         }
         // One reference for both distillations: behaviour cloning of the teacher without experts.
         Assert.True(File.Exists(Path.Combine(folder.Path, "bc", "teacher-no-expert", StudentTrainer.ModelName)));
@@ -72,14 +74,16 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
         string bc = folder.Sub("bc");
         new StudentTrainer(new StudentTrainOptions { Preset = "tiny", Steps = 2, BatchSize = 4, WarmupSteps = 1, ValidateEvery = 2, ValidationLimit = 2, CheckpointEvery = 2 })
             .Train(data, bc, torch.CPU);
-        string reference = Path.Combine(bc, StudentTrainer.ModelName), run = folder.Sub("run");
+        string reference = Path.Combine(bc, StudentTrainer.ModelName), run = folder.Sub("run"), demonstrations = folder.Sub("demonstrations");
+        await StudentTestData.RecordAsync(demonstrations, "exploration", 1_000_010, null, budget: 3);   // what the reference was cloned from
         torch.manual_seed(1);
-        var report = await new Experiment(ExperimentProfile.Tiny, new VoxelEnvironmentFactory(), "cpu", reference: reference).RunAsync(run, host.Clients);
+        var report = await new Experiment(ExperimentProfile.Tiny, new VoxelEnvironmentFactory(), "cpu", reference: reference, referenceData: demonstrations).RunAsync(run, host.Clients);
 
         Assert.False(Directory.Exists(Path.Combine(run, "data")));
         Assert.DoesNotContain(report.StageSeconds.Keys, k => k.StartsWith("record", StringComparison.Ordinal) || k.StartsWith("bc", StringComparison.Ordinal));
         Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(Path.Combine(run, Experiment.GivenReferencePath)));
         Assert.Contains("--reference", File.ReadAllText(Path.Combine(run, Experiment.ReportName)));
+        Assert.Equal(demonstrations, AnchorDataOf(DaggerRun.RoundDir(Path.Combine(run, "dagger", "teacher"), 1)));
         foreach (var agent in report.Agents)
             Assert.All(report.Figures, f => Assert.NotNull(report.Ablation[agent][f]));
 
@@ -89,4 +93,8 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
         var e = await Assert.ThrowsAsync<ArgumentException>(() => new Experiment(ExperimentProfile.Tiny, new VoxelEnvironmentFactory(), "cpu", reference: other).RunAsync(run, host.Clients));
         Assert.Contains("another reference", e.Message);
     }
+
+    /// <summary>The anchor recordings a round's DPO trainer was run with (its dpo-options.json).</summary>
+    private static string? AnchorDataOf(string round) =>
+        System.Text.Json.JsonSerializer.Deserialize<DpoOptions>(File.ReadAllText(Path.Combine(round, "train", DpoTrainer.OptionsName)))!.AnchorData;
 }

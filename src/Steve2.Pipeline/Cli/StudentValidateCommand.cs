@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Expert.DynamicMap.Shared;
+using Expert.VqVae.MlCore.Runtime;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Training;
+using Steve2.Pipeline.Trajectories;
+using TorchSharp;
+
+namespace Steve2.Pipeline.Cli;
+
+/// <summary>
+/// <c>steve2 student-validate --student PATH --data DIR [--limit N] [--answers FILE]</c>: a checkpoint's held-out
+/// figures per role (the trainer's validation: exact match, validity, token accuracy) on the held-out seeds (ending
+/// in 9) of any recorded folder, encoded with the checkpoint's tokenizer; <c>--answers</c> writes every decision's
+/// prompt, the teacher's answer, the student's and the critic's verdict as JSON lines, to read what it gets wrong.
+/// </summary>
+internal static class StudentValidateCommand
+{
+    public static Command Create()
+    {
+        var path = new Option<string>("--student") { Description = "The student's checkpoint.", Required = true };
+        var data = new Option<string>("--data") { Description = "Recorded trajectories (steve2 record); their held-out seeds (ending in 9) are used.", Required = true };
+        var limit = new Option<int>("--limit") { Description = "Held-out decisions, an even stride apart (0: all).", DefaultValueFactory = _ => 300 };
+        var answers = new Option<string?>("--answers") { Description = "Write each decision's prompt, the teacher's answer and the student's as JSON lines here." };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
+        var decoder = new Option<string?>("--student-decoder") { Description = "A pretrained decoder's folder, when it moved since training." };
+        var command = new Command("student-validate", "A student checkpoint's held-out figures per role on recorded trajectories, and optionally every answer.")
+        {
+            path, data, limit, answers, device, threads, decoder,
+        };
+        command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
+        {
+            TorchRuntime.Initialize(parse.GetValue(threads));
+            var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
+            var (header, model, tokenizer, _) = StudentCheckpoint.Load(parse.GetValue(path)!, parse.GetValue(decoder));
+            model.to(dev);
+            var dataset = StudentDataset.Build(parse.GetValue(data)!, tokenizer);
+            var held = dataset.Validation.ToList();
+            if (held.Count == 0)
+                throw new ArgumentException($"--data {parse.GetValue(data)} has no held-out episode (seeds ending in 9).");
+            int n = parse.GetValue(limit);
+            var chosen = StudentValidation.Sample(held, n <= 0 ? held.Count : n);
+            var lines = new StringBuilder();
+            string Text(int[] ids) => tokenizer.Decode(ids, skipSpecialTokens: true);
+            var figures = StudentValidation.Run(model, new StudentSequences(tokenizer, model.Config), dataset, chosen, dev, 16,
+                (e, answer, problem) => lines.AppendLine(JsonSerializer.Serialize(new ValidationAnswer(e.Task, e.Seed, e.Role, e.AgentId,
+                    Text(e.Instruction), Text(e.State), Text(e.Memory), e.ActionText, answer, answer == e.ActionText, problem), TrajectoryFormat.Json)));
+            if (parse.GetValue(answers) is { } file)
+                AtomicFile.WriteBytes(file, Encoding.UTF8.GetBytes(lines.ToString()));
+            TextWriter text = parse.InvocationConfiguration.Output;
+            await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"student {header.Config.Preset} ({header.Stage}, step {header.Step}) on {chosen.Count} held-out decisions of {held.Count}:"));
+            await text.WriteLineAsync("role        exact  valid  token acc  decisions");
+            foreach (string role in new[] { "manager", "conductor", "actor", "all" })
+            {
+                if (!figures.ContainsKey($"val/exact/{role}")) continue;
+                int count = role == "all" ? chosen.Count : chosen.Count(e => e.Role == role);
+                await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{role,-10} {figures[$"val/exact/{role}"],6:F3} {figures[$"val/valid/{role}"],6:F3} {figures[$"val/token_acc/{role}"],10:F3} {count,10}"));
+            }
+            return CliApp.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>One line of <c>--answers</c>: the decision's prompt as text, the teacher's answer and the student's.</summary>
+    private sealed record ValidationAnswer(string Task, int Seed, string Role, int AgentId, string Instruction, string State,
+        string Memory, string Teacher, string Student, bool Exact, string? Problem);
+}
