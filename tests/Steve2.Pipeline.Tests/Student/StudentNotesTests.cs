@@ -7,6 +7,7 @@ using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Teacher.Planning;
+using Steve2.Pipeline.Teacher.Roles;
 using Steve2.Pipeline.Tests.Teacher;
 using Steve2.Pipeline.Trajectories;
 
@@ -91,5 +92,21 @@ public sealed class StudentNotesTests
             [], [], new int[8], [], null, null, null, [], new BuildWindow(steps, [1], 5, 9, "stone"));
         var next = StudentNotes.Text(facts).Split('\n').Where(l => l.StartsWith("next: ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(["next: place oak_log 5 52 0 5 54 0", "next: remove -9 52 0", "next: place stone 9 52 0"], next);
+    }
+
+    [Fact]
+    public void An_actors_notes_say_how_far_its_goal_is_and_which_way_as_the_code_actions_name_it()
+    {
+        var facts = new ActorFacts(new Pose(new Vec3(0.5, 44, 57.5), 0, 0), 4.5, new Dictionary<string, int>(), null);
+        string far = StudentNotes.Text(facts, "goto 12 10 -10");
+        Assert.Contains("goal: 68.1 blocks north, 34 down", far);
+        // Beyond the move range the rules explore that way: the direction the note names.
+        var act = Steve2.Pipeline.Teacher.Rules.ActorRules.Act(new Directive(DirectiveKind.GoTo, new BlockPos(12, 10, -10)), facts);
+        Assert.Equal(new Explore(Direction.North, CodeAction.MaxMoveBlocks), act);
+        Assert.Contains("goal: 7 blocks east", StudentNotes.Text(facts, "approach 7 44 57"));
+        Assert.Contains("goal: here, 1 up", StudentNotes.Text(facts, "look 0 45 57"));
+        Assert.DoesNotContain("goal:", StudentNotes.Text(facts, "explore north"));
+        Assert.DoesNotContain("goal:", StudentNotes.Text(facts, "not a directive"));
+        Assert.DoesNotContain("goal:", StudentNotes.Text(facts));
     }
 }

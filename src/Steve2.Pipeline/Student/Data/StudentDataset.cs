@@ -20,7 +20,7 @@ namespace Steve2.Pipeline.Student.Data;
 /// </summary>
 public sealed class StudentDataset
 {
-    public const int Version = 3;   // 3: the notes list directions and build steps most useful first
+    public const int Version = 4;   // 3: the notes list directions and build steps most useful first; 4: an actor's goal line
     public const string FileName = "dataset.bin";
     private const string Magic = "S2STDATA";
 
@@ -109,7 +109,7 @@ public sealed class StudentDataset
                     }
                     episodeImages[step.Image] = index;
                 }
-                raw.Add((episode, step, StudentMemory.Text(history, step.Role, step.AgentId, step.Facts), index));
+                raw.Add((episode, step, StudentMemory.Text(history, step.Role, step.AgentId, step.Facts, step.Instruction), index));
                 history.Add(new RememberedStep(step.Role, step.AgentId, step.ActionText, step.Code, step.Outcome));
             }
         }

@@ -25,10 +25,10 @@ public static class StudentMemory
     public const int RecentActions = 4;
     private const int MessageChars = 48;
 
-    public static string Text(IReadOnlyList<RememberedStep> history, string role, int agentId, RoleFacts? facts)
+    public static string Text(IReadOnlyList<RememberedStep> history, string role, int agentId, RoleFacts? facts, string? instruction = null)
     {
         var lines = new List<string>();
-        string notes = StudentNotes.Text(facts);
+        string notes = StudentNotes.Text(facts, instruction);
         if (notes.Length > 0) lines.Add(notes);
         int placed = 0, removed = 0;
         string? lastPlaced = null;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Teacher.Roles;
 
 namespace Steve2.Pipeline.Student.Data;
 
@@ -22,11 +23,13 @@ public static class StudentNotes
     public const int ListLimit = 3;
     private static readonly string[] Compass = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"];
 
-    public static string Text(RoleFacts? facts) => facts switch
+    /// <param name="facts">The role's recorded (or live) facts.</param>
+    /// <param name="instruction">The role's instruction: an actor's directive, whose place the actor's notes measure from its pose.</param>
+    public static string Text(RoleFacts? facts, string? instruction = null) => facts switch
     {
         ManagerFacts m => Manager(m),
         ConductorFacts c => Conductor(c),
-        ActorFacts a => Actor(a),
+        ActorFacts a => Actor(a, instruction),
         _ => "",
     };
 
@@ -75,9 +78,26 @@ public static class StudentNotes
         return string.Join("\n", lines);
     }
 
-    private static string Actor(ActorFacts a) =>
+    private static string Actor(ActorFacts a, string? instruction) =>
         Inv($"pose: {a.Pose.Position.X:0.#} {a.Pose.Position.Y:0.#} {a.Pose.Position.Z:0.#} yaw {Math.Round(a.Pose.Yaw)} pitch {Math.Round(a.Pose.Pitch)}")
-        + (a.Stand is { } stand ? "\nstand: " + Pos(stand) : "");
+        + (a.Stand is { } stand ? "\nstand: " + Pos(stand) : "")
+        + (Goal(a.Pose.Block, instruction) is { } goal ? "\n" + goal : "");
+
+    /// <summary>
+    /// How far the directive's place is and which way (<c>goal: 68.2 blocks east, 34 down</c>): horizontal distance, the
+    /// compass direction as the code actions name it, and the height difference. What a player sees of a place it is sent
+    /// to; the rules walk there within <see cref="Teacher.Rules.ActorRules.MoveRange"/> blocks and explore that way beyond.
+    /// </summary>
+    private static string? Goal(BlockPos feet, string? instruction)
+    {
+        if (instruction is null || !Directive.TryParse(instruction, out Directive? d, out _) || d is null
+            || d.Kind is not (DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Look or DirectiveKind.Place or DirectiveKind.Mine or DirectiveKind.Open))
+            return null;
+        int dx = d.Target.X - feet.X, dz = d.Target.Z - feet.Z, dy = d.Target.Y - feet.Y;
+        double h = Math.Sqrt((double)dx * dx + (double)dz * dz);
+        string way = h < 0.5 ? "here" : Inv($"{h:0.#} blocks {DirectionNames.Name(DirectionNames.Toward(dx, dz))}");
+        return "goal: " + way + (dy == 0 ? "" : Inv($", {Math.Abs(dy)} {(dy > 0 ? "up" : "down")}"));
+    }
 
     private static string Sound(SoundFact s)
     {

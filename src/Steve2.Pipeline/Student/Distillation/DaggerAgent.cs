@@ -118,7 +118,7 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
         List<RememberedStep> history, Func<string, T?> parse, T fallback, Func<T, string> textOf, CancellationToken ct) where T : class
     {
         string role = prompt.Role.Name();
-        string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts);
+        string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts, prompt.Instruction);
         var studentPrompt = new StudentPrompt(role, prompt.Instruction, prompt.StateText, memory);
         RgbImage image = role == "manager" ? s.Latest(0).Image : s.Latest(prompt.AgentId).Image;
 

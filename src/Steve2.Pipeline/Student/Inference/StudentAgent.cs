@@ -79,7 +79,7 @@ public sealed class StudentAgent(StudentPolicy policy) : IAgent
         Func<string, T?> parse, T fallback, Func<T, string> textOf, CancellationToken ct) where T : class
     {
         string role = prompt.Role.Name();
-        string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts);
+        string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts, prompt.Instruction);
         var studentPrompt = new StudentPrompt(role, prompt.Instruction, prompt.StateText, memory);
         var asked = await StudentAsking.AskAsync(policy, studentPrompt, image, prompt.AgentId, prompt.Facts, parse, null, ct);
         if (asked.Value is T value) return (value, asked.Text!, memory.Split('\n'));

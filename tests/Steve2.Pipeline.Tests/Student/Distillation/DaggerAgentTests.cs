@@ -47,7 +47,7 @@ public sealed class DaggerAgentTests(ExpertHostFixture host) : IClassFixture<Exp
             var (step, label) = (steps[i], labels[i]);
             Assert.Equal(i, label.Step);
             Assert.Equal((step.Role, step.AgentId), (label.Role, label.AgentId));
-            var visible = new StudentPrompt(step.Role, step.Instruction, step.StateText, StudentMemory.Text(history, step.Role, step.AgentId, step.Facts));
+            var visible = new StudentPrompt(step.Role, step.Instruction, step.StateText, StudentMemory.Text(history, step.Role, step.AgentId, step.Facts, step.Instruction));
             Assert.Equal(visible, label.Prompt);
             Assert.Equal(DaggerLabelStore.KeyOf(episode.LoadImage(step.Image).Pixels), label.Image);
             Assert.True(images.ContainsKey(label.Image));
