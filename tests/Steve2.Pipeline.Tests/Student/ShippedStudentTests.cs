@@ -11,8 +11,8 @@ namespace Steve2.Pipeline.Tests.Student;
 /// <summary>
 /// The shipped student's quality as a regression floor: on fresh recordings of the teacher it clones (teacher-no-expert)
 /// on held-out training seeds (ending in 9, never trained on), its greedy answers match the teacher's and parse and pass
-/// the critic's checks. The floors are far below what it measured at training (STUDENT.md: held-out exact match 0.63,
-/// actor 0.84, validity 0.95), so a different BLAS cannot cross them; a checkpoint that lost its training (a fresh model,
+/// the critic's checks. The floors are far below what it measured at training (STUDENT.md: held-out exact match 0.66,
+/// actor 0.86, validity 0.95), so a different BLAS cannot cross them; a checkpoint that lost its training (a fresh model,
 /// another tokenizer, a broken prompt layout) falls far below them.
 /// </summary>
 [Collection(StudentCollection.Name)]
