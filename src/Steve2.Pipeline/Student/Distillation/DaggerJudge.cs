@@ -15,16 +15,19 @@ namespace Steve2.Pipeline.Student.Distillation;
 /// <item><c>infeasible</c>: the critic's feasibility checks refuse it (<see cref="Critic.CheckDirective"/>, <see cref="Critic.CheckAction"/>, on the step's facts);</item>
 /// <item>worse by the task's measure (conductors): <c>off-plan</c>: a build part's place or mine outside every pending step of the
 /// plan the rules build (the creation expert's imagined building with experts, the teacher's own plan without); <c>explored</c>:
-/// an explore part's goto to a column the team has already seen (within one block);</item>
+/// an explore part's goto to a column the team has already seen (within one block); <c>seen-way</c>: an <c>explore</c>
+/// toward a way with fewer unseen columns ahead than the most unseen open way, by more than the bonus the rules give the
+/// agent's own way (<see cref="Teacher.Rules.ExploreRules.BestUnseenDirection"/>; the team's own counts, the same with or
+/// without experts);</item>
 /// <item><c>differs</c>: feasible and different, and no measure says it is worse.</item>
 /// </list>
 /// </summary>
 public static class DaggerJudge
 {
-    public const string Same = "same", Unparseable = "unparseable", Infeasible = "infeasible", OffPlan = "off-plan", Explored = "explored", Differs = "differs";
+    public const string Same = "same", Unparseable = "unparseable", Infeasible = "infeasible", OffPlan = "off-plan", Explored = "explored", SeenWay = "seen-way", Differs = "differs";
 
     /// <summary>The verdicts that make a pair by default: the critic judges the answer worse than the label.</summary>
-    public static IReadOnlySet<string> Worse { get; } = new HashSet<string> { Unparseable, Infeasible, OffPlan, Explored };
+    public static IReadOnlySet<string> Worse { get; } = new HashSet<string> { Unparseable, Infeasible, OffPlan, Explored, SeenWay };
 
     /// <param name="seenNear">Whether the team has seen a column within one block of (x, z) (the team's knowledge at the decision).</param>
     public static DaggerSample Judge(string role, int agentId, string instruction, string text, string teacherText, RoleFacts facts,
@@ -47,6 +50,8 @@ public static class DaggerJudge
                 if (!Directive.TryParse(text, out Directive? d, out string error)) return new DaggerSample(text, Unparseable, error);
                 if (Directive.TryParse(teacherText, out Directive? t, out _) && t!.ToText() == d!.ToText()) return new DaggerSample(text, Same, null);
                 if (facts is ConductorFacts cf && Critic.CheckDirective(cf, agentId, d!) is string why) return new DaggerSample(text, Infeasible, why);
+                if (d!.Kind == DirectiveKind.Explore && facts is ConductorFacts counts && LessUnseen(counts, d.Direction) is string less)
+                    return new DaggerSample(text, SeenWay, less);
                 if (!SubTask.TryParse(instruction, out SubTask? part, out _)) return new DaggerSample(text, Differs, null);
                 if (part!.Kind == SubTaskKind.Build && d!.Kind is DirectiveKind.Place or DirectiveKind.Mine
                     && (expert?.Build ?? (facts as ConductorFacts)?.Build) is BuildWindow window
@@ -66,5 +71,18 @@ public static class DaggerJudge
             default:
                 return new DaggerSample(text, Unparseable, $"unknown role '{role}'");
         }
+    }
+
+    /// <summary>Why exploring <paramref name="way"/> reveals less than the most unseen open way (null when it does not, by the rules' bonus).</summary>
+    private static string? LessUnseen(ConductorFacts f, Direction way)
+    {
+        IReadOnlyList<int> unseen = f.UnseenAhead ?? f.UnseenColumns;
+        if (unseen.Count < 8) return null;
+        var open = Enum.GetValues<Direction>().Where(x => !f.BlockedDirections.Contains(x)).ToArray();
+        if (open.Length == 0) return null;
+        Direction best = open.MaxBy(x => unseen[(int)x]);
+        return unseen[(int)way] < unseen[(int)best] - Teacher.Rules.ExploreRules.PreferredBonus
+            ? $"{DirectionNames.Name(way)} has {unseen[(int)way]} unseen columns ahead, {DirectionNames.Name(best)} {unseen[(int)best]}"
+            : null;
     }
 }

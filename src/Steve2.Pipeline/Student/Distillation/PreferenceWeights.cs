@@ -5,7 +5,7 @@ namespace Steve2.Pipeline.Student.Distillation;
 /// and the reference's log-probabilities:
 /// <code>
 /// raw_i = v(verdict_i) * (0.5 + 0.5 * d_i) * c_i
-///   v:   unparseable 1, infeasible 1, off-plan 0.75, explored 0.75, differs 0.5   (how sure the critic is that y_l is worse)
+///   v:   unparseable 1, infeasible 1, off-plan, explored and seen-way 0.75, differs 0.5   (how sure the critic is that y_l is worse)
 ///   d_i: the normalised edit distance between chosen and rejected (0..1)           (a near-miss teaches less than a wrong answer)
 ///   c_i: clamp(2 * sigmoid(-m_i), 0.1, 2), m_i = ref_w / |y_w| - ref_l / |y_l|     (the reference's per-token margin: pairs it
 ///        already ranks right weigh less, pairs it ranks wrong more; this keeps solved pairs from being pushed further, the
@@ -19,7 +19,7 @@ public static class PreferenceWeights
     public static double VerdictFactor(string verdict) => verdict switch
     {
         DaggerJudge.Unparseable or DaggerJudge.Infeasible => 1.0,
-        DaggerJudge.OffPlan or DaggerJudge.Explored => 0.75,
+        DaggerJudge.OffPlan or DaggerJudge.Explored or DaggerJudge.SeenWay => 0.75,
         _ => 0.5,
     };
 

@@ -38,4 +38,25 @@ public sealed class DaggerJudgeTests
         Assert.Contains(DaggerJudge.OffPlan, DaggerJudge.Worse);
         Assert.DoesNotContain(DaggerJudge.Differs, DaggerJudge.Worse);
     }
+
+    /// <summary>
+    /// Catches: an explore toward a way the team has mostly seen left as "differs" (no pair, so DPO never teaches the
+    /// direction), or a way within the rules' bonus of the best judged worse (the rules themselves may choose it).
+    /// </summary>
+    [Fact]
+    public void Exploring_a_way_with_fewer_unseen_columns_than_the_best_open_one_is_worse()
+    {
+        //                 N   NE  E   SE  S   SW  W   NW
+        int[] ahead = [90, 10, 60, 88, 20, 0, 0, 100];
+        var facts = new ConductorFacts(new Steve2.Pipeline.Environment.BlockPos(0, 52, 0), 0, 0, new Dictionary<string, int>(), new Dictionary<string, int>(),
+            null, null, [], [Steve2.Pipeline.Environment.Direction.NorthWest], new int[8], [], null, null, null, [], null, UnseenAhead: ahead);
+        DaggerSample Judge(string text) => DaggerJudge.Judge("conductor", 0, "explore north", text, "explore north", facts, null, (_, _) => false);
+
+        var east = Judge("explore east");
+        Assert.Equal(DaggerJudge.SeenWay, east.Verdict);                 // 60 against north's 90 (northwest's 100 is blocked)
+        Assert.Contains("east has 60", east.Problem);
+        Assert.Equal(DaggerJudge.Differs, Judge("explore southeast").Verdict);   // 88: within the bonus of 90
+        Assert.Contains(DaggerJudge.SeenWay, DaggerJudge.Worse);
+        Assert.True(PreferenceWeights.VerdictFactor(DaggerJudge.SeenWay) > PreferenceWeights.VerdictFactor(DaggerJudge.Differs));
+    }
 }
