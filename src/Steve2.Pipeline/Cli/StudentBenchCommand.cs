@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Expert.VqVae.MlCore.Runtime;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Inference;
 using Steve2.Pipeline.Student.Training;
@@ -18,25 +17,20 @@ internal static class StudentBenchCommand
 {
     public static Command Create()
     {
-        var path = new Option<string>("--student") { Description = "The student's checkpoint.", Required = true };
+        var model = new StudentModelCliOptions();
         var dataset = new Option<string>("--dataset") { Description = "A dataset cache (dataset.bin of a train-student run).", Required = true };
         var calls = new Option<int>("--calls") { Description = "Model calls to time.", DefaultValueFactory = _ => 50 };
         var batch = new Option<int>("--batch") { Description = "Batch size of the batched measurement.", DefaultValueFactory = _ => 16 };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
-        var decoder = new Option<string?>("--student-decoder") { Description = "A pretrained decoder's folder, when it moved since training (default: the folder the checkpoint names)." };
         var command = new Command("student-bench", "Time the student's model calls (batch 1 and batched, KV cache) and its peak memory.")
         {
-            path, dataset, calls, batch, device, threads, decoder,
+            dataset, calls, batch,
         };
+        foreach (var option in model.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
-            TorchRuntime.Initialize(parse.GetValue(threads));
-            var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
-            var (header, model, tokenizer, _) = StudentCheckpoint.Load(parse.GetValue(path)!, parse.GetValue(decoder));
-            model.to(dev);
-            var sequences = new StudentSequences(tokenizer, model.Config);
-            var generator = new StudentGenerator(model, sequences, dev);
+            var (header, student, tokenizer, dev) = model.Load(parse);
+            var sequences = new StudentSequences(tokenizer, student.Config);
+            var generator = new StudentGenerator(student, sequences, dev);
             var data = StudentDataset.Read(parse.GetValue(dataset)!);
             var pool = data.Validation.Concat(data.Training).Take(Math.Max(parse.GetValue(calls), parse.GetValue(batch)) * 4).ToList();
             var prompts = pool.Select(e => (Prompt: sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), Image: data.Images[e.ImageIndex])).ToList();
@@ -64,7 +58,7 @@ internal static class StudentBenchCommand
             double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
             string vram = dev.type == DeviceType.CUDA ? " (VRAM: see nvidia-smi)" : "";
             await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"student {header.Config.Preset} ({model.ParameterCount:N0} parameters) on {dev.type}, {torch.get_num_threads()} threads: " +
+                $"student {header.Config.Preset} ({student.ParameterCount:N0} parameters) on {dev.type}, {torch.get_num_threads()} threads: " +
                 $"batch 1: p50 {single[single.Count / 2]:F1} ms, p95 {single[(int)(single.Count * 0.95)]:F1} ms a call ({tokens / (double)single.Count:F1} tokens a call); " +
                 $"batch {b}: p50 {batched[batched.Count / 2]:F1} ms a call; peak RSS {peakMb:F0} MB{vram}"));
             return CliApp.Ok;

@@ -3,11 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Expert.DynamicMap.Shared;
-using Expert.VqVae.MlCore.Runtime;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Training;
 using Steve2.Pipeline.Trajectories;
-using TorchSharp;
 
 namespace Steve2.Pipeline.Cli;
 
@@ -21,23 +19,18 @@ internal static class StudentValidateCommand
 {
     public static Command Create()
     {
-        var path = new Option<string>("--student") { Description = "The student's checkpoint.", Required = true };
+        var model = new StudentModelCliOptions();
         var data = new Option<string>("--data") { Description = "Recorded trajectories (steve2 record); their held-out seeds (ending in 9) are used.", Required = true };
         var limit = new Option<int>("--limit") { Description = "Held-out decisions, an even stride apart (0: all).", DefaultValueFactory = _ => 300 };
         var answers = new Option<string?>("--answers") { Description = "Write each decision's prompt, the teacher's answer and the student's as JSON lines here." };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
-        var decoder = new Option<string?>("--student-decoder") { Description = "A pretrained decoder's folder, when it moved since training." };
         var command = new Command("student-validate", "A student checkpoint's held-out figures per role on recorded trajectories, and optionally every answer.")
         {
-            path, data, limit, answers, device, threads, decoder,
+            data, limit, answers,
         };
+        foreach (var option in model.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
-            TorchRuntime.Initialize(parse.GetValue(threads));
-            var dev = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
-            var (header, model, tokenizer, _) = StudentCheckpoint.Load(parse.GetValue(path)!, parse.GetValue(decoder));
-            model.to(dev);
+            var (header, student, tokenizer, dev) = model.Load(parse);
             var dataset = StudentDataset.Build(parse.GetValue(data)!, tokenizer);
             var held = dataset.Validation.ToList();
             if (held.Count == 0)
@@ -46,7 +39,7 @@ internal static class StudentValidateCommand
             var chosen = StudentValidation.Sample(held, n <= 0 ? held.Count : n);
             var lines = new StringBuilder();
             string Text(int[] ids) => tokenizer.Decode(ids, skipSpecialTokens: true);
-            var figures = StudentValidation.Run(model, new StudentSequences(tokenizer, model.Config), dataset, chosen, dev, 16,
+            var figures = StudentValidation.Run(student, new StudentSequences(tokenizer, student.Config), dataset, chosen, dev, 16,
                 (e, answer, problem) => lines.AppendLine(JsonSerializer.Serialize(new ValidationAnswer(e.Task, e.Seed, e.Role, e.AgentId,
                     Text(e.Instruction), Text(e.State), Text(e.Memory), e.ActionText, answer, answer == e.ActionText, problem), TrajectoryFormat.Json)));
             if (parse.GetValue(answers) is { } file)
