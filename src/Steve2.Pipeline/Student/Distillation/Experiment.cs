@@ -77,6 +77,8 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
     public async Task<ExperimentReport> RunAsync(string root, ExpertClients experts, CancellationToken ct = default)
     {
         var p = profile.Resolved();
+        if (referenceData is not null && reference is null) throw new ArgumentException("--reference-data goes with --reference (a trained reference uses the run's own recordings).");
+        if (referenceData is not null && !Directory.Exists(referenceData)) throw new ArgumentException($"--reference-data {referenceData}: no such folder.");
         Directory.CreateDirectory(root);
         string profilePath = Path.Combine(root, "profile.json");
         string profileJson = JsonSerializer.Serialize(p, Indented);
@@ -88,7 +90,6 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         var recordSeeds = Enumerable.Range(TaskSeedPolicy.TrainingFirst, p.RecordSeeds).ToArray();
         var dev = global::Expert.VqVae.MlCore.Runtime.TorchRuntime.ResolveDevice(device);
 
-        if (referenceData is not null && reference is null) throw new ArgumentException("--reference-data goes with --reference (a trained reference uses the run's own recordings).");
         string referencePath = reference is null
             ? await TrainReferenceAsync(root, p, stages, recordSeeds, dev, ct)
             : GivenReference(root, reference);

@@ -94,6 +94,21 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
         Assert.Contains("another reference", e.Message);
     }
 
+    /// <summary>Catches: --reference-data without --reference, or a missing folder, found only after stages have run.</summary>
+    [Fact]
+    public async Task Reference_data_without_a_reference_or_a_folder_is_refused_before_anything_runs()
+    {
+        using var folder = new TestFolder();
+        string run = folder.Sub("run");
+        var alone = await Assert.ThrowsAsync<ArgumentException>(() =>
+            new Experiment(ExperimentProfile.Tiny, new VoxelEnvironmentFactory(), "cpu", referenceData: folder.Path).RunAsync(run, host.Clients));
+        Assert.Contains("--reference", alone.Message);
+        var missing = await Assert.ThrowsAsync<ArgumentException>(() =>
+            new Experiment(ExperimentProfile.Tiny, new VoxelEnvironmentFactory(), "cpu", reference: folder.Sub("x.ckpt"), referenceData: folder.Sub("none")).RunAsync(run, host.Clients));
+        Assert.Contains("no such folder", missing.Message);
+        Assert.False(Directory.Exists(run) && Directory.EnumerateFileSystemEntries(run).Any());
+    }
+
     /// <summary>The anchor recordings a round's DPO trainer was run with (its dpo-options.json).</summary>
     private static string? AnchorDataOf(string round) =>
         System.Text.Json.JsonSerializer.Deserialize<DpoOptions>(File.ReadAllText(Path.Combine(round, "train", DpoTrainer.OptionsName)))!.AnchorData;
