@@ -37,12 +37,15 @@ internal static class StudentValidateCommand
                 throw new ArgumentException($"--data {parse.GetValue(data)} has no held-out episode (seeds ending in 9).");
             int n = parse.GetValue(limit);
             var chosen = StudentValidation.Sample(held, n <= 0 ? held.Count : n);
+            string? file = parse.GetValue(answers);
             var lines = new StringBuilder();
             string Text(int[] ids) => tokenizer.Decode(ids, skipSpecialTokens: true);
-            var figures = StudentValidation.Run(student, new StudentSequences(tokenizer, student.Config), dataset, chosen, dev, 16,
-                (e, answer, problem) => lines.AppendLine(JsonSerializer.Serialize(new ValidationAnswer(e.Task, e.Seed, e.Role, e.AgentId,
-                    Text(e.Instruction), Text(e.State), Text(e.Memory), e.ActionText, answer, answer == e.ActionText, problem), TrajectoryFormat.Json)));
-            if (parse.GetValue(answers) is { } file)
+            // The answers are decoded and serialised only when asked for.
+            Action<StudentExample, string, string?>? observe = file is null ? null : (e, answer, problem) =>
+                lines.AppendLine(JsonSerializer.Serialize(new ValidationAnswer(e.Task, e.Seed, e.Role, e.AgentId,
+                    Text(e.Instruction), Text(e.State), Text(e.Memory), e.ActionText, answer, answer == e.ActionText, problem), TrajectoryFormat.Json));
+            var figures = StudentValidation.Run(student, new StudentSequences(tokenizer, student.Config), dataset, chosen, dev, 16, observe);
+            if (file is not null)
                 AtomicFile.WriteBytes(file, Encoding.UTF8.GetBytes(lines.ToString()));
             TextWriter text = parse.InvocationConfiguration.Output;
             await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
