@@ -18,11 +18,13 @@ public sealed class StudentModelTests
 
     public StudentModelTests() => TorchRuntime.Initialize();
 
-    private static (StudentModel Model, int ImageId) Tiny(int seed = 5)
+    /// <param name="rotary">Rotary positions (the presets) or the learned table of checkpoints made before them.</param>
+    private static (StudentModel Model, int ImageId) Tiny(int seed = 5, bool rotary = true)
     {
         torch.manual_seed(seed);
         int imageId = StudentVocabulary.Specials.IdOf(StudentVocabulary.Image);
-        return (new StudentModel(StudentConfig.ForPreset("tiny", Vocabulary), imageId), imageId);
+        StudentConfig config = StudentConfig.ForPreset("tiny", Vocabulary);
+        return (new StudentModel(config with { Decoder = config.Decoder with { Rotary = rotary } }, imageId), imageId);
     }
 
     private static long[] Sequence(int imageId, int text, int seed)
@@ -49,10 +51,12 @@ public sealed class StudentModelTests
         Assert.False(logits.isnan().any().item<bool>());
     }
 
-    [Fact]
-    public void A_later_token_or_padding_never_changes_an_earlier_position()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_later_token_or_padding_never_changes_an_earlier_position(bool rotary)
     {
-        var (model, imageId) = Tiny();
+        var (model, imageId) = Tiny(rotary: rotary);
         using var scope = NewDisposeScope();
         long[] a = Sequence(imageId, 6, 3);
         long[] b = (long[])a.Clone();
@@ -72,10 +76,12 @@ public sealed class StudentModelTests
         Assert.True(lr[.., ..a.Length].allclose(la, 1e-5, 1e-5));
     }
 
-    [Fact]
-    public void Decoding_with_the_kv_cache_equals_decoding_by_full_recompute_and_a_batch_equals_its_members_alone()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Decoding_with_the_kv_cache_equals_decoding_by_full_recompute_and_a_batch_equals_its_members_alone(bool rotary)
     {
-        var (model, imageId) = Tiny();
+        var (model, imageId) = Tiny(rotary: rotary);
         var tokenizer = CompactBpeTokenizer.Fit(["agent 0: explore north", "moveTo(1, 2, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
         var sequences = new StudentSequences(tokenizer, model.Config);
         // A vocabulary of 300 rows is more than this tokenizer's; the generator only reads the logits.
@@ -98,10 +104,12 @@ public sealed class StudentModelTests
         Assert.Equal(generator.Generate(prompts, sampling, new Random(4)), generator.Generate(prompts, sampling, new Random(4)));
     }
 
-    [Fact]
-    public void A_checkpoint_round_trips_its_weights_config_and_tokenizer()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_checkpoint_round_trips_its_weights_config_and_tokenizer(bool rotary)
     {
-        var (model, _) = Tiny();
+        var (model, _) = Tiny(rotary: rotary);
         var tokenizer = CompactBpeTokenizer.Fit(["place(\"oak_planks\", 4, 45, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
         using var folder = new TestFolder();
         string path = folder.Sub("s.ckpt");

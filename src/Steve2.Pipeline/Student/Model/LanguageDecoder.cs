@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace Steve2.Pipeline.Student.Model;
 
 /// <summary>
-/// The causal transformer decoder: token embeddings (pad id 0), learned positions, pre-norm blocks, a final
-/// norm and a head tied to the embedding table. It reads input embeddings (text tokens with the projected
+/// The causal transformer decoder: token embeddings (pad id 0), positions (rotary on queries and keys, or a learned
+/// table added to the input: <see cref="DecoderConfig.Rotary"/>), pre-norm blocks, a final norm and a head tied to the
+/// embedding table. It reads input embeddings (text tokens with the projected
 /// image tokens already in place, <see cref="StudentModel"/>) and a key mask (true at real tokens: left or
 /// right padding is false). Positions count real tokens only, so a left-padded row is read as if unpadded.
 /// With a <see cref="KvCache"/> the call reads only the new positions and attends to the cached ones.
@@ -13,7 +14,7 @@ namespace Steve2.Pipeline.Student.Model;
 public sealed class LanguageDecoder : nn.Module, IStudentDecoder
 {
     private readonly Embedding tokens;
-    private readonly Embedding positions;
+    private readonly Embedding? positions;    // the learned table; null with rotary positions
     private readonly ModuleList<PreNormBlock> blocks;
     private readonly LayerNorm norm;
 
@@ -21,14 +22,14 @@ public sealed class LanguageDecoder : nn.Module, IStudentDecoder
     {
         Config = config;
         tokens = nn.Embedding(config.VocabularySize, config.Width, padding_idx: 0);
-        positions = nn.Embedding(config.MaxPositions, config.Width);
+        positions = config.Rotary ? null : nn.Embedding(config.MaxPositions, config.Width);
         blocks = nn.ModuleList(Enumerable.Range(0, config.Depth).Select(i => new PreNormBlock($"block{i}", config.Width, config.Heads)).ToArray());
         norm = nn.LayerNorm(config.Width);
         using (no_grad())
         {
             tokens.weight!.normal_(0, 0.02);
             tokens.weight![0].zero_();
-            positions.weight!.normal_(0, 0.02);
+            positions?.weight!.normal_(0, 0.02);
         }
         RegisterComponents();
     }
@@ -51,8 +52,9 @@ public sealed class LanguageDecoder : nn.Module, IStudentDecoder
     {
         using var scope = NewDisposeScope();
         var (positionIds, allKeys, mask) = CausalMask.Build(keyMask, cache, Config.MaxPositions);
-        Tensor x = embeddings + positions.forward(positionIds);
-        for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, mask, cache, i);
+        Tensor x = positions is null ? embeddings : embeddings + positions.forward(positionIds);
+        (Tensor, Tensor)? rotary = Config.Rotary ? Rotary.Angles(positionIds, Config.Width / Config.Heads, Rotary.DefaultTheta) : null;
+        for (int i = 0; i < blocks.Count; i++) x = blocks[i].Forward(x, mask, cache, i, rotary);
         Tensor h = norm.forward(x);
         Tensor logits = matmul(at is null ? h : h[at], tokens.weight!.t());
         if (cache is not null)

@@ -22,10 +22,10 @@ public sealed class PreNormBlock : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, Tensor? mask, KvCache? cache = null, int layer = 0)
+    public Tensor Forward(Tensor x, Tensor? mask, KvCache? cache = null, int layer = 0, (Tensor Cos, Tensor Sin)? rotary = null)
     {
         using var scope = NewDisposeScope();
-        var h = x + attn.Forward(ln1.forward(x), mask, cache, layer);
+        var h = x + attn.Forward(ln1.forward(x), mask, cache, layer, rotary);
         var y = h + fc_out.forward(nn.functional.gelu(fc.forward(ln2.forward(h))));
         return y.MoveToOuterDisposeScope();
     }

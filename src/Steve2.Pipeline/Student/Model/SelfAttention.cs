@@ -5,7 +5,8 @@ namespace Steve2.Pipeline.Student.Model;
 
 /// <summary>
 /// Multi-head self-attention with an explicit boolean mask ([B, 1, Tq, Tk], true = may attend): causal and
-/// padding masks are the caller's, so the same module serves the ViT (no mask) and the decoder. With a
+/// padding masks are the caller's, so the same module serves the ViT (no mask) and the decoder. With rotary angles the
+/// queries and keys are rotated by their positions (<see cref="Rotary"/>) before the keys are cached. With a
 /// <see cref="KvCache"/> the new keys and values are appended to the layer's cache and the queries attend to all.
 /// </summary>
 public sealed class SelfAttention : nn.Module
@@ -25,12 +26,18 @@ public sealed class SelfAttention : nn.Module
     /// <param name="x">[B, T, C].</param>
     /// <param name="mask">[B, 1, T, Tk] or null (every position sees every position).</param>
     /// <param name="cache">The layer's cache, or null.</param>
-    public Tensor Forward(Tensor x, Tensor? mask, KvCache? cache, int layer)
+    /// <param name="rotary">cos and sin [B, 1, T, head width] of the new positions (<see cref="Rotary.Angles"/>), or null (no rotation).</param>
+    public Tensor Forward(Tensor x, Tensor? mask, KvCache? cache, int layer, (Tensor Cos, Tensor Sin)? rotary = null)
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], c = x.shape[2], hd = c / _heads;
         var parts = qkv.forward(x).view(b, t, 3, _heads, hd).permute(2, 0, 3, 1, 4).unbind(0);
         Tensor q = parts[0], k = parts[1], v = parts[2];
+        if (rotary is var (cos, sin))
+        {
+            q = Rotary.Apply(q, cos, sin);
+            k = Rotary.Apply(k, cos, sin);
+        }
         if (cache is not null) (k, v) = cache.Append(layer, k.contiguous(), v.contiguous());
         var scores = matmul(q, k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(hd));
         if (mask is not null)

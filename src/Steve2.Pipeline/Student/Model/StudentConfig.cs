@@ -9,10 +9,14 @@ public sealed record VisionConfig(int ImageSize, int PatchSize, int Width, int D
     public int Tokens => PatchesPerSide * PatchesPerSide;
 }
 
-/// <summary>The causal decoder: a token embedding, learned positions, pre-norm blocks, a final norm and a tied head.</summary>
+/// <summary>The causal decoder: a token embedding, positions, pre-norm blocks, a final norm and a tied head.</summary>
 /// <param name="VocabularySize">Rows of the embedding table (the tokenizer's VocabularySize).</param>
 /// <param name="MaxPositions">The longest sequence (prompt, image tokens and answer) the model reads.</param>
-public sealed record DecoderConfig(int VocabularySize, int Width, int Depth, int Heads, int MaxPositions);
+/// <param name="Rotary">Rotary positions on every layer's queries and keys (<see cref="Model.Rotary"/>) instead of a learned
+/// position table added to the input. An answer copies places and names from its prompt (<c>goto 12 10 66</c> from
+/// <c>deep floor: 12 10 66</c>); attention that sees relative offsets learns that copy, where a learned table had to
+/// be learned for every absolute position (STUDENT.md, "Positions"). Checkpoints written before it read as false.</param>
+public sealed record DecoderConfig(int VocabularySize, int Width, int Depth, int Heads, int MaxPositions, bool Rotary = false);
 
 /// <summary>
 /// The student's resolved configuration, written in every checkpoint header (nanoGPT's rule): the vision
@@ -47,9 +51,9 @@ public sealed record StudentConfig(
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 8);
         StudentConfig c = preset switch
         {
-            "tiny" => new(preset, new VisionConfig(64, 16, 32, 1, 2), 64, new DecoderConfig(vocabularySize, 32, 1, 2, 0), 32, 64, 96, 48),
-            "small" => new(preset, new VisionConfig(64, 8, 96, 2, 4), 192, new DecoderConfig(vocabularySize, 192, 4, 4, 0), 40, 160, 192, 64),
-            "base" => new(preset, new VisionConfig(64, 8, 256, 6, 8), 512, new DecoderConfig(vocabularySize, 512, 8, 8, 0), 48, 256, 256, 96),
+            "tiny" => new(preset, new VisionConfig(64, 16, 32, 1, 2), 64, new DecoderConfig(vocabularySize, 32, 1, 2, 0, Rotary: true), 32, 64, 96, 48),
+            "small" => new(preset, new VisionConfig(64, 8, 96, 2, 4), 192, new DecoderConfig(vocabularySize, 192, 4, 4, 0, Rotary: true), 40, 160, 192, 64),
+            "base" => new(preset, new VisionConfig(64, 8, 256, 6, 8), 512, new DecoderConfig(vocabularySize, 512, 8, 8, 0, Rotary: true), 48, 256, 256, 96),
             _ => throw new ArgumentException($"Unknown student preset '{preset}': use {string.Join(", ", Presets)}.", nameof(preset)),
         };
         return c with { Decoder = c.Decoder with { MaxPositions = c.MaxPromptTokens + c.MaxActionTokens + 1 } };
@@ -61,6 +65,7 @@ public sealed record StudentConfig(
         if (Vision.ImageSize % Vision.PatchSize != 0) throw new ArgumentException($"The patch size {Vision.PatchSize} does not divide the image size {Vision.ImageSize}.");
         if (Vision.Width % Vision.Heads != 0) throw new ArgumentException($"The vision width {Vision.Width} is not a multiple of its {Vision.Heads} heads.");
         if (Decoder.Width % Decoder.Heads != 0) throw new ArgumentException($"The decoder width {Decoder.Width} is not a multiple of its {Decoder.Heads} heads.");
+        if (Decoder.Rotary && Decoder.Width / Decoder.Heads % 2 != 0) throw new ArgumentException($"Rotary positions rotate pairs: the decoder's head width {Decoder.Width / Decoder.Heads} must be even.");
         if (Decoder.MaxPositions < MaxPromptTokens + MaxActionTokens + 1)
             throw new ArgumentException($"The decoder's {Decoder.MaxPositions} positions cannot hold a {MaxPromptTokens}-token prompt and a {MaxActionTokens}-token answer.");
         return this;

@@ -1,14 +1,18 @@
 using static TorchSharp.torch;
 
-namespace Steve2.Pipeline.Student.Model.Pretrained;
+namespace Steve2.Pipeline.Student.Model;
 
 /// <summary>
 /// Rotary position embedding in the Llama/Qwen2 convention ("rotate half"): for a head of width d, frequencies
 /// theta^(-2i/d) for i &lt; d/2, angles position * frequency duplicated over both halves, and
-/// x' = x * cos + rotateHalf(x) * sin with rotateHalf([x1, x2]) = [-x2, x1].
+/// x' = x * cos + rotateHalf(x) * sin with rotateHalf([x1, x2]) = [-x2, x1]. Shared by the pretrained decoder
+/// (<see cref="Pretrained.LlamaAttention"/>) and the from-scratch one (<see cref="DecoderConfig.Rotary"/>).
 /// </summary>
 internal static class Rotary
 {
+    /// <summary>The base of the from-scratch decoder's frequencies (Llama's).</summary>
+    public const double DefaultTheta = 10000;
+
     /// <summary>cos and sin [B, 1, T, d] for position ids [B, T] (float32).</summary>
     public static (Tensor Cos, Tensor Sin) Angles(Tensor positionIds, int headDim, double theta)
     {
