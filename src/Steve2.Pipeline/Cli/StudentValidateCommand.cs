@@ -13,7 +13,8 @@ namespace Steve2.Pipeline.Cli;
 /// <c>steve2 student-validate --student PATH --data DIR [--limit N] [--answers FILE]</c>: a checkpoint's held-out
 /// figures per role (the trainer's validation: exact match, validity, token accuracy) on the held-out seeds (ending
 /// in 9) of any recorded folder, encoded with the checkpoint's tokenizer; <c>--answers</c> writes every decision's
-/// prompt, the teacher's answer, the student's and the critic's verdict as JSON lines, to read what it gets wrong.
+/// prompt, the teacher's answer, the student's and the critic's verdict as JSON lines, to read what it gets wrong. The
+/// figures are also given per kind of the teacher's answer (a directive's verb, a code action's name).
 /// </summary>
 internal static class StudentValidateCommand
 {
@@ -40,11 +41,18 @@ internal static class StudentValidateCommand
             string? file = parse.GetValue(answers);
             var lines = new StringBuilder();
             string Text(int[] ids) => tokenizer.Decode(ids, skipSpecialTokens: true);
-            // The answers are decoded and serialised only when asked for.
-            Action<StudentExample, string, string?>? observe = file is null ? null : (e, answer, problem) =>
-                lines.AppendLine(JsonSerializer.Serialize(new ValidationAnswer(e.Task, e.Seed, e.Role, e.AgentId,
-                    Text(e.Instruction), Text(e.State), Text(e.Memory), e.ActionText, answer, answer == e.ActionText, problem), TrajectoryFormat.Json));
-            var figures = StudentValidation.Run(student, new StudentSequences(tokenizer, student.Config), dataset, chosen, dev, 16, observe);
+            var kinds = new SortedDictionary<(string Role, string Kind), (int Count, int Exact, int SameKind)>();
+            void Observe(StudentExample e, string answer, string? problem)
+            {
+                var key = (e.Role, AnswerKind(e.ActionText));
+                var k = kinds.GetValueOrDefault(key);
+                kinds[key] = (k.Count + 1, k.Exact + (answer == e.ActionText ? 1 : 0), k.SameKind + (AnswerKind(answer) == key.Item2 ? 1 : 0));
+                // The prompts are decoded and serialised only when asked for.
+                if (file is not null)
+                    lines.AppendLine(JsonSerializer.Serialize(new ValidationAnswer(e.Task, e.Seed, e.Role, e.AgentId,
+                        Text(e.Instruction), Text(e.State), Text(e.Memory), e.ActionText, answer, answer == e.ActionText, problem), TrajectoryFormat.Json));
+            }
+            var figures = StudentValidation.Run(student, new StudentSequences(tokenizer, student.Config), dataset, chosen, dev, 16, Observe);
             if (file is not null)
                 AtomicFile.WriteBytes(file, Encoding.UTF8.GetBytes(lines.ToString()));
             TextWriter text = parse.InvocationConfiguration.Output;
@@ -58,9 +66,24 @@ internal static class StudentValidateCommand
                 await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"{role,-10} {figures[$"val/exact/{role}"],6:F3} {figures[$"val/valid/{role}"],6:F3} {figures[$"val/token_acc/{role}"],10:F3} {count,10}"));
             }
+            // Where the misses are: per role and kind of the teacher's answer (a directive's verb, a code action's name),
+            // how often the student's answer is exact and how often it is at least of the same kind.
+            await text.WriteLineAsync("by the teacher's answer kind: role kind  decisions  exact  same kind");
+            foreach (var ((role, kind), k) in kinds)
+                await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{role,-10} {kind,-12} {k.Count,9} {(double)k.Exact / k.Count,6:F3} {(double)k.SameKind / k.Count,10:F3}"));
             return CliApp.Ok;
         }));
         return command;
+    }
+
+    /// <summary>An answer's kind: its leading word (<c>explore</c> of <c>explore north</c>, <c>moveTo</c> of <c>moveTo(1, 2, 3)</c>).</summary>
+    internal static string AnswerKind(string answer)
+    {
+        string trimmed = answer.TrimStart();
+        int end = 0;
+        while (end < trimmed.Length && (char.IsLetter(trimmed[end]) || trimmed[end] == '_')) end++;
+        return end == 0 ? "(other)" : trimmed[..end];
     }
 
     /// <summary>One line of <c>--answers</c>: the decision's prompt as text, the teacher's answer and the student's.</summary>

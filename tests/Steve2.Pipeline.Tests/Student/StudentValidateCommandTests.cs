@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Steve2.Pipeline.Cli;
 using Steve2.Pipeline.Student.Inference;
 using Steve2.Pipeline.Tests.Cli;
 using Steve2.Pipeline.Tests.Trajectories;
@@ -36,7 +38,29 @@ public sealed class StudentValidateCommandTests
             Assert.Equal(line.GetProperty("teacher").GetString() == line.GetProperty("student").GetString(), line.GetProperty("exact").GetBoolean());
             Assert.False(string.IsNullOrEmpty(line.GetProperty("state").GetString()));
         }
+
+        // The per-kind rows: one per role and kind of the teacher's answer, their decisions and exact share as the answers say.
+        var rows = run.Output.Split('\n').SkipWhile(l => !l.StartsWith("by the teacher's answer kind", StringComparison.Ordinal)).Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length == 5).ToList();
+        var expected = lines.GroupBy(l => (Role: l.GetProperty("role").GetString()!, Kind: StudentValidateCommand.AnswerKind(l.GetProperty("teacher").GetString()!))).ToList();
+        Assert.Equal(expected.Count, rows.Count);
+        foreach (var group in expected)
+        {
+            var row = rows.Single(r => r[0] == group.Key.Role && r[1] == group.Key.Kind);
+            Assert.Equal(group.Count(), int.Parse(row[2], CultureInfo.InvariantCulture));
+            double exact = group.Count(l => l.GetProperty("exact").GetBoolean()) / (double)group.Count();
+            Assert.InRange(double.Parse(row[3], CultureInfo.InvariantCulture), exact - 0.0006, exact + 0.0006);   // printed with 3 decimals
+        }
     }
+
+    [Theory]
+    [InlineData("explore north", "explore")]
+    [InlineData("moveTo(1, 2, 3)", "moveTo")]
+    [InlineData("place_box 1", "place_box")]
+    [InlineData("  craft stick 1", "craft")]
+    [InlineData("", "(other)")]
+    [InlineData("42", "(other)")]
+    public void An_answers_kind_is_its_leading_word(string answer, string kind) => Assert.Equal(kind, StudentValidateCommand.AnswerKind(answer));
 
     [Fact]
     public async Task Recordings_without_held_out_seeds_are_refused_with_a_message()
