@@ -48,9 +48,9 @@ public sealed class StudentNotesTests
             SeenTargets: [new BlockPos(-41, 43, -7)]);
         string notes = StudentNotes.Text(facts);
         Assert.Contains("seen target: -41 43 -7", notes);
-        Assert.Contains("sound from W about -45 46 -3 r 8; unseen -40 46 -3", notes);
-        Assert.Contains("unseen: N 42 NE 41 SE 39 S 38 SW 37 W 36 NW 35 E 40", notes);   // open ones the most first, blocked last
-        Assert.Contains("blocked: E", notes);
+        Assert.Contains("sound from west about -45 46 -3 r 8; unseen -40 46 -3", notes);
+        Assert.Contains("unseen: north 42 northeast 41 southeast 39 south 38 southwest 37 west 36 northwest 35 east 40", notes);   // open ones the most first, blocked last, named as the actions name them
+        Assert.Contains("blocked: east", notes);
         Assert.Contains("teammates to: -94 40 -4", notes);
         Assert.Contains("set aside (2): 3 52 4, 30 50 30", notes);   // nearest first
         Assert.Equal("", StudentNotes.Text(null));
@@ -72,7 +72,7 @@ public sealed class StudentNotesTests
             // Counts 20 apart are more than the preferred direction's bonus, and a blocked preferred direction gets none:
             // the rules' pick is then the plain argmax over open directions, ties to compass order.
             var pick = Steve2.Pipeline.Teacher.Rules.ExploreRules.BestUnseenDirection(ahead, blocked.Length > 0 ? blocked[0] : Direction.North, blocked.Length > 0 ? blocked : []);
-            Assert.Equal(new[] { "N", "NE", "E", "SE", "S", "SW", "W", "NW" }[(int)pick], first);
+            Assert.Equal(DirectionNames.Name(pick), first);
             Assert.Equal(8, line.Split(' ').Length / 2);
         }
     }

@@ -14,14 +14,15 @@ namespace Steve2.Pipeline.Student.Data;
 /// <c>expert/</c> only): when the student plays, the same facts come from its own <see cref="TeacherPerception"/>
 /// without experts. A player keeps this memory of the world; without it a directive such as <c>goto -45 46 -3</c> (the
 /// place a sound came from) is not a function of anything the student reads.
-/// Positions are written as the directives write them (<c>x y z</c>); per-direction counts as compass abbreviations,
-/// the most useful first (open before blocked, then the most, ties in compass order). Lists keep their first <see cref="ListLimit"/> entries (the facts sort them nearest
+/// Positions are written as the directives write them (<c>x y z</c>); directions as the code actions and directives name
+/// them (<c>southwest</c>, so the pick the rules make is copied word for word, not translated from an abbreviation);
+/// per-direction counts the most useful first (open before blocked, then the most, ties in compass order). Lists keep their first <see cref="ListLimit"/> entries (the facts sort them nearest
 /// or most relevant first). The same function makes the dataset's notes and the playing student's.
 /// </summary>
 public static class StudentNotes
 {
     public const int ListLimit = 3;
-    private static readonly string[] Compass = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"];
+    private const int Directions = 8;
 
     /// <param name="facts">The role's recorded (or live) facts.</param>
     /// <param name="instruction">The role's instruction: an actor's directive, whose place the actor's notes measure from its pose.</param>
@@ -69,7 +70,7 @@ public static class StudentNotes
         lines.Add("unseen: " + PerDirection(c.UnseenColumns, c.BlockedDirections));
         if (c.UnseenAhead is { } ahead) lines.Add("ahead: " + PerDirection(ahead, c.BlockedDirections));
         if (c.UnviewedAround is { } around) lines.Add("around: " + PerDirection(around, []));
-        if (c.BlockedDirections.Count > 0) lines.Add("blocked: " + string.Join(" ", c.BlockedDirections.Select(d => Compass[(int)d])));
+        if (c.BlockedDirections.Count > 0) lines.Add("blocked: " + string.Join(" ", c.BlockedDirections.Select(DirectionNames.Name)));
         if (c.TeammateGoals.Count > 0) lines.Add("teammates to: " + Positions(c.TeammateGoals));
         if (c.TeammateTargets is { Count: > 0 } tt) lines.Add("teammates at targets: " + string.Join(", ", tt.Take(ListLimit).Select(t => Inv($"{Pos(t.Target)} d {Math.Round(t.Distance)}"))));
         if (c.Unreachable.Count > 0) lines.Add(Inv($"set aside ({c.Unreachable.Count}): ") + Positions(c.Unreachable.OrderBy(p => p.DistanceSquared(c.Feet)).ToArray()));
@@ -103,7 +104,7 @@ public static class StudentNotes
     {
         if (s.Position is { } at) return "sound at: " + Pos(at);
         var text = new StringBuilder("sound");
-        if (s.Bearing is { } bearing) text.Append(" from ").Append(Compass[(int)bearing]);
+        if (s.Bearing is { } bearing) text.Append(" from ").Append(DirectionNames.Name(bearing));
         if (s.Estimate is { } estimate) text.Append(" about ").Append(Pos(estimate));
         if (s.Radius is { } radius) text.Append(Inv($" r {Math.Round(radius)}"));
         if (s.Unseen is { Count: > 0 } unseen) text.Append("; unseen ").Append(Positions(unseen));
@@ -119,10 +120,10 @@ public static class StudentNotes
     private static string PerDirection(IReadOnlyList<int> values, IReadOnlyCollection<Direction> blocked) =>
         string.Join(" ", values
             .Select((v, i) => (Value: v, Index: i))
-            .OrderBy(e => e.Index < Compass.Length && blocked.Contains((Direction)e.Index) ? 1 : 0)
+            .OrderBy(e => e.Index < Directions && blocked.Contains((Direction)e.Index) ? 1 : 0)
             .ThenByDescending(e => e.Value)
             .ThenBy(e => e.Index)
-            .Select(e => Inv($"{(e.Index < Compass.Length ? Compass[e.Index] : e.Index.ToString(CultureInfo.InvariantCulture))} {e.Value}")));
+            .Select(e => Inv($"{(e.Index < Directions ? DirectionNames.Name((Direction)e.Index) : e.Index.ToString(CultureInfo.InvariantCulture))} {e.Value}")));
 
     private static string Positions(IReadOnlyList<BlockPos> positions) => string.Join(", ", positions.Take(ListLimit).Select(Pos));
 
