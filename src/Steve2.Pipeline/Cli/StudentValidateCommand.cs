@@ -44,13 +44,14 @@ internal static class StudentValidateCommand
             var kinds = new SortedDictionary<(string Role, string Kind), (int Count, int Exact, int SameKind)>();
             void Observe(StudentExample e, string answer, string? problem)
             {
-                var key = (e.Role, AnswerKind(e.ActionText));
-                var k = kinds.GetValueOrDefault(key);
-                kinds[key] = (k.Count + 1, k.Exact + (answer == e.ActionText ? 1 : 0), k.SameKind + (AnswerKind(answer) == key.Item2 ? 1 : 0));
+                string kind = AnswerKind(e.ActionText);
+                bool exact = answer == e.ActionText;
+                var k = kinds.GetValueOrDefault((e.Role, kind));
+                kinds[(e.Role, kind)] = (k.Count + 1, k.Exact + (exact ? 1 : 0), k.SameKind + (AnswerKind(answer) == kind ? 1 : 0));
                 // The prompts are decoded and serialised only when asked for.
                 if (file is not null)
                     lines.AppendLine(JsonSerializer.Serialize(new ValidationAnswer(e.Task, e.Seed, e.Role, e.AgentId,
-                        Text(e.Instruction), Text(e.State), Text(e.Memory), e.ActionText, answer, answer == e.ActionText, problem), TrajectoryFormat.Json));
+                        Text(e.Instruction), Text(e.State), Text(e.Memory), e.ActionText, answer, exact, problem), TrajectoryFormat.Json));
             }
             var figures = StudentValidation.Run(student, new StudentSequences(tokenizer, student.Config), dataset, chosen, dev, 16, Observe);
             if (file is not null)

@@ -15,7 +15,7 @@ public sealed record VisionConfig(int ImageSize, int PatchSize, int Width, int D
 /// <param name="Rotary">Rotary positions on every layer's queries and keys (<see cref="Model.Rotary"/>) instead of a learned
 /// position table added to the input. An answer copies places and names from its prompt (<c>goto 12 10 66</c> from
 /// <c>deep floor: 12 10 66</c>); attention that sees relative offsets learns that copy, where a learned table had to
-/// be learned for every absolute position (STUDENT.md, "Positions"). Checkpoints written before it read as false.</param>
+/// be learned for every absolute position (STUDENT.md, "The model"). Checkpoints written before it read as false.</param>
 public sealed record DecoderConfig(int VocabularySize, int Width, int Depth, int Heads, int MaxPositions, bool Rotary = false);
 
 /// <summary>
