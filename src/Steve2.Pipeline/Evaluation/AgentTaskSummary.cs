@@ -34,7 +34,9 @@ public sealed record AgentComparison(string Task, string AgentA, string AgentB, 
 
 /// <summary>
 /// One figure's difference between two agents. <see cref="Significant"/> when the 95% interval
-/// [<see cref="CiLow"/>, <see cref="CiHigh"/>] excludes zero: Newcombe's interval for the success rate,
-/// a bootstrap interval of the difference of means otherwise. NaN throughout when either agent has no value.
+/// [<see cref="CiLow"/>, <see cref="CiHigh"/>] excludes zero. <see cref="Pairs"/> &gt; 0: paired by seed, the mean of
+/// that many per-seed differences with its bootstrap interval; 0: unpaired (the agents played different seeds),
+/// Newcombe's interval for the success rate, a bootstrap interval of the difference of means otherwise
+/// (<see cref="EvaluationSummary.Difference"/>). NaN throughout when either agent has no value.
 /// </summary>
-public sealed record FigureComparison(string Figure, double Difference, double CiLow, double CiHigh, bool Significant);
+public sealed record FigureComparison(string Figure, double Difference, double CiLow, double CiHigh, bool Significant, int Pairs = 0);

@@ -119,7 +119,9 @@ public static class EvaluationReport
         }
         md.AppendLine("Each figure is followed by its 95% interval: Wilson score interval for the success rate (which counts failed episodes as unsuccessful), "
             + $"percentile bootstrap ({Bootstrap.Resamples} resamples, seeded by the agent, task and figure names) for the means, which are over the episodes that ran to their end. "
-            + "A difference between two agents is significant when its 95% interval excludes 0 (Newcombe's interval for success rates, a bootstrap interval of the difference of means otherwise).");
+            + "A difference between two agents is significant when its 95% interval excludes 0. Agents that played the same seeds are compared seed by seed: "
+            + "the mean of the per-seed differences (over the seeds where both have a value) with a bootstrap interval of that mean; "
+            + "agents on different seeds are compared unpaired (Newcombe's interval for success rates, a bootstrap interval of the difference of means otherwise).");
         return md.ToString();
     }
 

@@ -42,33 +42,68 @@ public static class EvaluationSummary
 
     /// <summary>
     /// For every task with two or more agents, every pair of agents (in the order they first appear) and
-    /// every figure: the difference, its 95% interval and whether it is significant (the interval excludes 0).
+    /// every figure: the difference, its 95% interval and whether it is significant (the interval excludes 0);
+    /// see <see cref="Difference"/>.
     /// </summary>
     public static IReadOnlyList<AgentComparison> Compare(IReadOnlyList<EpisodeOutcome> outcomes)
     {
         var comparisons = new List<AgentComparison>();
         foreach (string task in Tasks(outcomes))
         {
-            IReadOnlyList<string> metricNames = TaskMetrics(outcomes, task);
             List<string> agents = Agents(outcomes, task);
             for (int i = 0; i < agents.Count; i++)
                 for (int j = i + 1; j < agents.Count; j++)
-                {
-                    string a = agents[i], b = agents[j];
-                    List<EpisodeOutcome> episodesA = Episodes(outcomes, a, task), episodesB = Episodes(outcomes, b, task);
-                    List<EpisodeOutcome> ranA = episodesA.Where(o => !o.Failed).ToList(), ranB = episodesB.Where(o => !o.Failed).ToList();
-                    int successesA = episodesA.Count(o => o.Success), successesB = episodesB.Count(o => o.Success);
-                    var figures = new List<FigureComparison>
-                    {
-                        Figure(SuccessRateFigure, successesA / (double)episodesA.Count - successesB / (double)episodesB.Count,
-                            NewcombeInterval.Difference(successesA, episodesA.Count, successesB, episodesB.Count)),
-                        MeansDifference(a, b, task, IterationsFigure, IterationValues(ranA), IterationValues(ranB)),
-                    };
-                    figures.AddRange(metricNames.Select(name => MeansDifference(a, b, task, name, MetricValues(ranA, name), MetricValues(ranB, name))));
-                    comparisons.Add(new AgentComparison(task, a, b, figures));
-                }
+                    comparisons.Add(Difference(outcomes, task, agents[i], agents[j]));
         }
         return comparisons;
+    }
+
+    /// <summary>
+    /// Agent <paramref name="a"/> − agent <paramref name="b"/> on <paramref name="task"/>, every figure of the task's table.
+    /// When both played the same seeds, once each, the difference is <b>paired by seed</b>: the mean of the per-seed
+    /// differences over the seeds where both have a value, with the percentile bootstrap interval of that mean (a seed's
+    /// world is the same for both, so what the seed makes easy or hard cancels). Otherwise the groups are compared
+    /// unpaired: Newcombe's interval for the success rate, a bootstrap of the difference of means for the rest.
+    /// </summary>
+    public static AgentComparison Difference(IReadOnlyList<EpisodeOutcome> outcomes, string task, string a, string b)
+    {
+        IReadOnlyList<string> metricNames = TaskMetrics(outcomes, task);
+        List<EpisodeOutcome> episodesA = Episodes(outcomes, a, task), episodesB = Episodes(outcomes, b, task);
+        var figures = new List<FigureComparison>();
+        if (SameSeedsOnceEach(episodesA, episodesB))
+        {
+            var bySeed = episodesB.ToDictionary(o => o.Seed);
+            var pairs = episodesA.Select(x => (A: x, B: bySeed[x.Seed])).ToList();
+            var ran = pairs.Where(p => !p.A.Failed && !p.B.Failed).ToList();
+            figures.Add(Paired(a, b, task, SuccessRateFigure, pairs.Select(p => (Success(p.A), Success(p.B)))));
+            figures.Add(Paired(a, b, task, IterationsFigure, ran.Select(p => ((double)p.A.Iterations, (double)p.B.Iterations))));
+            figures.AddRange(metricNames.Select(name => Paired(a, b, task, name,
+                ran.Select(p => (p.A.Metrics.GetValueOrDefault(name, double.NaN), p.B.Metrics.GetValueOrDefault(name, double.NaN))))));
+            return new AgentComparison(task, a, b, figures);
+        }
+        List<EpisodeOutcome> ranA = episodesA.Where(o => !o.Failed).ToList(), ranB = episodesB.Where(o => !o.Failed).ToList();
+        int successesA = episodesA.Count(o => o.Success), successesB = episodesB.Count(o => o.Success);
+        figures.Add(Figure(SuccessRateFigure, successesA / (double)episodesA.Count - successesB / (double)episodesB.Count,
+            NewcombeInterval.Difference(successesA, episodesA.Count, successesB, episodesB.Count), 0));
+        figures.Add(MeansDifference(a, b, task, IterationsFigure, IterationValues(ranA), IterationValues(ranB)));
+        figures.AddRange(metricNames.Select(name => MeansDifference(a, b, task, name, MetricValues(ranA, name), MetricValues(ranB, name))));
+        return new AgentComparison(task, a, b, figures);
+    }
+
+    private static bool SameSeedsOnceEach(List<EpisodeOutcome> a, List<EpisodeOutcome> b)
+    {
+        var seedsA = a.Select(o => o.Seed).ToHashSet();
+        return a.Count > 0 && seedsA.Count == a.Count && b.Count == a.Count && b.All(o => seedsA.Contains(o.Seed)) && b.Select(o => o.Seed).Distinct().Count() == b.Count;
+    }
+
+    private static double Success(EpisodeOutcome o) => o.Success ? 1 : 0;
+
+    /// <summary>The mean per-seed difference over the pairs where both values are defined, and its bootstrap interval.</summary>
+    private static FigureComparison Paired(string a, string b, string task, string figure, IEnumerable<(double A, double B)> pairs)
+    {
+        double[] differences = pairs.Where(p => !double.IsNaN(p.A) && !double.IsNaN(p.B)).Select(p => p.A - p.B).ToArray();
+        if (differences.Length == 0) return Figure(figure, double.NaN, Interval.None, 0);
+        return Figure(figure, differences.Average(), Bootstrap.MeanInterval(differences, StableSeed.From(a, b, task, figure)), differences.Length);
     }
 
     /// <summary>The task's own metric names, in the order its episodes report them, without success and iterations.</summary>
@@ -102,11 +137,11 @@ public static class EvaluationSummary
 
     private static FigureComparison MeansDifference(string a, string b, string task, string figure, double[] valuesA, double[] valuesB)
     {
-        if (valuesA.Length == 0 || valuesB.Length == 0) return Figure(figure, double.NaN, Interval.None);
+        if (valuesA.Length == 0 || valuesB.Length == 0) return Figure(figure, double.NaN, Interval.None, 0);
         return Figure(figure, valuesA.Average() - valuesB.Average(),
-            Bootstrap.DifferenceOfMeansInterval(valuesA, valuesB, StableSeed.From(a, b, task, figure)));
+            Bootstrap.DifferenceOfMeansInterval(valuesA, valuesB, StableSeed.From(a, b, task, figure)), 0);
     }
 
-    private static FigureComparison Figure(string figure, double difference, Interval ci) =>
-        new(figure, difference, ci.Low, ci.High, ci.ExcludesZero);
+    private static FigureComparison Figure(string figure, double difference, Interval ci, int pairs) =>
+        new(figure, difference, ci.Low, ci.High, ci.ExcludesZero, pairs);
 }

@@ -136,13 +136,45 @@ public sealed class EvaluationReportTests
 
         Assert.Contains("| good | 20 | 0 | 0.90 [0.70, 0.97] |", md);                 // Wilson 18/20
         Assert.Contains("| bad | 20 | 0 | 0.20 [0.08, 0.42] |", md);                  // Wilson 4/20
-        Assert.Matches(@"\n- good vs twin: success rate 0\.00 \[-0\.\d\d, 0\.\d\d\], not significant; mean iterations 0 \[-?[\d.]+, [\d.]+\], not significant; area_revealed 0 \[-\d+(\.\d+)?, \d+(\.\d+)?\], not significant\n", md);
+        // The same seeds: paired, and two agents that did the same on every seed differ by exactly nothing.
+        Assert.Contains("\n- good vs twin: success rate 0.00 [0.00, 0.00], not significant; mean iterations 0 [0, 0], not significant; area_revealed 0 [0, 0], not significant\n", md);
         Assert.Matches(@"\n- good vs bad: success rate \+0\.70 \[0\.\d\d, 0\.\d\d\], significant; mean iterations 0 \[-?[\d.]+, [\d.]+\], not significant; area_revealed \+600 \[\d+(\.\d+)?, \d+(\.\d+)?\], significant\n", md);
         Assert.Contains("- twin vs bad: success rate +0.70 [", md);
         Assert.DoesNotContain("not significant", EvaluationReport.SignificanceLine(EvaluationSummary.Compare(ThreeAgents()).Single(c => c.AgentB == "bad" && c.AgentA == "good")).Split(';')[0]);
 
         IReadOnlyList<AgentComparison> one = EvaluationSummary.Compare(ThreeAgents().Where(o => o.Agent == "good").ToList());
         Assert.Empty(one);                                                               // one agent: nothing to compare
+    }
+
+    [Fact]
+    public void Agents_on_the_same_seeds_are_compared_seed_by_seed_and_on_different_seeds_unpaired()
+    {
+        // The seed decides most of the area (1,000 to 10,500); "better" reveals 30 more on every seed but one.
+        var outcomes = new List<EpisodeOutcome>();
+        for (int seed = 0; seed < 20; seed++)
+        {
+            double world = 1000 + 500 * seed;
+            outcomes.Add(Ran("better", "exploration", seed, true, 10, ("area_revealed", world + (seed == 7 ? -10 : 30))));
+            outcomes.Add(Ran("base", "exploration", seed, true, 10, ("area_revealed", world)));
+        }
+        FigureComparison paired = EvaluationSummary.Difference(outcomes, "exploration", "better", "base").Figures.Single(f => f.Figure == "area_revealed");
+        Assert.Equal(20, paired.Pairs);
+        Assert.Equal((19 * 30 - 10) / 20.0, paired.Difference, 9);
+        Assert.True(paired.Significant && paired.CiLow > 0 && paired.CiHigh <= 30);
+
+        // The same values on other seeds: nothing to pair, and the seeds' spread hides the difference.
+        var shifted = outcomes.Select(o => o.Agent == "base" ? o with { Seed = o.Seed + 100 } : o).ToList();
+        FigureComparison unpaired = EvaluationSummary.Difference(shifted, "exploration", "better", "base").Figures.Single(f => f.Figure == "area_revealed");
+        Assert.Equal(0, unpaired.Pairs);
+        Assert.Equal(paired.Difference, unpaired.Difference, 9);
+        Assert.False(unpaired.Significant);
+
+        // Paired: a seed where either episode failed leaves the metric's pairs (not the success rate's).
+        outcomes[0] = Broke("better", "exploration", 0);
+        var figures = EvaluationSummary.Difference(outcomes, "exploration", "better", "base").Figures;
+        Assert.Equal(19, figures.Single(f => f.Figure == "area_revealed").Pairs);
+        Assert.Equal(20, figures.Single(f => f.Figure == EvaluationSummary.SuccessRateFigure).Pairs);
+        Assert.Equal(-0.05, figures.Single(f => f.Figure == EvaluationSummary.SuccessRateFigure).Difference, 9);
     }
 
     [Fact]

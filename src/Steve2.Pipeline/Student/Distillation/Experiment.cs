@@ -35,7 +35,14 @@ public sealed record ExperimentReport(
     IReadOnlyDictionary<string, ExperimentCost> Efficiency,
     IReadOnlyDictionary<string, double> StageSeconds,
     IReadOnlyList<DaggerRoundSummary> Rounds,
-    IReadOnlyList<DaggerRoundSummary> RoundsWithoutExperts);
+    IReadOnlyList<DaggerRoundSummary> RoundsWithoutExperts,
+    IReadOnlyList<ExperimentDifference>? Differences = null);
+
+/// <summary>
+/// One cell of the differences table: agent <see cref="A"/> − agent <see cref="B"/> on a figure (task/figure), paired by
+/// seed over <see cref="Pairs"/> seeds (0: unpaired), with its 95% interval (<see cref="EvaluationSummary.Difference"/>).
+/// </summary>
+public sealed record ExperimentDifference(string Label, string A, string B, string Figure, double Difference, double CiLow, double CiHigh, int Pairs, bool Significant);
 
 /// <summary>
 /// <c>steve2 experiment</c> (DISTILLATION.md): record the rule teacher without experts, behaviour cloning on it (the
@@ -65,6 +72,16 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         ("w/o KD (BC reference)", "student-wo-kd"),
         ("w/o EE (distilled from teacher-no-expert)", "student-wo-ee"),
         ("STEVE-2 (full)", "steve-2"),
+    ];
+
+    /// <summary>The differences the targets are about (DISTILLATION.md): (row label, minuend agent, subtrahend agent).</summary>
+    public static IReadOnlyList<(string Label, string A, string B)> DifferenceRows { get; } =
+    [
+        ("STEVE-2 − w/o KD", "steve-2", "student-wo-kd"),
+        ("STEVE-2 − w/o EE", "steve-2", "student-wo-ee"),
+        ("STEVE-2 − TO", "steve-2", AgentCatalog.Teacher),
+        ("w/o EE − w/o KD", "student-wo-ee", "student-wo-kd"),
+        ("w/o KD − teacher-no-expert", "student-wo-kd", AgentCatalog.TeacherNoExpert),
     ];
 
     /// <summary>The tasks' main figures (TASKS.md): the table's columns.</summary>
@@ -158,7 +175,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         var ablation = Rows.ToDictionary(r => r.Agent, r => (IReadOnlyDictionary<string, ExperimentCell?>)figures.ToDictionary(
             f => $"{f.Task}/{f.Figure}", f => Cell(summary.FirstOrDefault(s => s.Agent == r.Agent && s.Task == f.Task), f.Figure)));
         var report = new ExperimentReport(p.Name, Rows.Select(r => r.Agent).ToArray(), figures.Select(f => $"{f.Task}/{f.Figure}").ToArray(), ablation, costs,
-            stages, rounds[AgentCatalog.Teacher], rounds[AgentCatalog.TeacherNoExpert]);
+            stages, rounds[AgentCatalog.Teacher], rounds[AgentCatalog.TeacherNoExpert], Differences(outcomes.Values.SelectMany(x => x).ToList(), figures));
         AtomicFile.WriteText(Path.Combine(root, ReportJson), JsonSerializer.Serialize(report, Indented));
         AtomicFile.WriteText(Path.Combine(root, ReportName), Markdown(report, p, root, reference, referenceData));
         _progress.Message($"wrote {Path.Combine(root, ReportName)}");
@@ -210,6 +227,15 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
 
     private sealed record EvalFile(IReadOnlyList<EpisodeOutcome> Outcomes, ExperimentCost Cost, double Seconds);
 
+    /// <summary>Every difference row on every figure whose task both agents played.</summary>
+    internal static IReadOnlyList<ExperimentDifference> Differences(IReadOnlyList<EpisodeOutcome> outcomes, IReadOnlyList<(string Task, string Figure)> figures) =>
+        DifferenceRows.SelectMany(d => figures
+            .Where(f => outcomes.Any(o => o.Agent == d.A && o.Task == f.Task) && outcomes.Any(o => o.Agent == d.B && o.Task == f.Task))
+            .Select(f => (f, c: EvaluationSummary.Difference(outcomes, f.Task, d.A, d.B).Figures.FirstOrDefault(x => x.Figure == f.Figure)))
+            .Where(x => x.c is not null)
+            .Select(x => new ExperimentDifference(d.Label, d.A, d.B, $"{x.f.Task}/{x.f.Figure}", x.c!.Difference, x.c.CiLow, x.c.CiHigh, x.c.Pairs, x.c.Significant)))
+            .ToList();
+
     private static ExperimentCell? Cell(AgentTaskSummary? s, string figure)
     {
         if (s is null) return null;
@@ -243,6 +269,13 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         using (model) return model.ParameterCount;
     }
 
+    /// <summary>A difference with its sign: "+12", "-0.4"; a value that rounds to zero is "0".</summary>
+    private static string Signed(double x)
+    {
+        string text = F(x);
+        return text is "0" or "-0" ? "0" : x > 0 ? "+" + text : text;
+    }
+
     private static string F(double x) => double.IsNaN(x) ? "n/a" : x.ToString(Math.Abs(x) >= 100 ? "0" : "0.###", CultureInfo.InvariantCulture);
 
     private static string Markdown(ExperimentReport r, ExperimentProfile p, string root, string? reference, string? referenceData)
@@ -265,6 +298,15 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         md.AppendLine("|---|" + string.Concat(r.Figures.Select(_ => "---:|")));
         foreach (var (row, agent) in Rows)
             md.AppendLine($"| {row} | " + string.Join(" | ", r.Figures.Select(f => r.Ablation[agent][f] is { } c ? $"{F(c.Mean)} [{F(c.CiLow)}, {F(c.CiHigh)}]" : "n/a")) + " |");
+        if (r.Differences is { Count: > 0 } differences)
+        {
+            md.AppendLine().AppendLine("## Differences (paired by seed: the mean of the per-seed differences [95% bootstrap interval]; * the interval excludes 0)").AppendLine();
+            md.AppendLine("| difference | " + string.Join(" | ", r.Figures) + " |");
+            md.AppendLine("|---|" + string.Concat(r.Figures.Select(_ => "---:|")));
+            foreach (var label in differences.Select(d => d.Label).Distinct())
+                md.AppendLine($"| {label} | " + string.Join(" | ", r.Figures.Select(f => differences.FirstOrDefault(d => d.Label == label && d.Figure == f) is { } d && !double.IsNaN(d.Difference)
+                    ? $"{Signed(d.Difference)} [{Signed(d.CiLow)}, {Signed(d.CiHigh)}]{(d.Significant ? "*" : "")}{(d.Pairs == 0 ? " (unpaired)" : "")}" : "n/a")) + " |");
+        }
         md.AppendLine().AppendLine("## Efficiency").AppendLine();
         md.AppendLine("| agent | decision ms per agent-iteration, p50 / mean | wall seconds per iteration | iterations measured | peak RSS while playing (MB) | parameters |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");

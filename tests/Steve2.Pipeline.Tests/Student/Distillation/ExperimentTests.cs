@@ -50,6 +50,11 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
         string markdown = File.ReadAllText(Path.Combine(folder.Path, Experiment.ReportName));
         foreach (var (row, _) in Experiment.Rows) Assert.Contains(row, markdown);
         Assert.Contains("## Efficiency", markdown);
+        // Every difference row on every figure, paired over the evaluation seeds (every agent played the same ones).
+        Assert.Equal(Experiment.DifferenceRows.Count * report.Figures.Count, report.Differences!.Count);
+        foreach (var d in report.Differences!)
+            Assert.True(d.Pairs > 0 && d.CiLow <= d.Difference && d.Difference <= d.CiHigh, $"{d.Label} {d.Figure}: {d}");
+        foreach (var (label, _, _) in Experiment.DifferenceRows) Assert.Contains($"| {label} | ", markdown);
 
         // A second run finds every stage done: the same tables, nothing recomputed (the round's summary is kept as written).
         string summary = Path.Combine(DaggerRun.RoundDir(Path.Combine(folder.Path, "dagger", "teacher"), 1), DaggerRun.SummaryName);
