@@ -19,12 +19,13 @@ public sealed class StudentModelTests
     public StudentModelTests() => TorchRuntime.Initialize();
 
     /// <param name="rotary">Rotary positions (the presets) or the learned table of checkpoints made before them.</param>
-    private static (StudentModel Model, int ImageId) Tiny(int seed = 5, bool rotary = true)
+    /// <param name="copy">A copy head (the presets) or none (checkpoints made before it).</param>
+    private static (StudentModel Model, int ImageId) Tiny(int seed = 5, bool rotary = true, bool copy = true)
     {
         torch.manual_seed(seed);
         int imageId = StudentVocabulary.Specials.IdOf(StudentVocabulary.Image);
         StudentConfig config = StudentConfig.ForPreset("tiny", Vocabulary);
-        return (new StudentModel(config with { Decoder = config.Decoder with { Rotary = rotary } }, imageId), imageId);
+        return (new StudentModel(config with { Decoder = config.Decoder with { Rotary = rotary, Copy = copy } }, imageId), imageId);
     }
 
     private static long[] Sequence(int imageId, int text, int seed)
@@ -52,11 +53,12 @@ public sealed class StudentModelTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void A_later_token_or_padding_never_changes_an_earlier_position(bool rotary)
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public void A_later_token_or_padding_never_changes_an_earlier_position(bool rotary, bool copy)
     {
-        var (model, imageId) = Tiny(rotary: rotary);
+        var (model, imageId) = Tiny(rotary: rotary, copy: copy);
         using var scope = NewDisposeScope();
         long[] a = Sequence(imageId, 6, 3);
         long[] b = (long[])a.Clone();
@@ -77,11 +79,12 @@ public sealed class StudentModelTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Decoding_with_the_kv_cache_equals_decoding_by_full_recompute_and_a_batch_equals_its_members_alone(bool rotary)
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public void Decoding_with_the_kv_cache_equals_decoding_by_full_recompute_and_a_batch_equals_its_members_alone(bool rotary, bool copy)
     {
-        var (model, imageId) = Tiny(rotary: rotary);
+        var (model, imageId) = Tiny(rotary: rotary, copy: copy);
         var tokenizer = CompactBpeTokenizer.Fit(["agent 0: explore north", "moveTo(1, 2, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
         var sequences = new StudentSequences(tokenizer, model.Config);
         // A vocabulary of 300 rows is more than this tokenizer's; the generator only reads the logits.
@@ -105,11 +108,12 @@ public sealed class StudentModelTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void A_checkpoint_round_trips_its_weights_config_and_tokenizer(bool rotary)
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public void A_checkpoint_round_trips_its_weights_config_and_tokenizer(bool rotary, bool copy)
     {
-        var (model, _) = Tiny(rotary: rotary);
+        var (model, _) = Tiny(rotary: rotary, copy: copy);
         var tokenizer = CompactBpeTokenizer.Fit(["place(\"oak_planks\", 4, 45, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
         using var folder = new TestFolder();
         string path = folder.Sub("s.ckpt");
@@ -125,6 +129,30 @@ public sealed class StudentModelTests
         for (int i = 0; i < expected.Count; i++) Assert.True(expected[i].allclose(actual[i], 0, 0));
         File.WriteAllBytes(folder.Sub("bad.ckpt"), [.. "S2VQCKPT"u8, 0, 0, 0, 0]);
         Assert.Throws<InvalidDataException>(() => StudentCheckpoint.Load(folder.Sub("bad.ckpt")));
+    }
+
+    [Fact]
+    public void The_copy_head_gives_a_distribution_and_with_its_gate_shut_on_the_vocabulary_only_tokens_read_so_far()
+    {
+        var (model, imageId) = Tiny(seed: 8);
+        using var scope = NewDisposeScope();
+        long[] a = Sequence(imageId, 9, 6);
+        var ids = tensor(a, [1, a.Length]);
+        var mask = ones(1, a.Length, ScalarType.Bool);
+        var images = Images(1, 2);
+        var logits = model.Logits(ids, mask, images);
+        Assert.True(logits.exp().sum(-1).allclose(ones(1, a.Length), 1e-4, 1e-4));
+
+        // The gate's bias far below zero: every position writes from the pointer alone.
+        var bias = model.named_parameters().Single(p => p.name.EndsWith("copy.gate.bias")).parameter;
+        using (no_grad()) bias.fill_(-40.0);
+        var p = model.Logits(ids, mask, images).exp();
+        for (int t = 0; t < a.Length; t++)
+        {
+            var seen = a.Take(t + 1).ToHashSet();
+            double outside = Enumerable.Range(0, Vocabulary).Where(w => !seen.Contains(w)).Sum(w => p[0, t, w].item<float>());
+            Assert.True(outside < 1e-4, $"position {t}: {outside} of the mass on tokens not read");
+        }
     }
 
     [Fact]

@@ -27,6 +27,10 @@ public abstract class StudentTokenMap
     /// <summary>The text of generated decoder ids (eos and special tokens left out).</summary>
     public abstract string Decode(IReadOnlyList<int> ids);
 
+    /// <summary>Decoder ids an answer never holds (pad, bos, the role and segment markers, the image slot): the generator
+    /// never writes them, whatever the model's distribution (a copy head could point at an image slot).</summary>
+    public abstract IReadOnlyList<int> NeverWritten { get; }
+
     /// <summary>The map for <paramref name="model"/>'s decoder.</summary>
     public static StudentTokenMap For(StudentModel model, StudentSequences sequences) =>
         model.Decoder is PretrainedDecoder p ? new PretrainedTokens(sequences, p) : new SameTokens(sequences);
@@ -37,6 +41,9 @@ public abstract class StudentTokenMap
         public override int[] Prompt(int[] studentPrompt) => studentPrompt;
         public override int[] Answer(int[] studentAnswer) => studentAnswer;
         public override string Decode(IReadOnlyList<int> ids) => sequences.Tokenizer.Decode(ids, skipSpecialTokens: true);
+
+        public override IReadOnlyList<int> NeverWritten { get; } =
+            Enumerable.Range(0, sequences.Tokenizer.FirstPieceId).Where(id => id != sequences.Eos).ToArray();
     }
 
     private sealed class PretrainedTokens(StudentSequences sequences, PretrainedDecoder decoder) : StudentTokenMap
@@ -55,6 +62,9 @@ public abstract class StudentTokenMap
         }
 
         public override string Decode(IReadOnlyList<int> ids) => decoder.Tokenizer.Decode(ids.Where(id => id != Eos));
+
+        // The LM's head has no column for the image slot (one past its vocabulary); its own specials are its tokenizer's.
+        public override IReadOnlyList<int> NeverWritten => [];
 
         private int[] Transcribe(int[] ids)
         {

@@ -60,6 +60,8 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
             float[] last;
             using (NewDisposeScope()) last = logits.to(ScalarType.Float32).cpu().data<float>().ToArray();
             int vocab = last.Length / b;
+            for (int i = 0; i < b; i++)
+                foreach (int id in _map.NeverWritten) last[i * vocab + id] = float.NegativeInfinity;
             var next = new long[b];
             for (int i = 0; i < b; i++)
             {

@@ -19,9 +19,10 @@ public interface IStudentDecoder
     /// <summary>
     /// Next-token logits [B, T, Vocabulary] of embeddings [B, T, Width]; keyMask [B, T] true at real tokens. With
     /// <paramref name="at"/> ([B, T] bool), only those positions' logits, [N, Vocabulary] in row-major order (the head
-    /// of a large vocabulary is then applied to the answer positions only).
+    /// of a large vocabulary is then applied to the answer positions only). <paramref name="ids"/> [B, T] are the tokens
+    /// the embeddings stand for: a decoder with a <see cref="CopyHead"/> points at them, others ignore them.
     /// </summary>
-    Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null, Tensor? at = null);
+    Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null, Tensor? at = null, Tensor? ids = null);
 }
 
 /// <summary>

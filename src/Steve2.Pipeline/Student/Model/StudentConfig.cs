@@ -9,14 +9,16 @@ public sealed record VisionConfig(int ImageSize, int PatchSize, int Width, int D
     public int Tokens => PatchesPerSide * PatchesPerSide;
 }
 
-/// <summary>The causal decoder: a token embedding, positions, pre-norm blocks, a final norm and a tied head.</summary>
+/// <summary>The causal decoder: a token embedding, positions, pre-norm blocks, a final norm, a tied head and a copy head.</summary>
 /// <param name="VocabularySize">Rows of the embedding table (the tokenizer's VocabularySize).</param>
 /// <param name="MaxPositions">The longest sequence (prompt, image tokens and answer) the model reads.</param>
 /// <param name="Rotary">Rotary positions on every layer's queries and keys (<see cref="Model.Rotary"/>) instead of a learned
 /// position table added to the input. An answer copies places and names from its prompt (<c>goto 12 10 66</c> from
 /// <c>deep floor: 12 10 66</c>); attention that sees relative offsets learns that copy, where a learned table had to
 /// be learned for every absolute position (STUDENT.md, "The model"). Checkpoints written before it read as false.</param>
-public sealed record DecoderConfig(int VocabularySize, int Width, int Depth, int Heads, int MaxPositions, bool Rotary = false);
+/// <param name="Copy">A <see cref="CopyHead"/> mixes a pointer over the tokens read so far into the vocabulary's distribution:
+/// the answer's places, counts and names are copied, not regenerated. Checkpoints written before it read as false.</param>
+public sealed record DecoderConfig(int VocabularySize, int Width, int Depth, int Heads, int MaxPositions, bool Rotary = false, bool Copy = false);
 
 /// <summary>
 /// The student's resolved configuration, written in every checkpoint header (nanoGPT's rule): the vision
@@ -51,9 +53,9 @@ public sealed record StudentConfig(
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 8);
         StudentConfig c = preset switch
         {
-            "tiny" => new(preset, new VisionConfig(64, 16, 32, 1, 2), 64, new DecoderConfig(vocabularySize, 32, 1, 2, 0, Rotary: true), 32, 64, 96, 48),
-            "small" => new(preset, new VisionConfig(64, 8, 96, 2, 4), 192, new DecoderConfig(vocabularySize, 192, 4, 4, 0, Rotary: true), 40, 160, 192, 64),
-            "base" => new(preset, new VisionConfig(64, 8, 256, 6, 8), 512, new DecoderConfig(vocabularySize, 512, 8, 8, 0, Rotary: true), 48, 256, 256, 96),
+            "tiny" => new(preset, new VisionConfig(64, 16, 32, 1, 2), 64, new DecoderConfig(vocabularySize, 32, 1, 2, 0, Rotary: true, Copy: true), 32, 64, 96, 48),
+            "small" => new(preset, new VisionConfig(64, 8, 96, 2, 4), 192, new DecoderConfig(vocabularySize, 192, 4, 4, 0, Rotary: true, Copy: true), 40, 160, 192, 64),
+            "base" => new(preset, new VisionConfig(64, 8, 256, 6, 8), 512, new DecoderConfig(vocabularySize, 512, 8, 8, 0, Rotary: true, Copy: true), 48, 256, 256, 96),
             _ => throw new ArgumentException($"Unknown student preset '{preset}': use {string.Join(", ", Presets)}.", nameof(preset)),
         };
         return c with { Decoder = c.Decoder with { MaxPositions = c.MaxPromptTokens + c.MaxActionTokens + 1 } };

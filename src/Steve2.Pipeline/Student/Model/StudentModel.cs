@@ -62,7 +62,8 @@ public sealed class StudentModel : nn.Module
     public IReadOnlyList<nn.Module> Parts => Config.Pretrained is { Frozen: true } ? [vision, projector] : [vision, projector, decoder];
 
     /// <summary>
-    /// Next-token logits [B, T, V]. <paramref name="ids"/> [B, T] (int64), <paramref name="keyMask"/> [B, T] true at real
+    /// Next-token logits [B, T, V] (with a copy head, <see cref="DecoderConfig.Copy"/>, normalised log-probabilities: read
+    /// them as logits). <paramref name="ids"/> [B, T] (int64), <paramref name="keyMask"/> [B, T] true at real
     /// tokens, <paramref name="images"/> [B, 3, S, S] float 0..1 (null when no row has image slots, e.g. a cached decoding step).
     /// With <paramref name="at"/> ([B, T] bool) only those positions' logits, [N, V] (training scores the answer's positions
     /// only; generation reads the last one).
@@ -83,7 +84,7 @@ public sealed class StudentModel : nn.Module
             Tensor table = cat([embeddings.view(b * t, d), imageTokens.reshape(b * n, d)], 0);
             embeddings = table.index_select(0, source).view(b, t, d);
         }
-        return Decoder.Forward(embeddings, keyMask, cache, at).MoveToOuterDisposeScope();
+        return Decoder.Forward(embeddings, keyMask, cache, at, ids).MoveToOuterDisposeScope();
     }
 
     /// <summary>A new cache for incremental decoding with this model.</summary>

@@ -86,7 +86,7 @@ public sealed class PretrainedDecoder : nn.Module, IStudentDecoder
 
     public Tensor Embed(Tensor ids) => model.Embed(ids.clamp(0, Config.VocabularySize - 1));
 
-    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null, Tensor? at = null)
+    public Tensor Forward(Tensor embeddings, Tensor keyMask, KvCache? cache = null, Tensor? at = null, Tensor? ids = null)
     {
         using var scope = NewDisposeScope();
         var (positionIds, allKeys, mask) = CausalMask.Build(keyMask, cache, Config.MaxPositions);
