@@ -39,7 +39,8 @@ public static class DpoLoss
         var ids = new long[b * width];
         var real = new bool[b * width];
         var targets = new long[b * width];
-        var scored = new float[b * width];
+        var scored = new bool[b * width];
+        var rowOf = new List<long>();
         for (int i = 0; i < b; i++)
         {
             int[] seq = [.. rows[i].Prompt, .. rows[i].Answer];
@@ -50,14 +51,18 @@ public static class DpoLoss
                 if (j >= rows[i].Prompt.Length)
                 {
                     targets[i * width + j - 1] = seq[j];
-                    scored[i * width + j - 1] = 1;
+                    scored[i * width + j - 1] = true;
+                    rowOf.Add(i);
                 }
             }
         }
         int size = model.Config.Vision.ImageSize;
+        // Only the answer's positions are scored: the heads (vocabulary, copy) run on those alone, as in behaviour cloning.
+        Tensor at = tensor(scored, [b, width]).to(device);
         Tensor logits = model.Logits(tensor(ids, [b, width]).to(device), tensor(real, [b, width]).to(device),
-            StudentBatches.Images(rows.Select(r => r.Image).ToList(), size, device));
-        Tensor logp = nn.functional.log_softmax(logits, 2).gather(2, tensor(targets, [b, width]).to(device).unsqueeze(2)).squeeze(2);
-        return (logp * tensor(scored, [b, width]).to(device)).sum(1);
+            StudentBatches.Images(rows.Select(r => r.Image).ToList(), size, device), at: at);                // [N, V], row-major
+        Tensor logp = nn.functional.log_softmax(logits, 1).gather(1, tensor(targets, [b, width]).to(device)[at].unsqueeze(1)).squeeze(1);
+        using TorchSharp.Scalar one = TorchSharp.ScalarExtensionMethods.ToScalar(1.0f);
+        return zeros(b, logp.dtype, device).index_add(0, tensor(rowOf.ToArray()).to(device), logp, one);
     }
 }
