@@ -12,7 +12,7 @@ using Steve2.Pipeline.Student.Distillation;
 namespace Steve2.Pipeline.Cli;
 
 /// <summary>
-/// <c>steve2 experiment --output runs/paper [--profile quick|full] [--device auto] [--reference CKPT [--reference-data DIR]]</c>: the whole distillation experiment and
+/// <c>steve2 experiment --output runs/paper [--profile quick|full] [--device auto] [--parallel N] [--reference CKPT [--reference-data DIR]]</c>: the whole distillation experiment and
 /// its report (Student/Distillation/DISTILLATION.md). Run it again on the same output to resume.
 /// </summary>
 internal static class ExperimentCommand
@@ -26,15 +26,21 @@ internal static class ExperimentCommand
         Option<string?> expertsKey = ExpertsKeyOption.Create();
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
         var reference = new Option<string?>("--reference") { Description = "A student checkpoint (steve2 train-student on teacher-no-expert's recordings) to distil from, instead of the record and BC stages." };
+        var parallel = new Option<int?>("--parallel") { Description = "Episodes at once in the rollouts and evaluations (default: the profile's); the student's calls of concurrent episodes share batches." };
         var referenceData = new Option<string?>("--reference-data") { Description = "With --reference: the recordings it was cloned from; they join the DPO anchor set (DAgger's aggregate)." };
         var command = new Command("experiment", "Record, behaviour cloning, DAgger with DPO + MLE, evaluation of every agent, and the ablation and efficiency tables (resumable).")
         {
-            output, profile, device, experts, expertsKey, threads, reference, referenceData,
+            output, profile, device, experts, expertsKey, threads, reference, referenceData, parallel,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
             string root = CliApp.OutputFolder(parse.GetValue(output)!, "--output");
             var chosen = ExperimentProfile.Get(parse.GetValue(profile)!);
+            if (parse.GetValue(parallel) is int n)
+            {
+                if (n < 1) throw new ArgumentException("--parallel must be at least 1.");
+                chosen = chosen with { Parallel = n };
+            }
             TorchRuntime.Initialize(parse.GetValue(threads));
             IAnsiConsole console = CliApp.Console(parse);
             TextWriter text = parse.InvocationConfiguration.Output;

@@ -99,8 +99,10 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         Directory.CreateDirectory(root);
         string profilePath = Path.Combine(root, "profile.json");
         string profileJson = JsonSerializer.Serialize(p, Indented);
-        // Read back through this build's types: a setting added since (with its default) does not make another profile.
-        if (File.Exists(profilePath) && JsonSerializer.Serialize(JsonSerializer.Deserialize<ExperimentProfile>(File.ReadAllText(profilePath), Indented), Indented) != profileJson)
+        // Read back through this build's types: a setting added since (with its default) does not make another profile, nor
+        // does the number of episodes at once (it changes how fast, not what: the rules are deterministic, greedy decoding
+        // gives a batch what its members alone get).
+        if (File.Exists(profilePath) && JsonSerializer.Serialize(SameParallel(JsonSerializer.Deserialize<ExperimentProfile>(File.ReadAllText(profilePath), Indented)!, p), Indented) != profileJson)
             throw new ArgumentException($"{root} holds a run of another profile ({profilePath}): give a new --output.");
         AtomicFile.WriteText(profilePath, profileJson);
         var stages = ReadStages(root);
@@ -226,6 +228,9 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
     private sealed record GivenReferenceFile(string Source, string Sha256);
 
     private sealed record EvalFile(IReadOnlyList<EpisodeOutcome> Outcomes, ExperimentCost Cost, double Seconds);
+
+    private static ExperimentProfile SameParallel(ExperimentProfile read, ExperimentProfile now) =>
+        read with { Parallel = now.Parallel, Dagger = read.Dagger with { Parallel = now.Dagger.Parallel } };
 
     /// <summary>Every difference row on every figure whose task both agents played.</summary>
     internal static IReadOnlyList<ExperimentDifference> Differences(IReadOnlyList<EpisodeOutcome> outcomes, IReadOnlyList<(string Task, string Figure)> figures) =>

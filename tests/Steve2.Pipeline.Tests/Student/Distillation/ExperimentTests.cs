@@ -56,10 +56,11 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
             Assert.True(d.Pairs > 0 && d.CiLow <= d.Difference && d.Difference <= d.CiHigh, $"{d.Label} {d.Figure}: {d}");
         foreach (var (label, _, _) in Experiment.DifferenceRows) Assert.Contains($"| {label} | ", markdown);
 
-        // A second run finds every stage done: the same tables, nothing recomputed (the round's summary is kept as written).
+        // A second run finds every stage done: the same tables, nothing recomputed (the round's summary is kept as written),
+        // also with another number of episodes at once (--parallel: how fast, not what).
         string summary = Path.Combine(DaggerRun.RoundDir(Path.Combine(folder.Path, "dagger", "teacher"), 1), DaggerRun.SummaryName);
         var written = File.GetLastWriteTimeUtc(summary);
-        var again = await new Experiment(ExperimentProfile.Tiny, new VoxelEnvironmentFactory(), "cpu").RunAsync(folder.Path, host.Clients);
+        var again = await new Experiment(ExperimentProfile.Tiny with { Parallel = 3 }, new VoxelEnvironmentFactory(), "cpu").RunAsync(folder.Path, host.Clients);
         Assert.Equal(written, File.GetLastWriteTimeUtc(summary));
         foreach (string agent in report.Agents)
             foreach (string figure in report.Figures)
