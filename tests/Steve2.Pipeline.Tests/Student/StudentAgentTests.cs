@@ -42,6 +42,34 @@ public sealed class StudentAgentTests
         Assert.Contains(fallback.ActionText, new[] { "wait", "wait()", "agent 0: idle\nagent 1: idle" });
     }
 
+    /// <summary>
+    /// Catches: a student that plays creation without the plan its recordings had (the no-expert teacher's own guess, in
+    /// its conductor's notes), or whose placed steps are never marked done (the same next step forever). Found in the
+    /// evaluation of 2026-12-05: 0 blocks placed in 10 creation episodes.
+    /// </summary>
+    [Fact]
+    public async Task The_student_builds_the_no_expert_teachers_own_plan_and_its_steps_get_done()
+    {
+        var entry = AgentCatalog.Create(AgentCatalog.Student, null, student: new StudentAgentOptions { Device = "cpu" });
+        var agent = (StudentAgent)entry.Create();
+        var definition = TaskCatalog.Get("creation");
+        using IEnvironment env = new VoxelEnvironmentFactory().Create(definition.Episode(1_000_003));
+        TaskSetup setup = definition.Setup(1_000_003, env);
+        var recorder = new ListRecorder();
+        var episode = new EpisodeContext(env, setup.Goal with { IterationBudget = 6 }, setup.Scorer, recorder);
+        await agent.RunEpisodeAsync(episode, CancellationToken.None);
+
+        var builds = recorder.Steps.Where(s => s.Role == "conductor" && s.Instruction == "build").ToList();
+        Assert.NotEmpty(builds);   // the shipped student's manager gives every agent the build
+        var windows = builds.Select(s => ((Steve2.Pipeline.Teacher.Decisions.ConductorFacts)s.Facts!).Build).ToList();
+        Assert.All(windows, w => Assert.NotNull(w));
+        Assert.All(builds, s => Assert.Contains(s.Memory!, m => m.StartsWith("plan: ", StringComparison.Ordinal)));
+        // A placed step is claimed, then marked done by the critic: the plan shrinks as the student builds.
+        Assert.Contains(recorder.Steps, s => s.Role == "actor" && s.Outcome is { Success: true } && s.ActionText.StartsWith("placeBox", StringComparison.Ordinal));
+        Assert.True(windows[^1]!.Remaining < windows[0]!.Remaining, string.Join(", ", windows.Select(w => w!.Remaining)));
+        Assert.All(recorder.Steps, s => Assert.Null(s.ExpertContext));
+    }
+
     [Fact]
     public void The_shipped_checkpoint_is_beside_the_binaries_and_loads()
     {

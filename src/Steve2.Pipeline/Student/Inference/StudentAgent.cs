@@ -44,7 +44,7 @@ public sealed class StudentAgent(StudentPolicy policy) : IAgent
                 RolePrompt direct = Conductor.Prompt(s, agent, part, null);
                 var (directive, directiveText, directiveMemory) = await DecideAsync(direct, history, s.Latest(agent).Image,
                     t => Directive.TryParse(t, out Directive? d, out _) ? d : null, new Directive(DirectiveKind.Wait), d => d.ToText(), cancellationToken);
-                s.Directives[agent] = directive;
+                TeacherAgent.ApplyDirective(s, agent, directive);   // the goal, and a claim on the build plan's step it places
                 Record(episode, direct, directiveText, s.Latest(agent).Image, directiveMemory, history, null, null);
 
                 RolePrompt act = Actor.Prompt(s, agent, directive);
@@ -63,6 +63,9 @@ public sealed class StudentAgent(StudentPolicy policy) : IAgent
 
     private async Task PlanAsync(TeacherSituation s, EpisodeContext episode, List<RememberedStep> history, CancellationToken ct)
     {
+        // Creation: the no-expert teacher's own plan (the shape guessed from the words), as in the recordings the student
+        // learned from; its conductor's notes list the plan's next steps. No expert is asked.
+        if (Tasks.CreationTask.IsCreation(s.Goal.Task) && s.Plan is null) s.Plan = Manager.OwnBuildPlan(s);
         RolePrompt prompt = Manager.Prompt(s, null);
         string idle = string.Join("\n", Enumerable.Range(0, s.AgentCount).Select(a => $"agent {a}: idle"));
         var (plan, text, memory) = await DecideAsync(prompt, history, s.Latest(0).Image,

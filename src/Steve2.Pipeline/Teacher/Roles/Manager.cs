@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Steve2.Pipeline.Agents;
+using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Teacher.Decisions;
 using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Teacher.Backends;
@@ -83,12 +84,25 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
         return missing.Length > 0 ? (null, $"no part for agent(s) {string.Join(", ", missing)}") : (plan, null);
     }
 
+    /// <summary>
+    /// The teacher's own build plan, made without the creation expert: the shape <see cref="ShapeGuesser"/> guesses from
+    /// the words, at the site, in the goal's material. The no-expert teacher builds it, the teacher falls back to it, and
+    /// the student makes the same plan when it plays (its notes' plan lines come from it, as in the recordings it learned
+    /// from): it is a rule, not an expert's answer.
+    /// </summary>
+    public static SitePlan OwnBuildPlan(TeacherSituation s)
+    {
+        var (description, origin, side, item) = BuildGoal(s);
+        return SitePlan.FromGridBoxes(ShapeGuesser.Guess(description, side), origin, side, item, "guess");
+    }
+
+    private static (string Description, BlockPos Origin, int Side, string Item) BuildGoal(TeacherSituation s) =>
+        (s.Goal.BuildingDescription ?? s.Goal.Instruction, s.Goal.BuildSite ?? s.Latest(0).Pose.Block.Offset(3, 0, 0),
+         s.Goal.BuildSiteSize ?? 0, s.Goal.BuildMaterial ?? Tasks.CreationTask.Material);
+
     private async Task<ManagerConsultation> MakeBuildPlanAsync(TeacherSituation s, CancellationToken ct)
     {
-        string description = s.Goal.BuildingDescription ?? s.Goal.Instruction;
-        var origin = s.Goal.BuildSite ?? s.Latest(0).Pose.Block.Offset(3, 0, 0);
-        int side = s.Goal.BuildSiteSize ?? 0;
-        string item = s.Goal.BuildMaterial ?? Tasks.CreationTask.Material;
+        var (description, origin, side, item) = BuildGoal(s);
         if (experts is not null)
         {
             // A refused or timed-out request (a busy host) is asked again with fewer samples.
@@ -116,13 +130,10 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
                 return new ManagerConsultation(new ExpertContext(text, views), plan, null);
             }
             string why = imagined.Error ?? $"every sample had fewer than {MinImaginedBlocks} blocks";
-            VoxelGrid fallback = ShapeGuesser.Guess(description, side);
             return new ManagerConsultation(new ExpertContext($"The creation expert gave no usable building: {why}.", []),
-                SitePlan.FromGridBoxes(fallback, origin, side, item, "guess"),
-                $"the creation expert gave no usable building ({why}); building the teacher's own guess");
+                OwnBuildPlan(s), $"the creation expert gave no usable building ({why}); building the teacher's own guess");
         }
-        VoxelGrid guess = ShapeGuesser.Guess(description, side);
-        return new ManagerConsultation(null, SitePlan.FromGridBoxes(guess, origin, side, item, "guess"), null);
+        return new ManagerConsultation(null, OwnBuildPlan(s), null);
     }
 
     /// <summary>
