@@ -92,8 +92,8 @@ public static class EvaluationSummary
 
     private static bool SameSeedsOnceEach(List<EpisodeOutcome> a, List<EpisodeOutcome> b)
     {
-        var seedsA = a.Select(o => o.Seed).ToHashSet();
-        return a.Count > 0 && seedsA.Count == a.Count && b.Count == a.Count && b.All(o => seedsA.Contains(o.Seed)) && b.Select(o => o.Seed).Distinct().Count() == b.Count;
+        var seeds = a.Select(o => o.Seed).ToHashSet();
+        return a.Count > 0 && seeds.Count == a.Count && b.Count == a.Count && seeds.SetEquals(b.Select(o => o.Seed));
     }
 
     private static double Success(EpisodeOutcome o) => o.Success ? 1 : 0;

@@ -232,14 +232,21 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
     private static ExperimentProfile SameParallel(ExperimentProfile read, ExperimentProfile now) =>
         read with { Parallel = now.Parallel, Dagger = read.Dagger with { Parallel = now.Dagger.Parallel } };
 
-    /// <summary>Every difference row on every figure whose task both agents played.</summary>
-    internal static IReadOnlyList<ExperimentDifference> Differences(IReadOnlyList<EpisodeOutcome> outcomes, IReadOnlyList<(string Task, string Figure)> figures) =>
-        DifferenceRows.SelectMany(d => figures
-            .Where(f => outcomes.Any(o => o.Agent == d.A && o.Task == f.Task) && outcomes.Any(o => o.Agent == d.B && o.Task == f.Task))
-            .Select(f => (f, c: EvaluationSummary.Difference(outcomes, f.Task, d.A, d.B).Figures.FirstOrDefault(x => x.Figure == f.Figure)))
-            .Where(x => x.c is not null)
-            .Select(x => new ExperimentDifference(d.Label, d.A, d.B, $"{x.f.Task}/{x.f.Figure}", x.c!.Difference, x.c.CiLow, x.c.CiHigh, x.c.Pairs, x.c.Significant)))
-            .ToList();
+    /// <summary>Every difference row on every figure whose task both agents played (one comparison per row and task).</summary>
+    internal static IReadOnlyList<ExperimentDifference> Differences(IReadOnlyList<EpisodeOutcome> outcomes, IReadOnlyList<(string Task, string Figure)> figures)
+    {
+        var played = outcomes.Select(o => (o.Agent, o.Task)).ToHashSet();
+        var differences = new List<ExperimentDifference>();
+        foreach (var (label, a, b) in DifferenceRows)
+            foreach (var task in figures.GroupBy(f => f.Task).Where(t => played.Contains((a, t.Key)) && played.Contains((b, t.Key))))
+            {
+                var comparison = EvaluationSummary.Difference(outcomes, task.Key, a, b);
+                foreach (var (_, figure) in task)
+                    if (comparison.Figures.FirstOrDefault(x => x.Figure == figure) is { } c)
+                        differences.Add(new ExperimentDifference(label, a, b, $"{task.Key}/{figure}", c.Difference, c.CiLow, c.CiHigh, c.Pairs, c.Significant));
+            }
+        return differences;
+    }
 
     private static ExperimentCell? Cell(AgentTaskSummary? s, string figure)
     {
