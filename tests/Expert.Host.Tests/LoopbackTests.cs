@@ -28,9 +28,11 @@ public sealed class LoopbackTests
         Assert.Contains("Serving", probeOutput.ToString());
         Assert.Equal(1, deadProbeExit);
 
-        // A deadline over the socket: DEADLINE_EXCEEDED, and the model call sees the cancel.
+        // A deadline over the socket: DEADLINE_EXCEEDED, and the model call sees the cancel. The deadline is long enough
+        // for the call to reach the (hanging) model on a loaded machine; at 300 ms it could expire before, and then no
+        // model call ever ran to see it.
         RpcException late = await Rpc.FailsAsync(() => host.CreateExpertClient()
-            .GenerateOccupancyAsync(Requests.Generate(FakeOccupancyGenerator.HangingDescription), deadline: DateTime.UtcNow.AddMilliseconds(300)).ResponseAsync);
+            .GenerateOccupancyAsync(Requests.Generate(FakeOccupancyGenerator.HangingDescription), deadline: DateTime.UtcNow.AddSeconds(2)).ResponseAsync);
         Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
         await Rpc.EventuallyAsync(() => host.Generator.CancellationsSeen == 1, "the model call to see the deadline");
     }
