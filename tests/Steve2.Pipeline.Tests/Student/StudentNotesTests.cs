@@ -109,4 +109,56 @@ public sealed class StudentNotesTests
         Assert.DoesNotContain("goal:", StudentNotes.Text(facts, "not a directive"));
         Assert.DoesNotContain("goal:", StudentNotes.Text(facts));
     }
+
+    [Fact]
+    public void A_collectors_notes_hold_the_checklist_and_the_recipe_steps_the_rules_take_the_next_from()
+    {
+        var inventory = new Dictionary<string, int> { ["oak_planks"] = 4 };
+        var team = new Dictionary<string, int> { ["oak_planks"] = 4, ["furnace"] = 1 };
+        var goal = new Dictionary<string, int> { ["furnace"] = 1, ["stone_pickaxe"] = 1, ["oak_planks"] = 2 };
+        var facts = new ConductorFacts(new BlockPos(0, 52, 0), 90, 0, inventory, team, goal, null,
+            [], [], new int[8], [], null, null, null, [], null);
+        const string part = "collect furnace 1 stone_pickaxe 1";
+        string notes = StudentNotes.Text(facts, part);
+
+        Assert.Contains("still needed: furnace 0, stone_pickaxe 1", notes);   // the part's order; what the team holds is done
+        string steps = notes.Split('\n').Single(l => l.StartsWith("recipe steps: ", StringComparison.Ordinal));
+        Assert.True(SubTask.TryParse(part, out SubTask? parsed, out _));
+        var plan = RecipePlanner.Plan(Steve2.Pipeline.Teacher.Rules.ConductorRules.OwnGoals(parsed!, facts), inventory);
+        Assert.Equal("recipe steps: " + string.Join(", ", plan.Take(StudentNotes.ListLimit).Select(d => d.ToText())), steps);
+        // The directive the rules give is one of the steps written (the first the agent can do now).
+        var direct = Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, parsed!, facts, null);
+        Assert.Contains(direct.ToText(), steps);
+        // Without a collect part (an explore part, no instruction) there is no checklist.
+        Assert.DoesNotContain("still needed", StudentNotes.Text(facts, "explore north"));
+        Assert.DoesNotContain("still needed", StudentNotes.Text(facts));
+    }
+
+    [Fact]
+    public void A_managers_notes_say_what_the_team_still_misses()
+    {
+        var facts = new ManagerFacts("collection", 2, null, null, new Dictionary<string, int> { ["bowl"] = 5, ["furnace"] = 1, ["stone_sword"] = 1 },
+            new Dictionary<string, int> { ["bowl"] = 4, ["furnace"] = 3 }, [new Dictionary<string, int> { ["bowl"] = 4, ["furnace"] = 3 }, new Dictionary<string, int>()]);
+        string notes = StudentNotes.Text(facts);
+        Assert.Contains("missing: bowl 1, stone_sword 1", notes);
+    }
+
+    [Fact]
+    public void An_actors_notes_give_the_view_of_a_look_and_where_an_approach_stops()
+    {
+        var pose = new Pose(new Vec3(0.5, 44, 0.5), 0, 0);
+        var facts = new ActorFacts(pose, 4.5, new Dictionary<string, int>(), null);
+        var far = new BlockPos(-1, 44, 22);
+        Assert.Contains("goal: 22 blocks south; stop at " + Pos(Steve2.Pipeline.Teacher.Rules.ActorRules.StopShort(pose.Block, far, Steve2.Pipeline.Teacher.Rules.ActorRules.StopDistance)),
+            StudentNotes.Text(facts, "approach -1 44 22"));
+        Assert.Equal(new MoveTo(new BlockPos(-1, 44, 20)), Steve2.Pipeline.Teacher.Rules.ActorRules.Act(new Directive(DirectiveKind.Approach, far), facts));
+        var look = Steve2.Pipeline.Teacher.Rules.ActorRules.LookAt(pose, new BlockPos(2, 40, 1));
+        string code = look.ToCode();   // lookAt(yaw, pitch)
+        string expected = "view yaw " + code["lookAt(".Length..^1].Replace(", ", " pitch ");
+        Assert.Contains(expected, StudentNotes.Text(facts, "look 2 40 1"));
+        Assert.Contains(expected, StudentNotes.Text(facts, "approach 2 40 1"));   // within 3 blocks an approach looks
+        Assert.DoesNotContain("view", StudentNotes.Text(facts, "goto 2 40 1"));
+    }
+
+    private static string Pos(BlockPos p) => $"{p.X} {p.Y} {p.Z}";
 }

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.Teacher.Roles;
+using Steve2.Pipeline.Teacher.Rules;
 
 namespace Steve2.Pipeline.Student.Data;
 
@@ -25,11 +27,12 @@ public static class StudentNotes
     private const int Directions = 8;
 
     /// <param name="facts">The role's recorded (or live) facts.</param>
-    /// <param name="instruction">The role's instruction: an actor's directive, whose place the actor's notes measure from its pose.</param>
+    /// <param name="instruction">The role's instruction: a conductor's part (a collect part's checklist and recipe steps
+    /// are the part's), an actor's directive (whose place the actor's notes measure from its pose).</param>
     public static string Text(RoleFacts? facts, string? instruction = null) => facts switch
     {
         ManagerFacts m => Manager(m),
-        ConductorFacts c => Conductor(c),
+        ConductorFacts c => Conductor(c, instruction),
         ActorFacts a => Actor(a, instruction),
         _ => "",
     };
@@ -37,13 +40,19 @@ public static class StudentNotes
     private static string Manager(ManagerFacts m)
     {
         var lines = new List<string> { $"team of {m.AgentCount}" + (m.TargetKind is null ? "" : $", target {m.TargetKind}") };
-        if (m.Materials is not null) lines.Add("need: " + Items(m.Materials));
+        if (m.Materials is not null)
+        {
+            lines.Add("need: " + Items(m.Materials));
+            // The checklist: what the team still lacks (need less what it holds), the list the manager splits.
+            var missing = ManagerRules.MissingMaterials(m.Materials, m.TeamInventory);
+            lines.Add("missing: " + (missing.Count == 0 ? "nothing" : List(missing)));
+        }
         if (m.AgentInventories is not null)
             for (int a = 0; a < m.AgentInventories.Count; a++) lines.Add($"agent {a} holds: " + Items(m.AgentInventories[a]));
         return string.Join("\n", lines);
     }
 
-    private static string Conductor(ConductorFacts c)
+    private static string Conductor(ConductorFacts c, string? instruction)
     {
         var lines = new List<string>();
         if (c.Build is { } b)
@@ -57,7 +66,19 @@ public static class StudentNotes
                     + (p.Action == Experts.PlannedBlockAction.Remove ? "" : " " + (p.Block ?? b.Item))
                     + $" {Pos(p.Position)}" + (p.To is { } to ? " " + Pos(to) : "")));
         }
-        if (c.GoalMaterials is not null) lines.Add("team has: " + Items(c.TeamInventory));
+        if (c.GoalMaterials is not null)
+        {
+            lines.Add("team has: " + Items(c.TeamInventory));
+            if (Part(instruction) is { Kind: SubTaskKind.Collect } part)
+            {
+                // The part's checklist (what the team still lacks of each item) and the recipe book's plan for the
+                // agent's share from its own inventory, its first steps: what a player knows, as creation's notes
+                // carry the build plan's next steps.
+                lines.Add("still needed: " + List(ConductorRules.Lacking(part, c)));
+                var steps = RecipePlanner.Plan(ConductorRules.OwnGoals(part, c), c.Inventory);
+                if (steps.Count > 0) lines.Add("recipe steps: " + string.Join(", ", steps.Take(ListLimit).Select(d => d.ToText())));
+            }
+        }
         if (c.GatherWaiting.Count > 0) lines.Add("waiting: " + string.Join(", ", c.GatherWaiting));
         if (c.SeenSources is { Count: > 0 } sources) lines.Add("sources: " + string.Join(", ", sources.Select(s => $"{s.Key} {Pos(s.Value)}")));
         if (c.SeenTargets is { Count: > 0 } targets) lines.Add("seen target: " + Positions(targets));
@@ -82,23 +103,38 @@ public static class StudentNotes
     private static string Actor(ActorFacts a, string? instruction) =>
         Inv($"pose: {a.Pose.Position.X:0.#} {a.Pose.Position.Y:0.#} {a.Pose.Position.Z:0.#} yaw {Math.Round(a.Pose.Yaw)} pitch {Math.Round(a.Pose.Pitch)}")
         + (a.Stand is { } stand ? "\nstand: " + Pos(stand) : "")
-        + (Goal(a.Pose.Block, instruction) is { } goal ? "\n" + goal : "");
+        + (Goal(a.Pose, instruction) is { } goal ? "\n" + goal : "");
 
     /// <summary>
     /// How far the directive's place is and which way (<c>goal: 68.2 blocks east, 34 down</c>): horizontal distance, the
     /// compass direction as the code actions name it, and the height difference. What a player sees of a place it is sent
     /// to; the rules walk there within <see cref="Teacher.Rules.ActorRules.MoveRange"/> blocks and explore that way beyond.
     /// </summary>
-    private static string? Goal(BlockPos feet, string? instruction)
+    private static string? Goal(Pose pose, string? instruction)
     {
         if (instruction is null || !Directive.TryParse(instruction, out Directive? d, out _) || d is null
             || d.Kind is not (DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Look or DirectiveKind.Place or DirectiveKind.Mine or DirectiveKind.Open))
             return null;
+        BlockPos feet = pose.Block;
         int dx = d.Target.X - feet.X, dz = d.Target.Z - feet.Z, dy = d.Target.Y - feet.Y;
         double h = Math.Sqrt((double)dx * dx + (double)dz * dz);
         string way = h < 0.5 ? "here" : Inv($"{h:0.#} blocks {DirectionNames.Name(DirectionNames.Toward(dx, dz))}");
-        return "goal: " + way + (dy == 0 ? "" : Inv($", {Math.Abs(dy)} {(dy > 0 ? "up" : "down")}"));
+        string text = "goal: " + way + (dy == 0 ? "" : Inv($", {Math.Abs(dy)} {(dy > 0 ? "up" : "down")}"));
+        // Where a look at the goal points (a player sees which way it lies) and, for an approach from afar, the place
+        // the approach stops short of it: the geometry, not learnable from a few hundred looks.
+        if (d.Kind == DirectiveKind.Look || (d.Kind == DirectiveKind.Approach && h is >= 1.5 and <= 3))
+        {
+            LookAt view = ActorRules.LookAt(pose, d.Target);
+            text += Inv($"; view yaw {view.Yaw:0.#} pitch {view.Pitch:0.#}");
+        }
+        else if (d.Kind == DirectiveKind.Approach && h > 3)
+            text += "; stop at " + Pos(ActorRules.StopShort(feet, d.Target, ActorRules.StopDistance));
+        return text;
     }
+
+    /// <summary>A conductor's part, when its instruction is one.</summary>
+    private static SubTask? Part(string? instruction) =>
+        instruction is not null && SubTask.TryParse(instruction, out SubTask? part, out _) ? part : null;
 
     private static string Sound(SoundFact s)
     {
@@ -124,6 +160,9 @@ public static class StudentNotes
             .ThenByDescending(e => e.Value)
             .ThenBy(e => e.Index)
             .Select(e => Inv($"{(e.Index < Directions ? DirectionNames.Name((Direction)e.Index) : e.Index.ToString(CultureInfo.InvariantCulture))} {e.Value}")));
+
+    /// <summary>Items in the given order (<c>cobblestone 11, furnace 0</c>).</summary>
+    private static string List(IEnumerable<KeyValuePair<string, int>> items) => string.Join(", ", items.Select(kv => Inv($"{kv.Key} {kv.Value}")));
 
     private static string Positions(IReadOnlyList<BlockPos> positions) => string.Join(", ", positions.Take(ListLimit).Select(Pos));
 

@@ -38,13 +38,21 @@ public static class ConductorRules
         _ => new Directive(DirectiveKind.Wait),
     };
 
+    /// <summary>What the team still lacks of each item of a collect part: the goal's count (the part's without one) less what the team holds, at least 0.</summary>
+    public static IReadOnlyList<KeyValuePair<string, int>> Lacking(SubTask part, ConductorFacts f) =>
+        part.Items.Select(i => new KeyValuePair<string, int>(i.Key,
+            Math.Max(0, (f.GoalMaterials?.GetValueOrDefault(i.Key) ?? i.Value) - f.TeamInventory.GetValueOrDefault(i.Key)))).ToArray();
+
+    /// <summary>
+    /// The agent's goals for a collect part: what it holds of each of its items plus what the team still lacks (items
+    /// the team has complete stay as goals at what the agent holds, so no recipe eats them).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, int>> OwnGoals(SubTask part, ConductorFacts f) =>
+        RecipePlanner.OwnGoals(Lacking(part, f), f.Inventory);
+
     private static Directive Collect(int agent, SubTask part, ConductorFacts f, ExpertFacts? expert)
     {
-        // The agent's share of the list: what it holds of each of its items plus what the team still lacks (items the
-        // team has complete stay as goals at what the agent holds, so no recipe eats them).
-        var lacking = part.Items.Select(i => new KeyValuePair<string, int>(i.Key,
-            Math.Max(0, (f.GoalMaterials?.GetValueOrDefault(i.Key) ?? i.Value) - f.TeamInventory.GetValueOrDefault(i.Key))));
-        var (step, blocked) = RecipePlanner.Next(RecipePlanner.OwnGoals(lacking, f.Inventory), f.Inventory, f.GatherWaiting);
+        var (step, blocked) = RecipePlanner.Next(OwnGoals(part, f), f.Inventory, f.GatherWaiting);
         if (step is not null) return step;
         if (blocked is null) return new Directive(DirectiveKind.Wait);
         // No known source of what blocks the plan: go to one a teammate has seen; else stone and ores (which lie under the
