@@ -81,6 +81,22 @@ public sealed class StudentAgentTests
     }
 
     [Fact]
+    public async Task A_student_trained_on_other_prompts_is_refused_and_one_from_before_the_version_is_taken()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        var model = StudentTestData.TinyModel(data);
+        StudentCheckpoint.Save(folder.Sub("old.ckpt"), new StudentHeader(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, "bc", 0, 0, data.Fingerprint, null, false,
+            DatasetVersion: Steve2.Pipeline.Student.Data.StudentDataset.Version - 1), model);
+        StudentCheckpoint.Save(folder.Sub("unknown.ckpt"), new StudentHeader(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, "bc", 0, 0, data.Fingerprint, null, false), model);
+
+        var e = Assert.Throws<ArgumentException>(() => StudentPolicy.Load(new StudentAgentOptions { ModelPath = folder.Sub("old.ckpt"), Device = "cpu" }));
+        Assert.Contains($"dataset version {Steve2.Pipeline.Student.Data.StudentDataset.Version - 1}", e.Message);
+        using var unknown = StudentPolicy.Load(new StudentAgentOptions { ModelPath = folder.Sub("unknown.ckpt"), Device = "cpu" });
+        Assert.Equal(0, unknown.Header.DatasetVersion);
+    }
+
+    [Fact]
     public void The_student_is_refused_without_a_checkpoint()
     {
         var e = Assert.Throws<ArgumentException>(() => AgentCatalog.Create(AgentCatalog.Student, null,

@@ -160,5 +160,23 @@ public sealed class StudentNotesTests
         Assert.DoesNotContain("view", StudentNotes.Text(facts, "goto 2 40 1"));
     }
 
+    [Fact]
+    public void A_block_searchers_notes_say_how_deep_it_is_and_its_way_as_the_rules_count_them()
+    {
+        ConductorFacts At(int y, params Direction[] blocked) => new(new BlockPos(0, y, 0), 90, 0, new Dictionary<string, int> { ["wooden_pickaxe"] = 1 },
+            new Dictionary<string, int>(), null, "find diamond_ore northeast", [], blocked, new int[8], [], null, null, null, [], null);
+        const string part = "find diamond_ore northeast";
+        Assert.True(SubTask.TryParse(part, out SubTask? find, out _));
+
+        var high = At(25);
+        Assert.Contains("descent: 14 down to y 11, way north", StudentNotes.Text(high, part));   // a diagonal turns left to its cardinal
+        Assert.Equal("staircase north 14", Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, find!, high, null).ToText());
+        Assert.Contains("descent: 20 down to y 11", StudentNotes.Text(At(60), part));           // one action digs at most 20
+        var layer = At(7, Direction.North);
+        Assert.Contains("layer: 3 above y 4, way east (north blocked)", StudentNotes.Text(layer, part));
+        Assert.Equal("digdown 3", Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, find!, layer, null).ToText());
+        Assert.DoesNotContain("descent", StudentNotes.Text(high, "explore north"));
+    }
+
     private static string Pos(BlockPos p) => $"{p.X} {p.Y} {p.Z}";
 }

@@ -79,6 +79,7 @@ public static class StudentNotes
                 if (steps.Count > 0) lines.Add("recipe steps: " + string.Join(", ", steps.Take(ListLimit).Select(d => d.ToText())));
             }
         }
+        if (Part(instruction) is { Kind: SubTaskKind.Find } find) lines.Add(Descent(c, find));
         if (c.GatherWaiting.Count > 0) lines.Add("waiting: " + string.Join(", ", c.GatherWaiting));
         if (c.SeenSources is { Count: > 0 } sources) lines.Add("sources: " + string.Join(", ", sources.Select(s => $"{s.Key} {Pos(s.Value)}")));
         if (c.SeenTargets is { Count: > 0 } targets) lines.Add("seen target: " + Positions(targets));
@@ -130,6 +131,24 @@ public static class StudentNotes
         else if (d.Kind == DirectiveKind.Approach && h > 3)
             text += "; stop at " + Pos(ActorRules.StopShort(feet, d.Target, ActorRules.StopDistance));
         return text;
+    }
+
+    /// <summary>
+    /// A block searcher's depth and way (<c>descent: 14 down to y 11, way north</c>; at the diamond layer <c>layer: 5 above
+    /// y 4, way east (north blocked)</c>): how many levels a staircase or dig takes to the strip-mining level (at most one
+    /// action's <see cref="CodeAction.MaxDigSteps"/>), or at the layer how far a dig down may go, and the part's way as a
+    /// cardinal direction, the first open one clockwise when it is blocked (<see cref="BlockSearchRules.Cardinal"/>).
+    /// What a player knows of its depth and heading; the rules' counts and way are these numbers.
+    /// </summary>
+    private static string Descent(ConductorFacts c, SubTask part)
+    {
+        Direction own = BlockSearchRules.Cardinal(part.Direction, []);
+        Direction way = BlockSearchRules.Cardinal(part.Direction, c.BlockedDirections);
+        string heading = "way " + DirectionNames.Name(way) + (c.BlockedDirections.Contains(own) ? $" ({DirectionNames.Name(own)} blocked)" : "");
+        int y = c.Feet.Y;
+        return y > BlockSearchRules.DeepFloorTop
+            ? Inv($"descent: {Math.Min(CodeAction.MaxDigSteps, y - BlockSearchRules.StripY)} down to y {BlockSearchRules.StripY}, ") + heading
+            : Inv($"layer: {Math.Clamp(y - BlockSearchRules.MinStripY, 0, BlockSearchRules.StepDown)} above y {BlockSearchRules.MinStripY}, ") + heading;
     }
 
     /// <summary>A conductor's part, when its instruction is one.</summary>

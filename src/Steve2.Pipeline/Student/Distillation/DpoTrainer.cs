@@ -99,7 +99,7 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         if (start == 0)
             _progress.Message($"DPO + MLE (beta {o.Beta}, lambda {o.Lambda}, {(o.UniformWeights ? "uniform weights" : "per-sample weights")}) on {pairs.Count} pairs" +
                 $"{(o.Anchor > 0 ? $", anchor {o.Anchor} on {anchors.Count} labelled states" : "")}, {o.Steps} steps on {device.type}, from {referencePath}");
-        StudentHeader Header(int step) => new(StudentCheckpoint.Version, model.Config, tokenizer.Vocabulary, Stage, step, 0, fingerprint, null, false);
+        StudentHeader Header(int step) => new(StudentCheckpoint.Version, model.Config, tokenizer.Vocabulary, Stage, step, 0, fingerprint, null, false, StudentDataset.Version);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
 
         for (int step = start + 1; step <= o.Steps; step++)

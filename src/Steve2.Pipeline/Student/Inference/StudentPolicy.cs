@@ -23,6 +23,8 @@ public sealed class StudentPolicy : IDisposable
     {
         options = options.Validated();
         var device = TorchRuntime.ResolveDevice(options.Device);
+        if (StudentCheckpoint.PromptMismatch(StudentCheckpoint.Format.ReadHeader(options.ResolvedModelPath)) is string why)
+            throw new ArgumentException($"The student {options.ResolvedModelPath} {why}.");
         var (header, model, tokenizer, _) = StudentCheckpoint.Load(options.ResolvedModelPath, options.DecoderFolder);
         model.to(device);
         model.eval();

@@ -10,7 +10,8 @@ namespace Steve2.Pipeline.Student.Training;
 /// <summary>
 /// The student checkpoint's header: the resolved config, the tokenizer (its identity: the vocabulary itself), the
 /// stage and step, the best validation exact match, the dataset's fingerprint and the options that make a resume
-/// exact (seed, batch, steps, learning rate).
+/// exact (seed, batch, steps, learning rate), and the version of the prompts it was trained on (<see cref="StudentDataset.Version"/>;
+/// 0 in checkpoints written before the field).
 /// </summary>
 public sealed record StudentHeader(
     int FormatVersion,
@@ -21,7 +22,8 @@ public sealed record StudentHeader(
     double BestMetric,
     string DatasetFingerprint,
     StudentTrainOptions? Training,
-    bool HasOptimizerState);
+    bool HasOptimizerState,
+    int DatasetVersion = 0);
 
 /// <summary>
 /// Student checkpoints in the ML core's one layout (<see cref="CheckpointFormat{THeader}"/>, magic "S2STCKPT"):
@@ -56,6 +58,16 @@ public static class StudentCheckpoint
         foreach (var part in model.Parts) reader.LoadModule(part);
         return (reader.Header, model, tokenizer, reader.HasMore ? reader.Position : -1);
     }
+
+    /// <summary>
+    /// Why a student cannot play with this build's prompts, or null: a checkpoint trained on another version of the
+    /// dataset (<see cref="StudentDataset.Version"/>: what the notes say and how) would read prompts it never saw and
+    /// answer worse without a sign. Checkpoints from before the version was recorded (0) are taken as they are.
+    /// </summary>
+    public static string? PromptMismatch(StudentHeader header) =>
+        header.DatasetVersion != 0 && header.DatasetVersion != StudentDataset.Version
+            ? $"was trained on student prompts of dataset version {header.DatasetVersion}; this build writes version {StudentDataset.Version} (Student/STUDENT.md, \"What the student reads\"): train it again on this build, or play it with the build that trained it"
+            : null;
 
     public static void LoadOptimizer(string path, long offset, torch.optim.Optimizer optimizer) =>
         CheckpointFormat<StudentHeader>.LoadOptimizerState(path, offset, optimizer);

@@ -98,7 +98,7 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
             _progress.Message($"training a {o.Preset} student ({model.ParameterCount:N0} parameters, {parameters.Sum(p => p.numel()):N0} trained{(model.Config.Pretrained is { } pd ? $", decoder {pd.Architecture} from {pd.Folder}" : "")}) on {training.Count} examples, validating on {validation.Count} held-out ones, {o.Steps} steps on {device.type}");
         if (start == 0) _progress.Message("segment tokens: " + data.LengthSummary(model.Config));
         IReadOnlyDictionary<string, double> lastValidation = new Dictionary<string, double>();
-        StudentHeader Header(int step) => new(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, Stage, step, bestMetric, data.Fingerprint, o, false);
+        StudentHeader Header(int step) => new(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, Stage, step, bestMetric, data.Fingerprint, o, false, StudentDataset.Version);
 
         for (int step = start + 1; step <= o.Steps; step++)
         {
