@@ -77,6 +77,7 @@ public sealed class StudentAgentTests
         using var policy = StudentPolicy.Load(new StudentAgentOptions { Device = "cpu" });
         Assert.Contains(policy.Header.Config.Preset, Steve2.Pipeline.Student.Model.StudentConfig.Presets);
         Assert.Equal("bc", policy.Header.Stage);
+        Assert.Equal(Steve2.Pipeline.Student.Data.StudentDataset.Version, policy.Header.DatasetVersion);   // trained on this build's prompts
         Assert.Equal("student", new StudentAgent(policy).Name);
     }
 
