@@ -26,13 +26,14 @@ internal static class TrainStudentCommand
         var validateEvery = new Option<int>("--validate-every") { Description = "Validate on held-out seeds every N steps.", DefaultValueFactory = _ => 250 };
         var validationLimit = new Option<int>("--validation-limit") { Description = "Held-out examples generated per validation.", DefaultValueFactory = _ => 300 };
         var balanceRoles = new Option<bool>("--balance-roles") { Description = "Draw each example's role uniformly first (the manager is ~2% of the decisions)." };
+        var balanceTasks = new Option<bool>("--balance-tasks") { Description = "Draw each example's task uniformly first (object search is ~12% of the decisions); with --balance-roles, a task's role." };
         var init = new Option<string?>("--init") { Description = "Start a new run from this student checkpoint's weights (same preset and data): fine-tuning." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
         var decoder = new Option<string?>("--decoder") { Description = "A pretrained decoder's folder (Llama/Qwen2 layout: config.json, model.safetensors, vocab.json, merges.txt); the ViT and projector are trained around it (Student/STUDENT.md)." };
         var freezeDecoder = new Option<bool>("--freeze-decoder") { Description = "With --decoder: keep the decoder's weights fixed (true, the default) or train them too (false).", DefaultValueFactory = _ => true };
         var command = new Command("train-student", "Train the student by behaviour cloning on recorded teacher trajectories (resumable).")
         {
-            data, output, preset, device, steps, batch, lr, seed, validateEvery, validationLimit, threads, decoder, freezeDecoder, balanceRoles, init,
+            data, output, preset, device, steps, batch, lr, seed, validateEvery, validationLimit, threads, decoder, freezeDecoder, balanceRoles, balanceTasks, init,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
@@ -49,6 +50,7 @@ internal static class TrainStudentCommand
                 DecoderPath = parse.GetValue(decoder),
                 FreezeDecoder = parse.GetValue(freezeDecoder),
                 BalanceRoles = parse.GetValue(balanceRoles),
+                BalanceTasks = parse.GetValue(balanceTasks),
                 InitFrom = parse.GetValue(init),
             }.Validated();
             TorchRuntime.Initialize(parse.GetValue(threads));

@@ -58,6 +58,24 @@ public sealed class StudentTrainerTests
         Assert.InRange(Share(false), inData * 0.6, inData * 1.4 + 0.01);
     }
 
+    /// <summary>Task-balanced draws give each task its share; with roles too, each task's role.</summary>
+    [Fact]
+    public async Task Task_balanced_draws_give_every_task_its_share()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        var training = data.Training.ToList();
+        var tasks = training.Select(e => e.Task).Distinct().ToList();
+        Assert.True(tasks.Count >= 2, "the small set has several tasks");
+        var draws = new BatchDraw(training, balanceRoles: false, balanceTasks: true).Batch(new Random(5), 4000);
+        foreach (string task in tasks)
+            Assert.InRange(draws.Count(e => e.Task == task) / 4000.0, 0.7 / tasks.Count, 1.3 / tasks.Count);
+        int groups = training.Select(e => (e.Task, e.Role)).Distinct().Count();
+        var both = new BatchDraw(training, balanceRoles: true, balanceTasks: true).Batch(new Random(5), 4000);
+        foreach (var key in training.Select(e => (e.Task, e.Role)).Distinct())
+            Assert.InRange(both.Count(e => (e.Task, e.Role) == key) / 4000.0, 0.6 / groups, 1.4 / groups);
+    }
+
     /// <summary>--init starts from a checkpoint's weights (with a vanishing rate they come out as they went in); another preset is refused.</summary>
     [Fact]
     public async Task A_run_started_from_a_checkpoint_keeps_its_weights_and_refuses_another_preset()

@@ -34,6 +34,13 @@ public sealed record StudentTrainOptions
     /// </summary>
     public bool BalanceRoles { get; init; }
 
+    /// <summary>
+    /// Draw each example's task first, uniformly, then an example of that task (with <see cref="BalanceRoles"/>: a task's
+    /// role): block search gives 20 % of the recorded decisions and object search 12 % (STUDENT.md, "Measured 13:22-15:30").
+    /// Off: examples uniformly.
+    /// </summary>
+    public bool BalanceTasks { get; init; }
+
     /// <summary>A student checkpoint whose weights start a new run (fine-tuning); its config and tokenizer must match the run's.</summary>
     public string? InitFrom { get; init; }
 

@@ -60,7 +60,7 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
             _progress.Message($"resuming {latest} at step {resumed.Step} of {o.Steps} (its preset {o.Preset}, batch {o.BatchSize}, seed {o.Seed})");
         }
         var training = data.Training.ToList();
-        var draw = new BatchDraw(training, o.BalanceRoles);
+        var draw = new BatchDraw(training, o.BalanceRoles, o.BalanceTasks);
         var validation = StudentValidation.Sample(data.Validation.ToList(), o.ValidationLimit);
         if (training.Count == 0) throw new ArgumentException("The dataset has no training example (every seed is a held-out one).");
 
@@ -149,20 +149,30 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
 }
 
 /// <summary>
-/// A training batch's examples, a pure function of the random stream: uniformly over the examples, or with
-/// <see cref="StudentTrainOptions.BalanceRoles"/> a role first (uniformly, in name order) and then one of its examples.
+/// A training batch's examples, a pure function of the random stream: uniformly over the examples, or balanced: a group
+/// first (uniformly, groups in name order) and then one of its examples. The groups are the roles
+/// (<see cref="StudentTrainOptions.BalanceRoles"/>), the tasks (<see cref="StudentTrainOptions.BalanceTasks"/>), or
+/// each task's roles with both.
 /// </summary>
-public sealed class BatchDraw(IReadOnlyList<StudentExample> training, bool balanceRoles)
+public sealed class BatchDraw
 {
-    private readonly List<List<StudentExample>> _byRole =
-        training.GroupBy(e => e.Role).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+    private readonly IReadOnlyList<StudentExample> _training;
+    private readonly List<List<StudentExample>>? _groups;
+
+    public BatchDraw(IReadOnlyList<StudentExample> training, bool balanceRoles, bool balanceTasks = false)
+    {
+        _training = training;
+        if (!balanceRoles && !balanceTasks) return;
+        _groups = training.GroupBy(e => (balanceTasks ? e.Task : "") + "/" + (balanceRoles ? e.Role : ""))
+            .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+    }
 
     public List<StudentExample> Batch(Random random, int size) => Enumerable.Range(0, size).Select(_ => One(random)).ToList();
 
     private StudentExample One(Random random)
     {
-        if (!balanceRoles) return training[random.Next(training.Count)];
-        var role = _byRole[random.Next(_byRole.Count)];
-        return role[random.Next(role.Count)];
+        if (_groups is null) return _training[random.Next(_training.Count)];
+        var group = _groups[random.Next(_groups.Count)];
+        return group[random.Next(group.Count)];
     }
 }
