@@ -36,7 +36,7 @@ public sealed record StudentTrainOptions
 
     /// <summary>
     /// Draw each example's task first, uniformly, then an example of that task (with <see cref="BalanceRoles"/>: a task's
-    /// role): block search gives 20 % of the recorded decisions and object search 12 % (STUDENT.md, "Measured 13:22-15:30").
+    /// role): block search gives 39 % of the recorded decisions and object search 12 % (STUDENT.md, "Measured 13:22-15:30").
     /// Off: examples uniformly.
     /// </summary>
     public bool BalanceTasks { get; init; }
