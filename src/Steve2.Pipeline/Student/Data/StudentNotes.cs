@@ -55,6 +55,7 @@ public static class StudentNotes
     private static string Conductor(ConductorFacts c, string? instruction)
     {
         var lines = new List<string>();
+        SubTask? part = Part(instruction);
         if (c.Build is { } b)
         {
             lines.Add(Inv($"plan: {b.Remaining} of {b.Total} left"));
@@ -69,7 +70,7 @@ public static class StudentNotes
         if (c.GoalMaterials is not null)
         {
             lines.Add("team has: " + Items(c.TeamInventory));
-            if (Part(instruction) is { Kind: SubTaskKind.Collect } part)
+            if (part is { Kind: SubTaskKind.Collect })
             {
                 // The part's checklist (what the team still lacks of each item) and the recipe book's plan for the
                 // agent's share from its own inventory, its first steps: what a player knows, as creation's notes
@@ -79,7 +80,7 @@ public static class StudentNotes
                 if (steps.Count > 0) lines.Add("recipe steps: " + string.Join(", ", steps.Take(ListLimit).Select(d => d.ToText())));
             }
         }
-        if (Part(instruction) is { Kind: SubTaskKind.Find } find) lines.Add(Descent(c, find));
+        if (part is { Kind: SubTaskKind.Find }) lines.Add(Descent(c, part));
         if (c.GatherWaiting.Count > 0) lines.Add("waiting: " + string.Join(", ", c.GatherWaiting));
         if (c.SeenSources is { Count: > 0 } sources) lines.Add("sources: " + string.Join(", ", sources.Select(s => $"{s.Key} {Pos(s.Value)}")));
         if (c.SeenTargets is { Count: > 0 } targets) lines.Add("seen target: " + Positions(targets));
