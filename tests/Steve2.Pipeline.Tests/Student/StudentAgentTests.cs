@@ -40,6 +40,20 @@ public sealed class StudentAgentTests
         Assert.NotEmpty(agent.Fallbacks);   // a random model's answers do not parse
         var fallback = recorder.Steps.First(s => s.Memory!.Any(m => m.StartsWith("critic: the student's", StringComparison.Ordinal)));
         Assert.Contains(fallback.ActionText, new[] { "wait", "wait()", "agent 0: idle\nagent 1: idle" });
+
+        // A manager whose answers were all refused is asked again right after the next action (unless that action ended
+        // the episode): one bad plan does not idle the team for the whole episode.
+        static bool FellBack(StepRecord s) => s.Memory!.Any(m => m.StartsWith("critic: the student's manager", StringComparison.Ordinal));
+        var steps = recorder.Steps.ToList();
+        int lastActor = steps.FindLastIndex(s => s.Role == "actor");
+        Assert.Contains(steps, s => s.Role == "manager" && FellBack(s));
+        for (int i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Role != "manager" || !FellBack(steps[i])) continue;
+            int actor = steps.FindIndex(i + 1, s => s.Role == "actor");
+            if (actor < 0 || actor == lastActor) continue;
+            Assert.Equal("manager", steps[actor + 1].Role);
+        }
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed class StudentNotesTests
             SeenTargets: [new BlockPos(-41, 43, -7)]);
         string notes = StudentNotes.Text(facts);
         Assert.Contains("seen target: -41 43 -7", notes);
-        Assert.Contains("sound from west about -45 46 -3 r 8; unseen -40 46 -3", notes);
+        Assert.Contains("sound from west about -45 46 -3 r 8 d 45; unseen -40 46 -3", notes);   // the area's centre 45 blocks away
         Assert.Contains("unseen: north 42 northeast 41 southeast 39 south 38 southwest 37 west 36 northwest 35 east 40", notes);   // open ones the most first, blocked last, named as the actions name them
         Assert.Contains("blocked: east", notes);
         Assert.Contains("teammates to: -94 40 -4", notes);
@@ -176,6 +176,87 @@ public sealed class StudentNotesTests
         Assert.Contains("layer: 3 above y 4, way east (north blocked)", StudentNotes.Text(layer, part));
         Assert.Equal("digdown 3", Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, find!, layer, null).ToText());
         Assert.DoesNotContain("descent", StudentNotes.Text(high, "explore north"));
+    }
+
+    [Fact]
+    public void A_managers_notes_give_the_recipe_books_split_the_rules_hand_out()
+    {
+        var facts = new ManagerFacts("collection", 2, null, null,
+            new Dictionary<string, int> { ["bowl"] = 6, ["cobblestone"] = 5, ["dirt"] = 3, ["stone_pickaxe"] = 1, ["wooden_sword"] = 1 },
+            new Dictionary<string, int> { ["bowl"] = 8 }, [new Dictionary<string, int> { ["bowl"] = 8 }, new Dictionary<string, int> { ["oak_planks"] = 8 }]);
+        string split = StudentNotes.Text(facts).Split('\n').Single(l => l.StartsWith("split: ", StringComparison.Ordinal));
+        // Each agent's share is the part the rules give it, word for word after "collect".
+        string[] plan = Steve2.Pipeline.Teacher.Rules.ManagerRules.Plan(facts).Split('\n');
+        string[] shares = split["split: ".Length..].Split("; ");
+        Assert.Equal(2, shares.Length);
+        for (int a = 0; a < 2; a++)
+            Assert.Equal(plan[a].Replace($"agent {a}: collect ", $"agent {a} "), shares[a]);
+        // Nothing missing, or another task: no split.
+        Assert.DoesNotContain("split:", StudentNotes.Text(facts with { TeamInventory = facts.Materials! }));
+        Assert.DoesNotContain("split:", StudentNotes.Text(facts with { Task = "exploration" }));
+    }
+
+    [Fact]
+    public void The_first_direction_written_is_the_rules_pick_with_the_parts_bonus()
+    {
+        var random = new Random(11);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int[] ahead = Enumerable.Range(0, 8).Select(_ => 90 + random.Next(0, 6)).ToArray();   // within the bonus of each other
+            var blocked = Enum.GetValues<Direction>().Where(_ => random.Next(5) == 0).ToArray();
+            if (blocked.Length == 8) continue;
+            var preferred = (Direction)random.Next(8);
+            int agent = random.Next(3);
+            var facts = new ConductorFacts(new BlockPos(0, 52, 0), 90, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), null, null,
+                [], blocked, new int[8], [], null, null, null, [], null, UnseenAhead: ahead);
+            foreach (string part in new[] { $"explore {DirectionNames.Name(preferred)}", $"search cow {DirectionNames.Name(preferred)}", "find diamond_ore north" })
+            {
+                Assert.True(SubTask.TryParse(part, out SubTask? parsed, out _));
+                string line = StudentNotes.Text(facts, part, agent).Split('\n').Single(l => l.StartsWith("ahead: ", StringComparison.Ordinal));
+                Direction way = Steve2.Pipeline.Teacher.Rules.ConductorRules.PreferredWay(agent, parsed!)!.Value;
+                Assert.Equal(DirectionNames.Name(Steve2.Pipeline.Teacher.Rules.ExploreRules.BestUnseenDirection(ahead, way, blocked)), line["ahead: ".Length..].Split(' ')[0]);
+            }
+            var explore = Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(agent, new SubTask(SubTaskKind.Explore, Direction: preferred), facts, null);
+            Assert.Equal("explore " + StudentNotes.Text(facts, $"explore {DirectionNames.Name(preferred)}", agent).Split('\n')
+                .Single(l => l.StartsWith("ahead: ", StringComparison.Ordinal))["ahead: ".Length..].Split(' ')[0], explore.ToText());
+        }
+    }
+
+    [Fact]
+    public void A_searchers_notes_mark_what_a_nearer_teammate_takes_a_blocked_bearing_and_the_look_around()
+    {
+        var feet = new BlockPos(-64, 43, -24);
+        int[] around = [1, 12, 25, 25, 17, 0, 12, 7];   // east (index 2) first among the ties
+        var facts = new ConductorFacts(feet, 90, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), null, "explore southwest",
+            [], [Direction.South], new int[8], [], null, new SoundFact(null, Direction.South), null, [], null,
+            SeenTargets: [new BlockPos(-40, 43, -20), new BlockPos(-80, 43, -24)],
+            TeammateTargets: [new TeammateTarget(new BlockPos(-41, 43, -20), 3)], UnviewedAround: around);
+        string notes = StudentNotes.Text(facts, "search sheep north");
+        Assert.Contains("seen target: -40 43 -20 (teammate nearer), -80 43 -24", notes);
+        Assert.Contains("sound from south (blocked)", notes);
+        Assert.Contains("around: east 25 southeast 25", notes);
+        // The rules leave the first target to the teammate and approach the second; without it, they look around east.
+        Assert.Equal("approach -80 43 -24", Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, new SubTask(SubTaskKind.Search, "sheep", Direction: Direction.North), facts, null).ToText());
+        var alone = facts with { SeenTargets = null, TeammateTargets = null };
+        string look = Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, new SubTask(SubTaskKind.Search, "sheep", Direction: Direction.North), alone, null).ToText();
+        Assert.Equal("look -40 43 -24", look);
+        Assert.Contains("; look -40 43 -24", StudentNotes.Text(alone, "search sheep north"));
+        // Under the worth-a-look count no point is written.
+        Assert.DoesNotContain("; look", StudentNotes.Text(alone with { UnviewedAround = [1, 12, 23, 0, 0, 0, 0, 0] }, "search sheep north"));
+    }
+
+    [Fact]
+    public void An_actors_notes_say_when_a_goal_is_beyond_one_walk_and_which_way_to_explore()
+    {
+        var pose = new Pose(new Vec3(0.5, 46, -49.5), 180, 0);
+        var facts = new ActorFacts(pose, 4.5, new Dictionary<string, int>(), null);
+        Assert.Contains("goal: 68.1 blocks east; too far to walk, explore east", StudentNotes.Text(facts, "goto 68 46 -47"));
+        Assert.Equal(new Explore(Direction.East, CodeAction.MaxMoveBlocks),
+            Steve2.Pipeline.Teacher.Rules.ActorRules.Act(new Directive(DirectiveKind.GoTo, new BlockPos(68, 46, -47)), facts));
+        // An approach whose stopping place is beyond the range explores too; a walk within it names no way.
+        Assert.Contains("too far to walk, explore north", StudentNotes.Text(facts, "approach 0 46 -99"));
+        Assert.DoesNotContain("too far", StudentNotes.Text(facts, "goto 30 46 -49"));
+        Assert.Contains("; stop at", StudentNotes.Text(facts, "approach 30 46 -49"));
     }
 
     private static string Pos(BlockPos p) => $"{p.X} {p.Y} {p.Z}";

@@ -28,7 +28,7 @@ public static class StudentMemory
     public static string Text(IReadOnlyList<RememberedStep> history, string role, int agentId, RoleFacts? facts, string? instruction = null)
     {
         var lines = new List<string>();
-        string notes = StudentNotes.Text(facts, instruction);
+        string notes = StudentNotes.Text(facts, instruction, agentId);
         if (notes.Length > 0) lines.Add(notes);
         int placed = 0, removed = 0;
         string? lastPlaced = null;

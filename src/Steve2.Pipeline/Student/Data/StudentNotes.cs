@@ -29,10 +29,12 @@ public static class StudentNotes
     /// <param name="facts">The role's recorded (or live) facts.</param>
     /// <param name="instruction">The role's instruction: a conductor's part (a collect part's checklist and recipe steps
     /// are the part's), an actor's directive (whose place the actor's notes measure from its pose).</param>
-    public static string Text(RoleFacts? facts, string? instruction = null) => facts switch
+    /// <param name="agentId">The agent: a collector or block searcher without a way of its own explores its agent's way
+    /// (<see cref="ConductorRules.OwnWay"/>), which orders its per-direction counts.</param>
+    public static string Text(RoleFacts? facts, string? instruction = null, int agentId = 0) => facts switch
     {
         ManagerFacts m => Manager(m),
-        ConductorFacts c => Conductor(c, instruction),
+        ConductorFacts c => Conductor(c, instruction, agentId),
         ActorFacts a => Actor(a, instruction),
         _ => "",
     };
@@ -46,16 +48,22 @@ public static class StudentNotes
             // The checklist: what the team still lacks (need less what it holds), the list the manager splits.
             var missing = ManagerRules.MissingMaterials(m.Materials, m.TeamInventory);
             lines.Add("missing: " + (missing.Count == 0 ? "nothing" : List(missing)));
+            // The recipe book's split of the checklist (whole recipe trees to one agent, the split that finishes soonest):
+            // an exhaustive search over assignments, not learnable from a hundred collection episodes.
+            if (ManagerRules.CollectionSplit(m) is { } split)
+                lines.Add("split: " + string.Join("; ", split.Select((share, a) =>
+                    $"agent {a} " + (share.Count == 0 ? "nothing" : string.Join(" ", share.Select(kv => Inv($"{kv.Key} {kv.Value}")))))));
         }
         if (m.AgentInventories is not null)
             for (int a = 0; a < m.AgentInventories.Count; a++) lines.Add($"agent {a} holds: " + Items(m.AgentInventories[a]));
         return string.Join("\n", lines);
     }
 
-    private static string Conductor(ConductorFacts c, string? instruction)
+    private static string Conductor(ConductorFacts c, string? instruction, int agentId)
     {
         var lines = new List<string>();
         SubTask? part = Part(instruction);
+        Direction? preferred = part is null ? null : ConductorRules.PreferredWay(agentId, part);
         if (c.Build is { } b)
         {
             lines.Add(Inv($"plan: {b.Remaining} of {b.Total} left"));
@@ -83,16 +91,17 @@ public static class StudentNotes
         if (part is { Kind: SubTaskKind.Find }) lines.Add(Descent(c, part));
         if (c.GatherWaiting.Count > 0) lines.Add("waiting: " + string.Join(", ", c.GatherWaiting));
         if (c.SeenSources is { Count: > 0 } sources) lines.Add("sources: " + string.Join(", ", sources.Select(s => $"{s.Key} {Pos(s.Value)}")));
-        if (c.SeenTargets is { Count: > 0 } targets) lines.Add("seen target: " + Positions(targets));
-        else if (c.SeenTarget is { } seen) lines.Add("seen target: " + Pos(seen));
-        if (c.Sound is { } sound) lines.Add(Sound(sound));
+        if (c.SeenTargets is { Count: > 0 } targets) lines.Add("seen target: " + string.Join(", ", targets.Take(ListLimit).Select(t => Pos(t) + Claim(c, t, SearchRules.ClaimRadius))));
+        else if (c.SeenTarget is { } seen) lines.Add("seen target: " + Pos(seen) + Claim(c, seen, SearchRules.ClaimRadius));
+        if (c.Sound is { } sound) lines.Add(Sound(sound, c));
         if (c.StructureHint is { } hint) lines.Add("structure: " + Pos(hint));
         if (c.LowestOpening is { } opening) lines.Add("lowest opening: " + Pos(opening));
         if (c.DeepFloor is { } deep) lines.Add("deep floor: " + Pos(deep));
         if (c.DeepVisited is { Count: > 0 } visited) lines.Add(Inv($"deep visited: {visited.Count}, last {Pos(visited[^1])}"));
-        lines.Add("unseen: " + PerDirection(c.UnseenColumns, c.BlockedDirections));
-        if (c.UnseenAhead is { } ahead) lines.Add("ahead: " + PerDirection(ahead, c.BlockedDirections));
-        if (c.UnviewedAround is { } around) lines.Add("around: " + PerDirection(around, []));
+        // The explore rules read the counts ahead (the unseen columns without them), with a bonus for the part's way.
+        lines.Add("unseen: " + PerDirection(c.UnseenColumns, c.BlockedDirections, c.UnseenAhead is null ? preferred : null));
+        if (c.UnseenAhead is { } ahead) lines.Add("ahead: " + PerDirection(ahead, c.BlockedDirections, preferred));
+        if (c.UnviewedAround is { } around) lines.Add("around: " + PerDirection(around, [], null) + LookAround(c.Feet, around));
         if (c.BlockedDirections.Count > 0) lines.Add("blocked: " + string.Join(" ", c.BlockedDirections.Select(DirectionNames.Name)));
         if (c.TeammateGoals.Count > 0) lines.Add("teammates to: " + Positions(c.TeammateGoals));
         if (c.TeammateTargets is { Count: > 0 } tt) lines.Add("teammates at targets: " + string.Join(", ", tt.Take(ListLimit).Select(t => Inv($"{Pos(t.Target)} d {Math.Round(t.Distance)}"))));
@@ -129,8 +138,13 @@ public static class StudentNotes
             LookAt view = ActorRules.LookAt(pose, d.Target);
             text += Inv($"; view yaw {view.Yaw:0.#} pitch {view.Pitch:0.#}");
         }
-        else if (d.Kind == DirectiveKind.Approach && h > 3)
-            text += "; stop at " + Pos(ActorRules.StopShort(feet, d.Target, ActorRules.StopDistance));
+        else if (d.Kind == DirectiveKind.GoTo || (d.Kind == DirectiveKind.Approach && h > 3))
+        {
+            // Where the walk ends (an approach stops short of the target), or, beyond one walk's range, the way to explore.
+            BlockPos walk = d.Kind == DirectiveKind.GoTo ? d.Target : ActorRules.StopShort(feet, d.Target, ActorRules.StopDistance);
+            if (ActorRules.Toward(feet, walk) is Explore far) text += "; too far to walk, explore " + DirectionNames.Name(far.Direction);
+            else if (d.Kind == DirectiveKind.Approach) text += "; stop at " + Pos(walk);
+        }
         return text;
     }
 
@@ -156,28 +170,48 @@ public static class StudentNotes
     private static SubTask? Part(string? instruction) =>
         instruction is not null && SubTask.TryParse(instruction, out SubTask? part, out _) ? part : null;
 
-    private static string Sound(SoundFact s)
+    /// <summary>
+    /// The latest sound of the kind: where it was heard near (<c>sound at</c>), or its bearing (<c>(blocked)</c> when that way
+    /// is) and the hearing model's area: centre, radius and horizontal distance (the rules walk to an area's centre until
+    /// inside its radius, then look at its unseen points). Places a nearer teammate heads for are marked (see <see cref="Claim"/>).
+    /// </summary>
+    private static string Sound(SoundFact s, ConductorFacts c)
     {
-        if (s.Position is { } at) return "sound at: " + Pos(at);
+        if (s.Position is { } at) return "sound at: " + Pos(at) + Claim(c, at, SearchRules.ClaimRadius);
         var text = new StringBuilder("sound");
-        if (s.Bearing is { } bearing) text.Append(" from ").Append(DirectionNames.Name(bearing));
+        if (s.Bearing is { } bearing)
+            text.Append(" from ").Append(DirectionNames.Name(bearing)).Append(c.BlockedDirections.Contains(bearing) ? " (blocked)" : "");
         if (s.Estimate is { } estimate) text.Append(" about ").Append(Pos(estimate));
         if (s.Radius is { } radius) text.Append(Inv($" r {Math.Round(radius)}"));
+        if (s.Estimate is { } centre)
+            text.Append(Inv($" d {Math.Round(SearchRules.Horizontal(c.Feet, centre))}")).Append(Claim(c, centre, Math.Max(SearchRules.ClaimRadius, s.Radius ?? 0)));
         if (s.Unseen is { Count: > 0 } unseen) text.Append("; unseen ").Append(Positions(unseen));
         return text.ToString();
     }
 
+    /// <summary><c> (teammate nearer)</c> when a teammate heads for a place within <paramref name="radius"/> of <paramref name="target"/> and is nearer to it: the search rules leave it to that teammate.</summary>
+    private static string Claim(ConductorFacts c, BlockPos target, double radius) =>
+        SearchRules.ClaimedByNearer(c, c.Feet, target, radius) ? " (teammate nearer)" : "";
+
+    /// <summary>
+    /// <c>; look x y z</c>, the point a look around the most unviewed way aims at, when that way holds enough unviewed points
+    /// to be worth a look (<see cref="SearchRules.LookAroundWay"/>); the rules look there after a move.
+    /// </summary>
+    private static string LookAround(BlockPos feet, IReadOnlyList<int> around) =>
+        SearchRules.LookAroundWay(around) is Direction way ? "; look " + Pos(SearchRules.LookAroundPoint(feet, way)) : "";
+
     /// <summary>
     /// Counts per direction, the most first: open directions before <paramref name="blocked"/> ones, then by count
-    /// (descending), ties in compass order. The rules pick the most unseen open direction (with a small bonus for the
-    /// agent's own, <see cref="Teacher.Rules.ExploreRules.BestUnseenDirection"/>); written this way, that pick is at
-    /// the front of the line rather than an argmax over eight numbers the model would have to learn.
+    /// (descending; the <paramref name="preferred"/> way counts <see cref="ExploreRules.PreferredBonus"/> more, as the rules
+    /// score it), ties in compass order. The rules pick the best-scored open direction
+    /// (<see cref="ExploreRules.BestUnseenDirection"/>); written this way, that pick is at the front of the line rather
+    /// than an argmax over eight numbers the model would have to learn. The counts written are the plain ones.
     /// </summary>
-    private static string PerDirection(IReadOnlyList<int> values, IReadOnlyCollection<Direction> blocked) =>
+    private static string PerDirection(IReadOnlyList<int> values, IReadOnlyCollection<Direction> blocked, Direction? preferred) =>
         string.Join(" ", values
             .Select((v, i) => (Value: v, Index: i))
             .OrderBy(e => e.Index < Directions && blocked.Contains((Direction)e.Index) ? 1 : 0)
-            .ThenByDescending(e => e.Value)
+            .ThenByDescending(e => e.Value + (preferred is { } p && e.Index == (int)p ? ExploreRules.PreferredBonus : 0))
             .ThenBy(e => e.Index)
             .Select(e => Inv($"{(e.Index < Directions ? DirectionNames.Name((Direction)e.Index) : e.Index.ToString(CultureInfo.InvariantCulture))} {e.Value}")));
 

@@ -62,7 +62,7 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
             var first = Enumerable.Range(0, env.AgentCount).Select(env.Observe).ToArray();
             foreach (Observation o in first) s.Knowledge.Add(o);
             if (navigation is not null) await navigation.ObserveAsync(first, cancellationToken);
-            await PlanAsync(s, manager, episode, history, cancellationToken);
+            bool idled = await PlanAsync(s, manager, episode, history, cancellationToken);
             while (!episode.IsDone)
                 for (int agent = 0; agent < env.AgentCount && !episode.IsDone; agent++)
                 {
@@ -84,8 +84,9 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
                     Record(episode, act, action, image, expert, history, action.Value, new StepOutcome(outcome.Success, outcome.Message, outcome.Gained), iteration);
                     s.Knowledge.Add(outcome.Observation);
                     if (navigation is not null) await navigation.ObserveAsync([outcome.Observation], cancellationToken);
-                    if (await Critic.ReviewAsync(s, agent, directive.Value, action.Value, outcome, cancellationToken) && !episode.IsDone)
-                        await PlanAsync(s, manager, episode, history, cancellationToken);
+                    // As the student agent: a manager whose answers were all refused is asked again after the next action.
+                    if ((await Critic.ReviewAsync(s, agent, directive.Value, action.Value, outcome, cancellationToken) || idled) && !episode.IsDone)
+                        idled = await PlanAsync(s, manager, episode, history, cancellationToken);
                 }
         }
         finally
@@ -95,7 +96,8 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
         store?.Save(episode.Goal.Task, episode.Goal.Seed, Labels, _images);
     }
 
-    private async Task PlanAsync(TeacherSituation s, Manager manager, EpisodeContext episode, List<RememberedStep> history, CancellationToken ct)
+    /// <summary>Asks the manager (the student's answer, the teacher's label); true when the student's answers were refused and its safe default was executed.</summary>
+    private async Task<bool> PlanAsync(TeacherSituation s, Manager manager, EpisodeContext episode, List<RememberedStep> history, CancellationToken ct)
     {
         ManagerConsultation consultation = await manager.ConsultAsync(s, ct);
         if (consultation.Plan is { } plan) s.Plan = plan;
@@ -105,9 +107,10 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
             t => Manager.Parse(t, s.AgentCount).Plan, Manager.Parse(idle, s.AgentCount).Plan!, p => string.Join("\n", p.OrderBy(kv => kv.Key).Select(kv => $"agent {kv.Key}: {kv.Value.ToText()}")), ct);
         foreach (var (agent, part) in decision.Value) s.Assignments[agent] = part;
         Record(episode, prompt, decision, s.Latest(0).Image, consultation.Expert, history, null, null);
+        return decision.FellBack;
     }
 
-    private sealed record Decision<T>(T Value, string Text, IReadOnlyList<string> Memory, string Backend);
+    private sealed record Decision<T>(T Value, string Text, IReadOnlyList<string> Memory, string Backend, bool FellBack = false);
 
     /// <summary>
     /// The student's answer (as <see cref="StudentAgent"/> decides: sampled again when the critic refuses it, then the safe
@@ -150,7 +153,7 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
         if (teacherActs)
             return new Decision<T>(parse(label) ?? throw new InvalidOperationException($"The rules' {role} answer '{label}' does not parse: a bug in Teacher/Rules."),
                 label, memoryLines, RuleBackend.Instance.Name);
-        return new Decision<T>(chosen ?? fallback, chosenText, memoryLines, StudentAgent.AgentName);
+        return new Decision<T>(chosen ?? fallback, chosenText, memoryLines, StudentAgent.AgentName, FellBack: chosen is null);
     }
 
     /// <summary>

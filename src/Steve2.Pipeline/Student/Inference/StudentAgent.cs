@@ -16,7 +16,9 @@ namespace Steve2.Pipeline.Student.Inference;
 /// team's own perception, as the no-expert teacher's critic does); an unusable answer is sampled again up to
 /// <see cref="StudentAgentOptions.MaxRetries"/> times, then the safe default is taken (manager: every agent idle;
 /// conductor: <c>wait</c>; actor: <c>wait()</c>) and the reason is recorded in the step's memory ("critic: ...").
-/// After acting, the critic's review corrects the situation and may ask the manager to plan again. A model failure
+/// After acting, the critic's review corrects the situation and may ask the manager to plan again; a manager whose answers
+/// were all refused (its team idle on the safe default) is asked again after the next action, so one bad plan does not
+/// idle the team for the whole episode (the memory has changed by then, and so may the answer). A model failure
 /// is an unusable answer, never an exception out of the episode. Model calls go through the run's shared
 /// <see cref="StudentBatcher"/>.
 /// </summary>
@@ -36,59 +38,62 @@ public sealed class StudentAgent(StudentPolicy policy) : IAgent
         var s = new TeacherSituation(episode.Goal, env.AgentCount, new TeacherAgentOptions(), navigation: null);
         var history = new List<RememberedStep>();
         foreach (Observation o in Enumerable.Range(0, env.AgentCount).Select(env.Observe)) s.Knowledge.Add(o);
-        await PlanAsync(s, episode, history, cancellationToken);
+        bool idled = await PlanAsync(s, episode, history, cancellationToken);
         while (!episode.IsDone)
             for (int agent = 0; agent < env.AgentCount && !episode.IsDone; agent++)
             {
                 SubTask part = s.Assignments.GetValueOrDefault(agent) ?? new SubTask(SubTaskKind.Idle);
                 RolePrompt direct = Conductor.Prompt(s, agent, part, null);
-                var (directive, directiveText, directiveMemory) = await DecideAsync(direct, history, s.Latest(agent).Image,
+                var (directive, directiveText, directiveMemory, _) = await DecideAsync(direct, history, s.Latest(agent).Image,
                     t => Directive.TryParse(t, out Directive? d, out _) ? d : null, new Directive(DirectiveKind.Wait), d => d.ToText(), cancellationToken);
                 TeacherAgent.ApplyDirective(s, agent, directive);   // the goal, and a claim on the build plan's step it places
                 Record(episode, direct, directiveText, s.Latest(agent).Image, directiveMemory, history, null, null);
 
                 RolePrompt act = Actor.Prompt(s, agent, directive);
                 RgbImage image = s.Latest(agent).Image;
-                var (action, actionText, actionMemory) = await DecideAsync(act, history, image,
+                var (action, actionText, actionMemory, _) = await DecideAsync(act, history, image,
                     t => CodeActionSyntax.TryParse(t, out CodeAction? a, out _) ? a : null, new Wait(), a => a.ToCode(), cancellationToken);
                 int iteration = episode.IterationsUsed;
                 ActionOutcome outcome = await episode.StepAsync(agent, action, cancellationToken);
                 var stepOutcome = new StepOutcome(outcome.Success, outcome.Message, outcome.Gained);
                 Record(episode, act, actionText, image, actionMemory, history, action, stepOutcome, iteration);
                 s.Knowledge.Add(outcome.Observation);
-                if (await Critic.ReviewAsync(s, agent, directive, action, outcome, cancellationToken) && !episode.IsDone)
-                    await PlanAsync(s, episode, history, cancellationToken);
+                if ((await Critic.ReviewAsync(s, agent, directive, action, outcome, cancellationToken) || idled) && !episode.IsDone)
+                    idled = await PlanAsync(s, episode, history, cancellationToken);
             }
     }
 
-    private async Task PlanAsync(TeacherSituation s, EpisodeContext episode, List<RememberedStep> history, CancellationToken ct)
+    /// <summary>Asks the manager for the parts; true when its answers were refused and the team idles on the safe default.</summary>
+    private async Task<bool> PlanAsync(TeacherSituation s, EpisodeContext episode, List<RememberedStep> history, CancellationToken ct)
     {
         // Creation: the no-expert teacher's own plan (the shape guessed from the words), as in the recordings the student
         // learned from; its conductor's notes list the plan's next steps. No expert is asked.
         if (Tasks.CreationTask.IsCreation(s.Goal.Task) && s.Plan is null) s.Plan = Manager.OwnBuildPlan(s);
         RolePrompt prompt = Manager.Prompt(s, null);
         string idle = string.Join("\n", Enumerable.Range(0, s.AgentCount).Select(a => $"agent {a}: idle"));
-        var (plan, text, memory) = await DecideAsync(prompt, history, s.Latest(0).Image,
+        var (plan, text, memory, fellBack) = await DecideAsync(prompt, history, s.Latest(0).Image,
             t => Manager.Parse(t, s.AgentCount).Plan, Manager.Parse(idle, s.AgentCount).Plan!, _ => idle, ct);
         foreach (var (agent, part) in plan) s.Assignments[agent] = part;
         Record(episode, prompt, text, s.Latest(0).Image, memory, history, null, null);
+        return fellBack;
     }
 
     /// <summary>
     /// Asks the model (first with the configured sampling, then sampled again), keeps the first answer that parses and
-    /// passes the critic, else the safe default. Returns the value, its text, and the memory lines to record.
+    /// passes the critic, else the safe default. Returns the value, its text, the memory lines to record, and whether
+    /// the safe default was taken.
     /// </summary>
-    private async Task<(T Value, string Text, IReadOnlyList<string> Memory)> DecideAsync<T>(RolePrompt prompt, List<RememberedStep> history, RgbImage image,
+    private async Task<(T Value, string Text, IReadOnlyList<string> Memory, bool FellBack)> DecideAsync<T>(RolePrompt prompt, List<RememberedStep> history, RgbImage image,
         Func<string, T?> parse, T fallback, Func<T, string> textOf, CancellationToken ct) where T : class
     {
         string role = prompt.Role.Name();
         string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts, prompt.Instruction);
         var studentPrompt = new StudentPrompt(role, prompt.Instruction, prompt.StateText, memory);
         var asked = await StudentAsking.AskAsync(policy, studentPrompt, image, prompt.AgentId, prompt.Facts, parse, null, ct);
-        if (asked.Value is T value) return (value, asked.Text!, memory.Split('\n'));
+        if (asked.Value is T value) return (value, asked.Text!, memory.Split('\n'), false);
         string reason = asked.FallbackReason(role, textOf(fallback));
         lock (Fallbacks) Fallbacks.Add(reason);
-        return (fallback, textOf(fallback), [.. memory.Split('\n'), reason]);
+        return (fallback, textOf(fallback), [.. memory.Split('\n'), reason], true);
     }
 
     private static void Record(EpisodeContext episode, RolePrompt prompt, string text, RgbImage image, IReadOnlyList<string> memory,

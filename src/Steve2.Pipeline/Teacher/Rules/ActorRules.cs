@@ -139,7 +139,8 @@ public static class ActorRules
 
     private static double Horizontal(BlockPos a, BlockPos b) => Math.Sqrt((double)(a.X - b.X) * (a.X - b.X) + (double)(a.Z - b.Z) * (a.Z - b.Z));
 
-    private static CodeAction Toward(BlockPos feet, BlockPos target) =>
+    /// <summary>Walk to <paramref name="target"/> within <see cref="MoveRange"/> blocks (horizontally); farther, explore toward it.</summary>
+    public static CodeAction Toward(BlockPos feet, BlockPos target) =>
         Horizontal(feet, target) <= MoveRange
             ? new MoveTo(target)
             : new Explore(DirectionNames.Toward(target.X - feet.X, target.Z - feet.Z), CodeAction.MaxMoveBlocks);

@@ -130,7 +130,7 @@ public static class BlockSearchRules
                 // the own memory's most unseen direction, like the teacher without experts.
                 var far = expert?.Frontiers?.Where(fr => Horizontal(fr.Goal, f.Feet) >= TreeHop).ToArray();
                 ExpertFacts? trees = far is { Length: > 0 } ? expert! with { Frontiers = far } : null;
-                return ExploreRules.Explore(f, trees, DirectionNames.Turn(Direction.North, agent * 3), preferLow: false);
+                return ExploreRules.Explore(f, trees, ConductorRules.OwnWay(agent), preferLow: false);
             }
             return new Directive(DirectiveKind.Gather, Item: Items.OakLog, Count: crafts - logs);
         }

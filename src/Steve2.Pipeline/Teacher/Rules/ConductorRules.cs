@@ -63,8 +63,22 @@ public static class ConductorRules
         World.ToolTier tier = RecipePlanner.RequiredTool(blocked);
         if (tier is > World.ToolTier.None and < World.ToolTier.Unbreakable && World.BlockTable.BestTool(f.Inventory) >= tier && f.Feet.Y > MinDigLevel)
             return new Directive(DirectiveKind.Mine, f.Feet.Below);
-        return ExploreRules.Explore(f, expert, DirectionNames.Turn(Direction.North, agent * 3), preferLow: false);
+        return ExploreRules.Explore(f, expert, OwnWay(agent), preferLow: false);
     }
+
+    /// <summary>
+    /// The way an agent explores when its part names none (a collector without a known source, a block searcher looking
+    /// for trees): agents turn three eighths apart from north.
+    /// </summary>
+    public static Direction OwnWay(int agent) => DirectionNames.Turn(Direction.North, agent * 3);
+
+    /// <summary>The direction an exploration for this part prefers (<see cref="ExploreRules.PreferredBonus"/>); null for parts that do not explore by direction.</summary>
+    public static Direction? PreferredWay(int agent, SubTask part) => part.Kind switch
+    {
+        SubTaskKind.Explore or SubTaskKind.Search => part.Direction,
+        SubTaskKind.Collect or SubTaskKind.Find => OwnWay(agent),
+        _ => null,
+    };
 
     private static Directive Build(BuildWindow? window, BlockPos feet)
     {

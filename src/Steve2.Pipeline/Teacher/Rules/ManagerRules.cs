@@ -18,10 +18,7 @@ public static class ManagerRules
     public static string Plan(ManagerFacts f)
     {
         var lines = new List<string>();
-        IReadOnlyList<KeyValuePair<string, int>> missing = MissingMaterials(f.Materials, f.TeamInventory);
-        IReadOnlyList<IReadOnlyList<KeyValuePair<string, int>>>? split = f.Task == "collection" && missing.Count > 0
-            ? RecipePlanner.Split(missing, f.AgentInventories ?? Enumerable.Repeat<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(), f.AgentCount).ToArray())
-            : null;
+        IReadOnlyList<IReadOnlyList<KeyValuePair<string, int>>>? split = CollectionSplit(f);
         for (int a = 0; a < f.AgentCount; a++)
         {
             Direction spread = (Direction)(a * 8 / Math.Max(1, f.AgentCount) % 8);
@@ -38,6 +35,18 @@ public static class ManagerRules
             lines.Add($"agent {a}: {part.ToText()}");
         }
         return string.Join("\n", lines);
+    }
+
+    /// <summary>
+    /// Collection: the items still missing split between the agents (<see cref="RecipePlanner.Split"/>, one list per
+    /// agent, possibly empty); null for other tasks or when nothing is missing.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<KeyValuePair<string, int>>>? CollectionSplit(ManagerFacts f)
+    {
+        IReadOnlyList<KeyValuePair<string, int>> missing = MissingMaterials(f.Materials, f.TeamInventory);
+        return f.Task == "collection" && missing.Count > 0
+            ? RecipePlanner.Split(missing, f.AgentInventories ?? Enumerable.Repeat<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(), f.AgentCount).ToArray())
+            : null;
     }
 
     /// <summary>Materials the team still lacks (need minus the team's total), in the goal's order; none without materials.</summary>

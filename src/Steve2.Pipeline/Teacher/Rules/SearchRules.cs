@@ -78,15 +78,26 @@ public static class SearchRules
     /// </summary>
     private static Directive? LookAround(ConductorFacts f)
     {
-        if (f.UnviewedAround is not { Count: 8 } around || f.PreviousDirective is null || f.PreviousDirective.StartsWith("look", StringComparison.Ordinal)) return null;
+        if (f.PreviousDirective is null || f.PreviousDirective.StartsWith("look", StringComparison.Ordinal)) return null;
+        return LookAroundWay(f.UnviewedAround) is Direction best ? new Directive(DirectiveKind.Look, LookAroundPoint(f.Feet, best)) : null;
+    }
+
+    /// <summary>The most unviewed way of <see cref="ConductorFacts.UnviewedAround"/> (ties in compass order) when it holds at least <see cref="LookAroundMin"/> points; else null.</summary>
+    public static Direction? LookAroundWay(IReadOnlyList<int>? around)
+    {
+        if (around is not { Count: 8 }) return null;
         Direction best = Direction.North;
         for (int d = 1; d < 8; d++)
             if (around[d] > around[(int)best]) best = (Direction)d;
-        if (around[(int)best] < LookAroundMin) return null;
-        var (sx, sz) = best.Step();
+        return around[(int)best] >= LookAroundMin ? best : null;
+    }
+
+    /// <summary>The point a look around aims at: <see cref="LookAroundDistance"/> blocks from the feet in direction <paramref name="d"/>, at the feet's level.</summary>
+    public static BlockPos LookAroundPoint(BlockPos feet, Direction d)
+    {
+        var (sx, sz) = d.Step();
         double norm = sx != 0 && sz != 0 ? Math.Sqrt(0.5) : 1;
-        BlockPos feet = f.Feet;
-        return new Directive(DirectiveKind.Look, new BlockPos(feet.X + (int)Math.Round(sx * LookAroundDistance * norm), feet.Y, feet.Z + (int)Math.Round(sz * LookAroundDistance * norm)));
+        return new BlockPos(feet.X + (int)Math.Round(sx * LookAroundDistance * norm), feet.Y, feet.Z + (int)Math.Round(sz * LookAroundDistance * norm));
     }
 
     /// <summary>
@@ -124,7 +135,7 @@ public static class SearchRules
     }
 
     /// <summary>True when a teammate heads for a target within <paramref name="radius"/> of <paramref name="target"/> and is nearer to its own target than this agent is to this one.</summary>
-    private static bool ClaimedByNearer(ConductorFacts f, BlockPos feet, BlockPos target, double radius) =>
+    public static bool ClaimedByNearer(ConductorFacts f, BlockPos feet, BlockPos target, double radius) =>
         (f.TeammateTargets ?? []).Any(t => Horizontal(t.Target, target) <= radius && t.Distance < Horizontal(feet, target));
 
     public static double Horizontal(BlockPos a, BlockPos b) => Math.Sqrt((double)(a.X - b.X) * (a.X - b.X) + (double)(a.Z - b.Z) * (a.Z - b.Z));
