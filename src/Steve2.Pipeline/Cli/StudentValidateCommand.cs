@@ -40,7 +40,7 @@ internal static class StudentValidateCommand
             var chosen = StudentValidation.Sample(held, n <= 0 ? held.Count : n);
             string? file = parse.GetValue(answers);
             var lines = new StringBuilder();
-            string Text(int[] ids) => tokenizer.Decode(ids, skipSpecialTokens: true);
+            string Text(int[] ids) => StudentVocabulary.Decode(tokenizer, ids);
             var kinds = new SortedDictionary<(string Role, string Kind), (int Count, int Exact, int SameKind)>();
             void Observe(StudentExample e, string answer, string? problem)
             {

@@ -28,6 +28,22 @@ public static class Critic
         _ => null,
     };
 
+    /// <summary>
+    /// Why a manager's plan cannot serve the task, or null (a function of the manager's facts): a collect part may
+    /// name only the task's materials. A name outside them (a misspelt <c>stone_pickvel</c>, an ingredient such as
+    /// <c>oak_log</c>) sends an agent after something that never counts: the rules' plans never do (they split the
+    /// missing materials), the student's sometimes did.
+    /// </summary>
+    public static string? CheckPlan(ManagerFacts f, IReadOnlyDictionary<int, SubTask> plan)
+    {
+        if (f.Materials is null) return null;
+        foreach (var (agent, part) in plan.OrderBy(p => p.Key))
+            foreach (var (item, _) in part.Items)
+                if (!f.Materials.ContainsKey(item))
+                    return $"agent {agent}'s part collects {item}, which the task does not ask for; collect only {string.Join(", ", f.Materials.Keys)}";
+        return null;
+    }
+
     /// <summary>Why a code action breaks a rule the critic knows, or null (a function of the actor's facts).</summary>
     public static string? CheckAction(ActorFacts f, int agent, CodeAction action)
     {

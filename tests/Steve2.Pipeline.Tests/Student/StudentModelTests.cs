@@ -164,4 +164,25 @@ public sealed class StudentModelTests
         Assert.DoesNotContain(SpecialTokens.UnknownId, tokenizer.Encode("never seen: ßø漢字"));
         Assert.Equal(StudentVocabulary.Specials.Names, tokenizer.Specials.Names);
     }
+
+    [Fact]
+    public void A_code_actions_first_number_is_the_same_piece_as_the_prompts_number()
+    {
+        var tokenizer = StudentVocabulary.Fit(["stop at 113 52 112", "moveTo(113, 52, 112)", "agent 0 at (0, 43, 7)"]);
+        int[] prompt = StudentVocabulary.Encode(tokenizer, "stop at 113 52 112");
+        int[] answer = StudentVocabulary.Encode(tokenizer, "moveTo(113, 52, 112)");
+        Assert.Equal(prompt.Skip(2), answer.Where(prompt.Contains));   // " 113", " 52", " 112": all three copyable
+        Assert.Equal(tokenizer.Encode(" 113"), StudentVocabulary.Encode(tokenizer, "(113").Skip(1));   // not v7's "113"
+        Assert.Equal(tokenizer.Encode(" -9"), StudentVocabulary.Encode(tokenizer, "(-9").Skip(1));     // not v7's "(-", "9"
+
+        foreach (string text in new[] { "moveTo(113, 52, 112)", "moveTo(-40, 43, -24)", "digDown(4)", "lookAt(45, 2.7)",
+                     "agent 0 at (0, 43, 7)", "mine(-9, 39, 31)", "craft(\"stick\", 4)", "( 5 stays", "" })
+        {
+            Assert.Equal(StudentVocabulary.ModelText(text), StudentVocabulary.ModelText(StudentVocabulary.ModelText(text)));
+            if (!text.Contains("( ", StringComparison.Ordinal))
+                Assert.Equal(text, StudentVocabulary.Decode(tokenizer, StudentVocabulary.Encode(tokenizer, text)));
+        }
+        Assert.Equal("digDown( 4)", StudentVocabulary.ModelText("digDown(4)"));
+        Assert.Equal("mine( -9, 39, 31)", StudentVocabulary.ModelText("mine(-9, 39, 31)"));
+    }
 }

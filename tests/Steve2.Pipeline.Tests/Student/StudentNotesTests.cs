@@ -135,6 +135,53 @@ public sealed class StudentNotesTests
     }
 
     [Fact]
+    public void A_collectors_notes_say_the_step_the_rules_take_now_or_what_blocks_the_plan()
+    {
+        var goal = new Dictionary<string, int> { ["chest"] = 2, ["wooden_axe"] = 1 };
+        const string part = "collect chest 2 wooden_axe 1";
+        Assert.True(SubTask.TryParse(part, out SubTask? parsed, out _));
+        int written = 0, blocked = 0;
+        foreach (int logs in new[] { 0, 1, 3, 7, 8, 12 })
+            foreach (string[] waiting in new[] { Array.Empty<string>(), ["oak_log"] })
+            {
+                var inventory = logs == 0 ? new Dictionary<string, int>() : new Dictionary<string, int> { ["oak_log"] = logs };
+                var facts = new ConductorFacts(new BlockPos(0, 52, 0), 90, 0, inventory, inventory, goal, null,
+                    [], [], new int[8], [], null, null, null, waiting, null);
+                string notes = StudentNotes.Text(facts, part);
+                var direct = Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, parsed!, facts, null);
+                var (now, blockedOn) = RecipePlanner.Next(Steve2.Pipeline.Teacher.Rules.ConductorRules.OwnGoals(parsed!, facts), inventory, waiting);
+                if (now is not null)
+                {
+                    Assert.Equal(direct.ToText(), now.ToText());   // the line is the rules' directive
+                    Assert.Contains("\nnow: " + direct.ToText() + "\n", notes + "\n");
+                    written++;
+                }
+                else
+                {
+                    Assert.Equal("oak_log", blockedOn);
+                    Assert.Contains("\nblocked on: oak_log", notes);
+                    Assert.DoesNotContain("\nnow: ", notes);
+                    blocked++;
+                }
+            }
+        Assert.True(written > 0 && blocked > 0, $"{written} written, {blocked} blocked");
+        // 7 logs waiting for more: a craft cut to what they make, not the plan's first step (v7's loop).
+        var seven = new Dictionary<string, int> { ["oak_log"] = 7 };
+        string cut = StudentNotes.Text(new ConductorFacts(new BlockPos(0, 52, 0), 90, 0, seven, seven, goal, null,
+            [], [], new int[8], [], null, null, null, ["oak_log"], null), part);
+        Assert.Contains("\nnow: craft oak_planks 7", cut);
+        // Stone blocks the plan and the agent holds a pickaxe: the rules dig where the notes say is below its feet.
+        var tools = new Dictionary<string, int> { ["wooden_pickaxe"] = 1, ["stick"] = 2, ["crafting_table"] = 1 };
+        var digging = new ConductorFacts(new BlockPos(3, 52, -4), 90, 0, tools, tools, new Dictionary<string, int> { ["stone_pickaxe"] = 1 }, null,
+            [], [], new int[8], [], null, null, null, ["cobblestone"], null);
+        Assert.True(SubTask.TryParse("collect stone_pickaxe 1", out SubTask? stone, out _));
+        Assert.Equal("mine 3 51 -4", Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, stone!, digging, null).ToText());
+        string dig = StudentNotes.Text(digging, "collect stone_pickaxe 1");
+        Assert.Contains("\nblocked on: cobblestone\n", dig);
+        Assert.Contains("\nbelow feet: 3 51 -4", dig);
+    }
+
+    [Fact]
     public void A_managers_notes_say_what_the_team_still_misses()
     {
         var facts = new ManagerFacts("collection", 2, null, null, new Dictionary<string, int> { ["bowl"] = 5, ["furnace"] = 1, ["stone_sword"] = 1 },

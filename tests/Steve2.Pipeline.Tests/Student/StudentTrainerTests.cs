@@ -121,7 +121,7 @@ public sealed class StudentTrainerTests
         Assert.Equal(data.Tokenizer.Vocabulary.BpeIds, cached.Tokenizer.Vocabulary.BpeIds);
         Assert.Equal(StudentDataset.FingerprintOf(other, cached.Tokenizer), cached.Fingerprint);
         Assert.NotEqual(StudentDataset.FingerprintOf(other), cached.Fingerprint);
-        Assert.All(cached.Examples, e => Assert.Equal(e.ActionText, cached.Tokenizer.Decode(e.Action)));
+        Assert.All(cached.Examples, e => Assert.Equal(e.ActionText, StudentVocabulary.Decode(cached.Tokenizer, e.Action)));
         var (header, _, tokenizer, _) = StudentCheckpoint.Load(Path.Combine(tuned, StudentTrainer.ModelName));
         Assert.Equal(data.Tokenizer.Vocabulary.BpeIds, tokenizer.Vocabulary.BpeIds);
         Assert.Equal(cached.Fingerprint, header.DatasetFingerprint);

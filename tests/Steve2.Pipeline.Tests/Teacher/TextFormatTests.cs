@@ -1,5 +1,7 @@
 using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Teacher;
 using Steve2.Pipeline.Teacher.Roles;
+using Steve2.Pipeline.Teacher.Rules;
 
 namespace Steve2.Pipeline.Tests.Teacher;
 
@@ -67,6 +69,24 @@ public sealed class TextFormatTests
         Assert.Contains("agent(s) 1", Manager.Parse("agent 0: build", 2).Error);
         Assert.Contains("no agent 5", Manager.Parse("agent 0: build\nagent 5: build", 2).Error);
         Assert.NotNull(Manager.Parse("agent 0: fly", 1).Error);
+        Assert.Contains("two parts", Manager.Parse("agent 0: build\nagent 1: collect dirt 1\nagent 1: explore south", 2).Error);
+    }
+
+    [Fact]
+    public void The_critic_refuses_a_collection_plan_that_names_an_item_the_task_does_not_ask_for()
+    {
+        var empty = new Dictionary<string, int>();
+        var facts = new Steve2.Pipeline.Teacher.Decisions.ManagerFacts("collection", 2, null, null,
+            new Dictionary<string, int> { ["stone_pickaxe"] = 1, ["chest"] = 2 }, empty, [empty, empty]);
+        Assert.Null(Critic.CheckPlan(facts, Manager.Parse(ManagerRules.Plan(facts), 2).Plan!));
+        Assert.Null(Critic.CheckPlan(facts, Manager.Parse("agent 0: collect chest 2\nagent 1: explore south", 2).Plan!));
+        Assert.Contains("stone_pickvel", Critic.CheckPlan(facts, Manager.Parse("agent 0: collect chest 2\nagent 1: collect stone_pickvel 1", 2).Plan!));
+        Assert.Contains("oak_log", Critic.CheckPlan(facts, Manager.Parse("agent 0: collect chest 2 oak_log 4\nagent 1: idle", 2).Plan!));
+        // Other tasks have no materials: nothing to check.
+        var search = facts with { Task = "object-search", Materials = null };
+        Assert.Null(Critic.CheckPlan(search, Manager.Parse("agent 0: collect dirt 2\nagent 1: idle", 2).Plan!));
+        // The student's answers get the same check.
+        Assert.Contains("stone_pickvel", Steve2.Pipeline.Student.Inference.StudentAnswers.Problem("manager", 0, "agent 0: collect chest 2\nagent 1: collect stone_pickvel 1", facts));
     }
 
     [Fact]

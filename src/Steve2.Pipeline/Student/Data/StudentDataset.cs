@@ -20,7 +20,7 @@ namespace Steve2.Pipeline.Student.Data;
 /// </summary>
 public sealed class StudentDataset
 {
-    public const int Version = 7;   // 3: the notes list directions and build steps most useful first; 4: an actor's goal line; 5: directions as full words; 6: collection checklists and recipe steps, a block searcher's descent, an actor's view and stop; 7: the manager's split, the explore bonus in the order, claims, blocked sound bearings, a sound area's distance, the look around's point, an actor's too-far way
+    public const int Version = 8;   // 3: the notes list directions and build steps most useful first; 4: an actor's goal line; 5: directions as full words; 6: collection checklists and recipe steps, a block searcher's descent, an actor's view and stop; 7: the manager's split, the explore bonus in the order, claims, blocked sound bearings, a sound area's distance, the look around's point, an actor's too-far way; 8: a space between a bracket and a number (StudentVocabulary), a collector's step now or what blocks it
     public const string FileName = "dataset.bin";
     private const string Magic = "S2STDATA";
 
@@ -118,8 +118,9 @@ public sealed class StudentDataset
             .SelectMany(r => new[] { r.Step.Instruction, r.Step.StateText, r.Memory, r.Step.ActionText }));
         var specials = tokenizer.Specials;
         var examples = raw.Select(r => new StudentExample(r.Episode.Manifest.Task, r.Episode.Manifest.Seed, r.Step.Role, r.Step.AgentId,
-            specials.IdOf(StudentVocabulary.RoleToken(r.Step.Role)), tokenizer.Encode(r.Step.Instruction), tokenizer.Encode(r.Step.StateText),
-            tokenizer.Encode(r.Memory), r.Image, tokenizer.Encode(r.Step.ActionText), r.Step.ActionText,
+            specials.IdOf(StudentVocabulary.RoleToken(r.Step.Role)), StudentVocabulary.Encode(tokenizer, r.Step.Instruction),
+            StudentVocabulary.Encode(tokenizer, r.Step.StateText), StudentVocabulary.Encode(tokenizer, r.Memory), r.Image,
+            StudentVocabulary.Encode(tokenizer, r.Step.ActionText), r.Step.ActionText,
             r.Step.Facts is null ? null : JsonSerializer.Serialize(r.Step.Facts, TrajectoryFormat.Json))).ToList();
         return new StudentDataset(FingerprintOf(root, given ? tokenizer : null), imageSize, tokenizer, images, examples);
     }

@@ -84,8 +84,18 @@ public static class StudentNotes
                 // agent's share from its own inventory, its first steps: what a player knows, as creation's notes
                 // carry the build plan's next steps.
                 lines.Add("still needed: " + List(ConductorRules.Lacking(part, c)));
-                var steps = RecipePlanner.Plan(ConductorRules.OwnGoals(part, c), c.Inventory);
+                var goals = ConductorRules.OwnGoals(part, c);
+                var steps = RecipePlanner.Plan(goals, c.Inventory);
                 if (steps.Count > 0) lines.Add("recipe steps: " + string.Join(", ", steps.Take(ListLimit).Select(d => d.ToText())));
+                // The step the rules take now (RecipePlanner.Next): the first the inventory allows, a craft cut to what it
+                // holds, past gatherings that wait; or the gathering that blocks the plan. Without it, v7's conductors
+                // repeated the first step written (craft oak_planks 8 holding 7 logs) for a whole episode.
+                var (now, blockedOn) = RecipePlanner.Next(goals, c.Inventory, c.GatherWaiting);
+                if (now is not null) lines.Add("now: " + now.ToText());
+                else if (blockedOn is not null) lines.Add("blocked on: " + blockedOn);
+                // Where a collector digs for stone (the rules' mine directive): the block under its feet, one below the
+                // state's position; v7's conductors wrote 2 of 16 such directives right.
+                lines.Add("below feet: " + Pos(c.Feet.Below));
             }
         }
         if (part is { Kind: SubTaskKind.Find }) lines.Add(Descent(c, part));

@@ -38,7 +38,8 @@ public sealed class StudentSequences(CompactBpeTokenizer tokenizer, StudentConfi
 
     /// <summary>The prompt's ids from text.</summary>
     public int[] Prompt(StudentPrompt p) => Prompt(tokenizer.Specials.IdOf(StudentVocabulary.RoleToken(p.Role)),
-        tokenizer.Encode(p.Instruction), tokenizer.Encode(p.StateText), tokenizer.Encode(p.Memory));
+        StudentVocabulary.Encode(tokenizer, p.Instruction), StudentVocabulary.Encode(tokenizer, p.StateText),
+        StudentVocabulary.Encode(tokenizer, p.Memory));
 
     /// <summary>The answer's ids: its first tokens (budget less one) and eos.</summary>
     public int[] Answer(IReadOnlyList<int> action) => [.. action.Take(config.MaxActionTokens - 1), Eos];

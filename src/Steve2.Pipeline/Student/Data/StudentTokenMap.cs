@@ -40,7 +40,7 @@ public abstract class StudentTokenMap
         public override int Eos => sequences.Eos;
         public override int[] Prompt(int[] studentPrompt) => studentPrompt;
         public override int[] Answer(int[] studentAnswer) => studentAnswer;
-        public override string Decode(IReadOnlyList<int> ids) => sequences.Tokenizer.Decode(ids, skipSpecialTokens: true);
+        public override string Decode(IReadOnlyList<int> ids) => StudentVocabulary.Decode(sequences.Tokenizer, ids);
 
         public override IReadOnlyList<int> NeverWritten { get; } =
             Enumerable.Range(0, sequences.Tokenizer.FirstPieceId).Where(id => id != sequences.Eos).ToArray();
@@ -61,7 +61,7 @@ public abstract class StudentTokenMap
             return [.. ids.Take(sequences.Config.MaxActionTokens - 1), Eos];
         }
 
-        public override string Decode(IReadOnlyList<int> ids) => decoder.Tokenizer.Decode(ids.Where(id => id != Eos));
+        public override string Decode(IReadOnlyList<int> ids) => StudentVocabulary.PlainText(decoder.Tokenizer.Decode(ids.Where(id => id != Eos)));
 
         // The LM's head has no column for the image slot (one past its vocabulary); its own specials are its tokenizer's.
         public override IReadOnlyList<int> NeverWritten => [];

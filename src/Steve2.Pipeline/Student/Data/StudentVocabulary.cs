@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Expert.VqVae.MlCore.Text;
 
 namespace Steve2.Pipeline.Student.Data;
@@ -7,6 +8,15 @@ namespace Steve2.Pipeline.Student.Data;
 /// compact vocabulary fitted on the training texts, byte fallback on, so an unseen word is written as its bytes and
 /// never fails). Specials: pad, unk, bos, eos, sep, the three role tokens, the segment markers and the image slot,
 /// then 8 reserved slots for later roles. Case and newlines are kept (code actions, one plan line per agent).
+/// <para>Numbers are written one way: GPT-2's pre-tokenizer joins a number to the space before it (<c>" 113"</c>), and
+/// every number the answers copy is written so in the prompts (<c>stop at 113 52 112</c>, <c>goto 70 41 35</c>), except
+/// a code action's first argument, which follows its bracket (<c>moveTo(113, 52, 112)</c>: the piece <c>"113"</c>, one
+/// the prompt rarely holds, so the copy head had nothing to point at; the v7 student's actors miscopied exactly that
+/// number). A negative first argument was no better: <c>mine(-9, 39, 31)</c> starts with the piece <c>"(-"</c>, which
+/// no prompt holds, where the directive <c>mine -9 39 31</c> has <c>" -", "9"</c> (the v7 student dropped such signs).
+/// <see cref="Encode"/> writes a space between a bracket and the number after it (<c>moveTo( 113, 52, 112)</c>,
+/// <c>mine( -9, 39, 31)</c>, and <c>at ( 0, 43, 7)</c> in the state) and <see cref="Decode"/> takes it out again, so
+/// the texts outside the model, the parsers' and the recordings', are unchanged.</para>
 /// </summary>
 public static class StudentVocabulary
 {
@@ -31,7 +41,23 @@ public static class StudentVocabulary
         _ => throw new ArgumentException($"Unknown role '{role}'.", nameof(role)),
     };
 
-    /// <summary>Fits the tokenizer on the training texts.</summary>
+    private static readonly Regex DigitAfterBracket = new(@"\((?=-?[0-9])", RegexOptions.CultureInvariant);
+    private static readonly Regex SpacedDigitAfterBracket = new(@"\( (?=-?[0-9])", RegexOptions.CultureInvariant);
+
+    /// <summary>A text as the model reads and writes it: a space between a bracket and the number after it.</summary>
+    public static string ModelText(string text) => DigitAfterBracket.Replace(text, "( ");
+
+    /// <summary>A text the model wrote, as the parsers and recordings write it (the inverse of <see cref="ModelText"/>).</summary>
+    public static string PlainText(string text) => SpacedDigitAfterBracket.Replace(text, "(");
+
+    /// <summary>The student's token ids of a prompt segment or answer.</summary>
+    public static int[] Encode(CompactBpeTokenizer tokenizer, string text) => tokenizer.Encode(ModelText(text));
+
+    /// <summary>The plain text of the student's token ids (special tokens left out).</summary>
+    public static string Decode(CompactBpeTokenizer tokenizer, IEnumerable<int> ids) =>
+        PlainText(tokenizer.Decode(ids, skipSpecialTokens: true));
+
+    /// <summary>Fits the tokenizer on the training texts (as the model reads them).</summary>
     public static CompactBpeTokenizer Fit(IEnumerable<string> texts) =>
-        CompactBpeTokenizer.Fit(texts, Specials, TextNormalization.None, byteFallback: true);
+        CompactBpeTokenizer.Fit(texts.Select(ModelText), Specials, TextNormalization.None, byteFallback: true);
 }

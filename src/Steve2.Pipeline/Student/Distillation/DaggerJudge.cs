@@ -12,7 +12,7 @@ namespace Steve2.Pipeline.Student.Distillation;
 /// <list type="number">
 /// <item><c>same</c>: the answer is the label's text, or parses to the same directive / code action / plan;</item>
 /// <item><c>unparseable</c>: the role's parser refuses it (<see cref="Manager.Parse"/>, <see cref="Directive.TryParse"/>, <see cref="SkillLibrary.TryParse"/>);</item>
-/// <item><c>infeasible</c>: the critic's feasibility checks refuse it (<see cref="Critic.CheckDirective"/>, <see cref="Critic.CheckAction"/>, on the step's facts);</item>
+/// <item><c>infeasible</c>: the critic's feasibility checks refuse it (<see cref="Critic.CheckPlan"/>, <see cref="Critic.CheckDirective"/>, <see cref="Critic.CheckAction"/>, on the step's facts);</item>
 /// <item>worse by the task's measure (conductors): <c>off-plan</c>: a build part's place or mine outside every pending step of the
 /// plan the rules build (the creation expert's imagined building with experts, the teacher's own plan without); <c>explored</c>:
 /// an explore part's goto to a column the team has already seen (within one block); <c>seen-way</c>: an <c>explore</c>
@@ -42,8 +42,9 @@ public static class DaggerJudge
                 var (plan, error) = Manager.Parse(text, agents);
                 if (plan is null) return new DaggerSample(text, Unparseable, error);
                 var (label, _) = Manager.Parse(teacherText, agents);
-                return label is not null && label.Count == plan.Count && label.All(kv => plan[kv.Key].Equals(kv.Value))
-                    ? new DaggerSample(text, Same, null) : new DaggerSample(text, Differs, null);
+                if (label is not null && label.Count == plan.Count && label.All(kv => plan[kv.Key].Equals(kv.Value))) return new DaggerSample(text, Same, null);
+                return facts is ManagerFacts mf && Critic.CheckPlan(mf, plan) is string why
+                    ? new DaggerSample(text, Infeasible, why) : new DaggerSample(text, Differs, null);
             }
             case "conductor":
             {

@@ -69,8 +69,8 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         // The reference: tokenizer always (a small header read), model only while its log-probabilities are computed.
         var (refHeader, reference, tokenizer, _) = StudentCheckpoint.Load(referencePath);
         var sequences = new StudentSequences(tokenizer, refHeader.Config);
-        var rows = pairs.Select(p => (Prompt: sequences.Prompt(p.Prompt), Chosen: sequences.Answer(tokenizer.Encode(p.Chosen)),
-            Rejected: sequences.Answer(tokenizer.Encode(p.Rejected)), Image: images[p.Image])).ToList();
+        var rows = pairs.Select(p => (Prompt: sequences.Prompt(p.Prompt), Chosen: sequences.Answer(StudentVocabulary.Encode(tokenizer, p.Chosen)),
+            Rejected: sequences.Answer(StudentVocabulary.Encode(tokenizer, p.Rejected)), Image: images[p.Image])).ToList();
         var (refChosen, refRejected) = ReferenceLogProbs(Path.Combine(outputDir, ReferenceName), fingerprint, reference, rows, device, Math.Max(o.BatchSize, 16));
         reference.Dispose();
 
@@ -175,7 +175,7 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
             var (labels, images) = new DaggerLabelStore(Path.Combine(dir, "labels")).ReadAll();
             foreach (var label in labels)
                 if (PreferencePairs.Teaches(label))
-                    rows.Add((sequences.Prompt(label.Prompt), sequences.Answer(tokenizer.Encode(label.Teacher)), images[label.Image]));
+                    rows.Add((sequences.Prompt(label.Prompt), sequences.Answer(StudentVocabulary.Encode(tokenizer, label.Teacher)), images[label.Image]));
         }
         return rows;
     }

@@ -8,7 +8,7 @@ namespace Steve2.Pipeline.Student.Inference;
 
 /// <summary>
 /// Whether a student's answer is usable, with the teacher's own parsers and the critic's feasibility checks:
-/// a manager's plan (<see cref="Manager.Parse"/>), a conductor's directive (<see cref="Directive.TryParse"/>,
+/// a manager's plan (<see cref="Manager.Parse"/>, <see cref="Critic.CheckPlan"/>), a conductor's directive (<see cref="Directive.TryParse"/>,
 /// <see cref="Critic.CheckDirective"/>), an actor's code action (<see cref="SkillLibrary.TryParse"/> on
 /// <c>CodeActionSyntax</c>, <see cref="Critic.CheckAction"/>). The facts are the critic's, not the model's input.
 /// </summary>
@@ -17,7 +17,8 @@ public static class StudentAnswers
     /// <summary>Why the answer cannot be used, or null.</summary>
     public static string? Problem(string role, int agentId, string text, RoleFacts? facts) => role switch
     {
-        "manager" => Manager.Parse(text, (facts as ManagerFacts)?.AgentCount ?? 1).Error,
+        "manager" => Manager.Parse(text, (facts as ManagerFacts)?.AgentCount ?? 1) is var (plan, error) && error is not null ? error
+            : facts is ManagerFacts mf ? Critic.CheckPlan(mf, plan!) : null,
         "conductor" => !Directive.TryParse(text, out Directive? d, out string e) ? e
             : facts is ConductorFacts cf ? Critic.CheckDirective(cf, agentId, d!) : null,
         "actor" => !SkillLibrary.TryParse(text, out CodeAction? a, out string e2) ? e2

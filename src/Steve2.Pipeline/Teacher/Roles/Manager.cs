@@ -63,9 +63,9 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
             s.Memory.Recent(MemoryKind.Correction, null, 5).Select(m => m.Text).ToArray(), [], TeacherPerception.Manager(s));
     }
 
-    /// <summary>The manager's decision: one part per agent. Side-effect free.</summary>
+    /// <summary>The manager's decision: one part per agent, a plan the critic accepts. Side-effect free.</summary>
     public Task<RoleAnswer<Dictionary<int, SubTask>>> DecideAsync(RolePrompt prompt, CancellationToken ct) =>
-        runner.DecideAsync(prompt, t => Parse(t, ((ManagerFacts)prompt.Facts).AgentCount), _ => null, ct);
+        runner.DecideAsync(prompt, t => Parse(t, ((ManagerFacts)prompt.Facts).AgentCount), p => Critic.CheckPlan((ManagerFacts)prompt.Facts, p), ct);
 
     /// <summary>Reads a plan: one 'agent N: SUBTASK' line for every agent 0..agentCount-1.</summary>
     public static (Dictionary<int, SubTask>? Plan, string? Error) Parse(string text, int agentCount)
@@ -78,7 +78,7 @@ public sealed partial class Manager(RoleRunner runner, ExpertClients? experts)
             int agent = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             if (agent >= agentCount) return (null, $"there is no agent {agent} (agents 0..{agentCount - 1})");
             if (!SubTask.TryParse(m.Groups[2].Value, out SubTask? part, out string error)) return (null, error);
-            plan[agent] = part!;
+            if (!plan.TryAdd(agent, part!)) return (null, $"agent {agent} has two parts; give each agent one line");
         }
         var missing = Enumerable.Range(0, agentCount).Where(a => !plan.ContainsKey(a)).ToArray();
         return missing.Length > 0 ? (null, $"no part for agent(s) {string.Join(", ", missing)}") : (plan, null);

@@ -59,4 +59,21 @@ public sealed class DaggerJudgeTests
         Assert.Contains(DaggerJudge.SeenWay, DaggerJudge.Worse);
         Assert.True(PreferenceWeights.VerdictFactor(DaggerJudge.SeenWay) > PreferenceWeights.VerdictFactor(DaggerJudge.Differs));
     }
+
+    /// <summary>Catches: a collection plan sending an agent after an item the task does not ask for left as "differs" (no pair).</summary>
+    [Fact]
+    public void A_plan_collecting_an_item_the_task_does_not_ask_for_is_infeasible()
+    {
+        var empty = new Dictionary<string, int>();
+        var facts = new ManagerFacts("collection", 2, null, null, new Dictionary<string, int> { ["chest"] = 2, ["stick"] = 4 }, empty, [empty, empty]);
+        const string teacher = "agent 0: collect chest 2\nagent 1: collect stick 4";
+        DaggerSample Judge(string text) => DaggerJudge.Judge("manager", 0, "Collect these materials as a team: 2 chest, 4 stick.", text, teacher, facts, null, (_, _) => false);
+
+        Assert.Equal(DaggerJudge.Same, Judge("agent 1: collect stick 4\nagent 0: collect chest 2").Verdict);
+        Assert.Equal(DaggerJudge.Differs, Judge("agent 0: collect chest 2 stick 4\nagent 1: explore south").Verdict);
+        var bad = Judge("agent 0: collect chest 2\nagent 1: collect stone_agent 1");
+        Assert.Equal(DaggerJudge.Infeasible, bad.Verdict);
+        Assert.Contains("stone_agent", bad.Problem);
+        Assert.Equal(DaggerJudge.Unparseable, Judge("agent 0: collect chest 2\nagent 1: collect stick 4\nagent 1: idle").Verdict);
+    }
 }
