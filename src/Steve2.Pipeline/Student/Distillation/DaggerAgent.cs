@@ -63,8 +63,8 @@ public sealed class DaggerAgent(StudentPolicy policy, ExpertClients? experts, Da
             foreach (Observation o in first) s.Knowledge.Add(o);
             if (navigation is not null) await navigation.ObserveAsync(first, cancellationToken);
             bool idled = await PlanAsync(s, manager, episode, history, cancellationToken);
-            while (!episode.IsDone)
-                for (int agent = 0; agent < env.AgentCount && !episode.IsDone; agent++)
+            while (!episode.IsDone && !s.Finished)
+                for (int agent = 0; agent < env.AgentCount && !episode.IsDone && !s.Finished; agent++)
                 {
                     SubTask part = s.Assignments.GetValueOrDefault(agent) ?? new SubTask(SubTaskKind.Idle);
                     RolePrompt direct = StudentView(s, () => Conductor.Prompt(s, agent, part, null));

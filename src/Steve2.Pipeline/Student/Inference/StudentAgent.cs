@@ -21,6 +21,8 @@ namespace Steve2.Pipeline.Student.Inference;
 /// idle the team for the whole episode (the memory has changed by then, and so may the answer). A model failure
 /// is an unusable answer, never an exception out of the episode. Model calls go through the run's shared
 /// <see cref="StudentBatcher"/>.
+/// Like the teacher, it stops before the budget when the team's build plan is finished (<see cref="TeacherSituation.Finished"/>):
+/// a creation episode's remaining iterations could only wait or add blocks off the plan.
 /// </summary>
 public sealed class StudentAgent(StudentPolicy policy) : IAgent
 {
@@ -39,8 +41,8 @@ public sealed class StudentAgent(StudentPolicy policy) : IAgent
         var history = new List<RememberedStep>();
         foreach (Observation o in Enumerable.Range(0, env.AgentCount).Select(env.Observe)) s.Knowledge.Add(o);
         bool idled = await PlanAsync(s, episode, history, cancellationToken);
-        while (!episode.IsDone)
-            for (int agent = 0; agent < env.AgentCount && !episode.IsDone; agent++)
+        while (!episode.IsDone && !s.Finished)
+            for (int agent = 0; agent < env.AgentCount && !episode.IsDone && !s.Finished; agent++)
             {
                 SubTask part = s.Assignments.GetValueOrDefault(agent) ?? new SubTask(SubTaskKind.Idle);
                 RolePrompt direct = Conductor.Prompt(s, agent, part, null);

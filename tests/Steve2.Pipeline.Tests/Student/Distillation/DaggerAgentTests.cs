@@ -1,7 +1,10 @@
+using Steve2.Pipeline.Agents;
 using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Evaluation;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Distillation;
 using Steve2.Pipeline.Student.Inference;
+using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Teacher.Roles;
 using Steve2.Pipeline.Tests.Experts;
 using Steve2.Pipeline.Tests.Trajectories;
@@ -100,6 +103,31 @@ public sealed class DaggerAgentTests(ExpertHostFixture host) : IClassFixture<Exp
         // The experts were consulted in the first run only.
         Assert.True(new TrajectoryReader(folder.Sub("with/rollouts")).Episodes().Single().Manifest.ExpertSteps > 0);
         Assert.Equal(0, new TrajectoryReader(folder.Sub("without/rollouts")).Episodes().Single().Manifest.ExpertSteps);
+    }
+
+    /// <summary>
+    /// With beta 1 every executed decision is the teacher's, so the rollout plays the no-expert teacher's own episode, and
+    /// it must end where that teacher's does: creation stops when the build plan is finished, before the budget. Catches a
+    /// rollout (or a student, which runs the same loop) playing on after its plan is done: the creation episodes of the v8
+    /// student all ran to the budget, waiting.
+    /// </summary>
+    [Fact]
+    public async Task With_beta_1_a_creation_rollout_ends_when_its_build_plan_is_finished_as_the_teachers_episode_does()
+    {
+        const int seed = 1_000_004;
+        using var folder = new TestFolder();
+        using var policy = StudentPolicy.Load(new StudentAgentOptions { Device = "cpu", MaxRetries = 0 });
+        await DistillationTestData.RolloutAsync(policy, null, "creation", seed, 1, folder.Sub("rollouts"), new DaggerLabelStore(folder.Sub("labels")), budget: int.MaxValue);
+        var rollout = new TrajectoryReader(folder.Sub("rollouts")).Episodes().Single().Manifest;
+
+        var definition = TaskCatalog.Get("creation");
+        using IEnvironment env = new VoxelEnvironmentFactory().Create(definition.Episode(seed));
+        TaskSetup setup = definition.Setup(seed, env);
+        var episode = new EpisodeContext(env, setup.Goal, setup.Scorer, NullStepRecorder.Instance);
+        await AgentCatalog.Create(AgentCatalog.TeacherNoExpert, null).Create().RunEpisodeAsync(episode, CancellationToken.None);
+
+        Assert.True(episode.IterationsUsed < setup.Goal.IterationBudget, $"the teacher used its whole budget ({episode.IterationsUsed})");
+        Assert.Equal(episode.IterationsUsed, rollout.Result.Iterations);
     }
 
     private static bool ParsesFor(string role, string text) => role switch
