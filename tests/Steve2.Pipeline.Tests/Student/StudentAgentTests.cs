@@ -84,6 +84,28 @@ public sealed class StudentAgentTests
         Assert.All(recorder.Steps, s => Assert.Null(s.ExpertContext));
     }
 
+    /// <summary>
+    /// Catches a student that plays on after its build plan is finished, as the v8 student did in every creation episode
+    /// of the evaluation (to the cap, waiting; 195 iterations at the full budget, where the teacher stops at about 9). The
+    /// shipped student builds this seed's plan in a few iterations and must then return by itself, as the teacher does.
+    /// </summary>
+    [Fact]
+    public async Task The_shipped_student_stops_a_creation_episode_when_its_plan_is_finished()
+    {
+        const int cap = 60;
+        var agent = (StudentAgent)AgentCatalog.Create(AgentCatalog.Student, null, student: new StudentAgentOptions { Device = "cpu" }).Create();
+        var definition = TaskCatalog.Get("creation");
+        using IEnvironment env = new VoxelEnvironmentFactory().Create(definition.Episode(1_000_003));
+        TaskSetup setup = definition.Setup(1_000_003, env);
+        var recorder = new ListRecorder();
+        var episode = new EpisodeContext(env, setup.Goal with { IterationBudget = cap }, setup.Scorer, recorder);
+        await agent.RunEpisodeAsync(episode, CancellationToken.None);
+
+        Assert.False(episode.IsDone, $"the student played to the cap ({episode.IterationsUsed} iterations)");   // it returned by itself
+        var last = recorder.Steps.Last(s => s.Role == "conductor" && s.Instruction == "build");
+        Assert.True(((Steve2.Pipeline.Teacher.Decisions.ConductorFacts)last.Facts!).Build!.Remaining <= 1);   // its last step was the plan's last
+    }
+
     [Fact]
     public void The_shipped_checkpoint_is_beside_the_binaries_and_loads()
     {

@@ -108,8 +108,8 @@ public sealed class DaggerAgentTests(ExpertHostFixture host) : IClassFixture<Exp
     /// <summary>
     /// With beta 1 every executed decision is the teacher's, so the rollout plays the no-expert teacher's own episode, and
     /// it must end where that teacher's does: creation stops when the build plan is finished, before the budget. Catches a
-    /// rollout (or a student, which runs the same loop) playing on after its plan is done: the creation episodes of the v8
-    /// student all ran to the budget, waiting.
+    /// rollout playing on after its plan is done, as the v8 student's creation episodes all did (the student's own loop:
+    /// <c>StudentAgentTests</c>).
     /// </summary>
     [Fact]
     public async Task With_beta_1_a_creation_rollout_ends_when_its_build_plan_is_finished_as_the_teachers_episode_does()
