@@ -48,7 +48,7 @@ public sealed class StudentNotesTests
             SeenTargets: [new BlockPos(-41, 43, -7)]);
         string notes = StudentNotes.Text(facts);
         Assert.Contains("seen target: -41 43 -7", notes);
-        Assert.Contains("sound from west about -45 46 -3 r 8 d 45; unseen -40 46 -3", notes);   // the area's centre 45 blocks away
+        Assert.Contains("sound from west about -45 46 -3 r 8 d 45 outside; unseen -40 46 -3", notes);   // the area's centre 45 blocks away, beyond its radius
         Assert.Contains("unseen: north 42 northeast 41 southeast 39 south 38 southwest 37 west 36 northwest 35 east 40", notes);   // open ones the most first, blocked last, named as the actions name them
         Assert.Contains("blocked: east", notes);
         Assert.Contains("teammates to: -94 40 -4", notes);
@@ -304,6 +304,82 @@ public sealed class StudentNotesTests
         Assert.Contains("too far to walk, explore north", StudentNotes.Text(facts, "approach 0 46 -99"));
         Assert.DoesNotContain("too far", StudentNotes.Text(facts, "goto 30 46 -49"));
         Assert.Contains("; stop at", StudentNotes.Text(facts, "approach 30 46 -49"));
+    }
+
+    private static readonly SubTask SheepSearch = new(SubTaskKind.Search, "sheep", Direction: Direction.North);
+
+    private static string Rules(ConductorFacts f, SubTask part) =>
+        Steve2.Pipeline.Teacher.Rules.ConductorRules.Direct(0, part, f, null).ToText();
+
+    private static ConductorFacts Searcher(BlockPos feet, string? previous) =>
+        new(feet, 90, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), null, previous,
+            [], [], [42, 42, 42, 42, 42, 42, 42, 42], [], null, null, null, [], null);
+
+    [Fact]
+    public void A_searchers_look_around_is_written_only_when_the_rules_would_look()
+    {
+        var after = Searcher(new BlockPos(-48, 42, -45), "explore west") with { UnviewedAround = [0, 13, 24, 20, 25, 16, 0, 8] };
+        Assert.Equal("look -48 42 -21", Rules(after, SheepSearch));
+        Assert.Contains("around: south 25 east 24 southeast 20 southwest 16 northeast 13 northwest 8 north 0 west 0; look -48 42 -21", StudentNotes.Text(after, "search sheep north"));
+        // Right after a look the rules explore; the point is not written (v8 wrote it and its conductors looked again).
+        var looked = after with { PreviousDirective = "look -48 42 -69" };
+        Assert.StartsWith("explore", Rules(looked, SheepSearch));
+        Assert.DoesNotContain("; look", StudentNotes.Text(looked, "search sheep north"));
+        // An agent's first decision (no previous directive) does not look around either.
+        Assert.DoesNotContain("; look", StudentNotes.Text(after with { PreviousDirective = null }, "search sheep north"));
+    }
+
+    [Fact]
+    public void A_chest_searchers_notes_say_how_far_the_structure_is_and_where_the_look_into_it_aims()
+    {
+        var pyramid = new SubTask(SubTaskKind.Search, "pyramid_chest", Direction: Direction.North);
+        var hint = new BlockPos(10, 42, -55);
+        var far = Searcher(new BlockPos(0, 43, -50), "explore north") with { StructureHint = hint };
+        Assert.Equal("goto 10 42 -55", Rules(far, pyramid));
+        string farNotes = StudentNotes.Text(far, "search pyramid_chest north");
+        Assert.Contains("structure: 10 42 -55 d 11", farNotes);
+        Assert.DoesNotContain("look inside", farNotes);
+
+        // Arrived within three columns: the rules look north of a pyramid's door, at a ruin's hint itself.
+        var here = far with { Feet = new BlockPos(9, 42, -53) };
+        Assert.Equal("look 10 42 -61", Rules(here, pyramid));
+        Assert.Contains("structure: 10 42 -55 d 2; look inside 10 42 -61", StudentNotes.Text(here, "search pyramid_chest north"));
+        Assert.Contains("; look inside 10 42 -55", StudentNotes.Text(here, "search ruin_chest north"));
+
+        // A nearer teammate heading there, or a place set aside: the rules pass the structure over, and the notes say why.
+        var claimed = far with { TeammateTargets = [new TeammateTarget(hint, 1)] };
+        Assert.NotEqual("goto 10 42 -55", Rules(claimed, pyramid));
+        Assert.Contains("structure: 10 42 -55 d 11 (teammate nearer)", StudentNotes.Text(claimed, "search pyramid_chest north"));
+        var setAside = far with { Unreachable = [hint] };
+        Assert.NotEqual("goto 10 42 -55", Rules(setAside, pyramid));
+        Assert.Contains("structure: 10 42 -55 d 11 (set aside)", StudentNotes.Text(setAside, "search pyramid_chest north"));
+    }
+
+    [Fact]
+    public void A_sound_areas_notes_say_whether_the_agent_is_outside_or_inside_it_as_the_rules_compare()
+    {
+        var centre = new BlockPos(38, 47, 36);
+        var sound = new SoundFact(null, Direction.South, centre, 5, [new BlockPos(38, 47, 33)]);
+        var outside = Searcher(new BlockPos(62, 43, 0), "explore southeast") with { Sound = sound };
+        Assert.Equal("goto 38 47 36", Rules(outside, SheepSearch));
+        Assert.Contains("sound from south about 38 47 36 r 5 d 43 outside; unseen 38 47 33", StudentNotes.Text(outside, "search sheep north"));
+        var inside = outside with { Feet = new BlockPos(36, 47, 36) };
+        Assert.Equal("look 38 47 33", Rules(inside, SheepSearch));
+        Assert.Contains("r 5 d 2 inside; unseen 38 47 33", StudentNotes.Text(inside, "search sheep north"));
+        // A fix within the exact radius is a place: neither word.
+        string place = StudentNotes.Text(outside with { Sound = sound with { Radius = 3 } }, "search sheep north");
+        Assert.Contains("r 3 d 43; unseen", place);
+    }
+
+    [Fact]
+    public void A_chest_searchers_seen_target_is_named_a_chest_which_the_rules_open()
+    {
+        var seen = Searcher(new BlockPos(2, 45, 0), "explore south") with { SeenTargets = [new BlockPos(0, 45, -60)] };
+        var ruin = new SubTask(SubTaskKind.Search, "ruin_chest", Direction: Direction.South);
+        Assert.Equal("open 0 45 -60", Rules(seen, ruin));
+        Assert.Contains("seen chest: 0 45 -60", StudentNotes.Text(seen, "search ruin_chest south"));
+        Assert.Equal("approach 0 45 -60", Rules(seen, SheepSearch));
+        Assert.Contains("seen target: 0 45 -60", StudentNotes.Text(seen, "search sheep north"));
     }
 
     private static string Pos(BlockPos p) => $"{p.X} {p.Y} {p.Z}";

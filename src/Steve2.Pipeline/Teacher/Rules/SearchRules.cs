@@ -33,6 +33,9 @@ public static class SearchRules
     /// <summary>Teammates' targets within this distance (blocks) of a target claim it.</summary>
     public const double ClaimRadius = 4;
 
+    /// <summary>Within this many columns (horizontally) of a seen structure's hint the agent has arrived and looks into it.</summary>
+    public const double StructureReach = 3;
+
     public static Directive Search(ConductorFacts f, ExpertFacts? expert, SubTask part, Func<Directive> explore)
     {
         bool chest = SearchPerception.IsChest(part.Argument);
@@ -42,13 +45,13 @@ public static class SearchRules
             if (!ClaimedByNearer(f, feet, t, ClaimRadius))
                 return new Directive(chest ? DirectiveKind.Open : DirectiveKind.Approach, t);
 
-        if (chest && f.StructureHint is BlockPos structure && !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, structure) && !ClaimedByNearer(f, feet, structure, ClaimRadius))
+        if (chest && f.StructureHint is BlockPos structure && StructureOpen(f, structure))
         {
-            // Arrived (within 3 columns): look into the structure once (a ruin's chest stands at its centre, below an agent
-            // on its wall; a pyramid's inside lies north of its door), then the critic sets the place aside if no chest shows.
-            if (Horizontal(feet, structure) > 3) return new Directive(DirectiveKind.GoTo, structure);
-            BlockPos inside = part.Argument == SearchPerception.PyramidChest ? new BlockPos(structure.X, structure.Y, structure.Z - PyramidInside) : structure;
-            return new Directive(DirectiveKind.Look, inside);
+            // Arrived (within StructureReach columns): look into the structure once (a ruin's chest stands at its centre,
+            // below an agent on its wall; a pyramid's inside lies north of its door), then the critic sets the place aside
+            // if no chest shows.
+            if (Horizontal(feet, structure) > StructureReach) return new Directive(DirectiveKind.GoTo, structure);
+            return new Directive(DirectiveKind.Look, StructureInside(part.Argument, structure));
         }
         foreach (LocatedFact t in expert?.Located ?? [])
         {
@@ -64,6 +67,14 @@ public static class SearchRules
         return explore();
     }
 
+    /// <summary>Whether a chest searcher heads for the seen structure: not set aside, and no nearer teammate heads for it.</summary>
+    public static bool StructureOpen(ConductorFacts f, BlockPos structure) =>
+        !SetAsideAreas.IsSetAside(f.Unreachable, f.UnreachableAreas, structure) && !ClaimedByNearer(f, f.Feet, structure, ClaimRadius);
+
+    /// <summary>Where the look into an arrived-at structure aims: a ruin's centre, or <see cref="PyramidInside"/> north of a pyramid's door.</summary>
+    public static BlockPos StructureInside(string target, BlockPos structure) =>
+        target == SearchPerception.PyramidChest ? new BlockPos(structure.X, structure.Y, structure.Z - PyramidInside) : structure;
+
     /// <summary>Sample points of <see cref="ConductorFacts.UnviewedAround"/> (of 40) that make a look around worth an action.</summary>
     public const int LookAroundMin = 24;
 
@@ -76,7 +87,7 @@ public static class SearchRules
     /// a walk looks only ahead, and a structure or animal beside or behind the way walked stays unseen otherwise.
     /// Ties go to the compass order; null when no way is unviewed enough.
     /// </summary>
-    private static Directive? LookAround(ConductorFacts f)
+    public static Directive? LookAround(ConductorFacts f)
     {
         if (f.PreviousDirective is null || f.PreviousDirective.StartsWith("look", StringComparison.Ordinal)) return null;
         return LookAroundWay(f.UnviewedAround) is Direction best ? new Directive(DirectiveKind.Look, LookAroundPoint(f.Feet, best)) : null;
@@ -108,12 +119,19 @@ public static class SearchRules
     private static Directive? Place(ConductorFacts f, BlockPos p, double radius, IReadOnlyList<BlockPos>? unseen, bool chest)
     {
         BlockPos feet = f.Feet;
-        if (radius <= ExactRadius)
+        AreaSide side = Side(feet, p, radius);
+        if (side == AreaSide.Place)
             return ClaimedByNearer(f, feet, p, ClaimRadius) ? null : new Directive(chest ? DirectiveKind.Open : DirectiveKind.Approach, p);
         if (ClaimedByNearer(f, feet, p, Math.Max(ClaimRadius, radius))) return null;
-        if (Horizontal(feet, p) > radius) return new Directive(DirectiveKind.GoTo, p);
+        if (side == AreaSide.Outside) return new Directive(DirectiveKind.GoTo, p);
         return unseen is { Count: > 0 } ? new Directive(DirectiveKind.Look, unseen[0]) : null;
     }
+
+    /// <summary>Where a located target stands for the rules: a place (radius within <see cref="ExactRadius"/>), or an area the feet are outside or inside of.</summary>
+    public enum AreaSide { Place, Outside, Inside }
+
+    public static AreaSide Side(BlockPos feet, BlockPos centre, double radius) =>
+        radius <= ExactRadius ? AreaSide.Place : Horizontal(feet, centre) > radius ? AreaSide.Outside : AreaSide.Inside;
 
     /// <summary>
     /// The points of an uncertain target's area (the centre and eight points at 0.6 of the radius) whose columns no agent has
