@@ -185,4 +185,21 @@ public sealed class StudentModelTests
         Assert.Equal("digDown( 4)", StudentVocabulary.ModelText("digDown(4)"));
         Assert.Equal("mine( -9, 39, 31)", StudentVocabulary.ModelText("mine(-9, 39, 31)"));
     }
+
+    [Fact]
+    public void A_code_actions_first_word_is_the_same_piece_as_the_notes_word()
+    {
+        var tokenizer = StudentVocabulary.Fit(["goal: 52 blocks south, 2 up; too far to walk, explore south", "explore(southeast, 50)", "explore(south, 50)", "craft(\"stick\", 4)"]);
+        int[] south = tokenizer.Encode(" south");
+        Assert.Single(south);
+        int[] answer = StudentVocabulary.Encode(tokenizer, "explore(south, 50)");
+        int at = Array.IndexOf(answer, south[0]);
+        Assert.True(at > 0, "the answer holds the notes' \" south\" piece");   // not v9's "south"
+        Assert.Equal(tokenizer.Encode("("), answer[(at - 1)..at]);
+        Assert.Contains(south[0], StudentVocabulary.Encode(tokenizer, "goal: 52 blocks south, 2 up; too far to walk, explore south"));
+        Assert.Equal("explore( south, 50)", StudentVocabulary.ModelText("explore(south, 50)"));
+        Assert.Equal("craft(\"stick\", 4)", StudentVocabulary.ModelText("craft(\"stick\", 4)"));   // a quoted name stays
+        foreach (string text in new[] { "explore(south, 50)", "tunnel(northwest, 8)", "staircase(east, 3)", "wait()", "craft(\"stick\", 4)" })
+            Assert.Equal(text, StudentVocabulary.Decode(tokenizer, StudentVocabulary.Encode(tokenizer, text)));
+    }
 }

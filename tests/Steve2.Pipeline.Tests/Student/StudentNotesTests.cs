@@ -208,6 +208,24 @@ public sealed class StudentNotesTests
     }
 
     [Fact]
+    public void The_rules_look_in_whole_degrees_so_the_view_note_is_two_numbers_to_copy()
+    {
+        var pose = new Pose(new Vec3(2.5, 44, -49.5), -102, 7);
+        var facts = new ActorFacts(pose, 4.5, new Dictionary<string, int>(), null);
+        foreach (var target in new[] { new BlockPos(11, 43, -55), new BlockPos(24, 42, -55), new BlockPos(-7, 60, 3), new BlockPos(2, 44, -50), new BlockPos(2, 45, -40) })
+        {
+            var look = Steve2.Pipeline.Teacher.Rules.ActorRules.LookAt(pose, target);
+            Assert.Equal(Math.Round(look.Yaw), look.Yaw);
+            Assert.Equal(Math.Round(look.Pitch), look.Pitch);
+            Assert.InRange(look.Pitch, -90, 90);
+            Assert.DoesNotContain(".", look.ToCode());
+            Assert.DoesNotContain("-0,", look.ToCode());   // straight ahead is yaw 0, not -0
+            string t = $"{target.X} {target.Y} {target.Z}";
+            Assert.Contains(System.FormattableString.Invariant($"view yaw {look.Yaw} pitch {look.Pitch}"), StudentNotes.Text(facts, "look " + t));
+        }
+    }
+
+    [Fact]
     public void A_block_searchers_notes_say_how_deep_it_is_and_its_way_as_the_rules_count_them()
     {
         ConductorFacts At(int y, params Direction[] blocked) => new(new BlockPos(0, y, 0), 90, 0, new Dictionary<string, int> { ["wooden_pickaxe"] = 1 },

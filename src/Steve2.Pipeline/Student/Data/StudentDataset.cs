@@ -20,7 +20,7 @@ namespace Steve2.Pipeline.Student.Data;
 /// </summary>
 public sealed class StudentDataset
 {
-    public const int Version = 9;   // 3: the notes list directions and build steps most useful first; 4: an actor's goal line; 5: directions as full words; 6: collection checklists and recipe steps, a block searcher's descent, an actor's view and stop; 7: the manager's split, the explore bonus in the order, claims, blocked sound bearings, a sound area's distance, the look around's point, an actor's too-far way; 8: a space between a bracket and a number (StudentVocabulary), a collector's step now or what blocks it and the block below its feet; 9: a searcher's look around only when the rules would look, a structure's distance, claim and look inside, a sound area's outside or inside, a seen chest named so
+    public const int Version = 10;   // 3: the notes list directions and build steps most useful first; 4: an actor's goal line; 5: directions as full words; 6: collection checklists and recipe steps, a block searcher's descent, an actor's view and stop; 7: the manager's split, the explore bonus in the order, claims, blocked sound bearings, a sound area's distance, the look around's point, an actor's too-far way; 8: a space between a bracket and a number (StudentVocabulary), a collector's step now or what blocks it and the block below its feet; 9: a searcher's look around only when the rules would look, a structure's distance, claim and look inside, a sound area's outside or inside, a seen chest named so; 10: a space between a bracket and a word too, and the teacher's look angles in whole degrees
     public const string FileName = "dataset.bin";
     private const string Magic = "S2STDATA";
 

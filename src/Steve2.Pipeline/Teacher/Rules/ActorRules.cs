@@ -145,14 +145,21 @@ public static class ActorRules
             ? new MoveTo(target)
             : new Explore(DirectionNames.Toward(target.X - feet.X, target.Z - feet.Z), CodeAction.MaxMoveBlocks);
 
-    /// <summary>Yaw and pitch from the eye to a block's centre (yaw 0 toward +z, 90 toward -x; pitch +90 down).</summary>
+    /// <summary>
+    /// Yaw and pitch from the eye to a block's centre (yaw 0 toward +z, 90 toward -x; pitch +90 down), in whole degrees:
+    /// half a degree is a tenth of a block at 12 blocks, and a whole number is one piece for the student to copy from its
+    /// notes (<c>lookAt(-119.1, 11.6)</c> is six, and the v8 student miscopied 37 % of them: <c>lookAt(-119,119.1)</c>).
+    /// </summary>
     public static LookAt LookAt(Pose pose, BlockPos target)
     {
         double dx = target.X + 0.5 - pose.Position.X, dy = target.Y + 0.5 - (pose.Position.Y + Pose.EyeHeight), dz = target.Z + 0.5 - pose.Position.Z;
         double yaw = Math.Atan2(-dx, dz) * 180 / Math.PI;
         double pitch = -Math.Atan2(dy, Math.Sqrt(dx * dx + dz * dz)) * 180 / Math.PI;
-        return new LookAt(Math.Round(yaw, 1), Math.Round(Math.Clamp(pitch, -90, 90), 1));
+        return new LookAt(Whole(yaw), Whole(Math.Clamp(pitch, -90, 90)));
     }
+
+    /// <summary>Whole degrees, and 0 rather than -0 (which would print as <c>-0</c>).</summary>
+    private static double Whole(double degrees) => Math.Round(degrees, MidpointRounding.AwayFromZero) + 0.0;
 
     /// <summary>
     /// Walk to the standing place the facts name (<see cref="ActorFacts.Stand"/>); null when the agent stands there
