@@ -57,6 +57,41 @@ public sealed class StudentAgentTests
     }
 
     /// <summary>
+    /// Catches: sampled answers (every answer at a temperature, the retries when greedy) drawn from one stream that every
+    /// episode of a run shares, so that a seed played beside other episodes (<c>--parallel</c>) or after another gave
+    /// other answers: the same checkpoint's collection success read 0.65 in one evaluation and 0.75 in the next
+    /// (2026-12-06). Each question now samples from its own stream (<see cref="StudentAsking.QuestionRandom"/>).
+    /// </summary>
+    [Fact]
+    public async Task A_sampled_episode_plays_the_same_alone_and_beside_other_episodes()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        var model = StudentTestData.TinyModel(data);
+        string path = folder.Sub("student.ckpt");
+        StudentCheckpoint.Save(path, new StudentHeader(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, "bc", 0, 0, data.Fingerprint, null, false), model);
+        var entry = AgentCatalog.Create(AgentCatalog.Student, null, student: new StudentAgentOptions
+        {
+            ModelPath = path, Device = "cpu", MaxRetries = 1, Sampling = new SamplingOptions(Temperature: 1.0),
+        });
+        var definition = TaskCatalog.Get("collection");
+        async Task<List<string>> Play(int seed)
+        {
+            using IEnvironment env = new VoxelEnvironmentFactory().Create(definition.Episode(seed));
+            TaskSetup setup = definition.Setup(seed, env);
+            var recorder = new ListRecorder();
+            await entry.Create().RunEpisodeAsync(new EpisodeContext(env, setup.Goal with { IterationBudget = 3 }, setup.Scorer, recorder), CancellationToken.None);
+            return recorder.Steps.Select(s => s.Role + ": " + s.ActionText + " | " + string.Join(" / ", s.Memory ?? [])).ToList();
+        }
+
+        var alone = await Play(1_000_002);
+        var beside = await Task.WhenAll(Play(1_000_004), Play(1_000_002), Play(1_000_005));
+        Assert.Contains(alone, s => s.Contains("critic: the student's", StringComparison.Ordinal));   // answers were sampled and refused
+        Assert.Equal(alone, beside[1]);
+        Assert.NotEqual(alone, beside[0]);
+    }
+
+    /// <summary>
     /// Catches: a student that plays creation without the plan its recordings had (the no-expert teacher's own guess, in
     /// its conductor's notes), or whose placed steps are never marked done (the same next step forever). Found in the
     /// evaluation of 2026-12-05: 0 blocks placed in 10 creation episodes.

@@ -105,6 +105,10 @@ public sealed class StudentModelTests
         // Sampling is seeded: the same seed gives the same answers.
         var sampling = new SamplingOptions(Temperature: 1.0, TopK: 20);
         Assert.Equal(generator.Generate(prompts, sampling, new Random(4)), generator.Generate(prompts, sampling, new Random(4)));
+        // With a random stream per row, a sampled row is the same alone as in the batch, whatever shares the batch.
+        var batched = generator.Generate(prompts, sampling, [new Random(11), new Random(12)]);
+        Assert.Equal(generator.Generate([prompts[1]], sampling, [new Random(12)])[0], batched[1]);
+        Assert.Equal(generator.Generate([prompts[1], prompts[0]], sampling, [new Random(12), new Random(13)])[0], batched[1]);
     }
 
     [Theory]

@@ -24,6 +24,8 @@ public sealed record StudentAgentOptions
     public int MaxRetries { get; init; } = 2;
     public double RetryTemperature { get; init; } = 0.8;
     public int MaxBatch { get; init; } = 16;
+
+    /// <summary>Seeds every question's random stream (<see cref="StudentAsking.QuestionRandom"/>): sampled answers are the same in every run.</summary>
     public int Seed { get; init; } = 7;
 
     public string ResolvedModelPath => ModelPath ?? ShippedCheckpoint;

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Evaluation.Statistics;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Teacher.Decisions;
 
@@ -32,7 +34,7 @@ public static class StudentAsking
             string text;
             try
             {
-                text = (await policy.Batcher.GenerateAsync(prompt, image.Pixels, sampling, ct)).Trim();
+                text = (await policy.Batcher.GenerateAsync(prompt, image.Pixels, sampling, ct, QuestionRandom(options.Seed, prompt, attempt))).Trim();
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -47,4 +49,13 @@ public static class StudentAsking
         ct.ThrowIfCancellationRequested();
         return new StudentAsked<T>(null, null, rejected);
     }
+
+    /// <summary>
+    /// The random stream of one attempt at one question: seeded by the student's seed, the prompt's text and the
+    /// attempt, so a sampled answer (a retry, or every answer at a temperature) is the same in every run of the same
+    /// episode, whichever episodes ran beside it (<c>--parallel</c>) and however their calls were batched.
+    /// </summary>
+    public static Random QuestionRandom(int seed, StudentPrompt prompt, int attempt) =>
+        new((int)(StableSeed.From(seed.ToString(CultureInfo.InvariantCulture), prompt.Role, prompt.Instruction, prompt.StateText, prompt.Memory,
+            attempt.ToString(CultureInfo.InvariantCulture)) & int.MaxValue));
 }

@@ -11,7 +11,7 @@ namespace Steve2.Pipeline.Student.Inference;
 /// </summary>
 public sealed class StudentBatcher : IDisposable
 {
-    private sealed record Request(StudentPrompt Prompt, byte[] Image, SamplingOptions Sampling, TaskCompletionSource<string> Done);
+    private sealed record Request(StudentPrompt Prompt, byte[] Image, SamplingOptions Sampling, Random? Random, TaskCompletionSource<string> Done);
 
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly StudentGenerator _generator;
@@ -38,11 +38,15 @@ public sealed class StudentBatcher : IDisposable
     /// </summary>
     public long WorkerLiveTensors => Interlocked.Read(ref _liveTensors);
 
-    /// <summary>The student's answer text to one prompt with one image (RGB bytes, row by row).</summary>
-    public Task<string> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, CancellationToken ct)
+    /// <summary>
+    /// The student's answer text to one prompt with one image (RGB bytes, row by row). A sampled answer draws from
+    /// <paramref name="random"/> when given, so it is the same whichever other calls share its batch; without one it
+    /// draws from the batcher's shared stream, whose order depends on how concurrent calls were batched.
+    /// </summary>
+    public Task<string> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, CancellationToken ct, Random? random = null)
     {
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Request(prompt, image, sampling, done))) throw new ObjectDisposedException(nameof(StudentBatcher));
+        if (!_queue.Writer.TryWrite(new Request(prompt, image, sampling, random, done))) throw new ObjectDisposedException(nameof(StudentBatcher));
         return done.Task.WaitAsync(ct);
     }
 
@@ -58,7 +62,8 @@ public sealed class StudentBatcher : IDisposable
                 var requests = group.ToList();
                 try
                 {
-                    var texts = _generator.GenerateText(requests.Select(r => (_generator.Sequences.Prompt(r.Prompt), r.Image)).ToList(), group.Key, _random);
+                    var texts = _generator.GenerateText(requests.Select(r => (_generator.Sequences.Prompt(r.Prompt), r.Image)).ToList(), group.Key,
+                        requests.Select(r => r.Random ?? _random).ToArray());
                     for (int i = 0; i < requests.Count; i++) requests[i].Done.TrySetResult(texts[i]);
                 }
                 catch (Exception e)

@@ -28,9 +28,21 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
     public IReadOnlyList<int[]> Generate(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling = null, Random? random = null, bool useCache = true)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        random ??= new Random(0);
+        return Generate(batch, sampling, Enumerable.Repeat(random, batch.Count).ToArray(), useCache);
+    }
+
+    /// <summary>
+    /// As above, each row sampling from its own <see cref="Random"/>: a row's answer then depends on its prompt and its
+    /// random stream only, not on which other rows share the batch (<see cref="StudentAsking"/> seeds one per question).
+    /// </summary>
+    public IReadOnlyList<int[]> Generate(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling, IReadOnlyList<Random> randoms, bool useCache = true)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(randoms);
+        if (randoms.Count != batch.Count) throw new ArgumentException($"{randoms.Count} random streams for {batch.Count} prompts.", nameof(randoms));
         if (batch.Count == 0) return [];
         sampling = (sampling ?? SamplingOptions.Greedy).Validated();
-        random ??= new Random(0);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -65,7 +77,7 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
             var next = new long[b];
             for (int i = 0; i < b; i++)
             {
-                int token = done[i] ? _map.Eos : Pick(last.AsSpan(i * vocab, vocab), sampling, random);
+                int token = done[i] ? _map.Eos : Pick(last.AsSpan(i * vocab, vocab), sampling, randoms[i]);
                 next[i] = token;
                 if (done[i]) continue;
                 if (token == _map.Eos) done[i] = true;
@@ -99,6 +111,10 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
     /// <summary>The answer texts of each prompt.</summary>
     public IReadOnlyList<string> GenerateText(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling = null, Random? random = null) =>
         Generate(batch, sampling, random).Select(ids => _map.Decode(ids)).ToArray();
+
+    /// <summary>The answer texts of each prompt, each row sampling from its own random stream.</summary>
+    public IReadOnlyList<string> GenerateText(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling, IReadOnlyList<Random> randoms) =>
+        Generate(batch, sampling, randoms).Select(ids => _map.Decode(ids)).ToArray();
 
     private static int Pick(ReadOnlySpan<float> logits, SamplingOptions sampling, Random random)
     {
