@@ -17,10 +17,7 @@ public sealed class StudentAgentTests
     public async Task An_untrained_students_bad_answers_fall_back_to_safe_defaults_with_the_reason_recorded()
     {
         using var folder = new TestFolder();
-        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
-        var model = StudentTestData.TinyModel(data);
-        string path = folder.Sub("student.ckpt");
-        StudentCheckpoint.Save(path, new StudentHeader(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, "bc", 0, 0, data.Fingerprint, null, false), model);
+        string path = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("student.ckpt"));
 
         var entry = AgentCatalog.Create(AgentCatalog.Student, null, student: new StudentAgentOptions { ModelPath = path, Device = "cpu", MaxRetries = 1 });
         var agent = (StudentAgent)entry.Create();
@@ -66,10 +63,7 @@ public sealed class StudentAgentTests
     public async Task A_sampled_episode_plays_the_same_alone_and_beside_other_episodes()
     {
         using var folder = new TestFolder();
-        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
-        var model = StudentTestData.TinyModel(data);
-        string path = folder.Sub("student.ckpt");
-        StudentCheckpoint.Save(path, new StudentHeader(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, "bc", 0, 0, data.Fingerprint, null, false), model);
+        string path = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("student.ckpt"));
         var entry = AgentCatalog.Create(AgentCatalog.Student, null, student: new StudentAgentOptions
         {
             ModelPath = path, Device = "cpu", MaxRetries = 1, Sampling = new SamplingOptions(Temperature: 1.0),

@@ -4,6 +4,7 @@ using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Model;
+using Steve2.Pipeline.Student.Training;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Teacher;
 using Steve2.Pipeline.Trajectories;
@@ -56,6 +57,15 @@ internal static class StudentTestData
         {
             if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>An untrained tiny student on the small set's tokenizer, saved at <paramref name="path"/> (call inside the student collection: it seeds libtorch).</summary>
+    public static async Task<string> UntrainedCheckpointAsync(string path)
+    {
+        var data = await SmallSetAsync(path);
+        var model = TinyModel(data);
+        StudentCheckpoint.Save(path, new StudentHeader(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, "bc", 0, 0, data.Fingerprint, null, false), model);
+        return path;
     }
 
     public static StudentModel TinyModel(StudentDataset data, int seed = 3)

@@ -19,7 +19,7 @@ public sealed class DaggerRunTests
     public async Task A_round_killed_before_training_and_inside_it_resumes_to_the_uninterrupted_rounds_checkpoint()
     {
         using var folder = new TestFolder();
-        string reference = await DistillationTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        string reference = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
         string through = folder.Sub("through"), stopped = folder.Sub("stopped");
         var done = await new DaggerRun(Options, new VoxelEnvironmentFactory()).RunAsync(through, reference, null);
         Assert.Single(done);
@@ -46,7 +46,7 @@ public sealed class DaggerRunTests
     public async Task Two_rounds_follow_the_schedule_play_new_seeds_and_aggregate_the_pairs()
     {
         using var folder = new TestFolder();
-        string reference = await DistillationTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        string reference = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
         var options = Options with { Rounds = 2, Schedule = "linear", Dpo = Options.Dpo with { Steps = 1 } };
         var rounds = await new DaggerRun(options, new VoxelEnvironmentFactory()).RunAsync(folder.Sub("run"), reference, null);
 

@@ -13,15 +13,6 @@ namespace Steve2.Pipeline.Tests.Student.Distillation;
 /// <summary>Short DAgger rollouts for the distillation's tests.</summary>
 internal static class DistillationTestData
 {
-    /// <summary>An untrained tiny student on the small set's tokenizer (call inside the student collection: it seeds libtorch).</summary>
-    public static async Task<string> UntrainedCheckpointAsync(string path)
-    {
-        var data = await StudentTestData.SmallSetAsync(path);
-        var model = StudentTestData.TinyModel(data);
-        StudentCheckpoint.Save(path, new StudentHeader(StudentCheckpoint.Version, model.Config, data.Tokenizer.Vocabulary, "bc", 0, 0, data.Fingerprint, null, false), model);
-        return path;
-    }
-
     /// <summary>One DAgger episode recorded under <paramref name="rollouts"/>, its labels in <paramref name="store"/>; returns the agent.</summary>
     public static async Task<DaggerAgent> RolloutAsync(StudentPolicy policy, ExpertClients? experts, string task, int seed, double beta,
         string rollouts, DaggerLabelStore store, int budget = 4)

@@ -17,7 +17,7 @@ public sealed class DpoTrainerTests
     public async Task A_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run()
     {
         using var folder = new TestFolder();
-        string reference = await DistillationTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        string reference = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
         var store = new DaggerLabelStore(folder.Sub("labels"));
         using (var policy = DistillationTestData.Policy(reference))
             await DistillationTestData.RolloutAsync(policy, null, "collection", 1_000_004, beta: 0.5, folder.Sub("rollouts"), store, budget: 3);
@@ -59,7 +59,7 @@ public sealed class DpoTrainerTests
     public async Task The_anchor_term_trains_on_every_labelled_state_of_the_rounds()
     {
         using var folder = new TestFolder();
-        string reference = await DistillationTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        string reference = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
         string round = folder.Sub("round-001");
         var store = new DaggerLabelStore(Path.Combine(round, "labels"));
         using (var policy = DistillationTestData.Policy(reference))
