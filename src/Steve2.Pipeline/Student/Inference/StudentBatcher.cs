@@ -16,15 +16,13 @@ public sealed class StudentBatcher : IDisposable
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly StudentGenerator _generator;
     private readonly int _maxBatch;
-    private readonly Random _random;
     private readonly Thread _worker;
     private long _calls, _batches, _liveTensors;
 
-    public StudentBatcher(StudentGenerator generator, int maxBatch, int seed)
+    public StudentBatcher(StudentGenerator generator, int maxBatch)
     {
         _generator = generator;
         _maxBatch = maxBatch;
-        _random = new Random(seed);
         _worker = new Thread(Work) { IsBackground = true, Name = "student-batcher" };
         _worker.Start();
     }
@@ -40,8 +38,8 @@ public sealed class StudentBatcher : IDisposable
 
     /// <summary>
     /// The student's answer text to one prompt with one image (RGB bytes, row by row). A sampled answer draws from
-    /// <paramref name="random"/> when given, so it is the same whichever other calls share its batch; without one it
-    /// draws from the batcher's shared stream, whose order depends on how concurrent calls were batched.
+    /// <paramref name="random"/> (without one, from a stream seeded 0 for this call alone), so it is the same whichever
+    /// other calls share its batch.
     /// </summary>
     public Task<string> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, CancellationToken ct, Random? random = null)
     {
@@ -63,7 +61,7 @@ public sealed class StudentBatcher : IDisposable
                 try
                 {
                     var texts = _generator.GenerateText(requests.Select(r => (_generator.Sequences.Prompt(r.Prompt), r.Image)).ToList(), group.Key,
-                        requests.Select(r => r.Random ?? _random).ToArray());
+                        requests.Select(r => r.Random ?? new Random(0)).ToArray());
                     for (int i = 0; i < requests.Count; i++) requests[i].Done.TrySetResult(texts[i]);
                 }
                 catch (Exception e)

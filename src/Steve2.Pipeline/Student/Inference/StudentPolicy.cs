@@ -29,7 +29,7 @@ public sealed class StudentPolicy : IDisposable
         model.to(device);
         model.eval();
         var generator = new StudentGenerator(model, new StudentSequences(tokenizer, model.Config), device);
-        return new StudentPolicy(options, header, new StudentBatcher(generator, options.MaxBatch, options.Seed));
+        return new StudentPolicy(options, header, new StudentBatcher(generator, options.MaxBatch));
     }
 
     public void Dispose() => Batcher.Dispose();

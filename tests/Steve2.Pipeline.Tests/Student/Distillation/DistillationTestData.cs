@@ -3,7 +3,6 @@ using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Student.Data;
 using Steve2.Pipeline.Student.Distillation;
 using Steve2.Pipeline.Student.Inference;
-using Steve2.Pipeline.Student.Training;
 using Steve2.Pipeline.Agents;
 using Steve2.Pipeline.Tasks;
 using Steve2.Pipeline.Trajectories;
