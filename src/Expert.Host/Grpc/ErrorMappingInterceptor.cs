@@ -17,8 +17,8 @@ namespace Expert.Host.Grpc;
 /// their kinds name (<see cref="MapStatus"/>), anything else INTERNAL (logged, with no internals sent to
 /// the caller). A client that went away while its request stream was read or a response written (reset stream,
 /// aborted connection: IOException or OperationCanceledException from the stream, whether or not the call's
-/// token is set yet) is CANCELLED, logged at debug: the reader and writer are wrapped so that only their
-/// failures count as the client's. Every status leaves through <see cref="ClientStatus"/> (bounded trailers).
+/// token is set yet; whatever the framework's reader or writer throws once the HTTP request is aborted) is
+/// CANCELLED, logged at debug: the reader and writer are wrapped so that only their failures count as the client's. Every status leaves through <see cref="ClientStatus"/> (bounded trailers).
 /// </summary>
 internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -99,7 +99,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                 // Normally answered by RequestDecoding before a handler runs; kept for readers that parse on their own.
                 logger.RequestUndecodable(rpc, undecodable.Message);
                 return ClientStatus.Plain(StatusCode.InvalidArgument, RequestDecoding.Describe(undecodable));
-            case IOException when context.CancellationToken.IsCancellationRequested:
+            case IOException when RequestAborted(context):
                 logger.CallAbandoned(rpc, e.Message);
                 return Cancelled(context);
             case IOException full when IsDiskFull(full):
@@ -108,7 +108,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                 return ClientStatus.Plain(StatusCode.ResourceExhausted, "The expert host's disk is full; the request was not applied. Retry when there is room.");
             case ModelNotReadyException notReady:
                 return ClientStatus.Plain(StatusCode.Unavailable, notReady.Message);
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+            case OperationCanceledException when RequestAborted(context):
                 return Cancelled(context);
             case OperationCanceledException:
                 return ClientStatus.Plain(StatusCode.Unavailable, "The host is stopping.");
@@ -136,15 +136,21 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
     private sealed class ClientGoneException(Exception inner) : Exception("The client went away.", inner);
 
     /// <summary>
-    /// Whether a failure of the call's own stream means the client went away: an I/O error or an abort, but not a
-    /// cancel the service asked for through its own token (e.g. the host stopping) while the call is still alive.
+    /// Whether a failure of the call's own stream means the client went away: an I/O error, an abort that is not a
+    /// cancel the service asked for through its own token (e.g. the host stopping) while the call is still alive, or
+    /// any other failure once the request is aborted. The last covers the framework's reader, which refuses to read
+    /// after the abort ("Can't read messages after the request is complete", InvalidOperationException) or reports a
+    /// read cut short as INTERNAL: the HTTP request's abort token is set first, and the call's token and a service's
+    /// token linked to it follow a moment later, so a read can fail in between.
     /// </summary>
-    private static bool ClientWentAway(Exception e, CancellationToken serviceToken, ServerCallContext context) => e switch
-    {
-        IOException => true,
-        OperationCanceledException => context.CancellationToken.IsCancellationRequested || !serviceToken.IsCancellationRequested,
-        _ => false,
-    };
+    private static bool ClientWentAway(Exception e, CancellationToken serviceToken, ServerCallContext context) =>
+        e is IOException
+        || RequestAborted(context)
+        || (e is OperationCanceledException && !serviceToken.IsCancellationRequested);
+
+    /// <summary>The call's token or, set before it, the HTTP request's abort token.</summary>
+    private static bool RequestAborted(ServerCallContext context) =>
+        context.CancellationToken.IsCancellationRequested || context.GetHttpContext().RequestAborted.IsCancellationRequested;
 
     private sealed class ClientStreamReader<T>(IAsyncStreamReader<T> inner, ServerCallContext context) : IAsyncStreamReader<T>
     {
