@@ -58,7 +58,8 @@ public static class CliApp
             return await body();
         }
         catch (Exception e) when (e is ArgumentException or ExpertHostUnavailableException or TrajectoryFormatException
-                                      or DirectoryNotFoundException or InvalidOperationException or IOException or UnauthorizedAccessException)
+                                      or DirectoryNotFoundException or InvalidOperationException or IOException or UnauthorizedAccessException
+                                      or InvalidDataException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return BadInput;

@@ -28,12 +28,13 @@ internal static class TrainStudentCommand
         var balanceRoles = new Option<bool>("--balance-roles") { Description = "Draw each example's role uniformly first (the manager is ~2% of the decisions)." };
         var balanceTasks = new Option<bool>("--balance-tasks") { Description = "Draw each example's task uniformly first (object search is ~12% of the decisions); with --balance-roles, a task's role." };
         var init = new Option<string?>("--init") { Description = "Start a new run from this student checkpoint's weights (same preset and data): fine-tuning." };
+        var memoryTokens = new Option<int?>("--memory-tokens") { Description = "The memory segment's token budget (default: the preset's, or the --init checkpoint's; a fine-tune may widen it)." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
         var decoder = new Option<string?>("--decoder") { Description = "A pretrained decoder's folder (Llama/Qwen2 layout: config.json, model.safetensors, vocab.json, merges.txt); the ViT and projector are trained around it (Student/STUDENT.md)." };
         var freezeDecoder = new Option<bool>("--freeze-decoder") { Description = "With --decoder: keep the decoder's weights fixed (true, the default) or train them too (false).", DefaultValueFactory = _ => true };
         var command = new Command("train-student", "Train the student by behaviour cloning on recorded teacher trajectories (resumable).")
         {
-            data, output, preset, device, steps, batch, lr, seed, validateEvery, validationLimit, threads, decoder, freezeDecoder, balanceRoles, balanceTasks, init,
+            data, output, preset, device, steps, batch, lr, seed, validateEvery, validationLimit, threads, decoder, freezeDecoder, balanceRoles, balanceTasks, init, memoryTokens,
         };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
         {
@@ -52,6 +53,7 @@ internal static class TrainStudentCommand
                 BalanceRoles = parse.GetValue(balanceRoles),
                 BalanceTasks = parse.GetValue(balanceTasks),
                 InitFrom = parse.GetValue(init),
+                MemoryTokens = parse.GetValue(memoryTokens),
             }.Validated();
             TorchRuntime.Initialize(parse.GetValue(threads));
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device)!);

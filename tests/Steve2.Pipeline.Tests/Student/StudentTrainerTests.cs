@@ -1,6 +1,7 @@
 using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.MlCore.Training;
 using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Model;
 using Steve2.Pipeline.Student.Training;
 using Steve2.Pipeline.Tests.Trajectories;
 using TorchSharp;
@@ -97,6 +98,38 @@ public sealed class StudentTrainerTests
 
         var e = Assert.Throws<ArgumentException>(() => new StudentTrainer(Options with { Preset = "small", InitFrom = source }).Train(data, folder.Sub("other"), torch.CPU));
         Assert.Contains("--init", e.Message);
+    }
+
+    /// <summary>
+    /// --memory-tokens on a fine-tune widens the memory segment and keeps every weight (a rotary decoder has none that
+    /// depends on the prompt's length); the new budget is in the checkpoint, so a resume and the agent read it. A decoder
+    /// with a learned position table cannot change its length and says so.
+    /// </summary>
+    [Fact]
+    public async Task A_fine_tune_may_widen_the_memory_budget_and_keeps_the_weights()
+    {
+        using var folder = new TestFolder();
+        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
+        string first = folder.Sub("first"), wider = folder.Sub("wider");
+        new StudentTrainer(Options with { Steps = 1 }).Train(data, first, torch.CPU);
+        string source = Path.Combine(first, StudentTrainer.ModelName);
+        int before = StudentCheckpoint.Format.ReadHeader(source).Config.MaxMemoryTokens;
+
+        new StudentTrainer(Options with { Steps = 1, LearningRate = 1e-12, InitFrom = source, MemoryTokens = before + 64 }).Train(data, wider, torch.CPU);
+
+        var (_, a, _, _) = StudentCheckpoint.Load(source);
+        var (header, b, _, _) = StudentCheckpoint.Load(Path.Combine(wider, StudentTrainer.ModelName));
+        Assert.Equal(before + 64, header.Config.MaxMemoryTokens);
+        Assert.Equal(header.Config.MaxPromptTokens + header.Config.MaxActionTokens + 1, header.Config.Decoder.MaxPositions);
+        Assert.Equal(before + 64, b.Config.MaxMemoryTokens);
+        var pa = a.parameters().ToList();
+        var pb = b.parameters().ToList();
+        Assert.Equal(pa.Count, pb.Count);
+        for (int i = 0; i < pa.Count; i++) Assert.True(pa[i].allclose(pb[i], rtol: 0, atol: 1e-6), $"parameter {i} moved");
+
+        var learned = StudentConfig.ForPreset("tiny", 300);
+        using var table = new StudentModel(learned with { Decoder = learned.Decoder with { Rotary = false } }, imageTokenId: 5);
+        Assert.Contains("rotary", Assert.Throws<ArgumentException>(() => table.WithMemoryTokens(200)).Message);
     }
 
     /// <summary>

@@ -47,8 +47,8 @@ public sealed record StudentConfig(
     /// <summary>The longest prompt: bos, role, the three text segments with their markers, the image tokens and the action marker.</summary>
     public int MaxPromptTokens => 2 + 3 + MaxInstructionTokens + MaxStateTokens + MaxMemoryTokens + Vision.Tokens + 1;
 
-    /// <summary>A preset for a vocabulary of <paramref name="vocabularySize"/> ids.</summary>
-    public static StudentConfig ForPreset(string preset, int vocabularySize)
+    /// <summary>A preset for a vocabulary of <paramref name="vocabularySize"/> ids, with the preset's memory budget or <paramref name="memoryTokens"/>.</summary>
+    public static StudentConfig ForPreset(string preset, int vocabularySize, int? memoryTokens = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 8);
         StudentConfig c = preset switch
@@ -58,6 +58,7 @@ public sealed record StudentConfig(
             "base" => new(preset, new VisionConfig(64, 8, 256, 6, 8), 512, new DecoderConfig(vocabularySize, 512, 8, 8, 0, Rotary: true, Copy: true), 48, 256, 256, 96),
             _ => throw new ArgumentException($"Unknown student preset '{preset}': use {string.Join(", ", Presets)}.", nameof(preset)),
         };
+        if (memoryTokens is int m) c = c with { MaxMemoryTokens = m };
         return c with { Decoder = c.Decoder with { MaxPositions = c.MaxPromptTokens + c.MaxActionTokens + 1 } };
     }
 

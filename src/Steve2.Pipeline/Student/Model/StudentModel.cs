@@ -1,3 +1,4 @@
+using TorchSharp;
 using Steve2.Pipeline.Student.Model.Pretrained;
 using static TorchSharp.torch;
 
@@ -47,6 +48,23 @@ public sealed class StudentModel : nn.Module
             Pretrained = p,
         };
         return new StudentModel(config, decoder.ImageTokenId, decoder);
+    }
+
+    /// <summary>
+    /// The same weights with another memory budget (<see cref="StudentConfig.MaxMemoryTokens"/>, and the positions to
+    /// hold it): a new model, this one untouched. Only a from-scratch decoder with rotary positions has no weight that
+    /// depends on the prompt's length; any other throws.
+    /// </summary>
+    public StudentModel WithMemoryTokens(int memoryTokens)
+    {
+        if (Config.Pretrained is not null || !Config.Decoder.Rotary)
+            throw new ArgumentException("Only a preset student with rotary positions can change its memory budget: a learned position table or a pretrained decoder has a fixed length.");
+        var config = Config with { MaxMemoryTokens = memoryTokens };
+        config = config with { Decoder = config.Decoder with { MaxPositions = config.MaxPromptTokens + config.MaxActionTokens + 1 } };
+        var wider = new StudentModel(config, ImageTokenId);
+        wider.to(parameters().First().device);
+        wider.load_state_dict(state_dict());
+        return wider;
     }
 
     /// <summary>The decoder (from scratch or pretrained).</summary>

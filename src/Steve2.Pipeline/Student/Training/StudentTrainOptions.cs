@@ -44,12 +44,21 @@ public sealed record StudentTrainOptions
     /// <summary>A student checkpoint whose weights start a new run (fine-tuning); its config and tokenizer must match the run's.</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>
+    /// The memory segment's token budget (the prompt keeps its first tokens), or null for the preset's (with
+    /// <see cref="InitFrom"/>: the checkpoint's). No weight of a rotary decoder depends on it, so a fine-tune may widen
+    /// it: the small preset's 192 cut 22 % of the v10 memories, most of them conductors' (STUDENT.md, "Measured 10:37").
+    /// </summary>
+    public int? MemoryTokens { get; init; }
+
     public StudentTrainOptions Validated()
     {
         if (InitFrom is not null && !File.Exists(InitFrom)) throw new ArgumentException($"--init {InitFrom}: no such checkpoint.");
         if (Steps < 1 || BatchSize < 1 || ValidateEvery < 1 || CheckpointEvery < 1 || ValidationLimit < 1 || WarmupSteps < 0)
             throw new ArgumentException("Steps, batch size, validate-every, checkpoint-every and validation limit must be at least 1, warmup at least 0.");
         if (LearningRate <= 0) throw new ArgumentException("The learning rate must be positive.");
+        if (MemoryTokens is < 16 or > 4096) throw new ArgumentException($"--memory-tokens {MemoryTokens}: give 16 to 4096 tokens.");
+        if (MemoryTokens is not null && DecoderPath is not null) throw new ArgumentException("--memory-tokens applies to the presets' own decoder, not to a pretrained one (--decoder).");
         _ = Model.StudentConfig.ForPreset(Preset, 300);
         if (DecoderPath is not null && !File.Exists(Path.Combine(DecoderPath, Model.Pretrained.PretrainedDecoderConfig.ConfigFile)))
             throw new ArgumentException($"--decoder {DecoderPath}: no {Model.Pretrained.PretrainedDecoderConfig.ConfigFile} there (a Llama/Qwen2 checkpoint folder).");

@@ -74,11 +74,17 @@ public sealed class StudentTrainer(StudentTrainOptions options, ITrainingProgres
             if (!fromTokenizer.Vocabulary.BpeIds.SequenceEqual(data.Tokenizer.Vocabulary.BpeIds) || !fromTokenizer.Vocabulary.SpecialTokens.SequenceEqual(data.Tokenizer.Vocabulary.SpecialTokens) || from.Config.Preset != o.Preset)
                 throw new ArgumentException($"--init {o.InitFrom} is a {from.Config.Preset} student with another tokenizer or preset than this run's ({o.Preset}, the dataset's tokenizer): give the same --preset (train-student encodes the data with the checkpoint's tokenizer).");
             _progress.Message($"starting from the weights of {o.InitFrom} (its step {from.Step})");
+            if (o.MemoryTokens is int memory && memory != model.Config.MaxMemoryTokens)
+            {
+                _progress.Message($"memory budget {model.Config.MaxMemoryTokens} -> {memory} tokens");
+                using StudentModel before = model;
+                model = model.WithMemoryTokens(memory);
+            }
         }
         else
         {
             torch.manual_seed(o.Seed);
-            var config = StudentConfig.ForPreset(o.Preset, data.Tokenizer.VocabularySize);
+            var config = StudentConfig.ForPreset(o.Preset, data.Tokenizer.VocabularySize, o.MemoryTokens);
             model = o.DecoderPath is null
                 ? new StudentModel(config, data.Tokenizer.Specials.IdOf(StudentVocabulary.Image))
                 : StudentModel.WithPretrained(config, PretrainedDecoder.Load(o.DecoderPath, o.FreezeDecoder));
