@@ -39,6 +39,22 @@ public sealed class CliBadInputTests
         Assert.False(Directory.Exists(output));
     }
 
+    /// <summary>Catches: a file of the wrong kind or an older dataset version ending the process with a stack trace.</summary>
+    [Fact]
+    public async Task A_file_that_is_not_a_student_dataset_is_one_line()
+    {
+        using var folder = new TestFolder();
+        string notDataset = folder.Sub("dataset.bin");
+        await File.WriteAllTextAsync(notDataset, "not a dataset at all");
+
+        string student = await Student.StudentTestData.UntrainedCheckpointAsync(folder.Sub("student.ckpt"));
+
+        CliRun run = await CliRun.RunAsync("student-bench", "--student", student, "--dataset", notDataset, "--calls", "1");
+
+        Assert.Equal(CliApp.BadInput, run.ExitCode);
+        Assert.Equal($"error: {notDataset} is not a student dataset.", run.Error.TrimEnd());
+    }
+
     [Fact]
     public async Task An_unreachable_expert_host_says_how_to_start_one_and_writes_nothing()
     {
