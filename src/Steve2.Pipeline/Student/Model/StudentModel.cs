@@ -1,5 +1,5 @@
-using TorchSharp;
 using Steve2.Pipeline.Student.Model.Pretrained;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Steve2.Pipeline.Student.Model;

@@ -47,7 +47,7 @@ public sealed record StudentTrainOptions
     /// <summary>
     /// The memory segment's token budget (the prompt keeps its first tokens), or null for the preset's (with
     /// <see cref="InitFrom"/>: the checkpoint's). No weight of a rotary decoder depends on it, so a fine-tune may widen
-    /// it: the small preset's 192 cut 22 % of the v10 memories, most of them conductors' (STUDENT.md, "Measured 10:37-11:55").
+    /// it: the small preset's 192 cut 22 % of the v10 memories, most of them conductors' (STUDENT.md, "Measured 10:37-11:50").
     /// </summary>
     public int? MemoryTokens { get; init; }
 
