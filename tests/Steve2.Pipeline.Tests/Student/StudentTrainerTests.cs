@@ -77,56 +77,33 @@ public sealed class StudentTrainerTests
             Assert.InRange(both.Count(e => (e.Task, e.Role) == key) / 4000.0, 0.6 / groups, 1.4 / groups);
     }
 
-    /// <summary>--init starts from a checkpoint's weights (with a vanishing rate they come out as they went in); another preset is refused.</summary>
+    /// <summary>
+    /// --init starts from a checkpoint's weights (with a vanishing rate they come out as they went in); --memory-tokens
+    /// widens the memory segment and keeps every weight too (a rotary decoder has none that depends on the prompt's
+    /// length), the new budget in the checkpoint, where a resume and the agent read it. Another preset is refused, and a
+    /// decoder with a learned position table cannot change its length and says so.
+    /// </summary>
     [Fact]
-    public async Task A_run_started_from_a_checkpoint_keeps_its_weights_and_refuses_another_preset()
+    public async Task A_run_started_from_a_checkpoint_keeps_its_weights_may_widen_its_memory_and_refuses_another_preset()
     {
         using var folder = new TestFolder();
         var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
-        string first = folder.Sub("first"), tuned = folder.Sub("tuned");
+        string first = folder.Sub("first"), tuned = folder.Sub("tuned"), wider = folder.Sub("wider");
         new StudentTrainer(Options with { Steps = 2 }).Train(data, first, torch.CPU);
         string source = Path.Combine(first, StudentTrainer.ModelName);
         new StudentTrainer(Options with { Steps = 1, Seed = 77, LearningRate = 1e-12, InitFrom = source, BalanceRoles = true }).Train(data, tuned, torch.CPU);
 
-        var (_, a, _, _) = StudentCheckpoint.Load(source);
-        var (header, b, _, _) = StudentCheckpoint.Load(Path.Combine(tuned, StudentTrainer.ModelName));
+        var header = AssertSameWeights(source, Path.Combine(tuned, StudentTrainer.ModelName));
         Assert.True(header.Training!.BalanceRoles);
-        var pa = a.parameters().ToList();
-        var pb = b.parameters().ToList();
-        Assert.Equal(pa.Count, pb.Count);
-        for (int i = 0; i < pa.Count; i++) Assert.True(pa[i].allclose(pb[i], rtol: 0, atol: 1e-6), $"parameter {i} moved");
+
+        int memory = header.Config.MaxMemoryTokens + 64;
+        new StudentTrainer(Options with { Steps = 1, LearningRate = 1e-12, InitFrom = source, MemoryTokens = memory }).Train(data, wider, torch.CPU);
+        var widened = AssertSameWeights(source, Path.Combine(wider, StudentTrainer.ModelName));
+        Assert.Equal(memory, widened.Config.MaxMemoryTokens);
+        Assert.Equal(widened.Config.MaxPromptTokens + widened.Config.MaxActionTokens + 1, widened.Config.Decoder.MaxPositions);
 
         var e = Assert.Throws<ArgumentException>(() => new StudentTrainer(Options with { Preset = "small", InitFrom = source }).Train(data, folder.Sub("other"), torch.CPU));
         Assert.Contains("--init", e.Message);
-    }
-
-    /// <summary>
-    /// --memory-tokens on a fine-tune widens the memory segment and keeps every weight (a rotary decoder has none that
-    /// depends on the prompt's length); the new budget is in the checkpoint, so a resume and the agent read it. A decoder
-    /// with a learned position table cannot change its length and says so.
-    /// </summary>
-    [Fact]
-    public async Task A_fine_tune_may_widen_the_memory_budget_and_keeps_the_weights()
-    {
-        using var folder = new TestFolder();
-        var data = await StudentTestData.SmallSetAsync(folder.Sub("data"));
-        string first = folder.Sub("first"), wider = folder.Sub("wider");
-        new StudentTrainer(Options with { Steps = 1 }).Train(data, first, torch.CPU);
-        string source = Path.Combine(first, StudentTrainer.ModelName);
-        int before = StudentCheckpoint.Format.ReadHeader(source).Config.MaxMemoryTokens;
-
-        new StudentTrainer(Options with { Steps = 1, LearningRate = 1e-12, InitFrom = source, MemoryTokens = before + 64 }).Train(data, wider, torch.CPU);
-
-        var (_, a, _, _) = StudentCheckpoint.Load(source);
-        var (header, b, _, _) = StudentCheckpoint.Load(Path.Combine(wider, StudentTrainer.ModelName));
-        Assert.Equal(before + 64, header.Config.MaxMemoryTokens);
-        Assert.Equal(header.Config.MaxPromptTokens + header.Config.MaxActionTokens + 1, header.Config.Decoder.MaxPositions);
-        Assert.Equal(before + 64, b.Config.MaxMemoryTokens);
-        var pa = a.parameters().ToList();
-        var pb = b.parameters().ToList();
-        Assert.Equal(pa.Count, pb.Count);
-        for (int i = 0; i < pa.Count; i++) Assert.True(pa[i].allclose(pb[i], rtol: 0, atol: 1e-6), $"parameter {i} moved");
-
         var learned = StudentConfig.ForPreset("tiny", 300);
         using var table = new StudentModel(learned with { Decoder = learned.Decoder with { Rotary = false } }, imageTokenId: 5);
         Assert.Contains("rotary", Assert.Throws<ArgumentException>(() => table.WithMemoryTokens(200)).Message);
@@ -189,6 +166,23 @@ public sealed class StudentTrainerTests
         var answers = new Steve2.Pipeline.Student.Inference.StudentGenerator(model, sequences, torch.CPU)
             .GenerateText(set.Select(e => (sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), data.Images[e.ImageIndex])).ToList());
         Assert.True(set.Select(e => e.ActionText).SequenceEqual(answers), string.Join("\n", set.Select(e => e.ActionText)) + "\n---\n" + string.Join("\n", answers));
+    }
+
+    /// <summary>Loads both checkpoints, asserts every parameter equal (1e-6) and that the second's model reads its header's config; returns that header.</summary>
+    private static StudentHeader AssertSameWeights(string before, string after)
+    {
+        var (_, a, _, _) = StudentCheckpoint.Load(before);
+        var (header, b, _, _) = StudentCheckpoint.Load(after);
+        using (a)
+        using (b)
+        {
+            var pa = a.parameters().ToList();
+            var pb = b.parameters().ToList();
+            Assert.Equal(pa.Count, pb.Count);
+            for (int i = 0; i < pa.Count; i++) Assert.True(pa[i].allclose(pb[i], rtol: 0, atol: 1e-6), $"parameter {i} moved");
+            Assert.Equal(header.Config, b.Config);
+        }
+        return header;
     }
 
     internal sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress
