@@ -18,7 +18,8 @@ namespace Expert.Host.Grpc;
 /// the caller). A client that went away while its request stream was read or a response written (reset stream,
 /// aborted connection: IOException or OperationCanceledException from the stream, whether or not the call's
 /// token is set yet; whatever the framework's reader or writer throws once the HTTP request is aborted) is
-/// CANCELLED, logged at debug: the reader and writer are wrapped so that only their failures count as the client's. Every status leaves through <see cref="ClientStatus"/> (bounded trailers).
+/// CANCELLED, logged at debug: the reader and writer are wrapped so that only their failures count as the client's.
+/// Every status leaves through <see cref="ClientStatus"/> (bounded trailers).
 /// </summary>
 internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
