@@ -61,7 +61,7 @@ public sealed class StudentMemoryTests
         async Task Calls(int count)
         {
             for (int i = 0; i < count; i += questions.Count)
-                await Task.WhenAll(questions.Select(q => policy.Batcher.GenerateAsync(q.Prompt, q.Image, SamplingOptions.Greedy, CancellationToken.None)));
+                await Task.WhenAll(questions.Select(q => policy.Batcher.GenerateAsync(q.Prompt, q.Image, SamplingOptions.Greedy, new Random(0), CancellationToken.None)));
         }
         await Calls(8);
         long warm = policy.Batcher.WorkerLiveTensors;

@@ -34,7 +34,7 @@ public static class StudentAsking
             string text;
             try
             {
-                text = (await policy.Batcher.GenerateAsync(prompt, image.Pixels, sampling, ct, QuestionRandom(options.Seed, prompt, attempt))).Trim();
+                text = (await policy.Batcher.GenerateAsync(prompt, image.Pixels, sampling, QuestionRandom(options.Seed, prompt, attempt), ct)).Trim();
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {

@@ -11,7 +11,7 @@ namespace Steve2.Pipeline.Student.Inference;
 /// </summary>
 public sealed class StudentBatcher : IDisposable
 {
-    private sealed record Request(StudentPrompt Prompt, byte[] Image, SamplingOptions Sampling, Random? Random, TaskCompletionSource<string> Done);
+    private sealed record Request(StudentPrompt Prompt, byte[] Image, SamplingOptions Sampling, Random Random, TaskCompletionSource<string> Done);
 
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly StudentGenerator _generator;
@@ -38,10 +38,10 @@ public sealed class StudentBatcher : IDisposable
 
     /// <summary>
     /// The student's answer text to one prompt with one image (RGB bytes, row by row). A sampled answer draws from
-    /// <paramref name="random"/> (without one, from a stream seeded 0 for this call alone), so it is the same whichever
-    /// other calls share its batch.
+    /// <paramref name="random"/>, the call's own stream, so it is the same whichever other calls share its batch
+    /// (<see cref="StudentAsking.QuestionRandom"/> seeds one per question and attempt).
     /// </summary>
-    public Task<string> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, CancellationToken ct, Random? random = null)
+    public Task<string> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, Random random, CancellationToken ct)
     {
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite(new Request(prompt, image, sampling, random, done))) throw new ObjectDisposedException(nameof(StudentBatcher));
@@ -61,7 +61,7 @@ public sealed class StudentBatcher : IDisposable
                 try
                 {
                     var texts = _generator.GenerateText(requests.Select(r => (_generator.Sequences.Prompt(r.Prompt), r.Image)).ToList(), group.Key,
-                        requests.Select(r => r.Random ?? new Random(0)).ToArray());
+                        requests.Select(r => r.Random).ToArray());
                     for (int i = 0; i < requests.Count; i++) requests[i].Done.TrySetResult(texts[i]);
                 }
                 catch (Exception e)
