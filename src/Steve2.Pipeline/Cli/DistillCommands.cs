@@ -29,14 +29,15 @@ internal static class DistillCommands
         public readonly Option<int> Steps = new("--steps") { Description = "DPO optimiser steps (per round).", DefaultValueFactory = _ => new DpoOptions().Steps };
         public readonly Option<int> Batch = new("--batch") { Description = "Pairs a step.", DefaultValueFactory = _ => new DpoOptions().BatchSize };
         public readonly Option<double> Lr = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => new DpoOptions().LearningRate };
+        public readonly Option<double> Holdout = new("--holdout") { Description = "Share of each pair folder's labelled episodes held out of training; the student is measured on them at every checkpoint and the best step (the reference's weights included) is kept. 0: keep the last step.", DefaultValueFactory = _ => new DpoOptions().HoldoutFraction };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed of the batch order and the DAgger coins.", DefaultValueFactory = _ => 1 };
 
-        public IEnumerable<Option> All => [Beta, Lambda, Anchor, AnchorData, Uniform, Steps, Batch, Lr, Seed];
+        public IEnumerable<Option> All => [Beta, Lambda, Anchor, AnchorData, Uniform, Steps, Batch, Lr, Holdout, Seed];
 
         public DpoOptions Resolve(ParseResult p) => new DpoOptions
         {
             Beta = p.GetValue(Beta), Lambda = p.GetValue(Lambda), Anchor = p.GetValue(Anchor), AnchorData = p.GetValue(AnchorData), UniformWeights = p.GetValue(Uniform), Steps = p.GetValue(Steps),
-            BatchSize = p.GetValue(Batch), LearningRate = p.GetValue(Lr), Seed = p.GetValue(Seed),
+            BatchSize = p.GetValue(Batch), LearningRate = p.GetValue(Lr), HoldoutFraction = p.GetValue(Holdout), Seed = p.GetValue(Seed),
         }.Validated();
     }
 
@@ -59,7 +60,8 @@ internal static class DistillCommands
                 parse.GetValue(pairs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(reference)!, dir,
                 TorchRuntime.ResolveDevice(parse.GetValue(device)!), ct), ct);
             await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Pairs} pairs, weights min {result.Weights.Min:0.###} median {result.Weights.Median:0.###} max {result.Weights.Max:0.###}; wrote {result.ModelPath}"));
+                $"{result.Pairs} pairs, weights min {result.Weights.Min:0.###} median {result.Weights.Median:0.###} max {result.Weights.Max:0.###}; " +
+                $"{(result.Selection is { } k ? $"kept step {k.SelectedStep} of {result.Steps} (held-out agreement {k.Selected.Agreement:0.###} on {k.States} states); " : "")}wrote {result.ModelPath}"));
             return CliApp.Ok;
         }));
         return command;

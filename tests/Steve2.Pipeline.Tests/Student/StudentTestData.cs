@@ -74,4 +74,21 @@ internal static class StudentTestData
         torch.manual_seed(seed);
         return new StudentModel(StudentConfig.ForPreset("tiny", data.Tokenizer.VocabularySize), data.Tokenizer.Specials.IdOf(StudentVocabulary.Image));
     }
+
+    /// <summary>Loads both checkpoints, asserts every parameter equal (1e-6) and that the second's model reads its header's config; returns that header.</summary>
+    public static StudentHeader AssertSameWeights(string before, string after)
+    {
+        var (_, a, _, _) = StudentCheckpoint.Load(before);
+        var (header, b, _, _) = StudentCheckpoint.Load(after);
+        using (a)
+        using (b)
+        {
+            var pa = a.parameters().ToList();
+            var pb = b.parameters().ToList();
+            Assert.Equal(pa.Count, pb.Count);
+            for (int i = 0; i < pa.Count; i++) Assert.True(pa[i].allclose(pb[i], rtol: 0, atol: 1e-6), $"parameter {i} moved");
+            Assert.Equal(header.Config, b.Config);
+        }
+        return header;
+    }
 }

@@ -93,12 +93,12 @@ public sealed class StudentTrainerTests
         string source = Path.Combine(first, StudentTrainer.ModelName);
         new StudentTrainer(Options with { Steps = 1, Seed = 77, LearningRate = 1e-12, InitFrom = source, BalanceRoles = true }).Train(data, tuned, torch.CPU);
 
-        var header = AssertSameWeights(source, Path.Combine(tuned, StudentTrainer.ModelName));
+        var header = StudentTestData.AssertSameWeights(source, Path.Combine(tuned, StudentTrainer.ModelName));
         Assert.True(header.Training!.BalanceRoles);
 
         int memory = header.Config.MaxMemoryTokens + 64;
         new StudentTrainer(Options with { Steps = 1, LearningRate = 1e-12, InitFrom = source, MemoryTokens = memory }).Train(data, wider, torch.CPU);
-        var widened = AssertSameWeights(source, Path.Combine(wider, StudentTrainer.ModelName));
+        var widened = StudentTestData.AssertSameWeights(source, Path.Combine(wider, StudentTrainer.ModelName));
         Assert.Equal(memory, widened.Config.MaxMemoryTokens);
         Assert.Equal(widened.Config.MaxPromptTokens + widened.Config.MaxActionTokens + 1, widened.Config.Decoder.MaxPositions);
 
@@ -166,23 +166,6 @@ public sealed class StudentTrainerTests
         var answers = new Steve2.Pipeline.Student.Inference.StudentGenerator(model, sequences, torch.CPU)
             .GenerateText(set.Select(e => (sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), data.Images[e.ImageIndex])).ToList());
         Assert.True(set.Select(e => e.ActionText).SequenceEqual(answers), string.Join("\n", set.Select(e => e.ActionText)) + "\n---\n" + string.Join("\n", answers));
-    }
-
-    /// <summary>Loads both checkpoints, asserts every parameter equal (1e-6) and that the second's model reads its header's config; returns that header.</summary>
-    private static StudentHeader AssertSameWeights(string before, string after)
-    {
-        var (_, a, _, _) = StudentCheckpoint.Load(before);
-        var (header, b, _, _) = StudentCheckpoint.Load(after);
-        using (a)
-        using (b)
-        {
-            var pa = a.parameters().ToList();
-            var pb = b.parameters().ToList();
-            Assert.Equal(pa.Count, pb.Count);
-            for (int i = 0; i < pa.Count; i++) Assert.True(pa[i].allclose(pb[i], rtol: 0, atol: 1e-6), $"parameter {i} moved");
-            Assert.Equal(header.Config, b.Config);
-        }
-        return header;
     }
 
     internal sealed class CancelAt(CancellationTokenSource cts, int step) : ITrainingProgress

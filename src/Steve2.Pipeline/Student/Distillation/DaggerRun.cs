@@ -65,7 +65,8 @@ public sealed record DaggerRoundSummary(
     string Checkpoint,
     IReadOnlyDictionary<string, double>? Training,
     WeightSummary? Weights,
-    IReadOnlyDictionary<string, double> Seconds);
+    IReadOnlyDictionary<string, double> Seconds,
+    SelectionSummary? Selection = null);
 
 /// <summary>
 /// DAgger rounds on disk (DISTILLATION.md): round i (1..N) rolls out the student of round i - 1 (round 0: the BC reference)
@@ -177,7 +178,7 @@ public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory fact
             labels.Count == 0 ? 0 : labels.Count(l => l.Executed == "teacher") / (double)labels.Count,
             firsts.Count == 0 ? 0 : firsts.Count(v => v == DaggerJudge.Same) / (double)firsts.Count,
             labels.SelectMany(l => l.Student).GroupBy(s => s.Verdict).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            pairs, aggregated, Path.GetFullPath(Path.Combine(dir, ModelName)), trained?.Last, trained?.Weights, seconds);
+            pairs, aggregated, Path.GetFullPath(Path.Combine(dir, ModelName)), trained?.Last, trained?.Weights, seconds, trained?.Selection);
         Write(Path.Combine(dir, SummaryName), summary);
         _progress.Message($"round {round}: {labels.Count} labels, {pairs} pairs ({aggregated} aggregated), student agreed with the teacher on {summary.StudentAgreed:P0} of first answers");
         return summary;

@@ -30,6 +30,16 @@ public sealed record DpoOptions
 
     public int Steps { get; init; } = 300;
 
+    /// <summary>
+    /// Share of each pair folder's labelled episodes held out of training to choose the step kept (<see cref="DpoSelection"/>):
+    /// the student is measured on their labelled states before the first step and at every checkpoint, and the best is
+    /// kept. 0: no selection, the last step is kept.
+    /// </summary>
+    public double HoldoutFraction { get; init; } = 0.2;
+
+    /// <summary>At most this many held-out states are measured (an even stride of them).</summary>
+    public int SelectionLimit { get; init; } = 200;
+
     /// <summary>Pairs per step (each is two sequences).</summary>
     public int BatchSize { get; init; } = 8;
     public double LearningRate { get; init; } = 2e-4;
@@ -44,6 +54,8 @@ public sealed record DpoOptions
             throw new ArgumentException("DPO steps, batch size and checkpoint-every must be at least 1, warmup at least 0.");
         if (Beta <= 0 || Lambda < 0 || LearningRate <= 0) throw new ArgumentException("DPO's beta and learning rate must be positive, lambda at least 0.");
         if (Anchor < 0 || double.IsNaN(Anchor)) throw new ArgumentException($"The anchor factor must be at least 0, got {Anchor}.");
+        if (!(HoldoutFraction >= 0 && HoldoutFraction < 1)) throw new ArgumentException($"The held-out share must be in [0, 1), got {HoldoutFraction}.");
+        if (SelectionLimit < 1) throw new ArgumentException($"The selection limit must be at least 1, got {SelectionLimit}.");
         if (AnchorData is not null && Anchor == 0) throw new ArgumentException("--anchor-data needs --anchor above 0.");
         if (AnchorData is not null && !System.IO.Directory.Exists(AnchorData)) throw new ArgumentException($"--anchor-data {AnchorData}: no such folder.");
         return this;

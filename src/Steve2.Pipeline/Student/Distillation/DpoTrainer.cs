@@ -13,8 +13,8 @@ using static TorchSharp.torch;
 
 namespace Steve2.Pipeline.Student.Distillation;
 
-/// <summary>What a DPO + MLE run left: the final model, the pairs it trained on and the weights' distribution.</summary>
-public sealed record DpoTrainResult(string ModelPath, int Steps, int Pairs, WeightSummary Weights, IReadOnlyDictionary<string, double> Last);
+/// <summary>What a DPO + MLE run left: the kept model, the pairs it trained on, the weights' distribution, the last step's values and the selection (null without one).</summary>
+public sealed record DpoTrainResult(string ModelPath, int Steps, int Pairs, WeightSummary Weights, IReadOnlyDictionary<string, double> Last, SelectionSummary? Selection = null);
 
 /// <summary>The per-sample weights' distribution (for the run's report).</summary>
 public sealed record WeightSummary(int Count, double Min, double P10, double Median, double P90, double Max, double Mean, bool Uniform);
@@ -28,6 +28,10 @@ public sealed record WeightSummary(int Count, double Min, double P10, double Med
 /// gradients clipped at 1, <see cref="StudentTrainer.LatestName"/> with the optimiser every
 /// <see cref="DpoOptions.CheckpointEvery"/> steps (atomic), bit-identical resume on the CPU, metrics.jsonl (stage "dpo":
 /// loss, rewards/chosen, rewards/rejected, rewards/accuracy, rewards/margin, mle, weights, lr) and curves-dpo.png.
+/// With <see cref="DpoOptions.HoldoutFraction"/> above 0, <see cref="DpoSelection"/> holds episodes out, measures the
+/// student on them before the first step and at every checkpoint (<see cref="BestName"/> holds the best so far,
+/// <see cref="DpoSelection.FileName"/> the measurements), and the kept model is the best step's, the reference's own
+/// weights when no step beats it.
 /// </summary>
 public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress = null)
 {
@@ -35,6 +39,7 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
     public const string ReferenceName = "reference-logps.bin";
     public const string OptionsName = "dpo-options.json";
     public const string WeightsName = "weights.json";
+    public const string BestName = "checkpoint-best.ckpt";
 
     private readonly ITrainingProgress _progress = progress ?? NoProgress.Instance;
 
@@ -42,12 +47,12 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
     public DpoTrainResult Train(IReadOnlyList<string> pairDirs, string referencePath, string outputDir, Device device, CancellationToken ct = default)
     {
         Directory.CreateDirectory(outputDir);
-        var pairs = new List<PreferencePair>();
+        var pairs = new List<(int Folder, PreferencePair Pair)>();
         var images = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (string dir in pairDirs)
+        for (int f = 0; f < pairDirs.Count; f++)
         {
-            var (p, i) = PreferencePairs.Read(dir);
-            pairs.AddRange(p);
+            var (p, i) = PreferencePairs.Read(pairDirs[f]);
+            pairs.AddRange(p.Select(x => (f, x)));
             foreach (var (k, v) in i) images[k] = v;
         }
         if (pairs.Count == 0) throw new ArgumentException("No preference pair to train on: the student's answers agreed with the teacher's, or none was judged worse.");
@@ -69,17 +74,30 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         // The reference: tokenizer always (a small header read), model only while its log-probabilities are computed.
         var (refHeader, reference, tokenizer, _) = StudentCheckpoint.Load(referencePath);
         var sequences = new StudentSequences(tokenizer, refHeader.Config);
-        var rows = pairs.Select(p => (Prompt: sequences.Prompt(p.Prompt), Chosen: sequences.Answer(StudentVocabulary.Encode(tokenizer, p.Chosen)),
+
+        // The held-out episodes (DpoSelection): out of the pairs and the anchor set, measured to choose the step kept.
+        var selection = o.HoldoutFraction > 0 ? DpoSelection.Choose(pairDirs, o.HoldoutFraction, o.SelectionLimit, sequences) : null;
+        if (o.HoldoutFraction > 0 && selection is null)
+            _progress.Message("no pair folder has two labelled episodes to hold one out: training on every pair, keeping the last step");
+        int heldOutPairs = selection is null ? 0 : pairs.Count(x => selection.HoldsOut(x.Folder, x.Pair.Task, x.Pair.Seed));
+        if (selection is not null && heldOutPairs == pairs.Count)
+        {
+            _progress.Message($"every pair is in a held-out episode ({string.Join("; ", selection.HeldOutEpisodes)}): training on every pair, keeping the last step");
+            (selection, heldOutPairs) = (null, 0);
+        }
+        pairs = pairs.Where(x => selection is null || !selection.HoldsOut(x.Folder, x.Pair.Task, x.Pair.Seed)).ToList();
+
+        var rows = pairs.Select(x => x.Pair).Select(p => (Prompt: sequences.Prompt(p.Prompt), Chosen: sequences.Answer(StudentVocabulary.Encode(tokenizer, p.Chosen)),
             Rejected: sequences.Answer(StudentVocabulary.Encode(tokenizer, p.Rejected)), Image: images[p.Image])).ToList();
         var (refChosen, refRejected) = ReferenceLogProbs(Path.Combine(outputDir, ReferenceName), fingerprint, reference, rows, device, Math.Max(o.BatchSize, 16));
         reference.Dispose();
 
         // The anchor set (DpoOptions.Anchor): the teacher's label at every labelled state of the rounds, as the pairs filter them.
-        var anchors = o.Anchor > 0 ? Anchors(pairDirs, o.AnchorData, sequences, tokenizer) : [];
+        var anchors = o.Anchor > 0 ? Anchors(pairDirs, o.AnchorData, sequences, tokenizer, selection) : [];
         if (o.Anchor > 0 && anchors.Count == 0)
             throw new ArgumentException("--anchor needs the rounds' labels/ folders beside the pair files: none was found.");
 
-        var raw = pairs.Select((p, i) => PreferenceWeights.Raw(p.Verdict, p.Distance, refChosen[i], rows[i].Chosen.Length, refRejected[i], rows[i].Rejected.Length)).ToList();
+        var raw = pairs.Select(x => x.Pair).Select((p, i) => PreferenceWeights.Raw(p.Verdict, p.Distance, refChosen[i], rows[i].Chosen.Length, refRejected[i], rows[i].Rejected.Length)).ToList();
         double[] weights = PreferenceWeights.Compute(raw, o.UniformWeights);
         var summary = Summarise(weights, o.UniformWeights);
         AtomicFile.WriteText(Path.Combine(outputDir, WeightsName), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
@@ -98,9 +116,28 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         int start = resumed?.Step ?? 0;
         if (start == 0)
             _progress.Message($"DPO + MLE (beta {o.Beta}, lambda {o.Lambda}, {(o.UniformWeights ? "uniform weights" : "per-sample weights")}) on {pairs.Count} pairs" +
-                $"{(o.Anchor > 0 ? $", anchor {o.Anchor} on {anchors.Count} labelled states" : "")}, {o.Steps} steps on {device.type}, from {referencePath}");
+                $"{(o.Anchor > 0 ? $", anchor {o.Anchor} on {anchors.Count} labelled states" : "")}, {o.Steps} steps on {device.type}, from {referencePath}" +
+                (selection is null ? "" : $"; {selection.HeldOutEpisodes.Count} episode(s) held out ({heldOutPairs} pairs, {selection.States} labelled states measured) to choose the step kept"));
         StudentHeader Header(int step) => new(StudentCheckpoint.Version, model.Config, tokenizer.Vocabulary, Stage, step, 0, fingerprint, null, false, StudentDataset.Version);
         IReadOnlyDictionary<string, double> last = new Dictionary<string, double>();
+
+        // The selection's measurements: at step 0 (theta = pi_ref) and at every checkpoint, each written before the checkpoint
+        // it goes with, so a resumed run has those up to its step and measures the later ones again (the same values on the CPU).
+        string best = Path.Combine(outputDir, BestName);
+        List<SelectionPoint> points = selection is null ? [] : DpoSelection.ReadPoints(outputDir, start);
+        SelectionSummary? Measure(int step)
+        {
+            if (selection is null) return null;
+            points.RemoveAll(p => p.Step == step);
+            points.Add(new SelectionPoint(step, selection.Agreement(model, sequences, device, Math.Max(o.BatchSize, 16))));
+            var summary = new SelectionSummary(selection.HeldOutEpisodes, selection.States, heldOutPairs, [.. points], SelectionSummary.Best(points));
+            if (summary.SelectedStep == step) StudentCheckpoint.Save(best, Header(step), model);
+            DpoSelection.Write(outputDir, summary);
+            _progress.Message($"step {step}: held-out agreement {summary.Points[^1].Agreement:P1} (kept: step {summary.SelectedStep}, {summary.Selected.Agreement:P1})");
+            return summary;
+        }
+        SelectionSummary? selected = start == 0 ? Measure(0)
+            : selection is null || points.Count == 0 ? null : new SelectionSummary(selection.HeldOutEpisodes, selection.States, heldOutPairs, [.. points], SelectionSummary.Best(points));
 
         for (int step = start + 1; step <= o.Steps; step++)
         {
@@ -144,15 +181,21 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
             log.Add(Stage, step, values);
             if (step % o.CheckpointEvery == 0 || step == o.Steps)
             {
+                selected = Measure(step) ?? selected;
                 StudentCheckpoint.Save(latest, Header(step), model, optimizer);
                 LossCurvePlot.WriteAll(log.Points, outputDir);
             }
             _progress.Step(Stage, step, o.Steps, values);
         }
-        StudentCheckpoint.Save(final, Header(o.Steps), model);
+        if (selected is null) StudentCheckpoint.Save(final, Header(o.Steps), model);
+        else AtomicFile.Write(final, stream =>
+        {
+            using var source = File.OpenRead(best);
+            source.CopyTo(stream);
+        });
         LossCurvePlot.WriteAll(log.Points, outputDir);
-        _progress.Message($"wrote {final}, metrics.jsonl and curves-{Stage}.png");
-        return new DpoTrainResult(final, o.Steps, pairs.Count, summary, last);
+        _progress.Message($"wrote {final}{(selected is null ? "" : $" (step {selected.SelectedStep}: held-out agreement {selected.Selected.Agreement:P1}, the reference's {selected.Points.FirstOrDefault(p => p.Step == 0)?.Agreement ?? double.NaN:P1})")}, metrics.jsonl and curves-{Stage}.png");
+        return new DpoTrainResult(final, o.Steps, pairs.Count, summary, last, selected);
     }
 
     /// <summary>
@@ -160,7 +203,8 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
     /// the pairs are (no label the critic refuses, no do-nothing decision), and the training decisions of
     /// <paramref name="recordings"/> when given: (prompt, answer, image) rows.
     /// </summary>
-    private static List<(int[] Prompt, int[] Answer, byte[] Image)> Anchors(IReadOnlyList<string> pairDirs, string? recordings, StudentSequences sequences, CompactBpeTokenizer tokenizer)
+    private static List<(int[] Prompt, int[] Answer, byte[] Image)> Anchors(IReadOnlyList<string> pairDirs, string? recordings, StudentSequences sequences, CompactBpeTokenizer tokenizer,
+        DpoSelection? selection)
     {
         var rows = new List<(int[], int[], byte[])>();
         if (recordings is not null)
@@ -170,11 +214,11 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
             foreach (var e in data.Training)
                 rows.Add((sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), sequences.Answer(e.Action), data.Images[e.ImageIndex]));
         }
-        foreach (string dir in pairDirs)
+        for (int f = 0; f < pairDirs.Count; f++)
         {
-            var (labels, images) = new DaggerLabelStore(Path.Combine(dir, "labels")).ReadAll();
+            var (labels, images) = new DaggerLabelStore(Path.Combine(pairDirs[f], "labels")).ReadAll();
             foreach (var label in labels)
-                if (PreferencePairs.Teaches(label))
+                if (PreferencePairs.Teaches(label) && selection?.HoldsOut(f, label.Task, label.Seed) != true)
                     rows.Add((sequences.Prompt(label.Prompt), sequences.Answer(StudentVocabulary.Encode(tokenizer, label.Teacher)), images[label.Image]));
         }
         return rows;

@@ -303,7 +303,8 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
             : $"Reference: given, `{reference}` (copied to `{GivenReferencePath}`; its source and SHA-256 in `{ReferenceJson}`). ") +
             string.Create(CultureInfo.InvariantCulture,
             $"DAgger from the reference: {p.Dagger.Rounds} round(s), beta {p.Dagger.Schedule}, {p.Dagger.SeedsPerRound} seed(s) a task a round from {p.Dagger.FirstSeed}; DPO + MLE: beta {p.Dagger.Dpo.Beta}, lambda {p.Dagger.Dpo.Lambda}, " +
-            $"{p.Dagger.Dpo.Steps} steps, batch {p.Dagger.Dpo.BatchSize} pairs, {(p.Dagger.Dpo.UniformWeights ? "uniform" : "per-sample")} weights{anchor}. " +
+            $"{p.Dagger.Dpo.Steps} steps, batch {p.Dagger.Dpo.BatchSize} pairs, {(p.Dagger.Dpo.UniformWeights ? "uniform" : "per-sample")} weights{anchor}" +
+            $"{(p.Dagger.Dpo.HoldoutFraction > 0 ? $", the step kept chosen on {p.Dagger.Dpo.HoldoutFraction:P0} of each round's episodes held out" : ", the last step kept")}. " +
             $"Evaluation seeds {EvaluationReport.SeedText(p.EvalSeeds)}{(p.EvalIterations is int ei ? $", iterations capped at {ei} (not comparable with full budgets)" : "")}.")).AppendLine();
         md.AppendLine("## Ablation (mean [95% interval] over the evaluation seeds)").AppendLine();
         md.AppendLine("| agent | " + string.Join(" | ", r.Figures) + " |");
@@ -333,13 +334,14 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         foreach (var (title, rounds) in new[] { ("STEVE-2: DAgger rounds labelled by the teacher with experts", r.Rounds), ("w/o EE: DAgger rounds labelled by teacher-no-expert", r.RoundsWithoutExperts) })
         {
             md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine();
-            md.AppendLine("| round | beta | episodes (failed) | labels | teacher executed | student's first answer = label | verdicts | pairs (aggregated) | weights min / median / max | last rewards/accuracy, margin, mle |");
-            md.AppendLine("|---:|---:|---|---:|---:|---:|---|---|---|---|");
+            md.AppendLine("| round | beta | episodes (failed) | labels | teacher executed | student's first answer = label | verdicts | pairs (aggregated) | weights min / median / max | last rewards/accuracy, margin, mle | step kept: held-out agreement (reference's; states) |");
+            md.AppendLine("|---:|---:|---|---:|---:|---:|---|---|---|---|---|");
             foreach (var s in rounds)
                 md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Round} | {F(s.Beta)} | {s.Episodes} ({s.FailedEpisodes}) | {s.Labels} | {s.TeacherExecuted:P0} | {s.StudentAgreed:P0} | " +
                     $"{string.Join(", ", s.Verdicts.Select(kv => $"{kv.Key} {kv.Value}"))} | {s.Pairs} ({s.AggregatedPairs}) | " +
                     $"{(s.Weights is { } w ? $"{F(w.Min)} / {F(w.Median)} / {F(w.Max)}" : "-")} | " +
-                    $"{(s.Training is { } t ? $"{F(t.GetValueOrDefault("rewards/accuracy"))}, {F(t.GetValueOrDefault("rewards/margin"))}, {F(t.GetValueOrDefault("mle"))}" : "-")} |");
+                    $"{(s.Training is { } t ? $"{F(t.GetValueOrDefault("rewards/accuracy"))}, {F(t.GetValueOrDefault("rewards/margin"))}, {F(t.GetValueOrDefault("mle"))}" : "-")} | " +
+                    $"{(s.Selection is { } k ? $"{k.SelectedStep}: {k.Selected.Agreement:P1} ({k.Points.FirstOrDefault(x => x.Step == 0)?.Agreement ?? double.NaN:P1}; {k.States})" : "-")} |");
         }
         md.AppendLine().AppendLine("## Stages (seconds)").AppendLine();
         foreach (var (k, v) in r.StageSeconds) md.AppendLine(CultureInfo.InvariantCulture, $"- {k}: {v:0}");

@@ -8,7 +8,9 @@ namespace Steve2.Pipeline.Student.Distillation;
 /// behaviour cloning, the DAgger rounds with DPO + MLE, and the evaluation seeds. <c>quick</c> is sized for the 2-core CPU;
 /// <c>full</c> is the README's; <c>tiny</c> is the test suite's end-to-end run (mechanics only, seconds). Every profile's DPO
 /// has the anchor term (factor 1, the reference's demonstrations included: DISTILLATION.md, "The anchor term"): without it,
-/// the pairs-only runs lost the reference's collection and block search.
+/// the pairs-only runs lost the reference's collection and block search. Every DPO run keeps its best step on held-out
+/// episodes (<see cref="DpoSelection"/>; DISTILLATION.md, "Which step is kept"): a fixed step count over-fitted rounds with
+/// few pairs.
 /// </summary>
 public sealed record ExperimentProfile(
     string Name,
@@ -28,7 +30,7 @@ public sealed record ExperimentProfile(
         new DaggerRunOptions
         {
             Rounds = 2, Schedule = "exponential:0.5", SeedsPerRound = 2, MaxIterations = 30,
-            Dpo = new DpoOptions { Steps = 150, BatchSize = 8, LearningRate = 3e-4, CheckpointEvery = 50, Anchor = 1 },
+            Dpo = new DpoOptions { Steps = 150, BatchSize = 8, LearningRate = 3e-4, CheckpointEvery = 25, Anchor = 1, HoldoutFraction = 0.3 },
         },
         Enumerable.Range(0, 20).ToArray(), 40, 2);
 

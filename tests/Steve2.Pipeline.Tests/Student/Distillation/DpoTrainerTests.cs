@@ -96,6 +96,56 @@ public sealed class DpoTrainerTests
         Assert.Contains("--anchor", e.Message);
     }
 
+    /// <summary>
+    /// Catches: a held-out episode's pairs or labels trained on (pairs, anchor set); the kept model not the best measured
+    /// step's (the reference's own weights when no step beats it: an untrained student agrees with no label, so every step
+    /// ties and step 0 must be kept); a resumed run measuring or keeping differently.
+    /// </summary>
+    [Fact]
+    public async Task The_kept_step_is_the_best_on_held_out_episodes_that_are_never_trained_on()
+    {
+        using var folder = new TestFolder();
+        string reference = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        string round = folder.Sub("round-001");
+        var store = new DaggerLabelStore(Path.Combine(round, "labels"));
+        using (var policy = DistillationTestData.Policy(reference))
+            foreach (int seed in new[] { 1_000_004, 1_000_005 })
+                await DistillationTestData.RolloutAsync(policy, null, "collection", seed, beta: 0.5, folder.Sub("rollouts"), store, budget: 3);
+        var (labels, images) = store.ReadAll();
+        var pairs = PreferencePairs.Make(1, labels);
+        PreferencePairs.Write(round, pairs, images);
+
+        var options = Options with { Anchor = 1, HoldoutFraction = 0.2 };
+        var messages = new Messages();
+        string through = folder.Sub("through");
+        var result = new DpoTrainer(options, messages).Train([round], reference, through, torch.CPU);
+
+        var selection = Assert.IsType<SelectionSummary>(result.Selection);
+        int held = int.Parse(Assert.Single(selection.HeldOutEpisodes).Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);   // one of the two
+        Assert.Equal(pairs.Count(p => p.Seed != held), result.Pairs);
+        Assert.Equal(pairs.Count(p => p.Seed == held), selection.HeldOutPairs);
+        Assert.Contains(messages.Lines, m => m.Contains($"anchor 1 on {labels.Count(l => PreferencePairs.Teaches(l) && l.Seed != held)} labelled states", StringComparison.Ordinal));
+        Assert.Equal(labels.Count(l => PreferencePairs.Teaches(l) && l.Seed == held), selection.States);
+        Assert.Equal([0, 2, 4, 6], selection.Points.Select(p => p.Step));
+        Assert.Equal(0, selection.SelectedStep);
+        Assert.Equal(0, StudentTestData.AssertSameWeights(reference, result.ModelPath).Step);
+
+        string stopped = folder.Sub("stopped");
+        using (var cts = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => new DpoTrainer(options, new CancelAt(cts, 5)).Train([round], reference, stopped, torch.CPU, cts.Token));
+        Assert.Equal([0, 2, 4], DpoSelection.ReadPoints(stopped, int.MaxValue).Select(p => p.Step));
+        new DpoTrainer(options).Train([round], reference, stopped, torch.CPU);
+        Assert.Equal(File.ReadAllBytes(result.ModelPath), File.ReadAllBytes(Path.Combine(stopped, StudentTrainer.ModelName)));
+        Assert.Equal(File.ReadAllText(Path.Combine(through, DpoSelection.FileName)), File.ReadAllText(Path.Combine(stopped, DpoSelection.FileName)));
+    }
+
+    [Fact]
+    public void The_best_point_is_the_highest_agreement_and_the_earliest_step_on_a_tie()
+    {
+        Assert.Equal(50, SelectionSummary.Best([new(0, 0.5), new(50, 0.6), new(100, 0.6), new(150, 0.55)]));
+        Assert.Equal(0, SelectionSummary.Best([new(0, 0.5), new(50, 0.5), new(100, 0.4)]));
+    }
+
     private sealed class Messages : ITrainingProgress
     {
         public List<string> Lines { get; } = [];

@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Expert.DynamicMap.Shared;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Inference;
+using Steve2.Pipeline.Student.Model;
+using static TorchSharp.torch;
+
+namespace Steve2.Pipeline.Student.Distillation;
+
+/// <summary>One measurement of the held-out agreement: the student after <see cref="Step"/> DPO steps (0: the reference).</summary>
+public sealed record SelectionPoint(int Step, double Agreement);
+
+/// <summary>
+/// What the DPO run's checkpoint selection saw and kept (train/selection.json, DISTILLATION.md "Which step is kept"):
+/// the held-out episodes ("pair folder: task seed"), the labelled states measured, every measurement, and the step kept.
+/// </summary>
+public sealed record SelectionSummary(IReadOnlyList<string> HeldOutEpisodes, int States, int HeldOutPairs, IReadOnlyList<SelectionPoint> Points, int SelectedStep)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SelectionPoint Selected => Points.First(p => p.Step == SelectedStep);
+
+    /// <summary>The best point so far: the highest agreement, the earliest step on a tie (the one nearest the reference).</summary>
+    public static int Best(IEnumerable<SelectionPoint> points) =>
+        points.OrderByDescending(p => p.Agreement).ThenBy(p => p.Step).First().Step;
+}
+
+/// <summary>
+/// Early stopping for the DPO run on DAgger's own measure: a share of each round's episodes is held out of training
+/// (their pairs and their labels), and the student is measured on those episodes' labelled states (filtered as the
+/// pairs are, <see cref="PreferencePairs.Teaches"/>): the share of states where its greedy answer is the teacher's label,
+/// exactly. It is measured before the first step (the reference) and at every checkpoint; the run keeps the best step.
+/// Held-out episodes per pair folder: <c>round(fraction * n)</c> of its <c>n</c> labelled episodes, at least one and at
+/// most <c>n - 1</c> (none when <c>n</c> is below 2), taken one task at a time (tasks in name order, each task's episodes
+/// in the order of SHA-256("task/seed")), the k-th folder starting at task <c>k * held-out</c>: so the held-out states
+/// cover the tasks in turn, not whichever a hash favours. Deterministic, and the same episodes stay held out in every
+/// later round that aggregates the folder.
+/// </summary>
+public sealed class DpoSelection
+{
+    public const string FileName = "selection.json";
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly HashSet<(int Folder, string Task, int Seed)> _heldOut;
+    private readonly List<(int[] Prompt, byte[] Image, string Label)> _states;
+
+    private DpoSelection(HashSet<(int, string, int)> heldOut, List<(int[], byte[], string)> states, IReadOnlyList<string> names)
+    {
+        _heldOut = heldOut;
+        _states = states;
+        HeldOutEpisodes = names;
+    }
+
+    public IReadOnlyList<string> HeldOutEpisodes { get; }
+    public int States => _states.Count;
+
+    /// <summary>Whether the pair (of the <paramref name="folder"/>-th pair folder) comes from a held-out episode.</summary>
+    public bool HoldsOut(int folder, string task, int seed) => _heldOut.Contains((folder, task, seed));
+
+    /// <summary>
+    /// The held-out episodes of the pair folders' <c>labels/</c> and their labelled states (evenly strided down to
+    /// <paramref name="limit"/>). Null when no folder has two labelled episodes (nothing to hold out).
+    /// </summary>
+    public static DpoSelection? Choose(IReadOnlyList<string> pairDirs, double fraction, int limit, StudentSequences sequences)
+    {
+        var heldOut = new HashSet<(int, string, int)>();
+        var names = new List<string>();
+        var states = new List<(int[], byte[], string)>();
+        for (int f = 0; f < pairDirs.Count; f++)
+        {
+            var (labels, images) = new DaggerLabelStore(Path.Combine(pairDirs[f], "labels")).ReadAll();
+            var episodes = labels.Select(l => (l.Task, l.Seed)).Distinct().ToList();
+            if (episodes.Count < 2) continue;
+            int n = Math.Clamp((int)Math.Round(fraction * episodes.Count, MidpointRounding.AwayFromZero), 1, episodes.Count - 1);
+            foreach (var (task, seed) in TaskByTask(episodes, f * n).Take(n))
+            {
+                heldOut.Add((f, task, seed));
+                names.Add($"{Path.GetFileName(Path.TrimEndingDirectorySeparator(pairDirs[f]))}: {task} {seed}");
+            }
+            foreach (var label in labels)
+                if (heldOut.Contains((f, label.Task, label.Seed)) && PreferencePairs.Teaches(label))
+                    states.Add((sequences.Prompt(label.Prompt), images[label.Image], label.Teacher));
+        }
+        if (heldOut.Count == 0) return null;
+        double stride = Math.Max(1.0, (double)states.Count / limit);
+        var kept = Enumerable.Range(0, Math.Min(states.Count, limit)).Select(i => states[(int)(i * stride)]).ToList();
+        return new DpoSelection(heldOut, kept, names);
+    }
+
+    /// <summary>The share of held-out states where the model's greedy answer is the teacher's label (NaN with no state). Leaves the model in eval mode.</summary>
+    public double Agreement(StudentModel model, StudentSequences sequences, Device device, int batchSize)
+    {
+        if (_states.Count == 0) return double.NaN;
+        var generator = new StudentGenerator(model, sequences, device);
+        int same = 0;
+        for (int start = 0; start < _states.Count; start += batchSize)
+        {
+            var chunk = _states.Skip(start).Take(batchSize).ToList();
+            var texts = generator.GenerateText(chunk.Select(s => (s.Prompt, s.Image)).ToList());
+            same += chunk.Where((s, i) => texts[i] == s.Label).Count();
+        }
+        return same / (double)_states.Count;
+    }
+
+    /// <summary>The measurements made up to <paramref name="step"/> (a resumed run measures the later ones again).</summary>
+    public static List<SelectionPoint> ReadPoints(string dir, int step)
+    {
+        string path = Path.Combine(dir, FileName);
+        if (!File.Exists(path)) return [];
+        var summary = JsonSerializer.Deserialize<SelectionSummary>(File.ReadAllText(path))!;
+        return summary.Points.Where(p => p.Step <= step).ToList();
+    }
+
+    public static void Write(string dir, SelectionSummary summary) =>
+        AtomicFile.WriteText(Path.Combine(dir, FileName), JsonSerializer.Serialize(summary, Indented));
+
+    /// <summary>The episodes one task at a time (a round-robin over the tasks in name order, starting at <paramref name="offset"/>).</summary>
+    private static IEnumerable<(string Task, int Seed)> TaskByTask(IReadOnlyList<(string Task, int Seed)> episodes, int offset)
+    {
+        var byTask = episodes.GroupBy(e => e.Task).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(e => Order(e.Task, e.Seed), StringComparer.Ordinal).ToList()).ToList();
+        for (int k = 0; k < byTask.Max(t => t.Count); k++)
+            for (int i = 0; i < byTask.Count; i++)
+                if (byTask[(offset + i) % byTask.Count] is { } task && k < task.Count)
+                    yield return task[k];
+    }
+
+    private static string Order(string task, int seed) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{task}/{seed}")));
+}
