@@ -36,6 +36,7 @@ internal static class StudentBenchCommand
             var prompts = pool.Select(e => (Prompt: sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), Image: data.Images[e.ImageIndex])).ToList();
             TextWriter text = parse.InvocationConfiguration.Output;
             generator.Generate([prompts[0]]);   // warm-up
+            generator.Timings = new GenerationTimings();
             var single = new List<double>();
             long tokens = 0;
             for (int i = 0; i < parse.GetValue(calls); i++)
@@ -45,6 +46,9 @@ internal static class StudentBenchCommand
                 tokens += generator.Generate([prompts[i % prompts.Count]])[0].Length + 1;
                 single.Add(clock.Elapsed.TotalMilliseconds);
             }
+            var split = generator.Timings.Calls;
+            generator.Timings = null;
+            double prefillP50 = Median(split.Select(c => c.PrefillMs)), stepP50 = Median(split.Where(c => c.Steps > 0).Select(c => c.DecodeMs / c.Steps));
             int b = parse.GetValue(batch);
             var batched = new List<double>();
             for (int i = 0; i < Math.Max(1, parse.GetValue(calls) / b); i++)
@@ -59,10 +63,17 @@ internal static class StudentBenchCommand
             string vram = dev.type == DeviceType.CUDA ? " (VRAM: see nvidia-smi)" : "";
             await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"student {header.Config.Preset} ({student.ParameterCount:N0} parameters) on {dev.type}, {torch.get_num_threads()} threads: " +
-                $"batch 1: p50 {single[single.Count / 2]:F1} ms, p95 {single[(int)(single.Count * 0.95)]:F1} ms a call ({tokens / (double)single.Count:F1} tokens a call); " +
+                $"batch 1: p50 {single[single.Count / 2]:F1} ms, p95 {single[(int)(single.Count * 0.95)]:F1} ms a call ({tokens / (double)single.Count:F1} tokens a call; " +
+                $"prefill p50 {prefillP50:F1} ms for {prompts.Take(single.Count).Average(p => p.Prompt.Length):F0} prompt tokens, then p50 {stepP50:F2} ms a decoding step); " +
                 $"batch {b}: p50 {batched[batched.Count / 2]:F1} ms a call; peak RSS {peakMb:F0} MB{vram}"));
             return CliApp.Ok;
         }));
         return command;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
     }
 }

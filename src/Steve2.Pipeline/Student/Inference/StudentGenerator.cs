@@ -18,6 +18,9 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
     public StudentSequences Sequences => sequences;
     public Device Device => device;
 
+    /// <summary>When set, every call adds its prefill and decoding times to it (<c>steve2 student-bench</c>).</summary>
+    public GenerationTimings? Timings { get; set; }
+
     /// <summary>The student's ids to the decoder's (the same unless the decoder is a pretrained LM).</summary>
     public StudentTokenMap TokenMap => _map;
 
@@ -43,6 +46,9 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         if (randoms.Count != batch.Count) throw new ArgumentException($"{randoms.Count} random streams for {batch.Count} prompts.", nameof(randoms));
         if (batch.Count == 0) return [];
         sampling = (sampling ?? SamplingOptions.Greedy).Validated();
+        var clock = Timings is null ? null : System.Diagnostics.Stopwatch.StartNew();
+        double prefillMs = 0;
+        int decoded = 0;
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -71,6 +77,7 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         {
             float[] last;
             using (NewDisposeScope()) last = logits.to(ScalarType.Float32).cpu().data<float>().ToArray();
+            if (step == 0 && clock is not null) prefillMs = clock.Elapsed.TotalMilliseconds;
             int vocab = last.Length / b;
             for (int i = 0; i < b; i++)
                 foreach (int id in _map.NeverWritten) last[i * vocab + id] = float.NegativeInfinity;
@@ -85,6 +92,7 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
             }
             if (done.All(d => d) || step == budget - 1) break;
             using var stepScope = NewDisposeScope();
+            decoded++;
             Tensor nextIds = tensor(next, [b, 1]).to(device);
             Tensor previous = logits;
             if (cache is not null)
@@ -103,6 +111,7 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
             logits.MoveToOuterDisposeScope();
             previous.Dispose();
         }
+        Timings?.Add(b, prefillMs, clock!.Elapsed.TotalMilliseconds - prefillMs, decoded);
         return rows.Select(r => r.ToArray()).ToArray();
     }
 
@@ -140,4 +149,16 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         }
         return order[k - 1];
     }
+}
+
+/// <summary>Where the generator's time goes, call by call: the prefill (the prompt and image read once, to the first logits) and the decoding steps after it.</summary>
+public sealed class GenerationTimings
+{
+    private readonly List<(int Batch, double PrefillMs, double DecodeMs, int Steps)> _calls = [];
+
+    public IReadOnlyList<(int Batch, double PrefillMs, double DecodeMs, int Steps)> Calls => _calls;
+
+    internal void Add(int batch, double prefillMs, double decodeMs, int steps) => _calls.Add((batch, prefillMs, decodeMs, steps));
+
+    public void Clear() => _calls.Clear();
 }
