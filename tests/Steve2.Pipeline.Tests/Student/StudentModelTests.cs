@@ -94,9 +94,15 @@ public sealed class StudentModelTests
             (sequences.Prompt(new StudentPrompt("actor", "explore north", "agent 0 at (1, 2, 3)", "")), TrajectorySamples.Image(1, 64, 64).Pixels),
             (sequences.Prompt(new StudentPrompt("manager", "find a pig", "agent 0 at (0, 64, 0) facing north, a long state text", "progress: placed 0")), TrajectorySamples.Image(2, 64, 64).Pixels),
         };
+        generator.Timings = new GenerationTimings();
         var cached = generator.Generate(prompts);
+        var call = Assert.Single(generator.Timings.Calls);
+        generator.Timings = null;
         var full = generator.Generate(prompts, useCache: false);
         Assert.Equal(sequences.Config.MaxActionTokens - 1, cached[0].Length);   // a random model rarely says eos: the budget ends it
+        // The split student-bench prints: one prefill, then a model call for every token after the first.
+        Assert.Equal((2, sequences.Config.MaxActionTokens - 2), (call.Batch, call.Steps));
+        Assert.True(call.PrefillMs > 0 && call.DecodeMs > 0);
         for (int i = 0; i < prompts.Length; i++)
         {
             Assert.Equal(full[i], cached[i]);
