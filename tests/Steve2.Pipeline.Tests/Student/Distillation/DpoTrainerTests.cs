@@ -59,13 +59,7 @@ public sealed class DpoTrainerTests
     public async Task The_anchor_term_trains_on_every_labelled_state_of_the_rounds()
     {
         using var folder = new TestFolder();
-        string reference = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
-        string round = folder.Sub("round-001");
-        var store = new DaggerLabelStore(Path.Combine(round, "labels"));
-        using (var policy = DistillationTestData.Policy(reference))
-            await DistillationTestData.RolloutAsync(policy, null, "collection", 1_000_004, beta: 0.5, folder.Sub("rollouts"), store, budget: 3);
-        var (labels, images) = store.ReadAll();
-        PreferencePairs.Write(round, PreferencePairs.Make(1, labels), images);
+        var (reference, round, labels, images) = await RoundAsync(folder, 1_000_004);
 
         var options = Options with { Steps = 2, CheckpointEvery = 2 };
         string plain = folder.Sub("plain"), anchored = folder.Sub("anchored");
@@ -105,15 +99,8 @@ public sealed class DpoTrainerTests
     public async Task The_kept_step_is_the_best_on_held_out_episodes_that_are_never_trained_on()
     {
         using var folder = new TestFolder();
-        string reference = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
-        string round = folder.Sub("round-001");
-        var store = new DaggerLabelStore(Path.Combine(round, "labels"));
-        using (var policy = DistillationTestData.Policy(reference))
-            foreach (int seed in new[] { 1_000_004, 1_000_005 })
-                await DistillationTestData.RolloutAsync(policy, null, "collection", seed, beta: 0.5, folder.Sub("rollouts"), store, budget: 3);
-        var (labels, images) = store.ReadAll();
+        var (reference, round, labels, _) = await RoundAsync(folder, 1_000_004, 1_000_005);
         var pairs = PreferencePairs.Make(1, labels);
-        PreferencePairs.Write(round, pairs, images);
 
         var options = Options with { Anchor = 1, HoldoutFraction = 0.2 };
         var messages = new Messages();
@@ -144,6 +131,20 @@ public sealed class DpoTrainerTests
     {
         Assert.Equal(50, SelectionSummary.Best([new(0, 0.5), new(50, 0.6), new(100, 0.6), new(150, 0.55)]));
         Assert.Equal(0, SelectionSummary.Best([new(0, 0.5), new(50, 0.5), new(100, 0.4)]));
+    }
+
+    /// <summary>An untrained reference and a round folder (round-001: labels/ and the pairs) of short collection rollouts on <paramref name="seeds"/>.</summary>
+    private static async Task<(string Reference, string Round, IReadOnlyList<DaggerLabel> Labels, IReadOnlyDictionary<string, byte[]> Images)> RoundAsync(TestFolder folder, params int[] seeds)
+    {
+        string reference = await StudentTestData.UntrainedCheckpointAsync(folder.Sub("reference.ckpt"));
+        string round = folder.Sub("round-001");
+        var store = new DaggerLabelStore(Path.Combine(round, "labels"));
+        using (var policy = DistillationTestData.Policy(reference))
+            foreach (int seed in seeds)
+                await DistillationTestData.RolloutAsync(policy, null, "collection", seed, beta: 0.5, folder.Sub("rollouts"), store, budget: 3);
+        var (labels, images) = store.ReadAll();
+        PreferencePairs.Write(round, PreferencePairs.Make(1, labels), images);
+        return (reference, round, labels, images);
     }
 
     private sealed class Messages : ITrainingProgress
