@@ -80,6 +80,17 @@ public static class AtomicFile
         WriteBytes(path, Encoding.UTF8.GetBytes(text), durable);
     }
 
+    /// <summary>Copies the file <paramref name="source"/> to <paramref name="path"/>: a reader of <paramref name="path"/> sees the old file or the whole copy.</summary>
+    public static void Copy(string source, string path, bool durable = true)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Write(path, stream =>
+        {
+            using var from = File.OpenRead(source);
+            from.CopyTo(stream);
+        }, durable);
+    }
+
     /// <summary>The hidden, per-call temporary name beside <paramref name="fullPath"/> (it ends in ".tmp").</summary>
     internal static string TemporaryPathFor(string fullPath) =>
         Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");

@@ -6,7 +6,7 @@ namespace Expert.DynamicMap.Tests.Shared;
 public class AtomicFileTests
 {
     [Fact]
-    public void Writes_bytes_text_and_streams_creating_the_folder_and_replacing_the_old_file()
+    public void Writes_bytes_text_streams_and_copies_creating_the_folder_and_replacing_the_old_file()
     {
         using var folder = new TempFolder();
         string path = Path.Combine(folder.Path, "a", "b", "file.bin");
@@ -25,6 +25,14 @@ public class AtomicFileTests
         Assert.Equal(4, written);
         Assert.Equal(BitConverter.GetBytes(42), File.ReadAllBytes(path));
         Assert.Equal(["file.bin"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+
+        string copy = Path.Combine(folder.Path, "c", "copy.bin");
+        AtomicFile.WriteText(copy, "an older, longer file");
+        AtomicFile.Copy(path, copy);
+        Assert.Equal(BitConverter.GetBytes(42), File.ReadAllBytes(copy));
+        Assert.Throws<FileNotFoundException>(() => AtomicFile.Copy(Path.Combine(folder.Path, "missing.bin"), copy));
+        Assert.Equal(BitConverter.GetBytes(42), File.ReadAllBytes(copy));   // a failed copy leaves the target as it was
+        Assert.Equal(["copy.bin"], Directory.GetFiles(Path.GetDirectoryName(copy)!).Select(Path.GetFileName));
     }
 
     [Fact]

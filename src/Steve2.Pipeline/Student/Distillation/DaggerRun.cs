@@ -95,7 +95,7 @@ public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory fact
         string round0 = RoundDir(root, 0);
         if (!File.Exists(Path.Combine(round0, SummaryName)))
         {
-            CopyAtomically(reference, Path.Combine(round0, ModelName));
+            AtomicFile.Copy(reference, Path.Combine(round0, ModelName));
             Write(Path.Combine(round0, SummaryName), new DaggerRoundSummary(0, 1, [], 0, 0, 0, 1, 0, new Dictionary<string, int>(), 0, 0,
                 Path.GetFullPath(Path.Combine(round0, ModelName)), null, null, new Dictionary<string, double>()));
         }
@@ -164,12 +164,12 @@ public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory fact
         {
             var device = global::Expert.VqVae.MlCore.Runtime.TorchRuntime.ResolveDevice(o.Device);
             trained = await Task.Run(() => new DpoTrainer(o.Dpo, _progress).Train(pairDirs, reference, Path.Combine(dir, "train"), device, ct), ct);
-            CopyAtomically(trained.ModelPath, Path.Combine(dir, ModelName));
+            AtomicFile.Copy(trained.ModelPath, Path.Combine(dir, ModelName));
         }
         else
         {
             _progress.Message($"round {round}: no preference pair so far; the previous student is kept");
-            CopyAtomically(previous, Path.Combine(dir, ModelName));
+            AtomicFile.Copy(previous, Path.Combine(dir, ModelName));
         }
         seconds["train"] = clock.Elapsed.TotalSeconds;
 
@@ -187,10 +187,4 @@ public sealed class DaggerRun(DaggerRunOptions options, IEnvironmentFactory fact
     private sealed record RolloutSummary(int Episodes, int Failed, IReadOnlyList<string> Failures);
 
     private static void Write<T>(string path, T value) => AtomicFile.WriteText(path, JsonSerializer.Serialize(value, Indented));
-
-    private static void CopyAtomically(string from, string to) => AtomicFile.Write(to, stream =>
-    {
-        using var source = File.OpenRead(from);
-        source.CopyTo(stream);
-    });
 }

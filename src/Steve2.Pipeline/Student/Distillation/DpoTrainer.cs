@@ -188,11 +188,7 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
             _progress.Step(Stage, step, o.Steps, values);
         }
         if (selected is null) StudentCheckpoint.Save(final, Header(o.Steps), model);
-        else AtomicFile.Write(final, stream =>
-        {
-            using var source = File.OpenRead(best);
-            source.CopyTo(stream);
-        });
+        else AtomicFile.Copy(best, final);
         LossCurvePlot.WriteAll(log.Points, outputDir);
         _progress.Message($"wrote {final}{(selected is null ? "" : $" (step {selected.SelectedStep}: held-out agreement {selected.Selected.Agreement:P1}, the reference's {selected.Points.FirstOrDefault(p => p.Step == 0)?.Agreement ?? double.NaN:P1})")}, metrics.jsonl and curves-{Stage}.png");
         return new DpoTrainResult(final, o.Steps, pairs.Count, summary, last, selected);

@@ -219,7 +219,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
         else if (File.Exists(Path.Combine(root, "stages.json")) && ReadStages(root).Keys.Any(k => k.StartsWith("dagger ", StringComparison.Ordinal)))
             throw new ArgumentException($"{root} holds a run that trained its own reference: give a new --output for --reference.");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-        AtomicFile.Write(copy, stream => { using var from = File.OpenRead(source); from.CopyTo(stream); });
+        AtomicFile.Copy(source, copy);
         AtomicFile.WriteText(json, JsonSerializer.Serialize(new GivenReferenceFile(Path.GetFullPath(source), sha), Indented));
         _progress.Message($"reference: {source} (SHA-256 {sha[..12]}), copied to {copy}");
         return copy;
