@@ -46,6 +46,13 @@ public static class Items
     /// <summary>The item a placed block is, and that placing the item makes ("oak_planks" for Block.OakPlanks).</summary>
     public static string OfBlock(Block block) => System.Text.RegularExpressions.Regex.Replace(block.ToString(), "(?<!^)([A-Z])", "_$1").ToLowerInvariant();
 
+    /// <summary>
+    /// The items <c>collect</c> gathers (ACTIONS.md): every block's drop and the animals' (porkchop, beef, wool, chicken), in
+    /// name order; anything else is crafted. The critic refuses a collect of another name before it is played.
+    /// </summary>
+    public static IReadOnlyList<string> Collectable { get; } =
+        World.BlockTable.All.Select(i => i.Drop).OfType<string>().Concat([Porkchop, Beef, Wool, Chicken]).Distinct().Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>The block an item places, when it is a placeable block.</summary>
     public static Block? BlockOf(string item)
     {

@@ -52,6 +52,8 @@ public static class Critic
         {
             Place p when f.Inventory.GetValueOrDefault(p.Item) <= 0 => $"agent {agent} has no {p.Item}; place an item from the inventory",
             PlaceBox b when f.Inventory.GetValueOrDefault(b.Item) <= 0 => $"agent {agent} has no {b.Item}; place an item from the inventory",
+            Collect c when !Items.Collectable.Contains(c.Item) => $"no block or animal yields {c.Item}; collectable: {string.Join(", ", Items.Collectable)} (others are crafted)",
+            Craft c when World.Recipes.For(c.Item) is null => $"no recipe makes {c.Item}; craftable: {string.Join(", ", World.Recipes.All.Keys)}",
             Explore e when e.Blocks is < 1 or > CodeAction.MaxMoveBlocks => $"explore takes 1..{CodeAction.MaxMoveBlocks} blocks",
             MoveTo m when Math.Abs(m.Target.X - feet.X) + Math.Abs(m.Target.Z - feet.Z) > 2 * CodeAction.MaxMoveBlocks =>
                 $"{m.Target} is far beyond the {CodeAction.MaxMoveBlocks}-block movement limit; explore toward it instead",

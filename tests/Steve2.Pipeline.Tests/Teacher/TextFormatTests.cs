@@ -89,6 +89,23 @@ public sealed class TextFormatTests
         Assert.Contains("stone_pickvel", Steve2.Pipeline.Student.Inference.StudentAnswers.Problem("manager", 0, "agent 0: collect chest 2\nagent 1: collect stone_pickvel 1", facts));
     }
 
+    /// <summary>
+    /// Catches: an actor's collect or craft of an item that nothing yields or no recipe makes let through to the world,
+    /// where it fails every time (the student's `collect("cobpickaxe", 1)`, 19 times in a row on collection seed 46).
+    /// </summary>
+    [Fact]
+    public void The_critic_refuses_a_collect_or_craft_of_an_item_nothing_yields_or_makes()
+    {
+        var facts = new Steve2.Pipeline.Teacher.Decisions.ActorFacts(new Pose(new Vec3(0.5, 44, 0.5), 0, 0), 4.5, new Dictionary<string, int>(), null);
+        foreach (string item in Items.Collectable) Assert.Null(Critic.CheckAction(facts, 0, new Collect(item, 1)));
+        foreach (string item in Steve2.Pipeline.World.Recipes.All.Keys) Assert.Null(Critic.CheckAction(facts, 0, new Craft(item, 1)));
+        Assert.Contains("cobpickaxe", Critic.CheckAction(facts, 0, new Collect("cobpickaxe", 1)));
+        Assert.Contains("wooden_pickaxe", Critic.CheckAction(facts, 0, new Craft("woodden_pickaxe", 1)));   // the list of what can be crafted
+        Assert.NotNull(Critic.CheckAction(facts, 0, new Collect(Items.IronIngot, 1)));   // crafted (smelted), not collected
+        // The student's answers get the same check.
+        Assert.Contains("cobpickaxe", Steve2.Pipeline.Student.Inference.StudentAnswers.Problem("actor", 0, "collect(\"cobpickaxe\", 1)", facts));
+    }
+
     [Fact]
     public void Compass_helpers_agree_with_the_world_frame()
     {
