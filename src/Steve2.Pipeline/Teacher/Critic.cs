@@ -25,6 +25,8 @@ public static class Critic
         DirectiveKind.GoTo or DirectiveKind.Approach when SetAsideAreas.Covers(f.UnreachableAreas, d.Target) =>
             $"{d.Target} lies in an area found unreachable; choose a goal elsewhere",
         DirectiveKind.Gather or DirectiveKind.Craft when d.Count > 64 => "ask for at most 64 at a time",
+        DirectiveKind.Craft when World.Recipes.For(d.Item) is null => $"no recipe makes {d.Item}; craftable: {string.Join(", ", World.Recipes.All.Keys)}",
+        DirectiveKind.Gather when !Items.Collectable.Contains(d.Item) && World.Recipes.For(d.Item) is null => $"nothing yields or makes {d.Item}",
         _ => null,
     };
 

@@ -104,6 +104,15 @@ public sealed class TextFormatTests
         Assert.NotNull(Critic.CheckAction(facts, 0, new Collect(Items.IronIngot, 1)));   // crafted (smelted), not collected
         // The student's answers get the same check.
         Assert.Contains("cobpickaxe", Steve2.Pipeline.Student.Inference.StudentAnswers.Problem("actor", 0, "collect(\"cobpickaxe\", 1)", facts));
+
+        // A conductor's gather (collected or crafted) and craft directives: the same names.
+        var conductor = new Steve2.Pipeline.Teacher.Decisions.ConductorFacts(new BlockPos(0, 52, 0), 90, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), null, null,
+            [], [], [42, 41, 40, 39, 38, 37, 36, 35], [], null, null, null, [], null);
+        foreach (string item in Items.Collectable.Concat(Steve2.Pipeline.World.Recipes.All.Keys))
+            Assert.Null(Critic.CheckDirective(conductor, 0, new Directive(DirectiveKind.Gather, Item: item, Count: 1)));
+        Assert.Contains("cobpickaxe", Critic.CheckDirective(conductor, 0, new Directive(DirectiveKind.Gather, Item: "cobpickaxe", Count: 1)));
+        Assert.Contains("wooden_pickaxe", Critic.CheckDirective(conductor, 0, new Directive(DirectiveKind.Craft, Item: "woodden_pickaxe", Count: 1)));
+        Assert.Null(Critic.CheckDirective(conductor, 0, new Directive(DirectiveKind.Craft, Item: Items.WoodenPickaxe, Count: 1)));
     }
 
     [Fact]
