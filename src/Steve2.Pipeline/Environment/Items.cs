@@ -53,6 +53,10 @@ public static class Items
     public static IReadOnlyList<string> Collectable { get; } =
         World.BlockTable.All.Select(i => i.Drop).OfType<string>().Concat([Porkchop, Beef, Wool, Chicken]).Distinct().Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>Why <c>collect</c> cannot gather <paramref name="item"/> (not in <see cref="Collectable"/>): the world's refusal, and the critic's before it is played.</summary>
+    public static string NotCollectable(string item) =>
+        $"no block or animal yields \"{item}\"; collectable: {string.Join(", ", Collectable)} (others are crafted)";
+
     /// <summary>The block an item places, when it is a placeable block.</summary>
     public static Block? BlockOf(string item)
     {

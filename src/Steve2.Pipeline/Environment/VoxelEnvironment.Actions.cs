@@ -183,7 +183,7 @@ public sealed partial class VoxelEnvironment
         if (Animal.KindDropping(item) is { } kind) return CollectFromAnimals(agent, item, kind, count);
         var sources = BlockTable.All.Where(i => i.Drop == item).Select(i => i.Block).ToHashSet();
         if (sources.Count == 0)
-            return new ActionResult(false, $"no block or animal yields \"{item}\"; collectable: {string.Join(", ", Items.Collectable)} (others are crafted)");
+            return new ActionResult(false, Items.NotCollectable(item));
         var tool = BlockTable.BestTool(agent.Inventory.View);
         var harvestable = sources.Where(b => BlockTable.Get(b).Tool <= tool).ToHashSet();
         if (harvestable.Count == 0)

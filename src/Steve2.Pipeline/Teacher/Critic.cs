@@ -25,7 +25,7 @@ public static class Critic
         DirectiveKind.GoTo or DirectiveKind.Approach when SetAsideAreas.Covers(f.UnreachableAreas, d.Target) =>
             $"{d.Target} lies in an area found unreachable; choose a goal elsewhere",
         DirectiveKind.Gather or DirectiveKind.Craft when d.Count > 64 => "ask for at most 64 at a time",
-        DirectiveKind.Craft when World.Recipes.For(d.Item) is null => $"no recipe makes {d.Item}; craftable: {string.Join(", ", World.Recipes.All.Keys)}",
+        DirectiveKind.Craft when World.Recipes.For(d.Item) is null => World.Recipes.NoRecipe(d.Item),
         DirectiveKind.Gather when !Items.Collectable.Contains(d.Item) && World.Recipes.For(d.Item) is null => $"nothing yields or makes {d.Item}",
         _ => null,
     };
@@ -54,8 +54,8 @@ public static class Critic
         {
             Place p when f.Inventory.GetValueOrDefault(p.Item) <= 0 => $"agent {agent} has no {p.Item}; place an item from the inventory",
             PlaceBox b when f.Inventory.GetValueOrDefault(b.Item) <= 0 => $"agent {agent} has no {b.Item}; place an item from the inventory",
-            Collect c when !Items.Collectable.Contains(c.Item) => $"no block or animal yields {c.Item}; collectable: {string.Join(", ", Items.Collectable)} (others are crafted)",
-            Craft c when World.Recipes.For(c.Item) is null => $"no recipe makes {c.Item}; craftable: {string.Join(", ", World.Recipes.All.Keys)}",
+            Collect c when !Items.Collectable.Contains(c.Item) => Items.NotCollectable(c.Item),
+            Craft c when World.Recipes.For(c.Item) is null => World.Recipes.NoRecipe(c.Item),
             Explore e when e.Blocks is < 1 or > CodeAction.MaxMoveBlocks => $"explore takes 1..{CodeAction.MaxMoveBlocks} blocks",
             MoveTo m when Math.Abs(m.Target.X - feet.X) + Math.Abs(m.Target.Z - feet.Z) > 2 * CodeAction.MaxMoveBlocks =>
                 $"{m.Target} is far beyond the {CodeAction.MaxMoveBlocks}-block movement limit; explore toward it instead",

@@ -37,6 +37,9 @@ public static class Recipes
 
     public static Recipe? For(string item) => Table.GetValueOrDefault(item);
 
+    /// <summary>Why <paramref name="item"/> cannot be crafted (no recipe makes it): the world's refusal, and the critic's before it is played.</summary>
+    public static string NoRecipe(string item) => $"no recipe makes \"{item}\"; craftable: {string.Join(", ", Table.Keys)}";
+
     /// <summary>
     /// An item's recipe depth (BLOCKS.md, "Recipe depth"): 0 for a raw item gathered by hand; a raw item whose blocks
     /// need a pickaxe is one deeper than that pickaxe; a crafted item is one deeper than the deepest of its inputs
@@ -80,7 +83,7 @@ public static class Recipes
         }
         if (For(item) is not { } recipe)
         {
-            message = $"no recipe makes \"{item}\"; craftable: {string.Join(", ", Table.Keys)}";
+            message = NoRecipe(item);
             return false;
         }
         var missing = new List<string>();

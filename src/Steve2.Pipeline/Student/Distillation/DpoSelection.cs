@@ -21,6 +21,10 @@ public sealed record SelectionSummary(IReadOnlyList<string> HeldOutEpisodes, int
     [System.Text.Json.Serialization.JsonIgnore]
     public SelectionPoint Selected => Points.First(p => p.Step == SelectedStep);
 
+    /// <summary>The reference's agreement (step 0), NaN when a resumed run lacks it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double ReferenceAgreement => Points.FirstOrDefault(p => p.Step == 0)?.Agreement ?? double.NaN;
+
     /// <summary>The best point so far: the highest agreement, the earliest step on a tie (the one nearest the reference).</summary>
     public static int Best(IEnumerable<SelectionPoint> points) =>
         points.OrderByDescending(p => p.Agreement).ThenBy(p => p.Step).First().Step;

@@ -125,19 +125,20 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         // it goes with, so a resumed run has those up to its step and measures the later ones again (the same values on the CPU).
         string best = Path.Combine(outputDir, BestName);
         List<SelectionPoint> points = selection is null ? [] : DpoSelection.ReadPoints(outputDir, start);
+        SelectionSummary Summary(DpoSelection s) => new(s.HeldOutEpisodes, s.States, heldOutPairs, [.. points], SelectionSummary.Best(points));
         SelectionSummary? Measure(int step)
         {
             if (selection is null) return null;
             points.RemoveAll(p => p.Step == step);
             points.Add(new SelectionPoint(step, selection.Agreement(model, sequences, device, Math.Max(o.BatchSize, 16))));
-            var summary = new SelectionSummary(selection.HeldOutEpisodes, selection.States, heldOutPairs, [.. points], SelectionSummary.Best(points));
+            var summary = Summary(selection);
             if (summary.SelectedStep == step) StudentCheckpoint.Save(best, Header(step), model);
             DpoSelection.Write(outputDir, summary);
             _progress.Message($"step {step}: held-out agreement {summary.Points[^1].Agreement:P1} (kept: step {summary.SelectedStep}, {summary.Selected.Agreement:P1})");
             return summary;
         }
         SelectionSummary? selected = start == 0 ? Measure(0)
-            : selection is null || points.Count == 0 ? null : new SelectionSummary(selection.HeldOutEpisodes, selection.States, heldOutPairs, [.. points], SelectionSummary.Best(points));
+            : selection is null || points.Count == 0 ? null : Summary(selection);
 
         for (int step = start + 1; step <= o.Steps; step++)
         {
@@ -190,7 +191,7 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         if (selected is null) StudentCheckpoint.Save(final, Header(o.Steps), model);
         else AtomicFile.Copy(best, final);
         LossCurvePlot.WriteAll(log.Points, outputDir);
-        _progress.Message($"wrote {final}{(selected is null ? "" : $" (step {selected.SelectedStep}: held-out agreement {selected.Selected.Agreement:P1}, the reference's {selected.Points.FirstOrDefault(p => p.Step == 0)?.Agreement ?? double.NaN:P1})")}, metrics.jsonl and curves-{Stage}.png");
+        _progress.Message($"wrote {final}{(selected is null ? "" : $" (step {selected.SelectedStep}: held-out agreement {selected.Selected.Agreement:P1}, the reference's {selected.ReferenceAgreement:P1})")}, metrics.jsonl and curves-{Stage}.png");
         return new DpoTrainResult(final, o.Steps, pairs.Count, summary, last, selected);
     }
 

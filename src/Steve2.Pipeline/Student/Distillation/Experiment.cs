@@ -341,7 +341,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
                     $"{string.Join(", ", s.Verdicts.Select(kv => $"{kv.Key} {kv.Value}"))} | {s.Pairs} ({s.AggregatedPairs}) | " +
                     $"{(s.Weights is { } w ? $"{F(w.Min)} / {F(w.Median)} / {F(w.Max)}" : "-")} | " +
                     $"{(s.Training is { } t ? $"{F(t.GetValueOrDefault("rewards/accuracy"))}, {F(t.GetValueOrDefault("rewards/margin"))}, {F(t.GetValueOrDefault("mle"))}" : "-")} | " +
-                    $"{(s.Selection is { } k ? $"{k.SelectedStep}: {k.Selected.Agreement:P1} ({k.Points.FirstOrDefault(x => x.Step == 0)?.Agreement ?? double.NaN:P1}; {k.States})" : "-")} |");
+                    $"{(s.Selection is { } k ? $"{k.SelectedStep}: {k.Selected.Agreement:P1} ({k.ReferenceAgreement:P1}; {k.States})" : "-")} |");
         }
         md.AppendLine().AppendLine("## Stages (seconds)").AppendLine();
         foreach (var (k, v) in r.StageSeconds) md.AppendLine(CultureInfo.InvariantCulture, $"- {k}: {v:0}");

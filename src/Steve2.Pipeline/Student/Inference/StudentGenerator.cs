@@ -159,6 +159,4 @@ public sealed class GenerationTimings
     public IReadOnlyList<(int Batch, double PrefillMs, double DecodeMs, int Steps)> Calls => _calls;
 
     internal void Add(int batch, double prefillMs, double decodeMs, int steps) => _calls.Add((batch, prefillMs, decodeMs, steps));
-
-    public void Clear() => _calls.Clear();
 }

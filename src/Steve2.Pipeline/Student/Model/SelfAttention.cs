@@ -41,7 +41,7 @@ public sealed class SelfAttention : nn.Module
         if (cache is not null) (k, v) = cache.Append(layer, k.contiguous(), v.contiguous());
         // libtorch's fused attention (on the CPU its flash kernel): the [T, L] scores are never written out whole. A boolean
         // mask means the same there (true = may attend); every query may attend at least to itself (CausalMask), so no row is
-        // all masked. 15 % off the student's prompt read on this CPU, the same answers (STUDENT.md, "Measured 13:xx").
+        // all masked. 15 % off the student's prompt read on this CPU, the same answers (STUDENT.md, "Measured 13:14-14:45").
         var attended = nn.functional.scaled_dot_product_attention(q, k, v, mask);
         return proj.forward(attended.transpose(1, 2).reshape(b, t, c)).MoveToOuterDisposeScope();
     }
