@@ -54,6 +54,36 @@ public sealed class StudentAgentTests
     }
 
     /// <summary>
+    /// Catches: greedy retries that repeat the refused answer. The retries were sampled at a temperature, and a confident
+    /// student wrote the same refused text three times (creation seed 25: <c>place stone 4 44 -6 47 -6</c>), took the
+    /// safe <c>wait</c>, and waited to the budget. A greedy retry now branches a refused answer (<see cref="StudentAsking"/>).
+    /// </summary>
+    [Fact]
+    public async Task A_greedy_students_retries_never_repeat_a_refused_answer_and_are_the_same_in_every_run()
+    {
+        // The shipped student is sure of its answer to this prompt: sampled at 0.8 (the retries before), it wrote the same
+        // text four times out of four when this test was written.
+        using var policy = StudentPolicy.Load(new StudentAgentOptions { Device = "cpu", MaxRetries = 3 });
+        var prompt = new Steve2.Pipeline.Student.Data.StudentPrompt("actor", "goto 4 44 -6",
+            "agent 0 at (2, 44, -1) facing northeast. In view: grass x117, stone x22. Inventory: stone 1186.", "pose: 2.5 44 -0.5 yaw -117 pitch 0\nprogress: placed 0, removed 0");
+        var image = TrajectorySamples.Image(5, 64, 64);
+
+        async Task<(List<string> Seen, StudentAsked<string> Asked)> Ask()
+        {
+            var seen = new List<string>();
+            var asked = await StudentAsking.AskAsync(policy, prompt, image, 1, null, _ => (string?)null, seen.Add, CancellationToken.None);
+            return (seen, asked);
+        }
+
+        var (first, asked) = await Ask();
+        Assert.Null(asked.Value);                                 // nothing parses: every answer is refused
+        Assert.Equal(4, first.Count);                             // the answer and three retries
+        Assert.Equal(4, asked.Rejected.Count);
+        Assert.Equal(first.Count, first.Distinct().Count());      // no retry repeats a refused answer
+        Assert.Equal(first, (await Ask()).Seen);                  // and they depend on the prompt only
+    }
+
+    /// <summary>
     /// Catches: sampled answers (every answer at a temperature, the retries when greedy) drawn from one stream that every
     /// episode of a run shares, so that a seed played beside other episodes (<c>--parallel</c>) or after another gave
     /// other answers: the same checkpoint's collection success read 0.65 in one evaluation and 0.75 in the next

@@ -117,6 +117,57 @@ public sealed class StudentModelTests
         Assert.Equal(generator.Generate([prompts[1], prompts[0]], sampling, [new Random(12), new Random(13)])[0], batched[1]);
     }
 
+    /// <summary>
+    /// The greedy retries' mechanics (<see cref="StudentAsking"/>): a branch reads its prefix as if the model had written
+    /// it, and only its first pick is constrained.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_branch_continues_its_prefix_as_if_written_and_never_picks_the_banned_token_next(bool useCache)
+    {
+        var (model, _) = Tiny(seed: 8);
+        var tokenizer = CompactBpeTokenizer.Fit(["agent 0: explore north", "moveTo(1, 2, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
+        var sequences = new StudentSequences(tokenizer, model.Config);
+        var generator = new StudentGenerator(model, sequences, CPU);
+        var prompts = new[]
+        {
+            (sequences.Prompt(new StudentPrompt("actor", "explore north", "agent 0 at (1, 2, 3)", "")), TrajectorySamples.Image(1, 64, 64).Pixels),
+            (sequences.Prompt(new StudentPrompt("conductor", "build", "agent 1 at (4, 44, -6)", "plan: 3 of 9 left")), TrajectorySamples.Image(2, 64, 64).Pixels),
+        };
+        Random[] Streams() => [new Random(1), new Random(2)];
+        var greedy = generator.GenerateAnswers(prompts, null, Streams(), useCache: useCache);
+        foreach (var answer in greedy)
+        {
+            // One pick per token written (and one for eos when written), in order, each leading the runner-up.
+            Assert.Equal(Enumerable.Range(0, answer.Choices.Count), answer.Choices.Select(c => c.Position));
+            Assert.True(answer.Choices.Count >= answer.Ids.Length);
+            Assert.Equal(answer.Ids, answer.Choices.Take(answer.Ids.Length).Select(c => c.Token));
+            Assert.All(answer.Choices, c => Assert.True(c.Margin >= 0));
+        }
+
+        int at = 3;
+        int[] prefix = greedy[0].Ids[..at];
+        // Banning a token the greedy answer did not pick there changes nothing: the prefix is read as if written.
+        int other = Enumerable.Range(40, 200).First(t => t != greedy[0].Ids[at]);
+        var same = generator.GenerateAnswers(prompts, null, Streams(), [new AnswerBranch(prefix, other), null], useCache);
+        Assert.Equal(greedy[0].Ids, same[0].Ids);
+        Assert.Equal(greedy[1].Ids, same[1].Ids);                  // a row without a branch is as it was
+        Assert.Equal(greedy[0].Choices.Skip(at).Select(c => c.Token), same[0].Choices.Select(c => c.Token));   // the prefix has no picks
+
+        // Banning its own pick sends it another way right there, after the same prefix; alone or in a batch alike.
+        var branched = generator.GenerateAnswers(prompts, null, Streams(), [new AnswerBranch(prefix, greedy[0].Ids[at]), null], useCache);
+        Assert.Equal(prefix, branched[0].Ids[..at]);
+        Assert.NotEqual(greedy[0].Ids[at], branched[0].Choices[0].Token);
+        Assert.Equal(at, branched[0].Choices[0].Position);
+        Assert.True(branched[0].Ids.Length <= sequences.Config.MaxActionTokens - 1);
+        var alone = generator.GenerateAnswers([prompts[0]], null, [new Random(1)], [new AnswerBranch(prefix, greedy[0].Ids[at])], useCache);
+        Assert.Equal(branched[0].Ids, alone[0].Ids);
+
+        Assert.Throws<ArgumentException>(() => generator.GenerateAnswers([prompts[0]], null, [new Random(1)],
+            [new AnswerBranch(new int[sequences.Config.MaxActionTokens - 1], 0)], useCache));
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(true, false)]

@@ -13,7 +13,7 @@ namespace Steve2.Pipeline.Student.Inference;
 /// code action). It reads what the teacher's roles read minus every expert: the instruction, the describer's state
 /// text, the acting agent's egocentric image and its own bounded memory (<see cref="StudentMemory"/>). Answers are
 /// parsed by the teacher's parsers and checked by the critic (<see cref="StudentAnswers"/>, on the facts of the
-/// team's own perception, as the no-expert teacher's critic does); an unusable answer is sampled again up to
+/// team's own perception, as the no-expert teacher's critic does); an unusable answer is asked again (<see cref="StudentAsking"/>) up to
 /// <see cref="StudentAgentOptions.MaxRetries"/> times, then the safe default is taken (manager: every agent idle;
 /// conductor: <c>wait</c>; actor: <c>wait()</c>) and the reason is recorded in the step's memory ("critic: ...").
 /// After acting, the critic's review corrects the situation and may ask the manager to plan again; a manager whose answers

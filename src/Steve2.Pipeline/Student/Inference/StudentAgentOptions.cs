@@ -20,9 +20,8 @@ public sealed record StudentAgentOptions
     public string Device { get; init; } = "auto";
     public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
 
-    /// <summary>Answers sampled again (at <see cref="RetryTemperature"/> when greedy) after an unusable one, before the safe default.</summary>
+    /// <summary>Answers asked again after an unusable one (a greedy student's branch a refused answer: <see cref="StudentAsking"/>), before the safe default.</summary>
     public int MaxRetries { get; init; } = 2;
-    public double RetryTemperature { get; init; } = 0.8;
     public int MaxBatch { get; init; } = 16;
 
     /// <summary>Seeds every question's random stream (<see cref="StudentAsking.QuestionRandom"/>): sampled answers are the same in every run.</summary>
@@ -33,8 +32,8 @@ public sealed record StudentAgentOptions
     public StudentAgentOptions Validated()
     {
         Sampling.Validated();
-        if (MaxRetries < 0 || MaxBatch < 1 || RetryTemperature <= 0)
-            throw new ArgumentException("The student's retries must not be negative, its batch must be at least 1 and its retry temperature positive.");
+        if (MaxRetries < 0 || MaxBatch < 1)
+            throw new ArgumentException("The student's retries must not be negative and its batch must be at least 1.");
         if (!File.Exists(ResolvedModelPath))
             throw new ArgumentException(ModelPath is null
                 ? $"No shipped student checkpoint at {ShippedCheckpoint}: train one (steve2 train-student) and pass --student PATH."

@@ -15,10 +15,17 @@ public sealed record StudentAsked<T>(T? Value, string? Text, IReadOnlyList<strin
 }
 
 /// <summary>
-/// One decision asked of the student, shared by <see cref="StudentAgent"/> and the DAgger rollouts: the model answers
-/// (first with the configured sampling, then sampled again at <see cref="StudentAgentOptions.RetryTemperature"/> when
-/// greedy), each answer is checked by the teacher's parser and the critic (<see cref="StudentAnswers"/>), and the first
-/// usable one is kept. A model failure is a rejected answer, never an exception (cancellation aside).
+/// One decision asked of the student, shared by <see cref="StudentAgent"/> and the DAgger rollouts: the model answers,
+/// each answer is checked by the teacher's parser and the critic (<see cref="StudentAnswers"/>), and the first usable one
+/// is kept. A model failure is a rejected answer, never an exception (cancellation aside).
+/// <para>Retries. A greedy student asked again would write the same text, and a sampled retry of a confident model
+/// mostly does too (creation seed 25: three refused answers, one text, <c>place stone 4 44 -6 47 -6</c> for the plan
+/// step <c>4 44 -6 7 47 -6</c>). So a greedy retry <em>branches</em> a refused answer: one token it picked (eos included)
+/// is replaced by the runner-up, the tokens before it kept and the rest written greedily again (<see cref="AnswerBranch"/>).
+/// Which one: the branch that gives up the least log-probability, the margin of the replaced pick plus what the refused
+/// answer had given up already when it was a branch itself (a best-first search for the next most likely answer, the
+/// continuations greedy). No retry repeats a refused answer, and the answers depend on the prompt only. A student that
+/// samples (a temperature) samples its retries from new streams.</para>
 /// </summary>
 public static class StudentAsking
 {
@@ -28,23 +35,37 @@ public static class StudentAsking
     {
         var options = policy.Options;
         var rejected = new List<string>();
+        var places = new List<(double Cost, AnswerChoice Choice, int[] Ids)>();   // where a refused greedy answer could go another way
         for (int attempt = 0; attempt <= options.MaxRetries; attempt++)
         {
-            var sampling = attempt == 0 || !options.Sampling.IsGreedy ? options.Sampling : options.Sampling with { Temperature = options.RetryTemperature };
-            string text;
+            AnswerBranch? branch = null;
+            double cost = 0;   // the log-probability this answer gives up against the greedy one (its branches')
+            if (attempt > 0 && options.Sampling.IsGreedy)
+            {
+                if (places.Count == 0) break;   // nothing left to branch (every refused answer was a model failure)
+                int least = 0;
+                for (int i = 1; i < places.Count; i++) if (places[i].Cost < places[least].Cost) least = i;   // the earliest on a tie
+                (cost, var choice, var ids) = places[least];
+                places.RemoveAt(least);
+                branch = new AnswerBranch(ids[..choice.Position], choice.Token);
+            }
+            StudentReply reply;
             try
             {
-                text = (await policy.Batcher.GenerateAsync(prompt, image.Pixels, sampling, QuestionRandom(options.Seed, prompt, attempt), ct)).Trim();
+                reply = await policy.Batcher.GenerateAsync(prompt, image.Pixels, options.Sampling, QuestionRandom(options.Seed, prompt, attempt), ct, branch);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 rejected.Add($"the model failed: {e.Message}");
                 continue;
             }
+            string text = reply.Text.Trim();
             seen?.Invoke(text);
             string? problem = StudentAnswers.Problem(prompt.Role, agentId, text, facts);
             if (problem is null && parse(text) is T value) return new StudentAsked<T>(value, text, rejected);
             rejected.Add($"'{text}' ({problem ?? "does not parse"})");
+            // The branch's own place went another way already; its later places are new.
+            places.AddRange(reply.Answer.Choices.Where(c => branch is null || c.Position > branch.Prefix.Length).Select(c => (cost + c.Margin, c, reply.Answer.Ids)));
         }
         ct.ThrowIfCancellationRequested();
         return new StudentAsked<T>(null, null, rejected);

@@ -11,7 +11,7 @@ namespace Steve2.Pipeline.Student.Inference;
 /// </summary>
 public sealed class StudentBatcher : IDisposable
 {
-    private sealed record Request(StudentPrompt Prompt, byte[] Image, SamplingOptions Sampling, Random Random, TaskCompletionSource<string> Done);
+    private sealed record Request(StudentPrompt Prompt, byte[] Image, SamplingOptions Sampling, Random Random, AnswerBranch? Branch, TaskCompletionSource<StudentReply> Done);
 
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly StudentGenerator _generator;
@@ -37,14 +37,14 @@ public sealed class StudentBatcher : IDisposable
     public long WorkerLiveTensors => Interlocked.Read(ref _liveTensors);
 
     /// <summary>
-    /// The student's answer text to one prompt with one image (RGB bytes, row by row). A sampled answer draws from
-    /// <paramref name="random"/>, the call's own stream, so it is the same whichever other calls share its batch
-    /// (<see cref="StudentAsking.QuestionRandom"/> seeds one per question and attempt).
+    /// The student's answer (its text and ids) to one prompt with one image (RGB bytes, row by row), continuing <paramref name="branch"/>
+    /// when one is given. A sampled answer draws from <paramref name="random"/>, the call's own stream, so it is the same
+    /// whichever other calls share its batch (<see cref="StudentAsking.QuestionRandom"/> seeds one per question and attempt).
     /// </summary>
-    public Task<string> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, Random random, CancellationToken ct)
+    public Task<StudentReply> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, Random random, CancellationToken ct, AnswerBranch? branch = null)
     {
-        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Request(prompt, image, sampling, random, done))) throw new ObjectDisposedException(nameof(StudentBatcher));
+        var done = new TaskCompletionSource<StudentReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Request(prompt, image, sampling, random, branch, done))) throw new ObjectDisposedException(nameof(StudentBatcher));
         return done.Task.WaitAsync(ct);
     }
 
@@ -60,9 +60,9 @@ public sealed class StudentBatcher : IDisposable
                 var requests = group.ToList();
                 try
                 {
-                    var texts = _generator.GenerateText(requests.Select(r => (_generator.Sequences.Prompt(r.Prompt), r.Image)).ToList(), group.Key,
-                        requests.Select(r => r.Random).ToArray());
-                    for (int i = 0; i < requests.Count; i++) requests[i].Done.TrySetResult(texts[i]);
+                    var answers = _generator.GenerateAnswers(requests.Select(r => (_generator.Sequences.Prompt(r.Prompt), r.Image)).ToList(), group.Key,
+                        requests.Select(r => r.Random).ToArray(), requests.Select(r => r.Branch).ToArray());
+                    for (int i = 0; i < requests.Count; i++) requests[i].Done.TrySetResult(new StudentReply(_generator.TokenMap.Decode(answers[i].Ids), answers[i]));
                 }
                 catch (Exception e)
                 {
@@ -81,3 +81,6 @@ public sealed class StudentBatcher : IDisposable
         _worker.Join();
     }
 }
+
+/// <summary>One answer of the batcher: its text (as the parsers read it) and the generated ids with the generator's picks.</summary>
+public sealed record StudentReply(string Text, GeneratedAnswer Answer);

@@ -39,11 +39,21 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
     /// As above, each row sampling from its own <see cref="Random"/>: a row's answer then depends on its prompt and its
     /// random stream only, not on which other rows share the batch (<see cref="StudentAsking"/> seeds one per question).
     /// </summary>
-    public IReadOnlyList<int[]> Generate(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling, IReadOnlyList<Random> randoms, bool useCache = true)
+    public IReadOnlyList<int[]> Generate(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling, IReadOnlyList<Random> randoms, bool useCache = true) =>
+        GenerateAnswers(batch, sampling, randoms, null, useCache).Select(a => a.Ids).ToArray();
+
+    /// <summary>
+    /// The answers of each prompt with how sure the model was of each token it picked (<see cref="GeneratedAnswer"/>);
+    /// a row with a <see cref="AnswerBranch"/> continues that answer's first tokens and does not pick the banned token
+    /// next (<see cref="StudentAsking"/>'s greedy retries).
+    /// </summary>
+    public IReadOnlyList<GeneratedAnswer> GenerateAnswers(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling,
+        IReadOnlyList<Random> randoms, IReadOnlyList<AnswerBranch?>? branches = null, bool useCache = true)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(randoms);
         if (randoms.Count != batch.Count) throw new ArgumentException($"{randoms.Count} random streams for {batch.Count} prompts.", nameof(randoms));
+        if (branches is not null && branches.Count != batch.Count) throw new ArgumentException($"{branches.Count} branches for {batch.Count} prompts.", nameof(branches));
         if (batch.Count == 0) return [];
         sampling = (sampling ?? SamplingOptions.Greedy).Validated();
         var clock = Timings is null ? null : System.Diagnostics.Stopwatch.StartNew();
@@ -52,14 +62,19 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        int[][] prompts = batch.Select(x => _map.Prompt(x.Prompt)).ToArray();
-        int b = batch.Count, width = prompts.Max(p => p.Length), budget = sequences.Config.MaxActionTokens - 1;   // answer tokens before eos, as trained
+        int budget = sequences.Config.MaxActionTokens - 1;   // answer tokens before eos, as trained
+        int[][] prefixes = batch.Select((_, i) => branches?[i]?.Prefix ?? []).ToArray();
+        if (prefixes.Any(p => p.Length >= budget)) throw new ArgumentException($"A branch's prefix must be shorter than the answer budget ({budget} tokens).", nameof(branches));
+        int[][] prompts = batch.Select((x, i) => (int[])[.. _map.Prompt(x.Prompt), .. prefixes[i]]).ToArray();   // a prefix is read as if written
+        int b = batch.Count, width = prompts.Max(p => p.Length);
         var rows = new List<int>[b];
+        var choices = new List<AnswerChoice>[b];
         var ids = new long[b * width];
         var real = new bool[b * width];
         for (int i = 0; i < b; i++)
         {
-            rows[i] = [];
+            rows[i] = [.. prefixes[i]];
+            choices[i] = [];
             int pad = width - prompts[i].Length;
             for (int j = 0; j < prompts[i].Length; j++)
             {
@@ -81,16 +96,26 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
             int vocab = last.Length / b;
             for (int i = 0; i < b; i++)
                 foreach (int id in _map.NeverWritten) last[i * vocab + id] = float.NegativeInfinity;
+            if (step == 0 && branches is not null)
+                for (int i = 0; i < b; i++)
+                    if (branches[i] is { } branch) last[i * vocab + branch.Banned] = float.NegativeInfinity;
             var next = new long[b];
             for (int i = 0; i < b; i++)
             {
-                int token = done[i] ? _map.Eos : Pick(last.AsSpan(i * vocab, vocab), sampling, randoms[i]);
+                if (!done[i] && rows[i].Count == budget) done[i] = true;   // the budget is spent: no eos
+                if (done[i])
+                {
+                    next[i] = _map.Eos;
+                    continue;
+                }
+                var row = last.AsSpan(i * vocab, vocab);
+                int token = Pick(row, sampling, randoms[i]);
                 next[i] = token;
-                if (done[i]) continue;
+                choices[i].Add(new AnswerChoice(rows[i].Count, token, Margin(row, token)));
                 if (token == _map.Eos) done[i] = true;
                 else rows[i].Add(token);
             }
-            if (done.All(d => d) || step == budget - 1) break;
+            if (Enumerable.Range(0, b).All(i => done[i] || rows[i].Count == budget)) break;
             using var stepScope = NewDisposeScope();
             decoded++;
             Tensor nextIds = tensor(next, [b, 1]).to(device);
@@ -112,7 +137,15 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
             previous.Dispose();
         }
         Timings?.Add(b, prefillMs, clock!.Elapsed.TotalMilliseconds - prefillMs, decoded);
-        return rows.Select(r => r.ToArray()).ToArray();
+        return rows.Select((r, i) => new GeneratedAnswer([.. r], choices[i])).ToArray();
+    }
+
+    /// <summary>How far the picked token's logit leads the best other token's (0 when another is as likely).</summary>
+    private static float Margin(ReadOnlySpan<float> logits, int picked)
+    {
+        float other = float.NegativeInfinity;
+        for (int i = 0; i < logits.Length; i++) if (i != picked && logits[i] > other) other = logits[i];
+        return float.IsNegativeInfinity(other) ? float.PositiveInfinity : Math.Max(0, logits[picked] - other);
     }
 
     private Tensor LastOf(long b, long t) => arange(t, device: device).eq(t - 1).unsqueeze(0).expand(b, t);
@@ -121,9 +154,6 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
     public IReadOnlyList<string> GenerateText(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling = null, Random? random = null) =>
         Generate(batch, sampling, random).Select(ids => _map.Decode(ids)).ToArray();
 
-    /// <summary>The answer texts of each prompt, each row sampling from its own random stream.</summary>
-    public IReadOnlyList<string> GenerateText(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling, IReadOnlyList<Random> randoms) =>
-        Generate(batch, sampling, randoms).Select(ids => _map.Decode(ids)).ToArray();
 
     private static int Pick(ReadOnlySpan<float> logits, SamplingOptions sampling, Random random)
     {
@@ -150,6 +180,21 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         return order[k - 1];
     }
 }
+
+/// <summary>
+/// A greedy answer to branch from: its first tokens (<paramref name="Prefix"/>, the decoder's ids) are kept, and the
+/// next token is any but <paramref name="Banned"/> (which may be eos: the answer then goes on).
+/// </summary>
+public sealed record AnswerBranch(int[] Prefix, int Banned);
+
+/// <summary>One token the generator picked: its place in the answer (the eos step is the answer's length), and how far its logit led the runner-up's.</summary>
+public readonly record struct AnswerChoice(int Position, int Token, float Margin);
+
+/// <summary>
+/// One generated answer: its ids (the decoder's, without eos; a branch's prefix included) and the picks the generator
+/// made for it (a branch's prefix was not picked: it has no choices).
+/// </summary>
+public sealed record GeneratedAnswer(int[] Ids, IReadOnlyList<AnswerChoice> Choices);
 
 /// <summary>Where the generator's time goes, call by call: the prefill (the prompt and image read once, to the first logits) and the decoding steps after it.</summary>
 public sealed class GenerationTimings
