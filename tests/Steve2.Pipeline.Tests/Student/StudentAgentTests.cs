@@ -84,7 +84,7 @@ public sealed class StudentAgentTests
     }
 
     /// <summary>
-    /// Catches: sampled answers (every answer at a temperature, the retries when greedy) drawn from one stream that every
+    /// Catches: sampled answers (every answer at a temperature; the retries of a greedy student were too until they branched) drawn from one stream that every
     /// episode of a run shares, so that a seed played beside other episodes (<c>--parallel</c>) or after another gave
     /// other answers: the same checkpoint's collection success read 0.65 in one evaluation and 0.75 in the next
     /// (2026-12-06). Each question now samples from its own stream (<see cref="StudentAsking.QuestionRandom"/>).
