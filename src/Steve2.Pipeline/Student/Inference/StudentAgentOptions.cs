@@ -20,7 +20,7 @@ public sealed record StudentAgentOptions
     public string Device { get; init; } = "auto";
     public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
 
-    /// <summary>Answers asked again after an unusable one (a greedy student's branch a refused answer: <see cref="StudentAsking"/>), before the safe default.</summary>
+    /// <summary>Answers asked again after an unusable one (a greedy student's retries branch a refused answer: <see cref="StudentAsking"/>), before the safe default.</summary>
     public int MaxRetries { get; init; } = 2;
     public int MaxBatch { get; init; } = 16;
 
