@@ -38,6 +38,14 @@ public sealed class StudentModelTests
         return ids.ToArray();
     }
 
+    /// <summary>A generator over a tiny tokenizer; the model's 300 vocabulary rows are more than its, and the generator only reads the logits.</summary>
+    private static (StudentSequences Sequences, StudentGenerator Generator) Generator(StudentModel model)
+    {
+        var tokenizer = CompactBpeTokenizer.Fit(["agent 0: explore north", "moveTo(1, 2, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
+        var sequences = new StudentSequences(tokenizer, model.Config);
+        return (sequences, new StudentGenerator(model, sequences, CPU));
+    }
+
     private static Tensor Images(int count, int seed) => StudentBatches.Images(
         Enumerable.Range(0, count).Select(i => TrajectorySamples.Image(seed + i, 64, 64).Pixels).ToList(), 64, CPU);
 
@@ -85,10 +93,7 @@ public sealed class StudentModelTests
     public void Decoding_with_the_kv_cache_equals_decoding_by_full_recompute_and_a_batch_equals_its_members_alone(bool rotary, bool copy)
     {
         var (model, imageId) = Tiny(rotary: rotary, copy: copy);
-        var tokenizer = CompactBpeTokenizer.Fit(["agent 0: explore north", "moveTo(1, 2, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
-        var sequences = new StudentSequences(tokenizer, model.Config);
-        // A vocabulary of 300 rows is more than this tokenizer's; the generator only reads the logits.
-        var generator = new StudentGenerator(model, sequences, CPU);
+        var (sequences, generator) = Generator(model);
         var prompts = new[]
         {
             (sequences.Prompt(new StudentPrompt("actor", "explore north", "agent 0 at (1, 2, 3)", "")), TrajectorySamples.Image(1, 64, 64).Pixels),
@@ -127,9 +132,7 @@ public sealed class StudentModelTests
     public void A_branch_continues_its_prefix_as_if_written_and_never_picks_the_banned_token_next(bool useCache)
     {
         var (model, _) = Tiny(seed: 8);
-        var tokenizer = CompactBpeTokenizer.Fit(["agent 0: explore north", "moveTo(1, 2, 3)"], StudentVocabulary.Specials, TextNormalization.None, byteFallback: true);
-        var sequences = new StudentSequences(tokenizer, model.Config);
-        var generator = new StudentGenerator(model, sequences, CPU);
+        var (sequences, generator) = Generator(model);
         var prompts = new[]
         {
             (sequences.Prompt(new StudentPrompt("actor", "explore north", "agent 0 at (1, 2, 3)", "")), TrajectorySamples.Image(1, 64, 64).Pixels),
