@@ -28,6 +28,8 @@ internal static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if the run folder has a checkpoint." };
         var autoencoderFrom = new Option<string?>("--autoencoder-from") { Description = "Take the trained VQ-VAE of this checkpoint and train only the prior." };
+        var autoencoderInit = new Option<string?>("--autoencoder-init") { Description = "Start the autoencoder from this checkpoint's weights and train both stages (with --materials an occupancy-only one grows the material channel)." };
+        var vqLr = new Option<float>("--vqvae-lr") { Description = "Peak learning rate of the autoencoder (cosine schedule).", DefaultValueFactory = _ => defaults.VqVaeLearningRate };
         var stage = new Option<string>("--stage") { Description = "all: the VQ-VAE, then the prior. decoder: only a decoder, on the frozen codes of --from.", DefaultValueFactory = _ => defaults.Stage };
         var from = new Option<string?>("--from") { Description = "--stage decoder: the finished checkpoint whose encoder, codebook and prior are kept." };
         var decoderSteps = new Option<int>("--decoder-steps") { DefaultValueFactory = _ => defaults.DecoderSteps };
@@ -47,6 +49,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder); resumable; writes model.ckpt.")
         {
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
+            autoencoderInit, vqLr,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
             priorFrom, priorLr, textDropout, guidance, guidanceStart, materials,
         };
@@ -68,6 +71,8 @@ internal static class TrainCommand
                 Threads = r.GetValue(threads),
                 Resume = !r.GetValue(noResume),
                 AutoencoderFrom = r.GetValue(autoencoderFrom),
+                AutoencoderInit = r.GetValue(autoencoderInit),
+                VqVaeLearningRate = r.GetValue(vqLr),
                 Stage = r.GetValue(stage)!,
                 DecoderFrom = r.GetValue(from),
                 DecoderSteps = r.GetValue(decoderSteps),

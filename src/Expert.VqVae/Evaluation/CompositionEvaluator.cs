@@ -27,6 +27,11 @@ public sealed record CompositionReport
     public double ReconstructionMaterialAccuracy { get; init; } = double.NaN;
     /// <summary>Distinct shapes reconstructed.</summary>
     public int ReconstructedShapes { get; init; }
+    /// <summary>
+    /// The same measures as <see cref="Summary"/> on each record's reconstruction instead of its generation: what the
+    /// autoencoder lets through, the ceiling of what a perfect prior could reach (null when not reconstructed).
+    /// </summary>
+    public CompositionSummary? ReconstructionSummary { get; init; }
     public required double Seconds { get; init; }
 }
 
@@ -61,7 +66,8 @@ public static class CompositionEvaluator
             }
             progress?.Invoke(Math.Min(at + batch, records.Count), records.Count);
         }
-        (double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes)? reconstruction = model is OccupancyModel occupancyModel ? Reconstruction(occupancyModel, records) : null;
+        (double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes, CompositionSummary Summary)? reconstruction =
+            model is OccupancyModel occupancyModel ? Reconstruction(occupancyModel, records) : null;
         return new CompositionReport
         {
             ModelVersion = model.Info.Version,
@@ -69,6 +75,7 @@ public static class CompositionEvaluator
             ReconstructionIoUByGroup = reconstruction?.ByGroup ?? new Dictionary<string, double>(),
             ReconstructionMaterialAccuracy = reconstruction?.MaterialAccuracy ?? double.NaN,
             ReconstructedShapes = reconstruction?.Shapes ?? 0,
+            ReconstructionSummary = reconstruction?.Summary,
             MaterialPalette = model.Info.MaterialPalette.Select(Materials.BlockMaterials.Name).ToArray(),
             Summary = CompositionMeasurer.Summarize(measurements),
             TextToShapeIoU = ious.Count == 0 ? double.NaN : ious.Average(),
@@ -79,22 +86,22 @@ public static class CompositionEvaluator
 
     /// <summary>
     /// The records' distinct shapes (occupancy and, for a material model, blocks) through the
-    /// autoencoder alone: IoU overall and per group, and block accuracy on voxels occupied in both.
+    /// autoencoder alone: IoU overall and per group, block accuracy on voxels occupied in both, and every record
+    /// measured on its shape's reconstruction.
     /// </summary>
-    private static (double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes) Reconstruction(
+    private static (double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes, CompositionSummary Summary) Reconstruction(
         OccupancyModel model, IReadOnlyList<CorpusRecord> records)
     {
         bool materials = model.Info.MaterialPalette.Count > 0;
-        var shapes = records
-            .GroupBy(r => materials && r.Blocks is not null ? (object)r.Blocks : r.Grid)
-            .Select(g => g.First())
-            .ToList();
+        var byShape = records.GroupBy(r => materials && r.Blocks is not null ? (object)r.Blocks : r.Grid).ToList();
+        var shapes = byShape.Select(g => g.First()).ToList();
         var truth = shapes.Select(r => materials ? r.Blocks ?? MaterialGrid.Uniform(r.Grid, BlockMaterial.Stone) : null).ToList();
         IReadOnlyList<OccupancyGrid> rebuilt;
+        IReadOnlyList<MaterialGrid>? withBlocks = null;
         double materialAccuracy = double.NaN;
         if (materials)
         {
-            var withBlocks = model.ReconstructWithMaterials(truth.Select(t => t!).ToList());
+            withBlocks = model.ReconstructWithMaterials(truth.Select(t => t!).ToList());
             rebuilt = withBlocks.Select(b => b.ToOccupancy()).ToList();
             long both = 0, right = 0;
             for (int s = 0; s < shapes.Count; s++)
@@ -128,7 +135,10 @@ public static class CompositionEvaluator
                 foreach (var part in parts.Split('+')) Add("part:" + part, ious[i]);
         }
         var byGroup = groups.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Value.Average());
-        return (ious.Average(), byGroup, materialAccuracy, shapes.Count);
+        var measured = byShape
+            .SelectMany((g, i) => g.Select(r => CompositionMeasurer.Measure(r, rebuilt[i], withBlocks?[i])))
+            .ToList();
+        return (ious.Average(), byGroup, materialAccuracy, shapes.Count, CompositionMeasurer.Summarize(measured));
     }
 
     public static string ToMarkdown(CompositionReport r) =>
@@ -144,6 +154,8 @@ public static class CompositionEvaluator
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var sb = new System.Text.StringBuilder();
         sb.Append(string.Create(c, $"| reconstruction IoU ({r.ReconstructedShapes} distinct shapes, autoencoder alone) | {r.ReconstructionIoU:F3} | >= 0.95 for every family and part |\n"));
+        if (r.ReconstructionSummary is { } through)
+            sb.Append(string.Create(c, $"| through the autoencoder alone: attribute accuracy / part presence / material accuracy | {through.AttributeAccuracy:P1} / {through.PartPresence:P1} / {through.MaterialAccuracy:P1} | the prior's ceiling |\n"));
         sb.Append(double.IsNaN(r.ReconstructionMaterialAccuracy)
             ? "| reconstruction material accuracy | not measured: occupancy only | |\n"
             : string.Create(c, $"| reconstruction material accuracy (occupied in both) | {r.ReconstructionMaterialAccuracy:P1} | |\n"));

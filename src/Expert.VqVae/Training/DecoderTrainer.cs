@@ -271,41 +271,12 @@ public sealed class DecoderTrainer
     }
 
     /// <summary>
-    /// Starts a bigger decoder (wider, deeper, or both) from a trained one so that it computes
-    /// exactly what the old one did: each shared layer's old weights are copied into the leading
-    /// slice of the new, the cross blocks between old and new channels (both ways) are zeroed, so
-    /// the new channels form a parallel branch whose only way out, the last layer, starts at zero;
-    /// and each new residual block's last convolution starts at zero, so the block starts as the
-    /// identity. On this project's CPU a fresh decoder needs thousands of steps to get back to where
-    /// the trained one is (a fresh width-64 one: IoU 0.54 after 100 steps); grown, every step goes
-    /// to what the added capacity can add.
+    /// Starts a bigger decoder (wider, deeper, or both) from a trained one so that it computes exactly what the old one
+    /// did (<see cref="AutoencoderGrowth"/>). On this project's CPU a fresh decoder needs thousands of steps to get back
+    /// to where the trained one is (a fresh width-64 one: IoU 0.54 after 100 steps); grown, every step goes to what the
+    /// added capacity can add.
     /// </summary>
-    internal static void GrowDecoder(VqVae3d from, VqVae3d to)
-    {
-        var source = from.state_dict().Where(kv => kv.Key.StartsWith("decoder.", StringComparison.Ordinal)).ToDictionary();
-        var target = to.state_dict().Where(kv => kv.Key.StartsWith("decoder.", StringComparison.Ordinal)).ToDictionary();
-        using (no_grad())
-        using (NewDisposeScope())   // the views below
-        {
-            foreach (var (name, old) in source)
-            {
-                if (!target.TryGetValue(name, out var grown) || grown.dim() != old.dim()
-                    || Enumerable.Range(0, (int)old.dim()).Any(d => old.shape[d] > grown.shape[d]))
-                    throw new InvalidOperationException($"The new decoder has no '{name}' at least as large: it can only grow from this one.");
-                if (old.dim() >= 2)
-                {
-                    long o0 = old.shape[0], o1 = old.shape[1], n0 = grown.shape[0], n1 = grown.shape[1];
-                    if (n1 > o1) grown.narrow(0, 0, o0).narrow(1, o1, n1 - o1).zero_();
-                    if (n0 > o0) grown.narrow(0, o0, n0 - o0).narrow(1, 0, o1).zero_();
-                }
-                var slice = grown;
-                for (int d = 0; d < old.dim(); d++) slice = slice.narrow(d, 0, old.shape[d]);
-                slice.copy_(old);
-            }
-            foreach (var (name, tensor) in target)
-                if (!source.ContainsKey(name) && name.Contains("._conv1.", StringComparison.Ordinal)) tensor.zero_();
-        }
-    }
+    internal static void GrowDecoder(VqVae3d from, VqVae3d to) => AutoencoderGrowth.Grow(from, to, "decoder.");
 
     /// <summary>Copies every weight and buffer outside the decoder (encoder, codebook and its averages) bit for bit.</summary>
     internal static void CopyFrozenParts(VqVae3d from, VqVae3d to)

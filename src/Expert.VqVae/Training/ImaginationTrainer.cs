@@ -43,8 +43,11 @@ public sealed class ImaginationTrainer
     public ImaginationTrainer(TrainOptions options, ITrainingProgress? progress = null)
     {
         options.Validate();
-        // A prior fine-tune keeps the source's autoencoder, whatever its shape (a grown decoder included).
-        _options = options.PriorFrom is { } from ? options with { VqVae = ModelCheckpoint.ReadHeader(from).VqVae } : options;
+        // A prior fine-tune keeps the source's autoencoder, whatever its shape (a grown decoder included); a run that starts
+        // from a trained autoencoder takes its shape and adds this run's material channel.
+        _options = options.PriorFrom is { } from ? options with { VqVae = ModelCheckpoint.ReadHeader(from).VqVae }
+            : options.AutoencoderInit is { } init ? options with { VqVae = InitConfig(ModelCheckpoint.ReadHeader(init).VqVae, options.VqVae) }
+            : options;
         _progress = progress ?? NoProgress.Instance;
     }
 
@@ -96,7 +99,7 @@ public sealed class ImaginationTrainer
             log.TruncateAfter("prior", resumed.Header.PriorStep);
         }
 
-        var vqvae = resumed?.VqVae ?? new VqVae3d(_options.VqVae);
+        var vqvae = resumed?.VqVae ?? (_options.AutoencoderInit is { } init ? GrownFrom(init) : new VqVae3d(_options.VqVae));
         vqvae.to(device);
         var header = resumed?.Header ?? new CheckpointHeader
         {
@@ -157,6 +160,25 @@ public sealed class ImaginationTrainer
             OptimizerOffset = -1,
             Header = source.Header with { Stage = "prior", PriorStep = 0, BestMetric = 0, HasOptimizerState = false },
         };
+    }
+
+    /// <summary>The shape of a run that starts from a trained autoencoder: the source's, with this run's material channel and weight.</summary>
+    internal static VqVaeConfig InitConfig(VqVaeConfig source, VqVaeConfig run) =>
+        source.Materials > run.Materials
+            ? throw new InvalidOperationException($"--autoencoder-init: the source has a material channel of {source.Materials} blocks; this run asks for {run.Materials} (add --materials).")
+            : source with { Materials = run.Materials, MaterialWeight = run.MaterialWeight };
+
+    /// <summary>A new autoencoder of this run's shape that starts computing what the trained one at <paramref name="path"/> did.</summary>
+    private VqVae3d GrownFrom(string path)
+    {
+        var source = ModelCheckpoint.Load(path);
+        source.Prior?.Dispose();
+        using var from = source.VqVae;
+        var model = new VqVae3d(_options.VqVae);
+        AutoencoderGrowth.Grow(from, model);
+        _progress.Message($"Autoencoder from {path} ({source.Header.ModelVersion}, {source.Header.VqVaeStep} steps)" +
+            (from.Config.Materials < model.Config.Materials ? $", grown to a material channel of {model.Config.Materials} blocks." : "."));
+        return model;
     }
 
     /// <summary>The inference defaults recorded in the checkpoint are this run's (--decode-steps, --guidance, --guidance-start).</summary>

@@ -52,6 +52,13 @@ public sealed record TrainOptions
     /// trained VQ-VAE). Ignored when the run folder already has a checkpoint to resume.
     /// </summary>
     public string? AutoencoderFrom { get; init; }
+    /// <summary>
+    /// Start the autoencoder from this checkpoint's weights (its shape, its codebook and the codebook's averages) and
+    /// train both stages as usual; with --materials, an occupancy-only source grows the material channel
+    /// (<see cref="AutoencoderGrowth"/>: the grown model starts computing the source's occupancy exactly). Ignored when
+    /// the run folder already has a checkpoint to resume.
+    /// </summary>
+    public string? AutoencoderInit { get; init; }
 
     /// <summary>
     /// "all" (the default): the autoencoder, then the prior. "decoder": only a decoder, trained on
@@ -100,6 +107,12 @@ public sealed record TrainOptions
         if (PriorTextDropout is < 0 or >= 1) problems.Add($"--text-dropout must be in [0, 1), got {PriorTextDropout}.");
         if (!PriorConfig.IsValidGuidance(Prior.Guidance)) problems.Add($"--guidance must be in [0, {PriorConfig.MaxGuidance}], got {Prior.Guidance}.");
         if (!PriorConfig.IsValidGuidanceStart(Prior.GuidanceStart)) problems.Add($"--guidance-start must be in [0, 1), got {Prior.GuidanceStart}.");
+        if (AutoencoderInit is not null)
+        {
+            if (!File.Exists(AutoencoderInit)) problems.Add($"--autoencoder-init '{AutoencoderInit}' does not exist.");
+            if (AutoencoderFrom is not null || PriorFrom is not null) problems.Add("--autoencoder-init trains the autoencoder: drop --autoencoder-from and --prior-from, which keep one frozen.");
+            if (Stage != AllStages) problems.Add("--autoencoder-init starts both stages: drop --stage.");
+        }
         if (PriorFrom is not null)
         {
             if (!File.Exists(PriorFrom)) problems.Add($"--prior-from '{PriorFrom}' does not exist.");

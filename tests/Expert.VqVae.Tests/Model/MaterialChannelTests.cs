@@ -69,6 +69,34 @@ public class MaterialChannelTests
     }
 
     [Fact]
+    public void An_occupancy_autoencoder_grown_to_the_material_channel_starts_with_its_codes_and_its_occupancy()
+    {
+        torch.manual_seed(21);
+        using var plain = new VqVae3d(TinyModels.VqVae with { ReserveEmptyCode = true });
+        using var grown = new VqVae3d(Tiny with { ReserveEmptyCode = true });
+        AutoencoderGrowth.Grow(plain, grown);
+        plain.eval();
+        grown.eval();
+        using var scope = NewDisposeScope();
+        var grids = new[] { TwoBlockBox(6, 8, 4, BlockMaterial.Stone, BlockMaterial.Glass), TwoBlockBox(4, 10, 3, BlockMaterial.OakLog, BlockMaterial.Sandstone) };
+        var x = MaterialTensors.Input(grids, Tiny.Materials);
+        using (no_grad())
+        {
+            // The blocks are read (7 input channels) but weigh nothing yet: the same codes as occupancy alone.
+            var codes = grown.Encode(x);
+            Assert.True(codes.eq(plain.Encode(x.narrow(1, 0, 1))).all().item<bool>());
+            Assert.True(codes.ne(VqVaeConfig.EmptyCode).any().item<bool>());
+            var logits = grown.DecodeLogits(codes);
+            Assert.True(logits.narrow(1, 0, 1).allclose(plain.DecodeLogits(codes), rtol: 1e-5, atol: 1e-6));
+            // The block logits start from their bias alone: the same at every voxel until trained.
+            var blocks = logits.narrow(1, 1, Tiny.Materials);
+            Assert.True(blocks.sub(blocks.narrow(2, 0, 1).narrow(3, 0, 1).narrow(4, 0, 1)).abs().max().item<float>() < 1e-6f);
+        }
+        // It only grows: a material model does not shrink back to occupancy.
+        Assert.Throws<InvalidOperationException>(() => AutoencoderGrowth.Grow(grown, plain));
+    }
+
+    [Fact]
     public void The_block_loss_counts_occupied_voxels_only()
     {
         torch.manual_seed(21);

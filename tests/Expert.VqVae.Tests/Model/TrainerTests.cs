@@ -60,6 +60,42 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_material_run_can_start_from_a_trained_occupancy_autoencoder_and_keeps_its_shape()
+    {
+        var examples = Examples();
+        var wide = Options(10, 2) with { VqVae = TinyModels.VqVae with { ReserveEmptyCode = true, DecoderChannels = 24, DecoderUpResBlocks = 1 } };
+        var source = new ImaginationTrainer(wide).Train(examples, examples.Take(2).ToList());
+
+        var blocks = examples.Select(e => e with { Description = e.Description + ", made of stone", Blocks = Expert.VqVae.Voxels.MaterialGrid.Uniform(e.Grid, Expert.VqVae.Materials.BlockMaterial.Stone) }).ToList();
+        var grow = Options(6, 2) with
+        {
+            OutputDir = _dir + "-grown",
+            AutoencoderInit = source.ModelPath,
+            VqVae = TinyModels.VqVae with { Materials = Expert.VqVae.Materials.BlockMaterials.Count - 1 },
+        };
+        try
+        {
+            var outcome = new ImaginationTrainer(grow).Train(blocks, blocks.Take(2).ToList());
+            // The source's shape (its wider decoder, its empty code) with this run's material channel.
+            Assert.Equal(wide.VqVae with { Materials = 6 }, outcome.Header.VqVae);
+            Assert.Equal(6, outcome.Header.VqVaeStep);
+            using var model = OccupancyModel.Load(outcome.ModelPath, "cpu");
+            Assert.Equal(6, model.Info.MaterialPalette.Count);
+            // The same folder goes on from its own checkpoint, not from the source again.
+            var more = new ImaginationTrainer(grow with { PriorSteps = 4 }).Train(blocks, blocks.Take(2).ToList());
+            Assert.Equal((6, 4), (more.Header.VqVaeStep, more.Header.PriorStep));
+            // A material source cannot start an occupancy-only run; a frozen-autoencoder option cannot be added.
+            Assert.Throws<InvalidOperationException>(() => new ImaginationTrainer(Options(2, 2) with { OutputDir = _dir + "-back", AutoencoderInit = outcome.ModelPath }));
+            var both = Assert.Throws<ArgumentException>(() => (grow with { AutoencoderFrom = source.ModelPath }).Validate());
+            Assert.Contains("--autoencoder-init", both.Message);
+        }
+        finally
+        {
+            if (Directory.Exists(_dir + "-grown")) Directory.Delete(_dir + "-grown", recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_tiny_run_writes_model_metrics_and_curves_and_resumes_where_it_stopped()
     {
         var examples = Examples();

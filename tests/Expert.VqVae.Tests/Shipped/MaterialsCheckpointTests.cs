@@ -97,6 +97,9 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
         Assert.True(r.TextToShapeIoU >= MaterialsFloors.TextToShapeIoU, all);
         Assert.True(r.ReconstructionIoU >= MaterialsFloors.ReconstructionIoU, all);
         Assert.True(r.ReconstructionMaterialAccuracy >= MaterialsFloors.ReconstructionMaterialAccuracy, all);
+        // Every record is measured again on its shape's reconstruction: what the autoencoder lets through.
+        Assert.Equal(shipped.Records.Count, r.ReconstructionSummary!.Records);
+        Assert.Equal(shipped.Records.Count, r.ReconstructionSummary.WithMaterials);
     }
 
     private GenerationResult Generate(string text, ulong seed) =>
