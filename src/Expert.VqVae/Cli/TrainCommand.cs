@@ -29,6 +29,7 @@ internal static class TrainCommand
         var noResume = new Option<bool>("--no-resume") { Description = "Start over even if the run folder has a checkpoint." };
         var autoencoderFrom = new Option<string?>("--autoencoder-from") { Description = "Take the trained VQ-VAE of this checkpoint and train only the prior." };
         var autoencoderInit = new Option<string?>("--autoencoder-init") { Description = "Start the autoencoder from this checkpoint's weights and train both stages (with --materials an occupancy-only one grows the material channel)." };
+        var codebookSize = new Option<int>("--codebook-size") { Description = "Codes in the autoencoder's codebook (codes that carry blocks need more; with --autoencoder-init at least the source's).", DefaultValueFactory = _ => defaults.VqVae.CodebookSize };
         var vqLr = new Option<float>("--vqvae-lr") { Description = "Peak learning rate of the autoencoder (cosine schedule).", DefaultValueFactory = _ => defaults.VqVaeLearningRate };
         var stage = new Option<string>("--stage") { Description = "all: the VQ-VAE, then the prior. decoder: only a decoder, on the frozen codes of --from.", DefaultValueFactory = _ => defaults.Stage };
         var from = new Option<string?>("--from") { Description = "--stage decoder: the finished checkpoint whose encoder, codebook and prior are kept." };
@@ -49,7 +50,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder); resumable; writes model.ckpt.")
         {
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
-            autoencoderInit, vqLr,
+            autoencoderInit, vqLr, codebookSize,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
             priorFrom, priorLr, textDropout, guidance, guidanceStart, materials,
         };
@@ -85,8 +86,16 @@ internal static class TrainCommand
                 PriorFrom = r.GetValue(priorFrom),
                 PriorLearningRate = r.GetValue(priorLr),
                 PriorTextDropout = r.GetValue(textDropout),
-                Prior = defaults.Prior with { DecodeSteps = r.GetValue(decodeSteps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart) },
-                VqVae = r.GetValue(materials) ? defaults.VqVae with { Materials = Expert.VqVae.Materials.BlockMaterials.Count - 1 } : defaults.VqVae,
+                Prior = defaults.Prior with
+                {
+                    DecodeSteps = r.GetValue(decodeSteps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart),
+                    CodebookSize = r.GetValue(codebookSize),
+                },
+                VqVae = defaults.VqVae with
+                {
+                    Materials = r.GetValue(materials) ? Expert.VqVae.Materials.BlockMaterials.Count - 1 : 0,
+                    CodebookSize = r.GetValue(codebookSize),
+                },
             };
             options.Validate();
             var (train, validation) = TrainingData.Load(options);

@@ -10,7 +10,9 @@ namespace Expert.VqVae.Training;
 /// form a parallel branch that reaches the output only through weights that start at zero; each new residual block's
 /// last convolution starts at zero, so the block starts as the identity. New input channels (the material channel's
 /// one-hot blocks in the encoder's first convolution) start with zero weights, so the encoder reads occupancy alone;
-/// new output channels (the decoder's block logits) start with zero weights, so they say nothing until trained.
+/// new output channels (the decoder's block logits) start with zero weights, so they say nothing until trained. New codes
+/// of a bigger codebook start dead (usage 0), so the first training step restarts them from encoder outputs
+/// (<see cref="VectorQuantizer"/>); until then their zero vectors are never the nearest.
 /// </summary>
 public static class AutoencoderGrowth
 {
@@ -39,6 +41,9 @@ public static class AutoencoderGrowth
             }
             foreach (var (name, tensor) in target)
                 if (!source.ContainsKey(name) && name.Contains("._conv1.", StringComparison.Ordinal)) tensor.zero_();
+            foreach (var (name, old) in source)
+                if (name.EndsWith("cluster_size", StringComparison.Ordinal) && target[name].shape[0] > old.shape[0])
+                    target[name].narrow(0, old.shape[0], target[name].shape[0] - old.shape[0]).zero_();
         }
     }
 }

@@ -46,7 +46,7 @@ public sealed class ImaginationTrainer
         // A prior fine-tune keeps the source's autoencoder, whatever its shape (a grown decoder included); a run that starts
         // from a trained autoencoder takes its shape and adds this run's material channel.
         _options = options.PriorFrom is { } from ? options with { VqVae = ModelCheckpoint.ReadHeader(from).VqVae }
-            : options.AutoencoderInit is { } init ? options with { VqVae = InitConfig(ModelCheckpoint.ReadHeader(init).VqVae, options.VqVae) }
+            : options.AutoencoderInit is { } init ? WithShape(options, InitConfig(ModelCheckpoint.ReadHeader(init).VqVae, options.VqVae))
             : options;
         _progress = progress ?? NoProgress.Instance;
     }
@@ -162,11 +162,19 @@ public sealed class ImaginationTrainer
         };
     }
 
-    /// <summary>The shape of a run that starts from a trained autoencoder: the source's, with this run's material channel and weight.</summary>
+    /// <summary>
+    /// The shape of a run that starts from a trained autoencoder: the source's, with this run's material channel, material
+    /// weight and codebook size (codes that carry blocks need more of them); each can only grow.
+    /// </summary>
     internal static VqVaeConfig InitConfig(VqVaeConfig source, VqVaeConfig run) =>
         source.Materials > run.Materials
             ? throw new InvalidOperationException($"--autoencoder-init: the source has a material channel of {source.Materials} blocks; this run asks for {run.Materials} (add --materials).")
-            : source with { Materials = run.Materials, MaterialWeight = run.MaterialWeight };
+            : source.CodebookSize > run.CodebookSize
+                ? throw new InvalidOperationException($"--autoencoder-init: the source has {source.CodebookSize} codes; this run asks for {run.CodebookSize} (set --codebook-size to at least that).")
+                : source with { Materials = run.Materials, MaterialWeight = run.MaterialWeight, CodebookSize = run.CodebookSize };
+
+    private static TrainOptions WithShape(TrainOptions options, VqVaeConfig vqvae) =>
+        options with { VqVae = vqvae, Prior = options.Prior with { CodebookSize = vqvae.CodebookSize } };
 
     /// <summary>A new autoencoder of this run's shape that starts computing what the trained one at <paramref name="path"/> did.</summary>
     private VqVae3d GrownFrom(string path)

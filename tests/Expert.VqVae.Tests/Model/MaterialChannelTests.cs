@@ -73,8 +73,10 @@ public class MaterialChannelTests
     {
         torch.manual_seed(21);
         using var plain = new VqVae3d(TinyModels.VqVae with { ReserveEmptyCode = true });
-        using var grown = new VqVae3d(Tiny with { ReserveEmptyCode = true });
+        using var grown = new VqVae3d(Tiny with { ReserveEmptyCode = true, CodebookSize = 2 * TinyModels.VqVae.CodebookSize });
         AutoencoderGrowth.Grow(plain, grown);
+        // The codebook's new half starts dead (the reserved empty code is not counted), so that training restarts it.
+        Assert.Equal(31f / 63f, grown.Quantizer.LiveFraction(), 5);
         plain.eval();
         grown.eval();
         using var scope = NewDisposeScope();
@@ -94,6 +96,10 @@ public class MaterialChannelTests
         }
         // It only grows: a material model does not shrink back to occupancy.
         Assert.Throws<InvalidOperationException>(() => AutoencoderGrowth.Grow(grown, plain));
+        // The first training step restarts the dead codes from encoder outputs.
+        grown.train();
+        grown.LossParts(x).Total.Dispose();
+        Assert.Equal(1f, grown.Quantizer.LiveFraction());
     }
 
     [Fact]

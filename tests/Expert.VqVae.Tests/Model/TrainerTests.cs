@@ -71,21 +71,24 @@ public sealed class TrainerTests : IDisposable
         {
             OutputDir = _dir + "-grown",
             AutoencoderInit = source.ModelPath,
-            VqVae = TinyModels.VqVae with { Materials = Expert.VqVae.Materials.BlockMaterials.Count - 1 },
+            VqVae = TinyModels.VqVae with { Materials = Expert.VqVae.Materials.BlockMaterials.Count - 1, CodebookSize = 64 },
+            Prior = TinyModels.Prior(3) with { CodebookSize = 64 },
         };
         try
         {
             var outcome = new ImaginationTrainer(grow).Train(blocks, blocks.Take(2).ToList());
-            // The source's shape (its wider decoder, its empty code) with this run's material channel.
-            Assert.Equal(wide.VqVae with { Materials = 6 }, outcome.Header.VqVae);
+            // The source's shape (its wider decoder, its empty code) with this run's material channel and codebook.
+            Assert.Equal(wide.VqVae with { Materials = 6, CodebookSize = 64 }, outcome.Header.VqVae);
+            Assert.Equal(64, outcome.Header.Prior!.CodebookSize);
             Assert.Equal(6, outcome.Header.VqVaeStep);
             using var model = OccupancyModel.Load(outcome.ModelPath, "cpu");
             Assert.Equal(6, model.Info.MaterialPalette.Count);
             // The same folder goes on from its own checkpoint, not from the source again.
             var more = new ImaginationTrainer(grow with { PriorSteps = 4 }).Train(blocks, blocks.Take(2).ToList());
             Assert.Equal((6, 4), (more.Header.VqVaeStep, more.Header.PriorStep));
-            // A material source cannot start an occupancy-only run; a frozen-autoencoder option cannot be added.
+            // A material source cannot start an occupancy-only run, nor one with fewer codes; a frozen-autoencoder option cannot be added.
             Assert.Throws<InvalidOperationException>(() => new ImaginationTrainer(Options(2, 2) with { OutputDir = _dir + "-back", AutoencoderInit = outcome.ModelPath }));
+            Assert.Throws<InvalidOperationException>(() => new ImaginationTrainer(grow with { OutputDir = _dir + "-back", AutoencoderInit = outcome.ModelPath, VqVae = grow.VqVae with { CodebookSize = 48 }, Prior = grow.Prior with { CodebookSize = 48 } }));
             var both = Assert.Throws<ArgumentException>(() => (grow with { AutoencoderFrom = source.ModelPath }).Validate());
             Assert.Contains("--autoencoder-init", both.Message);
         }
