@@ -30,6 +30,7 @@ internal static class TrainCommand
         var autoencoderFrom = new Option<string?>("--autoencoder-from") { Description = "Take the trained VQ-VAE of this checkpoint and train only the prior." };
         var autoencoderInit = new Option<string?>("--autoencoder-init") { Description = "Start the autoencoder from this checkpoint's weights and train both stages (with --materials an occupancy-only one grows the material channel)." };
         var codebookSize = new Option<int>("--codebook-size") { Description = "Codes in the autoencoder's codebook (codes that carry blocks need more; with --autoencoder-init at least the source's).", DefaultValueFactory = _ => defaults.VqVae.CodebookSize };
+        var materialWeight = new Option<float>("--material-weight") { Description = "Weight of the block cross-entropy (on occupied voxels) against the occupancy loss (averaged over every voxel); 0 = 1.", DefaultValueFactory = _ => defaults.VqVae.MaterialWeight };
         var vqLr = new Option<float>("--vqvae-lr") { Description = "Peak learning rate of the autoencoder (cosine schedule).", DefaultValueFactory = _ => defaults.VqVaeLearningRate };
         var stage = new Option<string>("--stage") { Description = "all: the VQ-VAE, then the prior. decoder: only a decoder, on the frozen codes of --from.", DefaultValueFactory = _ => defaults.Stage };
         var from = new Option<string?>("--from") { Description = "--stage decoder: the finished checkpoint whose encoder, codebook and prior are kept." };
@@ -50,7 +51,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder); resumable; writes model.ckpt.")
         {
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
-            autoencoderInit, vqLr, codebookSize,
+            autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
             priorFrom, priorLr, textDropout, guidance, guidanceStart, materials,
         };
@@ -95,6 +96,7 @@ internal static class TrainCommand
                 {
                     Materials = r.GetValue(materials) ? Expert.VqVae.Materials.BlockMaterials.Count - 1 : 0,
                     CodebookSize = r.GetValue(codebookSize),
+                    MaterialWeight = r.GetValue(materialWeight),
                 },
             };
             options.Validate();
