@@ -43,9 +43,11 @@ public sealed class ImaginationTrainer
     public ImaginationTrainer(TrainOptions options, ITrainingProgress? progress = null)
     {
         options.Validate();
-        // A prior fine-tune keeps the source's autoencoder, whatever its shape (a grown decoder included); a run that starts
-        // from a trained autoencoder takes its shape and adds this run's material channel.
+        // A prior fine-tune and a new prior on a frozen autoencoder keep the source's autoencoder, whatever its shape (a
+        // grown decoder, a material channel, a bigger codebook); a run that starts from a trained autoencoder takes its
+        // shape and adds this run's material channel and codes.
         _options = options.PriorFrom is { } from ? options with { VqVae = ModelCheckpoint.ReadHeader(from).VqVae }
+            : options.AutoencoderFrom is { } frozen ? WithShape(options, ModelCheckpoint.ReadHeader(frozen).VqVae)
             : options.AutoencoderInit is { } init ? WithShape(options, InitConfig(ModelCheckpoint.ReadHeader(init).VqVae, options.VqVae))
             : options;
         _progress = progress ?? NoProgress.Instance;
@@ -72,8 +74,6 @@ public sealed class ImaginationTrainer
         {
             var source = ModelCheckpoint.Load(from);
             source.Prior?.Dispose();
-            if (source.Header.VqVae != _options.VqVae)
-                throw new InvalidOperationException($"'{from}' has another VQ-VAE config than this run asks for.");
             _progress.Message($"Autoencoder from {from} (step {source.Header.VqVaeStep}); training the prior only.");
             resumed = source with
             {

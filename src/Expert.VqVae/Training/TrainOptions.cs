@@ -48,7 +48,7 @@ public sealed record TrainOptions
     /// <summary>Continue from OutputDir/checkpoint-latest.ckpt when it exists.</summary>
     public bool Resume { get; init; } = true;
     /// <summary>
-    /// Start from the autoencoder of this checkpoint and train only the prior (a new text model on a
+    /// Start from the autoencoder of this checkpoint, whatever its shape, and train only the prior (a new text model on a
     /// trained VQ-VAE). Ignored when the run folder already has a checkpoint to resume.
     /// </summary>
     public string? AutoencoderFrom { get; init; }

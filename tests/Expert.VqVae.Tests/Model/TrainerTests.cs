@@ -83,6 +83,10 @@ public sealed class TrainerTests : IDisposable
             Assert.Equal(6, outcome.Header.VqVaeStep);
             using var model = OccupancyModel.Load(outcome.ModelPath, "cpu");
             Assert.Equal(6, model.Info.MaterialPalette.Count);
+            // A new prior on that autoencoder, frozen, takes its shape whatever this run's options say.
+            var prior = new ImaginationTrainer(Options(0, 2) with { OutputDir = _dir + "-prior", AutoencoderFrom = outcome.ModelPath }).Train(blocks, blocks.Take(2).ToList());
+            Assert.Equal(outcome.Header.VqVae, prior.Header.VqVae);
+            Assert.Equal(64, prior.Header.Prior!.CodebookSize);
             // The same folder goes on from its own checkpoint, not from the source again.
             var more = new ImaginationTrainer(grow with { PriorSteps = 4 }).Train(blocks, blocks.Take(2).ToList());
             Assert.Equal((6, 4), (more.Header.VqVaeStep, more.Header.PriorStep));
@@ -94,7 +98,8 @@ public sealed class TrainerTests : IDisposable
         }
         finally
         {
-            if (Directory.Exists(_dir + "-grown")) Directory.Delete(_dir + "-grown", recursive: true);
+            foreach (var folder in new[] { _dir + "-grown", _dir + "-prior" })
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
 
