@@ -162,13 +162,13 @@ public static class CompositionMeasurer
         };
     }
 
-    /// <summary>The summary as Markdown, with the targets.</summary>
-    public static string ToMarkdown(CompositionSummary s)
+    /// <summary>The summary as Markdown, with the targets; <paramref name="grids"/> names what was measured (generations, reconstructions).</summary>
+    public static string ToMarkdown(CompositionSummary s, string grids = "generations")
     {
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var lines = new List<string>
         {
-            $"{s.Records} records, {s.WithMaterials} generations with materials.",
+            $"{s.Records} records, {s.WithMaterials} {grids} with materials.",
             "",
             "| metric | value | target |",
             "|---|---|---|",
@@ -179,7 +179,7 @@ public static class CompositionMeasurer
         foreach (var (n, a) in s.PartPresenceByPart) lines.Add(string.Create(inv, $"| - {n} ({s.PartCounts[n]} named) | {a:P1} | |"));
         if (s.UnmeasurableParts > 0) lines.Add($"| named parts an occupancy grid cannot show (glass windows) | {s.UnmeasurableParts} | |");
         lines.Add(s.WithMaterials == 0
-            ? "| material accuracy on occupied voxels | not measured: the generations carry no materials | >= 90% |"
+            ? $"| material accuracy on occupied voxels | not measured: the {grids} carry no materials | >= 90% |"
             : string.Create(inv, $"| material accuracy on occupied voxels | {s.MaterialAccuracy:P1} | >= 90% |"));
         foreach (var (n, a) in s.MaterialAccuracyBySlot) lines.Add(string.Create(inv, $"| - {n} (stated) | {a:P1} | |"));
         return string.Join('\n', lines) + "\n";

@@ -66,8 +66,7 @@ public static class CompositionEvaluator
             }
             progress?.Invoke(Math.Min(at + batch, records.Count), records.Count);
         }
-        (double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes, CompositionSummary Summary)? reconstruction =
-            model is OccupancyModel occupancyModel ? Reconstruction(occupancyModel, records) : null;
+        var reconstruction = model is OccupancyModel occupancyModel ? Reconstruction(occupancyModel, records) : null;
         return new CompositionReport
         {
             ModelVersion = model.Info.Version,
@@ -89,7 +88,9 @@ public static class CompositionEvaluator
     /// autoencoder alone: IoU overall and per group, block accuracy on voxels occupied in both, and every record
     /// measured on its shape's reconstruction.
     /// </summary>
-    private static (double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes, CompositionSummary Summary) Reconstruction(
+    private sealed record ReconstructionFigures(double IoU, Dictionary<string, double> ByGroup, double MaterialAccuracy, int Shapes, CompositionSummary Summary);
+
+    private static ReconstructionFigures Reconstruction(
         OccupancyModel model, IReadOnlyList<CorpusRecord> records)
     {
         bool materials = model.Info.MaterialPalette.Count > 0;
@@ -138,7 +139,7 @@ public static class CompositionEvaluator
         var measured = byShape
             .SelectMany((g, i) => g.Select(r => CompositionMeasurer.Measure(r, rebuilt[i], withBlocks?[i])))
             .ToList();
-        return (ious.Average(), byGroup, materialAccuracy, shapes.Count, CompositionMeasurer.Summarize(measured));
+        return new ReconstructionFigures(ious.Average(), byGroup, materialAccuracy, shapes.Count, CompositionMeasurer.Summarize(measured));
     }
 
     public static string ToMarkdown(CompositionReport r) =>
@@ -163,7 +164,7 @@ public static class CompositionEvaluator
         foreach (var (group, iou) in r.ReconstructionIoUByGroup) sb.Append(string.Create(c, $"| {group} | {iou:F3} |\n"));
         if (r.ReconstructionSummary is { } summary)
             sb.Append("\n## Through the autoencoder alone\n\nEach record measured on its own shape's reconstruction instead of a generation: what the codes can carry, " +
-                      "the ceiling of what a perfect prior could reach.\n\n").Append(CompositionMeasurer.ToMarkdown(summary));
+                      "the ceiling of what a perfect prior could reach.\n\n").Append(CompositionMeasurer.ToMarkdown(summary, "reconstructions"));
         return sb.ToString();
     }
 }

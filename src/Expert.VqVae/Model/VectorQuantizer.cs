@@ -141,6 +141,15 @@ public sealed class VectorQuantizer : nn.Module
         Restarts += deadCount;
     }
 
+    /// <summary>
+    /// Sets the usage of codes <paramref name="first"/> and above to 0, so the next training step restarts them from
+    /// encoder outputs (a grown codebook's new codes: Training/AutoencoderGrowth).
+    /// </summary>
+    internal void MarkDeadFrom(int first)
+    {
+        using (no_grad()) cluster_size.narrow(0, first, _size - first).zero_();
+    }
+
     /// <summary>Fraction of codes with EMA usage above the dead threshold.</summary>
     public float LiveFraction()
     {

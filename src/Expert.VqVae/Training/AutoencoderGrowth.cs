@@ -41,9 +41,8 @@ public static class AutoencoderGrowth
             }
             foreach (var (name, tensor) in target)
                 if (!source.ContainsKey(name) && name.Contains("._conv1.", StringComparison.Ordinal)) tensor.zero_();
-            foreach (var (name, old) in source)
-                if (name.EndsWith("cluster_size", StringComparison.Ordinal) && target[name].shape[0] > old.shape[0])
-                    target[name].narrow(0, old.shape[0], target[name].shape[0] - old.shape[0]).zero_();
         }
+        if (to.Quantizer.Size > from.Quantizer.Size && "quantizer.".StartsWith(prefix, StringComparison.Ordinal))
+            to.Quantizer.MarkDeadFrom(from.Quantizer.Size);
     }
 }

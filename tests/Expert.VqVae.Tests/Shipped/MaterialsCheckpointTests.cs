@@ -100,6 +100,7 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
         // Every record is measured again on its shape's reconstruction: what the autoencoder lets through.
         Assert.Equal(shipped.Records.Count, r.ReconstructionSummary!.Records);
         Assert.Equal(shipped.Records.Count, r.ReconstructionSummary.WithMaterials);
+        Assert.Contains($"{shipped.Records.Count} reconstructions with materials", CompositionEvaluator.ToMarkdown(r));
     }
 
     private GenerationResult Generate(string text, ulong seed) =>
