@@ -31,6 +31,69 @@ public static class Critic
     };
 
     /// <summary>
+    /// Why a build part's directive is not what its plan asks, or null (a function of the conductor's facts; null
+    /// without a plan of the team's own in them, that is outside build parts). The rules' answer is always a pending step
+    /// no teammate is on, the nearest (<see cref="Rules.ConductorRules.StepDirective"/>), and <c>wait</c> only when no
+    /// such step is left: a place or mine must name a step's box (either corner first), its action (mine for a removal)
+    /// and, for a place, its block. Not a feasibility check: a directive off the plan can be carried out, and a role that
+    /// knows nothing better may still act on it. The student's critic asks again for a better one
+    /// (<c>StudentAnswers.Concern</c>): its conductor copies a step's six numbers from its notes and sometimes drops or
+    /// repeats one, and such a box builds off the plan (a wall running out of the site) or places nothing where the
+    /// plan's blocks already stand; it sometimes sends a builder to a step's corner (<c>goto</c>) instead.
+    /// </summary>
+    public static string? CheckBuildStep(ConductorFacts f, Directive d)
+    {
+        if (f.Build is not BuildWindow window) return null;
+        var open = window.Pending.Where(p => !window.ClaimedByTeammates.Contains(p.Index)).ToArray();
+        string next = $"the plan's next steps: {string.Join("; ", open.Take(3).Select(p => Rules.ConductorRules.StepDirective(window, p).ToText()))}";
+        if (d.Kind is not (DirectiveKind.Place or DirectiveKind.Mine))
+            return open.Length == 0 ? (d.Kind == DirectiveKind.Wait ? null : "a teammate is on every pending step of the plan; wait")
+                : $"a build part builds its plan; {next}";
+        if (window.Pending.Count == 0) return "the build plan has no pending step";
+        var corners = Corners(d.Target, d.To ?? d.Target);
+        PlanStep? step = window.Pending.FirstOrDefault(p => Corners(p.Position, p.End) == corners);
+        if (step is null) return $"{BoxText(d.Target, d.To)} is none of the plan's pending steps{(open.Length > 0 ? "; " + next : "")}";
+        bool remove = step.Action == Experts.PlannedBlockAction.Remove;
+        if (remove != (d.Kind == DirectiveKind.Mine)) return $"the plan's step at {BoxText(d.Target, d.To)} is {(remove ? "a removal: mine it" : "a placement: place it")}";
+        string block = step.Block ?? window.Item;
+        if (!remove && d.Item != block) return $"the plan's step at {BoxText(d.Target, d.To)} places {block}, not {d.Item}";
+        if (window.ClaimedByTeammates.Contains(step.Index)) return $"a teammate is on the step at {BoxText(d.Target, d.To)}{(open.Length > 0 ? "; " + next : "")}";
+        return null;
+    }
+
+    /// <summary>
+    /// Why an actor's build action does not build what its place or mine directive names, or null: the rules' actor
+    /// places or removes exactly the directive's box (or block) with its item, or first walks to where it can
+    /// (<see cref="Rules.ActorRules"/>); a move or a wait is no concern here. The student's actor copies the directive's
+    /// numbers and sometimes drops or repeats one (<c>placeBox("stone", 4, 44, -6, -6, 44, -6)</c> for
+    /// <c>place stone 4 44 -6</c>).
+    /// </summary>
+    public static string? CheckBuildAction(Directive d, CodeAction a)
+    {
+        if (d.Kind is not (DirectiveKind.Place or DirectiveKind.Mine)) return null;
+        (BlockPos From, BlockPos To, string? Item)? built = a switch
+        {
+            PlaceBox b => (b.From, b.To, b.Item),
+            Place p => (p.Target, p.Target, p.Item),
+            RemoveBox r => (r.From, r.To, null),
+            Mine m => (m.Target, m.Target, null),
+            _ => null,
+        };
+        if (built is not var (from, to, item)) return null;
+        string want = d.ToText();
+        if ((item is null) != (d.Kind == DirectiveKind.Mine)) return $"the directive is '{want}'";
+        if (item is not null && item != d.Item) return $"the directive places {d.Item}, not {item}";
+        return Corners(from, to) == Corners(d.Target, d.To ?? d.Target) ? null
+            : $"{BoxText(from, to)} is not the directive's {BoxText(d.Target, d.To)}";
+    }
+
+    private static ((int, int, int) Lo, (int, int, int) Hi) Corners(BlockPos a, BlockPos b) =>
+        ((Math.Min(a.X, b.X), Math.Min(a.Y, b.Y), Math.Min(a.Z, b.Z)), (Math.Max(a.X, b.X), Math.Max(a.Y, b.Y), Math.Max(a.Z, b.Z)));
+
+    private static string BoxText(BlockPos from, BlockPos? to) => to is BlockPos t && t != from
+        ? $"({from.X}, {from.Y}, {from.Z})..({t.X}, {t.Y}, {t.Z})" : $"({from.X}, {from.Y}, {from.Z})";
+
+    /// <summary>
     /// Why a manager's plan cannot serve the task, or null (a function of the manager's facts): a collect part may
     /// name only the task's materials. A name outside them (a misspelt <c>stone_pickvel</c>, an ingredient such as
     /// <c>oak_log</c>) sends an agent after something that never counts: the rules' plans never do (they split the

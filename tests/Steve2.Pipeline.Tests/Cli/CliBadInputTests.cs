@@ -17,6 +17,7 @@ public sealed class CliBadInputTests
     [InlineData("eval --tasks collection --seeds 4-1", "the range 4-1 runs backwards")]
     [InlineData("eval --tasks collection --seeds x", "'x' is not a seed")]
     [InlineData("eval --tasks collection --seeds 0 --parallel 0", "--parallel N")]
+    [InlineData("eval --agents student --student-retries 11 --tasks collection --seeds 0", "The student's retries must be in 0..10 (got 11)")]
     [InlineData("record --tasks collection --seeds 3", "seed 3 is an evaluation seed of collection: training data never uses evaluation seeds")]
     [InlineData("record --tasks collection --seeds 500", "seed 500 is out of collection's training range")]
     [InlineData("record --agents nobody --seeds 1000000", "unknown agent 'nobody'")]

@@ -1,9 +1,13 @@
 using Steve2.Pipeline.Agents;
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Evaluation;
+using Steve2.Pipeline.Experts;
 using Steve2.Pipeline.Student.Inference;
 using Steve2.Pipeline.Student.Training;
 using Steve2.Pipeline.Tasks;
+using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Teacher.Planning;
+using Steve2.Pipeline.Teacher.Roles;
 using Steve2.Pipeline.Tests.Teacher;
 using Steve2.Pipeline.Tests.Trajectories;
 
@@ -81,6 +85,58 @@ public sealed class StudentAgentTests
         Assert.Equal(4, asked.Rejected.Count);
         Assert.Equal(first.Count, first.Distinct().Count());      // no retry repeats a refused answer
         Assert.Equal(first, (await Ask()).Seen);                  // and they depend on the prompt only
+    }
+
+    /// <summary>
+    /// Catches: a usable answer the critic has a concern about taken at once (a build box copied one number off: creation
+    /// seed 37 built a wall out of its site, then asked for the same box with nothing left to place until the budget), or
+    /// refused outright, which left a greedy student waiting: asked the same question it writes the same answers (seed
+    /// 91 waited 16 iterations when the concern was a refusal). It is asked again, the first retry without a concern is
+    /// taken, else the first usable answer.
+    /// </summary>
+    [Fact]
+    public async Task A_build_answer_off_the_plan_is_asked_again_and_kept_when_no_retry_is_better()
+    {
+        using var policy = StudentPolicy.Load(new StudentAgentOptions { Device = "cpu", MaxRetries = 4 });
+        var prompt = new Steve2.Pipeline.Student.Data.StudentPrompt("conductor", "build",
+            "agent 0 at (-17, 50, -17) facing south. In view: stone x40, grass x31, dirt x12. Inventory: oak_planks 252.",
+            "plan: 5 of 5 left\nnext: place oak_planks -13 50 -20 -13 52 -16\nnext: place oak_planks -12 50 -16 -9 52 -16\n"
+            + "next: place oak_planks -13 50 -21 -8 52 -21\nunseen: north 42 northeast 42 east 42 southeast 42 south 42 southwest 42 west 42 northwest 42\n"
+            + "ahead: north 108 northeast 108 east 108 west 108 northwest 108 southwest 102 southeast 99 south 90\nprogress: placed 0, removed 0");
+        var image = TrajectorySamples.Image(5, 64, 64);
+        var stock = new Dictionary<string, int> { [Items.OakPlanks] = 252 };
+        ConductorFacts Plan(params Directive[] steps) => DecisionFacts.Conductor(new BlockPos(-17, 50, -17), stock, new BuildWindow(
+            steps.Select((d, i) => new PlanStep(i, d.Target, PlannedBlockAction.Place, d.To)).ToList(), [], steps.Length, steps.Length, Items.OakPlanks));
+        static Directive? Parse(string t) => Directive.TryParse(t, out Directive? d, out _) ? d : null;
+        async Task<(List<string> Seen, StudentAsked<Directive> Asked)> Ask(ConductorFacts facts)
+        {
+            var seen = new List<string>();
+            return (seen, await StudentAsking.AskAsync(policy, prompt, image, 0, facts, Parse, seen.Add, CancellationToken.None));
+        }
+
+        // A plan whose steps the notes never name: every answer is off it, all five are asked, the first usable one is kept.
+        var (seen, asked) = await Ask(Plan(new Directive(DirectiveKind.Place, new BlockPos(100, 50, 100), Items.OakPlanks, To: new BlockPos(101, 52, 100))));
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(5, asked.Rejected.Count);
+        var places = seen.Select(Parse).Where(d => d is { Kind: DirectiveKind.Place } && d.Item == Items.OakPlanks).Select(d => d!).ToList();
+        Assert.True(places.Count >= 2, string.Join(" | ", seen));
+        int usable = seen.FindIndex(t => Parse(t) is not null);
+        Assert.Equal(seen[usable], asked.Text);
+        Assert.Contains("none of the plan's pending steps", asked.Rejected[usable]);
+
+        // The plan holds the first usable answer's box: it is taken, nothing after it asked.
+        int at = seen.FindIndex(t => Parse(t) == places[0]);
+        var (once, first) = await Ask(Plan(places[0]));
+        Assert.Equal(at + 1, once.Count);
+        Assert.Equal(at, first.Rejected.Count);
+        Assert.Equal(places[0], first.Value);
+
+        // The plan holds a later answer's box only: the retries get there and take it.
+        Directive later = places.First(d => d.Target != places[0].Target || d.To != places[0].To);
+        var (again, taken) = await Ask(Plan(later));
+        Assert.Equal(later, taken.Value);
+        Assert.Equal(seen.TakeWhile(t => Parse(t) != later).Count() + 1, again.Count);
+        Assert.Equal(seen.Take(again.Count), again);   // the same answers in the same order up to it
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 using Expert.VqVae.Corpus;
 using Steve2.Pipeline.Environment;
 using Steve2.Pipeline.Tasks;
+using Steve2.Pipeline.Experts;
+using Steve2.Pipeline.Teacher;
 using Steve2.Pipeline.Teacher.Planning;
 using Steve2.Pipeline.Teacher.Roles;
 using Steve2.Pipeline.Teacher.Rules;
@@ -63,6 +65,75 @@ public sealed class BuildPlanTests
         // Far from the box the actor walks toward it first.
         var far = near with { Pose = new Pose(new Vec3(40.5, 5, 8.5), 0, 0), Stand = new BlockPos(9, 5, 9) };
         Assert.Equal(new MoveTo(new BlockPos(9, 5, 9)), ActorRules.Act(d, far));
+    }
+
+    /// <summary>
+    /// Catches: a student's build directive or action copied with a number dropped or repeated (creation seed 37:
+    /// <c>place oak_planks -13 50 -13 -13 52 -16</c> for the step <c>-13 50 -20 -13 52 -16</c>, a wall run out of the
+    /// site, then the same box with nothing left to place for 30 iterations) passing the critic. The critic's build
+    /// checks take what the rules answer, every time, and refuse a box one number off, another block, the wrong action,
+    /// a teammate's step and a builder sent anywhere else while a step is open.
+    /// </summary>
+    [Fact]
+    public void The_critics_build_checks_take_every_rule_answer_and_nothing_one_number_off()
+    {
+        var plan = SitePlan.FromGridBoxes(Hut(5, 4, 3, roof: true), new BlockPos(10, 5, 10), 8, Items.Sandstone, "guess");
+        var build = new SubTask(SubTaskKind.Build);
+        var stock = new Dictionary<string, int> { [Items.Sandstone] = 500, [Items.Cobblestone] = 5 };
+        Assert.True(plan.Steps.Count > 3);
+        // Two builders through the whole plan: every directive and action of the rules passes both checks.
+        int directives = 0;
+        for (int turn = 0; !plan.IsFinished && turn < 100; turn++)
+        {
+            int agent = turn % 2;
+            var feet = new BlockPos(8 + 6 * agent, 5, 8);
+            var facts = DecisionFacts.Conductor(feet, stock, plan.WindowFor(agent));
+            Directive d = ConductorRules.Direct(agent, build, facts, null);
+            Assert.Null(Critic.CheckBuildStep(facts, d));
+            var actor = new Steve2.Pipeline.Teacher.Decisions.ActorFacts(new Pose(new Vec3(feet.X + 0.5, 5, feet.Z + 0.5), 0, 0), 4.5, stock, null);
+            Assert.Null(Critic.CheckBuildAction(d, ActorRules.Act(d, actor)));
+            if (d.Kind == DirectiveKind.Wait) continue;   // the teammate holds every pending step
+            PlanStep step = plan.Claim(agent, d.Target, PlannedBlockAction.Place)!;
+            if (turn % 3 != 2) plan.MarkDone(step.Index);   // every third step stays claimed: the teammate must not be sent to it
+            directives++;
+        }
+        Assert.True(directives >= plan.Steps.Count);
+
+        var fresh = SitePlan.FromGridBoxes(Hut(5, 4, 3, roof: true), new BlockPos(10, 5, 10), 8, Items.Sandstone, "guess");
+        var window = fresh.WindowFor(0);
+        var f0 = DecisionFacts.Conductor(new BlockPos(8, 5, 8), stock, window);
+        PlanStep first = window.Pending[0];
+        Directive right = ConductorRules.StepDirective(window, first);
+        Assert.NotEqual(right.Target, right.To!.Value);   // a box: six numbers to copy
+        Assert.Null(Critic.CheckBuildStep(f0, right));
+        Assert.Null(Critic.CheckBuildStep(f0, right with { Target = right.To!.Value, To = right.Target }));   // either corner first
+        var oneOff = right with { To = right.To!.Value with { Z = right.To!.Value.Z + 7 } };
+        Assert.Contains("none of the plan's pending steps; the plan's next steps: " + right.ToText(), Critic.CheckBuildStep(f0, oneOff));
+        Assert.Contains("none of the plan's pending steps", Critic.CheckBuildStep(f0, right with { To = null }));   // the far corner dropped
+        Assert.Contains("places sandstone, not cobblestone", Critic.CheckBuildStep(f0, right with { Item = Items.Cobblestone }));
+        Assert.Contains("a placement", Critic.CheckBuildStep(f0, new Directive(DirectiveKind.Mine, right.Target, To: right.To)));
+        Assert.Contains("builds its plan", Critic.CheckBuildStep(f0, new Directive(DirectiveKind.GoTo, right.Target)));
+        Assert.Contains("builds its plan", Critic.CheckBuildStep(f0, new Directive(DirectiveKind.Wait)));
+        // A teammate's step is refused; with every pending step a teammate's, waiting is what the rules do.
+        var f1 = DecisionFacts.Conductor(new BlockPos(8, 5, 8), stock, window with { ClaimedByTeammates = [first.Index] });
+        Assert.Contains("a teammate is on the step", Critic.CheckBuildStep(f1, right));
+        var allClaimed = DecisionFacts.Conductor(new BlockPos(8, 5, 8), stock, window with { ClaimedByTeammates = [.. window.Pending.Select(p => p.Index)] });
+        Assert.Null(Critic.CheckBuildStep(allClaimed, new Directive(DirectiveKind.Wait)));
+        Assert.Contains("wait", Critic.CheckBuildStep(allClaimed, new Directive(DirectiveKind.GoTo, right.Target)));
+        // Outside a build part (no plan in the facts) nothing is checked; the checks are concerns, not feasibility.
+        Assert.Null(Critic.CheckBuildStep(DecisionFacts.Conductor(new BlockPos(8, 5, 8), stock), oneOff));
+        Assert.Null(Critic.CheckDirective(f0, 0, oneOff));
+
+        // The actor: its directive's box, item and action, or a move first.
+        Assert.Null(Critic.CheckBuildAction(right, new PlaceBox(Items.Sandstone, right.To!.Value, right.Target)));
+        Assert.Null(Critic.CheckBuildAction(right, new MoveTo(new BlockPos(9, 5, 9))));
+        Assert.Contains("is not the directive's", Critic.CheckBuildAction(right, new PlaceBox(Items.Sandstone, right.Target, right.Target with { X = right.Target.X - 20 })));
+        Assert.Contains("not cobblestone", Critic.CheckBuildAction(right, new PlaceBox(Items.Cobblestone, right.Target, right.To!.Value)));
+        Assert.Contains("the directive is", Critic.CheckBuildAction(right, new RemoveBox(right.Target, right.To!.Value)));
+        var single = new Directive(DirectiveKind.Place, new BlockPos(4, 44, -6), Items.Cobblestone);
+        Assert.Null(Critic.CheckBuildAction(single, new Place(Items.Cobblestone, new BlockPos(4, 44, -6))));
+        Assert.NotNull(Critic.CheckBuildAction(single, new PlaceBox(Items.Cobblestone, new BlockPos(4, 44, -6), new BlockPos(-6, 44, -6))));
+        Assert.Null(Critic.CheckBuildAction(new Directive(DirectiveKind.GoTo, new BlockPos(4, 44, -6)), new PlaceBox(Items.Cobblestone, new BlockPos(0, 0, 0), new BlockPos(1, 1, 1))));
     }
 
     [Fact]

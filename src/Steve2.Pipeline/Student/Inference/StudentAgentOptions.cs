@@ -20,8 +20,12 @@ public sealed record StudentAgentOptions
     public string Device { get; init; } = "auto";
     public SamplingOptions Sampling { get; init; } = SamplingOptions.Greedy;
 
-    /// <summary>Answers asked again after an unusable one (a greedy student's retries branch a refused answer: <see cref="StudentAsking"/>), before the safe default.</summary>
-    public int MaxRetries { get; init; } = 2;
+    /// <summary>
+    /// Answers asked again after one the critic refuses or has a concern about (a greedy student's retries branch a refused
+    /// answer: <see cref="StudentAsking"/>), before the safe default or the first usable answer. Five since 2026-12-06: with
+    /// the build concerns, two retries found the plan's step in fewer creation episodes (STUDENT.md, "Measured 20:24-").
+    /// </summary>
+    public int MaxRetries { get; init; } = 5;
     public int MaxBatch { get; init; } = 16;
 
     /// <summary>Seeds every question's random stream (<see cref="StudentAsking.QuestionRandom"/>): sampled answers are the same in every run.</summary>
@@ -32,8 +36,8 @@ public sealed record StudentAgentOptions
     public StudentAgentOptions Validated()
     {
         Sampling.Validated();
-        if (MaxRetries < 0 || MaxBatch < 1)
-            throw new ArgumentException("The student's retries must not be negative and its batch must be at least 1.");
+        if (MaxRetries is < 0 or > 10 || MaxBatch < 1)
+            throw new ArgumentException($"The student's retries must be in 0..10 (got {MaxRetries}) and its batch at least 1 (got {MaxBatch}).");
         if (!File.Exists(ResolvedModelPath))
             throw new ArgumentException(ModelPath is null
                 ? $"No shipped student checkpoint at {ShippedCheckpoint}: train one (steve2 train-student) and pass --student PATH."

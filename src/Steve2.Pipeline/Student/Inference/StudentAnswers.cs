@@ -25,4 +25,19 @@ public static class StudentAnswers
             : facts is ActorFacts af ? Critic.CheckAction(af, agentId, a!) : null,
         _ => $"unknown role '{role}'",
     };
+
+    /// <summary>
+    /// Why the critic would rather have another answer, or null: a usable answer that the rules would not give, by a check
+    /// of the student's own facts and its instruction. A build part's directive that is not one of its plan's steps
+    /// (<see cref="Critic.CheckBuildStep"/>), an actor's build action that is not its directive's box
+    /// (<see cref="Critic.CheckBuildAction"/>). <see cref="StudentAsking"/> asks again, and takes the first such answer
+    /// when no retry is better.
+    /// </summary>
+    public static string? Concern(string role, string instruction, string text, RoleFacts? facts) => role switch
+    {
+        "conductor" => facts is ConductorFacts cf && Directive.TryParse(text, out Directive? d, out _) ? Critic.CheckBuildStep(cf, d!) : null,
+        "actor" => Directive.TryParse(instruction, out Directive? given, out _) && SkillLibrary.TryParse(text, out CodeAction? a, out _)
+            ? Critic.CheckBuildAction(given!, a!) : null,
+        _ => null,
+    };
 }

@@ -6,7 +6,10 @@ using Steve2.Pipeline.Teacher.Decisions;
 
 namespace Steve2.Pipeline.Student.Inference;
 
-/// <summary>What asking the student gave: the first usable answer (value and text), or null with every rejected answer and why.</summary>
+/// <summary>
+/// What asking the student gave: the answer taken (value and text; null when none was usable) and every answer refused or
+/// passed over before it, with why.
+/// </summary>
 public sealed record StudentAsked<T>(T? Value, string? Text, IReadOnlyList<string> Rejected) where T : class
 {
     /// <summary>The memory line recorded when the safe default replaces the student's answers.</summary>
@@ -26,6 +29,10 @@ public sealed record StudentAsked<T>(T? Value, string? Text, IReadOnlyList<strin
 /// answer had given up already when it was a branch itself (a best-first search for the next most likely answer, the
 /// continuations greedy). No retry repeats a refused answer, and the answers depend on the prompt only. A student that
 /// samples (a temperature) samples its retries from new streams.</para>
+/// <para>A usable answer the critic has a concern about (<see cref="StudentAnswers.Concern"/>: a build step off the plan,
+/// a box copied with a number dropped or repeated) is asked again the same way; the first retry without a
+/// concern is taken, else the first usable answer. A hard refusal there would leave the team waiting: a greedy student
+/// asked the same question writes the same answers again (seen: creation seed 91 waited 16 iterations).</para>
 /// </summary>
 public static class StudentAsking
 {
@@ -36,6 +43,7 @@ public static class StudentAsking
         var options = policy.Options;
         var rejected = new List<string>();
         var places = new List<(double Cost, AnswerChoice Choice, int[] Ids)>();   // where a refused greedy answer could go another way
+        (T Value, string Text)? usable = null;   // the first usable answer the critic had a concern about
         for (int attempt = 0; attempt <= options.MaxRetries; attempt++)
         {
             AnswerBranch? branch = null;
@@ -62,13 +70,18 @@ public static class StudentAsking
             string text = reply.Text.Trim();
             seen?.Invoke(text);
             string? problem = StudentAnswers.Problem(prompt.Role, agentId, text, facts);
-            if (problem is null && parse(text) is T value) return new StudentAsked<T>(value, text, rejected);
+            if (problem is null && parse(text) is T value)
+            {
+                problem = StudentAnswers.Concern(prompt.Role, prompt.Instruction, text, facts);
+                if (problem is null) return new StudentAsked<T>(value, text, rejected);
+                usable ??= (value, text);
+            }
             rejected.Add($"'{text}' ({problem ?? "does not parse"})");
             // The branch's own place went another way already; its later places are new.
             places.AddRange(reply.Answer.Choices.Where(c => branch is null || c.Position > branch.Prefix.Length).Select(c => (cost + c.Margin, c, reply.Answer.Ids)));
         }
         ct.ThrowIfCancellationRequested();
-        return new StudentAsked<T>(null, null, rejected);
+        return new StudentAsked<T>(usable?.Value, usable?.Text, rejected);
     }
 
     /// <summary>

@@ -85,9 +85,11 @@ public static class ConductorRules
         if (window is null) return new Directive(DirectiveKind.Wait);
         PlanStep? step = window.Pending.Where(p => !window.ClaimedByTeammates.Contains(p.Index))
             .MinBy(p => p.Position.DistanceSquared(feet));
-        if (step is null) return new Directive(DirectiveKind.Wait);
-        return step.Action == PlannedBlockAction.Remove
-            ? new Directive(DirectiveKind.Mine, step.Position, To: step.To)
-            : new Directive(DirectiveKind.Place, step.Position, step.Block ?? window.Item, To: step.To);
+        return step is null ? new Directive(DirectiveKind.Wait) : StepDirective(window, step);
     }
+
+    /// <summary>The directive that builds one step of the plan: mine its box for a removal, else place its block (the window's item without one).</summary>
+    public static Directive StepDirective(BuildWindow window, PlanStep step) => step.Action == PlannedBlockAction.Remove
+        ? new Directive(DirectiveKind.Mine, step.Position, To: step.To)
+        : new Directive(DirectiveKind.Place, step.Position, step.Block ?? window.Item, To: step.To);
 }
