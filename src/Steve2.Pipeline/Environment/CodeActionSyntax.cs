@@ -19,6 +19,22 @@ public static class CodeActionSyntax
 {
     private static readonly string[] Known = ["moveTo", "explore", "lookAt", "mine", "collect", "craft", "place", "openChest", "wait", "placeBox", "removeBox", "digDown", "staircase", "tunnel"];
 
+    /// <summary>
+    /// How many arguments an action's canonical text has (<see cref="Format"/>: collect and craft with their count), by its
+    /// name in any case and with or without underscores; null for a name that is no action.
+    /// </summary>
+    public static int? Arity(string name) => name.Trim().Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
+    {
+        "wait" => 0,
+        "digdown" => 1,
+        "explore" or "lookat" or "collect" or "craft" or "staircase" or "tunnel" => 2,
+        "moveto" or "mine" or "openchest" => 3,
+        "place" => 4,
+        "removebox" => 6,
+        "placebox" => 7,
+        _ => null,
+    };
+
     /// <summary>The canonical code text of an action (same as <see cref="CodeAction.ToCode"/>).</summary>
     public static string Format(CodeAction action)
     {

@@ -78,7 +78,9 @@ public static class StudentAsking
             }
             rejected.Add($"'{text}' ({problem ?? "does not parse"})");
             // The branch's own place went another way already; its later places are new.
-            places.AddRange(reply.Answer.Choices.Where(c => branch is null || c.Position > branch.Prefix.Length).Select(c => (cost + c.Margin, c, reply.Answer.Ids)));
+            // A pick with no runner-up (the grammar left one token) is no place to branch.
+            places.AddRange(reply.Answer.Choices.Where(c => (branch is null || c.Position > branch.Prefix.Length) && float.IsFinite(c.Margin))
+                .Select(c => (cost + c.Margin, c, reply.Answer.Ids)));
         }
         ct.ThrowIfCancellationRequested();
         return new StudentAsked<T>(usable?.Value, usable?.Text, rejected);

@@ -6,8 +6,8 @@ namespace Steve2.Pipeline.Student.Inference;
 /// <summary>
 /// Gathers the model calls of concurrent episodes (and their agents) into batches: callers await
 /// <see cref="GenerateAsync"/>; one worker thread takes every waiting request (up to the batch size), groups them
-/// by sampling options, runs each group as one batch through the <see cref="StudentGenerator"/> and answers each
-/// caller. All torch calls happen on that thread. Dispose stops it.
+/// by sampling options, runs each group as one batch through the <see cref="StudentGenerator"/> (each answer within its
+/// role's grammar: <see cref="AnswerGrammar"/>) and answers each caller. All torch calls happen on that thread. Dispose stops it.
 /// </summary>
 public sealed class StudentBatcher : IDisposable
 {
@@ -61,7 +61,7 @@ public sealed class StudentBatcher : IDisposable
                 try
                 {
                     var answers = _generator.GenerateAnswers(requests.Select(r => (_generator.Sequences.Prompt(r.Prompt), r.Image)).ToList(), group.Key,
-                        requests.Select(r => r.Random).ToArray(), requests.Select(r => r.Branch).ToArray());
+                        requests.Select(r => r.Random).ToArray(), requests.Select(r => r.Branch).ToArray(), roles: requests.Select(r => (string?)r.Prompt.Role).ToArray());
                     for (int i = 0; i < requests.Count; i++) requests[i].Done.TrySetResult(new StudentReply(_generator.TokenMap.Decode(answers[i].Ids), answers[i]));
                 }
                 catch (Exception e)

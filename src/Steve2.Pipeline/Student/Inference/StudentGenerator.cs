@@ -14,6 +14,7 @@ namespace Steve2.Pipeline.Student.Inference;
 public sealed class StudentGenerator(StudentModel model, StudentSequences sequences, Device device)
 {
     private readonly StudentTokenMap _map = StudentTokenMap.For(model, sequences);
+    private AnswerGrammar? _grammar;   // made on first use, when the vocabulary's size is known
 
     public StudentSequences Sequences => sequences;
     public Device Device => device;
@@ -45,15 +46,17 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
     /// <summary>
     /// The answers of each prompt with how sure the model was of each token it picked (<see cref="GeneratedAnswer"/>);
     /// a row with a <see cref="AnswerBranch"/> continues that answer's first tokens and does not pick the banned token
-    /// next (<see cref="StudentAsking"/>'s greedy retries).
+    /// next (<see cref="StudentAsking"/>'s greedy retries). A row with a role (<paramref name="roles"/>) is decoded within
+    /// that role's answer grammar (<see cref="AnswerGrammar"/>); a row without one is free.
     /// </summary>
     public IReadOnlyList<GeneratedAnswer> GenerateAnswers(IReadOnlyList<(int[] Prompt, byte[] Image)> batch, SamplingOptions? sampling,
-        IReadOnlyList<Random> randoms, IReadOnlyList<AnswerBranch?>? branches = null, bool useCache = true)
+        IReadOnlyList<Random> randoms, IReadOnlyList<AnswerBranch?>? branches = null, bool useCache = true, IReadOnlyList<string?>? roles = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(randoms);
         if (randoms.Count != batch.Count) throw new ArgumentException($"{randoms.Count} random streams for {batch.Count} prompts.", nameof(randoms));
         if (branches is not null && branches.Count != batch.Count) throw new ArgumentException($"{branches.Count} branches for {batch.Count} prompts.", nameof(branches));
+        if (roles is not null && roles.Count != batch.Count) throw new ArgumentException($"{roles.Count} roles for {batch.Count} prompts.", nameof(roles));
         if (batch.Count == 0) return [];
         sampling = (sampling ?? SamplingOptions.Greedy).Validated();
         var clock = Timings is null ? null : System.Diagnostics.Stopwatch.StartNew();
@@ -99,6 +102,17 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
             if (step == 0 && branches is not null)
                 for (int i = 0; i < b; i++)
                     if (branches[i] is { } branch) last[i * vocab + branch.Banned] = float.NegativeInfinity;
+            if (roles is not null)
+            {
+                _grammar ??= AnswerGrammar.For(_map, vocab);
+                for (int i = 0; i < b; i++)
+                    if (!done[i] && roles[i] is string role)
+                    {
+                        var row = last.AsSpan(i * vocab, vocab);
+                        _grammar.Ban(role, _map.Decode(rows[i]), row);
+                        if (float.IsNegativeInfinity(RowMax(row))) row[_map.Eos] = 0;   // nothing grammatical left (a branch banned it): the end
+                    }
+            }
             var next = new long[b];
             for (int i = 0; i < b; i++)
             {
@@ -138,6 +152,13 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
         }
         Timings?.Add(b, prefillMs, clock!.Elapsed.TotalMilliseconds - prefillMs, decoded);
         return rows.Select((r, i) => new GeneratedAnswer([.. r], choices[i])).ToArray();
+    }
+
+    private static float RowMax(ReadOnlySpan<float> row)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in row) if (v > max) max = v;
+        return max;
     }
 
     /// <summary>How far the picked token's logit leads the best other token's (0 when another is as likely).</summary>

@@ -97,6 +97,18 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
         return false;
     }
 
+    /// <summary>The numbers of words a directive with this first word has when it parses (<see cref="TryParse"/>); empty for a word that starts none.</summary>
+    public static IReadOnlyList<int> WordCounts(string verb) => verb.ToLowerInvariant() switch
+    {
+        "wait" => [1],
+        "explore" or "digdown" => [2],
+        "gather" or "craft" or "staircase" or "tunnel" => [3],
+        "goto" or "approach" or "look" or "open" => [4],
+        "mine" => [4, 7],
+        "place" => [5, 8],
+        _ => [],
+    };
+
     private static bool Int(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
     [GeneratedRegex("^[a-z_]+$", RegexOptions.IgnoreCase)]

@@ -1,0 +1,96 @@
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Student.Data;
+using Steve2.Pipeline.Student.Inference;
+using Steve2.Pipeline.Student.Training;
+using Steve2.Pipeline.Teacher.Roles;
+using Steve2.Pipeline.Tests.Trajectories;
+
+namespace Steve2.Pipeline.Tests.Student;
+
+/// <summary>Decoding within the answer's grammar: the tokens no parse accepts are never picked, and nothing else is taken away.</summary>
+[Collection(StudentCollection.Name)]
+public sealed class AnswerGrammarTests
+{
+    private static readonly string[] Vocabulary =
+        ["<eos>", "placeBox", "(\"", "stone", "\",", " 1", ",", " -", "3", ")", "),", " 2", "place", " stone", "wait", " wait", "moveTo", "()", ", 4)"];
+
+    private static HashSet<string> Allowed(string role, string written)
+    {
+        var grammar = new AnswerGrammar(0, Vocabulary);
+        var logits = new float[Vocabulary.Length];
+        grammar.Ban(role, written, logits);
+        return Enumerable.Range(0, Vocabulary.Length).Where(t => !float.IsNegativeInfinity(logits[t])).Select(t => Vocabulary[t]).ToHashSet();
+    }
+
+    /// <summary>
+    /// Catches: an actor's call written with a number too many or too few (8 % of the shipped student's held-out creation
+    /// actor answers: <c>placeBox("sandstone", -11, 56, 10, 2, 56, 56, 13)</c>), or a directive ended a word short.
+    /// </summary>
+    [Fact]
+    public void A_call_takes_its_arguments_and_a_directive_its_words_and_nothing_else_is_refused()
+    {
+        // placeBox takes 7 arguments (6 commas): with 5 written a comma may come, the close may not, nor the end.
+        var five = Allowed("actor", "placeBox(\"stone\", 1, 2, -3, 1, 2");
+        Assert.Contains(",", five);
+        Assert.Contains(" 1", five);
+        Assert.DoesNotContain(")", five);
+        Assert.DoesNotContain("),", five);
+        Assert.DoesNotContain("<eos>", five);
+        Assert.Contains(", 4)", five);        // the sixth comma and the close in one token: exactly right
+        // With 6 commas: the close, not another comma; "), " (a close then a comma) closes at the right count too.
+        var six = Allowed("actor", "placeBox(\"stone\", 1, 2, -3, 1, 2, -3");
+        Assert.Contains(")", six);
+        Assert.DoesNotContain(",", six);
+        Assert.DoesNotContain(", 4)", six);
+        Assert.Contains("3", six);            // a number may go on
+        // Closed: only the end.
+        Assert.Equal(["<eos>"], Allowed("actor", "placeBox(\"stone\", 1, 2, -3, 1, 2, -3)"));
+        Assert.Equal(["<eos>"], Allowed("actor", "wait()"));
+        // wait takes none: its close right away; no call yet: anything but the end.
+        Assert.Contains("()", Allowed("actor", "wait"));
+        Assert.DoesNotContain("<eos>", Allowed("actor", "wait"));
+        Assert.DoesNotContain(",", Allowed("actor", "wait("));
+        // An unknown name is left to the parser.
+        Assert.Contains(")", Allowed("actor", "fly(1"));
+
+        // place takes 5 or 8 words: 7 cannot end, 8 can; no ninth word, but a number may go on in its last word.
+        var seven = Allowed("conductor", "place stone 4 44 -6 7 47");
+        Assert.DoesNotContain("<eos>", seven);
+        Assert.Contains(" 1", seven);
+        var eight = Allowed("conductor", "place stone 4 44 -6 7 47 -6");
+        Assert.Contains("<eos>", eight);
+        Assert.Contains("3", eight);
+        Assert.DoesNotContain(" 1", eight);
+        Assert.DoesNotContain(" -", eight);
+        Assert.Contains("<eos>", Allowed("conductor", "place stone 4 44 -6"));
+        Assert.Contains("<eos>", Allowed("conductor", "wait"));
+        Assert.DoesNotContain(" wait", Allowed("conductor", "wait"));
+        // The manager's plans are not constrained.
+        Assert.Equal(Vocabulary.Length, Allowed("manager", "agent 0: build").Count);
+    }
+
+    /// <summary>The shipped student's greedy actor answers within the grammar parse with the directive's arity; without it the model is unchanged.</summary>
+    [Fact]
+    public void The_shipped_students_answers_within_the_grammar_parse()
+    {
+        var (_, model, tokenizer, _) = StudentCheckpoint.Load(StudentAgentOptions.ShippedCheckpoint);
+        model.eval();
+        var generator = new StudentGenerator(model, new StudentSequences(tokenizer, model.Config), TorchSharp.torch.CPU);
+        var image = TrajectorySamples.Image(5, 64, 64);
+        string[] directives = ["place oak_planks -13 50 -20 -13 52 -16", "place oak_planks -12 50 -16 -9 52 -16", "place sandstone -11 56 10 2 56 13", "place stone 4 44 -6 7 47 -6"];
+        var batch = directives.Select(d => (generator.Sequences.Prompt(new StudentPrompt("actor", d,
+            "agent 0 at (-14, 50, -17) facing south. In view: stone x40, grass x31. Inventory: oak_planks 252, sandstone 200, stone 300.",
+            "pose: -13.5 50 -16.5 yaw 0 pitch 0\nstand: -13 50 -17\ngoal: 2 blocks north\nprogress: placed 0, removed 0")), image.Pixels)).ToList();
+        var randoms = directives.Select(_ => new Random(1)).ToArray();
+        var free = generator.GenerateAnswers(batch, null, randoms);
+        var held = generator.GenerateAnswers(batch, null, randoms, roles: directives.Select(_ => (string?)"actor").ToArray());
+        for (int i = 0; i < directives.Length; i++)
+        {
+            string text = generator.TokenMap.Decode(held[i].Ids);
+            Assert.True(CodeActionSyntax.TryParse(text, out CodeAction? action, out string error), $"{directives[i]}: '{text}' ({error})");
+            // Where the free answer parses, the grammar took nothing it picked away: the same answer.
+            if (CodeActionSyntax.TryParse(generator.TokenMap.Decode(free[i].Ids), out _, out _)) Assert.Equal(free[i].Ids, held[i].Ids);
+            Assert.True(action is PlaceBox or MoveTo or Place, text);
+        }
+    }
+}
