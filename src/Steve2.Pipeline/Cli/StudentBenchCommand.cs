@@ -21,9 +21,10 @@ internal static class StudentBenchCommand
         var dataset = new Option<string>("--dataset") { Description = "A dataset cache (dataset.bin of a train-student run).", Required = true };
         var calls = new Option<int>("--calls") { Description = "Model calls to time.", DefaultValueFactory = _ => 50 };
         var batch = new Option<int>("--batch") { Description = "Batch size of the batched measurement.", DefaultValueFactory = _ => 16 };
-        var command = new Command("student-bench", "Time the student's model calls (batch 1 and batched, KV cache) and its peak memory.")
+        var free = new Option<bool>("--no-grammar") { Description = "Decode freely, not within each role's answer grammar as the student agent does (AnswerGrammar)." };
+        var command = new Command("student-bench", "Time the student's model calls (batch 1 and batched, KV cache, within the answer grammar) and its peak memory.")
         {
-            dataset, calls, batch,
+            dataset, calls, batch, free,
         };
         foreach (var option in model.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(parse, async () =>
@@ -34,8 +35,14 @@ internal static class StudentBenchCommand
             var data = StudentDataset.Read(parse.GetValue(dataset)!);
             var pool = data.Validation.Concat(data.Training).Take(Math.Max(parse.GetValue(calls), parse.GetValue(batch)) * 4).ToList();
             var prompts = pool.Select(e => (Prompt: sequences.Prompt(e.RoleId, e.Instruction, e.State, e.Memory), Image: data.Images[e.ImageIndex])).ToList();
+            var roles = pool.Select(e => parse.GetValue(free) ? null : e.Role).ToList();
+            // The agent's path: greedy, each answer within its role's grammar (or free with --no-grammar).
+            int[][] Generate(int start, int count) => generator.GenerateAnswers(
+                Enumerable.Range(start, count).Select(i => prompts[i % prompts.Count]).ToList(), null,
+                Enumerable.Range(0, count).Select(_ => new Random(0)).ToArray(), roles: Enumerable.Range(start, count).Select(i => roles[i % roles.Count]).ToArray())
+                .Select(a => a.Ids).ToArray();
             TextWriter text = parse.InvocationConfiguration.Output;
-            generator.Generate([prompts[0]]);   // warm-up
+            Generate(0, 1);   // warm-up
             generator.Timings = new GenerationTimings();
             var single = new List<double>();
             long tokens = 0;
@@ -43,7 +50,7 @@ internal static class StudentBenchCommand
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
-                tokens += generator.Generate([prompts[i % prompts.Count]])[0].Length + 1;
+                tokens += Generate(i, 1)[0].Length + 1;
                 single.Add(clock.Elapsed.TotalMilliseconds);
             }
             var split = generator.Timings.Calls;
@@ -54,7 +61,7 @@ internal static class StudentBenchCommand
             for (int i = 0; i < Math.Max(1, parse.GetValue(calls) / b); i++)
             {
                 var clock = Stopwatch.StartNew();
-                generator.Generate(prompts.Skip(i * b % prompts.Count).Concat(prompts).Take(b).ToList());
+                Generate(i * b, b);
                 batched.Add(clock.Elapsed.TotalMilliseconds / b);
             }
             single.Sort();
@@ -62,7 +69,7 @@ internal static class StudentBenchCommand
             double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
             string vram = dev.type == DeviceType.CUDA ? " (VRAM: see nvidia-smi)" : "";
             await text.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"student {header.Config.Preset} ({student.ParameterCount:N0} parameters) on {dev.type}, {torch.get_num_threads()} threads: " +
+                $"student {header.Config.Preset} ({student.ParameterCount:N0} parameters) on {dev.type}, {torch.get_num_threads()} threads, {(parse.GetValue(free) ? "free" : "within the grammar")}: " +
                 $"batch 1: p50 {single[single.Count / 2]:F1} ms, p95 {single[(int)(single.Count * 0.95)]:F1} ms a call ({tokens / (double)single.Count:F1} tokens a call; " +
                 $"prefill p50 {prefillP50:F1} ms for {prompts.Take(single.Count).Average(p => p.Prompt.Length):F0} prompt tokens, then p50 {stepP50:F2} ms a decoding step); " +
                 $"batch {b}: p50 {batched[batched.Count / 2]:F1} ms a call; peak RSS {peakMb:F0} MB{vram}"));

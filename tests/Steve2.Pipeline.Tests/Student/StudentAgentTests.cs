@@ -140,6 +140,38 @@ public sealed class StudentAgentTests
     }
 
     /// <summary>
+    /// Catches: a concern the teacher's own rules would raise (a check stricter than the rules the student was cloned
+    /// from would push its retries away from the teacher's answers). The no-expert teacher plays every task on training
+    /// seeds; none of its conductors' or actors' answers has a concern on the facts it answered from.
+    /// </summary>
+    [Theory]
+    [InlineData("object-search")]
+    [InlineData("block-search")]
+    [InlineData("exploration")]
+    [InlineData("collection")]
+    [InlineData("creation")]
+    public async Task The_no_expert_teachers_answers_raise_no_concern(string task)
+    {
+        var definition = TaskCatalog.Get(task);
+        var entry = AgentCatalog.Create(AgentCatalog.TeacherNoExpert, null);
+        int checkedSteps = 0;
+        foreach (int seed in new[] { 1_000_000, 1_000_001, 1_000_003 })
+        {
+            using IEnvironment env = new VoxelEnvironmentFactory().Create(definition.Episode(seed));
+            TaskSetup setup = definition.Setup(seed, env);
+            var recorder = new ListRecorder();
+            await entry.Create().RunEpisodeAsync(new EpisodeContext(env, setup.Goal with { IterationBudget = Math.Min(setup.Goal.IterationBudget, 40) }, setup.Scorer, recorder),
+                CancellationToken.None);
+            foreach (var step in recorder.Steps.Where(s => s.Role is "conductor" or "actor"))
+            {
+                Assert.Null(StudentAnswers.Concern(step.Role, step.Instruction, step.ActionText, step.Facts));
+                checkedSteps++;
+            }
+        }
+        Assert.True(checkedSteps >= 20, $"{checkedSteps} steps");
+    }
+
+    /// <summary>
     /// Catches: sampled answers (every answer at a temperature; the retries of a greedy student were too until they branched) drawn from one stream that every
     /// episode of a run shares, so that a seed played beside other episodes (<c>--parallel</c>) or after another gave
     /// other answers: the same checkpoint's collection success read 0.65 in one evaluation and 0.75 in the next

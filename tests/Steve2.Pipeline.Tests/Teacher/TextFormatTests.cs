@@ -115,6 +115,26 @@ public sealed class TextFormatTests
         Assert.Null(Critic.CheckDirective(conductor, 0, new Directive(DirectiveKind.Craft, Item: Items.WoodenPickaxe, Count: 1)));
     }
 
+    /// <summary>
+    /// Catches: a student conductor that gathers an item whose gathering found no source (collection seed 70: <c>gather
+    /// oak_planks 3</c> under its note <c>now: craft oak_planks 3</c>, 30 turns) or sends its agent where it stands (seed 73)
+    /// without the critic's concern.
+    /// </summary>
+    [Fact]
+    public void The_critic_has_a_concern_about_a_gather_that_waits_and_a_goto_where_the_agent_stands()
+    {
+        var f = DecisionFacts.Conductor(new BlockPos(-12, 45, 20), new Dictionary<string, int> { [Items.OakLog] = 3 }) with { GatherWaiting = [Items.OakPlanks] };
+        Assert.Contains("waits", Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Gather, Item: Items.OakPlanks, Count: 3)));
+        Assert.Null(Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Craft, Item: Items.OakPlanks, Count: 3)));
+        Assert.Null(Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Gather, Item: Items.Cobblestone, Count: 3)));
+        Assert.Contains("already", Critic.CheckSpentTurn(f, new Directive(DirectiveKind.GoTo, new BlockPos(-12, 45, 20))));
+        Assert.Contains("already", Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Approach, new BlockPos(-12, 46, 20))));
+        Assert.Null(Critic.CheckSpentTurn(f, new Directive(DirectiveKind.GoTo, new BlockPos(-12, 48, 20))));   // up a pillar: a move
+        Assert.Null(Critic.CheckSpentTurn(f, new Directive(DirectiveKind.GoTo, new BlockPos(-11, 45, 20))));
+        // A concern, not a refusal: the directive is feasible.
+        Assert.Null(Critic.CheckDirective(f, 0, new Directive(DirectiveKind.Gather, Item: Items.OakPlanks, Count: 3)));
+    }
+
     [Fact]
     public void Compass_helpers_agree_with_the_world_frame()
     {
