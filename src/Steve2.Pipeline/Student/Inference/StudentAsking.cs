@@ -7,8 +7,8 @@ using Steve2.Pipeline.Teacher.Decisions;
 namespace Steve2.Pipeline.Student.Inference;
 
 /// <summary>
-/// What asking the student gave: the answer taken (value and text; null when none was usable) and every answer refused or
-/// passed over before it, with why.
+/// What asking the student gave: the answer taken (value and text; null when none was usable) and every other answer
+/// asked, refused or passed over for a concern, with why.
 /// </summary>
 public sealed record StudentAsked<T>(T? Value, string? Text, IReadOnlyList<string> Rejected) where T : class
 {
