@@ -230,7 +230,9 @@ public static class Critic
                 correction = $"no known {c.Item} source within reach of agent {agent}; explore first";
                 break;
             case Place or Mine or PlaceBox or RemoveBox when d.Kind is DirectiveKind.Place or DirectiveKind.Mine:
-                if (outcome.Success && s.Plan?.ClaimOf(agent) is int step) s.Plan.MarkDone(step);
+                // Done only when the action covered the step's whole box: a box copied a number short (the student's)
+                // leaves the step pending, to be asked for again, not a wall marked built with a third of it standing.
+                if (outcome.Success && s.Plan?.ClaimOf(agent) is int step && Covers(action, s.Plan.Steps[step])) s.Plan.MarkDone(step);
                 correction = ReleaseStep(s, agent, fail: !outcome.Success, outcome.Message);
                 break;
         }
@@ -257,6 +259,24 @@ public static class Critic
         }
         if (correction is not null) s.Memory.Add(new MemoryEntry(tick, MemoryKind.Correction, "critic", agent, correction));
         return replan;
+    }
+
+    /// <summary>Whether a build action's box holds every cell of the plan step's box.</summary>
+    private static bool Covers(CodeAction action, PlanStep step)
+    {
+        (BlockPos From, BlockPos To)? box = action switch
+        {
+            PlaceBox b => (b.From, b.To),
+            RemoveBox r => (r.From, r.To),
+            Place p => (p.Target, p.Target),
+            Mine m => (m.Target, m.Target),
+            _ => null,
+        };
+        if (box is not var (from, to)) return false;
+        var (lo, hi) = Corners(from, to);
+        var (stepLo, stepHi) = Corners(step.Position, step.End);
+        return lo.Item1 <= stepLo.Item1 && lo.Item2 <= stepLo.Item2 && lo.Item3 <= stepLo.Item3
+            && hi.Item1 >= stepHi.Item1 && hi.Item2 >= stepHi.Item2 && hi.Item3 >= stepHi.Item3;
     }
 
     /// <summary>Sets aside the area a failed walk to <paramref name="goal"/> shows (once per centre).</summary>

@@ -168,6 +168,38 @@ public sealed class BuildPlanTests
 
 public sealed class StandingPlaceCriticTests
 {
+    /// <summary>
+    /// Catches: a build step marked done by any successful place under its directive. The student's actor placed
+    /// <c>placeBox("stone", 4, 53, 0, 6, 53, 0)</c> for the step <c>4 53 0 6 55 0</c> (3 of its 9 blocks; creation seed 53),
+    /// the step counted as built, and the roof above it could never be placed. The rules' actor always places the step's
+    /// box, so the teacher is not changed by this.
+    /// </summary>
+    [Fact]
+    public async Task A_build_step_is_done_only_when_the_action_covered_its_box()
+    {
+        var goal = new TaskGoal("creation", 0, "Build a hut.", 100, 1, BuildingDescription: "a hut", BuildSite: new BlockPos(10, 5, 10), BuildSiteSize: 8);
+        var s = new Steve2.Pipeline.Teacher.TeacherSituation(goal, 1, new Steve2.Pipeline.Teacher.TeacherAgentOptions(), null);
+        var at = TaskTestSupportShim.Observation(new Vec3(9.5, 5, 9.5));
+        s.Knowledge.Add(at);
+        var grid = new VoxelGrid(4, 3, 1);
+        grid.FillBox(0, 0, 0, 3, 2, 0);
+        s.Plan = SitePlan.FromGridBoxes(grid, new BlockPos(10, 5, 10), 8, Items.OakPlanks, "guess");
+        PlanStep step = Assert.Single(s.Plan.Steps);
+        var d = ConductorRules.StepDirective(s.Plan.WindowFor(0), step);
+        var placed = new ActionOutcome(true, "placed", 0, new Dictionary<string, int>(), at);
+
+        // One layer of the wall: the step stays pending and free, and is not counted as a failure.
+        s.Plan.Claim(0, d.Target, PlannedBlockAction.Place);
+        await Steve2.Pipeline.Teacher.Critic.ReviewAsync(s, 0, d, new PlaceBox(Items.OakPlanks, step.Position, step.Position with { X = step.End.X }), placed, CancellationToken.None);
+        Assert.Equal(1, s.Plan.Remaining);
+        Assert.Null(s.Plan.ClaimOf(0));
+        Assert.Equal(step, Assert.Single(s.Plan.WindowFor(1).Pending));
+        // The whole box, either corner first: done.
+        s.Plan.Claim(0, d.Target, PlannedBlockAction.Place);
+        await Steve2.Pipeline.Teacher.Critic.ReviewAsync(s, 0, d, new PlaceBox(Items.OakPlanks, step.End, step.Position), placed, CancellationToken.None);
+        Assert.True(s.Plan.IsFinished);
+    }
+
     [Fact]
     public async Task A_standing_place_the_agent_did_not_arrive_at_is_set_aside_and_the_next_fact_names_another()
     {
