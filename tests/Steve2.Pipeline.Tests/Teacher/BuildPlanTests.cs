@@ -168,6 +168,18 @@ public sealed class BuildPlanTests
 
 public sealed class StandingPlaceCriticTests
 {
+    /// <summary>A one-agent creation situation at (10, 5, 10) whose plan is one wall, 4 blocks long and <paramref name="height"/> high, the agent seen at <paramref name="at"/>.</summary>
+    private static Steve2.Pipeline.Teacher.TeacherSituation WallSite(Vec3 at, int height)
+    {
+        var goal = new TaskGoal("creation", 0, "Build a hut.", 100, 1, BuildingDescription: "a hut", BuildSite: new BlockPos(10, 5, 10), BuildSiteSize: 8);
+        var s = new Steve2.Pipeline.Teacher.TeacherSituation(goal, 1, new Steve2.Pipeline.Teacher.TeacherAgentOptions(), null);
+        s.Knowledge.Add(TaskTestSupportShim.Observation(at));
+        var grid = new VoxelGrid(4, height, 1);
+        grid.FillBox(0, 0, 0, 3, height - 1, 0);
+        s.Plan = SitePlan.FromGridBoxes(grid, new BlockPos(10, 5, 10), 8, Items.OakPlanks, "guess");
+        return s;
+    }
+
     /// <summary>
     /// Catches: a build step marked done by any successful place under its directive. The student's actor placed
     /// <c>placeBox("stone", 4, 53, 0, 6, 53, 0)</c> for the step <c>4 53 0 6 55 0</c> (3 of its 9 blocks; creation seed 53),
@@ -177,14 +189,9 @@ public sealed class StandingPlaceCriticTests
     [Fact]
     public async Task A_build_step_is_done_only_when_the_action_covered_its_box()
     {
-        var goal = new TaskGoal("creation", 0, "Build a hut.", 100, 1, BuildingDescription: "a hut", BuildSite: new BlockPos(10, 5, 10), BuildSiteSize: 8);
-        var s = new Steve2.Pipeline.Teacher.TeacherSituation(goal, 1, new Steve2.Pipeline.Teacher.TeacherAgentOptions(), null);
-        var at = TaskTestSupportShim.Observation(new Vec3(9.5, 5, 9.5));
-        s.Knowledge.Add(at);
-        var grid = new VoxelGrid(4, 3, 1);
-        grid.FillBox(0, 0, 0, 3, 2, 0);
-        s.Plan = SitePlan.FromGridBoxes(grid, new BlockPos(10, 5, 10), 8, Items.OakPlanks, "guess");
-        PlanStep step = Assert.Single(s.Plan.Steps);
+        var s = WallSite(new Vec3(9.5, 5, 9.5), height: 3);
+        var at = s.Knowledge.Latest[0];
+        PlanStep step = Assert.Single(s.Plan!.Steps);
         var d = ConductorRules.StepDirective(s.Plan.WindowFor(0), step);
         var placed = new ActionOutcome(true, "placed", 0, new Dictionary<string, int>(), at);
 
@@ -203,13 +210,7 @@ public sealed class StandingPlaceCriticTests
     [Fact]
     public async Task A_standing_place_the_agent_did_not_arrive_at_is_set_aside_and_the_next_fact_names_another()
     {
-        var goal = new TaskGoal("creation", 0, "Build a hut.", 100, 1, BuildingDescription: "a hut", BuildSite: new BlockPos(10, 5, 10), BuildSiteSize: 8);
-        var s = new Steve2.Pipeline.Teacher.TeacherSituation(goal, 1, new Steve2.Pipeline.Teacher.TeacherAgentOptions(), null);
-        var start = TaskTestSupportShim.Observation(new Vec3(2.5, 5, 12.5));
-        s.Knowledge.Add(start);
-        var grid = new VoxelGrid(4, 1, 1);
-        grid.FillBox(0, 0, 0, 3, 0, 0);
-        s.Plan = SitePlan.FromGridBoxes(grid, new BlockPos(10, 5, 10), 8, Items.OakPlanks, "guess");
+        var s = WallSite(new Vec3(2.5, 5, 12.5), height: 1);
         // A box far from the agent: the actor is sent to the standing place the facts name.
         var d = new Directive(DirectiveKind.Place, new BlockPos(10, 5, 10), Items.OakPlanks, To: new BlockPos(13, 5, 10));
         s.Knowledge.Add(TaskTestSupportShim.Observation(new Vec3(-30.5, 5, 12.5)));
