@@ -63,14 +63,18 @@ public static class Critic
 
     /// <summary>
     /// Why a directive would spend the turn on what the critic already knows gives nothing, or null (a function of the
-    /// conductor's facts): a <c>gather</c> of an item whose gathering found no source and waits (<see cref="ConductorFacts.GatherWaiting"/>,
-    /// which the rules' recipe planner steps around: it crafts the item or gathers another), a <c>goto</c> or
+    /// conductor's facts): a <c>gather</c> of an item nothing yields, only a recipe makes (its actor can only <c>collect</c>,
+    /// which the critic refuses for it; the rules craft it), a <c>gather</c> of an item whose gathering found no source and
+    /// waits (<see cref="ConductorFacts.GatherWaiting"/>, which the rules' recipe planner steps around: it crafts the item or
+    /// gathers another), a <c>goto</c> or
     /// <c>approach</c> to the column the agent stands in, at most a block above or below its feet. The student's conductor
     /// wrote <c>gather oak_planks 3</c> under its own note <c>now: craft oak_planks 3</c> and <c>goto -12 45 20</c> standing
-    /// there, turn after turn (collection seeds 70 and 73 of 2026-12-06, both lost at their budgets).
+    /// there, turn after turn (collection seeds 70 and 73 of 2026-12-06, both lost at their budgets), and <c>gather furnace 1</c>
+    /// with a <c>wait()</c> after it three times (seed 60).
     /// </summary>
     public static string? CheckSpentTurn(ConductorFacts f, Directive d) => d.Kind switch
     {
+        DirectiveKind.Gather when !Items.Collectable.Contains(d.Item) => $"nothing in the world yields {d.Item}: craft it",
         DirectiveKind.Gather when f.GatherWaiting.Contains(d.Item) => $"gathering {d.Item} found no source and waits; craft it or gather something else",
         DirectiveKind.GoTo or DirectiveKind.Approach when d.Target.X == f.Feet.X && d.Target.Z == f.Feet.Z && Math.Abs(d.Target.Y - f.Feet.Y) <= 1 =>
             $"agent stands at ({f.Feet.X}, {f.Feet.Y}, {f.Feet.Z}) already: the move does nothing",

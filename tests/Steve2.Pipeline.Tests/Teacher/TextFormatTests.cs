@@ -117,8 +117,8 @@ public sealed class TextFormatTests
 
     /// <summary>
     /// Catches: a student conductor that gathers an item whose gathering found no source (collection seed 70: <c>gather
-    /// oak_planks 3</c> under its note <c>now: craft oak_planks 3</c>, 30 turns) or sends its agent where it stands (seed 73)
-    /// without the critic's concern.
+    /// oak_planks 3</c> under its note <c>now: craft oak_planks 3</c>, 30 turns), gathers what only a recipe makes (seed 60:
+    /// <c>gather furnace 1</c>) or sends its agent where it stands (seed 73) without the critic's concern.
     /// </summary>
     [Fact]
     public void The_critic_has_a_concern_about_a_gather_that_waits_and_a_goto_where_the_agent_stands()
@@ -127,6 +127,7 @@ public sealed class TextFormatTests
         Assert.Contains("waits", Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Gather, Item: Items.OakPlanks, Count: 3)));
         Assert.Null(Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Craft, Item: Items.OakPlanks, Count: 3)));
         Assert.Null(Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Gather, Item: Items.Cobblestone, Count: 3)));
+        Assert.Contains("craft it", Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Gather, Item: Items.Furnace, Count: 1)));   // only a recipe makes it (seed 60)
         Assert.Contains("already", Critic.CheckSpentTurn(f, new Directive(DirectiveKind.GoTo, new BlockPos(-12, 45, 20))));
         Assert.Contains("already", Critic.CheckSpentTurn(f, new Directive(DirectiveKind.Approach, new BlockPos(-12, 46, 20))));
         Assert.Null(Critic.CheckSpentTurn(f, new Directive(DirectiveKind.GoTo, new BlockPos(-12, 48, 20))));   // up a pillar: a move
