@@ -45,19 +45,20 @@ public static class Critic
     {
         if (f.Build is not BuildWindow window) return null;
         var open = window.Pending.Where(p => !window.ClaimedByTeammates.Contains(p.Index)).ToArray();
-        string next = $"the plan's next steps: {string.Join("; ", open.Take(3).Select(p => Rules.ConductorRules.StepDirective(window, p).ToText()))}";
+        string Next() => open.Length == 0 ? ""
+            : $"; the plan's next steps: {string.Join("; ", open.Take(3).Select(p => Rules.ConductorRules.StepDirective(window, p).ToText()))}";
         if (d.Kind is not (DirectiveKind.Place or DirectiveKind.Mine))
             return open.Length == 0 ? (d.Kind == DirectiveKind.Wait ? null : "a teammate is on every pending step of the plan; wait")
-                : $"a build part builds its plan; {next}";
+                : $"a build part builds its plan{Next()}";
         if (window.Pending.Count == 0) return "the build plan has no pending step";
         var corners = Corners(d.Target, d.To ?? d.Target);
         PlanStep? step = window.Pending.FirstOrDefault(p => Corners(p.Position, p.End) == corners);
-        if (step is null) return $"{BoxText(d.Target, d.To)} is none of the plan's pending steps{(open.Length > 0 ? "; " + next : "")}";
+        if (step is null) return $"{BoxText(d.Target, d.To)} is none of the plan's pending steps{Next()}";
         bool remove = step.Action == Experts.PlannedBlockAction.Remove;
         if (remove != (d.Kind == DirectiveKind.Mine)) return $"the plan's step at {BoxText(d.Target, d.To)} is {(remove ? "a removal: mine it" : "a placement: place it")}";
         string block = step.Block ?? window.Item;
         if (!remove && d.Item != block) return $"the plan's step at {BoxText(d.Target, d.To)} places {block}, not {d.Item}";
-        if (window.ClaimedByTeammates.Contains(step.Index)) return $"a teammate is on the step at {BoxText(d.Target, d.To)}{(open.Length > 0 ? "; " + next : "")}";
+        if (window.ClaimedByTeammates.Contains(step.Index)) return $"a teammate is on the step at {BoxText(d.Target, d.To)}{Next()}";
         return null;
     }
 
@@ -90,22 +91,23 @@ public static class Critic
     /// </summary>
     public static string? CheckBuildAction(Directive d, CodeAction a)
     {
-        if (d.Kind is not (DirectiveKind.Place or DirectiveKind.Mine)) return null;
-        (BlockPos From, BlockPos To, string? Item)? built = a switch
-        {
-            PlaceBox b => (b.From, b.To, b.Item),
-            Place p => (p.Target, p.Target, p.Item),
-            RemoveBox r => (r.From, r.To, null),
-            Mine m => (m.Target, m.Target, null),
-            _ => null,
-        };
-        if (built is not var (from, to, item)) return null;
+        if (d.Kind is not (DirectiveKind.Place or DirectiveKind.Mine) || Built(a) is not var (from, to, item)) return null;
         string want = d.ToText();
         if ((item is null) != (d.Kind == DirectiveKind.Mine)) return $"the directive is '{want}'";
         if (item is not null && item != d.Item) return $"the directive places {d.Item}, not {item}";
         return Corners(from, to) == Corners(d.Target, d.To ?? d.Target) ? null
             : $"{BoxText(from, to)} is not the directive's {BoxText(d.Target, d.To)}";
     }
+
+    /// <summary>The box a build action places (with its block) or removes (block null); null for any other action.</summary>
+    private static (BlockPos From, BlockPos To, string? Item)? Built(CodeAction a) => a switch
+    {
+        PlaceBox b => (b.From, b.To, b.Item),
+        Place p => (p.Target, p.Target, p.Item),
+        RemoveBox r => (r.From, r.To, null),
+        Mine m => (m.Target, m.Target, null),
+        _ => null,
+    };
 
     private static ((int, int, int) Lo, (int, int, int) Hi) Corners(BlockPos a, BlockPos b) =>
         ((Math.Min(a.X, b.X), Math.Min(a.Y, b.Y), Math.Min(a.Z, b.Z)), (Math.Max(a.X, b.X), Math.Max(a.Y, b.Y), Math.Max(a.Z, b.Z)));
@@ -268,15 +270,7 @@ public static class Critic
     /// <summary>Whether a build action's box holds every cell of the plan step's box.</summary>
     private static bool Covers(CodeAction action, PlanStep step)
     {
-        (BlockPos From, BlockPos To)? box = action switch
-        {
-            PlaceBox b => (b.From, b.To),
-            RemoveBox r => (r.From, r.To),
-            Place p => (p.Target, p.Target),
-            Mine m => (m.Target, m.Target),
-            _ => null,
-        };
-        if (box is not var (from, to)) return false;
+        if (Built(action) is not var (from, to, _)) return false;
         var (lo, hi) = Corners(from, to);
         var (stepLo, stepHi) = Corners(step.Position, step.End);
         return lo.Item1 <= stepLo.Item1 && lo.Item2 <= stepLo.Item2 && lo.Item3 <= stepLo.Item3
