@@ -69,6 +69,46 @@ public sealed class AnswerGrammarTests
         Assert.Equal(Vocabulary.Length, Allowed("manager", "agent 0: build").Count);
     }
 
+    /// <summary>
+    /// Catches: the grammar's tables drifting from the parsers they stand for (an action or directive added, an argument
+    /// changed): every canonical code action has <see cref="CodeActionSyntax.Arity"/> arguments and every directive's text
+    /// one of <see cref="Directive.WordCounts"/> words, and both parse back.
+    /// </summary>
+    [Fact]
+    public void The_grammars_counts_are_the_parsers()
+    {
+        var at = new BlockPos(4, 44, -6);
+        CodeAction[] actions =
+        [
+            new MoveTo(at), new Explore(Direction.North, 20), new LookAt(90, 15), new Mine(at), new Collect("oak_log", 4), new Craft("stick", 1),
+            new Place("stone", at), new OpenChest(at), new Wait(), new PlaceBox("stone", at, at with { X = 7 }), new RemoveBox(at, at with { Y = 47 }),
+            new DigDown(8), new Staircase(Direction.East, 20), new Tunnel(Direction.West, 20),
+        ];
+        foreach (CodeAction a in actions)
+        {
+            string code = a.ToCode();
+            Assert.True(CodeActionSyntax.TryParse(code, out _, out string error), $"{code}: {error}");
+            string inside = code[(code.IndexOf('(') + 1)..code.LastIndexOf(')')];
+            int arguments = inside.Trim().Length == 0 ? 0 : inside.Count(c => c == ',') + 1;
+            Assert.Equal(arguments, CodeActionSyntax.Arity(code[..code.IndexOf('(')]));
+        }
+        Directive[] directives =
+        [
+            new(DirectiveKind.GoTo, at), new(DirectiveKind.Explore, Direction: Direction.South), new(DirectiveKind.Approach, at),
+            new(DirectiveKind.Gather, Item: "oak_log", Count: 4), new(DirectiveKind.Craft, Item: "stick", Count: 1),
+            new(DirectiveKind.Place, at, "stone"), new(DirectiveKind.Place, at, "stone", To: at with { X = 7 }), new(DirectiveKind.Mine, at),
+            new(DirectiveKind.Mine, at, To: at with { Y = 47 }), new(DirectiveKind.Look, at), new(DirectiveKind.Open, at), new(DirectiveKind.Wait),
+            new(DirectiveKind.DigDown, Count: 8), new(DirectiveKind.Staircase, Count: 20, Direction: Direction.East), new(DirectiveKind.Tunnel, Count: 20, Direction: Direction.West),
+        ];
+        Assert.Equal(Enum.GetValues<DirectiveKind>().Length, directives.Select(d => d.Kind).Distinct().Count());   // every kind
+        foreach (Directive d in directives)
+        {
+            string[] words = d.ToText().Split(' ');
+            Assert.True(Directive.TryParse(d.ToText(), out _, out _), d.ToText());
+            Assert.Contains(words.Length, Directive.WordCounts(words[0]));
+        }
+    }
+
     /// <summary>The shipped student's greedy actor answers within the grammar parse with the directive's arity; without it the model is unchanged.</summary>
     [Fact]
     public void The_shipped_students_answers_within_the_grammar_parse()
