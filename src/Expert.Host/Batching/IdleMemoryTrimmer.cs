@@ -1,6 +1,6 @@
-using System.Runtime;
 using System.Runtime.InteropServices;
 using Expert.Host.Options;
+using Expert.VqVae.MlCore.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace Expert.Host.Batching;
@@ -8,8 +8,7 @@ namespace Expert.Host.Batching;
 /// <summary>
 /// Gives memory back once the host has been idle for <see cref="BatchingOptions.IdleTrimSeconds"/>
 /// (issue 12: after heavy load RSS stayed at its peak). Once per idle period it runs a blocking,
-/// compacting, aggressive GC (the managed heap returns its free regions to the OS) and, on Linux,
-/// glibc's <c>malloc_trim(0)</c> (libtorch's and Skia's freed native blocks leave the process).
+/// compacting, aggressive GC and, on Linux, glibc's <c>malloc_trim(0)</c> (<see cref="ProcessMemory.GiveBack"/>).
 /// At start it caps glibc's malloc arenas (<see cref="BatchingOptions.MallocArenaMax"/>): with the
 /// default of 8 per core every thread pool thread that touched native code keeps its own arena of
 /// freed but unreturned memory.
@@ -61,25 +60,14 @@ internal sealed class IdleMemoryTrimmer(
         }
     }
 
-    /// <summary>One trim: aggressive GC, then malloc_trim on Linux.</summary>
+    /// <summary>One trim: aggressive GC, then malloc_trim on Linux (<see cref="ProcessMemory.GiveBack"/>).</summary>
     public void Trim()
     {
-        long before = Environment.WorkingSet;
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        if (OperatingSystem.IsLinux())
-        {
-            try { _ = malloc_trim(0); }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
-        }
+        var (before, after) = ProcessMemory.GiveBack();
         Interlocked.Increment(ref _trims);
         logger.LogInformation("Idle for {IdleSeconds} s: gave memory back, working set {BeforeMb:F0} -> {AfterMb:F0} MB.",
-            options.Value.IdleTrimSeconds, before / 1048576.0, Environment.WorkingSet / 1048576.0);
+            options.Value.IdleTrimSeconds, before, after);
     }
-
-    [DllImport("libc", EntryPoint = "malloc_trim")]
-    private static extern int malloc_trim(nuint pad);
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int parameter, int value);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Expert.DynamicMap.Shared;
+using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.MlCore.Training;
 using Steve2.Pipeline.Agents;
 using Steve2.Pipeline.Environment;
@@ -22,9 +23,12 @@ public sealed record ExperimentCell(double Mean, double CiLow, double CiHigh, in
 /// What an agent costs as measured in its evaluation: the time of one agent-iteration's decision (everything the agent did
 /// between two world steps: all its role decisions, retries, expert calls, the critic; <see cref="DecisionClock"/>), p50 and
 /// mean in milliseconds; the episodes' wall seconds per iteration (world steps included); the process's peak RSS while it
-/// played; the student's parameters. Episodes run in parallel, so the times include contention.
+/// played, and its RSS when the stage started (after earlier stages' freed memory was given back,
+/// <see cref="ProcessMemory.GiveBack"/>; NaN in older reports); the student's parameters.
+/// Episodes run in parallel, so the times include contention.
 /// </summary>
-public sealed record ExperimentCost(double SecondsPerIteration, int Iterations, double PeakRssMb, long? Parameters, double DecisionMsP50 = double.NaN, double DecisionMsMean = double.NaN);
+public sealed record ExperimentCost(double SecondsPerIteration, int Iterations, double PeakRssMb, long? Parameters, double DecisionMsP50 = double.NaN, double DecisionMsMean = double.NaN,
+    double StartRssMb = double.NaN);
 
 /// <summary>The experiment's tables (report.json).</summary>
 public sealed record ExperimentReport(
@@ -151,6 +155,9 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
                         : new AgentEntry(agent, () => new StudentAgent(policy));
                     var timed = new TimedFactory(factory);
                     var runner = new EvaluationRunner(timed, new EvaluationOptions { DegreeOfParallelism = p.Parallel, MaxIterations = p.EvalIterations });
+                    // The DAgger stage's garbage (its anchor set: 6.8 GB resident in the full profile) must leave first,
+                    // or the peak below is the training's, not the agent's.
+                    double startMb = ProcessMemory.GiveBack().AfterMb;
                     using var rss = new PeakRss();
                     var clock = Stopwatch.StartNew();
                     var ran = await runner.RunAsync([entry], p.Tasks.Select(t => new TaskPlan(TaskCatalog.Get(t), p.EvalSeeds)).ToList(), episodes, ct);
@@ -158,7 +165,7 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
                     var decisions = timed.DecisionMs.Order().ToArray();
                     var cost = new ExperimentCost(iterations == 0 ? double.NaN : ran.Sum(o => o.Seconds) / iterations, iterations, rss.PeakMb,
                         policy is null ? null : ParameterCount(ckpt!),
-                        decisions.Length == 0 ? double.NaN : decisions[decisions.Length / 2], decisions.Length == 0 ? double.NaN : decisions.Average());
+                        decisions.Length == 0 ? double.NaN : decisions[decisions.Length / 2], decisions.Length == 0 ? double.NaN : decisions.Average(), startMb);
                     AtomicFile.WriteText(file, JsonSerializer.Serialize(new EvalFile(ran, cost, clock.Elapsed.TotalSeconds), Indented));
                 }
                 finally
@@ -321,16 +328,17 @@ public sealed class Experiment(ExperimentProfile profile, IEnvironmentFactory fa
                     ? $"{Signed(d.Difference)} [{Signed(d.CiLow)}, {Signed(d.CiHigh)}]{(d.Significant ? "*" : "")}{(d.Pairs == 0 ? " (unpaired)" : "")}" : "n/a")) + " |");
         }
         md.AppendLine().AppendLine("## Efficiency").AppendLine();
-        md.AppendLine("| agent | decision ms per agent-iteration, p50 / mean | wall seconds per iteration | iterations measured | peak RSS while playing (MB) | parameters |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        md.AppendLine("| agent | decision ms per agent-iteration, p50 / mean | wall seconds per iteration | iterations measured | peak RSS while playing (MB) | RSS at the stage's start (MB) | parameters |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (row, agent) in Rows)
         {
             var c = r.Efficiency[agent];
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {row} | {F(c.DecisionMsP50)} / {F(c.DecisionMsMean)} | {F(c.SecondsPerIteration)} | {c.Iterations} | {F(c.PeakRssMb)} | {(c.Parameters is long n ? n.ToString("N0", CultureInfo.InvariantCulture) : "rules (+ expert host)")} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {row} | {F(c.DecisionMsP50)} / {F(c.DecisionMsMean)} | {F(c.SecondsPerIteration)} | {c.Iterations} | {F(c.PeakRssMb)} | {F(c.StartRssMb)} | {(c.Parameters is long n ? n.ToString("N0", CultureInfo.InvariantCulture) : "rules (+ expert host)")} |");
         }
         md.AppendLine().AppendLine("Decision time: everything one agent did between two world steps (its role decisions, retries, expert calls, the critic; `DecisionClock`, the first of each episode includes its start); " +
             "wall seconds per iteration: the episodes' wall time over their iterations (world steps included); episodes running " + p.Parallel + " at once on this machine, so both include contention; " +
-            "peak RSS: the whole process's (the in-process expert host, earlier stages' memory included), sampled every 100 ms.");
+            "peak RSS: the whole process's (the in-process expert host included), sampled every 100 ms, after earlier stages' freed memory was given back to the OS " +
+            "(an aggressive GC and malloc_trim; the RSS right after is the stage's start).");
         foreach (var (title, rounds) in new[] { ("STEVE-2: DAgger rounds labelled by the teacher with experts", r.Rounds), ("w/o EE: DAgger rounds labelled by teacher-no-expert", r.RoundsWithoutExperts) })
         {
             md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine();

@@ -31,7 +31,8 @@ public sealed class ExperimentTests(ExpertHostFixture host) : IClassFixture<Expe
                 Assert.True(double.IsFinite(cell!.Mean) && double.IsFinite(cell.CiLow) && double.IsFinite(cell.CiHigh), $"{agent} {figure}: {cell}");
             }
             var cost = report.Efficiency[agent];
-            Assert.True(double.IsFinite(cost.SecondsPerIteration) && double.IsFinite(cost.DecisionMsP50) && double.IsFinite(cost.DecisionMsMean) && cost.PeakRssMb > 0, $"{agent}: {cost}");
+            Assert.True(double.IsFinite(cost.SecondsPerIteration) && double.IsFinite(cost.DecisionMsP50) && double.IsFinite(cost.DecisionMsMean) && cost.PeakRssMb > 0
+                && cost.StartRssMb > 0, $"{agent}: {cost}");
         }
         Assert.Single(report.Rounds);
         Assert.Single(report.RoundsWithoutExperts);
