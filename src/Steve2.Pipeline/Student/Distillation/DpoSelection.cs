@@ -9,8 +9,12 @@ using static TorchSharp.torch;
 
 namespace Steve2.Pipeline.Student.Distillation;
 
-/// <summary>One measurement of the held-out agreement: the student after <see cref="Step"/> DPO steps (0: the reference).</summary>
-public sealed record SelectionPoint(int Step, double Agreement);
+/// <summary>
+/// One measurement of the held-out agreement: the student after <see cref="Step"/> DPO steps (0: the reference), and
+/// <see cref="Correct"/>, one character a held-out state, '1' where its greedy answer was the teacher's label (null in
+/// older files).
+/// </summary>
+public sealed record SelectionPoint(int Step, double Agreement, string? Correct = null);
 
 /// <summary>
 /// What the DPO run's checkpoint selection saw and kept (train/selection.json, DISTILLATION.md "Which step is kept"):
@@ -18,6 +22,9 @@ public sealed record SelectionPoint(int Step, double Agreement);
 /// </summary>
 public sealed record SelectionSummary(IReadOnlyList<string> HeldOutEpisodes, int States, int HeldOutPairs, IReadOnlyList<SelectionPoint> Points, int SelectedStep)
 {
+    /// <summary>The one-sided level of the sign test a DPO step must pass against the reference to be kept.</summary>
+    public const double Alpha = 0.05;
+
     [System.Text.Json.Serialization.JsonIgnore]
     public SelectionPoint Selected => Points.First(p => p.Step == SelectedStep);
 
@@ -25,16 +32,57 @@ public sealed record SelectionSummary(IReadOnlyList<string> HeldOutEpisodes, int
     [System.Text.Json.Serialization.JsonIgnore]
     public double ReferenceAgreement => Points.FirstOrDefault(p => p.Step == 0)?.Agreement ?? double.NaN;
 
-    /// <summary>The best point so far: the highest agreement, the earliest step on a tie (the one nearest the reference).</summary>
-    public static int Best(IEnumerable<SelectionPoint> points) =>
-        points.OrderByDescending(p => p.Agreement).ThenBy(p => p.Step).First().Step;
+    /// <summary>
+    /// The step kept: among the reference (step 0) and the steps that agree with the teacher on significantly more of the
+    /// same held-out states than the reference (<see cref="BeatsReference"/>), the highest agreement, the earliest step on
+    /// a tie (the one nearest the reference). Without step 0's measurement (a resumed run of an older file) the highest
+    /// agreement, as before.
+    /// </summary>
+    public static int Best(IEnumerable<SelectionPoint> points)
+    {
+        var all = points.ToList();
+        var reference = all.FirstOrDefault(p => p.Step == 0);
+        var eligible = reference is null ? all : all.Where(p => p.Step == 0 || BeatsReference(reference, p)).ToList();
+        return eligible.OrderByDescending(p => p.Agreement).ThenBy(p => p.Step).First().Step;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> agrees with the teacher on significantly more held-out states than
+    /// <paramref name="reference"/>: an exact one-sided sign test (McNemar's) on the states where exactly one of the two
+    /// is right, P(X >= wins | n = wins + losses, 1/2) at most <see cref="Alpha"/>. False when either lacks its per-state
+    /// results or they were measured on other states.
+    /// </summary>
+    public static bool BeatsReference(SelectionPoint reference, SelectionPoint candidate)
+    {
+        if (reference.Correct is not { } r || candidate.Correct is not { } c || r.Length != c.Length) return false;
+        int wins = 0, losses = 0;
+        for (int i = 0; i < r.Length; i++)
+        {
+            if (c[i] == '1' && r[i] != '1') wins++;
+            else if (r[i] == '1' && c[i] != '1') losses++;
+        }
+        return wins > losses && SignTestTail(wins, wins + losses) <= Alpha;
+    }
+
+    /// <summary>P(X >= k) for X ~ Binomial(n, 1/2), summed in log space (n up to thousands).</summary>
+    public static double SignTestTail(int k, int n)
+    {
+        double logPmf = -n * Math.Log(2), tail = 0;
+        for (int x = 0; x <= n; x++)
+        {
+            if (x >= k) tail += Math.Exp(logPmf);
+            logPmf += Math.Log((double)(n - x) / (x + 1));
+        }
+        return Math.Min(1, tail);
+    }
 }
 
 /// <summary>
 /// Early stopping for the DPO run on DAgger's own measure: a share of each round's episodes is held out of training
 /// (their pairs and their labels), and the student is measured on those episodes' labelled states (filtered as the
 /// pairs are, <see cref="PreferencePairs.Teaches"/>): the share of states where its greedy answer is the teacher's label,
-/// exactly. It is measured before the first step (the reference) and at every checkpoint; the run keeps the best step.
+/// exactly. It is measured before the first step (the reference) and at every checkpoint; the run keeps the best step
+/// among the reference and the steps significantly better than it on the same states (<see cref="SelectionSummary.Best"/>).
 /// Held-out episodes per pair folder: <c>round(fraction * n)</c> of its <c>n</c> labelled episodes, at least one and at
 /// most <c>n - 1</c> (none when <c>n</c> is below 2), taken one task at a time (tasks in name order, each task's episodes
 /// in the order of SHA-256("task/seed")), the k-th folder starting at task <c>k * held-out</c>: so the held-out states
@@ -92,19 +140,23 @@ public sealed class DpoSelection
         return new DpoSelection(heldOut, kept, names);
     }
 
-    /// <summary>The share of held-out states where the model's greedy answer is the teacher's label (NaN with no state). Leaves the model in eval mode.</summary>
-    public double Agreement(StudentModel model, StudentSequences sequences, Device device, int batchSize)
+    /// <summary>
+    /// The model after <paramref name="step"/> steps on the held-out states: the share where its greedy answer is the
+    /// teacher's label (NaN with no state) and which ones. Leaves the model in eval mode.
+    /// </summary>
+    public SelectionPoint Measure(int step, StudentModel model, StudentSequences sequences, Device device, int batchSize)
     {
-        if (_states.Count == 0) return double.NaN;
+        if (_states.Count == 0) return new SelectionPoint(step, double.NaN, "");
         var generator = new StudentGenerator(model, sequences, device);
-        int same = 0;
+        var correct = new StringBuilder(_states.Count);
         for (int start = 0; start < _states.Count; start += batchSize)
         {
             var chunk = _states.Skip(start).Take(batchSize).ToList();
             var texts = generator.GenerateText(chunk.Select(s => (s.Prompt, s.Image)).ToList());
-            same += chunk.Where((s, i) => texts[i] == s.Label).Count();
+            for (int i = 0; i < chunk.Count; i++) correct.Append(texts[i] == chunk[i].Label ? '1' : '0');
         }
-        return same / (double)_states.Count;
+        string flags = correct.ToString();
+        return new SelectionPoint(step, flags.Count(c => c == '1') / (double)flags.Length, flags);
     }
 
     /// <summary>The measurements made up to <paramref name="step"/> (a resumed run measures the later ones again).</summary>

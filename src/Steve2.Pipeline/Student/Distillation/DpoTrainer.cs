@@ -130,7 +130,7 @@ public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress =
         {
             if (selection is null) return null;
             points.RemoveAll(p => p.Step == step);
-            points.Add(new SelectionPoint(step, selection.Agreement(model, sequences, device, Math.Max(o.BatchSize, 16))));
+            points.Add(selection.Measure(step, model, sequences, device, Math.Max(o.BatchSize, 16)));
             var summary = Summary(selection);
             if (summary.SelectedStep == step) StudentCheckpoint.Save(best, Header(step), model);
             DpoSelection.Write(outputDir, summary);

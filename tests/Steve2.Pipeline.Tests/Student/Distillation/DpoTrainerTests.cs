@@ -127,10 +127,36 @@ public sealed class DpoTrainerTests
     }
 
     [Fact]
-    public void The_best_point_is_the_highest_agreement_and_the_earliest_step_on_a_tie()
+    public void A_step_is_kept_only_when_it_beats_the_reference_significantly_on_the_same_states()
     {
-        Assert.Equal(50, SelectionSummary.Best([new(0, 0.5), new(50, 0.6), new(100, 0.6), new(150, 0.55)]));
-        Assert.Equal(0, SelectionSummary.Best([new(0, 0.5), new(50, 0.5), new(100, 0.4)]));
+        // 40 held-out states; the reference gets the first 20 right.
+        static SelectionPoint Point(int step, string correct) => new(step, correct.Count(c => c == '1') / (double)correct.Length, correct);
+        string reference = new string('1', 20) + new string('0', 20);
+        string oneMore = new string('1', 21) + new string('0', 19);                              // 1 win, 0 losses: p = 0.5
+        string tenMore = new string('1', 20) + new string('1', 10) + new string('0', 10);         // 10 wins, 0 losses: p = 1/1024
+        string tenMoreOtherStates = new string('0', 5) + new string('1', 15) + new string('1', 15) + new string('0', 5); // 15 wins, 5 losses: p = 0.021
+        string tiedAgreement = new string('0', 8) + new string('1', 12) + new string('1', 8) + new string('0', 12);     // 8 wins, 8 losses
+
+        Assert.Equal(0, SelectionSummary.Best([Point(0, reference), Point(50, oneMore), Point(100, tiedAgreement)]));
+        Assert.Equal(100, SelectionSummary.Best([Point(0, reference), Point(50, oneMore), Point(100, tenMore)]));
+        Assert.Equal(50, SelectionSummary.Best([Point(0, reference), Point(50, tenMoreOtherStates), Point(100, tenMore)])); // equal agreement: the earlier
+        Assert.True(SelectionSummary.BeatsReference(Point(0, reference), Point(50, tenMoreOtherStates)));
+        Assert.False(SelectionSummary.BeatsReference(Point(0, reference), Point(50, oneMore)));
+        Assert.False(SelectionSummary.BeatsReference(Point(0, reference), new SelectionPoint(50, 0.9)));      // no per-state results
+        Assert.False(SelectionSummary.BeatsReference(Point(0, reference), Point(50, tenMore[..30])));        // other states
+
+        // An older file without per-state results keeps the reference; one without the reference's point keeps the highest agreement.
+        Assert.Equal(0, SelectionSummary.Best([new(0, 0.5), new(50, 0.6)]));
+        Assert.Equal(100, SelectionSummary.Best([new(50, 0.55), new(100, 0.6), new(150, 0.6)]));
+    }
+
+    [Fact]
+    public void The_sign_tests_tail_is_the_binomials()
+    {
+        Assert.Equal(11 / 1024.0, SelectionSummary.SignTestTail(9, 10), 12);
+        Assert.Equal(56 / 1024.0, SelectionSummary.SignTestTail(8, 10), 12);
+        Assert.Equal(1, SelectionSummary.SignTestTail(0, 0), 12);
+        Assert.Equal(0.5, SelectionSummary.SignTestTail(100, 199), 9);   // symmetric: P(X >= 100) for n = 199
     }
 
     /// <summary>An untrained reference and a round folder (round-001: labels/ and the pairs) of short collection rollouts on <paramref name="seeds"/>.</summary>
