@@ -29,7 +29,7 @@ internal static class DistillCommands
         public readonly Option<int> Steps = new("--steps") { Description = "DPO optimiser steps (per round).", DefaultValueFactory = _ => new DpoOptions().Steps };
         public readonly Option<int> Batch = new("--batch") { Description = "Pairs a step.", DefaultValueFactory = _ => new DpoOptions().BatchSize };
         public readonly Option<double> Lr = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => new DpoOptions().LearningRate };
-        public readonly Option<double> Holdout = new("--holdout") { Description = "Share of each pair folder's labelled episodes held out of training; the student is measured on them at every checkpoint and the best step (the reference's weights included) is kept. 0: keep the last step.", DefaultValueFactory = _ => new DpoOptions().HoldoutFraction };
+        public readonly Option<double> Holdout = new("--holdout") { Description = "Share of each pair folder's labelled episodes held out of training; the student is measured on them at every checkpoint and the best step that beats the reference significantly on them is kept, else the reference's weights. 0: keep the last step.", DefaultValueFactory = _ => new DpoOptions().HoldoutFraction };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed of the batch order and the DAgger coins.", DefaultValueFactory = _ => 1 };
 
         public IEnumerable<Option> All => [Beta, Lambda, Anchor, AnchorData, Uniform, Steps, Batch, Lr, Holdout, Seed];

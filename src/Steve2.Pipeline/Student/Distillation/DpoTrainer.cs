@@ -31,7 +31,7 @@ public sealed record WeightSummary(int Count, double Min, double P10, double Med
 /// With <see cref="DpoOptions.HoldoutFraction"/> above 0, <see cref="DpoSelection"/> holds episodes out, measures the
 /// student on them before the first step and at every checkpoint (<see cref="BestName"/> holds the best so far,
 /// <see cref="DpoSelection.FileName"/> the measurements), and the kept model is the best step's, the reference's own
-/// weights when no step beats it.
+/// weights when no step beats it significantly (<see cref="SelectionSummary.Best"/>).
 /// </summary>
 public sealed class DpoTrainer(DpoOptions options, ITrainingProgress? progress = null)
 {
