@@ -34,6 +34,48 @@ public static class MaterialTensors
         return tensor(data, new long[] { grids.Count, channels, g, g, g }, device: device);
     }
 
+    /// <summary>
+    /// Grids with blocks to the painter's input and targets: occupancy [B, 1, G, G, G] (0/1 floats) and block classes
+    /// [B, G, G, G] (int64, class c is block value c + 1; 0 on empty voxels, which the loss does not count). A block
+    /// whose value is above <paramref name="blocks"/> has no class: refused.
+    /// </summary>
+    public static (Tensor Occupancy, Tensor Classes) Targets(IReadOnlyList<MaterialGrid> grids, int blocks, Device? device = null)
+    {
+        if (grids.Count == 0) throw new ArgumentException("No grids.", nameof(grids));
+        int g = grids[0].SizeX, volume = g * g * g;
+        var occupancy = new float[grids.Count * volume];
+        var classes = new long[grids.Count * volume];
+        for (int b = 0; b < grids.Count; b++)
+        {
+            var grid = grids[b];
+            if (grid.SizeX != g || grid.SizeY != g || grid.SizeZ != g) throw new ArgumentException("Every grid must be the same cube.", nameof(grids));
+            for (int i = 0; i < volume; i++)
+            {
+                int m = (int)grid.At(i);
+                if (m == 0) continue;
+                if (m > blocks) throw new ArgumentException($"Block {BlockMaterials.Name((BlockMaterial)m)} has no class among {blocks} block classes.", nameof(grids));
+                occupancy[b * volume + i] = 1f;
+                classes[b * volume + i] = m - 1;
+            }
+        }
+        return (tensor(occupancy, new long[] { grids.Count, 1, g, g, g }, device: device),
+                tensor(classes, new long[] { grids.Count, g, g, g }, device: device));
+    }
+
+    /// <summary>
+    /// Cross-entropy of block logits [B, K, G, G, G] against classes [B, G, G, G] on the occupied voxels only
+    /// (<paramref name="occupied"/> [B, G, G, G], 1 where occupied): an empty voxel has no block, and an all-empty
+    /// batch adds 0. The material channel's loss and the painter's.
+    /// </summary>
+    public static Tensor OccupiedCrossEntropy(Tensor blockLogits, Tensor classes, Tensor occupied)
+    {
+        using var perVoxel = nn.functional.cross_entropy(blockLogits, classes, reduction: nn.Reduction.None);
+        using var masked = perVoxel * occupied;
+        using var sum = masked.sum();
+        using var count = occupied.sum().clamp_min(1f);
+        return sum / count;
+    }
+
     /// <summary>Occupancy probabilities [B, 1, G, G, G] and block classes [B, G, G, G] (0-based) to grids with blocks.</summary>
     public static List<MaterialGrid> ToGrids(Tensor occupancy, Tensor classes)
     {

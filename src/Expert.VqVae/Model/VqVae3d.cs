@@ -67,9 +67,8 @@ public sealed class VqVae3d : nn.Module
             if (Config.Materials == 0) return (total, recon.item<float>(), commitment.item<float>(), 0f);
             using var classes = voxels.narrow(1, 1, Config.Materials).argmax(1);          // [B, G, G, G]
             using var blockLogits = logits.narrow(1, 1, Config.Materials);                 // [B, K, G, G, G]
-            using var perVoxel = functional.cross_entropy(blockLogits, classes, reduction: Reduction.None);
             using var mask = occupancy.squeeze(1);
-            using var material = (perVoxel * mask).sum() / mask.sum().clamp_min(1f);
+            using var material = MaterialTensors.OccupiedCrossEntropy(blockLogits, classes, mask);
             using var withMaterial = total + Config.EffectiveMaterialWeight * material;
             total.Dispose();
             return (withMaterial.alias(), recon.item<float>(), commitment.item<float>(), material.item<float>());
