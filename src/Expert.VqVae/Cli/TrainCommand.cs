@@ -7,7 +7,8 @@ namespace Expert.VqVae.Cli;
 
 /// <summary>
 /// `vqvae train`: both stages on the built-in corpus (or a JSON-lines corpus of your own); or, with
-/// `--stage decoder --from CKPT`, a new decoder on that checkpoint's frozen code grids.
+/// `--stage decoder --from CKPT`, a new decoder on that checkpoint's frozen code grids; or, with
+/// `--stage painter --from CKPT --corpus v2.jsonl`, a material painter beside that checkpoint's frozen model.
 /// </summary>
 internal static class TrainCommand
 {
@@ -32,8 +33,8 @@ internal static class TrainCommand
         var codebookSize = new Option<int>("--codebook-size") { Description = "Codes in the autoencoder's codebook (codes that carry blocks need more; with --autoencoder-init at least the source's).", DefaultValueFactory = _ => defaults.VqVae.CodebookSize };
         var materialWeight = new Option<float>("--material-weight") { Description = "Weight of the block cross-entropy (on occupied voxels) against the occupancy loss (averaged over every voxel); 0 = 1.", DefaultValueFactory = _ => defaults.VqVae.MaterialWeight };
         var vqLr = new Option<float>("--vqvae-lr") { Description = "Peak learning rate of the autoencoder (cosine schedule).", DefaultValueFactory = _ => defaults.VqVaeLearningRate };
-        var stage = new Option<string>("--stage") { Description = "all: the VQ-VAE, then the prior. decoder: only a decoder, on the frozen codes of --from.", DefaultValueFactory = _ => defaults.Stage };
-        var from = new Option<string?>("--from") { Description = "--stage decoder: the finished checkpoint whose encoder, codebook and prior are kept." };
+        var stage = new Option<string>("--stage") { Description = "all: the VQ-VAE, then the prior. decoder: only a decoder, on the frozen codes of --from. painter: only a material painter (blocks from the words), beside the frozen model of --from, on a v2 corpus.", DefaultValueFactory = _ => defaults.Stage };
+        var from = new Option<string?>("--from") { Description = "--stage decoder or painter: the finished checkpoint whose encoder, codebook and prior are kept." };
         var decoderSteps = new Option<int>("--decoder-steps") { DefaultValueFactory = _ => defaults.DecoderSteps };
         var decoderBatch = new Option<int>("--decoder-batch") { DefaultValueFactory = _ => defaults.DecoderBatch };
         var decoderLr = new Option<float>("--decoder-lr") { DefaultValueFactory = _ => defaults.DecoderLearningRate };
@@ -47,13 +48,16 @@ internal static class TrainCommand
         var guidance = new Option<float>("--guidance") { Description = "Default classifier-free guidance weight recorded in the written checkpoint (0 = off).", DefaultValueFactory = _ => defaults.Prior.Guidance };
         var guidanceStart = new Option<float>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts, recorded in the written checkpoint.", DefaultValueFactory = _ => defaults.Prior.GuidanceStart };
         var materials = new Option<bool>("--materials") { Description = "Give the autoencoder a material channel (every block of the world) and train it on the blocks of a v2 corpus (--corpus FILE from `vqvae corpus --composed`; Model/MODEL.md, \"Materials\")." };
+        var painterSteps = new Option<int>("--painter-steps") { Description = "Steps of the painter stage.", DefaultValueFactory = _ => defaults.PainterSteps };
+        var painterBatch = new Option<int>("--painter-batch") { Description = "Painted shapes a painter step.", DefaultValueFactory = _ => defaults.PainterBatch };
+        var painterLr = new Option<float>("--painter-lr") { Description = "Peak learning rate of the painter (cosine schedule).", DefaultValueFactory = _ => defaults.PainterLearningRate };
         var decoderFresh = new Option<bool>("--decoder-fresh") { Description = "Start from fresh weights (default: continue the source's decoder, or grow it into a wider or deeper one)." };
-        var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder); resumable; writes model.ckpt.")
+        var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder; --stage painter, only a material painter); resumable; writes model.ckpt.")
         {
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
             autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
-            priorFrom, priorLr, textDropout, guidance, guidanceStart, materials,
+            priorFrom, priorLr, textDropout, guidance, guidanceStart, materials, painterSteps, painterBatch, painterLr,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -76,7 +80,7 @@ internal static class TrainCommand
                 AutoencoderInit = r.GetValue(autoencoderInit),
                 VqVaeLearningRate = r.GetValue(vqLr),
                 Stage = r.GetValue(stage)!,
-                DecoderFrom = r.GetValue(from),
+                From = r.GetValue(from),
                 DecoderSteps = r.GetValue(decoderSteps),
                 DecoderBatch = r.GetValue(decoderBatch),
                 DecoderLearningRate = r.GetValue(decoderLr),
@@ -84,6 +88,9 @@ internal static class TrainCommand
                 DecoderResBlocks = r.GetValue(decoderResBlocks),
                 DecoderUpResBlocks = r.GetValue(decoderUpResBlocks),
                 DecoderFresh = r.GetValue(decoderFresh),
+                PainterSteps = r.GetValue(painterSteps),
+                PainterBatch = r.GetValue(painterBatch),
+                PainterLearningRate = r.GetValue(painterLr),
                 PriorFrom = r.GetValue(priorFrom),
                 PriorLearningRate = r.GetValue(priorLr),
                 PriorTextDropout = r.GetValue(textDropout),
@@ -104,9 +111,12 @@ internal static class TrainCommand
             var progress = new LineProgress(Console.Out, every: 25);
             using var cancel = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); progress.Message("stopping after this step; resume with the same command"); };
-            var outcome = options.Stage == TrainOptions.DecoderStage
-                ? new DecoderTrainer(options, progress).Train(train, validation, cancel.Token)
-                : new ImaginationTrainer(options, progress).Train(train, validation, cancel.Token);
+            var outcome = options.Stage switch
+            {
+                TrainOptions.DecoderStage => new DecoderTrainer(options, progress).Train(train, validation, cancel.Token),
+                TrainOptions.PainterStage => new PainterTrainer(options, progress).Train(train, validation, cancel.Token),
+                _ => new ImaginationTrainer(options, progress).Train(train, validation, cancel.Token),
+            };
             Console.WriteLine($"model: {outcome.ModelPath} ({outcome.Header.ModelVersion}), wall time {outcome.WallTime:hh\\:mm\\:ss}");
             foreach (var (k, v) in outcome.Header.Metrics) Console.WriteLine($"  {k} = {v:F4}");
             return 0;

@@ -23,7 +23,10 @@ public sealed record CompositionReport
     public double ReconstructionIoU { get; init; } = double.NaN;
     /// <summary>Reconstruction IoU per group: <c>composed</c>, <c>part:NAME</c> (composed shapes with that part) and each v1 family.</summary>
     public IReadOnlyDictionary<string, double> ReconstructionIoUByGroup { get; init; } = new Dictionary<string, double>();
-    /// <summary>Blocks right on the voxels occupied in both a shape and its reconstruction; NaN for an occupancy-only model.</summary>
+    /// <summary>
+    /// Blocks right on the voxels occupied in both a shape and its reconstruction; NaN for an occupancy-only model. With a
+    /// material painter, each record's reconstruction painted from its own description, over every record.
+    /// </summary>
     public double ReconstructionMaterialAccuracy { get; init; } = double.NaN;
     /// <summary>Distinct shapes reconstructed.</summary>
     public int ReconstructedShapes { get; init; }
@@ -96,29 +99,36 @@ public static class CompositionEvaluator
         bool materials = model.Info.MaterialPalette.Count > 0;
         var byShape = records.GroupBy(r => materials && r.Blocks is not null ? (object)r.Blocks : r.Grid).ToList();
         var shapes = byShape.Select(g => g.First()).ToList();
-        var truth = shapes.Select(r => materials ? r.Blocks ?? MaterialGrid.Uniform(r.Grid, BlockMaterial.Stone) : null).ToList();
+        MaterialGrid Truth(CorpusRecord r) => r.Blocks ?? MaterialGrid.Uniform(r.Grid, BlockMaterial.Stone);
         IReadOnlyList<OccupancyGrid> rebuilt;
-        IReadOnlyList<MaterialGrid>? withBlocks = null;
+        // The blocks each record is measured with, by shape, then by record within the shape (null: occupancy only).
+        List<List<MaterialGrid>>? withBlocks = null;
         double materialAccuracy = double.NaN;
         if (materials)
         {
-            withBlocks = model.ReconstructWithMaterials(truth.Select(t => t!).ToList());
-            rebuilt = withBlocks.Select(b => b.ToOccupancy()).ToList();
-            long both = 0, right = 0;
-            for (int s = 0; s < shapes.Count; s++)
+            if (model.HasPainter)
             {
-                var t = truth[s]!;
-                var b = withBlocks[s];
-                for (int i = 0; i < t.Volume; i++)
+                // A painter paints from the words: every record's shape is reconstructed and painted from its own
+                // description (the occupancy is the same for every record of a shape), and block accuracy counts records.
+                var members = byShape.SelectMany(g => g).ToList();
+                var painted = model.ReconstructWithMaterials(members.Select(Truth).ToList(), members.Select(r => r.Description).ToList());
+                withBlocks = [];
+                int at = 0;
+                foreach (var group in byShape)
                 {
-                    var want = t.At(i);
-                    var got = b.At(i);
-                    if (want == BlockMaterial.Air || got == BlockMaterial.Air) continue;
-                    both++;
-                    if (want == got) right++;
+                    int n = group.Count();
+                    withBlocks.Add(painted.Skip(at).Take(n).ToList());
+                    at += n;
                 }
+                materialAccuracy = BlockAccuracy(members.Select(Truth).ToList(), painted);
             }
-            materialAccuracy = both == 0 ? double.NaN : (double)right / both;
+            else
+            {
+                var reconstructed = model.ReconstructWithMaterials(shapes.Select(Truth).ToList());
+                withBlocks = byShape.Select((g, i) => Enumerable.Repeat(reconstructed[i], g.Count()).ToList()).ToList();
+                materialAccuracy = BlockAccuracy(shapes.Select(Truth).ToList(), reconstructed);
+            }
+            rebuilt = withBlocks.Select(b => b[0].ToOccupancy()).ToList();
         }
         else rebuilt = model.Reconstruct(shapes.Select(r => r.Grid).ToList());
         var ious = shapes.Select((r, i) => OccupancyGrid.IoU(r.Grid, rebuilt[i])).ToList();
@@ -137,9 +147,31 @@ public static class CompositionEvaluator
         }
         var byGroup = groups.OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Value.Average());
         var measured = byShape
-            .SelectMany((g, i) => g.Select(r => CompositionMeasurer.Measure(r, rebuilt[i], withBlocks?[i])))
+            .SelectMany((g, i) => g.Select((r, j) => withBlocks is null
+                ? CompositionMeasurer.Measure(r, rebuilt[i])
+                : CompositionMeasurer.Measure(r, withBlocks[i][j].ToOccupancy(), withBlocks[i][j])))
             .ToList();
         return new ReconstructionFigures(ious.Average(), byGroup, materialAccuracy, shapes.Count, CompositionMeasurer.Summarize(measured));
+    }
+
+    /// <summary>Blocks right on the voxels occupied in both a grid and its reconstruction; NaN when none is.</summary>
+    private static double BlockAccuracy(IReadOnlyList<MaterialGrid> truth, IReadOnlyList<MaterialGrid> rebuilt)
+    {
+        long both = 0, right = 0;
+        for (int s = 0; s < truth.Count; s++)
+        {
+            var t = truth[s];
+            var b = rebuilt[s];
+            for (int i = 0; i < t.Volume; i++)
+            {
+                var want = t.At(i);
+                var got = b.At(i);
+                if (want == BlockMaterial.Air || got == BlockMaterial.Air) continue;
+                both++;
+                if (want == got) right++;
+            }
+        }
+        return both == 0 ? double.NaN : (double)right / both;
     }
 
     public static string ToMarkdown(CompositionReport r) =>

@@ -80,8 +80,8 @@ public sealed class MaterialPainter : nn.Module
         using (no_grad())
         {
             token_embed.weight!.normal_(0, 0.02);   // small embeddings (GPT-2 init), as the prior's
-            // He initialisation for the convolutions that a ReLU follows (libtorch's default shrinks a signal about 2.4x
-            // a layer), so that the occupancy's features keep their scale down and up the grid.
+            // He initialisation for the convolutions that a ReLU follows (libtorch's default, variance 1/(3 fan-in), shrinks
+            // a signal about 2.4 times a layer), so that the occupancy's features keep their scale down and up the grid.
             foreach (var conv in new[] { stem, down0, down1, mix1, mix0 })
             {
                 var w = conv.weight!;

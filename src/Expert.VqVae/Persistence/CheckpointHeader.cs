@@ -17,7 +17,7 @@ public sealed record CheckpointHeader
     public PriorConfig? Prior { get; init; }
     /// <summary>The tokenizer's compact vocabulary (see Text/DescriptionTokenizer.cs).</summary>
     public int[] TokenizerBpeIds { get; init; } = [];
-    /// <summary>"vqvae" (pre-training the autoencoder), "prior" (text fine-tuning), "decoder" (decoder fine-tuning) or "done".</summary>
+    /// <summary>"vqvae" (pre-training the autoencoder), "prior" (text fine-tuning), "decoder" (decoder fine-tuning), "painter" (the material painter) or "done".</summary>
     public required string Stage { get; init; }
     public int VqVaeStep { get; init; }
     public int PriorStep { get; init; }
@@ -31,6 +31,19 @@ public sealed record CheckpointHeader
     /// Training/ImaginationTrainer.CanonicalizeEmptyBlocks); null before the prior stage.
     /// </summary>
     public long? EmptyCode { get; init; }
+    /// <summary>
+    /// The material painter's shape (Model/MaterialPainter.cs, MODEL.md "4. Materials from words"); null, and not
+    /// written, when the checkpoint has no painter (every checkpoint before it). With a painter its state follows the
+    /// prior's in the file (Persistence/ModelCheckpoint.cs).
+    /// </summary>
+    public PainterConfig? Painter { get; init; }
+    /// <summary>The painter's own tokenizer (compact BPE ids, as <see cref="TokenizerBpeIds"/>); null and not written without a painter.</summary>
+    public int[]? PainterTokenizerBpeIds { get; init; }
+    /// <summary>Steps of the painter stage (Training/PainterTrainer.cs); 0 and not written when it never ran.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int PainterStep { get; init; }
+    /// <summary>The model version whose autoencoder, prior and tokenizer the painter was trained beside.</summary>
+    public string? PainterFrom { get; init; }
     /// <summary>Best validation metric so far (stage dependent; see TRAINING.md).</summary>
     public double BestMetric { get; init; }
     public Dictionary<string, double> Metrics { get; init; } = new();

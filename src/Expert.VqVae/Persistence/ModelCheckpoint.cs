@@ -15,6 +15,7 @@ namespace Expert.VqVae.Persistence;
 /// N bytes               UTF-8 JSON CheckpointHeader (camelCase, nulls left out)
 /// vqvae state           TorchSharp Module.save format
 /// prior state           present when header.Prior != null
+/// painter state         present when header.Painter != null (only after a prior)
 /// optimiser state       present when header.HasOptimizerState
 /// </code>
 /// A checkpoint is written to a temporary file in the same folder, flushed to disk and renamed
@@ -39,14 +40,29 @@ public static class ModelCheckpoint
             ? null
             : $"has format {header.Format}; this build reads format {CheckpointHeader.CurrentFormat}.");
 
+    /// <summary>
+    /// Writes a checkpoint atomically. The header must describe exactly the modules given: its <c>Prior</c> with a prior,
+    /// its <c>Painter</c> (with the painter's tokenizer) with a painter, which comes only after a prior.
+    /// </summary>
     public static void Save(string path, CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior? prior,
-        torch.optim.Optimizer? optimizer = null)
+        torch.optim.Optimizer? optimizer = null, MaterialPainter? painter = null)
     {
         if ((header.Prior is null) != (prior is null))
             throw new ArgumentException("header.Prior and prior must both be set or both be null.");
+        if ((header.Painter is null) != (painter is null))
+            throw new ArgumentException("header.Painter and painter must both be set or both be null: a header never says \"painter\" without its weights.");
+        if (painter is not null)
+        {
+            if (prior is null) throw new ArgumentException("A painter is written after a prior; this checkpoint has none.");
+            if (painter.Config != header.Painter) throw new ArgumentException("header.Painter must be the painter's config.");
+            if (header.PainterTokenizerBpeIds is not { Length: > 0 }) throw new ArgumentException("A painter needs its tokenizer (header.PainterTokenizerBpeIds).");
+        }
         if (header.HasOptimizerState != (optimizer is not null))
             throw new ArgumentException("header.HasOptimizerState must match whether an optimizer is given.");
-        Format.Save(path, header, prior is null ? [vqvae] : [vqvae, prior], optimizer);
+        var modules = new List<torch.nn.Module> { vqvae };
+        if (prior is not null) modules.Add(prior);
+        if (painter is not null) modules.Add(painter);
+        Format.Save(path, header, modules, optimizer);
     }
 
     /// <summary>Reads only the header (cheap; no weights are built).</summary>
@@ -59,6 +75,7 @@ public static class ModelCheckpoint
         var header = reader.Header;
         var vqvae = new VqVae3d(header.VqVae);
         TextConditionedPrior? prior = null;
+        MaterialPainter? painter = null;
         try
         {
             reader.LoadModule(vqvae);
@@ -67,15 +84,21 @@ public static class ModelCheckpoint
                 prior = new TextConditionedPrior(header.Prior);
                 reader.LoadModule(prior);
             }
+            if (header.Painter is not null)
+            {
+                painter = new MaterialPainter(header.Painter);
+                reader.LoadModule(painter);
+            }
         }
         catch
         {
             vqvae.Dispose();
             prior?.Dispose();
+            painter?.Dispose();
             throw;
         }
         long optimizerOffset = header.HasOptimizerState ? reader.Position : -1;
-        return new LoadedCheckpoint(header, vqvae, prior, path, optimizerOffset);
+        return new LoadedCheckpoint(header, vqvae, prior, path, optimizerOffset) { Painter = painter };
     }
 
     /// <summary>Restores the optimiser state saved after the weights (for resuming training).</summary>

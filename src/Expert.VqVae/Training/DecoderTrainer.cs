@@ -20,7 +20,8 @@ namespace Expert.VqVae.Training;
 /// does) and only the decoder learns, with the autoencoder's weighted BCE, Adam, cosine decay and
 /// gradient clipping. Validation reconstruction IoU every --eval-every steps picks the best;
 /// model.ckpt is the source checkpoint with that decoder (encoder, codebook, prior and tokenizer
-/// bit-identical) and a new version. Resumable from checkpoint-latest.ckpt like the other stages.
+/// bit-identical, and its material painter when it has one) and a new version. Resumable from
+/// checkpoint-latest.ckpt like the other stages.
 /// </summary>
 public sealed class DecoderTrainer
 {
@@ -30,7 +31,7 @@ public sealed class DecoderTrainer
     public DecoderTrainer(TrainOptions options, ITrainingProgress? progress = null)
     {
         options.Validate();
-        if (options.Stage != TrainOptions.DecoderStage || options.DecoderFrom is null)
+        if (options.Stage != TrainOptions.DecoderStage || options.From is null)
             throw new ArgumentException("The decoder trainer needs --stage decoder and --from CKPT.");
         _options = options;
         _progress = progress ?? NoProgress.Instance;
@@ -64,13 +65,12 @@ public sealed class DecoderTrainer
         string latestPath = Path.Combine(o.OutputDir, ImaginationTrainer.LatestName);
         string bestPath = Path.Combine(o.OutputDir, ImaginationTrainer.BestName);
 
-        var source = ModelCheckpoint.Load(o.DecoderFrom!);
+        var source = ModelCheckpoint.Load(o.From!);
         var sh = source.Header;
         if (sh.Stage != "done" || source.Prior is null || sh.EmptyCode is null)
         {
-            source.VqVae.Dispose();
-            source.Prior?.Dispose();
-            throw new InvalidOperationException($"'{o.DecoderFrom}' is not a finished checkpoint (stage {sh.Stage}): the decoder stage needs its prior and empty code.");
+            source.DisposeModules();
+            throw new InvalidOperationException($"'{o.From}' is not a finished checkpoint (stage {sh.Stage}): the decoder stage needs its prior and empty code.");
         }
         var target = TargetConfig(sh.VqVae, o);
         bool sameShape = target == sh.VqVae;
@@ -85,8 +85,8 @@ public sealed class DecoderTrainer
                 : null;
             if (problem is not null)
             {
-                resumed.VqVae.Dispose();
-                resumed.Prior?.Dispose();
+                resumed.DisposeModules();
+                source.DisposeModules();
                 throw new InvalidOperationException($"'{latestPath}' cannot be resumed: {problem}; use a new --output or --no-resume.");
             }
             _progress.Message($"Resuming the decoder stage from {latestPath} at step {rh.DecoderStep}.");
@@ -96,11 +96,14 @@ public sealed class DecoderTrainer
 
         VqVae3d model;
         var prior = resumed?.Prior ?? source.Prior;
+        // A painter of the source is carried as it is (it paints occupancy, whatever decoder made it).
+        var painter = resumed is not null ? resumed.Painter : source.Painter;
         if (resumed is not null)
         {
             model = resumed.VqVae;
             source.VqVae.Dispose();
             if (!ReferenceEquals(prior, source.Prior)) source.Prior.Dispose();
+            source.Painter?.Dispose();
         }
         else if (sameShape && !o.DecoderFresh)
         {
@@ -154,7 +157,7 @@ public sealed class DecoderTrainer
                     _progress.Message($"Validation reconstruction IoU before training: {start:F4}.");
                     header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/decoder_start_iou"] = start } };
                 }
-                header = TrainLoop(model, prior, codes, targets, valGrids, header, resumed, log, device, latestPath, bestPath, ct);
+                header = TrainLoop(model, prior, painter, codes, targets, valGrids, header, resumed, log, device, latestPath, bestPath, ct);
             }
         }
 
@@ -163,6 +166,7 @@ public sealed class DecoderTrainer
         {
             var best = ModelCheckpoint.Load(bestPath);
             best.Prior?.Dispose();
+            best.Painter?.Dispose();
             model.Dispose();
             model = best.VqVae;
             header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/reconstruction_iou"] = best.Header.BestMetric } };
@@ -176,10 +180,10 @@ public sealed class DecoderTrainer
         double textToShape = ImaginationTrainer.TextToShapeIoU(model, prior, header, validation, device, ct);
         _progress.Message($"Validation text-to-shape IoU with the new decoder: {textToShape:F4} (the source's: {sh.Metrics.GetValueOrDefault("val/text_to_shape_iou"):F4}).");
         header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/text_to_shape_iou"] = textToShape } };
-        return ImaginationTrainer.WriteFinished(header, model, prior, log, o.OutputDir, _progress, clock.Elapsed, versionSuffix: "-dec");
+        return ImaginationTrainer.WriteFinished(header, model, prior, log, o.OutputDir, _progress, clock.Elapsed, versionSuffix: "-dec", painter: painter);
     }
 
-    private CheckpointHeader TrainLoop(VqVae3d model, TextConditionedPrior prior, Tensor codes, Tensor targets, IReadOnlyList<OccupancyGrid> valGrids,
+    private CheckpointHeader TrainLoop(VqVae3d model, TextConditionedPrior prior, MaterialPainter? painter, Tensor codes, Tensor targets, IReadOnlyList<OccupancyGrid> valGrids,
         CheckpointHeader header, LoadedCheckpoint? resumed, TrainingLog log, Device device, string latestPath, string bestPath, CancellationToken ct)
     {
         var o = _options;
@@ -230,9 +234,9 @@ public sealed class DecoderTrainer
                     HasOptimizerState = true,
                     SavedAt = DateTimeOffset.UtcNow,
                 };
-                ModelCheckpoint.Save(latestPath, header with { Stage = TrainOptions.DecoderStage }, model, prior, optimizer);
+                ModelCheckpoint.Save(latestPath, header with { Stage = TrainOptions.DecoderStage }, model, prior, optimizer, painter);
                 if (improved)
-                    ModelCheckpoint.Save(bestPath, header with { HasOptimizerState = false }, model, prior);
+                    ModelCheckpoint.Save(bestPath, header with { HasOptimizerState = false }, model, prior, painter: painter);
             }
             log.Add(TrainOptions.DecoderStage, step, values);
             _progress.Step(TrainOptions.DecoderStage, step, o.DecoderSteps, values);

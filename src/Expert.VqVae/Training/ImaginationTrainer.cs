@@ -74,7 +74,8 @@ public sealed class ImaginationTrainer
         {
             var source = ModelCheckpoint.Load(from);
             source.Prior?.Dispose();
-            _progress.Message($"Autoencoder from {from} (step {source.Header.VqVaeStep}); training the prior only.");
+            _progress.Message($"Autoencoder from {from} (step {source.Header.VqVaeStep}); training the prior only" +
+                (source.Painter is null ? "." : "; its material painter is carried as it is."));
             resumed = source with
             {
                 Prior = null,
@@ -98,6 +99,9 @@ public sealed class ImaginationTrainer
             log.TruncateAfter("vqvae", resumed.Header.VqVaeStep);
             log.TruncateAfter("prior", resumed.Header.PriorStep);
         }
+        // A material painter of the source (--autoencoder-from, --prior-from) is carried as it is, frozen: it paints
+        // occupancy from its own tokenizer, whatever autoencoder and prior made the shape.
+        var painter = resumed?.Painter;
 
         var vqvae = resumed?.VqVae ?? (_options.AutoencoderInit is { } init ? GrownFrom(init) : new VqVae3d(_options.VqVae));
         vqvae.to(device);
@@ -123,7 +127,7 @@ public sealed class ImaginationTrainer
         var prior = resumed?.Prior ?? new TextConditionedPrior(priorConfig);
         prior.to(device);
         if (header.Stage == "prior")
-            header = TrainPrior(vqvae, prior, tokenizer, data, validation, header, resumed, resumeState, log, device, latestPath, cancellationToken);
+            header = TrainPrior(vqvae, prior, painter, tokenizer, data, validation, header, resumed, resumeState, log, device, latestPath, cancellationToken);
 
         header = header with { Prior = WithInferenceDefaults(header.Prior ?? prior.Config) };
         if (header.EmptyCode is null)
@@ -133,7 +137,7 @@ public sealed class ImaginationTrainer
             using var codes = EncodeAll(vqvae, data.Grids, device, blocks: data.Blocks);
             header = header with { EmptyCode = CanonicalizeEmptyBlocks(codes, data.Grids, vqvae.Config) };
         }
-        return WriteFinished(header, vqvae, prior, log, _options.OutputDir, _progress, clock.Elapsed);
+        return WriteFinished(header, vqvae, prior, log, _options.OutputDir, _progress, clock.Elapsed, painter: painter);
     }
 
     /// <summary>
@@ -150,8 +154,7 @@ public sealed class ImaginationTrainer
                 : null;
         if (problem is not null)
         {
-            source.VqVae.Dispose();
-            source.Prior?.Dispose();
+            source.DisposeModules();
             throw new InvalidOperationException(problem);
         }
         _progress.Message($"Prior from {path} ({source.Header.ModelVersion}, {source.Header.PriorStep} steps); continuing it for {_options.PriorSteps} steps, autoencoder frozen.");
@@ -181,11 +184,13 @@ public sealed class ImaginationTrainer
     {
         var source = ModelCheckpoint.Load(path);
         source.Prior?.Dispose();
+        source.Painter?.Dispose();
         using var from = source.VqVae;
         var model = new VqVae3d(_options.VqVae);
         AutoencoderGrowth.Grow(from, model);
         _progress.Message($"Autoencoder from {path} ({source.Header.ModelVersion}, {source.Header.VqVaeStep} steps)" +
-            (from.Config.Materials < model.Config.Materials ? $", grown to a material channel of {model.Config.Materials} blocks." : "."));
+            (from.Config.Materials < model.Config.Materials ? $", grown to a material channel of {model.Config.Materials} blocks." : ".") +
+            (source.Painter is null ? "" : " Its material painter is not kept: this run makes a new model; train one with --stage painter."));
         return model;
     }
 
@@ -266,7 +271,7 @@ public sealed class ImaginationTrainer
         return header;
     }
 
-    private CheckpointHeader TrainPrior(VqVae3d vqvae, TextConditionedPrior prior, DescriptionTokenizer tokenizer, TrainingSet data,
+    private CheckpointHeader TrainPrior(VqVae3d vqvae, TextConditionedPrior prior, MaterialPainter? painter, DescriptionTokenizer tokenizer, TrainingSet data,
         IReadOnlyList<TrainingExample> validation, CheckpointHeader header, LoadedCheckpoint? resumed, ResumeState? resumeState,
         TrainingLog log, Device device, string latestPath, CancellationToken ct)
     {
@@ -337,9 +342,9 @@ public sealed class ImaginationTrainer
                     HasOptimizerState = true,
                     SavedAt = DateTimeOffset.UtcNow,
                 };
-                SaveLatest(latestPath, header with { Stage = "prior" }, vqvae, prior, optimizer);
+                SaveLatest(latestPath, header with { Stage = "prior" }, vqvae, prior, optimizer, painter);
                 if (improved)
-                    ModelCheckpoint.Save(Path.Combine(o.OutputDir, BestName), header with { HasOptimizerState = false }, vqvae, prior);
+                    ModelCheckpoint.Save(Path.Combine(o.OutputDir, BestName), header with { HasOptimizerState = false }, vqvae, prior, painter: painter);
             }
             log.Add("prior", step, values);
             _progress.Step("prior", step, o.PriorSteps, values);
@@ -437,14 +442,17 @@ public sealed class ImaginationTrainer
     }
 
     /// <summary>Where libtorch's CPU stream stands and the codebook's restart count: what a resume point keeps besides weights.</summary>
-    private static ResumeState CaptureResumeState(VqVae3d vqvae)
+    private static ResumeState CaptureResumeState(VqVae3d vqvae) => CaptureResumeState(vqvae.Quantizer.Restarts);
+
+    /// <summary>Where libtorch's CPU stream stands, with <paramref name="codebookRestarts"/> (0 for a stage that trains no codebook).</summary>
+    internal static ResumeState CaptureResumeState(long codebookRestarts)
     {
         using var generator = torch.Generator.Default;
         using var state = generator.get_state();
-        return new ResumeState(Convert.ToBase64String(state.data<byte>().ToArray()), vqvae.Quantizer.Restarts);
+        return new ResumeState(Convert.ToBase64String(state.data<byte>().ToArray()), codebookRestarts);
     }
 
-    private static void RestoreTorchGenerator(ResumeState resume)
+    internal static void RestoreTorchGenerator(ResumeState resume)
     {
         using var generator = torch.Generator.Default;
         using var state = tensor(Convert.FromBase64String(resume.TorchCpuGenerator));
@@ -456,7 +464,7 @@ public sealed class ImaginationTrainer
     /// so a resume on a GPU reseeds them from the step, as every resume did before; GPU kernels are
     /// not bit-reproducible anyway.
     /// </summary>
-    private static void ReseedCuda(Device device, long seed)
+    internal static void ReseedCuda(Device device, long seed)
     {
         if (device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(seed);
     }
@@ -566,10 +574,10 @@ public sealed class ImaginationTrainer
     /// <summary>
     /// The end of a run (any stage): names the model (`vqvae-prior-DATE-HASH` plus
     /// <paramref name="versionSuffix"/>), writes model.ckpt and the same weights as the final
-    /// checkpoint-latest.ckpt, draws the curves and disposes both modules.
+    /// checkpoint-latest.ckpt, draws the curves and disposes the modules (the material painter too, when the header has one).
     /// </summary>
     internal static TrainingOutcome WriteFinished(CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior prior, TrainingLog log,
-        string outputDir, ITrainingProgress progress, TimeSpan elapsed, string versionSuffix = "")
+        string outputDir, ITrainingProgress progress, TimeSpan elapsed, string versionSuffix = "", MaterialPainter? painter = null)
     {
         string hash = Convert.ToHexString(BitConverter.GetBytes(header.GetHashCode())).ToLowerInvariant()[..6];
         header = header with
@@ -583,12 +591,14 @@ public sealed class ImaginationTrainer
         string modelPath = Path.Combine(outputDir, ModelName);
         vqvae.cpu();
         prior.cpu();
-        ModelCheckpoint.Save(modelPath, header, vqvae, prior);
-        ModelCheckpoint.Save(Path.Combine(outputDir, LatestName), header, vqvae, prior);
+        painter?.cpu();
+        ModelCheckpoint.Save(modelPath, header, vqvae, prior, painter: painter);
+        ModelCheckpoint.Save(Path.Combine(outputDir, LatestName), header, vqvae, prior, painter: painter);
         LossCurvePlot.WriteAll(log.Points, outputDir);
         progress.Message($"Wrote {modelPath} ({new FileInfo(modelPath).Length / 1024} KiB) in {elapsed:hh\\:mm\\:ss}.");
         vqvae.Dispose();
         prior.Dispose();
+        painter?.Dispose();
         return new TrainingOutcome(modelPath, header, elapsed);
     }
 
@@ -607,13 +617,14 @@ public sealed class ImaginationTrainer
         return sum / requests.Count;
     }
 
-    private static void SaveLatest(string path, CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior? prior, optim.Optimizer? optimizer)
+    private static void SaveLatest(string path, CheckpointHeader header, VqVae3d vqvae, TextConditionedPrior? prior, optim.Optimizer? optimizer,
+        MaterialPainter? painter = null)
     {
         ModelCheckpoint.Save(path, header with
         {
             HasOptimizerState = optimizer is not null,
             Prior = prior is null ? null : header.Prior ?? prior.Config,
             Resume = CaptureResumeState(vqvae),
-        }, vqvae, prior, optimizer);
+        }, vqvae, prior, optimizer, painter);
     }
 }

@@ -62,11 +62,15 @@ public sealed record TrainOptions
 
     /// <summary>
     /// "all" (the default): the autoencoder, then the prior. "decoder": only a decoder, trained on
-    /// the frozen code grids of the finished checkpoint <see cref="DecoderFrom"/> (TRAINING.md).
+    /// the frozen code grids of the finished checkpoint <see cref="From"/>. "painter": only a material
+    /// painter, trained beside the frozen autoencoder and prior of <see cref="From"/> (TRAINING.md).
     /// </summary>
     public string Stage { get; init; } = AllStages;
-    /// <summary>The finished checkpoint whose encoder, codebook, prior and tokenizer the decoder stage keeps.</summary>
-    public string? DecoderFrom { get; init; }
+    /// <summary>
+    /// --from: the finished checkpoint a --stage decoder or painter run starts from; the decoder stage keeps its encoder,
+    /// codebook, prior and tokenizer, the painter stage its whole autoencoder, prior and tokenizer.
+    /// </summary>
+    public string? From { get; init; }
     public int DecoderSteps { get; init; } = 3000;
     public int DecoderBatch { get; init; } = 32;
     public float DecoderLearningRate { get; init; } = 1e-3f;
@@ -83,8 +87,17 @@ public sealed record TrainOptions
     /// </summary>
     public bool DecoderFresh { get; init; }
 
+    /// <summary>Steps of the painter stage (batches of (occupancy, blocks, description) triples).</summary>
+    public int PainterSteps { get; init; } = 3000;
+    public int PainterBatch { get; init; } = 16;
+    /// <summary>Peak learning rate of the painter (AdamW, warm-up then cosine decay).</summary>
+    public float PainterLearningRate { get; init; } = 2e-3f;
+    /// <summary>The painter's shape; its grid comes from the source's autoencoder and its vocabulary from its tokenizer at training time.</summary>
+    public PainterConfig Painter { get; init; } = new();
+
     public const string AllStages = "all";
     public const string DecoderStage = "decoder";
+    public const string PainterStage = "painter";
 
     public VqVaeConfig VqVae { get; init; } = new() { ReserveEmptyCode = true };
     /// <summary>The prior's shape; its vocabulary size is set from the tokenizer at training time.</summary>
@@ -126,11 +139,22 @@ public sealed record TrainOptions
         if (Prior.DecodeSteps is < 1 or > 32) problems.Add($"--decode-steps is {Prior.DecodeSteps}: set it to 1..32.");
         try { VqVae.Validate(); } catch (ArgumentException e) { problems.Add("VQ-VAE: " + e.Message); }
         if (VqVae.Materials > 0 && Stage == DecoderStage) problems.Add("--stage decoder does not support the material channel yet: drop --materials.");
-        if (Stage is not (AllStages or DecoderStage)) problems.Add($"--stage must be '{AllStages}' or '{DecoderStage}', got '{Stage}'.");
+        if (VqVae.Materials > 0 && Stage == PainterStage) problems.Add("--stage painter keeps the autoencoder of --from as it is (with or without a material channel): drop --materials.");
+        if (Stage is not (AllStages or DecoderStage or PainterStage)) problems.Add($"--stage must be '{AllStages}', '{DecoderStage}' or '{PainterStage}', got '{Stage}'.");
+        if (Stage is DecoderStage or PainterStage)
+        {
+            if (From is null) problems.Add($"--stage {Stage} needs --from CKPT (a finished checkpoint, e.g. src/Expert.VqVae/Checkpoints/default.ckpt).");
+            else if (!File.Exists(From)) problems.Add($"--from '{From}' does not exist.");
+        }
+        if (Stage == PainterStage)
+        {
+            if (PainterSteps < 0) problems.Add("--painter-steps cannot be negative.");
+            if (PainterBatch < 1) problems.Add("--painter-batch must be at least 1.");
+            if (!(PainterLearningRate > 0) || !float.IsFinite(PainterLearningRate)) problems.Add("--painter-lr must be positive.");
+            try { Painter.Validate(); } catch (ArgumentException e) { problems.Add("painter: " + e.Message); }
+        }
         if (Stage == DecoderStage)
         {
-            if (DecoderFrom is null) problems.Add("--stage decoder needs --from CKPT (a finished checkpoint, e.g. src/Expert.VqVae/Checkpoints/default.ckpt).");
-            else if (!File.Exists(DecoderFrom)) problems.Add($"--from '{DecoderFrom}' does not exist.");
             if (DecoderSteps < 0) problems.Add("--decoder-steps cannot be negative.");
             if (DecoderBatch < 1) problems.Add("--decoder-batch must be at least 1.");
             if (!(DecoderLearningRate > 0)) problems.Add("--decoder-lr must be positive.");
@@ -138,7 +162,7 @@ public sealed record TrainOptions
             if (DecoderResBlocks is { } dr && dr is < 1 or > 8) problems.Add($"--decoder-res-blocks must be 1..8, got {dr}.");
             if (DecoderUpResBlocks is { } du && du is < 0 or > 4) problems.Add($"--decoder-up-res-blocks must be 0..4, got {du}.");
         }
-        else if (DecoderFrom is not null) problems.Add("--from is for --stage decoder; to train a new prior on an autoencoder use --autoencoder-from.");
+        if (Stage == AllStages && From is not null) problems.Add("--from is for --stage decoder or painter; to train a new prior on an autoencoder use --autoencoder-from.");
         if (problems.Count > 0) throw new ArgumentException("Invalid training options: " + string.Join(" ", problems));
     }
 }

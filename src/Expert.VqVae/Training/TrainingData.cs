@@ -18,8 +18,8 @@ public static class TrainingData
         var all = records.Where(r => r.Split == CorpusSplit.Train)
             .Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks))
             .ToList();
-        if (options.VqVae.Materials > 0 && all.FirstOrDefault(e => e.Blocks is null) is { } bare)
-            throw new InvalidDataException($"Record '{bare.Id}' has no blocks; a material channel (--materials) trains on a corpus whose every record has them (vqvae corpus --composed).");
+        if (options.VqVae.Materials > 0) RequireBlocks(all, "a material channel (--materials)");
+        if (options.Stage == TrainOptions.PainterStage) RequireBlocks(all, "the material painter (--stage painter)");
         foreach (var e in all)
             if (e.Grid.SizeX != options.VqVae.GridSize || e.Grid.SizeY != options.VqVae.GridSize || e.Grid.SizeZ != options.VqVae.GridSize)
                 throw new InvalidDataException($"Record '{e.Id}' has a {e.Grid.SizeX}x{e.Grid.SizeY}x{e.Grid.SizeZ} grid; the model trains on {options.VqVae.GridSize}^3 grids.");
@@ -29,6 +29,13 @@ public static class TrainingData
         var validation = ordered.Take(options.ValidationCount).ToList();
         var held = validation.Select(v => v.Id).ToHashSet();
         return (all.Where(e => !held.Contains(e.Id)).ToList(), validation);
+    }
+
+    /// <summary>Refuses, by the first record's name, examples without blocks: <paramref name="what"/> trains on them.</summary>
+    public static void RequireBlocks(IEnumerable<TrainingExample> examples, string what)
+    {
+        if (examples.FirstOrDefault(e => e.Blocks is null) is { } bare)
+            throw new InvalidDataException($"Record '{bare.Id}' has no blocks; {what} trains on a corpus whose every record has them (vqvae corpus --composed).");
     }
 
     private static ulong StableHash(string text)

@@ -33,12 +33,15 @@ public class CompositionEvaluatorTests
         Assert.Equal(1.0, withBlocks.Summary.AttributeAccuracy);
         Assert.Equal(1.0, withBlocks.Summary.PartPresence);
         Assert.Equal(1.0, withBlocks.Summary.MaterialAccuracy);
+        Assert.Equal(1.0, withBlocks.Summary.StatedMaterialAccuracy);
+        Assert.Contains("| - every stated slot together | 100.0", CompositionEvaluator.ToMarkdown(withBlocks));
         Assert.Equal(1.0, withBlocks.TextToShapeIoU);
         Assert.Equal(records.Count(r => r.FullySpecified), withBlocks.FullySpecified);
         Assert.Equal(BlockMaterials.Blocks.Select(BlockMaterials.Name), withBlocks.MaterialPalette);
 
         var occupancyOnly = CompositionEvaluator.Evaluate(new Oracle(records, blocks: false), records);
         Assert.True(double.IsNaN(occupancyOnly.Summary.MaterialAccuracy));
+        Assert.True(double.IsNaN(occupancyOnly.Summary.StatedMaterialAccuracy));
         Assert.Empty(occupancyOnly.MaterialPalette);
         string markdown = CompositionEvaluator.ToMarkdown(occupancyOnly);
         Assert.Contains("imagines occupancy only", markdown);

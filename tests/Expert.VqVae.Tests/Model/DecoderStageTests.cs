@@ -104,9 +104,9 @@ public sealed class DecoderStageTests : IDisposable
         Assert.Contains("--from", noFrom.Message);
         var badStage = Assert.Throws<ArgumentException>(() => new TrainOptions { Stage = "decoders" }.Validate());
         Assert.Contains("--stage", badStage.Message);
-        var odd = Assert.Throws<ArgumentException>(() => new TrainOptions { Stage = "decoder", DecoderFrom = DefaultPaths.ShippedCheckpoint, DecoderChannels = 33 }.Validate());
+        var odd = Assert.Throws<ArgumentException>(() => new TrainOptions { Stage = "decoder", From = DefaultPaths.ShippedCheckpoint, DecoderChannels = 33 }.Validate());
         Assert.Contains("--decoder-channels", odd.Message);
-        Assert.Throws<ArgumentException>(() => new TrainOptions { DecoderFrom = DefaultPaths.ShippedCheckpoint }.Validate());
+        Assert.Throws<ArgumentException>(() => new TrainOptions { From = DefaultPaths.ShippedCheckpoint }.Validate());
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class DecoderStageTests : IDisposable
     {
         OutputDir = Path.Combine(_dir, "decoder"),
         Stage = TrainOptions.DecoderStage,
-        DecoderFrom = from,
+        From = from,
         DecoderSteps = steps,
         DecoderBatch = 8,
         DecoderLearningRate = 3e-3f,

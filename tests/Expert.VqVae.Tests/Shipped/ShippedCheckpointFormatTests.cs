@@ -37,6 +37,26 @@ public sealed class ShippedCheckpointFormatTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_shipped_materials_checkpoint_loads_without_a_painter_and_saves_back_bit_identical()
+    {
+        // A checkpoint from before the material painter: no painter in its header or file, and re-written as it was.
+        var loaded = ModelCheckpoint.Load(DefaultPaths.ShippedMaterialsCheckpoint);
+        try
+        {
+            Assert.Null(loaded.Painter);
+            Assert.Null(loaded.Header.Painter);
+            Assert.Null(loaded.Header.PainterTokenizerBpeIds);
+            string copy = Path.Combine(_dir, "materials.ckpt");
+            ModelCheckpoint.Save(copy, loaded.Header, loaded.VqVae, loaded.Prior);
+            Assert.Equal(File.ReadAllBytes(DefaultPaths.ShippedMaterialsCheckpoint), File.ReadAllBytes(copy));
+        }
+        finally
+        {
+            loaded.DisposeModules();
+        }
+    }
+
     [Theory]
     [InlineData("A tall stone tower with 3 floors and a pointed roof", new[] { 74, 196, 64, 268, 5, 59, 143, 22, 6, 124, 8 })]
     [InlineData("a  ZIGGURATESQUE hut, wide & low!", new[] { 74, 317, 1, 1, 1, 1, 198, 9, 21, 1, 127, 1 })]

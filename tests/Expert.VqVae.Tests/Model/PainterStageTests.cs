@@ -1,0 +1,377 @@
+using System.Text.Json;
+using Expert.VqVae.Inference;
+using Expert.VqVae.Materials;
+using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.MlCore.Training;
+using Expert.VqVae.Model;
+using Expert.VqVae.Persistence;
+using Expert.VqVae.Text;
+using Expert.VqVae.Training;
+using Expert.VqVae.Voxels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Expert.VqVae.Tests.Model;
+
+/// <summary>
+/// The painter stage (`vqvae train --stage painter`, Training/PainterTrainer.cs) and the checkpoints that carry a painter:
+/// the file layout, the source kept bit-identical, resume, the refusals, and stages that start from a painted checkpoint.
+/// Mechanics only: the sources are untrained (the painter does not read them), what a tiny run learns differs from CPU to CPU.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class PainterStageTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "expert-vqvae-tests", Guid.NewGuid().ToString("N"));
+
+    public PainterStageTests()
+    {
+        TorchRuntime.Initialize();
+        Directory.CreateDirectory(_dir);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void A_checkpoint_with_a_painter_writes_it_after_the_prior_and_loads_it_bit_identical()
+    {
+        torch.manual_seed(40);
+        var (header, vqvae, prior) = Source(PaintedExamples());
+        var tokenizer = DescriptionTokenizer.Fit(["a stone roof", "oak walls"]);
+        var painted = header with
+        {
+            Painter = MaterialPainterTests.Tiny(tokenizer.VocabularySize),
+            PainterTokenizerBpeIds = tokenizer.BpeIds.ToArray(),
+            PainterStep = 12,
+            PainterFrom = header.ModelVersion,
+        };
+        using var painter = new MaterialPainter(painted.Painter!);
+        string path = Path.Combine(_dir, "painted.ckpt");
+        ModelCheckpoint.Save(path, painted, vqvae, prior, painter: painter);
+
+        // The layout: magic, header, the autoencoder's state, the prior's, the painter's.
+        string legacy = Path.Combine(_dir, "by-hand.ckpt");
+        using (var stream = File.Create(legacy))
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write("S2VQCKPT"u8.ToArray());
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(painted, ModelCheckpoint.Json);
+            writer.Write(json.Length);
+            writer.Write(json);
+            vqvae.save(writer);
+            prior.save(writer);
+            painter.save(writer);
+        }
+        Assert.Equal(File.ReadAllBytes(legacy), File.ReadAllBytes(path));
+
+        var loaded = ModelCheckpoint.Load(path);
+        Assert.NotNull(loaded.Painter);
+        Assert.Equal(painted.Painter, loaded.Header.Painter);
+        Assert.Equal(painted.PainterTokenizerBpeIds, loaded.Header.PainterTokenizerBpeIds);
+        Assert.Equal(12, loaded.Header.PainterStep);
+        AssertSameState(painter, loaded.Painter!, _ => true);
+        string again = Path.Combine(_dir, "again.ckpt");
+        ModelCheckpoint.Save(again, loaded.Header, loaded.VqVae, loaded.Prior, painter: loaded.Painter);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(again));
+        loaded.DisposeModules();
+
+        // Without a painter none of its fields is written: the header of every checkpoint before it.
+        string plain = HeaderJson(header);
+        Assert.DoesNotContain("painter", plain, StringComparison.OrdinalIgnoreCase);
+        vqvae.Dispose();
+        prior.Dispose();
+    }
+
+    [Fact]
+    public void Nothing_writes_a_header_that_says_painter_without_its_weights()
+    {
+        torch.manual_seed(41);
+        var (header, vqvae, prior) = Source(PaintedExamples());
+        var tokenizer = DescriptionTokenizer.Fit(["a stone roof"]);
+        var config = MaterialPainterTests.Tiny(tokenizer.VocabularySize);
+        using var painter = new MaterialPainter(config);
+        var painted = header with { Painter = config, PainterTokenizerBpeIds = tokenizer.BpeIds.ToArray() };
+        string path = Path.Combine(_dir, "model.ckpt");
+        Assert.Throws<ArgumentException>(() => ModelCheckpoint.Save(path, painted, vqvae, prior));                       // header says painter, no weights
+        Assert.Throws<ArgumentException>(() => ModelCheckpoint.Save(path, header, vqvae, prior, painter: painter));       // weights the header does not name
+        Assert.Throws<ArgumentException>(() => ModelCheckpoint.Save(path, painted with { PainterTokenizerBpeIds = null }, vqvae, prior, painter: painter));
+        Assert.Throws<ArgumentException>(() => ModelCheckpoint.Save(path, painted with { Painter = config with { Layers = 2 } }, vqvae, prior, painter: painter));
+        Assert.Throws<ArgumentException>(() => ModelCheckpoint.Save(path, painted with { Prior = null }, vqvae, null, painter: painter)); // a painter follows a prior
+        Assert.False(File.Exists(path));
+        vqvae.Dispose();
+        prior.Dispose();
+    }
+
+    [Fact]
+    public void The_painter_stage_trains_only_a_painter_and_keeps_the_source_bit_identical()
+    {
+        var examples = PaintedExamples();
+        var validation = examples.Take(4).ToList();
+        string sourcePath = SaveSource(examples);
+        var options = PainterOptions(sourcePath, Path.Combine(_dir, "painter"), steps: 20);
+
+        var outcome = new PainterTrainer(options).Train(examples, validation);
+
+        var points = ReadPoints(options.OutputDir);
+        Assert.Equal(Enumerable.Range(1, 20), points.Select(p => p.Step));
+        var evaluations = points.Where(p => p.Values.ContainsKey("val/painter_material_accuracy")).ToList();
+        Assert.Equal(new[] { 10, 20 }, evaluations.Select(p => p.Step));
+        Assert.All(points, p => Assert.InRange(p.Values["train/painter_material_accuracy"], 0, 1));
+        Assert.True(File.Exists(Path.Combine(options.OutputDir, "curves-painter.png")));
+        Assert.Empty(Directory.GetFiles(options.OutputDir, "*.tmp*"));
+
+        var source = ModelCheckpoint.Load(sourcePath);
+        var result = ModelCheckpoint.Load(outcome.ModelPath);
+        var h = result.Header;
+        Assert.Equal("done", h.Stage);
+        Assert.EndsWith("-paint", h.ModelVersion);
+        Assert.Equal(source.Header.ModelVersion, h.PainterFrom);
+        Assert.Equal(20, h.PainterStep);
+        Assert.False(h.HasOptimizerState);
+        Assert.Equal(source.Header.TokenizerBpeIds, h.TokenizerBpeIds);
+        Assert.Equal(source.Header.VqVae, h.VqVae);
+        Assert.Equal(source.Header.Prior, h.Prior);
+        Assert.Equal(source.Header.EmptyCode, h.EmptyCode);
+        // The painter's own tokenizer, fitted on the training descriptions, and the grid of the source.
+        var painterTokenizer = DescriptionTokenizer.Fit(examples.Select(e => e.Description));
+        Assert.Equal(painterTokenizer.BpeIds, h.PainterTokenizerBpeIds);
+        Assert.Equal(options.Painter with { GridSize = 16, VocabularySize = painterTokenizer.VocabularySize }, h.Painter);
+        // model.ckpt carries the best painter seen: it scores what the best evaluation logged.
+        double bestLogged = evaluations.Max(p => p.Values["val/painter_material_accuracy"]);
+        if (bestLogged > 0) Assert.Equal(bestLogged, h.Metrics["val/painter_material_accuracy"]);
+        var valTokens = validation.Select(v => painterTokenizer.Encode(v.Description, h.Painter!.MaxTextTokens)).ToList();
+        if (bestLogged > 0) Assert.Equal(bestLogged, PainterTrainer.MaterialAccuracy(result.Painter!, validation.Select(v => v.Blocks!).ToList(), valTokens, CPU));
+        AssertSameState(source.VqVae, result.VqVae, _ => true);
+        AssertSameState(source.Prior!, result.Prior!, _ => true);
+        source.DisposeModules();
+        result.DisposeModules();
+
+        // The finished model paints: its blocks have the generated grid's occupancy, in the painter's palette.
+        using var model = OccupancyModel.Load(outcome.ModelPath, "cpu");
+        Assert.True(model.HasPainter);
+        Assert.Equal(BlockMaterials.Blocks, model.Info.MaterialPalette);
+        var generated = model.Generate([new GenerationRequest("a solid box 6 wide and 9 tall with stone walls and an oak roof", new SamplingOptions { Seed = 3 })])[0];
+        Assert.NotNull(generated.Blocks);
+        Assert.Equal(generated.Grids[0], generated.Blocks![0].ToOccupancy());
+    }
+
+    [Fact]
+    public void A_painter_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run()
+    {
+        // Catches: the batch picks or mirrorings reseeded at the resume step, libtorch's stream (the painter's dropout)
+        // reseeded instead of restored, AdamW's moments or the schedule not restored, steps past the checkpoint logged
+        // twice, a resumed run that trains nothing.
+        var examples = PaintedExamples();
+        var validation = examples.Take(4).ToList();
+        string sourcePath = SaveSource(examples);
+        var withDropout = MaterialPainterTests.Tiny(3) with { Dropout = 0.1f };
+        var throughOptions = PainterOptions(sourcePath, Path.Combine(_dir, "through"), steps: 30) with { Painter = withDropout };
+        var through = new PainterTrainer(throughOptions).Train(examples, validation);
+
+        var options = PainterOptions(sourcePath, Path.Combine(_dir, "stopped"), steps: 30) with { Painter = withDropout };
+        using (var cts = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => new PainterTrainer(options, new CancelAfter(cts, 15)).Train(examples, validation, cts.Token));
+        var stopped = ModelCheckpoint.ReadHeader(Path.Combine(options.OutputDir, ImaginationTrainer.LatestName));
+        Assert.Equal(TrainOptions.PainterStage, stopped.Stage);
+        Assert.Equal(10, stopped.PainterStep);
+        Assert.True(stopped.HasOptimizerState);
+        Assert.NotNull(stopped.Resume);
+        Assert.Equal(15, ReadPoints(options.OutputDir).Count);
+
+        var resumed = new PainterTrainer(options).Train(examples, validation);
+
+        var expected = ReadPoints(throughOptions.OutputDir);
+        var actual = ReadPoints(options.OutputDir);
+        Assert.Equal(Enumerable.Range(1, 30), actual.Select(p => p.Step));
+        for (int i = 0; i < expected.Count; i++)
+            Assert.True(expected[i].Values.OrderBy(kv => kv.Key).SequenceEqual(actual[i].Values.OrderBy(kv => kv.Key)),
+                $"step {expected[i].Step}: {Show(expected[i].Values)} uninterrupted, {Show(actual[i].Values)} resumed");
+        Assert.Equal(through.Header.Metrics.OrderBy(kv => kv.Key), resumed.Header.Metrics.OrderBy(kv => kv.Key));
+        var straight = ModelCheckpoint.Load(through.ModelPath);
+        var result = ModelCheckpoint.Load(resumed.ModelPath);
+        AssertSameState(straight.Painter!, result.Painter!, _ => true);
+        straight.DisposeModules();
+        result.DisposeModules();
+
+        // The same command on the finished folder trains nothing and writes the same painter again.
+        var again = new PainterTrainer(options).Train(examples, validation);
+        Assert.Equal(30, again.Header.PainterStep);
+        Assert.Equal(30, ReadPoints(options.OutputDir).Count);
+    }
+
+    [Fact]
+    public void The_painter_stage_refuses_what_it_cannot_train_on_and_says_what_to_change()
+    {
+        var examples = PaintedExamples();
+        string sourcePath = SaveSource(examples);
+        var options = PainterOptions(sourcePath, Path.Combine(_dir, "refused"), steps: 5);
+        // A record without blocks, by name.
+        var bare = examples.Select((e, i) => i == 7 ? e with { Blocks = null } : e).ToList();
+        var noBlocks = Assert.Throws<InvalidDataException>(() => new PainterTrainer(options).Train(bare, bare.Take(4).ToList()));
+        Assert.Contains(examples[7].Id, noBlocks.Message);
+        Assert.Contains("--stage painter", noBlocks.Message);
+        // Options.
+        Assert.Contains("--from", Assert.Throws<ArgumentException>(() => new TrainOptions { Stage = TrainOptions.PainterStage }.Validate()).Message);
+        Assert.Contains("--painter-batch", Assert.Throws<ArgumentException>(() => (options with { PainterBatch = 0 }).Validate()).Message);
+        Assert.Contains("--painter-lr", Assert.Throws<ArgumentException>(() => (options with { PainterLearningRate = 0 }).Validate()).Message);
+        Assert.Contains("--materials", Assert.Throws<ArgumentException>(() => (options with { VqVae = options.VqVae with { Materials = 6 } }).Validate()).Message);
+        Assert.Contains("painter", Assert.Throws<ArgumentException>(() => (options with { Painter = options.Painter with { Heads = 3 } }).Validate()).Message);
+        // An unfinished source.
+        var (header, vqvae, prior) = Source(examples);
+        string unfinished = Path.Combine(_dir, "unfinished.ckpt");
+        ModelCheckpoint.Save(unfinished, header with { Stage = "prior" }, vqvae, prior);
+        vqvae.Dispose();
+        prior.Dispose();
+        Assert.Throws<InvalidOperationException>(() => new PainterTrainer(options with { From = unfinished }).Train(examples, examples.Take(4).ToList()));
+    }
+
+    [Fact]
+    public void A_decoder_stage_from_a_painted_checkpoint_carries_its_painter()
+    {
+        var examples = PaintedExamples();
+        var validation = examples.Take(4).ToList();
+        string painted = new PainterTrainer(PainterOptions(SaveSource(examples), Path.Combine(_dir, "painter"), steps: 3)).Train(examples, validation).ModelPath;
+
+        var decoder = new DecoderTrainer(new TrainOptions
+        {
+            OutputDir = Path.Combine(_dir, "decoder"), Stage = TrainOptions.DecoderStage, From = painted, DecoderSteps = 3, DecoderBatch = 4,
+            EvalEvery = 3, Device = "cpu", VqVae = TinyModels.VqVae, Prior = TinyModels.Prior(3),
+        }).Train(examples, validation);
+
+        var before = ModelCheckpoint.Load(painted);
+        var after = ModelCheckpoint.Load(decoder.ModelPath);
+        Assert.Equal(before.Header.Painter, after.Header.Painter);
+        Assert.Equal(before.Header.PainterTokenizerBpeIds, after.Header.PainterTokenizerBpeIds);
+        Assert.Equal(before.Header.PainterFrom, after.Header.PainterFrom);
+        AssertSameState(before.Painter!, after.Painter!, _ => true);
+        before.DisposeModules();
+        after.DisposeModules();
+    }
+
+    [Theory]
+    [InlineData(true)]    // --prior-from: a prior fine-tune
+    [InlineData(false)]   // --autoencoder-from: a new prior on the painted checkpoint's autoencoder
+    public void A_prior_stage_from_a_painted_checkpoint_carries_its_painter(bool fineTune)
+    {
+        var examples = PaintedExamples();
+        var validation = examples.Take(4).ToList();
+        string painted = new PainterTrainer(PainterOptions(SaveSource(examples), Path.Combine(_dir, "painter"), steps: 3)).Train(examples, validation).ModelPath;
+        var options = new TrainOptions
+        {
+            OutputDir = Path.Combine(_dir, "prior"), VqVae = TinyModels.VqVae with { ReserveEmptyCode = true }, Prior = TinyModels.Prior(3),
+            PriorSteps = 2, PriorBatch = 4, EvalEvery = 2, PriorWarmupSteps = 1, Device = "cpu",
+            PriorFrom = fineTune ? painted : null, AutoencoderFrom = fineTune ? null : painted,
+        };
+
+        var outcome = new ImaginationTrainer(options).Train(examples, validation);
+
+        var before = ModelCheckpoint.Load(painted);
+        var after = ModelCheckpoint.Load(outcome.ModelPath);
+        Assert.Equal(before.Header.Painter, after.Header.Painter);
+        Assert.Equal(before.Header.PainterTokenizerBpeIds, after.Header.PainterTokenizerBpeIds);
+        AssertSameState(before.Painter!, after.Painter!, _ => true);
+        // (The resume points carried it too: the header names it, and a save without its weights throws.)
+        before.DisposeModules();
+        after.DisposeModules();
+    }
+
+    /// <summary>
+    /// Boxes and rings (16^3) whose lower half is the walls' block and upper half the roof's, described with both; two
+    /// material pairs a shape, so the same shape is painted two ways.
+    /// </summary>
+    internal static List<TrainingExample> PaintedExamples()
+    {
+        var list = new List<TrainingExample>();
+        var pairs = new[] { (BlockMaterial.Stone, "stone", BlockMaterial.OakPlanks, "oak"), (BlockMaterial.OakPlanks, "oak", BlockMaterial.Sandstone, "sandstone") };
+        foreach (var e in TinyModels.BoxesAndRings([4, 8], [4, 8]))
+            foreach (var (walls, wallsWord, roof, roofWord) in pairs)
+            {
+                int height = e.Grid.Cells.ToArray().Select((on, i) => on ? i / (16 * 16) + 1 : 0).Max();
+                var blocks = new MaterialGrid(16);
+                for (int i = 0; i < blocks.Volume; i++)
+                    if (e.Grid.Cells[i]) blocks.SetIndex(i, i / (16 * 16) < height / 2 ? walls : roof);
+                list.Add(e with { Id = $"{e.Id}-{wallsWord}-{roofWord}", Description = $"{e.Description} with {wallsWord} walls and a {roofWord} roof", Blocks = blocks });
+            }
+        return list;
+    }
+
+    /// <summary>An untrained but finished tiny checkpoint (the painter stage does not read its weights).</summary>
+    private static (CheckpointHeader, VqVae3d, TextConditionedPrior) Source(IReadOnlyList<TrainingExample> examples)
+    {
+        var tokenizer = DescriptionTokenizer.Fit(examples.Select(e => e.Description));
+        var header = new CheckpointHeader
+        {
+            ModelVersion = "vqvae-prior-test-source",
+            VqVae = TinyModels.VqVae with { ReserveEmptyCode = true },
+            Prior = TinyModels.Prior(tokenizer.VocabularySize),
+            TokenizerBpeIds = tokenizer.BpeIds.ToArray(),
+            Stage = "done",
+            EmptyCode = VqVaeConfig.EmptyCode,
+        };
+        return (header, new VqVae3d(header.VqVae), new TextConditionedPrior(header.Prior!));
+    }
+
+    private string SaveSource(IReadOnlyList<TrainingExample> examples)
+    {
+        torch.manual_seed(42);
+        var (header, vqvae, prior) = Source(examples);
+        string path = Path.Combine(_dir, "source.ckpt");
+        ModelCheckpoint.Save(path, header, vqvae, prior);
+        vqvae.Dispose();
+        prior.Dispose();
+        return path;
+    }
+
+    private static TrainOptions PainterOptions(string from, string output, int steps) => new()
+    {
+        OutputDir = output,
+        Stage = TrainOptions.PainterStage,
+        From = from,
+        PainterSteps = steps,
+        PainterBatch = 4,
+        PainterLearningRate = 3e-3f,
+        EvalEvery = 10,
+        Device = "cpu",
+        VqVae = TinyModels.VqVae,
+        Prior = TinyModels.Prior(3),
+        Painter = MaterialPainterTests.Tiny(3),
+    };
+
+    private static string HeaderJson(CheckpointHeader header) => JsonSerializer.Serialize(header, ModelCheckpoint.Json);
+
+    /// <summary>Every line of a painter run's metrics.jsonl (all of them of stage "painter").</summary>
+    private static List<MetricPoint> ReadPoints(string runDir)
+    {
+        var points = File.ReadLines(Path.Combine(runDir, "metrics.jsonl")).Select(l => JsonSerializer.Deserialize<MetricPoint>(l)!).ToList();
+        Assert.All(points, p => Assert.Equal(TrainOptions.PainterStage, p.Stage));
+        return points;
+    }
+
+    private static string Show(IReadOnlyDictionary<string, double> values) => string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value:R}"));
+
+    internal static void AssertSameState(nn.Module expected, nn.Module actual, Func<string, bool> which)
+    {
+        var a = expected.state_dict();
+        var b = actual.state_dict();
+        int compared = 0;
+        foreach (var (name, tensor) in a.Where(kv => which(kv.Key)))
+        {
+            Assert.True(b.ContainsKey(name), $"missing {name}");
+            Assert.True(tensor.shape.SequenceEqual(b[name].shape) && tensor.eq(b[name]).all().item<bool>(), $"{name} changed");
+            compared++;
+        }
+        Assert.True(compared > 0);
+    }
+
+    private sealed class CancelAfter(CancellationTokenSource cts, int step) : ITrainingProgress
+    {
+        public void Step(string stage, int i, int total, IReadOnlyDictionary<string, double> values)
+        {
+            if (i >= step) cts.Cancel();
+        }
+
+        public void Message(string text) { }
+    }
+}
