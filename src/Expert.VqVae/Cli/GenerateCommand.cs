@@ -59,7 +59,7 @@ internal static class GenerateCommand
         for (int i = 0; i < result.Grids.Count; i++)
         {
             var grid = result.Grids[i];
-            var blocks = result.Blocks?[i]; // only from a model with a material channel
+            var blocks = result.Blocks?[i]; // only from a model with a material painter or channel
             clock.Restart();
             var views = blocks is null
                 ? OccupancyRenderer.RenderPngs(grid)
