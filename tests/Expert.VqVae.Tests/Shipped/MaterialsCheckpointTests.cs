@@ -4,6 +4,7 @@ using Expert.VqVae.Corpus;
 using Expert.VqVae.Evaluation;
 using Expert.VqVae.Inference;
 using Expert.VqVae.Materials;
+using Expert.VqVae.Persistence;
 using Expert.VqVae.Tests.Model;
 using Expert.VqVae.Voxels;
 
@@ -31,23 +32,38 @@ public sealed class MaterialsModelFixture : IDisposable
 
 /// <summary>
 /// The materials checkpoint the project ships (src/Expert.VqVae/Checkpoints/materials.ckpt, imagination v2:
-/// a block per voxel), trained by `vqvae train --materials` (Training/TRAINING.md, "The shipped materials
-/// checkpoint"). Mechanics (it answers blocks, the described block shows up, reconstructions keep blocks)
-/// and held-out floors well below what it measured, so a broken checkpoint or decoding path fails.
+/// a block per voxel): the shipped default.ckpt's autoencoder, prior and tokenizer with a material painter trained
+/// beside them by `vqvae train --stage painter` (Training/TRAINING.md, "The shipped materials checkpoint";
+/// Model/MODEL.md section 4). Mechanics (it paints from the words, the described block shows up, reconstructions
+/// are painted from their descriptions) and held-out floors well below what it measured, so a broken checkpoint or
+/// painting path fails.
 /// </summary>
 [Collection(TorchCollection.Name)]
 public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IClassFixture<MaterialsModelFixture>
 {
     [Fact]
-    public void The_materials_checkpoint_is_a_finished_model_with_a_block_for_every_block_of_the_world()
+    public void The_materials_checkpoint_is_the_default_with_a_painter_for_every_block_of_the_world()
     {
         Assert.True(File.Exists(DefaultPaths.ShippedMaterialsCheckpoint), $"missing {DefaultPaths.ShippedMaterialsCheckpoint}");
         Assert.True(new FileInfo(DefaultPaths.ShippedMaterialsCheckpoint).Length < 50 << 20, "the materials checkpoint must stay under 50 MB");
-        Assert.Equal("done", shipped.Model.Header.Stage);
+        var header = shipped.Model.Header;
+        Assert.Equal("done", header.Stage);
         Assert.Equal(32, shipped.Model.GridSize);
-        Assert.Equal(BlockMaterials.Count - 1, shipped.Model.Header.VqVae.Materials);
+        // Blocks come from the painter, not from a material channel: the autoencoder is the occupancy-only default's.
+        Assert.True(shipped.Model.HasPainter);
+        Assert.Equal(0, header.VqVae.Materials);
+        Assert.NotNull(header.Painter);
+        Assert.Equal(BlockMaterials.Count - 1, header.Painter!.Blocks);
+        Assert.Equal(32, header.Painter.GridSize);
+        Assert.NotNull(header.PainterTokenizerBpeIds);
+        Assert.Equal(3000, header.PainterStep);
         Assert.Equal(BlockMaterials.Blocks.Take(BlockMaterials.Count - 1), shipped.Model.Info.MaterialPalette);
         Assert.Equal(shipped.Model.Info.MaterialPalette.Select(BlockMaterials.Name), shipped.Report.MaterialPalette);
+        // Painted on the shipped default: its version, autoencoder, prior and tokenizer.
+        var source = ModelCheckpoint.ReadHeader(DefaultPaths.ShippedCheckpoint);
+        Assert.Equal(source.ModelVersion, header.PainterFrom);
+        Assert.Equal(source.TokenizerBpeIds, header.TokenizerBpeIds);
+        Assert.Equal(source.VqVae, header.VqVae);
     }
 
     [Fact]
@@ -74,14 +90,18 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
     }
 
     [Fact]
-    public void Reconstruction_keeps_the_blocks_and_an_occupancy_only_model_refuses_to_guess_them()
+    public void Reconstruction_is_painted_from_the_descriptions_and_an_occupancy_only_model_refuses_to_guess_blocks()
     {
-        var truth = shipped.Records.Take(4).Select(r => r.Blocks!).ToList();
-        var rebuilt = shipped.Model.ReconstructWithMaterials(truth);
+        var records = shipped.Records.Take(4).ToList();
+        var truth = records.Select(r => r.Blocks!).ToList();
+        var rebuilt = shipped.Model.ReconstructWithMaterials(truth, records.Select(r => r.Description).ToList());
         Assert.Equal(truth.Count, rebuilt.Count);
         for (int i = 0; i < truth.Count; i++)
             Assert.True(OccupancyGrid.IoU(truth[i].ToOccupancy(), rebuilt[i].ToOccupancy()) > 0.5, $"shape {i} lost its form");
+        // A painter paints from words: without them it refuses.
+        Assert.ThrowsAny<ArgumentException>(() => shipped.Model.ReconstructWithMaterials(truth));
         using var occupancyOnly = OccupancyModel.Load(DefaultPaths.ShippedCheckpoint, "cpu");
+        Assert.False(occupancyOnly.HasPainter);
         Assert.Throws<InvalidOperationException>(() => occupancyOnly.ReconstructWithMaterials(truth));
     }
 
@@ -90,9 +110,10 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
     {
         var r = shipped.Report;
         var s = r.Summary;
-        string all = $"materials {s.MaterialAccuracy:P1}, attributes {s.AttributeAccuracy:P1}, " +
+        string all = $"materials {s.MaterialAccuracy:P1} (stated slots {s.StatedMaterialAccuracy:P1}), attributes {s.AttributeAccuracy:P1}, " +
                      $"text-to-shape {r.TextToShapeIoU:F3}, reconstruction {r.ReconstructionIoU:F3} (blocks {r.ReconstructionMaterialAccuracy:P1})";
         Assert.True(s.MaterialAccuracy >= MaterialsFloors.MaterialAccuracy, all);
+        Assert.True(s.StatedMaterialAccuracy >= MaterialsFloors.StatedMaterialAccuracy, all);
         Assert.True(s.AttributeAccuracy >= MaterialsFloors.AttributeAccuracy, all);
         Assert.True(r.TextToShapeIoU >= MaterialsFloors.TextToShapeIoU, all);
         Assert.True(r.ReconstructionIoU >= MaterialsFloors.ReconstructionIoU, all);
@@ -108,18 +129,22 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
 }
 
 /// <summary>
-/// Floors of the shipped materials checkpoint on the fixture's 64 held-out records, well below what it
-/// measured there (Training/TRAINING.md, "The shipped materials checkpoint"): a regression guard, not the
+/// Floors of the shipped materials checkpoint (the default with a painter) on the fixture's 64 held-out records, well
+/// below what it measured there (Training/TRAINING.md, "The shipped materials checkpoint"): a regression guard, not the
 /// issue's targets.
 /// </summary>
 internal static class MaterialsFloors
 {
-    // Measured on these 64 records: materials 62.7%, attributes 71.2%, text-to-shape 0.483 (35 fully
-    // specified), reconstruction 0.559 with blocks right on 94.9%. Part presence (0.8%) has no floor: it is
-    // near zero, as the occupancy-only default's (TRAINING.md).
-    public const double MaterialAccuracy = 0.45;
-    public const double AttributeAccuracy = 0.55;
-    public const double TextToShapeIoU = 0.35;
-    public const double ReconstructionIoU = 0.40;
-    public const double ReconstructionMaterialAccuracy = 0.80;
+    // Measured on these 64 records (2026-12-07, vqvae-prior-20261207-7c0d2e-paint): materials 74.3% (every stated
+    // slot together 84.6%, walls 97.3%), attributes 83.9%, text-to-shape 0.589 (35 fully specified), reconstruction
+    // 0.889 with blocks right on 68.5% (painted from the words: the painter never sees the true blocks, where the old
+    // material channel's 94.9% read them). Part presence (1.6%) has no floor: it is near zero, as the occupancy-only
+    // default's (TRAINING.md). The previous materials.ckpt (shipped until 2026-12-07, a material channel) measured here
+    // materials 62.7%, attributes 71.2%, text-to-shape 0.483, reconstruction 0.559.
+    public const double MaterialAccuracy = 0.60;
+    public const double StatedMaterialAccuracy = 0.60;
+    public const double AttributeAccuracy = 0.65;
+    public const double TextToShapeIoU = 0.45;
+    public const double ReconstructionIoU = 0.70;
+    public const double ReconstructionMaterialAccuracy = 0.50;
 }

@@ -7,7 +7,7 @@ namespace Expert.VqVae.Tests.Shipped;
 
 /// <summary>
 /// The shipped checkpoint (src/Expert.VqVae/Checkpoints/default.ckpt) through the shared ML core:
-/// the checkpoint container reads it and writes it back byte for byte, and its tokenizer encodes
+/// the checkpoint container reads it, and the shipped materials.ckpt (the default with a painter), and writes them back byte for byte, and its tokenizer encodes
 /// as it did when the model was trained (ids pinned from the tokenizer before the ML core existed).
 /// </summary>
 [Collection(TorchCollection.Name)]
@@ -38,17 +38,18 @@ public sealed class ShippedCheckpointFormatTests : IDisposable
     }
 
     [Fact]
-    public void The_shipped_materials_checkpoint_loads_without_a_painter_and_saves_back_bit_identical()
+    public void The_shipped_materials_checkpoint_loads_with_its_painter_and_saves_back_bit_identical()
     {
-        // A checkpoint from before the material painter: no painter in its header or file, and re-written as it was.
+        // The shipped default with a material painter after its prior (header painter, painterTokenizerBpeIds): re-written as it was.
         var loaded = ModelCheckpoint.Load(DefaultPaths.ShippedMaterialsCheckpoint);
         try
         {
-            Assert.Null(loaded.Painter);
-            Assert.Null(loaded.Header.Painter);
-            Assert.Null(loaded.Header.PainterTokenizerBpeIds);
+            Assert.Equal(-1, loaded.OptimizerOffset);
+            Assert.NotNull(loaded.Painter);
+            Assert.NotNull(loaded.Header.Painter);
+            Assert.NotNull(loaded.Header.PainterTokenizerBpeIds);
             string copy = Path.Combine(_dir, "materials.ckpt");
-            ModelCheckpoint.Save(copy, loaded.Header, loaded.VqVae, loaded.Prior);
+            ModelCheckpoint.Save(copy, loaded.Header, loaded.VqVae, loaded.Prior, painter: loaded.Painter);
             Assert.Equal(File.ReadAllBytes(DefaultPaths.ShippedMaterialsCheckpoint), File.ReadAllBytes(copy));
         }
         finally
