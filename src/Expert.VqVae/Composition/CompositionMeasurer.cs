@@ -47,6 +47,12 @@ public sealed record CompositionSummary
     /// blocks the corpus draws at random, so no model reaches 100 % there (COMPOSITION.md).
     /// </summary>
     public double StatedMaterialAccuracy { get; init; } = double.NaN;
+    /// <summary>
+    /// Share of the voxels <see cref="MaterialAccuracy"/> counts that lie in a slot the text names: what the words decide.
+    /// The rest are slots a partial text leaves unsaid (blocks drawn at random) and the windows (always glass), so a model
+    /// that follows the words scores at most this share plus what it can guess of the rest. NaN when nothing was measured.
+    /// </summary>
+    public double StatedShare { get; init; } = double.NaN;
     public required double AttributeAccuracy { get; init; }
     public required IReadOnlyDictionary<string, double> AttributeAccuracyByName { get; init; }
     public required IReadOnlyDictionary<string, int> AttributeCounts { get; init; }
@@ -162,6 +168,7 @@ public static class CompositionMeasurer
             MaterialAccuracy = voxels == 0 ? double.NaN : (double)matches / voxels,
             MaterialAccuracyBySlot = slotV.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => (double)slotM.GetValueOrDefault(kv.Key) / kv.Value),
             StatedMaterialAccuracy = slotV.Values.Sum() == 0 ? double.NaN : (double)slotM.Values.Sum() / slotV.Values.Sum(),
+            StatedShare = voxels == 0 ? double.NaN : (double)slotV.Values.Sum() / voxels,
             AttributeAccuracy = stated == 0 ? double.NaN : (double)attrMatched.Values.Sum() / stated,
             AttributeAccuracyByName = attrStated.OrderBy(kv => kv.Key).ToDictionary(kv => AttributeNames.Key(kv.Key), kv => (double)attrMatched.GetValueOrDefault(kv.Key) / kv.Value),
             AttributeCounts = attrStated.OrderBy(kv => kv.Key).ToDictionary(kv => AttributeNames.Key(kv.Key), kv => kv.Value),
@@ -188,6 +195,8 @@ public static class CompositionMeasurer
         lines.Add(s.WithMaterials == 0
             ? $"| material accuracy on occupied voxels | not measured: the {grids} carry no materials | >= 90% |"
             : string.Create(inv, $"| material accuracy on occupied voxels | {s.MaterialAccuracy:P1} | >= 90% |"));
+        if (s.WithMaterials > 0 && !double.IsNaN(s.StatedShare))
+            lines.Add(string.Create(inv, $"| - share of those voxels in slots the text names | {s.StatedShare:P1} | |"));
         if (s.WithMaterials > 0 && !double.IsNaN(s.StatedMaterialAccuracy))
             lines.Add(string.Create(inv, $"| - every stated slot together | {s.StatedMaterialAccuracy:P1} | |"));
         foreach (var (n, a) in s.MaterialAccuracyBySlot) lines.Add(string.Create(inv, $"| - {n} (stated) | {a:P1} | |"));

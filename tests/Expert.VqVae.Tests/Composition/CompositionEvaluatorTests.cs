@@ -35,6 +35,14 @@ public class CompositionEvaluatorTests
         Assert.Equal(1.0, withBlocks.Summary.MaterialAccuracy);
         Assert.Equal(1.0, withBlocks.Summary.StatedMaterialAccuracy);
         Assert.Contains("| - every stated slot together | 100.0", CompositionEvaluator.ToMarkdown(withBlocks));
+        // Partial texts leave slots unsaid and windows are never a slot: the words decide part of the voxels only.
+        Assert.InRange(withBlocks.Summary.StatedShare, 0.05, 0.999);
+        Assert.Contains("| - share of those voxels in slots the text names |", CompositionEvaluator.ToMarkdown(withBlocks));
+        var unsaid = records.Select(r => r with { Materials = null }).ToList();
+        var silent = CompositionEvaluator.Evaluate(new Oracle(unsaid, blocks: true), unsaid);
+        Assert.Equal(1.0, silent.Summary.MaterialAccuracy);
+        Assert.Equal(0.0, silent.Summary.StatedShare);   // no slot named: the words decide nothing
+        Assert.True(double.IsNaN(silent.Summary.StatedMaterialAccuracy));
         Assert.Equal(1.0, withBlocks.TextToShapeIoU);
         Assert.Equal(records.Count(r => r.FullySpecified), withBlocks.FullySpecified);
         Assert.Equal(BlockMaterials.Blocks.Select(BlockMaterials.Name), withBlocks.MaterialPalette);
