@@ -60,11 +60,6 @@ public sealed class CrossAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Tens
         using var projected = proj.forward(merged);
         using var dropped = drop.forward(projected);
         using var x1 = x + dropped;
-        using var h2 = ln2.forward(x1);
-        using var up = fc.forward(h2);
-        using var act = functional.gelu(up);
-        using var down = fc_out.forward(act);
-        using var dropped2 = drop.forward(down);
-        return x1 + dropped2;
+        return TransformerBlock.FeedForward(x1, ln2, fc, fc_out, drop);
     }
 }

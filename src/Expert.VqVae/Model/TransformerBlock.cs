@@ -50,12 +50,18 @@ public sealed class TransformerBlock : nn.Module<Tensor, PackedSequence, Tensor>
         using var projected = proj.forward(mergedRows);
         using var dropped = drop.forward(projected);
         using var x1 = x + dropped;
-        using var h2 = ln2.forward(x1);
-        using var up = fc.forward(h2);
+        return FeedForward(x1, ln2, fc, fc_out, drop);
+    }
+
+    /// <summary>The pre-norm MLP half of a block, <c>x + drop(fc_out(gelu(fc(ln(x)))))</c> (shared with <see cref="CrossAttentionBlock"/>).</summary>
+    internal static Tensor FeedForward(Tensor x, LayerNorm ln, Linear fc, Linear fcOut, Dropout drop)
+    {
+        using var h = ln.forward(x);
+        using var up = fc.forward(h);
         using var act = functional.gelu(up);
-        using var down = fc_out.forward(act);
-        using var dropped2 = drop.forward(down);
-        return x1 + dropped2;
+        using var down = fcOut.forward(act);
+        using var dropped = drop.forward(down);
+        return x + dropped;
     }
 }
 
