@@ -83,6 +83,42 @@ public static class Critic
     };
 
     /// <summary>
+    /// Why an <c>open</c> or <c>approach</c> heads for a place the agent's own perception gives no target at, or one a nearer
+    /// teammate heads for; null otherwise (a function of the conductor's facts). The rules open or approach only a target the
+    /// team has seen (<see cref="ConductorFacts.SeenTargets"/>), the animal the agent hears or the place its hearing puts
+    /// it (<see cref="SoundFact"/>), and leave it to a nearer teammate heading there (<see cref="Rules.SearchRules"/>); the
+    /// experts' located targets never reach a student's facts. The student's conductor, 6 blocks from the seen chest at
+    /// (110, 44, -46), wrote <c>open 44 44 -46</c> (a number copied twice), and then four answers with one number dropped
+    /// (object search seed 88 of 2026-12-07, 36 iterations where the no-expert teacher took 12).
+    /// </summary>
+    public static string? CheckSearchTarget(ConductorFacts f, Directive d)
+    {
+        if (d.Kind is not (DirectiveKind.Open or DirectiveKind.Approach)) return null;
+        IReadOnlyList<BlockPos> seen = f.SeenTargets ?? (f.SeenTarget is BlockPos one ? [one] : []);
+        bool known = seen.Contains(d.Target) || f.Sound?.Position == d.Target || f.Sound?.Estimate == d.Target;
+        if (!known)
+            return seen.Count == 0 ? $"nothing was seen or heard at {d.Target}; search on"
+                : $"nothing was seen or heard at {d.Target}; seen: {string.Join(", ", seen.Select(t => t.ToString()))}";
+        return Rules.SearchRules.ClaimedByNearer(f, f.Feet, d.Target, Rules.SearchRules.ClaimRadius)
+            ? $"a nearer teammate heads for {d.Target}" : null;
+    }
+
+    /// <summary>
+    /// Why a <c>mine</c> outside a build plan digs where the rules never dig, or null (a function of the conductor's facts).
+    /// Outside a build part the rules mine only to dig for stone or ore that blocks a collector's recipe plan: straight down
+    /// from the feet and with a pickaxe that harvests it (<see cref="Rules.ConductorRules"/>, collect). The student's
+    /// collector dug the block under its feet with no pickaxe, four times, into a pit it could not walk out of, then wrote
+    /// <c>mine -8 49 -8</c> (stone, which needs a pickaxe) 16 times (collection seed 69 of 2026-12-07, lost at its budget of
+    /// 74 iterations where the no-expert teacher took 23).
+    /// </summary>
+    public static string? CheckDig(ConductorFacts f, Directive d)
+    {
+        if (d.Kind != DirectiveKind.Mine || f.Build is not null) return null;
+        if (World.BlockTable.BestTool(f.Inventory) == World.ToolTier.None) return "digging for stone or ore needs a pickaxe, and the agent holds none";
+        return d.To is null && d.Target == f.Feet.Below ? null : $"a dig for stone or ore goes straight down: mine {f.Feet.Below.X} {f.Feet.Below.Y} {f.Feet.Below.Z}";
+    }
+
+    /// <summary>
     /// Why an actor's build action does not build what its place or mine directive names, or null: the rules' actor
     /// places or removes exactly the directive's box (or block) with its item, or first walks to where it can
     /// (<see cref="Rules.ActorRules"/>); a move or a wait is no concern here. The student's actor copies the directive's

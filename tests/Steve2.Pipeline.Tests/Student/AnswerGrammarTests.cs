@@ -109,6 +109,69 @@ public sealed class AnswerGrammarTests
         }
     }
 
+    /// <summary>
+    /// Catches: a directive's number slot filled with a word (the shipped v11 student's <c>open 44 -46\naheadanks</c>, six
+    /// times on object search seed 88: the word count held, the parse did not), and the number rule taking away what may
+    /// come before the numbers (an item's name) or after (the end).
+    /// </summary>
+    [Fact]
+    public void A_directives_numbers_are_written_with_digits_a_sign_and_spaces()
+    {
+        string[] vocabulary = ["<eos>", "open", " 44", " -", "46", "\naheadanks", " oak", "_log", " 1", "place", " stone", "explore", " north", "\n", " 4 5"];
+        HashSet<string> Allowed2(string written)
+        {
+            var grammar = new AnswerGrammar(0, vocabulary);
+            var logits = new float[vocabulary.Length];
+            grammar.Ban("conductor", written, logits);
+            return Enumerable.Range(0, vocabulary.Length).Where(t => !float.IsNegativeInfinity(logits[t])).Select(t => vocabulary[t]).ToHashSet();
+        }
+        var third = Allowed2("open 44 -46");          // a word short: a number must follow, or the last one goes on
+        Assert.DoesNotContain("\naheadanks", third);
+        Assert.DoesNotContain(" oak", third);
+        Assert.DoesNotContain("\n", third);
+        Assert.Contains(" 1", third);
+        Assert.Contains("46", third);
+        Assert.Contains(" -", third);
+        Assert.DoesNotContain("<eos>", third);
+        Assert.Contains("<eos>", Allowed2("open 44 -46 1"));
+        Assert.Contains(" 44", Allowed2("open"));       // the verb's end: numbers, or the verb goes on
+        Assert.DoesNotContain(" oak", Allowed2("open"));
+        // An item's name before the numbers is free, and may go on; the numbers after it are digits.
+        Assert.Contains(" oak", Allowed2("place"));
+        var item = Allowed2("place oak");
+        Assert.Contains("_log", item);
+        Assert.Contains(" 4 5", item);
+        Assert.DoesNotContain(" stone", item);
+        Assert.DoesNotContain(" oak", Allowed2("place oak_log "));
+        // A directive without numbers is left to the word count alone.
+        Assert.Contains(" north", Allowed2("explore"));
+
+        // The real vocabulary: every canonical directive, token by token, is never refused, and may end where it ends.
+        var (_, model, tokenizer, _) = StudentCheckpoint.Load(StudentAgentOptions.ShippedCheckpoint);
+        var map = new StudentGenerator(model, new StudentSequences(tokenizer, model.Config), TorchSharp.torch.CPU).TokenMap;
+        int size = tokenizer.VocabularySize;
+        var shipped = AnswerGrammar.For(map, size);
+        var at = new BlockPos(-110, 44, -6);
+        Directive[] directives =
+        [
+            new(DirectiveKind.GoTo, at), new(DirectiveKind.Explore, Direction: Direction.South), new(DirectiveKind.Approach, at),
+            new(DirectiveKind.Gather, Item: "oak_log", Count: 14), new(DirectiveKind.Craft, Item: "stone_pickaxe", Count: 1),
+            new(DirectiveKind.Place, at, "sandstone"), new(DirectiveKind.Place, at, "glass", To: at with { X = -97 }), new(DirectiveKind.Mine, at),
+            new(DirectiveKind.Mine, at, To: at with { Y = 47 }), new(DirectiveKind.Look, at), new(DirectiveKind.Open, at), new(DirectiveKind.Wait),
+            new(DirectiveKind.DigDown, Count: 8), new(DirectiveKind.Staircase, Count: 20, Direction: Direction.East), new(DirectiveKind.Tunnel, Count: 20, Direction: Direction.NorthWest),
+        ];
+        foreach (Directive d in directives)
+        {
+            int[] ids = [.. StudentVocabulary.Encode(tokenizer, d.ToText()), map.Eos];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                var logits = new float[size];
+                shipped.Ban("conductor", map.Decode(ids[..i]), logits);
+                Assert.False(float.IsNegativeInfinity(logits[ids[i]]), $"{d.ToText()}: token {i} ('{map.Decode([ids[i]])}') refused after '{map.Decode(ids[..i])}'");
+            }
+        }
+    }
+
     /// <summary>The shipped student's greedy actor answers within the grammar parse with the directive's arity; without it the model is unchanged.</summary>
     [Fact]
     public void The_shipped_students_answers_within_the_grammar_parse()

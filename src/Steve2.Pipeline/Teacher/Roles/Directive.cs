@@ -109,6 +109,18 @@ public sealed partial record Directive(DirectiveKind Kind, BlockPos Target = def
         _ => [],
     };
 
+    /// <summary>
+    /// The index of the first word from which every word of a directive with this first word is a whole number
+    /// (<c>goto X Y Z</c>: 1; <c>place ITEM X Y Z</c>: 2); null for a word whose directive has none (<c>explore</c>, <c>wait</c>)
+    /// or that starts none.
+    /// </summary>
+    public static int? NumbersFrom(string verb) => verb.ToLowerInvariant() switch
+    {
+        "goto" or "approach" or "look" or "open" or "mine" or "digdown" => 1,
+        "place" or "gather" or "craft" or "staircase" or "tunnel" => 2,
+        _ => null,
+    };
+
     private static bool Int(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
     [GeneratedRegex("^[a-z_]+$", RegexOptions.IgnoreCase)]

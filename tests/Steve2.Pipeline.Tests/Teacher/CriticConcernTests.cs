@@ -1,0 +1,86 @@
+using Steve2.Pipeline.Environment;
+using Steve2.Pipeline.Student.Inference;
+using Steve2.Pipeline.Teacher;
+using Steve2.Pipeline.Teacher.Decisions;
+using Steve2.Pipeline.Teacher.Roles;
+using Steve2.Pipeline.Teacher.Rules;
+
+namespace Steve2.Pipeline.Tests.Teacher;
+
+/// <summary>
+/// The critic's concerns about a usable answer the rules would never give (<see cref="StudentAnswers.Concern"/>): each one
+/// against the rules' own answer on the same facts, which must pass.
+/// </summary>
+public sealed class CriticConcernTests
+{
+    private static readonly BlockPos Feet = new(110, 45, -40);
+    private static readonly BlockPos Chest = new(110, 44, -46);
+
+    private static Directive Parse(string text) => Directive.TryParse(text, out Directive? d, out string error) ? d! : throw new ArgumentException(error);
+
+    /// <summary>
+    /// Catches: a searcher sent where its own perception holds no target (object search seed 88: 6 blocks from the seen
+    /// chest, <c>open 44 44 -46</c>), or to a target a nearer teammate heads for; and a check stricter than the rules, which
+    /// open the seen chest, approach the heard animal and the place the hearing gives.
+    /// </summary>
+    [Fact]
+    public void An_open_or_approach_goes_to_a_seen_or_heard_target_that_no_nearer_teammate_has()
+    {
+        var chestPart = new SubTask(SubTaskKind.Search, "pyramid_chest");
+        var facts = DecisionFacts.Conductor(Feet) with { SeenTarget = Chest, SeenTargets = [Chest], TeammateTargets = [new TeammateTarget(Chest, 109)] };
+        Directive rules = SearchRules.Search(facts, null, chestPart, () => new Directive(DirectiveKind.Wait));
+        Assert.Equal("open 110 44 -46", rules.ToText());
+        Assert.Null(Critic.CheckSearchTarget(facts, rules));
+        Assert.Null(StudentAnswers.Concern("conductor", "search pyramid_chest south", rules.ToText(), facts));
+
+        string? wrong = StudentAnswers.Concern("conductor", "search pyramid_chest south", "open 44 44 -46", facts);
+        Assert.Contains("nothing was seen or heard at (44, 44, -46); seen: (110, 44, -46)", wrong);
+        Assert.Contains("nothing was seen or heard", Critic.CheckSearchTarget(DecisionFacts.Conductor(Feet), Parse("approach 3 4 5")));
+
+        // The same chest with a teammate 2 blocks from it heading there: the rules leave it, and so does the critic.
+        var claimed = facts with { TeammateTargets = [new TeammateTarget(Chest, 2)] };
+        Assert.NotEqual(DirectiveKind.Open, SearchRules.Search(claimed, null, chestPart, () => new Directive(DirectiveKind.Explore)).Kind);
+        Assert.Contains("a nearer teammate heads for (110, 44, -46)", Critic.CheckSearchTarget(claimed, Parse("open 110 44 -46")));
+
+        // An animal heard near, and one whose place the hearing model gives: the rules approach both, the critic lets them.
+        var animalPart = new SubTask(SubTaskKind.Search, "cow");
+        var heard = DecisionFacts.Conductor(Feet) with { Sound = new SoundFact(new BlockPos(100, 45, -30), null) };
+        Directive approachHeard = SearchRules.Search(heard, null, animalPart, () => new Directive(DirectiveKind.Wait));
+        Assert.Equal("approach 100 45 -30", approachHeard.ToText());
+        Assert.Null(Critic.CheckSearchTarget(heard, approachHeard));
+        var estimated = DecisionFacts.Conductor(Feet) with { Sound = new SoundFact(null, null, new BlockPos(90, 45, -20), 3) };
+        Directive approachEstimate = SearchRules.Search(estimated, null, animalPart, () => new Directive(DirectiveKind.Wait));
+        Assert.Equal("approach 90 45 -20", approachEstimate.ToText());
+        Assert.Null(Critic.CheckSearchTarget(estimated, approachEstimate));
+
+        // Other directives are not its business.
+        Assert.Null(Critic.CheckSearchTarget(facts, Parse("goto 44 44 -46")));
+    }
+
+    /// <summary>
+    /// Catches: a collector digging where the rules never dig (collection seed 69: the block under its feet with no
+    /// pickaxe, into a pit, then stone 16 times); and a check stricter than the rules, which dig straight down with the
+    /// pickaxe that harvests the stone their recipe plan is blocked on, and mine a build plan's removals.
+    /// </summary>
+    [Fact]
+    public void Outside_a_build_plan_a_mine_is_a_dig_straight_down_with_a_pickaxe()
+    {
+        var part = new SubTask(SubTaskKind.Collect, "stone_pickaxe", 1);
+        var holding = new Dictionary<string, int> { ["wooden_pickaxe"] = 1, ["stick"] = 2, ["crafting_table"] = 1 };
+        var facts = DecisionFacts.Conductor(new BlockPos(-8, 50, -8), holding) with
+        {
+            GoalMaterials = new Dictionary<string, int> { ["stone_pickaxe"] = 1 },
+            GatherWaiting = ["cobblestone"],   // its gathering found no source: the rules dig for it
+        };
+        Directive rules = ConductorRules.Direct(0, part, facts, null);
+        Assert.Equal("mine -8 49 -8", rules.ToText());
+        Assert.Null(Critic.CheckDig(facts, rules));
+        Assert.Null(StudentAnswers.Concern("conductor", "collect stone_pickaxe 1", rules.ToText(), facts));
+
+        var bare = facts with { Inventory = new Dictionary<string, int>() };
+        Assert.Contains("needs a pickaxe", StudentAnswers.Concern("conductor", "collect stone_pickaxe 1", "mine -8 49 -8", bare));
+        Assert.Contains("straight down: mine -8 49 -8", Critic.CheckDig(facts, Parse("mine -7 49 -8")));
+        Assert.Contains("straight down", Critic.CheckDig(facts, Parse("mine -8 49 -8 -8 47 -8")));
+        Assert.Null(Critic.CheckDig(facts, Parse("explore north")));
+    }
+}
