@@ -20,8 +20,8 @@ public sealed class CriticConcernTests
 
     /// <summary>
     /// Catches: a searcher sent where its own perception holds no target (object search seed 88: 6 blocks from the seen
-    /// chest, <c>open 44 44 -46</c>), or to a target a nearer teammate heads for; and a check stricter than the rules, which
-    /// open the seen chest, approach the heard animal and the place the hearing gives.
+    /// chest, <c>open 44 44 -46</c>), or opening an animal; and a check stricter than the rules, which open the seen chest
+    /// (also when a teammate far off heads for it), approach the heard animal and the place the hearing gives.
     /// </summary>
     [Fact]
     public void An_open_or_approach_goes_to_a_seen_or_heard_target_that_no_nearer_teammate_has()
@@ -37,10 +37,6 @@ public sealed class CriticConcernTests
         Assert.Contains("nothing was seen or heard at (44, 44, -46); seen: (110, 44, -46)", wrong);
         Assert.Contains("nothing was seen or heard", Critic.CheckSearchTarget(DecisionFacts.Conductor(Feet), Parse("approach 3 4 5")));
 
-        // The same chest with a teammate 2 blocks from it heading there: the rules leave it, and so does the critic.
-        var claimed = facts with { TeammateTargets = [new TeammateTarget(Chest, 2)] };
-        Assert.NotEqual(DirectiveKind.Open, SearchRules.Search(claimed, null, chestPart, () => new Directive(DirectiveKind.Explore)).Kind);
-        Assert.Contains("a nearer teammate heads for (110, 44, -46)", Critic.CheckSearchTarget(claimed, Parse("open 110 44 -46")));
 
         // An animal heard near, and one whose place the hearing model gives: the rules approach both, the critic lets them.
         var animalPart = new SubTask(SubTaskKind.Search, "cow");
@@ -52,6 +48,21 @@ public sealed class CriticConcernTests
         Directive approachEstimate = SearchRules.Search(estimated, null, animalPart, () => new Directive(DirectiveKind.Wait));
         Assert.Equal("approach 90 45 -20", approachEstimate.ToText());
         Assert.Null(Critic.CheckSearchTarget(estimated, approachEstimate));
+
+        // An approach a block or two off a seen animal stands for it (object search seed 33: "approach 24 47 48" for the chicken
+        // at 23 47 48 reached it); three off is another place. A chest is opened where it stands, and each kind of target
+        // has its verb.
+        var chickens = DecisionFacts.Conductor(new BlockPos(25, 44, 17)) with
+        {
+            SeenTargets = [new BlockPos(24, 47, 44), new BlockPos(23, 47, 48)],
+            TeammateTargets = [new TeammateTarget(new BlockPos(24, 47, 44), 0)],
+        };
+        Assert.Equal("approach 23 47 48", SearchRules.Search(chickens, null, animalPart, () => new Directive(DirectiveKind.Wait)).ToText());
+        Assert.Null(StudentAnswers.Concern("conductor", "search chicken north", "approach 24 47 48", chickens));
+        Assert.Contains("nothing was seen", Critic.CheckSearchTarget(chickens, Parse("approach 26 47 48")));
+        Assert.Contains("nothing was seen", Critic.CheckSearchTarget(facts, Parse("open 111 44 -46")));
+        Assert.Contains("an animal is approached: approach 23 47 48", StudentAnswers.Concern("conductor", "search chicken north", "open 23 47 48", chickens));
+        Assert.Contains("a chest is opened", StudentAnswers.Concern("conductor", "search pyramid_chest south", "approach 110 44 -46", facts));
 
         // Other directives are not its business.
         Assert.Null(Critic.CheckSearchTarget(facts, Parse("goto 44 44 -46")));
