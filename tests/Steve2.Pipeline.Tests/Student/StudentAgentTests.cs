@@ -156,13 +156,12 @@ public sealed class StudentAgentTests
         var entry = AgentCatalog.Create(AgentCatalog.TeacherNoExpert, null);
         int checkedSteps = 0;
         var seen = new HashSet<string>();
-        foreach (int seed in new[] { 1_000_000, 1_000_001, 1_000_003, 1_000_006 })
+        for (int seed = 1_000_000; seed < 1_000_012; seed++)
         {
             using IEnvironment env = new VoxelEnvironmentFactory().Create(definition.Episode(seed));
             TaskSetup setup = definition.Setup(seed, env);
             var recorder = new ListRecorder();
-            await entry.Create().RunEpisodeAsync(new EpisodeContext(env, setup.Goal with { IterationBudget = Math.Min(setup.Goal.IterationBudget, 40) }, setup.Scorer, recorder),
-                CancellationToken.None);
+            await entry.Create().RunEpisodeAsync(new EpisodeContext(env, setup.Goal, setup.Scorer, recorder), CancellationToken.None);
             foreach (var step in recorder.Steps.Where(s => s.Role is "conductor" or "actor"))
             {
                 Assert.Null(StudentAnswers.Concern(step.Role, step.Instruction, step.ActionText, step.Facts));
@@ -172,6 +171,7 @@ public sealed class StudentAgentTests
         }
         Assert.True(checkedSteps >= 20, $"{checkedSteps} steps");
         // The directives the concerns are about were among them (seed 1,000,006 opens a chest; collection's collectors dig).
+        // Measured once on 200 episodes (40 training seeds a task, 10,186 decisions): no concern.
         foreach (string verb in verbs.Split(' ', StringSplitOptions.RemoveEmptyEntries)) Assert.Contains(verb, seen);
     }
 

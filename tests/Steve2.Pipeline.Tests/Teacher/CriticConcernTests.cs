@@ -20,7 +20,7 @@ public sealed class CriticConcernTests
 
     /// <summary>
     /// Catches: a searcher sent where its own perception holds no target (object search seed 88: 6 blocks from the seen
-    /// chest, <c>open 44 44 -46</c>), or opening an animal; and a check stricter than the rules, which open the seen chest
+    /// chest, <c>open 44 44 -46</c>); and a check stricter than the rules, which open the seen chest
     /// (also when a teammate far off heads for it), approach the heard animal and the place the hearing gives.
     /// </summary>
     [Fact]
@@ -50,8 +50,7 @@ public sealed class CriticConcernTests
         Assert.Null(Critic.CheckSearchTarget(estimated, approachEstimate));
 
         // An approach a block or two off a seen animal stands for it (object search seed 33: "approach 24 47 48" for the chicken
-        // at 23 47 48 reached it); three off is another place. A chest is opened where it stands, and each kind of target
-        // has its verb.
+        // at 23 47 48 reached it); three off, across or up, is another place. A chest is opened where it stands.
         var chickens = DecisionFacts.Conductor(new BlockPos(25, 44, 17)) with
         {
             SeenTargets = [new BlockPos(24, 47, 44), new BlockPos(23, 47, 48)],
@@ -61,8 +60,8 @@ public sealed class CriticConcernTests
         Assert.Null(StudentAnswers.Concern("conductor", "search chicken north", "approach 24 47 48", chickens));
         Assert.Contains("nothing was seen", Critic.CheckSearchTarget(chickens, Parse("approach 26 47 48")));
         Assert.Contains("nothing was seen", Critic.CheckSearchTarget(facts, Parse("open 111 44 -46")));
-        Assert.Contains("an animal is approached: approach 23 47 48", StudentAnswers.Concern("conductor", "search chicken north", "open 23 47 48", chickens));
-        Assert.Contains("a chest is opened", StudentAnswers.Concern("conductor", "search pyramid_chest south", "approach 110 44 -46", facts));
+        Assert.Contains("nothing was seen", Critic.CheckSearchTarget(chickens, Parse("approach 23 -2 48")));   // a y miscopied (seed 46)
+        Assert.Null(StudentAnswers.Concern("conductor", "search chicken north", "open 23 47 48", chickens));   // walked to as approached
 
         // Other directives are not its business.
         Assert.Null(Critic.CheckSearchTarget(facts, Parse("goto 44 44 -46")));
@@ -93,5 +92,28 @@ public sealed class CriticConcernTests
         Assert.Contains("straight down: mine -8 49 -8", Critic.CheckDig(facts, Parse("mine -7 49 -8")));
         Assert.Contains("straight down", Critic.CheckDig(facts, Parse("mine -8 49 -8 -8 47 -8")));
         Assert.Null(Critic.CheckDig(facts, Parse("explore north")));
+    }
+
+    /// <summary>
+    /// Catches: an actor opening another block than its directive's chest, or walking to where it stands (object search
+    /// seed 67: <c>openChest(6, 44, -35)</c> for <c>open 3 44 -35</c>, then <c>moveTo(6, 45, -35)</c> standing there to the
+    /// budget); and a check stricter than the rules, which open the directive's chest in reach and walk toward it otherwise.
+    /// </summary>
+    [Fact]
+    public void An_actor_opens_its_directives_chest_and_does_not_walk_to_where_it_stands()
+    {
+        var open = Parse("open 3 44 -35");
+        var near = new ActorFacts(new Pose(new Vec3(6.5, 44, -34.5), 0, 0), 4.5, new Dictionary<string, int>(), null);
+        CodeAction rules = ActorRules.Act(open, near);
+        Assert.Equal(new OpenChest(new BlockPos(3, 44, -35)), rules);
+        Assert.Null(StudentAnswers.Concern("actor", open.ToText(), rules.ToCode(), near));
+        Assert.Contains("opens the chest at (3, 44, -35), not (6, 44, -35)", StudentAnswers.Concern("actor", open.ToText(), "openChest(6, 44, -35)", near));
+        Assert.Contains("stands at (6, 44, -35) already", StudentAnswers.Concern("actor", open.ToText(), "moveTo(6, 45, -35)", near));
+        Assert.Null(StudentAnswers.Concern("actor", open.ToText(), "moveTo(6, 46, -35)", near));   // two up: a climb, not nothing
+
+        var far = near with { Pose = new Pose(new Vec3(30.5, 44, -34.5), 0, 0) };
+        CodeAction walk = ActorRules.Act(open, far);
+        Assert.IsType<MoveTo>(walk);
+        Assert.Null(StudentAnswers.Concern("actor", open.ToText(), walk.ToCode(), far));
     }
 }
