@@ -143,24 +143,14 @@ public static class Critic
     }
 
     /// <summary>
-    /// Why an actor's code action spends the turn on what its own facts show gives nothing, or null: an <c>openChest</c>
-    /// of another block than the chest its <c>open</c> directive names (the rules open exactly that chest, from where they
-    /// reach it), or a <c>moveTo</c> the column the agent stands in, at most a block above or below its feet. The student's
-    /// actor, told <c>open 3 44 -35</c>, wrote <c>openChest(6, 44, -35)</c> ("there is no chest") and then
-    /// <c>moveTo(6, 45, -35)</c> standing there, turn after turn to the budget (object search seed 67 of 2026-12-07, lost;
-    /// the chest 3 blocks away, in reach).
+    /// Why an actor's <c>openChest</c> opens another block than the chest its <c>open</c> directive names, or null (the rules
+    /// open exactly that chest, from where they reach it). The student's actor, told <c>open 3 44 -35</c>, wrote
+    /// <c>openChest(6, 44, -35)</c> ("there is no chest"; object search seed 67 of 2026-12-07). Not a concern, though the
+    /// rules never do it: a <c>moveTo</c> the column the agent stands in. The shipped student wrote one beside a chest in
+    /// reach and opened it the turn after (seeds 3 and 99); pushed off it, it walked a block aside and back to the budget.
     /// </summary>
-    public static string? CheckSpentAction(ActorFacts f, Directive d, CodeAction a)
-    {
-        BlockPos feet = f.Pose.Block;
-        return a switch
-        {
-            OpenChest o when d.Kind == DirectiveKind.Open && o.Target != d.Target => $"the directive opens the chest at {d.Target}, not {o.Target}",
-            MoveTo m when m.Target.X == feet.X && m.Target.Z == feet.Z && Math.Abs(m.Target.Y - feet.Y) <= 1 =>
-                $"agent stands at {feet} already: the move does nothing",
-            _ => null,
-        };
-    }
+    public static string? CheckOpenAction(Directive d, CodeAction a) =>
+        a is OpenChest o && d.Kind == DirectiveKind.Open && o.Target != d.Target ? $"the directive opens the chest at {d.Target}, not {o.Target}" : null;
 
     /// <summary>The box a build action places (with its block) or removes (block null); null for any other action.</summary>
     private static (BlockPos From, BlockPos To, string? Item)? Built(CodeAction a) => a switch

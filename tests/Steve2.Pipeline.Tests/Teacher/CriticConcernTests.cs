@@ -95,12 +95,12 @@ public sealed class CriticConcernTests
     }
 
     /// <summary>
-    /// Catches: an actor opening another block than its directive's chest, or walking to where it stands (object search
-    /// seed 67: <c>openChest(6, 44, -35)</c> for <c>open 3 44 -35</c>, then <c>moveTo(6, 45, -35)</c> standing there to the
-    /// budget); and a check stricter than the rules, which open the directive's chest in reach and walk toward it otherwise.
+    /// Catches: an actor opening another block than its directive's chest (object search seed 67: <c>openChest(6, 44, -35)</c>
+    /// for <c>open 3 44 -35</c>); and a check stricter than the rules, which open the directive's chest in reach and walk
+    /// toward it otherwise. A walk to where it stands is no concern (seeds 3 and 99 opened their chest the turn after one).
     /// </summary>
     [Fact]
-    public void An_actor_opens_its_directives_chest_and_does_not_walk_to_where_it_stands()
+    public void An_actor_opens_its_directives_chest()
     {
         var open = Parse("open 3 44 -35");
         var near = new ActorFacts(new Pose(new Vec3(6.5, 44, -34.5), 0, 0), 4.5, new Dictionary<string, int>(), null);
@@ -108,8 +108,7 @@ public sealed class CriticConcernTests
         Assert.Equal(new OpenChest(new BlockPos(3, 44, -35)), rules);
         Assert.Null(StudentAnswers.Concern("actor", open.ToText(), rules.ToCode(), near));
         Assert.Contains("opens the chest at (3, 44, -35), not (6, 44, -35)", StudentAnswers.Concern("actor", open.ToText(), "openChest(6, 44, -35)", near));
-        Assert.Contains("stands at (6, 44, -35) already", StudentAnswers.Concern("actor", open.ToText(), "moveTo(6, 45, -35)", near));
-        Assert.Null(StudentAnswers.Concern("actor", open.ToText(), "moveTo(6, 46, -35)", near));   // two up: a climb, not nothing
+        Assert.Null(StudentAnswers.Concern("actor", open.ToText(), "moveTo(6, 45, -35)", near));
 
         var far = near with { Pose = new Pose(new Vec3(30.5, 44, -34.5), 0, 0) };
         CodeAction walk = ActorRules.Act(open, far);
