@@ -69,6 +69,16 @@ public sealed class AnswerGrammarTests
         Assert.Equal(Vocabulary.Length, Allowed("manager", "agent 0: build").Count);
     }
 
+    /// <summary>One directive of every kind (both forms of place and mine) at <paramref name="at"/>.</summary>
+    private static Directive[] EveryDirective(BlockPos at) =>
+    [
+        new(DirectiveKind.GoTo, at), new(DirectiveKind.Explore, Direction: Direction.South), new(DirectiveKind.Approach, at),
+        new(DirectiveKind.Gather, Item: "oak_log", Count: 14), new(DirectiveKind.Craft, Item: "stone_pickaxe", Count: 1),
+        new(DirectiveKind.Place, at, "stone"), new(DirectiveKind.Place, at, "glass", To: at with { X = at.X + 13 }), new(DirectiveKind.Mine, at),
+        new(DirectiveKind.Mine, at, To: at with { Y = 47 }), new(DirectiveKind.Look, at), new(DirectiveKind.Open, at), new(DirectiveKind.Wait),
+        new(DirectiveKind.DigDown, Count: 8), new(DirectiveKind.Staircase, Count: 20, Direction: Direction.East), new(DirectiveKind.Tunnel, Count: 20, Direction: Direction.NorthWest),
+    ];
+
     /// <summary>
     /// Catches: the grammar's tables drifting from the parsers they stand for (an action or directive added, an argument
     /// changed): every canonical code action has <see cref="CodeActionSyntax.Arity"/> arguments and every directive's text
@@ -92,14 +102,7 @@ public sealed class AnswerGrammarTests
             int arguments = inside.Trim().Length == 0 ? 0 : inside.Count(c => c == ',') + 1;
             Assert.Equal(arguments, CodeActionSyntax.Arity(code[..code.IndexOf('(')]));
         }
-        Directive[] directives =
-        [
-            new(DirectiveKind.GoTo, at), new(DirectiveKind.Explore, Direction: Direction.South), new(DirectiveKind.Approach, at),
-            new(DirectiveKind.Gather, Item: "oak_log", Count: 4), new(DirectiveKind.Craft, Item: "stick", Count: 1),
-            new(DirectiveKind.Place, at, "stone"), new(DirectiveKind.Place, at, "stone", To: at with { X = 7 }), new(DirectiveKind.Mine, at),
-            new(DirectiveKind.Mine, at, To: at with { Y = 47 }), new(DirectiveKind.Look, at), new(DirectiveKind.Open, at), new(DirectiveKind.Wait),
-            new(DirectiveKind.DigDown, Count: 8), new(DirectiveKind.Staircase, Count: 20, Direction: Direction.East), new(DirectiveKind.Tunnel, Count: 20, Direction: Direction.West),
-        ];
+        Directive[] directives = EveryDirective(at);
         Assert.Equal(Enum.GetValues<DirectiveKind>().Length, directives.Select(d => d.Kind).Distinct().Count());   // every kind
         foreach (Directive d in directives)
         {
@@ -151,16 +154,7 @@ public sealed class AnswerGrammarTests
         var map = new StudentGenerator(model, new StudentSequences(tokenizer, model.Config), TorchSharp.torch.CPU).TokenMap;
         int size = tokenizer.VocabularySize;
         var shipped = AnswerGrammar.For(map, size);
-        var at = new BlockPos(-110, 44, -6);
-        Directive[] directives =
-        [
-            new(DirectiveKind.GoTo, at), new(DirectiveKind.Explore, Direction: Direction.South), new(DirectiveKind.Approach, at),
-            new(DirectiveKind.Gather, Item: "oak_log", Count: 14), new(DirectiveKind.Craft, Item: "stone_pickaxe", Count: 1),
-            new(DirectiveKind.Place, at, "sandstone"), new(DirectiveKind.Place, at, "glass", To: at with { X = -97 }), new(DirectiveKind.Mine, at),
-            new(DirectiveKind.Mine, at, To: at with { Y = 47 }), new(DirectiveKind.Look, at), new(DirectiveKind.Open, at), new(DirectiveKind.Wait),
-            new(DirectiveKind.DigDown, Count: 8), new(DirectiveKind.Staircase, Count: 20, Direction: Direction.East), new(DirectiveKind.Tunnel, Count: 20, Direction: Direction.NorthWest),
-        ];
-        foreach (Directive d in directives)
+        foreach (Directive d in EveryDirective(new BlockPos(-110, 44, -6)))
         {
             int[] ids = [.. StudentVocabulary.Encode(tokenizer, d.ToText()), map.Eos];
             for (int i = 0; i < ids.Length; i++)
