@@ -143,14 +143,21 @@ public static class Critic
     }
 
     /// <summary>
-    /// Why an actor's <c>openChest</c> opens another block than the chest its <c>open</c> directive names, or null (the rules
-    /// open exactly that chest, from where they reach it). The student's actor, told <c>open 3 44 -35</c>, wrote
-    /// <c>openChest(6, 44, -35)</c> ("there is no chest"; object search seed 67 of 2026-12-07). Not a concern, though the
-    /// rules never do it: a <c>moveTo</c> the column the agent stands in. The shipped student wrote one beside a chest in
-    /// reach and opened it the turn after (seeds 3 and 99); pushed off it, it walked a block aside and back to the budget.
+    /// Why an actor told to <c>open</c> a chest does not open it, or null (a function of the actor's facts): an
+    /// <c>openChest</c> of another block than the directive's chest, or any other action while that chest is in reach
+    /// (<see cref="Rules.ActorRules.InReach"/>, the world's rule on the actor's own pose): the rules open exactly that chest,
+    /// from where they reach it. The student's actor, told <c>open 3 44 -35</c> and 3 blocks from it, wrote
+    /// <c>openChest(6, 44, -35)</c> ("there is no chest") and then <c>moveTo(6, 45, -35)</c> to the budget (object search
+    /// seed 67 of 2026-12-07, lost). A walk to where it stands is no concern in itself: the shipped student wrote one beside
+    /// a chest in reach and opened it the turn after (seeds 3 and 99); pushed off it by a check about the walk, it walked a
+    /// block aside and back to the budget.
     /// </summary>
-    public static string? CheckOpenAction(Directive d, CodeAction a) =>
-        a is OpenChest o && d.Kind == DirectiveKind.Open && o.Target != d.Target ? $"the directive opens the chest at {d.Target}, not {o.Target}" : null;
+    public static string? CheckOpenAction(ActorFacts f, Directive d, CodeAction a)
+    {
+        if (d.Kind != DirectiveKind.Open) return null;
+        if (a is OpenChest o) return o.Target == d.Target ? null : $"the directive opens the chest at {d.Target}, not {o.Target}";
+        return Rules.ActorRules.InReach(f.Pose, d.Target, f.Reach) ? $"the chest at {d.Target} is in reach: open it" : null;
+    }
 
     /// <summary>The box a build action places (with its block) or removes (block null); null for any other action.</summary>
     private static (BlockPos From, BlockPos To, string? Item)? Built(CodeAction a) => a switch

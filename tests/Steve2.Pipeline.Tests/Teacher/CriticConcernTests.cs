@@ -95,9 +95,10 @@ public sealed class CriticConcernTests
     }
 
     /// <summary>
-    /// Catches: an actor opening another block than its directive's chest (object search seed 67: <c>openChest(6, 44, -35)</c>
-    /// for <c>open 3 44 -35</c>); and a check stricter than the rules, which open the directive's chest in reach and walk
-    /// toward it otherwise. A walk to where it stands is no concern (seeds 3 and 99 opened their chest the turn after one).
+    /// Catches: an actor opening another block than its directive's chest, or doing anything else with that chest in reach
+    /// (object search seed 67: <c>openChest(6, 44, -35)</c> for <c>open 3 44 -35</c>, then <c>moveTo(6, 45, -35)</c> to the
+    /// budget, 3 blocks from the chest); and a check stricter than the rules, which open the directive's chest in reach and
+    /// walk toward it otherwise.
     /// </summary>
     [Fact]
     public void An_actor_opens_its_directives_chest()
@@ -108,7 +109,8 @@ public sealed class CriticConcernTests
         Assert.Equal(new OpenChest(new BlockPos(3, 44, -35)), rules);
         Assert.Null(StudentAnswers.Concern("actor", open.ToText(), rules.ToCode(), near));
         Assert.Contains("opens the chest at (3, 44, -35), not (6, 44, -35)", StudentAnswers.Concern("actor", open.ToText(), "openChest(6, 44, -35)", near));
-        Assert.Null(StudentAnswers.Concern("actor", open.ToText(), "moveTo(6, 45, -35)", near));
+        Assert.Contains("the chest at (3, 44, -35) is in reach: open it", StudentAnswers.Concern("actor", open.ToText(), "moveTo(6, 45, -35)", near));
+        Assert.Contains("in reach", StudentAnswers.Concern("actor", open.ToText(), "explore(north, 50)", near));
 
         var far = near with { Pose = new Pose(new Vec3(30.5, 44, -34.5), 0, 0) };
         CodeAction walk = ActorRules.Act(open, far);

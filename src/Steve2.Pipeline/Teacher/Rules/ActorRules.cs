@@ -62,7 +62,7 @@ public static class ActorRules
             case DirectiveKind.Approach:
                 return Approach(pose, d.Target);
             case DirectiveKind.Open:
-                return ReachDistance(pose, d.Target) <= f.Reach - 0.05
+                return InReach(pose, d.Target, f.Reach)
                     ? new OpenChest(d.Target)
                     : WalkToStand(feet, f.Stand) ?? Toward(feet, StopShort(feet, d.Target, 2));
             case DirectiveKind.Gather:
@@ -74,11 +74,11 @@ public static class ActorRules
             case DirectiveKind.Mine when d.To is BlockPos end:
                 return WithinBuildWalk(feet, d.Target, end) ? new RemoveBox(d.Target, end) : WalkToStand(feet, f.Stand) ?? Toward(feet, d.Target);
             case DirectiveKind.Place:
-                return ReachDistance(pose, d.Target) <= f.Reach - 0.05 && !Occupies(feet, d.Target)
+                return InReach(pose, d.Target, f.Reach) && !Occupies(feet, d.Target)
                     ? new Place(d.Item, d.Target)
                     : WalkToStand(feet, f.Stand) ?? new Place(d.Item, d.Target);
             case DirectiveKind.Mine:
-                return ReachDistance(pose, d.Target) <= f.Reach - 0.05 ? new Mine(d.Target) : WalkToStand(feet, f.Stand) ?? new Mine(d.Target);
+                return InReach(pose, d.Target, f.Reach) ? new Mine(d.Target) : WalkToStand(feet, f.Stand) ?? new Mine(d.Target);
             case DirectiveKind.Look:
                 return LookAt(pose, d.Target);
             case DirectiveKind.DigDown:
@@ -91,6 +91,9 @@ public static class ActorRules
                 return new Wait();
         }
     }
+
+    /// <summary>Whether the agent can use the block from where it stands (the world's reach rule, with a margin of 0.05).</summary>
+    public static bool InReach(Pose pose, BlockPos b, double reach) => ReachDistance(pose, b) <= reach - 0.05;
 
     /// <summary>Distance from the eye to a block's nearest point (the world's reach rule).</summary>
     public static double ReachDistance(Pose pose, BlockPos b)
