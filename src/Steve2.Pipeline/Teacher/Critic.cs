@@ -91,7 +91,7 @@ public static class Critic
     /// blocks of such a target, across and up or down, stands for it (the walk stops 2 blocks short anyway); a chest is
     /// opened where it stands. The student's conductor, 6 blocks from the seen chest at (110, 44, -46), wrote
     /// <c>open 44 44 -46</c> (a number copied twice), then four answers with one number dropped (object search seed 88 of
-    /// 2026-12-07, 36 iterations where the no-expert teacher took 12). Not concerns, though the rules never do them: the
+    /// 2026-12-07: a student of the notes-v11 branch took 36 iterations, the shipped one 26, the no-expert teacher 12). Not concerns, though the rules never do them: the
     /// verb (an animal "opened" is walked to, as approached, which is all its task asks: object search seed 46, won that
     /// way and lost when pushed to <c>approach 63 -2 -2</c>), and a target a nearer teammate heads for (pushed off a
     /// claimed animal, the student wrote a <c>goto</c> to the same place: seed 30).
@@ -115,8 +115,9 @@ public static class Critic
     /// Outside a build part the rules mine only to dig for stone or ore that blocks a collector's recipe plan: straight down
     /// from the feet and with a pickaxe that harvests it (<see cref="Rules.ConductorRules"/>, collect). The student's
     /// collector dug the block under its feet with no pickaxe, four times, into a pit it could not walk out of, then wrote
-    /// <c>mine -8 49 -8</c> (stone, which needs a pickaxe) 16 times (collection seed 69 of 2026-12-07, lost at its budget of
-    /// 74 iterations where the no-expert teacher took 23).
+    /// <c>mine -8 49 -8</c> (stone, which needs a pickaxe) 16 times (collection seed 69 of 2026-12-07: a student of the
+    /// notes-v11 branch lost it at its budget of 74 iterations; the shipped one took 32, 23 with this concern, the no-expert
+    /// teacher 23).
     /// </summary>
     public static string? CheckDig(ConductorFacts f, Directive d)
     {

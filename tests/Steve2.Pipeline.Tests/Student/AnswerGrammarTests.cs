@@ -113,7 +113,7 @@ public sealed class AnswerGrammarTests
     }
 
     /// <summary>
-    /// Catches: a directive's number slot filled with a word (the shipped v11 student's <c>open 44 -46\naheadanks</c>, six
+    /// Catches: a directive's number slot filled with a word (a v11 student's <c>open 44 -46\naheadanks</c>, six
     /// times on object search seed 88: the word count held, the parse did not), and the number rule taking away what may
     /// come before the numbers (an item's name) or after (the end).
     /// </summary>

@@ -19,7 +19,7 @@ public sealed class CriticConcernTests
     private static Directive Parse(string text) => Directive.TryParse(text, out Directive? d, out string error) ? d! : throw new ArgumentException(error);
 
     /// <summary>
-    /// Catches: a searcher sent where its own perception holds no target (object search seed 88: 6 blocks from the seen
+    /// Catches: a searcher sent where its own perception holds no target (object search seed 88, a v11 student: 6 blocks from the seen
     /// chest, <c>open 44 44 -46</c>); and a check stricter than the rules, which open the seen chest
     /// (also when a teammate far off heads for it), approach the heard animal and the place the hearing gives.
     /// </summary>
@@ -68,7 +68,7 @@ public sealed class CriticConcernTests
     }
 
     /// <summary>
-    /// Catches: a collector digging where the rules never dig (collection seed 69: the block under its feet with no
+    /// Catches: a collector digging where the rules never dig (collection seed 69, a v11 student: the block under its feet with no
     /// pickaxe, into a pit, then stone 16 times); and a check stricter than the rules, which dig straight down with the
     /// pickaxe that harvests the stone their recipe plan is blocked on, and mine a build plan's removals.
     /// </summary>

@@ -20,7 +20,7 @@ namespace Steve2.Pipeline.Student.Inference;
 /// many or too few (<c>placeBox("sandstone", -11, 56, 10, 2, 56, 56, 13)</c>), and its greedy retries wrote other
 /// such boxes; the safe <c>wait()</c> then spent the turn. A directive's words were only counted until 2026-12-07, and a
 /// conductor that dropped a number of <c>open 44 44 -46</c> wrote <c>open 44 -46\naheadanks</c>, a note's word for the last
-/// number, six times (object search seed 88). Manager plans and unknown names are not constrained.
+/// number, six times (object search seed 88, a student of the notes-v11 branch). Manager plans and unknown names are not constrained.
 /// </summary>
 public sealed class AnswerGrammar
 {
