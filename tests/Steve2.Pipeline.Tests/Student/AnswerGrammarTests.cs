@@ -14,12 +14,13 @@ public sealed class AnswerGrammarTests
     private static readonly string[] Vocabulary =
         ["<eos>", "placeBox", "(\"", "stone", "\",", " 1", ",", " -", "3", ")", "),", " 2", "place", " stone", "wait", " wait", "moveTo", "()", ", 4)"];
 
-    private static HashSet<string> Allowed(string role, string written)
+    private static HashSet<string> Allowed(string role, string written, string[]? vocabulary = null)
     {
-        var grammar = new AnswerGrammar(0, Vocabulary);
-        var logits = new float[Vocabulary.Length];
+        vocabulary ??= Vocabulary;
+        var grammar = new AnswerGrammar(0, vocabulary);
+        var logits = new float[vocabulary.Length];
         grammar.Ban(role, written, logits);
-        return Enumerable.Range(0, Vocabulary.Length).Where(t => !float.IsNegativeInfinity(logits[t])).Select(t => Vocabulary[t]).ToHashSet();
+        return Enumerable.Range(0, vocabulary.Length).Where(t => !float.IsNegativeInfinity(logits[t])).Select(t => vocabulary[t]).ToHashSet();
     }
 
     /// <summary>
@@ -121,13 +122,7 @@ public sealed class AnswerGrammarTests
     public void A_directives_numbers_are_written_with_digits_a_sign_and_spaces()
     {
         string[] vocabulary = ["<eos>", "open", " 44", " -", "46", "\naheadanks", " oak", "_log", " 1", "place", " stone", "explore", " north", "\n", " 4 5"];
-        HashSet<string> Allowed2(string written)
-        {
-            var grammar = new AnswerGrammar(0, vocabulary);
-            var logits = new float[vocabulary.Length];
-            grammar.Ban("conductor", written, logits);
-            return Enumerable.Range(0, vocabulary.Length).Where(t => !float.IsNegativeInfinity(logits[t])).Select(t => vocabulary[t]).ToHashSet();
-        }
+        HashSet<string> Allowed2(string written) => Allowed("conductor", written, vocabulary);
         var third = Allowed2("open 44 -46");          // a word short: a number must follow, or the last one goes on
         Assert.DoesNotContain("\naheadanks", third);
         Assert.DoesNotContain(" oak", third);
