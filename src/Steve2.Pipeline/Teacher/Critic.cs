@@ -99,7 +99,7 @@ public static class Critic
     public static string? CheckSearchTarget(ConductorFacts f, Directive d)
     {
         if (d.Kind is not (DirectiveKind.Open or DirectiveKind.Approach)) return null;
-        IReadOnlyList<BlockPos> seen = f.SeenTargets ?? (f.SeenTarget is BlockPos one ? [one] : []);
+        IReadOnlyList<BlockPos> seen = Rules.SearchRules.Seen(f);
         BlockPos?[] heard = [f.Sound?.Position, f.Sound?.Estimate];
         double slack = d.Kind == DirectiveKind.Approach ? ApproachSlack : 0;
         if (seen.Concat(heard.OfType<BlockPos>()).Any(t => Rules.SearchRules.Horizontal(t, d.Target) <= slack && Math.Abs(t.Y - d.Target.Y) <= slack)) return null;

@@ -7,7 +7,8 @@ namespace Expert.VqVae.Tests.Shipped;
 
 /// <summary>
 /// The shipped checkpoint (src/Expert.VqVae/Checkpoints/default.ckpt) through the shared ML core:
-/// the checkpoint container reads it, and the shipped materials.ckpt (the default with a painter), and writes them back byte for byte, and its tokenizer encodes
+/// the checkpoint container reads it and the shipped materials.ckpt (the default with a painter) and writes both back
+/// byte for byte, and its tokenizer encodes
 /// as it did when the model was trained (ids pinned from the tokenizer before the ML core existed).
 /// </summary>
 [Collection(TorchCollection.Name)]

@@ -110,6 +110,11 @@ public sealed class AnswerGrammarTests
             string[] words = d.ToText().Split(' ');
             Assert.True(Directive.TryParse(d.ToText(), out _, out _), d.ToText());
             Assert.Contains(words.Length, Directive.WordCounts(words[0]));
+            // The numbers the grammar holds to digits are exactly the directive's numbers: every word from NumbersFrom on,
+            // and none before it.
+            int from = Directive.NumbersFrom(words[0]) ?? words.Length;
+            for (int i = 1; i < words.Length; i++)
+                Assert.True(int.TryParse(words[i], out _) == (i >= from), $"{d.ToText()}: word {i}");
         }
     }
 

@@ -156,7 +156,7 @@ public sealed class StudentAgentTests
         var entry = AgentCatalog.Create(AgentCatalog.TeacherNoExpert, null);
         int checkedSteps = 0;
         var seen = new HashSet<string>();
-        for (int seed = 1_000_000; seed < 1_000_012; seed++)
+        for (int seed = 1_000_000; seed < 1_000_040; seed++)
         {
             using IEnvironment env = new VoxelEnvironmentFactory().Create(definition.Episode(seed));
             TaskSetup setup = definition.Setup(seed, env);
@@ -171,7 +171,6 @@ public sealed class StudentAgentTests
         }
         Assert.True(checkedSteps >= 20, $"{checkedSteps} steps");
         // The directives the concerns are about were among them (seed 1,000,006 opens a chest; collection's collectors dig).
-        // Measured once on 200 episodes (40 training seeds a task, 10,186 decisions): no concern.
         foreach (string verb in verbs.Split(' ', StringSplitOptions.RemoveEmptyEntries)) Assert.Contains(verb, seen);
     }
 

@@ -40,8 +40,7 @@ public static class SearchRules
     {
         bool chest = SearchPerception.IsChest(part.Argument);
         BlockPos feet = f.Feet;
-        IReadOnlyList<BlockPos> seen = f.SeenTargets ?? (f.SeenTarget is BlockPos one ? [one] : []);
-        foreach (BlockPos t in seen)
+        foreach (BlockPos t in Seen(f))
             if (!ClaimedByNearer(f, feet, t, ClaimRadius))
                 return new Directive(chest ? DirectiveKind.Open : DirectiveKind.Approach, t);
 
@@ -66,6 +65,9 @@ public static class SearchRules
         if (LookAround(f) is Directive look) return look;
         return explore();
     }
+
+    /// <summary>The targets the team has seen, nearest first (<see cref="ConductorFacts.SeenTargets"/>, or the one <see cref="ConductorFacts.SeenTarget"/> of older facts).</summary>
+    public static IReadOnlyList<BlockPos> Seen(ConductorFacts f) => f.SeenTargets ?? (f.SeenTarget is BlockPos one ? [one] : []);
 
     /// <summary>Whether a chest searcher heads for the seen structure: not set aside, and no nearer teammate heads for it.</summary>
     public static bool StructureOpen(ConductorFacts f, BlockPos structure) =>
