@@ -83,6 +83,10 @@ public sealed record PlaceBox(string Item, BlockPos From, BlockPos To) : CodeAct
     /// <summary>The most cells one build action may cover (a stack of 64).</summary>
     public const int MaxBlocks = 64;
 
+    /// <summary>The cells of the box with corners <paramref name="a"/> and <paramref name="b"/> (any order), at most <see cref="int.MaxValue"/>.</summary>
+    public static int Cells(BlockPos a, BlockPos b) =>
+        (int)Math.Min((long)(Math.Abs(a.X - b.X) + 1) * (Math.Abs(a.Y - b.Y) + 1) * (Math.Abs(a.Z - b.Z) + 1), int.MaxValue);
+
     public override string ToCode() => $"placeBox(\"{Item}\", {From.X}, {From.Y}, {From.Z}, {To.X}, {To.Y}, {To.Z})";
 }
 

@@ -23,15 +23,23 @@ public static class CodeActionSyntax
     /// How many arguments an action's canonical text has (<see cref="Format"/>: collect and craft with their count), by its
     /// name in any case and with or without underscores; null for a name that is no action.
     /// </summary>
-    public static int? Arity(string name) => name.Trim().Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
+    public static int? Arity(string name) => Arguments(name)?.Count;
+
+    /// <summary>
+    /// What each argument of an action's canonical text is (an item, a direction, a number: coordinates, counts, blocks,
+    /// angles), in order, by its name as <see cref="Arity"/> reads it; null for a name that is no action.
+    /// </summary>
+    public static IReadOnlyList<ArgumentKind>? Arguments(string name) => name.Trim().Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
     {
-        "wait" => 0,
-        "digdown" => 1,
-        "explore" or "lookat" or "collect" or "craft" or "staircase" or "tunnel" => 2,
-        "moveto" or "mine" or "openchest" => 3,
-        "place" => 4,
-        "removebox" => 6,
-        "placebox" => 7,
+        "wait" => [],
+        "digdown" => [ArgumentKind.Number],
+        "lookat" => [ArgumentKind.Number, ArgumentKind.Number],
+        "explore" or "staircase" or "tunnel" => [ArgumentKind.Direction, ArgumentKind.Number],
+        "collect" or "craft" => [ArgumentKind.Item, ArgumentKind.Number],
+        "moveto" or "mine" or "openchest" => [ArgumentKind.Number, ArgumentKind.Number, ArgumentKind.Number],
+        "place" => [ArgumentKind.Item, ArgumentKind.Number, ArgumentKind.Number, ArgumentKind.Number],
+        "removebox" => [.. Enumerable.Repeat(ArgumentKind.Number, 6)],
+        "placebox" => [ArgumentKind.Item, .. Enumerable.Repeat(ArgumentKind.Number, 6)],
         _ => null,
     };
 
@@ -225,4 +233,15 @@ public static class CodeActionSyntax
         }
         throw new FormatException($"\"{text}\" is not a direction; use north, northeast, east, southeast, south, southwest, west, northwest (or n, ne, e, se, s, sw, w, nw)");
     }
+}
+
+/// <summary>What an argument of a code action is (<see cref="CodeActionSyntax.Arguments"/>).</summary>
+public enum ArgumentKind
+{
+    /// <summary>An item's name, quoted (<c>"oak_planks"</c>) or bare.</summary>
+    Item,
+    /// <summary>A direction's name or abbreviation (<c>north</c>, <c>NE</c>).</summary>
+    Direction,
+    /// <summary>An integer or a decimal (coordinates, counts, blocks, angles).</summary>
+    Number,
 }

@@ -60,8 +60,7 @@ public sealed partial class VoxelEnvironment
     {
         var min = new BlockPos(Math.Min(a.X, b.X), Math.Min(a.Y, b.Y), Math.Min(a.Z, b.Z));
         var max = new BlockPos(Math.Max(a.X, b.X), Math.Max(a.Y, b.Y), Math.Max(a.Z, b.Z));
-        long count = (long)(max.X - min.X + 1) * (max.Y - min.Y + 1) * (max.Z - min.Z + 1);
-        return (min, max, (int)Math.Min(count, int.MaxValue));
+        return (min, max, PlaceBox.Cells(a, b));
     }
 
     private static string BoxText(BlockPos min, BlockPos max) => $"{Pos(min)}..{Pos(max)}";

@@ -160,6 +160,21 @@ public static class Critic
         return Rules.ActorRules.InReach(f.Pose, d.Target, f.Reach) ? $"the chest at {d.Target} is in reach: open it" : null;
     }
 
+    /// <summary>
+    /// Why an actor explores when its directive's place is within one walk, or null (a function of the actor's facts): told to
+    /// go to, approach, open, build or dig at a place <see cref="Rules.ActorRules.MoveRange"/> blocks away or nearer
+    /// (horizontally), the rules walk there (<see cref="Rules.ActorRules.Toward"/>); they explore only toward a place farther
+    /// off. The student's actor, told <c>open 4 42 -47</c> 6 blocks from the chest, wrote <c>explore(north, 50)</c> once its
+    /// answers' directions were held to words (object search seed 12 of 2026-12-07).
+    /// </summary>
+    public static string? CheckExplore(ActorFacts f, Directive d, CodeAction a)
+    {
+        if (a is not Explore || d.Kind is not (DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Open or DirectiveKind.Place or DirectiveKind.Mine)) return null;
+        BlockPos feet = f.Pose.Block;
+        double h = Math.Sqrt((double)(feet.X - d.Target.X) * (feet.X - d.Target.X) + (double)(feet.Z - d.Target.Z) * (feet.Z - d.Target.Z));
+        return h <= Rules.ActorRules.MoveRange ? $"{BoxText(d.Target, d.To)} is {h:0.#} blocks away, within one walk: walk there" : null;
+    }
+
     /// <summary>The box a build action places (with its block) or removes (block null); null for any other action.</summary>
     private static (BlockPos From, BlockPos To, string? Item)? Built(CodeAction a) => a switch
     {
@@ -200,6 +215,8 @@ public static class Critic
         {
             Place p when f.Inventory.GetValueOrDefault(p.Item) <= 0 => $"agent {agent} has no {p.Item}; place an item from the inventory",
             PlaceBox b when f.Inventory.GetValueOrDefault(b.Item) <= 0 => $"agent {agent} has no {b.Item}; place an item from the inventory",
+            PlaceBox { From: var a, To: var b } when PlaceBox.Cells(a, b) > PlaceBox.MaxBlocks => BoxTooLarge(a, b),
+            RemoveBox { From: var a, To: var b } when PlaceBox.Cells(a, b) > PlaceBox.MaxBlocks => BoxTooLarge(a, b),
             Collect c when !Items.Collectable.Contains(c.Item) => Items.NotCollectable(c.Item),
             Craft c when World.Recipes.For(c.Item) is null => World.Recipes.NoRecipe(c.Item),
             Explore e when e.Blocks is < 1 or > CodeAction.MaxMoveBlocks => $"explore takes 1..{CodeAction.MaxMoveBlocks} blocks",
@@ -208,6 +225,9 @@ public static class Critic
             _ => null,
         };
     }
+
+    private static string BoxTooLarge(BlockPos a, BlockPos b) =>
+        $"the box {BoxText(a, b)} has {PlaceBox.Cells(a, b)} cells; a build action covers at most {PlaceBox.MaxBlocks}";
 
     private static readonly System.Text.RegularExpressions.Regex EdgeAt = new(@"world's edge at ((?:[xz] = -?\d+(?:, )?)+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private static readonly System.Text.RegularExpressions.Regex EdgeAxis = new(@"([xz]) = (-?\d+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);

@@ -137,6 +137,12 @@ public sealed class StudentAgentTests
         Assert.Equal(later, taken.Value);
         Assert.Equal(seen.TakeWhile(t => Parse(t) != later).Count() + 1, again.Count);
         Assert.Equal(seen.Take(again.Count), again);   // the same answers in the same order up to it
+        // The replay's memory line names every answer passed over and the one taken; none when the first was taken.
+        string note = Assert.Single(taken.RetryNote("conductor"));
+        Assert.StartsWith($"critic: {again.Count - 1} of the student's conductor answers", note);
+        Assert.All(again.Take(again.Count - 1), t => Assert.Contains($"'{t}'", note));
+        Assert.EndsWith($"'{taken.Text}' was taken", note);
+        if (at == 0) Assert.Empty(first.RetryNote("conductor"));
     }
 
     /// <summary>

@@ -167,6 +167,13 @@ public sealed class StudentModelTests
         var alone = generator.GenerateAnswers([prompts[0]], null, [new Random(1)], [new AnswerBranch(prefix, greedy[0].Ids[at])], useCache);
         Assert.Equal(branched[0].Ids, alone[0].Ids);
 
+        // Banning what the branch took there too goes a third way (the k-th choice at a place: StudentAsking's retries).
+        int second = branched[0].Choices[0].Token;
+        var third = generator.GenerateAnswers([prompts[0]], null, [new Random(1)], [new AnswerBranch(prefix, [greedy[0].Ids[at], second])], useCache);
+        Assert.Equal(prefix, third[0].Ids[..at]);
+        Assert.DoesNotContain(third[0].Choices[0].Token, new[] { greedy[0].Ids[at], second });
+        Assert.Equal(at, third[0].Choices[0].Position);
+
         Assert.Throws<ArgumentException>(() => generator.GenerateAnswers([prompts[0]], null, [new Random(1)],
             [new AnswerBranch(new int[sequences.Config.MaxActionTokens - 1], 0)], useCache));
     }

@@ -117,4 +117,27 @@ public sealed class CriticConcernTests
         Assert.IsType<MoveTo>(walk);
         Assert.Null(StudentAnswers.Concern("actor", open.ToText(), walk.ToCode(), far));
     }
+
+    /// <summary>
+    /// Catches: an actor exploring away when its directive's place is within one walk (object search seed 12:
+    /// <c>explore(north, 50)</c> for <c>open 4 42 -47</c>, 6 blocks off); and a check stricter than the rules, which walk to a
+    /// place within <see cref="ActorRules.MoveRange"/> blocks and explore toward one farther off.
+    /// </summary>
+    [Fact]
+    public void An_actor_walks_to_a_place_within_one_walk()
+    {
+        var facts = new ActorFacts(new Pose(new Vec3(4.5, 44, -40.5), 0, 0), 4.5, new Dictionary<string, int>(), null);
+        foreach (string text in new[] { "open 4 42 -47", "goto 4 42 -47", "approach 4 42 -47", "goto 48 42 -40" })
+        {
+            var d = Parse(text);
+            CodeAction rules = ActorRules.Act(d, facts);
+            Assert.IsNotType<Explore>(rules);
+            Assert.Null(StudentAnswers.Concern("actor", text, rules.ToCode(), facts));
+            Assert.Contains("within one walk", StudentAnswers.Concern("actor", text, "explore(north, 50)", facts));
+        }
+        var far = Parse("goto 50 42 -40");   // 45.5 blocks: the rules explore toward it
+        Assert.IsType<Explore>(ActorRules.Act(far, facts));
+        Assert.Null(StudentAnswers.Concern("actor", far.ToText(), ActorRules.Act(far, facts).ToCode(), facts));
+        Assert.Null(StudentAnswers.Concern("actor", "explore north", "explore(north, 50)", facts));   // an explore directive: no place
+    }
 }

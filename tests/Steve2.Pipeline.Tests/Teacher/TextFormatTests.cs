@@ -90,6 +90,24 @@ public sealed class TextFormatTests
     }
 
     /// <summary>
+    /// Catches: a build box larger than one action may cover let through to the world, which refuses it and spends the turn
+    /// (the student's <c>placeBox("oak_planks", -5, 54, -3, -3, 57, 57)</c>, 732 cells, for the directive's 12: creation
+    /// seed 20 of 2026-12-07). 64 cells (PlaceBox.MaxBlocks) pass, in any corner order; 65 do not.
+    /// </summary>
+    [Fact]
+    public void The_critic_refuses_a_build_box_larger_than_one_action_covers()
+    {
+        var facts = new Steve2.Pipeline.Teacher.Decisions.ActorFacts(new Pose(new Vec3(0.5, 44, 0.5), 0, 0), 4.5, new Dictionary<string, int> { [Items.OakPlanks] = 999 }, null);
+        var at = new BlockPos(0, 44, 0);
+        Assert.Null(Critic.CheckAction(facts, 0, new PlaceBox(Items.OakPlanks, at with { X = 3 }, at with { Y = 47, Z = 3 })));   // 4 x 4 x 4
+        Assert.Null(Critic.CheckAction(facts, 0, new RemoveBox(at, at with { X = 63 })));
+        Assert.Contains("65 cells", Critic.CheckAction(facts, 0, new PlaceBox(Items.OakPlanks, at, at with { X = -64 })));
+        Assert.Contains("732 cells", Critic.CheckAction(facts, 0, new PlaceBox(Items.OakPlanks, new BlockPos(-5, 54, -3), new BlockPos(-3, 57, 57))));
+        Assert.NotNull(Critic.CheckAction(facts, 0, new RemoveBox(at, at with { X = 4, Y = 47, Z = 3 })));   // 80
+        Assert.Equal(732, PlaceBox.Cells(new BlockPos(-3, 57, 57), new BlockPos(-5, 54, -3)));
+    }
+
+    /// <summary>
     /// Catches: an actor's collect or craft of an item that nothing yields or no recipe makes let through to the world,
     /// where it fails every time (the student's `collect("cobpickaxe", 1)`, 19 times in a row on collection seed 46).
     /// </summary>

@@ -10,7 +10,10 @@ namespace Steve2.Pipeline.Student.Inference;
 /// token; the grammar only takes away the ones no parse accepts, by the answer's shape alone:
 /// <list type="bullet">
 /// <item>an actor's call takes its canonical number of arguments (<see cref="CodeActionSyntax.Arity"/>: a comma after the
-/// last one, a <c>)</c> before it and the end before the <c>)</c> are refused, and nothing but the end after it);</item>
+/// last one, a <c>)</c> before it and the end before the <c>)</c> are refused, and nothing but the end after it), and each
+/// argument is written as its kind is (<see cref="CodeActionSyntax.Arguments"/>): a number as spaces, a sign, digits, a
+/// point and decimals, spaces, in that order, with a digit before the argument ends; a direction as a word; an item as a
+/// name, quoted or bare;</item>
 /// <item>a conductor's directive ends only at a number of words its first word takes (<see cref="Directive.WordCounts"/>:
 /// <c>place</c> 5 or 8, <c>goto</c> 4), and has no word beyond the most it takes;</item>
 /// <item>a conductor's directive writes its numbers (<see cref="Directive.NumbersFrom"/>: the coordinates, counts and
@@ -20,7 +23,13 @@ namespace Steve2.Pipeline.Student.Inference;
 /// many or too few (<c>placeBox("sandstone", -11, 56, 10, 2, 56, 56, 13)</c>), and its greedy retries wrote other
 /// such boxes; the safe <c>wait()</c> then spent the turn. A directive's words were only counted until 2026-12-07, and a
 /// conductor that dropped a number of <c>open 44 44 -46</c> wrote <c>open 44 -46\naheadanks</c>, a note's word for the last
-/// number, six times (object search seed 88, a student of the notes-v11 branch). Manager plans and unknown names are not constrained.
+/// number, six times (object search seed 88, a student of the notes-v11 branch). An actor's numbers were free until the
+/// same day: creation seed 20's actor, told <c>place oak_planks -5 54 2 -3 57 2</c>, spent its ten retries on boxes
+/// ending <c>57irt -3)</c> or <c>57urn explore south...</c>, branches of its last number that no parse takes. Manager plans
+/// and unknown names are not constrained. A grammar turns some refused answers into usable ones: held to a direction word,
+/// object search seed 12's actor, told <c>open 4 42 -47</c> 6 blocks off, wrote <c>explore(north, 50)</c> for its refused
+/// <c>explore(4, 50, ...</c>; the critic's concern about an explore within one walk (<see cref="Teacher.Critic.CheckExplore"/>)
+/// came with it.
 /// </summary>
 public sealed class AnswerGrammar
 {
@@ -32,6 +41,9 @@ public sealed class AnswerGrammar
     private readonly bool[] _number;     // the token's text is digits, signs and spaces only: it may go into a directive's numbers
     private readonly bool[] _numberTail; // the token's text from its first separator on is: it may end a word and go on with numbers
     private readonly bool[] _numberAfterWord; // the same after its first word (leading separators skipped): it may write a word, then numbers
+    private readonly int[][] _firstEnds;   // per argument kind and state: where the token's first piece (up to a ',' or ')') leaves it; -1: no such argument
+    private readonly int[][] _restEnds;    // per later piece and argument kind: the state it ends in from an argument's start
+    private readonly bool[] _endsPiece;     // the token's last piece is followed by a ')' (its other pieces by commas)
 
     /// <param name="eos">The end token's id.</param>
     /// <param name="texts">Each token's text, by id (the end token's is ignored).</param>
@@ -47,9 +59,17 @@ public sealed class AnswerGrammar
         _number = new bool[n];
         _numberTail = new bool[n];
         _numberAfterWord = new bool[n];
+        _firstEnds = new int[n][];
+        _restEnds = new int[n][];
+        _endsPiece = new bool[n];
         for (int t = 0; t < n; t++)
         {
             string s = texts[t];
+            int end = s.IndexOf(')');
+            string[] pieces = (end < 0 ? s : s[..end]).Split(',');
+            _firstEnds[t] = Kinds.SelectMany(kind => Enumerable.Range(0, States).Select(state => Read(kind, state, pieces[0]))).ToArray();
+            _restEnds[t] = pieces.Skip(1).SelectMany(p => Kinds.Select(kind => Read(kind, 0, p))).ToArray();
+            _endsPiece[t] = end >= 0;
             _number[t] = s.Length > 0 && IsNumberText(s);
             int separator = IndexOfSeparator(s, 0);
             _numberTail[t] = separator < 0 || IsNumberText(s[separator..]);
@@ -101,10 +121,22 @@ public sealed class AnswerGrammar
         logits[_eos] = float.NegativeInfinity;
         if (CodeActionSyntax.Arity(written[..open]) is not int arity) return;
         int needed = Math.Max(0, arity - 1), commas = inside.Count(c => c == ',');
+        IReadOnlyList<ArgumentKind> kinds = CodeActionSyntax.Arguments(written[..open])!;
+        int state = commas < kinds.Count ? Read(kinds[commas], 0, inside[(inside.LastIndexOf(',') + 1)..]) : 0;   // the argument written so far
         for (int t = 0; t < logits.Length; t++)
         {
             if (t == _eos) continue;
             bool bad = _closeAfter[t] >= 0 ? commas + _closeAfter[t] != needed : commas + _commas[t] > needed;
+            // Each piece of the token goes into the argument its commas put it in and must go on writing it as its kind is;
+            // an argument the token ends (a comma or the close after it) must be whole.
+            int pieces = _restEnds[t].Length / Kinds.Length + 1;
+            for (int j = 0; j < pieces && !bad && commas + j < kinds.Count; j++)
+            {
+                int kind = (int)kinds[commas + j];
+                int ends = j > 0 ? _restEnds[t][(j - 1) * Kinds.Length + kind] : state < 0 ? -1 : _firstEnds[t][kind * States + state];
+                bool closed = j < pieces - 1 || _endsPiece[t];
+                bad = ends < 0 || (closed && !Whole((ArgumentKind)kind, ends));
+            }
             if (bad) logits[t] = float.NegativeInfinity;
         }
     }
@@ -133,6 +165,49 @@ public sealed class AnswerGrammar
         for (int t = 0; t < logits.Length; t++)
             if (t != _eos && !allowed[t]) logits[t] = float.NegativeInfinity;
     }
+
+    private static readonly ArgumentKind[] Kinds = Enum.GetValues<ArgumentKind>();
+    private const int States = 6;
+
+    /// <summary>
+    /// Where writing <paramref name="text"/> leaves an argument of this kind that was in <paramref name="state"/>, -1 when
+    /// no such argument starts so (the parser's reading: CodeActionSyntax trims an argument, then takes a number as an
+    /// integer or a decimal, a direction by its letters, an item quoted or bare). Number: 0 leading spaces, 1 a sign,
+    /// 2 digits, 3 a point, 4 decimals, 5 trailing spaces. Direction: 0 leading spaces, 1 the word. Item: 0 leading spaces,
+    /// 1 in quotes, 2 closed, 3 a bare name.
+    /// </summary>
+    private static int Read(ArgumentKind kind, int state, string text)
+    {
+        foreach (char c in text)
+        {
+            bool digit = char.IsAsciiDigit(c), name = char.IsAsciiLetterOrDigit(c) || c is '_' or ':';
+            state = (kind, state) switch
+            {
+                (ArgumentKind.Number, 0) => c == ' ' ? 0 : c is '-' or '+' ? 1 : digit ? 2 : -1,
+                (ArgumentKind.Number, 1) => digit ? 2 : -1,
+                (ArgumentKind.Number, 2) => digit ? 2 : c == '.' ? 3 : c == ' ' ? 5 : -1,
+                (ArgumentKind.Number, 3 or 4) => digit ? 4 : c == ' ' ? 5 : -1,
+                (ArgumentKind.Number, 5) => c == ' ' ? 5 : -1,
+                (ArgumentKind.Direction, 0) => c == ' ' ? 0 : char.IsAsciiLetter(c) ? 1 : -1,
+                (ArgumentKind.Direction, 1) => char.IsAsciiLetter(c) || c is '_' or ' ' or '-' ? 1 : -1,
+                (ArgumentKind.Item, 0) => c == ' ' ? 0 : c is '"' or '\'' ? 1 : name ? 3 : -1,
+                (ArgumentKind.Item, 1) => c is '"' or '\'' ? 2 : name || c == ' ' ? 1 : -1,
+                (ArgumentKind.Item, 2) => c == ' ' ? 2 : -1,
+                (ArgumentKind.Item, 3) => name || c == ' ' ? 3 : -1,
+                _ => -1,
+            };
+            if (state < 0) return -1;
+        }
+        return state;
+    }
+
+    /// <summary>Whether an argument of this kind in <paramref name="state"/> parses (a digit written, a word, a name closed).</summary>
+    private static bool Whole(ArgumentKind kind, int state) => kind switch
+    {
+        ArgumentKind.Number => state >= 2,
+        ArgumentKind.Direction => state == 1,
+        _ => state is 2 or 3,
+    };
 
     private static bool IsNumberText(string s) => s.All(c => c is ' ' or '-' or '+' || char.IsAsciiDigit(c));
 

@@ -15,7 +15,9 @@ namespace Steve2.Pipeline.Student.Inference;
 /// parsed by the teacher's parsers and checked by the critic (<see cref="StudentAnswers"/>, on the facts of the
 /// team's own perception, as the no-expert teacher's critic does); an unusable answer is asked again (<see cref="StudentAsking"/>) up to
 /// <see cref="StudentAgentOptions.MaxRetries"/> times, then the safe default is taken (manager: every agent idle;
-/// conductor: <c>wait</c>; actor: <c>wait()</c>) and the reason is recorded in the step's memory ("critic: ...").
+/// conductor: <c>wait</c>; actor: <c>wait()</c>) and the reason is recorded in the step's memory ("critic: ..."); an answer
+/// taken after others were refused or passed over records them there too (the recorded memory lines are for reading a
+/// replay: the dataset computes the memory again from the steps).
 /// After acting, the critic's review corrects the situation and may ask the manager to plan again; a manager whose answers
 /// were all refused (its team idle on the safe default) is asked again after the next action, so one bad plan does not
 /// idle the team for the whole episode (the memory has changed by then, and so may the answer). A model failure
@@ -92,7 +94,7 @@ public sealed class StudentAgent(StudentPolicy policy) : IAgent
         string memory = StudentMemory.Text(history, role, prompt.AgentId, prompt.Facts, prompt.Instruction);
         var studentPrompt = new StudentPrompt(role, prompt.Instruction, prompt.StateText, memory);
         var asked = await StudentAsking.AskAsync(policy, studentPrompt, image, prompt.AgentId, prompt.Facts, parse, null, ct);
-        if (asked.Value is T value) return (value, asked.Text!, memory.Split('\n'), false);
+        if (asked.Value is T value) return (value, asked.Text!, [.. memory.Split('\n'), .. asked.RetryNote(role)], false);
         string reason = asked.FallbackReason(role, textOf(fallback));
         lock (Fallbacks) Fallbacks.Add(reason);
         return (fallback, textOf(fallback), [.. memory.Split('\n'), reason], true);

@@ -34,7 +34,8 @@ public static class StudentAnswers
     /// (<see cref="Critic.CheckSearchTarget"/>), a <c>mine</c> outside a build plan that is not the rules'
     /// dig straight down with a pickaxe (<see cref="Critic.CheckDig"/>), an actor's build action that is not its directive's box
     /// (<see cref="Critic.CheckBuildAction"/>), an actor that does not open its directive's chest (another chest, or
-    /// anything else with that chest in reach: <see cref="Critic.CheckOpenAction"/>). <see cref="StudentAsking"/> asks again, and takes the first such answer
+    /// anything else with that chest in reach: <see cref="Critic.CheckOpenAction"/>), an actor that explores when its directive's
+/// place is within one walk (<see cref="Critic.CheckExplore"/>). <see cref="StudentAsking"/> asks again, and takes the first such answer
     /// when no retry is better.
     /// </summary>
     public static string? Concern(string role, string instruction, string text, RoleFacts? facts) => role switch
@@ -42,7 +43,7 @@ public static class StudentAnswers
         "conductor" => facts is ConductorFacts cf && Directive.TryParse(text, out Directive? d, out _)
             ? Critic.CheckBuildStep(cf, d!) ?? Critic.CheckSpentTurn(cf, d!) ?? Critic.CheckSearchTarget(cf, d!) ?? Critic.CheckDig(cf, d!) : null,
         "actor" => Directive.TryParse(instruction, out Directive? given, out _) && SkillLibrary.TryParse(text, out CodeAction? a, out _)
-            ? Critic.CheckBuildAction(given!, a!) ?? (facts is ActorFacts af ? Critic.CheckOpenAction(af, given!, a!) : null) : null,
+            ? Critic.CheckBuildAction(given!, a!) ?? (facts is ActorFacts af ? Critic.CheckOpenAction(af, given!, a!) ?? Critic.CheckExplore(af, given!, a!) : null) : null,
         _ => null,
     };
 }

@@ -12,6 +12,13 @@ namespace Steve2.Pipeline.Student.Inference;
 /// </summary>
 public sealed record StudentAsked<T>(T? Value, string? Text, IReadOnlyList<string> Rejected) where T : class
 {
+    /// <summary>
+    /// The memory line recorded when an answer was taken after others were refused or passed over (none when the first was
+    /// taken): every answer asked before it, and why, so that a replay shows what the retries tried.
+    /// </summary>
+    public IEnumerable<string> RetryNote(string role) => Rejected.Count == 0 || Text is null ? []
+        : [$"critic: {Rejected.Count} of the student's {role} answers were refused or passed over ({string.Join("; ", Rejected)}); '{Text}' was taken"];
+
     /// <summary>The memory line recorded when the safe default replaces the student's answers.</summary>
     public string FallbackReason(string role, string fallbackText) =>
         $"critic: the student's {role} answers were rejected {Rejected.Count} times ({string.Join("; ", Rejected)}); the safe default '{fallbackText}' was taken";
@@ -27,7 +34,10 @@ public sealed record StudentAsked<T>(T? Value, string? Text, IReadOnlyList<strin
 /// is replaced by the runner-up, the tokens before it kept and the rest written greedily again (<see cref="AnswerBranch"/>).
 /// Which one: the branch that gives up the least log-probability, the margin of the replaced pick plus what the refused
 /// answer had given up already when it was a branch itself (a best-first search for the next most likely answer, the
-/// continuations greedy). No retry repeats a refused answer, and the answers depend on the prompt only. A student that
+/// continuations greedy). A refused branch can go another way at its own first token too: the next token down, every
+/// token it had tried there banned (the k-th choice at a place; before 2026-12-07 only the runner-up was ever tried:
+/// creation seed 20's actor, told <c>place oak_planks -6 54 -4 -6 57 2</c>, wrote <c>57</c>, <c>-6</c> and <c>-4</c>
+/// for the last number and never a third way there). No retry repeats a refused answer, and the answers depend on the prompt only. A student that
 /// samples (a temperature) samples its retries from new streams.</para>
 /// <para>A usable answer the critic has a concern about (<see cref="StudentAnswers.Concern"/>: a build step off the plan,
 /// a box copied with a number dropped or repeated) is asked again the same way; the first retry without a
@@ -42,7 +52,7 @@ public static class StudentAsking
     {
         var options = policy.Options;
         var rejected = new List<string>();
-        var places = new List<(double Cost, AnswerChoice Choice, int[] Ids)>();   // where a refused greedy answer could go another way
+        var places = new List<(double Cost, AnswerBranch Branch)>();   // where a refused greedy answer could go another way
         (T Value, string Text)? usable = null;   // the first usable answer the critic had a concern about
         for (int attempt = 0; attempt <= options.MaxRetries; attempt++)
         {
@@ -53,9 +63,8 @@ public static class StudentAsking
                 if (places.Count == 0) break;   // nothing left to branch (every refused answer was a model failure)
                 int least = 0;
                 for (int i = 1; i < places.Count; i++) if (places[i].Cost < places[least].Cost) least = i;   // the earliest on a tie
-                (cost, var choice, var ids) = places[least];
+                (cost, branch) = places[least];
                 places.RemoveAt(least);
-                branch = new AnswerBranch(ids[..choice.Position], choice.Token);
             }
             StudentReply reply;
             try
@@ -77,10 +86,11 @@ public static class StudentAsking
                 usable ??= (value, text);
             }
             rejected.Add($"'{text}' ({problem ?? "does not parse"})");
-            // The branch's own place went another way already; its later places are new.
-            // A pick with no runner-up (the grammar left one token) is no place to branch.
-            places.AddRange(reply.Answer.Choices.Where(c => (branch is null || c.Position > branch.Prefix.Length) && float.IsFinite(c.Margin))
-                .Select(c => (cost + c.Margin, c, reply.Answer.Ids)));
+            // Every pick can go another way: at the branch's own place the next token down (what it tried there banned too).
+            // A pick with nothing left beside it (the grammar left one token) is no place to branch.
+            int[] ids = reply.Answer.Ids;
+            places.AddRange(reply.Answer.Choices.Where(c => float.IsFinite(c.Margin)).Select(c => (cost + c.Margin,
+                c.Position == branch?.Prefix.Length ? new AnswerBranch(branch.Prefix, [.. branch.Banned, c.Token]) : new AnswerBranch(ids[..c.Position], c.Token))));
         }
         ct.ThrowIfCancellationRequested();
         return new StudentAsked<T>(usable?.Value, usable?.Text, rejected);

@@ -101,7 +101,8 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
                 foreach (int id in _map.NeverWritten) last[i * vocab + id] = float.NegativeInfinity;
             if (step == 0 && branches is not null)
                 for (int i = 0; i < b; i++)
-                    if (branches[i] is { } branch) last[i * vocab + branch.Banned] = float.NegativeInfinity;
+                    if (branches[i] is { } branch)
+                        foreach (int banned in branch.Banned) last[i * vocab + banned] = float.NegativeInfinity;
             if (roles is not null)
             {
                 _grammar ??= AnswerGrammar.For(_map, vocab);
@@ -204,9 +205,13 @@ public sealed class StudentGenerator(StudentModel model, StudentSequences sequen
 
 /// <summary>
 /// A greedy answer to branch from: its first tokens (<paramref name="Prefix"/>, the decoder's ids) are kept, and the
-/// next token is any but <paramref name="Banned"/> (which may be eos: the answer then goes on).
+/// next token is any but the <paramref name="Banned"/> ones (eos among them: the answer then goes on).
 /// </summary>
-public sealed record AnswerBranch(int[] Prefix, int Banned);
+public sealed record AnswerBranch(int[] Prefix, IReadOnlyList<int> Banned)
+{
+    /// <summary>A branch that takes any next token but <paramref name="banned"/>.</summary>
+    public AnswerBranch(int[] prefix, int banned) : this(prefix, [banned]) { }
+}
 
 /// <summary>One token the generator picked: its place in the answer (the eos step is the answer's length), and how far its logit led the runner-up's.</summary>
 public readonly record struct AnswerChoice(int Position, int Token, float Margin);
