@@ -17,7 +17,8 @@ namespace Steve2.Pipeline.Student.Inference;
 /// <item>a conductor's directive ends only at a number of words its first word takes (<see cref="Directive.WordCounts"/>:
 /// <c>place</c> 5 or 8, <c>goto</c> 4), and has no word beyond the most it takes;</item>
 /// <item>a conductor's directive writes its numbers (<see cref="Directive.NumbersFrom"/>: the coordinates, counts and
-/// steps) with digits, a sign and single spaces only.</item>
+/// steps) with digits, a sign and single spaces only;</item>
+/// <item>a number, in either, has at most <see cref="MaxDigits"/> digits before its point.</item>
 /// </list>
 /// Why: 8 % of the shipped student's held-out creation actor answers did not parse, every one a box with a number too
 /// many or too few (<c>placeBox("sandstone", -11, 56, 10, 2, 56, 56, 13)</c>), and its greedy retries wrote other
@@ -39,6 +40,8 @@ public sealed class AnswerGrammar
     private readonly int[] _words;       // words each token starts (a separator followed by a word character)
     private readonly bool[] _separated;  // the token's text starts with a separator (whitespace, a comma or a bracket)
     private readonly bool[] _number;     // the token's text is digits, signs and spaces only: it may go into a directive's numbers
+    private readonly int[] _leadDigits;  // digits the token's text starts with
+    private readonly int[] _mostDigits;  // the longest run of digits in the token's text
     private readonly bool[] _numberTail; // the token's text from its first separator on is: it may end a word and go on with numbers
     private readonly bool[] _numberAfterWord; // the same after its first word (leading separators skipped): it may write a word, then numbers
     private readonly int[][] _firstEnds;   // per argument kind and state: where the token's first piece (up to a ',' or ')') leaves it; -1: no such argument
@@ -57,6 +60,8 @@ public sealed class AnswerGrammar
         _words = new int[n];
         _separated = new bool[n];
         _number = new bool[n];
+        _leadDigits = new int[n];
+        _mostDigits = new int[n];
         _numberTail = new bool[n];
         _numberAfterWord = new bool[n];
         _firstEnds = new int[n][];
@@ -71,6 +76,8 @@ public sealed class AnswerGrammar
             _restEnds[t] = pieces.Skip(1).SelectMany(p => Kinds.Select(kind => Read(kind, 0, p))).ToArray();
             _endsPiece[t] = end >= 0;
             _number[t] = s.Length > 0 && IsNumberText(s);
+            _leadDigits[t] = s.TakeWhile(char.IsAsciiDigit).Count();
+            for (int i = 0, run = 0; i < s.Length; i++) _mostDigits[t] = Math.Max(_mostDigits[t], run = char.IsAsciiDigit(s[i]) ? run + 1 : 0);
             int separator = IndexOfSeparator(s, 0);
             _numberTail[t] = separator < 0 || IsNumberText(s[separator..]);
             int word = 0;
@@ -162,19 +169,29 @@ public sealed class AnswerGrammar
             : current == from - 1 ? (open ? _numberAfterWord : _numberTail)
             : null;
         if (allowed is null) return;
+        // A number has at most MaxDigits digits: the word being written goes on with the token's first ones.
+        int digits = !open && current >= from ? words[^1].Reverse().TakeWhile(char.IsAsciiDigit).Count() : 0;
         for (int t = 0; t < logits.Length; t++)
-            if (t != _eos && !allowed[t]) logits[t] = float.NegativeInfinity;
+            if (t != _eos && (!allowed[t] || _mostDigits[t] > MaxDigits || digits + _leadDigits[t] > MaxDigits)) logits[t] = float.NegativeInfinity;
     }
 
     private static readonly ArgumentKind[] Kinds = Enum.GetValues<ArgumentKind>();
-    private const int States = 6;
+    private const int States = 8;
+
+    /// <summary>
+    /// The most digits a number's whole part has: every number an answer carries in a world the options allow is under
+    /// 1,000 (coordinates within 512 of the origin and under 256 high: <see cref="World.WorldOptions"/>; counts, blocks
+    /// and steps at most 64; angles at most 360). A retry that went on with a number's digits (<c>5701</c> for the
+    /// <c>57</c> of <c>place oak_planks -5 54 2 -3 57 2</c>, four retries of creation seed 20) places nothing the world has.
+    /// </summary>
+    public const int MaxDigits = 3;
 
     /// <summary>
     /// Where writing <paramref name="text"/> leaves an argument of this kind that was in <paramref name="state"/>, -1 when
     /// no such argument starts so (the parser's reading: CodeActionSyntax trims an argument, then takes a number as an
     /// integer or a decimal, a direction by its letters, an item quoted or bare). Number: 0 leading spaces, 1 a sign,
-    /// 2 digits, 3 a point, 4 decimals, 5 trailing spaces. Direction: 0 leading spaces, 1 the word. Item: 0 leading spaces,
-    /// 1 in quotes, 2 closed, 3 a bare name.
+    /// 2-4 one to <see cref="MaxDigits"/> digits, 5 a point, 6 decimals, 7 trailing spaces. Direction: 0 leading spaces,
+    /// 1 the word. Item: 0 leading spaces, 1 in quotes, 2 closed, 3 a bare name.
     /// </summary>
     private static int Read(ArgumentKind kind, int state, string text)
     {
@@ -185,9 +202,9 @@ public sealed class AnswerGrammar
             {
                 (ArgumentKind.Number, 0) => c == ' ' ? 0 : c is '-' or '+' ? 1 : digit ? 2 : -1,
                 (ArgumentKind.Number, 1) => digit ? 2 : -1,
-                (ArgumentKind.Number, 2) => digit ? 2 : c == '.' ? 3 : c == ' ' ? 5 : -1,
-                (ArgumentKind.Number, 3 or 4) => digit ? 4 : c == ' ' ? 5 : -1,
-                (ArgumentKind.Number, 5) => c == ' ' ? 5 : -1,
+                (ArgumentKind.Number, 2 or 3 or 4) => digit ? (state < 2 + MaxDigits - 1 ? state + 1 : -1) : c == '.' ? 5 : c == ' ' ? 7 : -1,
+                (ArgumentKind.Number, 5 or 6) => digit ? 6 : c == ' ' ? 7 : -1,
+                (ArgumentKind.Number, 7) => c == ' ' ? 7 : -1,
                 (ArgumentKind.Direction, 0) => c == ' ' ? 0 : char.IsAsciiLetter(c) ? 1 : -1,
                 (ArgumentKind.Direction, 1) => char.IsAsciiLetter(c) || c is '_' or ' ' or '-' ? 1 : -1,
                 (ArgumentKind.Item, 0) => c == ' ' ? 0 : c is '"' or '\'' ? 1 : name ? 3 : -1,
