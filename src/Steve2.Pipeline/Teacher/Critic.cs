@@ -170,9 +170,8 @@ public static class Critic
     public static string? CheckExplore(ActorFacts f, Directive d, CodeAction a)
     {
         if (a is not Explore || d.Kind is not (DirectiveKind.GoTo or DirectiveKind.Approach or DirectiveKind.Open or DirectiveKind.Place or DirectiveKind.Mine)) return null;
-        BlockPos feet = f.Pose.Block;
-        double h = Math.Sqrt((double)(feet.X - d.Target.X) * (feet.X - d.Target.X) + (double)(feet.Z - d.Target.Z) * (feet.Z - d.Target.Z));
-        return h <= Rules.ActorRules.MoveRange ? $"{BoxText(d.Target, d.To)} is {h:0.#} blocks away, within one walk: walk there" : null;
+        return Rules.ActorRules.Toward(f.Pose.Block, d.Target) is MoveTo
+            ? $"{BoxText(d.Target, d.To)} is within one walk ({Rules.ActorRules.MoveRange} blocks): walk there" : null;
     }
 
     /// <summary>The box a build action places (with its block) or removes (block null); null for any other action.</summary>

@@ -176,7 +176,10 @@ public sealed class AnswerGrammar
     }
 
     private static readonly ArgumentKind[] Kinds = Enum.GetValues<ArgumentKind>();
-    private const int States = 8;
+
+    // A number argument's states (Read): 0 leading spaces, 1 a sign, Digits + k for k + 1 digits of its whole part,
+    // then a point, decimals and trailing spaces. States: the most any kind has.
+    private const int Digits = 2, Point = Digits + MaxDigits, Decimals = Point + 1, Trailing = Decimals + 1, States = Trailing + 1;
 
     /// <summary>
     /// The most digits a number's whole part has: every number an answer carries in a world the options allow is under
@@ -189,9 +192,9 @@ public sealed class AnswerGrammar
     /// <summary>
     /// Where writing <paramref name="text"/> leaves an argument of this kind that was in <paramref name="state"/>, -1 when
     /// no such argument starts so (the parser's reading: CodeActionSyntax trims an argument, then takes a number as an
-    /// integer or a decimal, a direction by its letters, an item quoted or bare). Number: 0 leading spaces, 1 a sign,
-    /// 2-4 one to <see cref="MaxDigits"/> digits, 5 a point, 6 decimals, 7 trailing spaces. Direction: 0 leading spaces,
-    /// 1 the word. Item: 0 leading spaces, 1 in quotes, 2 closed, 3 a bare name.
+    /// integer or a decimal, a direction by its letters, an item quoted or bare). Number: as above, at most
+    /// <see cref="MaxDigits"/> digits before the point. Direction: 0 leading spaces, 1 the word. Item: 0 leading spaces,
+    /// 1 in quotes, 2 closed, 3 a bare name.
     /// </summary>
     private static int Read(ArgumentKind kind, int state, string text)
     {
@@ -200,11 +203,11 @@ public sealed class AnswerGrammar
             bool digit = char.IsAsciiDigit(c), name = char.IsAsciiLetterOrDigit(c) || c is '_' or ':';
             state = (kind, state) switch
             {
-                (ArgumentKind.Number, 0) => c == ' ' ? 0 : c is '-' or '+' ? 1 : digit ? 2 : -1,
-                (ArgumentKind.Number, 1) => digit ? 2 : -1,
-                (ArgumentKind.Number, 2 or 3 or 4) => digit ? (state < 2 + MaxDigits - 1 ? state + 1 : -1) : c == '.' ? 5 : c == ' ' ? 7 : -1,
-                (ArgumentKind.Number, 5 or 6) => digit ? 6 : c == ' ' ? 7 : -1,
-                (ArgumentKind.Number, 7) => c == ' ' ? 7 : -1,
+                (ArgumentKind.Number, 0) => c == ' ' ? 0 : c is '-' or '+' ? 1 : digit ? Digits : -1,
+                (ArgumentKind.Number, 1) => digit ? Digits : -1,
+                (ArgumentKind.Number, >= Digits and < Point) => digit ? (state + 1 < Point ? state + 1 : -1) : c == '.' ? Point : c == ' ' ? Trailing : -1,
+                (ArgumentKind.Number, Point or Decimals) => digit ? Decimals : c == ' ' ? Trailing : -1,
+                (ArgumentKind.Number, Trailing) => c == ' ' ? Trailing : -1,
                 (ArgumentKind.Direction, 0) => c == ' ' ? 0 : char.IsAsciiLetter(c) ? 1 : -1,
                 (ArgumentKind.Direction, 1) => char.IsAsciiLetter(c) || c is '_' or ' ' or '-' ? 1 : -1,
                 (ArgumentKind.Item, 0) => c == ' ' ? 0 : c is '"' or '\'' ? 1 : name ? 3 : -1,
@@ -221,7 +224,7 @@ public sealed class AnswerGrammar
     /// <summary>Whether an argument of this kind in <paramref name="state"/> parses (a digit written, a word, a name closed).</summary>
     private static bool Whole(ArgumentKind kind, int state) => kind switch
     {
-        ArgumentKind.Number => state >= 2,
+        ArgumentKind.Number => state >= Digits,
         ArgumentKind.Direction => state == 1,
         _ => state is 2 or 3,
     };
