@@ -3,7 +3,9 @@
 # unpacks .NET and the vqvae app made by pack.sh, binds TorchSharp to PyTorch's libtorch through
 # LD_LIBRARY_PATH, trains on the embedded defaults with --device cuda, and copies the run's files to
 # $OUT. VQ/PR override the step counts, BUDGET the seconds allowed; a run cut short is finished
-# from its last checkpoint. SMOKE=1 first generates once on the GPU.
+# from its last checkpoint. SMOKE=1 first generates once on the GPU. V2=1 trains imagination v2 instead:
+# it writes the composed corpus first (COUNT records, 48000 by default) and trains on it with the
+# material channel (--materials --corpus; TRAINING.md, "Materials"); EXTRA adds train options.
 set -u
 T0=$(date +%s)
 mkdir -p /tmp/dn /tmp/app && tar -xJf .gpu/dotnet.tar.xz -C /tmp/dn && tar -xJf .gpu/app.tar.xz -C /tmp/app || exit 3
@@ -14,7 +16,12 @@ V="/tmp/dn/dotnet /tmp/app/vqvae.dll"
 echo "unpacked after $(( $(date +%s) - T0 )) s"
 [ "${SMOKE:-0}" = 1 ] && timeout 90 $V generate "a tall stone tower with a pyramid roof" --device cuda --model /tmp/app/Checkpoints/default.ckpt --output /tmp/smoke 2>&1 | tail -15
 R=/tmp/run
-ARGS="--output $R --device cuda --corpus-count 48000 --vqvae-steps ${VQ:-4000} --vqvae-batch 32 --prior-steps ${PR:-6000} --prior-batch 64 --eval-every 1000"
+ARGS="--output $R --device cuda --corpus-count 48000 --vqvae-steps ${VQ:-4000} --vqvae-batch 32 --prior-steps ${PR:-6000} --prior-batch 64 --eval-every 1000 ${EXTRA:-}"
+if [ "${V2:-0}" = 1 ]; then
+  $V corpus --composed --count ${COUNT:-48000} --output /tmp/v2-train.jsonl > $OUT/corpus.log 2>&1 || { tail -5 $OUT/corpus.log; exit 4; }
+  echo "composed corpus written after $(( $(date +%s) - T0 )) s"
+  ARGS="$ARGS --materials --corpus /tmp/v2-train.jsonl"
+fi
 LEFT=$(( ${BUDGET:-500} - ($(date +%s) - T0) ))
 echo "training with $LEFT s: $ARGS"
 timeout -s INT $LEFT $V train $ARGS > $OUT/train.log 2>&1
