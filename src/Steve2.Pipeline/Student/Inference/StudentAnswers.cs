@@ -35,7 +35,7 @@ public static class StudentAnswers
     /// dig straight down with a pickaxe (<see cref="Critic.CheckDig"/>), an actor's build action that is not its directive's box
     /// (<see cref="Critic.CheckBuildAction"/>), an actor that does not open its directive's chest (another chest, or
     /// anything else with that chest in reach: <see cref="Critic.CheckOpenAction"/>), an actor that explores when its directive's
-/// place is within one walk (<see cref="Critic.CheckExplore"/>). <see cref="StudentAsking"/> asks again, and takes the first such answer
+    /// place is within one walk (<see cref="Critic.CheckExplore"/>). <see cref="StudentAsking"/> asks again, and takes the first such answer
     /// when no retry is better.
     /// </summary>
     public static string? Concern(string role, string instruction, string text, RoleFacts? facts) => role switch
