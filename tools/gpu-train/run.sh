@@ -6,6 +6,8 @@
 # from its last checkpoint. SMOKE=1 first generates once on the GPU. V2=1 trains imagination v2 instead:
 # it writes the composed corpus first (COUNT records, 48000 by default) and trains on it with the
 # material channel (--materials --corpus; TRAINING.md, "Materials"); EXTRA adds train options.
+# On the device machine: `run` with carry [".gpu/dotnet.tar.xz", ".gpu/app.tar.xz"] (50 MB; not the whole .gpu/,
+# which with student.sh's steve2.tar.xz beside them passes the 64 MiB a run carries) and `bash tools/gpu-train/run.sh`.
 set -u
 T0=$(date +%s)
 mkdir -p /tmp/dn /tmp/app && tar -xJf .gpu/dotnet.tar.xz -C /tmp/dn && tar -xJf .gpu/app.tar.xz -C /tmp/app || exit 3
