@@ -26,12 +26,12 @@ echo "ready after $(( $(date +%s) - T0 )) s"
 # search, 200 more of block search (QUICK: 2 seeds a task, and 2 evaluation seeds a task played 5 iterations).
 if [ "${QUICK:-0}" = 1 ]; then
   $STEVE2 record --agents teacher-no-expert --tasks all --seeds 1000000-1000001 --parallel $PAR --output $D > $OUT/record.log 2>&1 || exit 4
-  SEEDS="0-1 --max-iterations 5"
+  SEEDS=0-1 LIMIT="--max-iterations 5"
 else
   { $STEVE2 record --agents teacher-no-expert --tasks all --seeds 1000000-1000099 --parallel $PAR --output $D &&
     $STEVE2 record --agents teacher-no-expert --tasks collection,object-search --seeds 1000100-1000599 --parallel $PAR --output $D &&
     $STEVE2 record --agents teacher-no-expert --tasks block-search --seeds 1000100-1000299 --parallel $PAR --output $D; } > $OUT/record.log 2>&1 || exit 4
-  SEEDS=0-99
+  SEEDS=0-99 LIMIT=
 fi
 echo "recorded after $(( $(date +%s) - T0 )) s: $(tail -1 $OUT/record.log)"
 
@@ -48,7 +48,7 @@ cp $CKPT $OUT/student.ckpt; cp $R/metrics.jsonl $R/curves-*.png $OUT/ 2>/dev/nul
 
 if [ "${EVAL_S:-150}" -gt 0 ]; then
   LEFT=$(( ${BUDGET:-480} - ($(date +%s) - T0) ))
-  timeout $(( LEFT > 30 ? LEFT : 30 )) $STEVE2 eval --agents student,teacher-no-expert --student $OUT/student.ckpt --tasks all --seeds $SEEDS \
+  timeout $(( LEFT > 30 ? LEFT : 30 )) $STEVE2 eval --agents student,teacher-no-expert --student $OUT/student.ckpt --tasks all --seeds $SEEDS $LIMIT \
     --parallel $PAR --device $DEVICE --output $OUT/eval > $OUT/eval.log 2>&1
   echo "eval rc=$? after $(( $(date +%s) - T0 )) s"; tail -2 $OUT/eval.log
 fi

@@ -126,9 +126,8 @@ public sealed class AnswerGrammar
             return;
         }
         logits[_eos] = float.NegativeInfinity;
-        if (CodeActionSyntax.Arity(written[..open]) is not int arity) return;
-        int needed = Math.Max(0, arity - 1), commas = inside.Count(c => c == ',');
-        IReadOnlyList<ArgumentKind> kinds = CodeActionSyntax.Arguments(written[..open])!;
+        if (CodeActionSyntax.Arguments(written[..open]) is not { } kinds) return;   // an unknown name: left to the parser
+        int needed = Math.Max(0, kinds.Count - 1), commas = inside.Count(c => c == ',');
         int state = commas < kinds.Count ? Read(kinds[commas], 0, inside[(inside.LastIndexOf(',') + 1)..]) : 0;   // the argument written so far
         for (int t = 0; t < logits.Length; t++)
         {
