@@ -112,6 +112,13 @@ public sealed class CriticConcernTests
         Assert.Contains("the chest at (3, 44, -35) is in reach: open it", StudentAnswers.Concern("actor", open.ToText(), "moveTo(6, 45, -35)", near));
         Assert.Contains("in reach", StudentAnswers.Concern("actor", open.ToText(), "explore(north, 50)", near));
 
+        // Where the concern points, for the retries: the coordinate that is not the directive's, or the action itself.
+        Assert.Equal(new AnswerFault(0, "3"), StudentAnswers.Faulted("actor", open.ToText(), "openChest(6, 44, -35)", near));
+        Assert.Equal(new AnswerFault(2, "-35"), StudentAnswers.Faulted("actor", open.ToText(), "openChest(3, 44, -3)", near));
+        Assert.Equal(AnswerFault.Action, StudentAnswers.Faulted("actor", open.ToText(), "moveTo(6, 45, -35)", near));
+        Assert.Null(StudentAnswers.Faulted("actor", open.ToText(), rules.ToCode(), near));
+        Assert.Null(StudentAnswers.Faulted("conductor", open.ToText(), "openChest(6, 44, -35)", near));
+
         var far = near with { Pose = new Pose(new Vec3(30.5, 44, -34.5), 0, 0) };
         CodeAction walk = ActorRules.Act(open, far);
         Assert.IsType<MoveTo>(walk);
@@ -139,5 +146,22 @@ public sealed class CriticConcernTests
         Assert.IsType<Explore>(ActorRules.Act(far, facts));
         Assert.Null(StudentAnswers.Concern("actor", far.ToText(), ActorRules.Act(far, facts).ToCode(), facts));
         Assert.Null(StudentAnswers.Concern("actor", "explore north", "explore(north, 50)", facts));   // an explore directive: no place
+        Assert.Equal(AnswerFault.Action, StudentAnswers.Faulted("actor", "goto 4 42 -47", "explore(north, 50)", facts));
+    }
+
+    /// <summary>
+    /// Catches: a retry of a box copied wrong going another way anywhere but where the copy went wrong (creation seed 30:
+    /// <c>placeBox("oak_planks", -3, 42, -15, -1, 45, 45)</c> for <c>place oak_planks -3 42 -15 -1 45 -15</c>, eleven retries,
+    /// none at the last number), and a box of the directive's corners in another order pointed at (the critic takes it).
+    /// </summary>
+    [Fact]
+    public void A_build_action_off_its_directive_points_at_the_first_argument_that_differs()
+    {
+        const string place = "place oak_planks -3 42 -15 -1 45 -15";
+        Assert.Equal(new AnswerFault(6, "-15"), StudentAnswers.Faulted("actor", place, "placeBox(\"oak_planks\", -3, 42, -15, -1, 45, 45)", null));
+        Assert.Equal(new AnswerFault(0, "\"oak_planks\""), StudentAnswers.Faulted("actor", place, "placeBox(\"stone\", -3, 42, -15, -1, 45, -15)", null));
+        Assert.Null(StudentAnswers.Faulted("actor", place, "placeBox(\"oak_planks\", -1, 45, -15, -3, 42, -15)", null));
+        Assert.Equal(AnswerFault.Action, StudentAnswers.Faulted("actor", place, "removeBox(-3, 42, -15, -1, 45, -15)", null));
+        Assert.Equal(new AnswerFault(1, "43"), StudentAnswers.Faulted("actor", "mine 5 43 -2", "mine(5, 42, -2)", null));
     }
 }

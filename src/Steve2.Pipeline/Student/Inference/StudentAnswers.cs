@@ -46,4 +46,57 @@ public static class StudentAnswers
             ? Critic.CheckBuildAction(given!, a!) ?? (facts is ActorFacts af ? Critic.CheckOpenAction(af, given!, a!) ?? Critic.CheckExplore(af, given!, a!) : null) : null,
         _ => null,
     };
+
+    /// <summary>
+    /// Which part of an actor's answer the critic's concern points at, or null (no concern of this kind, another role): the
+    /// action itself (<see cref="AnswerFault.Action"/>: another action while the directive's chest is in reach,
+    /// <see cref="Critic.CheckOpenAction"/>; an explore within one walk, <see cref="Critic.CheckExplore"/>; a build action of
+    /// the other kind), else the answer's first argument that is not the directive's, with the directive's text for it (an
+    /// <c>openChest</c> of another block; a build box or block that is not the directive's, <see cref="Critic.CheckBuildAction"/>).
+    /// <see cref="StudentAsking"/> goes another way there first.
+    /// </summary>
+    public static AnswerFault? Faulted(string role, string instruction, string text, RoleFacts? facts)
+    {
+        if (role != "actor" || !Directive.TryParse(instruction, out Directive? d, out _) || !SkillLibrary.TryParse(text, out CodeAction? a, out _)) return null;
+        if (Critic.CheckBuildAction(d!, a!) is not null) return FirstDifference(a!, d!);
+        if (facts is not ActorFacts af) return null;
+        if (Critic.CheckOpenAction(af, d!, a!) is not null) return FirstDifference(a!, d!);
+        return Critic.CheckExplore(af, d!, a!) is not null ? AnswerFault.Action : null;
+    }
+
+    /// <summary>
+    /// The first argument of <paramref name="a"/> that is not the directive's own (its block, then its corners as written),
+    /// or the action as a whole when it does not take the directive's arguments (another kind, or the same corners in
+    /// another order).
+    /// </summary>
+    private static AnswerFault FirstDifference(CodeAction a, Directive d)
+    {
+        BlockPos to = d.To ?? d.Target;
+        (string[] Given, string[] Wanted)? pair = (a, d.Kind) switch
+        {
+            (OpenChest o, DirectiveKind.Open) => (Texts(o.Target), Texts(d.Target)),
+            (PlaceBox b, DirectiveKind.Place) => ([Quoted(b.Item), .. Texts(b.From), .. Texts(b.To)], [Quoted(d.Item), .. Texts(d.Target), .. Texts(to)]),
+            (Place p, DirectiveKind.Place) => ([Quoted(p.Item), .. Texts(p.Target)], [Quoted(d.Item), .. Texts(d.Target)]),
+            (RemoveBox r, DirectiveKind.Mine) => ([.. Texts(r.From), .. Texts(r.To)], [.. Texts(d.Target), .. Texts(to)]),
+            (Mine m, DirectiveKind.Mine) => (Texts(m.Target), Texts(d.Target)),
+            _ => null,
+        };
+        if (pair is var (given, wanted) && given.Length == wanted.Length)
+            for (int i = 0; i < given.Length; i++)
+                if (given[i] != wanted[i]) return new AnswerFault(i, wanted[i]);
+        return AnswerFault.Action;
+    }
+
+    private static string[] Texts(BlockPos p) => [.. new[] { p.X, p.Y, p.Z }.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    private static string Quoted(string item) => $"\"{item}\"";
+}
+
+/// <summary>
+/// Where the critic says an actor's answer went wrong: its argument <paramref name="Argument"/> (0-based; -1 the action
+/// itself), which should read <paramref name="Wanted"/> (null for the action).
+/// </summary>
+public sealed record AnswerFault(int Argument, string? Wanted)
+{
+    public static readonly AnswerFault Action = new(-1, null);
 }

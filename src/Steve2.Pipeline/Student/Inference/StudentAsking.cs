@@ -37,7 +37,13 @@ public sealed record StudentAsked<T>(T? Value, string? Text, IReadOnlyList<strin
 /// continuations greedy). A refused branch can go another way at its own first token too: the next token down, every
 /// token it had tried there banned (the k-th choice at a place; before 2026-12-07 only the runner-up was ever tried:
 /// creation seed 20's actor, told <c>place oak_planks -6 54 -4 -6 57 2</c>, wrote <c>57</c>, <c>-6</c> and <c>-4</c>
-/// for the last number and never a third way there). No retry repeats a refused answer, and the answers depend on the prompt only. A student that
+/// for the last number and never a third way there). **Where the critic points, first**: when its concern names what is
+/// wrong in an actor's answer (<see cref="StudentAnswers.Faulted"/>: an argument that is not the directive's, or the action
+/// itself), the places at the token that wrote the first character otherwise than wanted are tried before all others
+/// (<see cref="FaultPlace"/>; since 2026-12-07: object search seed 12's actor, told <c>open 4 42 -47</c>, wrote
+/// <c>openChest(3, 42, -47)</c> and its ten retries went elsewhere, eleven iterations running; creation seed 30's eleven
+/// retries of a box ending <c>45</c> for <c>-15</c> each went back to the argument's sign, where a <c>5</c> after its
+/// <c>-1</c> was wanted). No retry repeats a refused answer, and the answers depend on the prompt only. A student that
 /// samples (a temperature) samples its retries from new streams.</para>
 /// <para>A usable answer the critic has a concern about (<see cref="StudentAnswers.Concern"/>: a build step off the plan,
 /// a box copied with a number dropped or repeated) is asked again the same way; the first retry without a
@@ -52,7 +58,7 @@ public static class StudentAsking
     {
         var options = policy.Options;
         var rejected = new List<string>();
-        var places = new List<(double Cost, AnswerBranch Branch)>();   // where a refused greedy answer could go another way
+        var places = new List<(double Cost, AnswerBranch Branch, bool Directed)>();   // where a refused greedy answer could go another way
         (T Value, string Text)? usable = null;   // the first usable answer the critic had a concern about
         for (int attempt = 0; attempt <= options.MaxRetries; attempt++)
         {
@@ -61,9 +67,10 @@ public static class StudentAsking
             if (attempt > 0 && options.Sampling.IsGreedy)
             {
                 if (places.Count == 0) break;   // nothing left to branch (every refused answer was a model failure)
-                int least = 0;
-                for (int i = 1; i < places.Count; i++) if (places[i].Cost < places[least].Cost) least = i;   // the earliest on a tie
-                (cost, branch) = places[least];
+                int least = 0;   // a place the critic pointed at first, then the least given up; the earliest on a tie
+                for (int i = 1; i < places.Count; i++)
+                    if ((places[i].Directed, -places[i].Cost).CompareTo((places[least].Directed, -places[least].Cost)) > 0) least = i;
+                (cost, branch, _) = places[least];
                 places.RemoveAt(least);
             }
             StudentReply reply;
@@ -89,11 +96,57 @@ public static class StudentAsking
             // Every pick can go another way: at the branch's own place the next token down (what it tried there banned too).
             // A pick with nothing left beside it (the grammar left one token) is no place to branch.
             int[] ids = reply.Answer.Ids;
+            int? pointed = StudentAnswers.Faulted(prompt.Role, prompt.Instruction, text, facts) is { } fault
+                ? FaultPlace(ids, policy.Batcher.Decode, fault) : null;
             places.AddRange(reply.Answer.Choices.Where(c => float.IsFinite(c.Margin)).Select(c => (cost + c.Margin,
-                c.Position == branch?.Prefix.Length ? new AnswerBranch(branch.Prefix, [.. branch.Banned, c.Token]) : new AnswerBranch(ids[..c.Position], c.Token))));
+                c.Position == branch?.Prefix.Length ? new AnswerBranch(branch.Prefix, [.. branch.Banned, c.Token]) : new AnswerBranch(ids[..c.Position], c.Token),
+                c.Position == pointed)));
         }
         ct.ThrowIfCancellationRequested();
         return new StudentAsked<T>(usable?.Value, usable?.Text, rejected);
+    }
+
+    /// <summary>
+    /// The place (index into <paramref name="ids"/>) of the token that writes the first character in which the answer's
+    /// call leaves what the critic wants (<see cref="AnswerFault"/>): the first token for the action itself; in an argument,
+    /// the first character that differs from the wanted text (for <c>-1</c> where <c>-15</c> is wanted, the token after
+    /// the <c>1</c>, where a <c>5</c> could follow). Null when the answer has no such argument. <paramref name="decode"/>
+    /// is the student's own (what the parsers read).
+    /// </summary>
+    public static int? FaultPlace(IReadOnlyList<int> ids, Func<IReadOnlyList<int>, string> decode, AnswerFault fault)
+    {
+        if (ids.Count == 0) return null;
+        if (fault.Argument < 0 || fault.Wanted is null) return 0;
+        string text = decode(ids);
+        var (start, end) = ArgumentSpan(text, fault.Argument);
+        if (start < 0) return null;
+        string given = text[start..end].TrimEnd();
+        int same = 0;
+        while (same < given.Length && same < fault.Wanted.Length && given[same] == fault.Wanted[same]) same++;
+        int at = start + same;   // the first character written otherwise than wanted
+        for (int p = 0; p < ids.Count; p++)
+            if (decode(ids.Take(p + 1).ToArray()).Length > at) return p;
+        return null;
+    }
+
+    /// <summary>Where argument <paramref name="argument"/> of the call in <paramref name="text"/> starts (after its bracket or comma and the spaces) and ends (its comma or bracket), or (-1, -1).</summary>
+    private static (int Start, int End) ArgumentSpan(string text, int argument)
+    {
+        int open = text.IndexOf('(');
+        if (open < 0) return (-1, -1);
+        int seen = 0, start = -1;
+        bool quoted = false;
+        for (int i = open + 1; i < text.Length; i++)
+        {
+            if (start < 0 && seen == argument && text[i] != ' ') start = i;
+            char c = text[i];
+            if (c == '"') { quoted = !quoted; continue; }
+            if (quoted || (c != ',' && c != ')')) continue;
+            if (seen == argument) return start < 0 || start == i ? (-1, -1) : (start, i);
+            if (c == ')') break;
+            seen++;
+        }
+        return start < 0 ? (-1, -1) : (start, text.Length);
     }
 
     /// <summary>

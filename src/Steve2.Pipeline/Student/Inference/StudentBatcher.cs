@@ -41,6 +41,9 @@ public sealed class StudentBatcher : IDisposable
     /// when one is given. A sampled answer draws from <paramref name="random"/>, the call's own stream, so it is the same
     /// whichever other calls share its batch (<see cref="StudentAsking.QuestionRandom"/> seeds one per question and attempt).
     /// </summary>
+    /// <summary>The text of answer ids as the parsers read it (what <see cref="StudentReply.Text"/> holds).</summary>
+    public string Decode(IReadOnlyList<int> ids) => _generator.TokenMap.Decode(ids);
+
     public Task<StudentReply> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, Random random, CancellationToken ct, AnswerBranch? branch = null)
     {
         var done = new TaskCompletionSource<StudentReply>(TaskCreationOptions.RunContinuationsAsynchronously);
