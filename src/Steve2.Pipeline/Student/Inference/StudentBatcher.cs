@@ -36,14 +36,14 @@ public sealed class StudentBatcher : IDisposable
     /// </summary>
     public long WorkerLiveTensors => Interlocked.Read(ref _liveTensors);
 
+    /// <summary>The text of answer ids as the parsers read it (what <see cref="StudentReply.Text"/> holds).</summary>
+    public string Decode(IReadOnlyList<int> ids) => _generator.TokenMap.Decode(ids);
+
     /// <summary>
     /// The student's answer (its text and ids) to one prompt with one image (RGB bytes, row by row), continuing <paramref name="branch"/>
     /// when one is given. A sampled answer draws from <paramref name="random"/>, the call's own stream, so it is the same
     /// whichever other calls share its batch (<see cref="StudentAsking.QuestionRandom"/> seeds one per question and attempt).
     /// </summary>
-    /// <summary>The text of answer ids as the parsers read it (what <see cref="StudentReply.Text"/> holds).</summary>
-    public string Decode(IReadOnlyList<int> ids) => _generator.TokenMap.Decode(ids);
-
     public Task<StudentReply> GenerateAsync(StudentPrompt prompt, byte[] image, SamplingOptions sampling, Random random, CancellationToken ct, AnswerBranch? branch = null)
     {
         var done = new TaskCompletionSource<StudentReply>(TaskCreationOptions.RunContinuationsAsynchronously);
