@@ -59,12 +59,15 @@ public static class CompositionCatalog
         for (int attempt = 0; ; attempt++)
         {
             var spec = Draw(rng);
-            if (split == CorpusSplit.Train ? !CompositionSplits.IsTest(spec)
-                : pair is { } p ? CompositionSplits.HeldOutPairsOf(spec).Contains(p) : CompositionSplits.IsTest(spec))
-                return spec;
+            if (InSplit(spec, split, pair)) return spec;
             if (attempt > 100_000) throw new InvalidOperationException($"No {split} building found for {pair}.");
         }
     }
+
+    /// <summary>Whether a building belongs to the split: a training one holds no held-out pair; a test one holds <paramref name="pair"/> (or any pair when null).</summary>
+    internal static bool InSplit(ComposedSpec spec, CorpusSplit split, (string A, string B)? pair = null) =>
+        split == CorpusSplit.Train ? !CompositionSplits.IsTest(spec)
+            : pair is { } p ? CompositionSplits.HeldOutPairsOf(spec).Contains(p) : CompositionSplits.IsTest(spec);
 
     /// <summary>
     /// The ground-truth attributes: height class (layers from y = 0 to the highest holding at least 3

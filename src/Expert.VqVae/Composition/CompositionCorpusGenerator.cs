@@ -38,7 +38,7 @@ public sealed record CompositionCorpusOptions
 /// The v2 corpus: composed buildings with materials (family "composed") and the v1 families made of one
 /// named block. Lazy and deterministic. Training records contain no held-out pair of
 /// <see cref="CompositionSplits"/>; test records contain one each (cycling through the pairs). Every
-/// record carries its blocks, the parts and materials its text names, and the attributes it states.
+/// record carries its blocks (the slots its text leaves unsaid in the blocks of <see cref="MaterialDefaults"/>), the parts and materials its text names, and the attributes it states.
 /// </summary>
 public static class CompositionCorpusGenerator
 {
@@ -68,10 +68,20 @@ public static class CompositionCorpusGenerator
                 yield return FamilyRecord(id, o.Split, fully, rng);
                 continue;
             }
-            var spec = CompositionCatalog.Draw(rng, o.Split, o.Split == CorpusSplit.Test ? pairs[composed % pairs.Count] : null);
+            var pair = o.Split == CorpusSplit.Test ? pairs[composed % pairs.Count] : ((string, string)?)null;
             composed++;
+            ComposedSpec spec;
+            ComposedDescription d;
+            while (true)
+            {
+                // The slots the text leaves unsaid take the convention's blocks (MaterialDefaults), so the words decide every
+                // block; a building that the convention moves out of the split (into a held-out pair, or off the test pair) is drawn again.
+                var drawn = CompositionCatalog.Draw(rng, o.Split, pair);
+                d = ComposedDescriptionWriter.Write(drawn, fully, rng);
+                spec = MaterialDefaults.Apply(drawn, d.StatedMaterials);
+                if (CompositionCatalog.InSplit(spec, o.Split, pair)) break;
+            }
             var building = CompositionCatalog.Build(spec);
-            var d = ComposedDescriptionWriter.Write(spec, fully, rng);
             var parameters = new OrderedDictionary<string, string>();
             foreach (var (k, v) in spec.ToParams()) parameters.Add(k, v);
             var materials = new OrderedDictionary<string, string>();

@@ -44,13 +44,13 @@ public sealed record CompositionSummary
     /// <summary>
     /// Every stated slot together: share of the voxels of the slots a text names (occupied in both grids) with the stated
     /// block; NaN when none. <see cref="MaterialAccuracy"/> also counts the slots a partial text leaves unsaid, whose
-    /// blocks the corpus draws at random, so no model reaches 100 % there (COMPOSITION.md).
+    /// blocks follow <see cref="MaterialDefaults"/> (COMPOSITION.md, "What the words allow").
     /// </summary>
     public double StatedMaterialAccuracy { get; init; } = double.NaN;
     /// <summary>
-    /// Share of the voxels <see cref="MaterialAccuracy"/> counts that lie in a slot the text names: what the words decide.
-    /// The rest are slots a partial text leaves unsaid (blocks drawn at random) and the windows (always glass), so a model
-    /// that follows the words scores at most this share plus what it can guess of the rest. NaN when nothing was measured.
+    /// Share of the voxels <see cref="MaterialAccuracy"/> counts that lie in a slot the text names explicitly. The rest are
+    /// slots a partial text leaves unsaid (their blocks by the convention of <see cref="MaterialDefaults"/>: the walls'
+    /// block) and the windows (always glass). NaN when nothing was measured.
     /// </summary>
     public double StatedShare { get; init; } = double.NaN;
     public required double AttributeAccuracy { get; init; }

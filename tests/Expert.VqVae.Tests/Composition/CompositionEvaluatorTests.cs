@@ -35,7 +35,8 @@ public class CompositionEvaluatorTests
         Assert.Equal(1.0, withBlocks.Summary.MaterialAccuracy);
         Assert.Equal(1.0, withBlocks.Summary.StatedMaterialAccuracy);
         Assert.Contains("| - every stated slot together | 100.0", CompositionEvaluator.ToMarkdown(withBlocks));
-        // Partial texts leave slots unsaid and windows are never a slot: the words decide part of the voxels only.
+        // Partial texts leave slots unsaid (their blocks are then MaterialDefaults') and windows are never a slot: the slots
+        // the words name hold part of the voxels only.
         Assert.InRange(withBlocks.Summary.StatedShare, 0.05, 0.999);
         Assert.Contains("| - share of those voxels in slots the text names |", CompositionEvaluator.ToMarkdown(withBlocks));
         var unsaid = records.Select(r => r with { Materials = null }).ToList();
