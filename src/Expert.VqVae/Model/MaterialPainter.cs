@@ -205,7 +205,7 @@ public sealed class MaterialPainter : nn.Module
     public Tensor Paint(Tensor occupancy, Tensor text)
     {
         using var logits = forward(occupancy, text);
-        return logits.argmax(1);
+        return MaterialTensors.ClassOfVoxels(logits);
     }
 
     /// <summary>

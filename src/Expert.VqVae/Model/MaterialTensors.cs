@@ -76,6 +76,18 @@ public static class MaterialTensors
         return sum / count;
     }
 
+    /// <summary>
+    /// The class of every voxel: the arg max over the channels of [B, K, G, G, G], as [B, G, G, G]. Taken over the last
+    /// axis of a channels-last copy: libtorch's CPU arg max over a middle axis is about ten times slower (a painter's
+    /// [1, 6, 32^3] logits 6.1 ms against 0.7 ms, [16, 6, 32^3] 97 ms against 5.6 ms; measured 2026-12-07 on this
+    /// project's 2-core VM), the same indices (ties to the first, as both take).
+    /// </summary>
+    public static Tensor ClassOfVoxels(Tensor logits)
+    {
+        using var channelsLast = logits.movedim([1], [-1]).contiguous();
+        return channelsLast.argmax(-1);
+    }
+
     /// <summary>Occupancy probabilities [B, 1, G, G, G] and block classes [B, G, G, G] (0-based) to grids with blocks.</summary>
     public static List<MaterialGrid> ToGrids(Tensor occupancy, Tensor classes)
     {

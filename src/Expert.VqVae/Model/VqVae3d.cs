@@ -65,7 +65,8 @@ public sealed class VqVae3d : nn.Module
             using var recon = functional.binary_cross_entropy_with_logits(occupancyLogits, occupancy, weight: weight);
             var total = recon + Config.CommitmentCost * commitment;
             if (Config.Materials == 0) return (total, recon.item<float>(), commitment.item<float>(), 0f);
-            using var classes = voxels.narrow(1, 1, Config.Materials).argmax(1);          // [B, G, G, G]
+            using var oneHot = voxels.narrow(1, 1, Config.Materials);
+            using var classes = MaterialTensors.ClassOfVoxels(oneHot);                     // [B, G, G, G]
             using var blockLogits = logits.narrow(1, 1, Config.Materials);                 // [B, K, G, G, G]
             using var mask = occupancy.squeeze(1);
             using var material = MaterialTensors.OccupiedCrossEntropy(blockLogits, classes, mask);
@@ -106,7 +107,7 @@ public sealed class VqVae3d : nn.Module
         using var logits = DecodeLogits(codes);
         using var occupancyLogits = logits.narrow(1, 0, 1);
         using var blockLogits = logits.narrow(1, 1, Config.Materials);
-        return (occupancyLogits.sigmoid(), blockLogits.argmax(1));
+        return (occupancyLogits.sigmoid(), MaterialTensors.ClassOfVoxels(blockLogits));
     }
 
     /// <summary>Codes [B, g, g, g] to logits [B, C, G, G, G] (occupancy, then block classes with a material channel).</summary>

@@ -200,7 +200,7 @@ public sealed class PainterTrainer
                 nn.utils.clip_grad_norm_(parameters, 1.0);
                 optimizer.step();
                 loss = ce.item<float>();
-                var (hits, count) = Correct(logits.argmax(1), classes, occupied);
+                var (hits, count) = Correct(MaterialTensors.ClassOfVoxels(logits), classes, occupied);
                 accuracy = count == 0 ? 0f : (float)(hits / count);
             }
             var values = new Dictionary<string, double> { ["loss"] = loss, ["train/painter_material_accuracy"] = accuracy };

@@ -52,6 +52,29 @@ public class MaterialChannelTests
         for (int i = 0; i < 2; i++) Assert.Equal(OccupancyGrid.FromFloats(16, 16, 16, occupancy[i].data<float>().ToArray()), back[i].ToOccupancy());
     }
 
+    /// <summary>
+    /// Catches: the channels-last arg max (taken because libtorch's over a middle axis is ten times slower) giving other
+    /// classes than the arg max over the channels, ties (an empty voxel's all-zero one-hot) included.
+    /// </summary>
+    [Fact]
+    public void The_class_of_every_voxel_is_the_arg_max_over_its_channels()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        var logits = randn(new long[] { 3, 6, 8, 8, 8 });
+        Assert.True(MaterialTensors.ClassOfVoxels(logits).eq(logits.argmax(1)).all().item<bool>());
+        var ties = zeros(new long[] { 2, 6, 4, 4, 4 });
+        ties[0, 3, 1, 2, 3] = tensor(1f);
+        ties[1, 5, 0, 0, 0] = tensor(2f);
+        ties[1, 2, 0, 0, 0] = tensor(2f);   // a tie: the first channel
+        var classes = MaterialTensors.ClassOfVoxels(ties);
+        Assert.True(classes.eq(ties.argmax(1)).all().item<bool>());
+        Assert.Equal(new long[] { 2, 4, 4, 4 }, classes.shape);
+        Assert.Equal(3L, classes[0, 1, 2, 3].item<long>());
+        Assert.Equal(2L, classes[1, 0, 0, 0].item<long>());
+        Assert.Equal(0L, classes[0, 0, 0, 0].item<long>());
+    }
+
     [Fact]
     public void Without_a_material_channel_the_model_is_the_one_every_checkpoint_holds()
     {
