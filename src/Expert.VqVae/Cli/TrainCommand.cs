@@ -51,6 +51,12 @@ internal static class TrainCommand
         var painterSteps = new Option<int>("--painter-steps") { Description = "Steps of the painter stage.", DefaultValueFactory = _ => defaults.PainterSteps };
         var painterBatch = new Option<int>("--painter-batch") { Description = "Painted shapes a painter step.", DefaultValueFactory = _ => defaults.PainterBatch };
         var painterLr = new Option<float>("--painter-lr") { Description = "Peak learning rate of the painter (cosine schedule).", DefaultValueFactory = _ => defaults.PainterLearningRate };
+        var painterInput = new Option<string>("--painter-input")
+        {
+            Description = "--stage painter: the occupancy painted in training: 'true' (the corpus's shapes) or 'reconstructed' (the frozen autoencoder's reconstructions of them, what it paints at inference; loss on voxels occupied in both).",
+            DefaultValueFactory = _ => PainterInputs.Name(defaults.PainterInput),
+        };
+        painterInput.AcceptOnlyFromAmong(PainterInputs.True, PainterInputs.Reconstructed);
         var decoderFresh = new Option<bool>("--decoder-fresh") { Description = "Start from fresh weights (default: continue the source's decoder, or grow it into a wider or deeper one)." };
         var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder; --stage painter, only a material painter); resumable; writes model.ckpt.")
         {
@@ -58,6 +64,7 @@ internal static class TrainCommand
             autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
             priorFrom, priorLr, textDropout, guidance, guidanceStart, materials, painterSteps, painterBatch, painterLr,
+            painterInput,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -91,6 +98,7 @@ internal static class TrainCommand
                 PainterSteps = r.GetValue(painterSteps),
                 PainterBatch = r.GetValue(painterBatch),
                 PainterLearningRate = r.GetValue(painterLr),
+                PainterInput = PainterInputs.Parse(r.GetValue(painterInput)!),
                 PriorFrom = r.GetValue(priorFrom),
                 PriorLearningRate = r.GetValue(priorLr),
                 PriorTextDropout = r.GetValue(textDropout),

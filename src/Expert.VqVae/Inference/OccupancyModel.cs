@@ -308,11 +308,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
     /// Voxels [B, C, G, G, G] through the autoencoder: occupancy probabilities [B, 1, G, G, G], through the same canonical
     /// code grids the prior generates when the checkpoint has an empty code.
     /// </summary>
-    private Tensor ReconstructedOccupancy(Tensor input)
-    {
-        var codes = EmptyCode >= 0 && !Header.VqVae.ReserveEmptyCode ? _vqvae.CanonicalCodes(input, EmptyCode) : _vqvae.Encode(input);
-        return _vqvae.Decode(codes);
-    }
+    private Tensor ReconstructedOccupancy(Tensor input) => _vqvae.ReconstructedOccupancy(input, EmptyCode);
 
     /// <summary>
     /// The sampled grids, and their blocks: painted from the words when the checkpoint has a painter, else from the

@@ -87,6 +87,18 @@ public sealed class VqVae3d : nn.Module
         return codes;
     }
 
+    /// <summary>
+    /// Voxels [B, C, G, G, G] encoded, quantised and decoded: occupancy probabilities [B, 1, G, G, G] (occupied above 0.5),
+    /// through the same canonical code grids the prior generates when <paramref name="emptyCode"/> is a code (>= 0) and
+    /// the codebook reserves none (<see cref="CanonicalCodes"/>). What inference reconstructs and the painter stage's
+    /// <c>--painter-input reconstructed</c> paints.
+    /// </summary>
+    public Tensor ReconstructedOccupancy(Tensor voxels, long emptyCode)
+    {
+        using var codes = emptyCode >= 0 && !Config.ReserveEmptyCode ? CanonicalCodes(voxels, emptyCode) : Encode(voxels);
+        return Decode(codes);
+    }
+
     /// <summary>Codes [B, g, g, g] to occupancy probabilities [B, 1, G, G, G].</summary>
     public Tensor Decode(Tensor codes)
     {

@@ -21,7 +21,9 @@ namespace Expert.VqVae.Training;
 /// of the validation slice's true shapes, painted from their descriptions), checkpoint-latest.ckpt and, when it is the
 /// best so far, checkpoint-best.ckpt. model.ckpt is the source checkpoint (autoencoder, prior and tokenizer bit-identical)
 /// with the best painter and a new version. Resumable from checkpoint-latest.ckpt; a resumed CPU run replays the batch
-/// draws of the steps already done and ends bit-identical to one never stopped.
+/// draws of the steps already done and ends bit-identical to one never stopped. With <c>--painter-input reconstructed</c>
+/// (<see cref="PainterInput.Reconstructed"/>) the painter paints the frozen autoencoder's reconstructions of the true shapes
+/// instead, and loss and accuracy count the voxels occupied in both (<see cref="PaintedOccupancy"/>).
 /// </summary>
 public sealed class PainterTrainer
 {
@@ -92,6 +94,7 @@ public sealed class PainterTrainer
             string? problem = rh.PainterFrom != sh.ModelVersion || resumed.Painter is null ? $"it is not a painter run from '{sh.ModelVersion}'"
                 : rh.Painter != config ? "its painter has another shape or vocabulary than this run's"
                 : !(rh.PainterTokenizerBpeIds ?? []).SequenceEqual(tokenizer.BpeIds) ? "its painter's tokenizer differs from this corpus's"
+                : RecordedInput(rh) != o.PainterInput ? $"it painted --painter-input {PainterInputs.Name(RecordedInput(rh))}, this run {PainterInputs.Name(o.PainterInput)}"
                 : null;
             if (problem is not null)
             {
@@ -119,6 +122,17 @@ public sealed class PainterTrainer
                               $"{config.TextLayers} text and {config.Layers} cross/self-attention layers).");
         }
         painter.to(device);
+        // --painter-input reconstructed: the frozen autoencoder reconstructs every batch's true shapes (eval mode, no
+        // gradient; its weights are written unchanged).
+        Reconstruction? reconstruction = null;
+        if (o.PainterInput == PainterInput.Reconstructed)
+        {
+            vqvae.to(device);
+            vqvae.eval();
+            reconstruction = new Reconstruction(vqvae, sh.EmptyCode ?? -1);
+            _progress.Message("The painter paints the autoencoder's reconstructions of the true shapes (--painter-input reconstructed); " +
+                              "loss and accuracy on the voxels occupied in both.");
+        }
 
         var header = resumed?.Header ?? sh with
         {
@@ -141,7 +155,7 @@ public sealed class PainterTrainer
         {
             var valBlocks = validation.Select(v => v.Blocks!).ToList();
             var valTokens = validation.Select(v => tokenizer.Encode(v.Description, config.MaxTextTokens)).ToList();
-            header = TrainLoop(vqvae, prior, painter, data, tokens, valBlocks, valTokens, header, resumed, resumeState, log, device, latestPath, bestPath, ct);
+            header = TrainLoop(vqvae, prior, painter, reconstruction, data, tokens, valBlocks, valTokens, header, resumed, resumeState, log, device, latestPath, bestPath, ct);
         }
 
         // model.ckpt carries the best painter seen, not the last.
@@ -157,7 +171,7 @@ public sealed class PainterTrainer
         return ImaginationTrainer.WriteFinished(header, vqvae, prior, log, o.OutputDir, _progress, clock.Elapsed, versionSuffix: "-paint", painter: painter);
     }
 
-    private CheckpointHeader TrainLoop(VqVae3d vqvae, TextConditionedPrior prior, MaterialPainter painter, TrainingSet data, int[][] tokens,
+    private CheckpointHeader TrainLoop(VqVae3d vqvae, TextConditionedPrior prior, MaterialPainter painter, Reconstruction? reconstruction, TrainingSet data, int[][] tokens,
         IReadOnlyList<MaterialGrid> valBlocks, IReadOnlyList<int[]> valTokens, CheckpointHeader header, LoadedCheckpoint? resumed, ResumeState? resumeState,
         TrainingLog log, Device device, string latestPath, string bestPath, CancellationToken ct)
     {
@@ -188,13 +202,14 @@ public sealed class PainterTrainer
             using (NewDisposeScope())
             {
                 var draw = ImaginationTrainer.DrawAutoencoderBatch(random, data.Pairs.Count, o.PainterBatch);
-                var (occupancy, classes) = MaterialTensors.Targets(draw.Picks.Select(i => data.Blocks[data.Pairs[i].GridIndex]!).ToList(), k, device);
+                var grids = draw.Picks.Select(i => data.Blocks[data.Pairs[i].GridIndex]!).ToList();
+                var (occupancy, classes) = MaterialTensors.Targets(grids, k, device);
                 if (draw.MirrorX) { occupancy = occupancy.flip(4); classes = classes.flip(3); }   // [B, 1, Y, Z, X] and [B, Y, Z, X]
                 if (draw.MirrorZ) { occupancy = occupancy.flip(3); classes = classes.flip(2); }
                 var text = painter.TextTensor(draw.Picks.Select(i => tokens[i]).ToList(), device);
+                var (painted, occupied) = PaintedOccupancy(reconstruction, grids, occupancy, draw.MirrorX, draw.MirrorZ, device);
                 optimizer.zero_grad();
-                var logits = painter.forward(occupancy, text);
-                var occupied = occupancy.squeeze(1);
+                var logits = painter.forward(painted, text);
                 var ce = MaterialTensors.OccupiedCrossEntropy(logits, classes, occupied);
                 ce.backward();
                 nn.utils.clip_grad_norm_(parameters, 1.0);
@@ -206,7 +221,7 @@ public sealed class PainterTrainer
             var values = new Dictionary<string, double> { ["loss"] = loss, ["train/painter_material_accuracy"] = accuracy };
             if (step % o.EvalEvery == 0 || step == o.PainterSteps)
             {
-                double valAccuracy = MaterialAccuracy(painter, valBlocks, valTokens, device);
+                double valAccuracy = MaterialAccuracy(painter, valBlocks, valTokens, device, reconstruction: reconstruction);
                 painter.train();
                 values["val/painter_material_accuracy"] = valAccuracy;
                 bool improved = valAccuracy > best;
@@ -233,9 +248,12 @@ public sealed class PainterTrainer
 
     /// <summary>
     /// Blocks right on the occupied voxels of true shapes painted from their descriptions (the painter's tokens, each at
-    /// most its window): what <c>val/painter_material_accuracy</c> logs. 0 when no voxel is occupied.
+    /// most its window): what <c>val/painter_material_accuracy</c> logs. 0 when no voxel is occupied. With
+    /// <paramref name="reconstruction"/> (<c>--painter-input reconstructed</c>) the painter paints the autoencoder's
+    /// reconstructions of the shapes, and the voxels counted are those occupied in both the reconstruction and the truth.
     /// </summary>
-    public static double MaterialAccuracy(MaterialPainter painter, IReadOnlyList<MaterialGrid> blocks, IReadOnlyList<int[]> tokens, Device device, int batch = 16)
+    public static double MaterialAccuracy(MaterialPainter painter, IReadOnlyList<MaterialGrid> blocks, IReadOnlyList<int[]> tokens, Device device, int batch = 16,
+        Reconstruction? reconstruction = null)
     {
         if (blocks.Count != tokens.Count) throw new ArgumentException($"{blocks.Count} grids need {blocks.Count} token rows, got {tokens.Count}.");
         painter.eval();
@@ -245,15 +263,53 @@ public sealed class PainterTrainer
             for (int at = 0; at < blocks.Count; at += batch)
             {
                 using var scope = NewDisposeScope();
-                var (occupancy, classes) = MaterialTensors.Targets(blocks.Skip(at).Take(batch).ToList(), painter.Config.Blocks, device);
+                var grids = blocks.Skip(at).Take(batch).ToList();
+                var (occupancy, classes) = MaterialTensors.Targets(grids, painter.Config.Blocks, device);
                 var text = painter.TextTensor(tokens.Skip(at).Take(batch).ToList(), device);
-                var (hits, count) = Correct(painter.Paint(occupancy, text), classes, occupancy.squeeze(1));
+                var (painted, counted) = PaintedOccupancy(reconstruction, grids, occupancy, false, false, device);
+                var (hits, count) = Correct(painter.Paint(painted, text), classes, counted);
                 right += hits;
                 occupied += count;
             }
         }
         return occupied == 0 ? 0 : right / occupied;
     }
+
+    /// <summary>The frozen autoencoder of a <c>--painter-input reconstructed</c> run and the source checkpoint's empty code (-1: none).</summary>
+    public sealed record Reconstruction(VqVae3d VqVae, long EmptyCode);
+
+    /// <summary>
+    /// The occupancy [B, 1, G, G, G] the painter is given and the voxels [B, G, G, G] its loss and accuracy count, for true
+    /// shapes <paramref name="grids"/> whose occupancy tensor (<paramref name="occupancy"/>, already mirrored as the draw
+    /// says) is given. Without <paramref name="reconstruction"/>: the true occupancy and its occupied voxels. With it: the
+    /// autoencoder's reconstruction of the same (mirrored) shapes, occupied above 0.5, and the voxels occupied in both
+    /// the reconstruction and the truth (the truth's block is the target; a voxel occupied in only one counts nothing).
+    /// </summary>
+    internal static (Tensor Painted, Tensor Counted) PaintedOccupancy(Reconstruction? reconstruction, IReadOnlyList<MaterialGrid> grids, Tensor occupancy,
+        bool mirrorX, bool mirrorZ, Device device)
+    {
+        if (reconstruction is null) return (occupancy, occupancy.squeeze(1));
+        var vqvae = reconstruction.VqVae;
+        using var _ = no_grad();
+        var input = vqvae.Config.Materials > 0 ? MaterialTensors.Input(grids, vqvae.Config.Materials, device) : occupancy;
+        if (vqvae.Config.Materials > 0)
+        {
+            if (mirrorX) input = input.flip(4);
+            if (mirrorZ) input = input.flip(3);
+        }
+        using var probabilities = vqvae.ReconstructedOccupancy(input, reconstruction.EmptyCode);
+        var painted = probabilities.gt(0.5f).to(ScalarType.Float32);
+        return (painted, Both(painted, occupancy));
+    }
+
+    /// <summary>[B, 1, G, G, G] 0/1 occupancies to [B, G, G, G]: 1 where both are occupied.</summary>
+    internal static Tensor Both(Tensor reconstructed, Tensor truth) => (reconstructed * truth).squeeze(1);
+
+    /// <summary>The painter input a checkpoint's run recorded in its options (<c>trainingOptions.painterInput</c>); runs from before the option painted the truth.</summary>
+    internal static PainterInput RecordedInput(CheckpointHeader header) =>
+        header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterInput", out var value) && value.ValueKind == JsonValueKind.String
+            ? Enum.Parse<PainterInput>(value.GetString()!, ignoreCase: true)
+            : PainterInput.True;
 
     /// <summary>Occupied voxels (<paramref name="occupied"/>, 1 where occupied) whose predicted class is the target's, and occupied voxels.</summary>
     private static (double Hits, double Count) Correct(Tensor predicted, Tensor classes, Tensor occupied)

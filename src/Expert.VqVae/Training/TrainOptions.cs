@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Expert.VqVae.Model;
 
 namespace Expert.VqVae.Training;
@@ -94,6 +95,11 @@ public sealed record TrainOptions
     public float PainterLearningRate { get; init; } = 2e-3f;
     /// <summary>The painter's shape; its grid comes from the source's autoencoder and its vocabulary from its tokenizer at training time.</summary>
     public PainterConfig Painter { get; init; } = new();
+    /// <summary>
+    /// The occupancy the painter is given in training and validation: the corpus's true shapes (the default), or the
+    /// frozen autoencoder's reconstructions of them, the imperfect shapes it paints at inference (TRAINING.md, stage painter).
+    /// </summary>
+    public PainterInput PainterInput { get; init; } = PainterInput.True;
 
     public const string AllStages = "all";
     public const string DecoderStage = "decoder";
@@ -151,6 +157,7 @@ public sealed record TrainOptions
             if (PainterSteps < 0) problems.Add("--painter-steps cannot be negative.");
             if (PainterBatch < 1) problems.Add("--painter-batch must be at least 1.");
             if (!(PainterLearningRate > 0) || !float.IsFinite(PainterLearningRate)) problems.Add("--painter-lr must be positive.");
+            if (!Enum.IsDefined(PainterInput)) problems.Add($"--painter-input must be '{PainterInputs.True}' or '{PainterInputs.Reconstructed}', got {PainterInput}.");
             try { Painter.Validate(); } catch (ArgumentException e) { problems.Add("painter: " + e.Message); }
         }
         if (Stage == DecoderStage)
@@ -165,4 +172,42 @@ public sealed record TrainOptions
         if (Stage == AllStages && From is not null) problems.Add("--from is for --stage decoder or painter; to train a new prior on an autoencoder use --autoencoder-from.");
         if (problems.Count > 0) throw new ArgumentException("Invalid training options: " + string.Join(" ", problems));
     }
+}
+
+/// <summary>
+/// What occupancy the painter stage paints in training and validation (<c>--painter-input</c>). Written by name in the
+/// run's options (the checkpoint header's <c>trainingOptions.painterInput</c>; absent in runs from before it: <see cref="True"/>).
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PainterInput>))]
+public enum PainterInput
+{
+    /// <summary>The corpus's true shapes; loss and accuracy on every occupied voxel.</summary>
+    True,
+    /// <summary>
+    /// The frozen source autoencoder's reconstruction of each true shape (encode, quantise, decode, probability above
+    /// 0.5); loss and accuracy on the voxels occupied in both the reconstruction and the true shape.
+    /// </summary>
+    Reconstructed,
+}
+
+/// <summary>The command-line names of <see cref="PainterInput"/>.</summary>
+public static class PainterInputs
+{
+    public const string True = "true";
+    public const string Reconstructed = "reconstructed";
+
+    public static string Name(PainterInput input) => input switch
+    {
+        PainterInput.True => True,
+        PainterInput.Reconstructed => Reconstructed,
+        _ => throw new ArgumentOutOfRangeException(nameof(input), input, "Not a painter input."),
+    };
+
+    /// <summary>"true" or "reconstructed" (case-insensitive); throws with the choices otherwise.</summary>
+    public static PainterInput Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        True => PainterInput.True,
+        Reconstructed => PainterInput.Reconstructed,
+        _ => throw new ArgumentException($"--painter-input must be '{True}' or '{Reconstructed}', got '{name}'."),
+    };
 }

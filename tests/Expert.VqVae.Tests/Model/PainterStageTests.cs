@@ -157,8 +157,10 @@ public sealed class PainterStageTests : IDisposable
         Assert.Equal(generated.Grids[0], generated.Blocks![0].ToOccupancy());
     }
 
-    [Fact]
-    public void A_painter_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run()
+    [Theory]
+    [InlineData(PainterInput.True)]
+    [InlineData(PainterInput.Reconstructed)]   // the frozen autoencoder reconstructs every batch and validation slice
+    public void A_painter_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run(PainterInput input)
     {
         // Catches: the batch picks or mirrorings reseeded at the resume step, libtorch's stream (the painter's dropout)
         // reseeded instead of restored, AdamW's moments or the schedule not restored, steps past the checkpoint logged
@@ -167,10 +169,10 @@ public sealed class PainterStageTests : IDisposable
         var validation = examples.Take(4).ToList();
         string sourcePath = SaveSource(examples);
         var withDropout = MaterialPainterTests.Tiny(3) with { Dropout = 0.1f };
-        var throughOptions = PainterOptions(sourcePath, Path.Combine(_dir, "through"), steps: 30) with { Painter = withDropout };
+        var throughOptions = PainterOptions(sourcePath, Path.Combine(_dir, "through"), steps: 30) with { Painter = withDropout, PainterInput = input };
         var through = new PainterTrainer(throughOptions).Train(examples, validation);
 
-        var options = PainterOptions(sourcePath, Path.Combine(_dir, "stopped"), steps: 30) with { Painter = withDropout };
+        var options = PainterOptions(sourcePath, Path.Combine(_dir, "stopped"), steps: 30) with { Painter = withDropout, PainterInput = input };
         using (var cts = new CancellationTokenSource())
             Assert.ThrowsAny<OperationCanceledException>(() => new PainterTrainer(options, new CancelAfter(cts, 15)).Train(examples, validation, cts.Token));
         var stopped = ModelCheckpoint.ReadHeader(Path.Combine(options.OutputDir, ImaginationTrainer.LatestName));
@@ -179,6 +181,12 @@ public sealed class PainterStageTests : IDisposable
         Assert.True(stopped.HasOptimizerState);
         Assert.NotNull(stopped.Resume);
         Assert.Equal(15, ReadPoints(options.OutputDir).Count);
+        // The run's options record what it painted, by name; a resume with the other input is refused and says so.
+        Assert.Equal(input, PainterTrainer.RecordedInput(stopped));
+        Assert.Equal(input.ToString(), stopped.TrainingOptions!.Value.GetProperty("painterInput").GetString());
+        var other = input == PainterInput.True ? PainterInput.Reconstructed : PainterInput.True;
+        var refused = Assert.Throws<InvalidOperationException>(() => new PainterTrainer(options with { PainterInput = other }).Train(examples, validation));
+        Assert.Contains("--painter-input", refused.Message);
 
         var resumed = new PainterTrainer(options).Train(examples, validation);
 
@@ -192,6 +200,11 @@ public sealed class PainterStageTests : IDisposable
         var straight = ModelCheckpoint.Load(through.ModelPath);
         var result = ModelCheckpoint.Load(resumed.ModelPath);
         AssertSameState(straight.Painter!, result.Painter!, _ => true);
+
+        // The frozen autoencoder is written unchanged, whatever the painter painted.
+        var source = ModelCheckpoint.Load(sourcePath);
+        AssertSameState(source.VqVae, result.VqVae, _ => true);
+        source.DisposeModules();
         straight.DisposeModules();
         result.DisposeModules();
 
@@ -218,6 +231,11 @@ public sealed class PainterStageTests : IDisposable
         Assert.Contains("--painter-lr", Assert.Throws<ArgumentException>(() => (options with { PainterLearningRate = 0 }).Validate()).Message);
         Assert.Contains("--materials", Assert.Throws<ArgumentException>(() => (options with { VqVae = options.VqVae with { Materials = 6 } }).Validate()).Message);
         Assert.Contains("painter", Assert.Throws<ArgumentException>(() => (options with { Painter = options.Painter with { Heads = 3 } }).Validate()).Message);
+        Assert.Contains("--painter-input", Assert.Throws<ArgumentException>(() => (options with { PainterInput = (PainterInput)7 }).Validate()).Message);
+        Assert.Contains("reconstructed", Assert.Throws<ArgumentException>(() => PainterInputs.Parse("decoded")).Message);
+        Assert.Equal(PainterInput.Reconstructed, PainterInputs.Parse("Reconstructed"));
+        Assert.Equal(PainterInput.True, PainterInputs.Parse(PainterInputs.Name(PainterInput.True)));
+        Assert.Equal(PainterInput.True, new TrainOptions().PainterInput);   // the default: today's runs, resumes and tests unchanged
         // An unfinished source.
         var (header, vqvae, prior) = Source(examples);
         string unfinished = Path.Combine(_dir, "unfinished.ckpt");
@@ -277,6 +295,66 @@ public sealed class PainterStageTests : IDisposable
         after.DisposeModules();
     }
 
+    [Fact]
+    public void With_reconstructed_input_a_voxel_occupied_only_in_the_truth_or_only_in_the_reconstruction_adds_nothing_to_the_loss()
+    {
+        // Catches: the loss counted on the truth's voxels or on the reconstruction's instead of on both.
+        // Voxel 0 is occupied in both, voxel 1 in the truth only, voxel 2 in the reconstruction only ([Y, Z, X] order).
+        var truth = torch.tensor(new float[] { 1, 1, 0, 0, 0, 0, 0, 0 }).reshape(1, 1, 2, 2, 2);
+        var reconstructed = torch.tensor(new float[] { 1, 0, 1, 0, 0, 0, 0, 0 }).reshape(1, 1, 2, 2, 2);
+        var counted = PainterTrainer.Both(reconstructed, truth);
+        Assert.Equal(new[] { 1f, 0, 0, 0, 0, 0, 0, 0 }, counted.flatten().data<float>().ToArray());
+
+        var classes = torch.tensor(new long[] { 2, 1, 0, 0, 0, 0, 0, 0 }).reshape(1, 2, 2, 2);
+        torch.manual_seed(5);
+        var logits = torch.randn(new long[] { 1, 3, 2, 2, 2 }).requires_grad_();
+        var loss = MaterialTensors.OccupiedCrossEntropy(logits, classes, counted);
+        loss.backward();
+        var gradient = logits.grad!.abs().sum(1).flatten().data<float>().ToArray();   // per voxel
+        Assert.True(gradient[0] > 0);                                      // the voxel in both is the loss
+        Assert.Equal(0f, gradient[1]);                                     // the truth only
+        Assert.Equal(0f, gradient[2]);                                     // the reconstruction only
+        Assert.All(gradient.Skip(3), g => Assert.Equal(0f, g));            // empty in both
+        // The loss is the cross-entropy of that voxel alone, against the truth's block.
+        using var alone = nn.functional.cross_entropy(logits.detach().reshape(3, 8).t().narrow(0, 0, 1), torch.tensor(new long[] { 2 }));
+        Assert.Equal(alone.item<float>(), loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void With_reconstructed_input_the_painter_paints_the_autoencoders_reconstruction_of_the_mirrored_truth()
+    {
+        torch.manual_seed(43);
+        var examples = PaintedExamples();
+        var (header, vqvae, prior) = Source(examples);
+        prior.Dispose();
+        vqvae.eval();
+        var grids = examples.Take(4).Select(e => e.Blocks!).ToList();
+        var (occupancy, _) = MaterialTensors.Targets(grids, new PainterConfig().Blocks);
+        var mirrored = occupancy.flip(4).flip(3);
+        HalveReconstruction(vqvae, mirrored, header.EmptyCode ?? -1);
+
+        // True input: the truth itself, counted where it is occupied.
+        var (truePainted, trueCounted) = PainterTrainer.PaintedOccupancy(null, grids, mirrored, true, true, CPU);
+        Assert.True(truePainted.eq(mirrored).all().item<bool>());
+        Assert.True(trueCounted.eq(mirrored.squeeze(1)).all().item<bool>());
+
+        // Reconstructed: the autoencoder's reconstruction of the mirrored shape (what inference reconstructs), above 0.5,
+        // counted where both are occupied.
+        var reconstruction = new PainterTrainer.Reconstruction(vqvae, header.EmptyCode ?? -1);
+        var (painted, counted) = PainterTrainer.PaintedOccupancy(reconstruction, grids, mirrored, true, true, CPU);
+        using (torch.no_grad())
+        {
+            var expected = vqvae.ReconstructedOccupancy(mirrored, header.EmptyCode ?? -1).gt(0.5f).to(ScalarType.Float32);
+            Assert.True(painted.eq(expected).all().item<bool>());
+        }
+        Assert.True(counted.eq((painted * mirrored).squeeze(1)).all().item<bool>());
+        Assert.False(painted.requires_grad);
+        // The untrained autoencoder's reconstruction differs from the truth: some voxels are counted, not all.
+        float both = counted.sum().item<float>(), truthVoxels = mirrored.sum().item<float>();
+        Assert.InRange(both, 1, truthVoxels - 1);
+        vqvae.Dispose();
+    }
+
     /// <summary>
     /// Boxes and rings (16^3) whose lower half is the walls' block and upper half the roof's, described with both; two
     /// material pairs a shape, so the same shape is painted two ways.
@@ -317,11 +395,27 @@ public sealed class PainterStageTests : IDisposable
     {
         torch.manual_seed(42);
         var (header, vqvae, prior) = Source(examples);
+        var (occupancy, _) = MaterialTensors.Targets(examples.Select(e => e.Blocks!).ToList(), new PainterConfig().Blocks);
+        HalveReconstruction(vqvae, occupancy, header.EmptyCode ?? -1);
         string path = Path.Combine(_dir, "source.ckpt");
         ModelCheckpoint.Save(path, header, vqvae, prior);
         vqvae.Dispose();
         prior.Dispose();
         return path;
+    }
+
+    /// <summary>
+    /// Shifts the untrained autoencoder's last occupancy bias so that its reconstruction keeps about half of the true
+    /// voxels of <paramref name="occupancy"/> (untrained, it keeps all of them): the reconstructed painter input then differs from the truth.
+    /// </summary>
+    internal static void HalveReconstruction(VqVae3d vqvae, Tensor occupancy, long emptyCode)
+    {
+        using var _ = torch.no_grad();
+        using var probabilities = vqvae.ReconstructedOccupancy(occupancy, emptyCode);
+        using var atTruth = probabilities.masked_select(occupancy.gt(0.5f));
+        double median = atTruth.logit().median().item<float>();
+        var bias = vqvae.named_parameters().Last(p => p.name.EndsWith(".bias")).parameter;   // the last transposed convolution's
+        bias.narrow(0, 0, 1).sub_(median);
     }
 
     private static TrainOptions PainterOptions(string from, string output, int steps) => new()
