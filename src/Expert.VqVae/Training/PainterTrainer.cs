@@ -308,7 +308,7 @@ public sealed class PainterTrainer
     /// <summary>The painter input a checkpoint's run recorded in its options (<c>trainingOptions.painterInput</c>); runs from before the option painted the truth.</summary>
     internal static PainterInput RecordedInput(CheckpointHeader header) =>
         header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterInput", out var value) && value.ValueKind == JsonValueKind.String
-            ? Enum.Parse<PainterInput>(value.GetString()!, ignoreCase: true)
+            ? PainterInputs.Parse(value.GetString()!)
             : PainterInput.True;
 
     /// <summary>Occupied voxels (<paramref name="occupied"/>, 1 where occupied) whose predicted class is the target's, and occupied voxels.</summary>
