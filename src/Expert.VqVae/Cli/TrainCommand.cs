@@ -56,6 +56,16 @@ internal static class TrainCommand
             Description = "--stage painter: the occupancy painted in training: 'true' (the corpus's shapes) or 'reconstructed' (the frozen autoencoder's reconstructions of them, what it paints at inference; loss on voxels occupied in both).",
             DefaultValueFactory = _ => PainterInputs.Name(defaults.PainterInput),
         };
+        var painterSlots = new Option<int>("--painter-slots")
+        {
+            Description = "--stage painter: 0, the painter whose voxels read the words; N > 0, the factored painter: the voxels choose among N latent material slots (walls, roof, towers, ...) from the grid alone, and each slot's block is read from the words alone (MODEL.md 4b).",
+            DefaultValueFactory = _ => defaults.Painter.Slots,
+        };
+        var painterSlotWeight = new Option<float>("--painter-slot-weight")
+        {
+            Description = "--stage painter, factored: weight of the slot loss that teaches the slots the part that set each voxel of a composed record (walls, roof, towers, chimney, columns, stairs, windows); 0 leaves them latent. Needs --painter-slots 7 or more.",
+            DefaultValueFactory = _ => defaults.PainterSlotWeight,
+        };
         painterInput.AcceptOnlyFromAmong(PainterInputs.True, PainterInputs.Reconstructed);
         var decoderFresh = new Option<bool>("--decoder-fresh") { Description = "Start from fresh weights (default: continue the source's decoder, or grow it into a wider or deeper one)." };
         var command = new Command("train", "Train the VQ-VAE, then the text-conditioned prior (or, --stage decoder, only a decoder; --stage painter, only a material painter); resumable; writes model.ckpt.")
@@ -64,7 +74,7 @@ internal static class TrainCommand
             autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
             priorFrom, priorLr, textDropout, guidance, guidanceStart, materials, painterSteps, painterBatch, painterLr,
-            painterInput,
+            painterInput, painterSlots, painterSlotWeight,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -99,6 +109,8 @@ internal static class TrainCommand
                 PainterBatch = r.GetValue(painterBatch),
                 PainterLearningRate = r.GetValue(painterLr),
                 PainterInput = PainterInputs.Parse(r.GetValue(painterInput)!),
+                Painter = defaults.Painter with { Slots = r.GetValue(painterSlots) },
+                PainterSlotWeight = r.GetValue(painterSlotWeight),
                 PriorFrom = r.GetValue(priorFrom),
                 PriorLearningRate = r.GetValue(priorLr),
                 PriorTextDropout = r.GetValue(textDropout),

@@ -20,6 +20,12 @@ namespace Expert.VqVae.Model;
 /// coarse: cells' -> K logits a cell, repeated over its (G/g)^3 voxels
 /// logits = fine + coarse  [B, K, G, G, G]
 /// </code>
+/// <b>Factored</b> (<see cref="PainterConfig.Slots"/> S &gt; 0, MODEL.md "4b"): the cells skip the cross-attention, so the grid
+/// path, blind to the words, gives every voxel S slot logits (<see cref="SlotLogits"/>); S learned queries, blind to the grid,
+/// read the words through <see cref="PainterConfig.Layers"/> cross-attention blocks and one shared head gives each slot K
+/// block logits (<see cref="SlotBlocks"/>); a voxel's block distribution is the mixture (<see cref="Mix"/>). Which part a
+/// voxel is and which block the text gives that part are learnt apart, so a pairing never seen in training (sandstone
+/// walls under a pitched roof) is two things seen.
 /// The null token is a learned key that every row has, so a description of no tokens still has something to attend
 /// to (and each voxel can attend to "nothing said"). Class c of the logits is block value c + 1
 /// (<see cref="Expert.VqVae.Materials.BlockMaterial"/>), read only where a voxel is occupied.
@@ -36,7 +42,11 @@ public sealed class MaterialPainter : nn.Module
     private readonly Parameter text_pos;
     private readonly ModuleList<TransformerBlock> text_blocks;
     private readonly LayerNorm text_ln;
-    private readonly ModuleList<CrossAttentionBlock> cross_blocks;
+    private readonly ModuleList<CrossAttentionBlock>? cross_blocks;        // unfactored: the cells read the words
+    private readonly Parameter? slot_queries;                                // factored: a query a part, reading the words
+    private readonly ModuleList<CrossAttentionBlock>? slot_blocks;
+    private readonly LayerNorm? slot_ln;
+    private readonly Linear? slot_head;
     private readonly ModuleList<TransformerBlock> cell_blocks;
     private readonly LayerNorm ln_f;
     private readonly Linear from_model;
@@ -64,8 +74,18 @@ public sealed class MaterialPainter : nn.Module
         text_blocks = nn.ModuleList(Enumerable.Range(0, config.TextLayers)
             .Select(i => new TransformerBlock($"text{i}", d, config.Heads, config.Dropout)).ToArray());
         text_ln = nn.LayerNorm(d);
-        cross_blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
-            .Select(i => new CrossAttentionBlock($"cross{i}", d, config.Heads, config.Dropout)).ToArray());
+        if (config.Slots == 0)
+            cross_blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
+                .Select(i => new CrossAttentionBlock($"cross{i}", d, config.Heads, config.Dropout)).ToArray());
+        else
+        {
+            slot_queries = nn.Parameter(randn(1, config.Slots, d) * 0.02f);
+            slot_blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
+                .Select(i => new CrossAttentionBlock($"slot{i}", d, config.Heads, config.Dropout)).ToArray());
+            slot_ln = nn.LayerNorm(d);
+            slot_head = nn.Linear(d, config.Blocks);   // one head for every part: a part's block is read from the words, not learnt per part
+        }
+        int outputs = config.Slots == 0 ? config.Blocks : config.Slots;
         cell_blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
             .Select(i => new TransformerBlock($"cells{i}", d, config.Heads, config.Dropout)).ToArray());
         ln_f = nn.LayerNorm(d);
@@ -74,8 +94,8 @@ public sealed class MaterialPainter : nn.Module
         mix1 = nn.Conv3d(2 * c, 2 * c, kernel_size: 1);
         mix0 = nn.Conv3d(c, c, kernel_size: 1);
         up0 = nn.ConvTranspose3d(2 * c, c, kernel_size: 2, stride: 2);
-        head = nn.Conv3d(c, config.Blocks, kernel_size: 1);
-        coarse_head = nn.Linear(d, config.Blocks);
+        head = nn.Conv3d(c, outputs, kernel_size: 1);
+        coarse_head = nn.Linear(d, outputs);
         drop = nn.Dropout(config.Dropout);
         using (no_grad())
         {
@@ -99,15 +119,87 @@ public sealed class MaterialPainter : nn.Module
 
     public PainterConfig Config { get; }
 
-    /// <summary>Block logits of every voxel.</summary>
+    /// <summary>Block logits of every voxel (factored: log-probabilities, the mixture of <see cref="Mix"/>).</summary>
     /// <param name="occupancy">[B, 1, G, G, G] 0/1 floats in storage order (y, z, x).</param>
     /// <param name="text">[B, T] token ids of the painter's tokenizer (T &lt;= MaxTextTokens), <see cref="TextTokenIds.Pad"/> after the end (<see cref="TextTensor"/>).</param>
     /// <returns>[B, K, G, G, G]; meaningful where a voxel is occupied.</returns>
     public Tensor forward(Tensor occupancy, Tensor text)
     {
+        if (Config.Slots > 0)
+        {
+            using var slots = SlotLogits(occupancy);
+            using var blocks = SlotBlocks(text);
+            return Mix(slots, blocks);
+        }
+        var (context, keyMask) = EncodeText(text);
+        using (context)
+        using (keyMask)
+            return Grid(occupancy, context, keyMask);
+    }
+
+    /// <summary>Factored painter: the slot logits [B, S, G, G, G] of every voxel, from the grid alone (no words reach them).</summary>
+    public Tensor SlotLogits(Tensor occupancy)
+    {
+        RequireFactored();
+        return Grid(occupancy, null, null);
+    }
+
+    /// <summary>Factored painter: each slot's block logits [B, S, K], its query reading the words (the grid is not seen).</summary>
+    public Tensor SlotBlocks(Tensor text)
+    {
+        RequireFactored();
+        var (context, keyMask) = EncodeText(text);
+        using (context)
+        using (keyMask)
+        {
+            long b = context.shape[0];
+            Tensor q = slot_queries!.expand(b, Config.Slots, Config.ModelDim).alias();
+            foreach (var block in slot_blocks!)
+            {
+                var next = block.forward(q, context, keyMask);
+                q.Dispose();
+                q = next;
+            }
+            using (q)
+            {
+                using var normed = slot_ln!.forward(q);
+                return slot_head!.forward(normed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Factored: log p(block k | voxel) = log sum over slots s of p(s | voxel) p(k | s), from [B, S, G, G, G] slot logits and
+    /// [B, S, K] block logits, as [B, K, G, G, G] log-probabilities: logits whose soft max is themselves, so the loss and the
+    /// arg max of the unfactored painter apply unchanged. Summed in log space, so a confident wrong slot still has a gradient.
+    /// </summary>
+    public static Tensor Mix(Tensor slotLogits, Tensor blockLogits)
+    {
+        long b = slotLogits.shape[0], k = blockLogits.shape[2];
+        if (blockLogits.shape[0] != b || blockLogits.shape[1] != slotLogits.shape[1])
+            throw new ArgumentException($"Slot logits [{string.Join(", ", slotLogits.shape)}] and block logits [{string.Join(", ", blockLogits.shape)}] disagree on the batch or the slots.");
+        var spatial = slotLogits.shape.Skip(2).ToArray();
+        using var logSlot = functional.log_softmax(slotLogits.flatten(2), 1);   // [B, S, V]
+        using var logBlock = functional.log_softmax(blockLogits, 2);           // [B, S, K]
+        using var joint = logSlot.unsqueeze(2) + logBlock.unsqueeze(3);         // [B, S, K, V]
+        using var mixed = joint.logsumexp(1);                                   // [B, K, V]
+        return mixed.view(new long[] { b, k }.Concat(spatial).ToArray());
+    }
+
+    private void RequireFactored()
+    {
+        if (Config.Slots == 0) throw new InvalidOperationException("This painter is not factored (Slots 0): its voxels read the words.");
+    }
+
+    /// <summary>
+    /// The grid path: the occupancy down to the cells, <see cref="PainterConfig.Layers"/> layers at the cells (each reading
+    /// the words first when a context is given: the unfactored painter), and back up: [B, K, G, G, G] block logits, or the
+    /// factored painter's [B, S, G, G, G] slot logits.
+    /// </summary>
+    private Tensor Grid(Tensor occupancy, Tensor? context, Tensor? keyMask)
+    {
         var cfg = Config;
         long b = occupancy.shape[0], n = cfg.CoarseCells, d = cfg.ModelDim;
-        int g = cfg.CoarseSize;
         using var stemmed = stem.forward(occupancy);
         using var s0 = functional.relu(stemmed);                                  // [B, C, G, G, G]
         using var down0ed = down0.forward(s0);
@@ -118,52 +210,51 @@ public sealed class MaterialPainter : nn.Module
         using var cells0 = to_model.forward(cells);
         using var cells1 = cells0 + cell_pos;
         Tensor x = drop.forward(cells1);                                          // [B, g^3, D]
-
-        var (context, keyMask) = EncodeText(text);
-        using (context)
-        using (keyMask)
+        using var rows = arange(b * n, dtype: ScalarType.Int64, device: occupancy.device);
+        var layout = new PackedSequence(rows, b, n, null);                        // every cell is real
+        for (int i = 0; i < cfg.Layers; i++)
         {
-            using var rows = arange(b * n, dtype: ScalarType.Int64, device: occupancy.device);
-            var layout = new PackedSequence(rows, b, n, null);                    // every cell is real
-            for (int i = 0; i < cfg.Layers; i++)
+            var read = cross_blocks is null || context is null ? x.alias() : cross_blocks[i].forward(x, context, keyMask!);
+            x.Dispose();
+            using (read)
             {
-                var read = cross_blocks[i].forward(x, context, keyMask);
-                x.Dispose();
-                using (read)
-                {
-                    using var packed = read.reshape(b * n, d);
-                    using var mixed = cell_blocks[i].forward(packed, layout);
-                    x = mixed.view(b, n, d);
-                }
+                using var packed = read.reshape(b * n, d);
+                using var mixed = cell_blocks[i].forward(packed, layout);
+                x = mixed.view(b, n, d);
             }
         }
-        using (x)
-        {
-            using var normed = ln_f.forward(x);
-            using var back = from_model.forward(normed);                          // [B, g^3, 4C]
-            using var grid = back.transpose(1, 2).reshape(b, 4 * cfg.Channels, g, g, g);
-            using var u2 = grid + s2;
-            using var u2a = functional.relu(u2);
-            using var up1ed = up1.forward(u2a);
-            using var u1 = up1ed + s1;
-            using var u1a = functional.relu(u1);
-            using var mixed = mix1.forward(u1a);
-            using var u1b = functional.relu(mixed);                               // [B, 2C, G/2, G/2, G/2]
-            using var up0ed = up0.forward(u1b);
-            using var u0 = up0ed + s0;
-            using var u0a = functional.relu(u0);
-            using var mixed0 = mix0.forward(u0a);
-            using var u0b = functional.relu(mixed0);                              // [B, C, G, G, G]
-            using var fine = head.forward(u0b);
-            // The cells' own block logits, repeated over their voxels: the words reach the logits one layer after the
-            // attention, not only through the six of the upsampling path (without it the painter did not learn from the
-            // words at all in its first 1,150 steps on the v2 corpus: MODEL.md).
-            using var coarse0 = coarse_head.forward(normed);                      // [B, g^3, K]
-            using var coarse1 = coarse0.transpose(1, 2).reshape(b, cfg.Blocks, g, g, g);
-            int f = cfg.GridSize / g;
-            using var coarse2 = coarse1.repeat_interleave(f, 2).repeat_interleave(f, 3).repeat_interleave(f, 4);
-            return fine + coarse2;
-        }
+        using (x) return Decode(x, s0, s1, s2, b);
+    }
+
+    /// <summary>The cells back to the grid: [B, K, G, G, G] block logits (unfactored) or [B, S, G, G, G] part logits (factored).</summary>
+    private Tensor Decode(Tensor x, Tensor s0, Tensor s1, Tensor s2, long b)
+    {
+        var cfg = Config;
+        int g = cfg.CoarseSize, outputs = cfg.Slots == 0 ? cfg.Blocks : cfg.Slots;
+        using var normed = ln_f.forward(x);
+        using var back = from_model.forward(normed);                          // [B, g^3, 4C]
+        using var grid = back.transpose(1, 2).reshape(b, 4 * cfg.Channels, g, g, g);
+        using var u2 = grid + s2;
+        using var u2a = functional.relu(u2);
+        using var up1ed = up1.forward(u2a);
+        using var u1 = up1ed + s1;
+        using var u1a = functional.relu(u1);
+        using var mixed = mix1.forward(u1a);
+        using var u1b = functional.relu(mixed);                               // [B, 2C, G/2, G/2, G/2]
+        using var up0ed = up0.forward(u1b);
+        using var u0 = up0ed + s0;
+        using var u0a = functional.relu(u0);
+        using var mixed0 = mix0.forward(u0a);
+        using var u0b = functional.relu(mixed0);                              // [B, C, G, G, G]
+        using var fine = head.forward(u0b);
+        // The cells' own block logits, repeated over their voxels: the words reach the logits one layer after the
+        // attention, not only through the six of the upsampling path (without it the painter did not learn from the
+        // words at all in its first 1,150 steps on the v2 corpus: MODEL.md).
+        using var coarse0 = coarse_head.forward(normed);                      // [B, g^3, K]
+        using var coarse1 = coarse0.transpose(1, 2).reshape(b, outputs, g, g, g);
+        int f = cfg.GridSize / g;
+        using var coarse2 = coarse1.repeat_interleave(f, 2).repeat_interleave(f, 3).repeat_interleave(f, 4);
+        return fine + coarse2;
     }
 
     /// <summary>

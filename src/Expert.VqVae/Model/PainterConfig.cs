@@ -31,6 +31,14 @@ public sealed record PainterConfig
     /// <summary>Pairs of (cross-attention to the text, self-attention over the voxels) at the coarse grid.</summary>
     public int Layers { get; init; } = 2;
     public float Dropout { get; init; }
+    /// <summary>
+    /// 0: the painter of MODEL.md section 4, whose voxels read the words. N &gt; 0: the <b>factored</b> painter of section
+    /// 4b: the voxels, blind to the words, choose among N latent parts; N learned queries, blind to the grid, read the words
+    /// and give each part a block; a voxel's block is the mixture. Left out of the header when 0, so every checkpoint
+    /// from before it re-saves byte for byte.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Slots { get; init; }
 
     /// <summary>Edge of the coarse grid the attention works on (two halvings).</summary>
     [JsonIgnore]
@@ -50,6 +58,7 @@ public sealed record PainterConfig
         if (Heads < 1 || ModelDim < Heads || ModelDim % Heads != 0) throw new ArgumentException($"ModelDim ({ModelDim}) must be a positive multiple of Heads ({Heads}).");
         if (TextLayers < 1) throw new ArgumentException("TextLayers must be at least 1 (the words must see each other to tie a block to a part).");
         if (Layers < 1) throw new ArgumentException("Layers must be at least 1.");
+        if (Slots is < 0 or > 32) throw new ArgumentException($"Slots must be 0 (the unfactored painter) to 32, got {Slots}.");
         if (Dropout is < 0f or >= 1f || float.IsNaN(Dropout)) throw new ArgumentException("Dropout must be in [0, 1).");
     }
 }

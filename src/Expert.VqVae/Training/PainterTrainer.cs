@@ -119,7 +119,8 @@ public sealed class PainterTrainer
             torch.manual_seed(o.Seed);
             painter = new MaterialPainter(config);
             _progress.Message($"A new painter: {painter.parameters().Sum(p => p.numel())} parameters (width {config.Channels}, model {config.ModelDim}, " +
-                              $"{config.TextLayers} text and {config.Layers} cross/self-attention layers).");
+                              $"{config.TextLayers} text and {config.Layers} cross/self-attention layers" +
+                              (config.Slots > 0 ? $"; factored, {config.Slots} slots)." : ")."));
         }
         painter.to(device);
         // --painter-input reconstructed: the frozen autoencoder reconstructs every batch's true shapes (eval mode, no
@@ -192,13 +193,20 @@ public sealed class PainterTrainer
         }
         else torch.manual_seed(o.Seed + 200_000 + header.PainterStep);
         double best = header.BestMetric;
+        PainterSlots? slots = null;
+        if (o.PainterSlotWeight > 0)
+        {
+            slots = new PainterSlots(data);
+            _progress.Message($"The slots learn the part that set each voxel (--painter-slot-weight {o.PainterSlotWeight}): " +
+                              $"{slots.Known} of {data.Grids.Count} shapes are composed buildings that build back to their blocks.");
+        }
         var schedule = new WarmupCosineSchedule(o.PainterLearningRate, o.PainterSteps, ImaginationTrainer.WarmupSteps);
         painter.train();
         for (int step = header.PainterStep + 1; step <= o.PainterSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
             schedule.ApplyTo(optimizer, step);
-            float loss, accuracy;
+            float loss, accuracy, slotLoss = float.NaN;
             using (NewDisposeScope())
             {
                 var draw = ImaginationTrainer.DrawAutoencoderBatch(random, data.Pairs.Count, o.PainterBatch);
@@ -209,8 +217,25 @@ public sealed class PainterTrainer
                 var text = painter.TextTensor(draw.Picks.Select(i => tokens[i]).ToList(), device);
                 var (painted, occupied) = PaintedOccupancy(reconstruction, grids, occupancy, draw.MirrorX, draw.MirrorZ, device);
                 optimizer.zero_grad();
-                var logits = painter.forward(painted, text);
-                var ce = MaterialTensors.OccupiedCrossEntropy(logits, classes, occupied);
+                Tensor logits, ce;
+                if (slots is null)
+                {
+                    logits = painter.forward(painted, text);
+                    ce = MaterialTensors.OccupiedCrossEntropy(logits, classes, occupied);
+                }
+                else
+                {
+                    // The factored painter's two halves, mixed as its forward mixes them; the slot logits also learn the
+                    // part that set each voxel, where it is known.
+                    var slotLogits = painter.SlotLogits(painted);
+                    logits = MaterialPainter.Mix(slotLogits, painter.SlotBlocks(text));
+                    var (owners, known) = slots.Targets(draw.Picks.Select(i => data.Pairs[i].GridIndex).ToList(), device);
+                    if (draw.MirrorX) { owners = owners.flip(3); known = known.flip(3); }
+                    if (draw.MirrorZ) { owners = owners.flip(2); known = known.flip(2); }
+                    var slotCe = MaterialTensors.OccupiedCrossEntropy(slotLogits, owners, known * occupied);
+                    slotLoss = slotCe.item<float>();
+                    ce = MaterialTensors.OccupiedCrossEntropy(logits, classes, occupied) + o.PainterSlotWeight * slotCe;
+                }
                 ce.backward();
                 nn.utils.clip_grad_norm_(parameters, 1.0);
                 optimizer.step();
@@ -219,6 +244,7 @@ public sealed class PainterTrainer
                 accuracy = count == 0 ? 0f : (float)(hits / count);
             }
             var values = new Dictionary<string, double> { ["loss"] = loss, ["train/painter_material_accuracy"] = accuracy };
+            if (slots is not null) values["loss/slots"] = slotLoss;
             if (step % o.EvalEvery == 0 || step == o.PainterSteps)
             {
                 double valAccuracy = MaterialAccuracy(painter, valBlocks, valTokens, device, reconstruction: reconstruction);

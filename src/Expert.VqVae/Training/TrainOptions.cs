@@ -100,6 +100,12 @@ public sealed record TrainOptions
     /// frozen autoencoder's reconstructions of them, the imperfect shapes it paints at inference (TRAINING.md, stage painter).
     /// </summary>
     public PainterInput PainterInput { get; init; } = PainterInput.True;
+    /// <summary>
+    /// Weight of the factored painter's slot loss (<c>--painter-slot-weight</c>): the cross-entropy of its slot logits against
+    /// the part that set each voxel (walls, roof, towers, chimney, columns, stairs, windows: <see cref="Composition.VoxelOwner"/>),
+    /// on the occupied voxels of composed records; 0 leaves the slots latent. Needs <c>--painter-slots</c> of at least 7.
+    /// </summary>
+    public float PainterSlotWeight { get; init; }
 
     public const string AllStages = "all";
     public const string DecoderStage = "decoder";
@@ -159,6 +165,9 @@ public sealed record TrainOptions
             if (!(PainterLearningRate > 0) || !float.IsFinite(PainterLearningRate)) problems.Add("--painter-lr must be positive.");
             if (!Enum.IsDefined(PainterInput)) problems.Add($"--painter-input must be '{PainterInputs.True}' or '{PainterInputs.Reconstructed}', got {PainterInput}.");
             try { Painter.Validate(); } catch (ArgumentException e) { problems.Add("painter: " + e.Message); }
+            if (!(PainterSlotWeight >= 0) || !float.IsFinite(PainterSlotWeight)) problems.Add("--painter-slot-weight must be 0 or positive.");
+            else if (PainterSlotWeight > 0 && Painter.Slots < PainterSlots.Owners)
+                problems.Add($"--painter-slot-weight teaches the slots the {PainterSlots.Owners} parts that own voxels: it needs --painter-slots {PainterSlots.Owners} or more, got {Painter.Slots}.");
         }
         if (Stage == DecoderStage)
         {

@@ -1,3 +1,4 @@
+using Expert.VqVae.Composition;
 using Expert.VqVae.Corpus;
 
 namespace Expert.VqVae.Training;
@@ -16,7 +17,7 @@ public static class TrainingData
             ? CorpusFile.Read(path)
             : CorpusGenerator.Generate(new CorpusOptions { Seed = options.CorpusSeed, Count = options.CorpusCount, Split = CorpusSplit.Train });
         var all = records.Where(r => r.Split == CorpusSplit.Train)
-            .Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks))
+            .Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks, ComposedOf(r)))
             .ToList();
         if (options.VqVae.Materials > 0) RequireBlocks(all, "a material channel (--materials)");
         if (options.Stage == TrainOptions.PainterStage) RequireBlocks(all, "the material painter (--stage painter)");
@@ -30,6 +31,10 @@ public static class TrainingData
         var held = validation.Select(v => v.Id).ToHashSet();
         return (all.Where(e => !held.Contains(e.Id)).ToList(), validation);
     }
+
+    /// <summary>The composed building a v2 record was built from (its family "composed" and valid params), or null.</summary>
+    public static ComposedSpec? ComposedOf(CorpusRecord record) =>
+        record.Family == ComposedSpec.FamilyName && record.Params is not null && ComposedSpec.TryFromParams(record.Params, out var spec, out _) ? spec : null;
 
     /// <summary>Refuses, by the first record's name, examples without blocks: <paramref name="what"/> trains on them.</summary>
     public static void RequireBlocks(IEnumerable<TrainingExample> examples, string what)

@@ -1,9 +1,13 @@
+using Expert.VqVae.Composition;
 using Expert.VqVae.Voxels;
 
 namespace Expert.VqVae.Training;
 
-/// <summary>One description of one shape; <paramref name="Blocks"/> its blocks (v2 corpus) or null (occupancy only).</summary>
-public sealed record TrainingExample(string Id, string Description, OccupancyGrid Grid, MaterialGrid? Blocks = null);
+/// <summary>
+/// One description of one shape; <paramref name="Blocks"/> its blocks (v2 corpus) or null (occupancy only);
+/// <paramref name="Composed"/> the composed building it was built from (v2 composed records), or null.
+/// </summary>
+public sealed record TrainingExample(string Id, string Description, OccupancyGrid Grid, MaterialGrid? Blocks = null, ComposedSpec? Composed = null);
 
 /// <summary>
 /// Examples with their grids de-duplicated (many descriptions share one shape): the autoencoder
@@ -18,6 +22,7 @@ public sealed class TrainingSet
         var index = new Dictionary<string, int>();
         var grids = new List<OccupancyGrid>();
         var blocks = new List<MaterialGrid?>();
+        var composed = new List<ComposedSpec?>();
         var pairs = new List<(string, int)>();
         foreach (var e in examples)
         {
@@ -28,12 +33,14 @@ public sealed class TrainingSet
                 gi = grids.Count;
                 grids.Add(e.Grid);
                 blocks.Add(e.Blocks);
+                composed.Add(e.Composed);
                 index[key] = gi;
             }
             pairs.Add((e.Description, gi));
         }
         Grids = grids;
         Blocks = blocks;
+        Composed = composed;
         Pairs = pairs;
     }
 
@@ -41,5 +48,8 @@ public sealed class TrainingSet
 
     /// <summary>The blocks of each of <see cref="Grids"/>, or null where an example had none.</summary>
     public IReadOnlyList<MaterialGrid?> Blocks { get; }
+    /// <summary>The composed building of each of <see cref="Grids"/> (its first example's), or null.</summary>
+    public IReadOnlyList<ComposedSpec?> Composed { get; }
+
     public IReadOnlyList<(string Description, int GridIndex)> Pairs { get; }
 }

@@ -49,6 +49,50 @@ public sealed class MaterialPainterTests
     }
 
     [Fact]
+    public void The_factored_painter_mixes_slots_read_from_the_grid_with_blocks_read_from_the_words()
+    {
+        // By hand: one voxel, two slots (p 0.25 and 0.75), slot 0 gives its two blocks 0.9 / 0.1, slot 1 0.2 / 0.8:
+        // p(block 0) = 0.25 * 0.9 + 0.75 * 0.2 = 0.375, p(block 1) = 0.625.
+        using (var scope = NewDisposeScope())
+        {
+            var slots = tensor(new[] { MathF.Log(0.25f), MathF.Log(0.75f) }, new long[] { 1, 2, 1 });
+            var blocks = tensor(new[] { MathF.Log(0.9f), MathF.Log(0.1f), MathF.Log(0.2f), MathF.Log(0.8f) }, new long[] { 1, 2, 2 });
+            var mixed = MaterialPainter.Mix(slots + 3f, blocks - 1f).exp();      // logits, not probabilities: any shift is the same
+            Assert.Equal(new long[] { 1, 2, 1 }, mixed.shape);
+            Assert.Equal(0.375f, mixed[0, 0, 0].item<float>(), 5);
+            Assert.Equal(0.625f, mixed[0, 1, 0].item<float>(), 5);
+            Assert.Throws<ArgumentException>(() => MaterialPainter.Mix(slots, blocks.narrow(1, 0, 1)));
+        }
+
+        torch.manual_seed(32);
+        var tokenizer = DescriptionTokenizer.Fit(["a stone tower", "an oak hut with a glass dome"]);
+        using var painter = new MaterialPainter(Tiny(tokenizer.VocabularySize) with { Slots = 3 });
+        painter.eval();
+        using var _ = no_grad();
+        using var scope2 = NewDisposeScope();
+        var occupancy = Occupancy([TinyModels.Box(16, 6, 8), TinyModels.Ring(16, 8, 5)]);
+        var stone = painter.TextTensor([tokenizer.Encode("a stone tower", 16), tokenizer.Encode("a stone tower", 16)]);
+        var oak = painter.TextTensor([tokenizer.Encode("an oak hut with a glass dome", 16), tokenizer.Encode("an oak hut with a glass dome", 16)]);
+
+        var slotLogits = painter.SlotLogits(occupancy);                        // no words reach it
+        Assert.Equal(new long[] { 2, 3, 16, 16, 16 }, slotLogits.shape);
+        Assert.Equal(new long[] { 2, 3, BlockMaterials.Count - 1 }, painter.SlotBlocks(stone).shape);
+        foreach (var text in new[] { stone, oak })
+        {
+            var logits = painter.forward(occupancy, text);
+            Assert.Equal(new long[] { 2, BlockMaterials.Count - 1, 16, 16, 16 }, logits.shape);
+            // The same slots under any words: the words change only what block each slot gets.
+            Assert.True(logits.allclose(MaterialPainter.Mix(slotLogits, painter.SlotBlocks(text)), rtol: 1e-5, atol: 1e-5));
+            Assert.True(logits.exp().sum(1).allclose(ones(2, 16, 16, 16), rtol: 1e-4, atol: 1e-4));   // log-probabilities
+        }
+        Assert.False(painter.forward(occupancy, painter.TextTensor([[], []])).isnan().any().item<bool>());
+
+        using var plain = new MaterialPainter(Tiny(tokenizer.VocabularySize));
+        Assert.Throws<InvalidOperationException>(() => plain.SlotLogits(occupancy));
+        Assert.Throws<InvalidOperationException>(() => plain.SlotBlocks(stone));
+    }
+
+    [Fact]
     public void The_block_loss_counts_occupied_voxels_only()
     {
         torch.manual_seed(31);
@@ -86,17 +130,25 @@ public sealed class MaterialPainterTests
         Assert.DoesNotContain("coarse", json, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(config, JsonSerializer.Deserialize<PainterConfig>(json, ModelCheckpoint.Json));
         Assert.Equal(4, config.CoarseSize);
+        Assert.DoesNotContain("slots", json, StringComparison.OrdinalIgnoreCase);   // unfactored: the header of every painter before it
+        var factored = config with { Slots = 8 };
+        string factoredJson = JsonSerializer.Serialize(factored, ModelCheckpoint.Json);
+        Assert.Contains("\"slots\":8", factoredJson);
+        Assert.Equal(factored, JsonSerializer.Deserialize<PainterConfig>(factoredJson, ModelCheckpoint.Json));
         foreach (var bad in new[]
                  {
                      config with { GridSize = 12 }, config with { Blocks = 0 }, config with { Blocks = BlockMaterials.Count },
                      config with { ModelDim = 30, Heads = 4 }, config with { TextLayers = 0 }, config with { Layers = 0 },
                      config with { VocabularySize = 2 }, config with { Channels = 2 }, config with { Dropout = 1f },
+                     config with { Slots = -1 }, config with { Slots = 33 },
                  })
             Assert.Throws<ArgumentException>(() => new MaterialPainter(bad));
     }
 
-    [Fact]
-    public void A_trained_tiny_painter_ties_each_part_to_the_word_that_names_its_block()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]   // factored: two slots (the walls, the roof) from the grid, each one's block from the words
+    public void A_trained_tiny_painter_ties_each_part_to_the_word_that_names_its_block(int slots)
     {
         // Boxes whose lower half (the walls) is one block and upper half (the roof) another, described as "the X roof and
         // the Y walls". Every description has a twin with the same words in the other order on the same box, and every
@@ -129,7 +181,7 @@ public sealed class MaterialPainterTests
         }
 
         torch.manual_seed(1);
-        using var painter = new MaterialPainter(Tiny(tokenizer.VocabularySize, gridSize: 8));
+        using var painter = new MaterialPainter(Tiny(tokenizer.VocabularySize, gridSize: 8) with { Slots = slots });
         using var optimizer = optim.Adam(painter.parameters(), lr: 3e-3);
         var losses = new List<float>();
         painter.train();

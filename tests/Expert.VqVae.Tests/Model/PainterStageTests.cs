@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Expert.VqVae.Composition;
+using Expert.VqVae.Corpus;
 using Expert.VqVae.Inference;
 using Expert.VqVae.Materials;
 using Expert.VqVae.MlCore.Runtime;
@@ -158,9 +160,10 @@ public sealed class PainterStageTests : IDisposable
     }
 
     [Theory]
-    [InlineData(PainterInput.True)]
-    [InlineData(PainterInput.Reconstructed)]   // the frozen autoencoder reconstructs every batch and validation slice
-    public void A_painter_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run(PainterInput input)
+    [InlineData(PainterInput.True, 0)]
+    [InlineData(PainterInput.Reconstructed, 0)]   // the frozen autoencoder reconstructs every batch and validation slice
+    [InlineData(PainterInput.True, 3)]            // the factored painter: its slot queries and heads saved and restored too
+    public void A_painter_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run(PainterInput input, int slots)
     {
         // Catches: the batch picks or mirrorings reseeded at the resume step, libtorch's stream (the painter's dropout)
         // reseeded instead of restored, AdamW's moments or the schedule not restored, steps past the checkpoint logged
@@ -168,7 +171,7 @@ public sealed class PainterStageTests : IDisposable
         var examples = PaintedExamples();
         var validation = examples.Take(4).ToList();
         string sourcePath = SaveSource(examples);
-        var withDropout = MaterialPainterTests.Tiny(3) with { Dropout = 0.1f };
+        var withDropout = MaterialPainterTests.Tiny(3) with { Dropout = 0.1f, Slots = slots };
         var throughOptions = PainterOptions(sourcePath, Path.Combine(_dir, "through"), steps: 30) with { Painter = withDropout, PainterInput = input };
         var through = new PainterTrainer(throughOptions).Train(examples, validation);
 
@@ -353,6 +356,91 @@ public sealed class PainterStageTests : IDisposable
         float both = counted.sum().item<float>(), truthVoxels = mirrored.sum().item<float>();
         Assert.InRange(both, 1, truthVoxels - 1);
         vqvae.Dispose();
+    }
+
+    [Fact]
+    public void The_slot_targets_are_the_parts_that_set_each_voxel_of_composed_records_and_nothing_elsewhere()
+    {
+        var records = CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = 5, Count = 24, Split = CorpusSplit.Train }).ToList();
+        var examples = records.Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks, TrainingData.ComposedOf(r))).ToList();
+        Assert.Contains(examples, e => e.Composed is null);                    // v1 family records
+        var composed = examples.First(e => e.Composed is not null);
+        // The same building with one voxel repainted no longer builds back to its blocks: its owners are not trusted.
+        var repainted = composed.Blocks!.Clone();
+        int someVoxel = Enumerable.Range(0, repainted.Volume).First(v => repainted.At(v) != BlockMaterial.Air);
+        repainted.SetIndex(someVoxel, repainted.At(someVoxel) == BlockMaterial.Stone ? BlockMaterial.Sandstone : BlockMaterial.Stone);
+        examples.Add(composed with { Id = "repainted", Blocks = repainted });
+        var data = new TrainingSet(examples);
+        var slots = new PainterSlots(data);
+        Assert.Equal(7, PainterSlots.Owners);
+
+        var indices = Enumerable.Range(0, data.Grids.Count).ToList();
+        var (classes, known) = slots.Targets(indices, CPU);
+        Assert.Equal(new long[] { data.Grids.Count, 32, 32, 32 }, classes.shape);
+        int expectedKnown = 0;
+        for (int g = 0; g < data.Grids.Count; g++)
+        {
+            var blocks = data.Blocks[g]!;
+            var occupied = Enumerable.Range(0, blocks.Volume).Where(v => blocks.At(v) != BlockMaterial.Air).ToList();
+            var knownHere = known[g].flatten();
+            bool builds = data.Composed[g] is not null && !blocks.Equals(repainted);
+            if (!builds)
+            {
+                Assert.Equal(0f, knownHere.sum().item<float>());                 // a family record or the repainted one: nothing
+                continue;
+            }
+            expectedKnown++;
+            var owners = CompositionCatalog.Build(data.Composed[g]!).Owners;
+            Assert.Equal(occupied.Count, (int)knownHere.sum().item<float>());    // every occupied voxel, and only those
+            var classesHere = classes[g].flatten().data<long>().ToArray();
+            Assert.All(occupied, v => Assert.Equal((long)owners[v] - 1, classesHere[v]));
+        }
+        Assert.Equal(expectedKnown, slots.Known);
+        Assert.True(expectedKnown > 0);
+
+        // The option needs a factored painter with a slot for each part.
+        string source = SaveSource(PaintedExamples());
+        var options = PainterOptions(source, Path.Combine(_dir, "refused"), steps: 5) with { PainterSlotWeight = 1, Painter = MaterialPainterTests.Tiny(3) with { Slots = 6 } };
+        Assert.Contains("--painter-slots 7 or more, got 6", Assert.Throws<ArgumentException>(options.Validate).Message);
+        Assert.Contains("--painter-slot-weight must be 0 or positive", Assert.Throws<ArgumentException>((options with { PainterSlotWeight = -1 }).Validate).Message);
+        (options with { Painter = MaterialPainterTests.Tiny(3) with { Slots = 7 } }).Validate();
+    }
+
+    [Fact]
+    public void A_factored_painter_with_a_slot_weight_trains_on_composed_records_and_logs_its_slot_loss()
+    {
+        var records = CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = 6, Count = 12, Split = CorpusSplit.Train }).ToList();
+        var examples = records.Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks, TrainingData.ComposedOf(r))).ToList();
+        var tokenizer = DescriptionTokenizer.Fit(examples.Select(e => e.Description));
+        torch.manual_seed(44);
+        var header = new CheckpointHeader
+        {
+            ModelVersion = "vqvae-prior-test-source-32",
+            VqVae = TinyModels.VqVae with { GridSize = 32, Downsamplings = 3, ReserveEmptyCode = true },
+            Prior = TinyModels.Prior(tokenizer.VocabularySize),
+            TokenizerBpeIds = tokenizer.BpeIds.ToArray(),
+            Stage = "done",
+            EmptyCode = VqVaeConfig.EmptyCode,
+        };
+        string sourcePath = Path.Combine(_dir, "source32.ckpt");
+        using (var vqvae = new VqVae3d(header.VqVae))
+        using (var prior = new TextConditionedPrior(header.Prior!))
+            ModelCheckpoint.Save(sourcePath, header, vqvae, prior);
+        var options = PainterOptions(sourcePath, Path.Combine(_dir, "slots"), steps: 4) with
+        {
+            Painter = MaterialPainterTests.Tiny(3) with { Slots = 7 }, PainterSlotWeight = 0.5f, EvalEvery = 2,
+            VqVae = header.VqVae,
+        };
+
+        var outcome = new PainterTrainer(options).Train(examples, examples.Take(2).ToList());
+
+        var points = ReadPoints(options.OutputDir);
+        Assert.Equal(Enumerable.Range(1, 4), points.Select(p => p.Step));
+        Assert.All(points, p => Assert.True(double.IsFinite(p.Values["loss/slots"]) && p.Values["loss/slots"] > 0));
+        var result = ModelCheckpoint.Load(outcome.ModelPath);
+        Assert.Equal(7, result.Header.Painter!.Slots);
+        Assert.Equal(new long[] { 1, 7, 32, 32, 32 }, result.Painter!.SlotLogits(torch.zeros(new long[] { 1, 1, 32, 32, 32 })).shape);
+        result.DisposeModules();
     }
 
     /// <summary>

@@ -1,0 +1,59 @@
+using Expert.VqVae.Composition;
+using Expert.VqVae.Voxels;
+using static TorchSharp.torch;
+
+namespace Expert.VqVae.Training;
+
+/// <summary>
+/// The targets of the factored painter's slot loss (<c>--painter-slot-weight</c>, MODEL.md "4b"): slot s of a voxel is the
+/// part that set it, <see cref="VoxelOwner"/> value s + 1 (walls 0, roof 1, towers 2, chimney 3, columns 4, stairs 5,
+/// windows 6). Known only for composed records whose building, built again from their params, has exactly the record's
+/// blocks; a v1 family record, or one that does not build back, teaches the slots nothing.
+/// </summary>
+public sealed class PainterSlots
+{
+    /// <summary>The parts that own voxels: the slots the loss names.</summary>
+    public static readonly int Owners = Enum.GetValues<VoxelOwner>().Length - 1;
+
+    private readonly Dictionary<int, bool> _builds = new();   // whether a shape builds back to its blocks (owners are built again when asked: 32 KB a shape)
+    private readonly TrainingSet _data;
+
+    public PainterSlots(TrainingSet data) => _data = data;
+
+    /// <summary>Shapes of the set whose owners are known (every composed shape is built once; about 0.2 ms each).</summary>
+    public int Known => Enumerable.Range(0, _data.Grids.Count).Count(i => OwnersOf(i) is not null);
+
+    /// <summary>The owner of every voxel of shape <paramref name="gridIndex"/> (storage order), or null when unknown.</summary>
+    public VoxelOwner[]? OwnersOf(int gridIndex)
+    {
+        if (_data.Composed[gridIndex] is not { } spec || _data.Blocks[gridIndex] is not { } blocks) return null;
+        if (_builds.TryGetValue(gridIndex, out bool builds) && !builds) return null;
+        var built = CompositionCatalog.Build(spec);
+        if (!_builds.ContainsKey(gridIndex)) _builds[gridIndex] = built.Blocks.Equals(blocks);
+        return _builds[gridIndex] ? built.Owners : null;
+    }
+
+    /// <summary>
+    /// [B, G, G, G] int64 slot classes and [B, G, G, G] 0/1 floats, 1 where a voxel's owner is known, for shapes
+    /// <paramref name="gridIndices"/> (before any mirroring: flip both as the blocks are flipped).
+    /// </summary>
+    public (Tensor Classes, Tensor Known) Targets(IReadOnlyList<int> gridIndices, Device device)
+    {
+        var first = _data.Grids[gridIndices[0]];
+        int volume = first.SizeX * first.SizeY * first.SizeZ;
+        var classes = new long[gridIndices.Count * volume];
+        var mask = new float[gridIndices.Count * volume];
+        for (int b = 0; b < gridIndices.Count; b++)
+        {
+            if (OwnersOf(gridIndices[b]) is not { } owners) continue;
+            for (int v = 0; v < volume; v++)
+                if (owners[v] != VoxelOwner.None)
+                {
+                    classes[b * volume + v] = (long)owners[v] - 1;
+                    mask[b * volume + v] = 1f;
+                }
+        }
+        var shape = new long[] { gridIndices.Count, first.SizeY, first.SizeZ, first.SizeX };
+        return (tensor(classes, shape, device: device), tensor(mask, shape, device: device));
+    }
+}
