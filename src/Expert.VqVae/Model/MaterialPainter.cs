@@ -22,8 +22,8 @@ namespace Expert.VqVae.Model;
 /// </code>
 /// <b>Factored</b> (<see cref="PainterConfig.Slots"/> S &gt; 0, MODEL.md "4b"): the cells skip the cross-attention, so the grid
 /// path, blind to the words, gives every voxel S slot logits (<see cref="SlotLogits"/>); S learned queries, blind to the grid,
-/// read the words through <see cref="PainterConfig.Layers"/> cross-attention blocks and one shared head gives each slot K
-/// block logits (<see cref="SlotBlocks"/>); a voxel's block distribution is the mixture (<see cref="Mix"/>). Which part a
+/// point at the words and one head shared by every slot gives each K block logits (<see cref="SlotReader"/>,
+/// <see cref="SlotBlocks"/>); a voxel's block distribution is the mixture (<see cref="Mix"/>). Which part a
 /// voxel is and which block the text gives that part are learnt apart, so a pairing never seen in training (sandstone
 /// walls under a pitched roof) is two things seen.
 /// The null token is a learned key that every row has, so a description of no tokens still has something to attend
@@ -43,10 +43,7 @@ public sealed class MaterialPainter : nn.Module
     private readonly ModuleList<TransformerBlock> text_blocks;
     private readonly LayerNorm text_ln;
     private readonly ModuleList<CrossAttentionBlock>? cross_blocks;        // unfactored: the cells read the words
-    private readonly Parameter? slot_queries;                                // factored: a query a part, reading the words
-    private readonly ModuleList<CrossAttentionBlock>? slot_blocks;
-    private readonly LayerNorm? slot_ln;
-    private readonly Linear? slot_head;
+    private readonly SlotReader? slot_reader;                                // factored: each slot's block, read from the words
     private readonly ModuleList<TransformerBlock> cell_blocks;
     private readonly LayerNorm ln_f;
     private readonly Linear from_model;
@@ -79,11 +76,7 @@ public sealed class MaterialPainter : nn.Module
                 .Select(i => new CrossAttentionBlock($"cross{i}", d, config.Heads, config.Dropout)).ToArray());
         else
         {
-            slot_queries = nn.Parameter(randn(1, config.Slots, d) * 0.02f);
-            slot_blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
-                .Select(i => new CrossAttentionBlock($"slot{i}", d, config.Heads, config.Dropout)).ToArray());
-            slot_ln = nn.LayerNorm(d);
-            slot_head = nn.Linear(d, config.Blocks);   // one head for every part: a part's block is read from the words, not learnt per part
+            slot_reader = new SlotReader("slots", config.Slots, d, config.Heads, config.Blocks);
         }
         int outputs = config.Slots == 0 ? config.Blocks : config.Slots;
         cell_blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
@@ -144,7 +137,7 @@ public sealed class MaterialPainter : nn.Module
         return Grid(occupancy, null, null);
     }
 
-    /// <summary>Factored painter: each slot's block logits [B, S, K], its query reading the words (the grid is not seen).</summary>
+    /// <summary>Factored painter: each slot's block logits [B, S, K], its query pointing at the words (the grid is not seen).</summary>
     public Tensor SlotBlocks(Tensor text)
     {
         RequireFactored();
@@ -152,19 +145,7 @@ public sealed class MaterialPainter : nn.Module
         using (context)
         using (keyMask)
         {
-            long b = context.shape[0];
-            Tensor q = slot_queries!.expand(b, Config.Slots, Config.ModelDim).alias();
-            foreach (var block in slot_blocks!)
-            {
-                var next = block.forward(q, context, keyMask);
-                q.Dispose();
-                q = next;
-            }
-            using (q)
-            {
-                using var normed = slot_ln!.forward(q);
-                return slot_head!.forward(normed);
-            }
+            return slot_reader!.forward(context, keyMask);
         }
     }
 
@@ -295,8 +276,21 @@ public sealed class MaterialPainter : nn.Module
     /// <summary>The most likely block class of every voxel: [B, G, G, G] int64 (class c is block value c + 1).</summary>
     public Tensor Paint(Tensor occupancy, Tensor text)
     {
-        using var logits = forward(occupancy, text);
-        return MaterialTensors.ClassOfVoxels(logits);
+        if (Config.Slots == 0)
+        {
+            using var logits = forward(occupancy, text);
+            return MaterialTensors.ClassOfVoxels(logits);
+        }
+        // Factored: the arg max of the mixture's probabilities, one batched product ([B, K, S] x [B, S, V]), not the
+        // log-space sum over [B, S, K, V] that training needs for its gradient: the same classes.
+        using var slots = SlotLogits(occupancy);
+        using var blocks = SlotBlocks(text);
+        using var slotProbabilities = functional.softmax(slots.flatten(2), 1);
+        using var blockProbabilities0 = functional.softmax(blocks, 2);
+        using var blockProbabilities = blockProbabilities0.transpose(1, 2);
+        using var mixed = blockProbabilities.bmm(slotProbabilities);
+        using var grid = mixed.view(new long[] { occupancy.shape[0], Config.Blocks }.Concat(occupancy.shape.Skip(2)).ToArray());
+        return MaterialTensors.ClassOfVoxels(grid);
     }
 
     /// <summary>

@@ -1,13 +1,16 @@
 using Expert.VqVae.Composition;
+using Expert.VqVae.Materials;
 using Expert.VqVae.Voxels;
 using static TorchSharp.torch;
 
 namespace Expert.VqVae.Training;
 
 /// <summary>
-/// The targets of the factored painter's slot loss (<c>--painter-slot-weight</c>, MODEL.md "4b"): slot s of a voxel is the
-/// part that set it, <see cref="VoxelOwner"/> value s + 1 (walls 0, roof 1, towers 2, chimney 3, columns 4, stairs 5,
-/// windows 6). Known only for composed records whose building, built again from their params, has exactly the record's
+/// The targets of the factored painter's slot loss (<c>--painter-slot-weight</c>, MODEL.md "4b"), two halves: slot s of a
+/// voxel is the part that set it, <see cref="VoxelOwner"/> value s + 1 (walls 0, roof 1, towers 2, chimney 3, columns 4,
+/// stairs 5, windows 6; <see cref="Targets"/>); and the block of slot s is the one the building gives that part, the
+/// <see cref="MaterialSlot"/> of the same number, glass for the windows (<see cref="BlockTargets"/>), for the parts the
+/// building has. Known only for composed records whose building, built again from their params, has exactly the record's
 /// blocks; a v1 family record, or one that does not build back, teaches the slots nothing.
 /// </summary>
 public sealed class PainterSlots
@@ -31,6 +34,36 @@ public sealed class PainterSlots
         var built = CompositionCatalog.Build(spec);
         if (!_builds.ContainsKey(gridIndex)) _builds[gridIndex] = built.Blocks.Equals(blocks);
         return _builds[gridIndex] ? built.Owners : null;
+    }
+
+    /// <summary>
+    /// [B, S] int64 block classes (class c is block value c + 1) and [B, S] 0/1 floats, 1 where slot s is a part the building
+    /// has (the walls and the roof always, the others with their part; slots past the seven parts never), for shapes
+    /// <paramref name="gridIndices"/>.
+    /// </summary>
+    public (Tensor Classes, Tensor Known) BlockTargets(IReadOnlyList<int> gridIndices, int slots, Device device)
+    {
+        var classes = new long[gridIndices.Count * slots];
+        var mask = new float[gridIndices.Count * slots];
+        for (int b = 0; b < gridIndices.Count; b++)
+        {
+            if (OwnersOf(gridIndices[b]) is null) continue;
+            var spec = _data.Composed[gridIndices[b]]!;
+            foreach (var slot in spec.UsedSlots())
+            {
+                int s = (int)slot;   // MaterialSlot s is VoxelOwner s + 1
+                if (s >= slots) continue;
+                classes[b * slots + s] = (long)spec.MaterialOf(slot) - 1;
+                mask[b * slots + s] = 1f;
+            }
+            int windows = (int)VoxelOwner.Windows - 1;
+            if (spec.Has(PartKind.Windows) && windows < slots)
+            {
+                classes[b * slots + windows] = (long)BlockMaterial.Glass - 1;
+                mask[b * slots + windows] = 1f;
+            }
+        }
+        return (tensor(classes, new long[] { gridIndices.Count, slots }, device: device), tensor(mask, new long[] { gridIndices.Count, slots }, device: device));
     }
 
     /// <summary>

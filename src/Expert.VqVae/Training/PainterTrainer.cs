@@ -206,7 +206,7 @@ public sealed class PainterTrainer
         {
             ct.ThrowIfCancellationRequested();
             schedule.ApplyTo(optimizer, step);
-            float loss, accuracy, slotLoss = float.NaN;
+            float loss, accuracy, slotLoss = float.NaN, slotBlockLoss = float.NaN;
             using (NewDisposeScope())
             {
                 var draw = ImaginationTrainer.DrawAutoencoderBatch(random, data.Pairs.Count, o.PainterBatch);
@@ -228,13 +228,19 @@ public sealed class PainterTrainer
                     // The factored painter's two halves, mixed as its forward mixes them; the slot logits also learn the
                     // part that set each voxel, where it is known.
                     var slotLogits = painter.SlotLogits(painted);
-                    logits = MaterialPainter.Mix(slotLogits, painter.SlotBlocks(text));
-                    var (owners, known) = slots.Targets(draw.Picks.Select(i => data.Pairs[i].GridIndex).ToList(), device);
+                    var slotBlocks = painter.SlotBlocks(text);
+                    logits = MaterialPainter.Mix(slotLogits, slotBlocks);
+                    var shapes = draw.Picks.Select(i => data.Pairs[i].GridIndex).ToList();
+                    var (owners, known) = slots.Targets(shapes, device);
                     if (draw.MirrorX) { owners = owners.flip(3); known = known.flip(3); }
                     if (draw.MirrorZ) { owners = owners.flip(2); known = known.flip(2); }
-                    var slotCe = MaterialTensors.OccupiedCrossEntropy(slotLogits, owners, known * occupied);
-                    slotLoss = slotCe.item<float>();
-                    ce = MaterialTensors.OccupiedCrossEntropy(logits, classes, occupied) + o.PainterSlotWeight * slotCe;
+                    var voxelCe = MaterialTensors.OccupiedCrossEntropy(slotLogits, owners, known * occupied);
+                    // Each part's block from the words, one term a part and building (the chimney counts as much as the walls).
+                    var (partBlocks, partKnown) = slots.BlockTargets(shapes, painter.Config.Slots, device);
+                    var blockCe = MaterialTensors.OccupiedCrossEntropy(slotBlocks.permute(0, 2, 1), partBlocks, partKnown);
+                    slotLoss = voxelCe.item<float>();
+                    slotBlockLoss = blockCe.item<float>();
+                    ce = MaterialTensors.OccupiedCrossEntropy(logits, classes, occupied) + o.PainterSlotWeight * (voxelCe + blockCe);
                 }
                 ce.backward();
                 nn.utils.clip_grad_norm_(parameters, 1.0);
@@ -244,7 +250,11 @@ public sealed class PainterTrainer
                 accuracy = count == 0 ? 0f : (float)(hits / count);
             }
             var values = new Dictionary<string, double> { ["loss"] = loss, ["train/painter_material_accuracy"] = accuracy };
-            if (slots is not null) values["loss/slots"] = slotLoss;
+            if (slots is not null)
+            {
+                values["loss/slots"] = slotLoss;
+                values["loss/slot_blocks"] = slotBlockLoss;
+            }
             if (step % o.EvalEvery == 0 || step == o.PainterSteps)
             {
                 double valAccuracy = MaterialAccuracy(painter, valBlocks, valTokens, device, reconstruction: reconstruction);

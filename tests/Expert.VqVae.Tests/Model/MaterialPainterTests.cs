@@ -84,6 +84,7 @@ public sealed class MaterialPainterTests
             // The same slots under any words: the words change only what block each slot gets.
             Assert.True(logits.allclose(MaterialPainter.Mix(slotLogits, painter.SlotBlocks(text)), rtol: 1e-5, atol: 1e-5));
             Assert.True(logits.exp().sum(1).allclose(ones(2, 16, 16, 16), rtol: 1e-4, atol: 1e-4));   // log-probabilities
+            Assert.True(painter.Paint(occupancy, text).eq(MaterialTensors.ClassOfVoxels(logits)).all().item<bool>());   // the product's arg max, the same classes
         }
         Assert.False(painter.forward(occupancy, painter.TextTensor([[], []])).isnan().any().item<bool>());
 

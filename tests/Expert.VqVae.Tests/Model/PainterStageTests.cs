@@ -359,7 +359,7 @@ public sealed class PainterStageTests : IDisposable
     }
 
     [Fact]
-    public void The_slot_targets_are_the_parts_that_set_each_voxel_of_composed_records_and_nothing_elsewhere()
+    public void The_slot_targets_are_the_parts_that_set_each_voxel_and_their_blocks_for_composed_records_and_nothing_elsewhere()
     {
         var records = CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = 5, Count = 24, Split = CorpusSplit.Train }).ToList();
         var examples = records.Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks, TrainingData.ComposedOf(r))).ToList();
@@ -397,6 +397,30 @@ public sealed class PainterStageTests : IDisposable
         }
         Assert.Equal(expectedKnown, slots.Known);
         Assert.True(expectedKnown > 0);
+
+        // Each slot's block: the material the building gives that part (glass for the windows), for the parts it has;
+        // a ninth slot past the seven parts is never taught.
+        var (partBlocks, partKnown) = slots.BlockTargets(indices, 9, CPU);
+        Assert.Equal(new long[] { data.Grids.Count, 9 }, partBlocks.shape);
+        bool sawWindows = false;
+        for (int g = 0; g < data.Grids.Count; g++)
+        {
+            var knownSlots = partKnown[g].data<float>().ToArray();
+            var blockClasses = partBlocks[g].data<long>().ToArray();
+            if (known[g].sum().item<float>() == 0) { Assert.All(knownSlots, k => Assert.Equal(0f, k)); continue; }
+            var spec = data.Composed[g]!;
+            foreach (var slot in Enum.GetValues<MaterialSlot>())
+            {
+                bool used = spec.UsedSlots().Contains(slot);
+                Assert.Equal(used ? 1f : 0f, knownSlots[(int)slot]);
+                if (used) Assert.Equal((long)spec.MaterialOf(slot) - 1, blockClasses[(int)slot]);
+            }
+            Assert.Equal(spec.Has(PartKind.Windows) ? 1f : 0f, knownSlots[6]);
+            if (spec.Has(PartKind.Windows)) { sawWindows = true; Assert.Equal((long)BlockMaterial.Glass - 1, blockClasses[6]); }
+            Assert.Equal(0f, knownSlots[7]);
+            Assert.Equal(0f, knownSlots[8]);
+        }
+        Assert.True(sawWindows);
 
         // The option needs a factored painter with a slot for each part.
         string source = SaveSource(PaintedExamples());
@@ -437,6 +461,7 @@ public sealed class PainterStageTests : IDisposable
         var points = ReadPoints(options.OutputDir);
         Assert.Equal(Enumerable.Range(1, 4), points.Select(p => p.Step));
         Assert.All(points, p => Assert.True(double.IsFinite(p.Values["loss/slots"]) && p.Values["loss/slots"] > 0));
+        Assert.All(points, p => Assert.True(double.IsFinite(p.Values["loss/slot_blocks"]) && p.Values["loss/slot_blocks"] > 0));
         var result = ModelCheckpoint.Load(outcome.ModelPath);
         Assert.Equal(7, result.Header.Painter!.Slots);
         Assert.Equal(new long[] { 1, 7, 32, 32, 32 }, result.Painter!.SlotLogits(torch.zeros(new long[] { 1, 1, 32, 32, 32 })).shape);

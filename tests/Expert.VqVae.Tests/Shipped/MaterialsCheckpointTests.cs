@@ -135,11 +135,12 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
 /// </summary>
 internal static class MaterialsFloors
 {
-    // Measured on these 64 records (2026-12-07, vqvae-prior-20261207-017c9e-paint, the painter retrained on the corpus
-    // whose unsaid slots follow MaterialDefaults): materials 73.6% (every stated slot together 74.1%, walls 93.1%),
-    // attributes 80.1%, text-to-shape 0.544 (46 fully specified), reconstruction 0.879 with blocks right on 76.8% (painted
-    // from the words: the painter never sees the true blocks). Part presence (3.2%) has no floor: it is near zero, as the
-    // occupancy-only default's (TRAINING.md). The painter shipped before it (vqvae-prior-20261207-7c0d2e-paint, trained
+    // Measured on these 64 records (2026-12-07 12:05 UTC, vqvae-prior-20261207-9fd4d1-paint, the factored painter of
+    // MODEL.md 4b): materials 75.7% (every stated slot together 76.4%, walls 93.6%), attributes 80.1%, text-to-shape 0.544
+    // (46 fully specified), reconstruction 0.879 with blocks right on 78.9% (painted from the words: the painter never
+    // sees the true blocks). Part presence (3.8%) has no floor: it is near zero, as the occupancy-only default's
+    // (TRAINING.md). The unfactored painter shipped before it (vqvae-prior-20261207-017c9e-paint) measured materials 73.6%
+    // (stated slots 74.1%, walls 93.1%) and blocks on reconstructions 76.8%, the same shapes. The painter before that one (vqvae-prior-20261207-7c0d2e-paint, trained
     // when unsaid slots were random) measures on the same records materials 73.9% (stated slots 78.5%), blocks on
     // reconstructions 73.7%, the same shapes; on the report's 400 records 72.4% against this one's 76.1%. The first
     // materials.ckpt (a material channel, until 2026-12-07) measured on the records of that time materials 62.7%,
