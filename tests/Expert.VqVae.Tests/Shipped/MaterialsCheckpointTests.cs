@@ -56,7 +56,8 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
         Assert.Equal(BlockMaterials.Count - 1, header.Painter!.Blocks);
         Assert.Equal(32, header.Painter.GridSize);
         Assert.NotNull(header.PainterTokenizerBpeIds);
-        Assert.Equal(3000, header.PainterStep);
+        Assert.Equal(6000, header.PainterStep);
+        Assert.Equal(7, header.Painter.Slots);   // factored (MODEL.md 4b): a slot for each part that owns voxels
         Assert.Equal(BlockMaterials.Blocks.Take(BlockMaterials.Count - 1), shipped.Model.Info.MaterialPalette);
         Assert.Equal(shipped.Model.Info.MaterialPalette.Select(BlockMaterials.Name), shipped.Report.MaterialPalette);
         // Painted on the shipped default: its version, autoencoder, prior and tokenizer.
@@ -135,11 +136,12 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
 /// </summary>
 internal static class MaterialsFloors
 {
-    // Measured on these 64 records (2026-12-07 12:05 UTC, vqvae-prior-20261207-9fd4d1-paint, the factored painter of
-    // MODEL.md 4b): materials 75.7% (every stated slot together 76.4%, walls 93.6%), attributes 80.1%, text-to-shape 0.544
-    // (46 fully specified), reconstruction 0.879 with blocks right on 78.9% (painted from the words: the painter never
-    // sees the true blocks). Part presence (3.8%) has no floor: it is near zero, as the occupancy-only default's
-    // (TRAINING.md). The unfactored painter shipped before it (vqvae-prior-20261207-017c9e-paint) measured materials 73.6%
+    // Measured on these 64 records (2026-12-07 12:41 UTC, vqvae-prior-20261207-3b27c8-paint, the factored painter of
+    // MODEL.md 4b, 6,000 steps): materials 79.0% (every stated slot together 79.8%, walls 94.5%), attributes 80.1%,
+    // text-to-shape 0.544 (46 fully specified), reconstruction 0.879 with blocks right on 81.2% (painted from the words:
+    // the painter never sees the true blocks). Part presence (4.5%) has no floor: it is near zero, as the occupancy-only
+    // default's (TRAINING.md). The same painter at 3,000 steps (vqvae-prior-20261207-9fd4d1-paint) measured materials
+    // 75.7% (stated slots 76.4%) and blocks on reconstructions 78.9%. The unfactored painter shipped before them (vqvae-prior-20261207-017c9e-paint) measured materials 73.6%
     // (stated slots 74.1%, walls 93.1%) and blocks on reconstructions 76.8%, the same shapes. The painter before that one (vqvae-prior-20261207-7c0d2e-paint, trained
     // when unsaid slots were random) measures on the same records materials 73.9% (stated slots 78.5%), blocks on
     // reconstructions 73.7%, the same shapes; on the report's 400 records 72.4% against this one's 76.1%. The first
