@@ -95,6 +95,7 @@ public sealed class PainterTrainer
                 : rh.Painter != config ? "its painter has another shape or vocabulary than this run's"
                 : !(rh.PainterTokenizerBpeIds ?? []).SequenceEqual(tokenizer.BpeIds) ? "its painter's tokenizer differs from this corpus's"
                 : RecordedInput(rh) != o.PainterInput ? $"it painted --painter-input {PainterInputs.Name(RecordedInput(rh))}, this run {PainterInputs.Name(o.PainterInput)}"
+                : RecordedSlotWeight(rh) != o.PainterSlotWeight ? $"it trained with --painter-slot-weight {RecordedSlotWeight(rh)}, this run {o.PainterSlotWeight}"
                 : null;
             if (problem is not null)
             {
@@ -346,6 +347,12 @@ public sealed class PainterTrainer
         header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterInput", out var value) && value.ValueKind == JsonValueKind.String
             ? PainterInputs.Parse(value.GetString()!)
             : PainterInput.True;
+
+    /// <summary>The slot loss's weight a checkpoint's run recorded in its options (<c>trainingOptions.painterSlotWeight</c>); runs from before it had none (0).</summary>
+    internal static float RecordedSlotWeight(CheckpointHeader header) =>
+        header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterSlotWeight", out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.GetSingle()
+            : 0f;
 
     /// <summary>Occupied voxels (<paramref name="occupied"/>, 1 where occupied) whose predicted class is the target's, and occupied voxels.</summary>
     private static (double Hits, double Count) Correct(Tensor predicted, Tensor classes, Tensor occupied)

@@ -162,7 +162,7 @@ public sealed class PainterStageTests : IDisposable
     [Theory]
     [InlineData(PainterInput.True, 0)]
     [InlineData(PainterInput.Reconstructed, 0)]   // the frozen autoencoder reconstructs every batch and validation slice
-    [InlineData(PainterInput.True, 3)]            // the factored painter: its slot queries and heads saved and restored too
+    [InlineData(PainterInput.True, 7)]            // the factored painter: its slot reader and heads saved and restored too
     public void A_painter_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run(PainterInput input, int slots)
     {
         // Catches: the batch picks or mirrorings reseeded at the resume step, libtorch's stream (the painter's dropout)
@@ -190,6 +190,13 @@ public sealed class PainterStageTests : IDisposable
         var other = input == PainterInput.True ? PainterInput.Reconstructed : PainterInput.True;
         var refused = Assert.Throws<InvalidOperationException>(() => new PainterTrainer(options with { PainterInput = other }).Train(examples, validation));
         Assert.Contains("--painter-input", refused.Message);
+        if (slots >= PainterSlots.Owners)
+        {
+            // A slot loss the stopped run did not have is refused too, not mixed into its schedule.
+            var weighted = Assert.Throws<InvalidOperationException>(() => new PainterTrainer(options with { PainterSlotWeight = 1 }).Train(examples, validation));
+            Assert.Contains("--painter-slot-weight", weighted.Message);
+            Assert.Equal(0f, PainterTrainer.RecordedSlotWeight(stopped));
+        }
 
         var resumed = new PainterTrainer(options).Train(examples, validation);
 
