@@ -61,6 +61,11 @@ internal static class TrainCommand
             Description = "--stage painter: 0, the painter whose voxels read the words; N > 0, the factored painter: the voxels choose among N latent material slots (walls, roof, towers, ...) from the grid alone, and each slot's block is read from the words alone (MODEL.md 4b).",
             DefaultValueFactory = _ => defaults.Painter.Slots,
         };
+        var painterTextLayers = new Option<int>("--painter-text-layers")
+        {
+            Description = "--stage painter: bidirectional transformer blocks over the description's tokens (the painter's text encoder).",
+            DefaultValueFactory = _ => defaults.Painter.TextLayers,
+        };
         var painterSlotWeight = new Option<float>("--painter-slot-weight")
         {
             Description = "--stage painter, factored: weight of the slot loss that teaches the slots the part that set each voxel of a composed record (walls, roof, towers, chimney, columns, stairs, windows); 0 leaves them latent. Needs --painter-slots 7 or more.",
@@ -74,7 +79,7 @@ internal static class TrainCommand
             autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
             priorFrom, priorLr, textDropout, guidance, guidanceStart, materials, painterSteps, painterBatch, painterLr,
-            painterInput, painterSlots, painterSlotWeight,
+            painterInput, painterSlots, painterSlotWeight, painterTextLayers,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -109,7 +114,7 @@ internal static class TrainCommand
                 PainterBatch = r.GetValue(painterBatch),
                 PainterLearningRate = r.GetValue(painterLr),
                 PainterInput = PainterInputs.Parse(r.GetValue(painterInput)!),
-                Painter = defaults.Painter with { Slots = r.GetValue(painterSlots) },
+                Painter = defaults.Painter with { Slots = r.GetValue(painterSlots), TextLayers = r.GetValue(painterTextLayers) },
                 PainterSlotWeight = r.GetValue(painterSlotWeight),
                 PriorFrom = r.GetValue(priorFrom),
                 PriorLearningRate = r.GetValue(priorLr),
