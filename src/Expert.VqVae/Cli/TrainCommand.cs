@@ -58,7 +58,7 @@ internal static class TrainCommand
         };
         var painterSlots = new Option<int>("--painter-slots")
         {
-            Description = "--stage painter: 0, the painter whose voxels read the words; N > 0, the factored painter: the voxels choose among N latent material slots (walls, roof, towers, ...) from the grid alone, and each slot's block is read from the words alone (MODEL.md 4b).",
+            Description = "--stage painter: 0, the painter whose voxels read the words; N > 0, the factored painter: the voxels choose among N material slots (latent, or the parts walls, roof, towers, ... with --painter-slot-weight) from the grid alone, and each slot's block is read from the words alone (MODEL.md 4b).",
             DefaultValueFactory = _ => defaults.Painter.Slots,
         };
         var painterTextLayers = new Option<int>("--painter-text-layers")
