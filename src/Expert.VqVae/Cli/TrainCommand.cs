@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Expert.VqVae.Corpus;
 using Expert.VqVae.MlCore.Training;
+using Expert.VqVae.Model;
 using Expert.VqVae.Training;
 
 namespace Expert.VqVae.Cli;
@@ -66,6 +67,12 @@ internal static class TrainCommand
             Description = "--stage painter: bidirectional transformer blocks over the description's tokens (the painter's text encoder).",
             DefaultValueFactory = _ => defaults.Painter.TextLayers,
         };
+        var painterSlotReading = new Option<string>("--painter-slot-reading")
+        {
+            Description = "--stage painter, factored: how a slot reads the words. 'encoded': it points at and reads the text encoder's output; 'words': it points at the encoded words and reads each word's own embedding; 'local': it points by a window of 4 tokens either side of each word and reads the word's own embedding (MODEL.md 4b).",
+            DefaultValueFactory = _ => defaults.Painter.SlotReading.ToString().ToLowerInvariant(),
+        };
+        painterSlotReading.AcceptOnlyFromAmong("encoded", "words", "local", "neighbours");
         var painterSlotWeight = new Option<float>("--painter-slot-weight")
         {
             Description = "--stage painter, factored: weight of the slot loss that teaches the slots the part that set each voxel of a composed record (walls, roof, towers, chimney, columns, stairs, windows); 0 leaves them latent. Needs --painter-slots 7 or more.",
@@ -79,7 +86,7 @@ internal static class TrainCommand
             autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
             priorFrom, priorLr, textDropout, guidance, guidanceStart, materials, painterSteps, painterBatch, painterLr,
-            painterInput, painterSlots, painterSlotWeight, painterTextLayers,
+            painterInput, painterSlots, painterSlotWeight, painterTextLayers, painterSlotReading,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -114,7 +121,11 @@ internal static class TrainCommand
                 PainterBatch = r.GetValue(painterBatch),
                 PainterLearningRate = r.GetValue(painterLr),
                 PainterInput = PainterInputs.Parse(r.GetValue(painterInput)!),
-                Painter = defaults.Painter with { Slots = r.GetValue(painterSlots), TextLayers = r.GetValue(painterTextLayers) },
+                Painter = defaults.Painter with
+                {
+                    Slots = r.GetValue(painterSlots), TextLayers = r.GetValue(painterTextLayers),
+                    SlotReading = Enum.Parse<SlotReading>(r.GetValue(painterSlotReading)!, ignoreCase: true),
+                },
                 PainterSlotWeight = r.GetValue(painterSlotWeight),
                 PriorFrom = r.GetValue(priorFrom),
                 PriorLearningRate = r.GetValue(priorLr),

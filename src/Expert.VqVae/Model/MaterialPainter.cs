@@ -76,7 +76,7 @@ public sealed class MaterialPainter : nn.Module
                 .Select(i => new CrossAttentionBlock($"cross{i}", d, config.Heads, config.Dropout)).ToArray());
         else
         {
-            slot_reader = new SlotReader("slots", config.Slots, d, config.Heads, config.Blocks);
+            slot_reader = new SlotReader("slots", config.Slots, d, config.Heads, config.Blocks, config.SlotReading);
         }
         int outputs = config.Slots == 0 ? config.Blocks : config.Slots;
         cell_blocks = nn.ModuleList(Enumerable.Range(0, config.Layers)
@@ -141,12 +141,45 @@ public sealed class MaterialPainter : nn.Module
     public Tensor SlotBlocks(Tensor text)
     {
         RequireFactored();
+        if (Config.SlotReading is SlotReading.Local or SlotReading.Neighbours)
+        {
+            // The keys are a window over the words' own embeddings: the text encoder is not run (its weights stay in the
+            // checkpoint, untrained: MODEL.md 4b).
+            using var words = Words(text);
+            using var mask = KeyMask(text);
+            return slot_reader!.forward(words, words, mask);
+        }
         var (context, keyMask) = EncodeText(text);
         using (context)
         using (keyMask)
         {
-            return slot_reader!.forward(context, keyMask);
+            if (Config.SlotReading == SlotReading.Encoded) return slot_reader!.forward(context, context, keyMask);
+            using var words = Words(text);
+            return slot_reader!.forward(context, words, keyMask);
         }
+    }
+
+    /// <summary>[B, 1 + T] bool: true on the null token (always) and on every token that is not padding.</summary>
+    private static Tensor RealTokens(Tensor text)
+    {
+        using var textMask = text.ne(TextTokenIds.Pad);                           // [B, T]
+        using var always = ones(text.shape[0], 1, dtype: ScalarType.Bool, device: text.device);
+        return cat(new[] { always, textMask }, 1);
+    }
+
+    /// <summary>[B, 1, 1, 1 + T] the attention mask of <see cref="EncodeText"/>, without encoding.</summary>
+    private static Tensor KeyMask(Tensor text)
+    {
+        using var keys = RealTokens(text);
+        return keys.view(text.shape[0], 1, 1, text.shape[1] + 1);
+    }
+
+    /// <summary>[B, 1 + T, D] each position's own embedding (the null token first), before positions and neighbours reach it.</summary>
+    private Tensor Words(Tensor text)
+    {
+        using var tokens = token_embed.forward(text);
+        using var nulls = null_token.expand(text.shape[0], 1, Config.ModelDim);
+        return cat(new[] { nulls, tokens }, 1);
     }
 
     /// <summary>
@@ -246,9 +279,7 @@ public sealed class MaterialPainter : nn.Module
     {
         long b = text.shape[0], t = text.shape[1], length = t + 1, d = Config.ModelDim;
         if (t > Config.MaxTextTokens) throw new ArgumentException($"The painter reads at most {Config.MaxTextTokens} tokens, got {t}.", nameof(text));
-        using var textMask = text.ne(TextTokenIds.Pad);                           // [B, T]
-        using var always = ones(b, 1, dtype: ScalarType.Bool, device: text.device);
-        using var keys = cat(new[] { always, textMask }, 1);                      // [B, 1 + T]
+        using var keys = RealTokens(text);                                         // [B, 1 + T]
         var keyMask = keys.view(b, 1, 1, length);
         using var rows = keys.reshape(-1).nonzero().squeeze(1);                   // real rows of the flat [B * (1 + T)] layout
         var layout = new PackedSequence(rows, b, length, keyMask);

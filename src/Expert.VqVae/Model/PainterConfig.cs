@@ -39,6 +39,13 @@ public sealed record PainterConfig
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Slots { get; init; }
+    /// <summary>
+    /// Factored painter only: how a slot's query reads the words (MODEL.md "4b", <see cref="Model.SlotReading"/>): where it
+    /// points (the keys) and what it reads there (the values). Left out of the header when <see cref="SlotReading.Encoded"/>,
+    /// so earlier checkpoints re-save byte for byte.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public SlotReading SlotReading { get; init; }
 
     /// <summary>Edge of the coarse grid the attention works on (two halvings).</summary>
     [JsonIgnore]
@@ -59,6 +66,31 @@ public sealed record PainterConfig
         if (TextLayers < 1) throw new ArgumentException("TextLayers must be at least 1 (the words must see each other to tie a block to a part).");
         if (Layers < 1) throw new ArgumentException("Layers must be at least 1.");
         if (Slots is < 0 or > 32) throw new ArgumentException($"Slots must be 0 (the unfactored painter) to 32, got {Slots}.");
+        if (!Enum.IsDefined(SlotReading)) throw new ArgumentException($"SlotReading must be Encoded, Words, Local or Neighbours, got {SlotReading}.");
+        if (SlotReading != SlotReading.Encoded && Slots == 0) throw new ArgumentException("SlotReading is for the factored painter (Slots > 0): the unfactored painter has no slots to read the words.");
         if (Dropout is < 0f or >= 1f || float.IsNaN(Dropout)) throw new ArgumentException("Dropout must be in [0, 1).");
     }
+}
+
+/// <summary>How the factored painter's slot queries read the words (<see cref="PainterConfig.SlotReading"/>, MODEL.md "4b").</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SlotReading>))]
+public enum SlotReading
+{
+    /// <summary>Keys and values from the text encoder's output (every painter before 2026-12-07 afternoon).</summary>
+    Encoded,
+    /// <summary>Keys from the text encoder's output; values the words' own embeddings, before positions or neighbours reach them.</summary>
+    Words,
+    /// <summary>
+    /// Keys from a window of <see cref="SlotReader.Window"/> tokens either side of each word (two convolutions over the
+    /// words' embeddings, no positions); values the words' own embeddings. Where a slot points then depends only on a
+    /// word's neighbours ("four sandstone towers", "a dome of glass"), never on which other parts the text names.
+    /// </summary>
+    Local,
+    /// <summary>
+    /// Keys from the <see cref="SlotReader.Window"/> tokens either side of each word but not the word itself (one
+    /// convolution with its centre tap held at zero), plus one score per word from its own embedding that every slot shares
+    /// (is it a material word at all); values the words' own embeddings. A slot then cannot learn to avoid a block's word,
+    /// only to look beside the name of its part.
+    /// </summary>
+    Neighbours,
 }

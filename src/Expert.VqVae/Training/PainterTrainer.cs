@@ -121,7 +121,7 @@ public sealed class PainterTrainer
             painter = new MaterialPainter(config);
             _progress.Message($"A new painter: {painter.parameters().Sum(p => p.numel())} parameters (width {config.Channels}, model {config.ModelDim}, " +
                               $"{config.TextLayers} text and {config.Layers} cross/self-attention layers" +
-                              (config.Slots > 0 ? $"; factored, {config.Slots} slots)." : ")."));
+                              (config.Slots > 0 ? $"; factored, {config.Slots} slots, {config.SlotReading.ToString().ToLowerInvariant()} reading)." : ")."));
         }
         painter.to(device);
         // --painter-input reconstructed: the frozen autoencoder reconstructs every batch's true shapes (eval mode, no

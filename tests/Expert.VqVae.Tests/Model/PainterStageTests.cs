@@ -160,10 +160,11 @@ public sealed class PainterStageTests : IDisposable
     }
 
     [Theory]
-    [InlineData(PainterInput.True, 0)]
-    [InlineData(PainterInput.Reconstructed, 0)]   // the frozen autoencoder reconstructs every batch and validation slice
-    [InlineData(PainterInput.True, 7)]            // the factored painter: its slot reader and heads saved and restored too
-    public void A_painter_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run(PainterInput input, int slots)
+    [InlineData(PainterInput.True, 0, SlotReading.Encoded)]
+    [InlineData(PainterInput.Reconstructed, 0, SlotReading.Encoded)]   // the frozen autoencoder reconstructs every batch and validation slice
+    [InlineData(PainterInput.True, 7, SlotReading.Encoded)]            // the factored painter: its slot reader and heads saved and restored too
+    [InlineData(PainterInput.True, 7, SlotReading.Neighbours)]         // ... reading by the words' neighbours (the window and the self scores)
+    public void A_painter_run_stopped_by_cancel_resumes_to_exactly_the_uninterrupted_run(PainterInput input, int slots, SlotReading reading)
     {
         // Catches: the batch picks or mirrorings reseeded at the resume step, libtorch's stream (the painter's dropout)
         // reseeded instead of restored, AdamW's moments or the schedule not restored, steps past the checkpoint logged
@@ -171,7 +172,7 @@ public sealed class PainterStageTests : IDisposable
         var examples = PaintedExamples();
         var validation = examples.Take(4).ToList();
         string sourcePath = SaveSource(examples);
-        var withDropout = MaterialPainterTests.Tiny(3) with { Dropout = 0.1f, Slots = slots };
+        var withDropout = MaterialPainterTests.Tiny(3) with { Dropout = 0.1f, Slots = slots, SlotReading = reading };
         var throughOptions = PainterOptions(sourcePath, Path.Combine(_dir, "through"), steps: 30) with { Painter = withDropout, PainterInput = input };
         var through = new PainterTrainer(throughOptions).Train(examples, validation);
 
@@ -437,8 +438,10 @@ public sealed class PainterStageTests : IDisposable
         (options with { Painter = MaterialPainterTests.Tiny(3) with { Slots = 7 } }).Validate();
     }
 
-    [Fact]
-    public void A_factored_painter_with_a_slot_weight_trains_on_composed_records_and_logs_its_slot_loss()
+    [Theory]
+    [InlineData(SlotReading.Encoded)]
+    [InlineData(SlotReading.Neighbours)]   // the shipped painter's reading
+    public void A_factored_painter_with_a_slot_weight_trains_on_composed_records_and_logs_its_slot_loss(SlotReading reading)
     {
         var records = CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = 6, Count = 12, Split = CorpusSplit.Train }).ToList();
         var examples = records.Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks, TrainingData.ComposedOf(r))).ToList();
@@ -459,7 +462,7 @@ public sealed class PainterStageTests : IDisposable
             ModelCheckpoint.Save(sourcePath, header, vqvae, prior);
         var options = PainterOptions(sourcePath, Path.Combine(_dir, "slots"), steps: 4) with
         {
-            Painter = MaterialPainterTests.Tiny(3) with { Slots = 7 }, PainterSlotWeight = 0.5f, EvalEvery = 2,
+            Painter = MaterialPainterTests.Tiny(3) with { Slots = 7, SlotReading = reading }, PainterSlotWeight = 0.5f, EvalEvery = 2,
             VqVae = header.VqVae,
         };
 
@@ -471,6 +474,7 @@ public sealed class PainterStageTests : IDisposable
         Assert.All(points, p => Assert.True(double.IsFinite(p.Values["loss/slot_blocks"]) && p.Values["loss/slot_blocks"] > 0));
         var result = ModelCheckpoint.Load(outcome.ModelPath);
         Assert.Equal(7, result.Header.Painter!.Slots);
+        Assert.Equal(reading, result.Header.Painter.SlotReading);
         Assert.Equal(new long[] { 1, 7, 32, 32, 32 }, result.Painter!.SlotLogits(torch.zeros(new long[] { 1, 1, 32, 32, 32 })).shape);
         result.DisposeModules();
     }
