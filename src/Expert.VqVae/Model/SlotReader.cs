@@ -20,15 +20,18 @@ public sealed class SlotReader : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly Parameter queries;
     private readonly LayerNorm ln_kv;
     private readonly Linear? kv;        // Encoded: keys and values from the encoded words
-    private readonly Conv1d? window0;   // Local: the keys' window over the words' embeddings
-    private readonly Conv1d? window1;
+    private readonly Conv1d? window0;   // Local, Neighbours: the keys' window over the words' embeddings
+    private readonly Conv1d? window1;   // Local: its second convolution
     private readonly Linear? self_score; // Neighbours: one score a head from the word itself, shared by every slot
     private readonly Linear? k;         // Words, Local, Neighbours: keys from the encoded words or the window ...
     private readonly LayerNorm? ln_v;
     private readonly Linear? v;         // ... values from the words' embeddings
     private readonly SlotReading _reading;
 
-    /// <summary>Tokens either side of a word that its key sees with <see cref="SlotReading.Local"/> (two convolutions of width 5).</summary>
+    /// <summary>
+    /// Tokens either side of a word that its key sees: with <see cref="SlotReading.Local"/> through two convolutions of width
+    /// 5 (the word included), with <see cref="SlotReading.Neighbours"/> through one of width 9 whose centre tap is held at zero.
+    /// </summary>
     public const int Window = 4;
     private readonly Linear proj;
     private readonly LayerNorm ln;
