@@ -73,6 +73,10 @@ internal static class TrainCommand
             DefaultValueFactory = _ => defaults.Painter.SlotReading.ToString().ToLowerInvariant(),
         };
         painterSlotReading.AcceptOnlyFromAmong("encoded", "words", "local", "neighbours");
+        var painterWindowPositions = new Option<bool>("--painter-window-positions")
+        {
+            Description = "--stage painter, with --painter-slot-weight: the windows slot is taught where windows go whether or not the building has them, glass when it has them, else the walls' block (the occupancy gives the place, the words the glass; MODEL.md 4b).",
+        };
         var painterSlotWeight = new Option<float>("--painter-slot-weight")
         {
             Description = "--stage painter, factored: weight of the slot loss that teaches the slots the part that set each voxel of a composed record (walls, roof, towers, chimney, columns, stairs, windows); 0 leaves them latent. Needs --painter-slots 7 or more.",
@@ -86,7 +90,7 @@ internal static class TrainCommand
             autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
             priorFrom, priorLr, textDropout, guidance, guidanceStart, materials, painterSteps, painterBatch, painterLr,
-            painterInput, painterSlots, painterSlotWeight, painterTextLayers, painterSlotReading,
+            painterInput, painterSlots, painterSlotWeight, painterTextLayers, painterSlotReading, painterWindowPositions,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -127,6 +131,7 @@ internal static class TrainCommand
                     SlotReading = Enum.Parse<SlotReading>(r.GetValue(painterSlotReading)!, ignoreCase: true),
                 },
                 PainterSlotWeight = r.GetValue(painterSlotWeight),
+                PainterWindowPositions = r.GetValue(painterWindowPositions),
                 PriorFrom = r.GetValue(priorFrom),
                 PriorLearningRate = r.GetValue(priorLr),
                 PriorTextDropout = r.GetValue(textDropout),

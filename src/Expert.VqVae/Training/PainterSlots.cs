@@ -11,7 +11,9 @@ namespace Expert.VqVae.Training;
 /// stairs 5, windows 6; <see cref="Targets"/>); and the block of slot s is the one the building gives that part, the
 /// <see cref="MaterialSlot"/> of the same number, glass for the windows (<see cref="BlockTargets"/>), for the parts the
 /// building has. Known only for composed records whose building, built again from their params, has exactly the record's
-/// blocks; a v1 family record, or one that does not build back, teaches the slots nothing.
+/// blocks; a v1 family record, or one that does not build back, teaches the slots nothing. With <c>windowPositions</c>
+/// (<c>--painter-window-positions</c>) the windows slot is where the grammar puts windows whether or not the building has
+/// them (<see cref="WindowPositions"/>), and its block glass when it has them, else the walls' block.
 /// </summary>
 public sealed class PainterSlots
 {
@@ -20,8 +22,13 @@ public sealed class PainterSlots
 
     private readonly Dictionary<int, bool> _builds = new();   // whether a shape builds back to its blocks (owners are built again when asked: 32 KB a shape)
     private readonly TrainingSet _data;
+    private readonly bool _windowPositions;
 
-    public PainterSlots(TrainingSet data) => _data = data;
+    public PainterSlots(TrainingSet data, bool windowPositions = false)
+    {
+        _data = data;
+        _windowPositions = windowPositions;
+    }
 
     /// <summary>Shapes of the set whose owners are known (every composed shape is built once; about 0.2 ms each).</summary>
     public int Known => Enumerable.Range(0, _data.Grids.Count).Count(i => OwnersOf(i) is not null);
@@ -33,7 +40,23 @@ public sealed class PainterSlots
         if (_builds.TryGetValue(gridIndex, out bool builds) && !builds) return null;
         var built = CompositionCatalog.Build(spec);
         if (!_builds.ContainsKey(gridIndex)) _builds[gridIndex] = built.Blocks.Equals(blocks);
-        return _builds[gridIndex] ? built.Owners : null;
+        if (!_builds[gridIndex]) return null;
+        return _windowPositions ? WindowPositions(spec, built.Owners) : built.Owners;
+    }
+
+    /// <summary>
+    /// The owners of a building with the wall voxels that the grammar would glaze, had the building windows, owned by
+    /// <see cref="VoxelOwner.Windows"/>: the same as <paramref name="owners"/> for a building with windows (the panes replace
+    /// wall voxels, so the occupancy is the same either way).
+    /// </summary>
+    public static VoxelOwner[] WindowPositions(ComposedSpec spec, VoxelOwner[] owners)
+    {
+        if (spec.Has(PartKind.Windows)) return owners;
+        var glazed = CompositionCatalog.Build(spec with { Parts = new HashSet<PartKind>(spec.Parts) { PartKind.Windows } }).Owners;
+        var result = (VoxelOwner[])owners.Clone();
+        for (int v = 0; v < result.Length; v++)
+            if (glazed[v] == VoxelOwner.Windows && owners[v] == VoxelOwner.Walls) result[v] = VoxelOwner.Windows;
+        return result;
     }
 
     /// <summary>
@@ -57,9 +80,10 @@ public sealed class PainterSlots
                 mask[b * slots + s] = 1f;
             }
             int windows = (int)VoxelOwner.Windows - 1;
-            if (spec.Has(PartKind.Windows) && windows < slots)
+            if ((spec.Has(PartKind.Windows) || _windowPositions) && windows < slots)
             {
-                classes[b * slots + windows] = (long)BlockMaterial.Glass - 1;
+                var block = spec.Has(PartKind.Windows) ? BlockMaterial.Glass : spec.MaterialOf(MaterialSlot.Walls);
+                classes[b * slots + windows] = (long)block - 1;
                 mask[b * slots + windows] = 1f;
             }
         }

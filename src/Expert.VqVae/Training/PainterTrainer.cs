@@ -96,6 +96,7 @@ public sealed class PainterTrainer
                 : !(rh.PainterTokenizerBpeIds ?? []).SequenceEqual(tokenizer.BpeIds) ? "its painter's tokenizer differs from this corpus's"
                 : RecordedInput(rh) != o.PainterInput ? $"it painted --painter-input {PainterInputs.Name(RecordedInput(rh))}, this run {PainterInputs.Name(o.PainterInput)}"
                 : RecordedSlotWeight(rh) != o.PainterSlotWeight ? $"it trained with --painter-slot-weight {RecordedSlotWeight(rh)}, this run {o.PainterSlotWeight}"
+                : RecordedWindowPositions(rh) != o.PainterWindowPositions ? $"it trained {(RecordedWindowPositions(rh) ? "with" : "without")} --painter-window-positions, this run {(o.PainterWindowPositions ? "with" : "without")}"
                 : null;
             if (problem is not null)
             {
@@ -197,7 +198,7 @@ public sealed class PainterTrainer
         PainterSlots? slots = null;
         if (o.PainterSlotWeight > 0)
         {
-            slots = new PainterSlots(data);
+            slots = new PainterSlots(data, o.PainterWindowPositions);
             _progress.Message($"The slots learn the part that set each voxel (--painter-slot-weight {o.PainterSlotWeight}): " +
                               $"{slots.Known} of {data.Grids.Count} shapes are composed buildings that build back to their blocks.");
         }
@@ -349,6 +350,9 @@ public sealed class PainterTrainer
             : PainterInput.True;
 
     /// <summary>The slot loss's weight a checkpoint's run recorded in its options (<c>trainingOptions.painterSlotWeight</c>); runs from before it had none (0).</summary>
+    internal static bool RecordedWindowPositions(CheckpointHeader header) =>
+        header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterWindowPositions", out var value) && value.ValueKind == JsonValueKind.True;
+
     internal static float RecordedSlotWeight(CheckpointHeader header) =>
         header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterSlotWeight", out var value) && value.ValueKind == JsonValueKind.Number
             ? value.GetSingle()

@@ -106,6 +106,13 @@ public sealed record TrainOptions
     /// on the occupied voxels of composed records; 0 leaves the slots latent. Needs <c>--painter-slots</c> of at least 7.
     /// </summary>
     public float PainterSlotWeight { get; init; }
+    /// <summary>
+    /// With the slot loss (<c>--painter-window-positions</c>): the windows slot is where windows go, whether or not the
+    /// building has them (the wall voxels the grammar would glaze), and its block is glass when it has them, else the
+    /// walls' block; so the occupancy decides the place and the words decide the glass (MODEL.md "4b"). Off: the windows
+    /// slot is the glass panes only, which the occupancy cannot tell from the wall around them.
+    /// </summary>
+    public bool PainterWindowPositions { get; init; }
 
     public const string AllStages = "all";
     public const string DecoderStage = "decoder";
@@ -168,6 +175,8 @@ public sealed record TrainOptions
             if (!(PainterSlotWeight >= 0) || !float.IsFinite(PainterSlotWeight)) problems.Add("--painter-slot-weight must be 0 or positive.");
             else if (PainterSlotWeight > 0 && Painter.Slots < PainterSlots.Owners)
                 problems.Add($"--painter-slot-weight teaches the slots the {PainterSlots.Owners} parts that own voxels: it needs --painter-slots {PainterSlots.Owners} or more, got {Painter.Slots}.");
+            if (PainterWindowPositions && !(PainterSlotWeight > 0))
+                problems.Add("--painter-window-positions teaches the windows slot through the slot loss: it needs --painter-slot-weight above 0.");
         }
         if (Stage == DecoderStage)
         {

@@ -438,6 +438,44 @@ public sealed class PainterStageTests : IDisposable
         (options with { Painter = MaterialPainterTests.Tiny(3) with { Slots = 7 } }).Validate();
     }
 
+    [Fact]
+    public void With_window_positions_the_windows_slot_is_where_windows_go_glass_if_the_building_has_them_else_its_walls()
+    {
+        var records = CompositionCorpusGenerator.Generate(new CompositionCorpusOptions { Seed = 8, Count = 40, Split = CorpusSplit.Train }).ToList();
+        var examples = records.Select(r => new TrainingExample(r.Id, r.Description, r.Grid, r.Blocks, TrainingData.ComposedOf(r))).ToList();
+        var data = new TrainingSet(examples);
+        var plain = new PainterSlots(data);
+        var positions = new PainterSlots(data, windowPositions: true);
+        var indices = Enumerable.Range(0, data.Grids.Count).Where(g => plain.OwnersOf(g) is not null).ToList();
+        var (partBlocks, partKnown) = positions.BlockTargets(indices, 7, CPU);
+        int with = 0, without = 0;
+        for (int i = 0; i < indices.Count; i++)
+        {
+            var spec = data.Composed[indices[i]]!;
+            var owners = plain.OwnersOf(indices[i])!;
+            var placed = positions.OwnersOf(indices[i])!;
+            var glazed = CompositionCatalog.Build(spec with { Parts = new HashSet<PartKind>(spec.Parts) { PartKind.Windows } });
+            // Windows replace wall voxels: the glazed building has the same occupancy, so the occupancy shows the place.
+            Assert.Equal(data.Blocks[indices[i]]!.ToOccupancy(), glazed.Blocks.ToOccupancy());
+            for (int v = 0; v < owners.Length; v++)
+            {
+                var expected = glazed.Owners[v] == VoxelOwner.Windows && owners[v] is VoxelOwner.Walls or VoxelOwner.Windows ? VoxelOwner.Windows : owners[v];
+                Assert.Equal(expected, placed[v]);
+            }
+            Assert.Equal(1f, partKnown[i, 6].item<float>());                     // every composed building teaches its windows slot
+            var block = (BlockMaterial)(partBlocks[i, 6].item<long>() + 1);
+            if (spec.Has(PartKind.Windows)) { with++; Assert.Equal(BlockMaterial.Glass, block); Assert.Equal(owners, placed); }
+            else { without++; Assert.Equal(spec.MaterialOf(MaterialSlot.Walls), block); Assert.Contains(VoxelOwner.Windows, placed); }
+        }
+        Assert.True(with > 0 && without > 0, $"{with} buildings with windows, {without} without");
+        var options = PainterOptions(SaveSource(PaintedExamples()), Path.Combine(_dir, "refused"), steps: 5) with
+        {
+            PainterWindowPositions = true, Painter = MaterialPainterTests.Tiny(3) with { Slots = 7 },
+        };
+        Assert.Contains("--painter-window-positions", Assert.Throws<ArgumentException>(options.Validate).Message);
+        (options with { PainterSlotWeight = 1 }).Validate();
+    }
+
     [Theory]
     [InlineData(SlotReading.Encoded)]
     [InlineData(SlotReading.Neighbours)]   // the shipped painter's reading
