@@ -514,7 +514,12 @@ public sealed class PainterStageTests : IDisposable
         Assert.Equal(7, result.Header.Painter!.Slots);
         Assert.Equal(reading, result.Header.Painter.SlotReading);
         Assert.Equal(new long[] { 1, 7, 32, 32, 32 }, result.Painter!.SlotLogits(torch.zeros(new long[] { 1, 1, 32, 32, 32 })).shape);
+        Assert.False(PainterTrainer.RecordedWindowPositions(result.Header));
         result.DisposeModules();
+        // The run folder resumes only with the same windows slot: the other targets are refused, not mixed in.
+        var other = Assert.Throws<InvalidOperationException>(() =>
+            new PainterTrainer(options with { PainterWindowPositions = true }).Train(examples, examples.Take(2).ToList()));
+        Assert.Contains("--painter-window-positions", other.Message);
     }
 
     /// <summary>
