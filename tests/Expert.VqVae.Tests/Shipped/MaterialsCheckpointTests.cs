@@ -6,6 +6,7 @@ using Expert.VqVae.Inference;
 using Expert.VqVae.Materials;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
+using Expert.VqVae.Training;
 using Expert.VqVae.Tests.Model;
 using Expert.VqVae.Voxels;
 
@@ -60,6 +61,7 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
         Assert.Equal(6000, header.PainterStep);
         Assert.Equal(7, header.Painter.Slots);   // factored (MODEL.md 4b): a slot for each part that owns voxels
         Assert.Equal(SlotReading.Neighbours, header.Painter.SlotReading);   // a slot points by the words beside a material word
+        Assert.True(PainterTrainer.RecordedWindowPositions(header));          // the windows slot is where windows go
         Assert.Equal(BlockMaterials.Blocks.Take(BlockMaterials.Count - 1), shipped.Model.Info.MaterialPalette);
         Assert.Equal(shipped.Model.Info.MaterialPalette.Select(BlockMaterials.Name), shipped.Report.MaterialPalette);
         // Painted on the shipped default: its version, autoencoder, prior and tokenizer.
@@ -138,13 +140,15 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
 /// </summary>
 internal static class MaterialsFloors
 {
-    // Measured on these 64 records (2026-12-07 14:33 UTC, vqvae-prior-20261207-96d27d-paint, the factored painter of
-    // MODEL.md 4b reading by the words' neighbours, 6,000 steps): materials 84.4% (every stated slot together 85.4%, walls
-    // 96.4%), attributes 80.1%, text-to-shape 0.544 (46 fully specified), reconstruction 0.879 with blocks right on 88.9%
-    // (painted from the words: the painter never sees the true blocks). Part presence (5.1%) has no floor: it is near
-    // zero, as the occupancy-only default's (TRAINING.md). The painter it replaced (vqvae-prior-20261207-3b27c8-paint, the
-    // encoded reading, the same recipe) measured materials 79.0% (stated slots 79.8%, walls 94.5%) and blocks on
-    // reconstructions 81.2%, the same shapes; at 3,000 steps (vqvae-prior-20261207-9fd4d1-paint) 75.7% (stated slots 76.4%)
+    // Measured on these 64 records (2026-12-07 15:30 UTC, vqvae-prior-20261207-b3ebda-paint, the factored painter of
+    // MODEL.md 4b reading by the words' neighbours, its windows slot taught where windows go, 6,000 steps): materials 84.2%
+    // (every stated slot together 85.2%, walls 95.8%), attributes 80.1%, text-to-shape 0.544 (46 fully specified),
+    // reconstruction 0.879 with blocks right on 88.5% (painted from the words: the painter never sees the true blocks). Part
+    // presence (5.1%) has no floor: it is near zero, as the occupancy-only default's (TRAINING.md). The same painter without
+    // the window positions (vqvae-prior-20261207-96d27d-paint, shipped 14:35-15:35 UTC) measured materials 84.4% (stated
+    // slots 85.4%, walls 96.4%) and blocks on reconstructions 88.9%. The encoded reading (vqvae-prior-20261207-3b27c8-paint,
+    // the same recipe) measured materials 79.0% (stated slots 79.8%, walls 94.5%) and blocks on reconstructions 81.2%, the
+    // same shapes; at 3,000 steps (vqvae-prior-20261207-9fd4d1-paint) 75.7% (stated slots 76.4%)
     // and 78.9%. The unfactored painter shipped before them (vqvae-prior-20261207-017c9e-paint) measured materials 73.6%
     // (stated slots 74.1%, walls 93.1%) and blocks on reconstructions 76.8%, the same shapes. The painter before that one
     // (vqvae-prior-20261207-7c0d2e-paint, trained when unsaid slots were random) measures on the same records materials
