@@ -83,28 +83,31 @@ public sealed class SlotReader : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor context, Tensor words, Tensor keyMask)
     {
         long b = context.shape[0];
-        var (keys, values) = KeysValues(context, words);
+        using var hv = ln_v?.forward(words);                                              // the words' own embeddings, normed once
+        var (keys, values) = KeysValues(context, hv);
         using (keys)
         using (values)
         using (var q = queries.expand(b, _heads, _slots, _dim / _heads))
-        using (var mask = self_score is null ? keyMask.alias() : SelfScores(words, keyMask))
+        using (var mask = self_score is null ? keyMask.alias() : SelfScores(hv!, keyMask))
         using (var read = functional.scaled_dot_product_attention(q, keys, values, mask))   // [B, H, S, D/H]
             return Answer(read, b);
     }
 
     /// <summary>[B, H, 1, T] each word's own score, added to every slot's (minus infinity on padding).</summary>
-    private Tensor SelfScores(Tensor words, Tensor keyMask)
+    private Tensor SelfScores(Tensor hv, Tensor keyMask)
     {
-        using var hv = ln_v!.forward(words);
         using var scores = self_score!.forward(hv);                                       // [B, T, H]
         using var perHead = scores.permute(0, 2, 1).unsqueeze(2);                         // [B, H, 1, T]
         return perHead.masked_fill(keyMask.logical_not(), float.NegativeInfinity);
     }
 
-    /// <summary>[B, H, T, D/H] keys and values, from the encoded words or (values) from the words' embeddings.</summary>
-    private (Tensor Keys, Tensor Values) KeysValues(Tensor context, Tensor words)
+    /// <summary>
+    /// [B, H, T, D/H] keys and values, from the encoded words or (values) from the words' normed embeddings
+    /// <paramref name="hv"/> (null with <see cref="SlotReading.Encoded"/>).
+    /// </summary>
+    private (Tensor Keys, Tensor Values) KeysValues(Tensor context, Tensor? hv)
     {
-        long b = words.shape[0], t = words.shape[1];
+        long b = context.shape[0], t = context.shape[1];
         if (kv is not null)
         {
             using var hkv = ln_kv.forward(context);
@@ -112,16 +115,15 @@ public sealed class SlotReader : nn.Module<Tensor, Tensor, Tensor, Tensor>
             var parts = keysValues.view(b, t, 2, _heads, _dim / _heads).permute(2, 0, 3, 1, 4).unbind(0);
             return (parts[0], parts[1]);
         }
-        using var hv = ln_v!.forward(words);
         using var keySource = _reading switch
         {
-            SlotReading.Local => Windowed(hv),
-            SlotReading.Neighbours => Neighbours(hv),
+            SlotReading.Local => Windowed(hv!),
+            SlotReading.Neighbours => Neighbours(hv!),
             _ => context.alias(),
         };
         using var hk = ln_kv.forward(keySource);
         using var keys = k!.forward(hk);
-        using var values = v!.forward(hv);
+        using var values = v!.forward(hv!);
         return (SplitHeads(keys, b, t), SplitHeads(values, b, t));
     }
 
