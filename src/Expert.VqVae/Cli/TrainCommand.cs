@@ -69,7 +69,7 @@ internal static class TrainCommand
         };
         var painterSlotReading = new Option<string>("--painter-slot-reading")
         {
-            Description = "--stage painter, factored: how a slot reads the words. 'encoded': it points at and reads the text encoder's output; 'words': it points at the encoded words and reads each word's own embedding; 'local': it points by a window of 4 tokens either side of each word and reads the word's own embedding (MODEL.md 4b).",
+            Description = "--stage painter, factored: how a slot reads the words. 'encoded': it points at and reads the text encoder's output; 'words': it points at the encoded words and reads each word's own embedding; 'local': it points by a window of 4 tokens either side of each word and reads the word's own embedding; 'neighbours': as 'local' but the window leaves the word itself out, with one score a word shared by every slot (MODEL.md 4b).",
             DefaultValueFactory = _ => defaults.Painter.SlotReading.ToString().ToLowerInvariant(),
         };
         painterSlotReading.AcceptOnlyFromAmong("encoded", "words", "local", "neighbours");

@@ -31,17 +31,24 @@ public sealed class PainterSlots
     }
 
     /// <summary>Shapes of the set whose owners are known (every composed shape is built once; about 0.2 ms each).</summary>
-    public int Known => Enumerable.Range(0, _data.Grids.Count).Count(i => OwnersOf(i) is not null);
+    public int Known => Enumerable.Range(0, _data.Grids.Count).Count(BuildsBack);
 
     /// <summary>The owner of every voxel of shape <paramref name="gridIndex"/> (storage order), or null when unknown.</summary>
     public VoxelOwner[]? OwnersOf(int gridIndex)
     {
-        if (_data.Composed[gridIndex] is not { } spec || _data.Blocks[gridIndex] is not { } blocks) return null;
-        if (_builds.TryGetValue(gridIndex, out bool builds) && !builds) return null;
-        var built = CompositionCatalog.Build(spec);
-        if (!_builds.ContainsKey(gridIndex)) _builds[gridIndex] = built.Blocks.Equals(blocks);
-        if (!_builds[gridIndex]) return null;
-        return _windowPositions ? WindowPositions(spec, built.Owners) : built.Owners;
+        if (!BuildsBack(gridIndex)) return null;
+        var spec = _data.Composed[gridIndex]!;
+        var owners = CompositionCatalog.Build(spec).Owners;
+        return _windowPositions ? WindowPositions(spec, owners) : owners;
+    }
+
+    /// <summary>Whether shape <paramref name="gridIndex"/> is a composed building whose params build back to its blocks (built once, then remembered).</summary>
+    private bool BuildsBack(int gridIndex)
+    {
+        if (_data.Composed[gridIndex] is not { } spec || _data.Blocks[gridIndex] is not { } blocks) return false;
+        if (!_builds.TryGetValue(gridIndex, out bool builds))
+            _builds[gridIndex] = builds = CompositionCatalog.Build(spec).Blocks.Equals(blocks);
+        return builds;
     }
 
     /// <summary>
@@ -70,7 +77,7 @@ public sealed class PainterSlots
         var mask = new float[gridIndices.Count * slots];
         for (int b = 0; b < gridIndices.Count; b++)
         {
-            if (OwnersOf(gridIndices[b]) is null) continue;
+            if (!BuildsBack(gridIndices[b])) continue;
             var spec = _data.Composed[gridIndices[b]]!;
             foreach (var slot in spec.UsedSlots())
             {

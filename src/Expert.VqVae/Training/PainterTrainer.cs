@@ -345,18 +345,19 @@ public sealed class PainterTrainer
 
     /// <summary>The painter input a checkpoint's run recorded in its options (<c>trainingOptions.painterInput</c>); runs from before the option painted the truth.</summary>
     internal static PainterInput RecordedInput(CheckpointHeader header) =>
-        header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterInput", out var value) && value.ValueKind == JsonValueKind.String
-            ? PainterInputs.Parse(value.GetString()!)
-            : PainterInput.True;
+        RecordedOption(header, "painterInput") is { ValueKind: JsonValueKind.String } value ? PainterInputs.Parse(value.GetString()!) : PainterInput.True;
 
     /// <summary>The slot loss's weight a checkpoint's run recorded in its options (<c>trainingOptions.painterSlotWeight</c>); runs from before it had none (0).</summary>
-    internal static bool RecordedWindowPositions(CheckpointHeader header) =>
-        header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterWindowPositions", out var value) && value.ValueKind == JsonValueKind.True;
-
     internal static float RecordedSlotWeight(CheckpointHeader header) =>
-        header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("painterSlotWeight", out var value) && value.ValueKind == JsonValueKind.Number
-            ? value.GetSingle()
-            : 0f;
+        RecordedOption(header, "painterSlotWeight") is { ValueKind: JsonValueKind.Number } value ? value.GetSingle() : 0f;
+
+    /// <summary>Whether a checkpoint's run taught the window positions (<c>trainingOptions.painterWindowPositions</c>); runs from before it did not.</summary>
+    internal static bool RecordedWindowPositions(CheckpointHeader header) =>
+        RecordedOption(header, "painterWindowPositions") is { ValueKind: JsonValueKind.True };
+
+    /// <summary>One property of the run's options in a checkpoint's header, or null when the header has none by that name.</summary>
+    private static JsonElement? RecordedOption(CheckpointHeader header, string name) =>
+        header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty(name, out var value) ? value : null;
 
     /// <summary>Occupied voxels (<paramref name="occupied"/>, 1 where occupied) whose predicted class is the target's, and occupied voxels.</summary>
     private static (double Hits, double Count) Correct(Tensor predicted, Tensor classes, Tensor occupied)
