@@ -43,7 +43,7 @@ internal static class TrainCommand
         var decoderResBlocks = new Option<int?>("--decoder-res-blocks") { Description = "The new decoder's trunk residual blocks (default: the source's)." };
         var decoderUpResBlocks = new Option<int?>("--decoder-up-res-blocks") { Description = "Residual blocks after each inner upsampling (default: the source's)." };
         var decodeSteps = new Option<int>("--decode-steps") { Description = "Default parallel decoding steps recorded in the written checkpoint (what generation uses unless a request sets its own).", DefaultValueFactory = _ => defaults.Prior.DecodeSteps };
-        var priorFrom = new Option<string?>("--prior-from") { Description = "Continue the prior of this finished checkpoint for --prior-steps new steps, its autoencoder frozen (a prior fine-tune)." };
+        var priorFrom = new Option<string?>("--prior-from") { Description = "Continue the prior of this finished checkpoint for --prior-steps new steps, its autoencoder frozen (a prior fine-tune); new words of --corpus grow its vocabulary, the old ids kept." };
         var priorLr = new Option<float>("--prior-lr") { Description = "Peak learning rate of the prior (cosine schedule).", DefaultValueFactory = _ => defaults.PriorLearningRate };
         var textDropout = new Option<double>("--text-dropout") { Description = "Share of prior examples trained without their text (needed by --guidance).", DefaultValueFactory = _ => defaults.PriorTextDropout };
         var guidance = new Option<float>("--guidance") { Description = "Default classifier-free guidance weight recorded in the written checkpoint (0 = off).", DefaultValueFactory = _ => defaults.Prior.Guidance };

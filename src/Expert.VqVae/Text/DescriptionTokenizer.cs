@@ -28,6 +28,18 @@ public sealed class DescriptionTokenizer
     public static DescriptionTokenizer Fit(IEnumerable<string> descriptions) =>
         new(CompactBpeTokenizer.Fit(descriptions, SpecialTokens.PadAndUnknown, TextNormalization.Descriptions, byteFallback: false).BpeIds);
 
+    /// <summary>
+    /// This vocabulary grown by the pieces of <paramref name="descriptions"/> it lacks: every id this one gives keeps its
+    /// meaning, the new pieces follow in first-seen order (a prior fine-tune on a corpus with new words, TRAINING.md). A
+    /// corpus with no new piece gives this vocabulary back unchanged.
+    /// </summary>
+    public DescriptionTokenizer Grow(IEnumerable<string> descriptions)
+    {
+        var known = BpeIds.ToHashSet();
+        var added = Fit(descriptions).BpeIds.Where(known.Add);
+        return new DescriptionTokenizer(BpeIds.Concat(added).ToArray());
+    }
+
     /// <summary>Compact ids of a description, cut to <paramref name="maxTokens"/>.</summary>
     public int[] Encode(string description, int maxTokens) => _tokenizer.Encode(description, maxTokens);
 

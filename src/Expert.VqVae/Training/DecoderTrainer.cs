@@ -171,8 +171,9 @@ public sealed class DecoderTrainer
             model = best.VqVae;
             header = header with { Metrics = new Dictionary<string, double>(header.Metrics) { ["val/reconstruction_iou"] = best.Header.BestMetric } };
         }
-        // The written checkpoint records --decode-steps as its default (the prior itself is unchanged).
-        header = header with { Prior = sh.Prior! with { DecodeSteps = o.Prior.DecodeSteps } };
+        // The written checkpoint records this run's decoding (--decode-steps, --guidance, --guidance-start) as its default,
+        // as a prior run does: a new decoder changes the shapes, so the decoding is chosen again (the prior is unchanged).
+        header = header with { Prior = sh.Prior! with { DecodeSteps = o.Prior.DecodeSteps, Guidance = o.Prior.Guidance, GuidanceStart = o.Prior.GuidanceStart } };
 
         // The source's text-to-shape figure was measured through its old decoder: measure it again.
         model.to(device);

@@ -65,7 +65,10 @@ public sealed class ImaginationTrainer
 
         var data = new TrainingSet(train);
         var valSet = new TrainingSet(validation);
-        var tokenizer = DescriptionTokenizer.Fit(train.Select(e => e.Description));
+        // A prior fine-tune keeps its source's ids and adds the pieces this corpus has that the source never saw.
+        var tokenizer = _options.PriorFrom is { } grownFrom
+            ? new DescriptionTokenizer(ModelCheckpoint.ReadHeader(grownFrom).TokenizerBpeIds).Grow(train.Select(e => e.Description))
+            : DescriptionTokenizer.Fit(train.Select(e => e.Description));
         var priorConfig = _options.Prior with { VocabularySize = tokenizer.VocabularySize };
         _progress.Message($"{train.Count} descriptions of {data.Grids.Count} distinct shapes; vocabulary {tokenizer.VocabularySize} tokens; device {device}.");
 
@@ -141,27 +144,36 @@ public sealed class ImaginationTrainer
     }
 
     /// <summary>
-    /// A finished checkpoint whose prior continues for a new schedule (--prior-from): its autoencoder,
-    /// empty code and tokenizer stay as they are, so the corpus must give the same vocabulary.
+    /// A finished checkpoint whose prior continues for a new schedule (--prior-from): its autoencoder and empty code stay
+    /// as they are; its tokenizer keeps every id and grows by the pieces only this corpus has (<paramref name="tokenizer"/>,
+    /// <see cref="DescriptionTokenizer.Grow"/>), and the prior's token embedding with it (<see cref="PriorGrowth"/>).
     /// </summary>
     private LoadedCheckpoint ContinuePrior(string path, DescriptionTokenizer tokenizer)
     {
         var source = ModelCheckpoint.Load(path);
-        string? problem = source.Prior is null || source.Header.Stage != "done"
-            ? $"'{path}' is not a finished checkpoint (stage {source.Header.Stage}); --prior-from needs one with a trained prior."
-            : !source.Header.TokenizerBpeIds.SequenceEqual(tokenizer.BpeIds)
-                ? $"'{path}' was trained on another corpus (its vocabulary differs); its prior cannot continue on this one."
-                : null;
-        if (problem is not null)
+        if (source.Prior is null || source.Header.Stage != "done")
         {
             source.DisposeModules();
-            throw new InvalidOperationException(problem);
+            throw new InvalidOperationException($"'{path}' is not a finished checkpoint (stage {source.Header.Stage}); --prior-from needs one with a trained prior.");
         }
-        _progress.Message($"Prior from {path} ({source.Header.ModelVersion}, {source.Header.PriorStep} steps); continuing it for {_options.PriorSteps} steps, autoencoder frozen.");
+        var prior = source.Prior;
+        int known = source.Header.TokenizerBpeIds.Length;
+        if (tokenizer.BpeIds.Count > known)
+        {
+            prior = PriorGrowth.GrowVocabulary(source.Prior, tokenizer.VocabularySize);
+            source.Prior.Dispose();
+        }
+        _progress.Message($"Prior from {path} ({source.Header.ModelVersion}, {source.Header.PriorStep} steps); continuing it for {_options.PriorSteps} steps, autoencoder frozen" +
+            (prior == source.Prior ? "." : $"; vocabulary grown by {tokenizer.BpeIds.Count - known} pieces to {tokenizer.VocabularySize} tokens (each starts as the unknown piece)."));
         return source with
         {
+            Prior = prior,
             OptimizerOffset = -1,
-            Header = source.Header with { Stage = "prior", PriorStep = 0, BestMetric = 0, HasOptimizerState = false },
+            Header = source.Header with
+            {
+                Stage = "prior", PriorStep = 0, BestMetric = 0, HasOptimizerState = false,
+                TokenizerBpeIds = tokenizer.BpeIds.ToArray(), Prior = prior.Config,
+            },
         };
     }
 

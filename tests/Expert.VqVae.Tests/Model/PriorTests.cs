@@ -38,6 +38,26 @@ public class PriorTests
     }
 
     [Fact]
+    public void A_prior_grown_to_new_words_starts_computing_what_the_source_did_on_unknown_pieces()
+    {
+        torch.manual_seed(11);
+        using var source = new TextConditionedPrior(TinyModels.Prior(10));
+        source.eval();
+        using var grown = Training.PriorGrowth.GrowVocabulary(source, 14);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        Assert.Equal(14, grown.Config.VocabularySize);
+        Assert.False(grown.training);
+        var codes = randint(0, 33, new long[] { 2, 8, 8 });
+        // The source read the new pieces 10-13 as unknown (1); the grown prior reads them as themselves.
+        var asUnknown = tensor(new long[] { 2, 1, 3, 1, 4, 5, 1, 0 }, new long[] { 2, 4 });
+        var asNew = tensor(new long[] { 2, 10, 3, 13, 4, 5, 11, 0 }, new long[] { 2, 4 });
+        Assert.True(source.forward(asUnknown, codes).equal(grown.forward(asNew, codes)).all().item<bool>());
+        Assert.True(source.forward(asUnknown, codes).equal(grown.forward(asUnknown, codes)).all().item<bool>());
+        Assert.Throws<ArgumentException>(() => Training.PriorGrowth.GrowVocabulary(source, 9));
+    }
+
+    [Fact]
     public void Padding_after_the_text_does_not_change_the_prediction()
     {
         torch.manual_seed(6);

@@ -18,6 +18,23 @@ public class TokenizerTests
     }
 
     [Fact]
+    public void A_grown_vocabulary_keeps_every_old_id_and_gives_new_words_their_own()
+    {
+        var source = DescriptionTokenizer.Fit(["a tall stone tower", "a low wooden hut"]);
+        var grown = source.Grow(["a stone hut with a chimney", "a tall tower"]);
+
+        Assert.Equal(source.BpeIds, grown.BpeIds.Take(source.BpeIds.Count));
+        Assert.True(grown.VocabularySize > source.VocabularySize);
+        Assert.Equal(source.Encode("a low wooden hut", 32), grown.Encode("a low wooden hut", 32));
+        var chimney = grown.Encode("a chimney", 32);
+        Assert.DoesNotContain(TextTokenIds.Unknown, chimney);
+        Assert.All(chimney.Skip(1), id => Assert.True(id >= source.VocabularySize));
+        Assert.Contains(TextTokenIds.Unknown, source.Encode("a chimney", 32));
+        // Nothing new: the same vocabulary, id for id.
+        Assert.Equal(source.BpeIds, source.Grow(["a low stone tower"]).BpeIds);
+    }
+
+    [Fact]
     public void Long_text_is_cut_to_the_window()
     {
         var tokenizer = DescriptionTokenizer.Fit(["tower"]);

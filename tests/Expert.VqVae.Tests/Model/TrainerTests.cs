@@ -2,6 +2,8 @@ using Expert.VqVae.Inference;
 using Expert.VqVae.MlCore.Runtime;
 using Expert.VqVae.MlCore.Training;
 using Expert.VqVae.Persistence;
+using Expert.VqVae.Text;
+using Expert.VqVae.Model;
 using Expert.VqVae.Training;
 
 namespace Expert.VqVae.Tests.Model;
@@ -184,18 +186,30 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void A_prior_fine_tune_refuses_a_checkpoint_trained_on_another_vocabulary()
+    public void A_prior_fine_tune_on_a_corpus_with_new_words_grows_the_vocabulary_and_keeps_the_old_ids()
     {
         var examples = Examples();
         var first = new ImaginationTrainer(Options(10, 10)).Train(examples, examples.Take(2).ToList());
         string source = Path.Combine(_dir, "source.ckpt");
         File.Copy(first.ModelPath, source);
+        var before = ModelCheckpoint.ReadHeader(source);
         var other = examples.Select(e => e with { Description = e.Description.Replace("solid box", "stone cube") }).ToList();
-        var options = Options(10, 10) with { OutputDir = Path.Combine(_dir, "tune"), PriorFrom = source };
+        var options = Options(10, 5) with { OutputDir = Path.Combine(_dir, "tune"), PriorFrom = source };
 
-        var e = Assert.Throws<InvalidOperationException>(() => new ImaginationTrainer(options).Train(other, other.Take(2).ToList()));
-        Assert.Contains("another corpus", e.Message);
+        var tuned = new ImaginationTrainer(options).Train(other, other.Take(2).ToList());
+
+        var after = ModelCheckpoint.ReadHeader(tuned.ModelPath);
+        Assert.Equal(before.TokenizerBpeIds, after.TokenizerBpeIds.Take(before.TokenizerBpeIds.Length));
+        Assert.True(after.TokenizerBpeIds.Length > before.TokenizerBpeIds.Length);
+        Assert.Equal(Specials + after.TokenizerBpeIds.Length, after.Prior!.VocabularySize);
+        Assert.Equal(5, after.PriorStep);
+        var tokenizer = new DescriptionTokenizer(after.TokenizerBpeIds);
+        Assert.DoesNotContain(TextTokenIds.Unknown, tokenizer.Encode(other[0].Description, 64));
+        using var model = OccupancyModel.Load(tuned.ModelPath, "cpu");
+        Assert.Single(model.Generate([new GenerationRequest(other[0].Description, new SamplingOptions { Seed = 1 })]));
     }
+
+    private const int Specials = 2;   // pad and unknown
 
     [Theory]
     [InlineData(-0.1, null, null)]
