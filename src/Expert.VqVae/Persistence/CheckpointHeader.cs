@@ -49,6 +49,15 @@ public sealed record CheckpointHeader
     public Dictionary<string, double> Metrics { get; init; } = new();
     /// <summary>The training options that produced the checkpoint, as JSON.</summary>
     public JsonElement? TrainingOptions { get; init; }
+    /// <summary>
+    /// The painter stage's own run options, as JSON: written by that stage beside <see cref="TrainingOptions"/> and kept by
+    /// the stages after it (a prior or decoder run from a painted checkpoint records its own options in
+    /// <see cref="TrainingOptions"/>), so what taught the painter stays readable. Null, and not written, without a painter
+    /// and in checkpoints from before it (Training/PainterTrainer.cs reads those from <see cref="TrainingOptions"/> when a
+    /// painter run wrote them).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonElement? PainterTrainingOptions { get; init; }
     /// <summary>True when the optimiser state of the current stage follows the weights (resume).</summary>
     public bool HasOptimizerState { get; init; }
     /// <summary>

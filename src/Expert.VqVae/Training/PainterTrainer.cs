@@ -151,7 +151,8 @@ public sealed class PainterTrainer
         // A resume point says where libtorch's random stream stood; it is put back in the loop, after every module was
         // built (building one draws its initial weights).
         var resumeState = resumed is not null ? header.Resume : null;
-        header = header with { TrainingOptions = JsonSerializer.SerializeToElement(o, ModelCheckpoint.Json), Resume = null };
+        var recorded = JsonSerializer.SerializeToElement(o, ModelCheckpoint.Json);
+        header = header with { TrainingOptions = recorded, PainterTrainingOptions = recorded, Resume = null };
         if (header.Stage == "done" && header.PainterStep < o.PainterSteps) header = header with { Stage = TrainOptions.PainterStage };
 
         if (header.Stage == TrainOptions.PainterStage)
@@ -355,9 +356,17 @@ public sealed class PainterTrainer
     internal static bool RecordedWindowPositions(CheckpointHeader header) =>
         RecordedOption(header, "painterWindowPositions") is { ValueKind: JsonValueKind.True };
 
-    /// <summary>One property of the run's options in a checkpoint's header, or null when the header has none by that name.</summary>
+    /// <summary>
+    /// One property of the painter run's options in a checkpoint's header (<see cref="CheckpointHeader.PainterTrainingOptions"/>,
+    /// or in a checkpoint from before that field the run options when a painter run wrote them), or null when the header
+    /// has none: a later stage's options say nothing of the painter.
+    /// </summary>
     private static JsonElement? RecordedOption(CheckpointHeader header, string name) =>
-        header.TrainingOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty(name, out var value) ? value : null;
+        PainterRunOptions(header) is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty(name, out var value) ? value : null;
+
+    private static JsonElement? PainterRunOptions(CheckpointHeader header) =>
+        header.PainterTrainingOptions ?? (header.TrainingOptions is { ValueKind: JsonValueKind.Object } options
+            && options.TryGetProperty("stage", out var stage) && stage.ValueEquals(TrainOptions.PainterStage) ? options : null);
 
     /// <summary>Occupied voxels (<paramref name="occupied"/>, 1 where occupied) whose predicted class is the target's, and occupied voxels.</summary>
     private static (double Hits, double Count) Correct(Tensor predicted, Tensor classes, Tensor occupied)

@@ -274,6 +274,7 @@ public sealed class PainterStageTests : IDisposable
         Assert.Equal(before.Header.Painter, after.Header.Painter);
         Assert.Equal(before.Header.PainterTokenizerBpeIds, after.Header.PainterTokenizerBpeIds);
         Assert.Equal(before.Header.PainterFrom, after.Header.PainterFrom);
+        Assert.Equal(before.Header.PainterTrainingOptions!.Value.GetRawText(), after.Header.PainterTrainingOptions!.Value.GetRawText());
         AssertSameState(before.Painter!, after.Painter!, _ => true);
         before.DisposeModules();
         after.DisposeModules();
@@ -301,6 +302,10 @@ public sealed class PainterStageTests : IDisposable
         Assert.Equal(before.Header.Painter, after.Header.Painter);
         Assert.Equal(before.Header.PainterTokenizerBpeIds, after.Header.PainterTokenizerBpeIds);
         AssertSameState(before.Painter!, after.Painter!, _ => true);
+        // What taught the painter stays readable after a run with other options: the header keeps the painter run's own.
+        Assert.Equal("painter", before.Header.PainterTrainingOptions!.Value.GetProperty("stage").GetString());
+        Assert.Equal(before.Header.PainterTrainingOptions!.Value.GetRawText(), after.Header.PainterTrainingOptions!.Value.GetRawText());
+        Assert.NotEqual("painter", after.Header.TrainingOptions!.Value.GetProperty("stage").GetString());
         // (The resume points carried it too: the header names it, and a save without its weights throws.)
         before.DisposeModules();
         after.DisposeModules();

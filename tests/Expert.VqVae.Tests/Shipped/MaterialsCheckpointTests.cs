@@ -61,8 +61,8 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
         Assert.Equal(6000, header.PainterStep);
         Assert.Equal(7, header.Painter.Slots);   // factored (MODEL.md 4b): a slot for each part that owns voxels
         Assert.Equal(SlotReading.Neighbours, header.Painter.SlotReading);   // a slot points by the words beside a material word
-        // The header's run options are the last run's (a prior fine-tune that finished it): the painter's own (its window
-        // positions taught, TRAINING.md) were recorded by its run and are not carried through the later stages.
+        // The header's run options are the last run's (a prior fine-tune that finished it). The painter's own (its window
+        // positions taught, TRAINING.md) were lost on the way: this checkpoint predates the header's painterTrainingOptions.
         Assert.Equal(JsonValueKind.String, header.TrainingOptions!.Value.GetProperty("priorFrom").ValueKind);
         Assert.Equal(BlockMaterials.Blocks.Take(BlockMaterials.Count - 1), shipped.Model.Info.MaterialPalette);
         Assert.Equal(shipped.Model.Info.MaterialPalette.Select(BlockMaterials.Name), shipped.Report.MaterialPalette);
