@@ -156,15 +156,15 @@ public sealed class ImaginationTrainer
             source.DisposeModules();
             throw new InvalidOperationException($"'{path}' is not a finished checkpoint (stage {source.Header.Stage}); --prior-from needs one with a trained prior.");
         }
+        int added = tokenizer.BpeIds.Count - source.Header.TokenizerBpeIds.Length;
         var prior = source.Prior;
-        int known = source.Header.TokenizerBpeIds.Length;
-        if (tokenizer.BpeIds.Count > known)
+        if (added > 0)
         {
             prior = PriorGrowth.GrowVocabulary(source.Prior, tokenizer.VocabularySize);
             source.Prior.Dispose();
         }
         _progress.Message($"Prior from {path} ({source.Header.ModelVersion}, {source.Header.PriorStep} steps); continuing it for {_options.PriorSteps} steps, autoencoder frozen" +
-            (prior == source.Prior ? "." : $"; vocabulary grown by {tokenizer.BpeIds.Count - known} pieces to {tokenizer.VocabularySize} tokens (each starts as the unknown piece)."));
+            (added == 0 ? "." : $"; vocabulary grown by {added} pieces to {tokenizer.VocabularySize} tokens (each starts as the unknown piece)."));
         return source with
         {
             Prior = prior,

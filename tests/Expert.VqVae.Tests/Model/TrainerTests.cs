@@ -201,15 +201,13 @@ public sealed class TrainerTests : IDisposable
         var after = ModelCheckpoint.ReadHeader(tuned.ModelPath);
         Assert.Equal(before.TokenizerBpeIds, after.TokenizerBpeIds.Take(before.TokenizerBpeIds.Length));
         Assert.True(after.TokenizerBpeIds.Length > before.TokenizerBpeIds.Length);
-        Assert.Equal(Specials + after.TokenizerBpeIds.Length, after.Prior!.VocabularySize);
+        Assert.Equal(TextTokenIds.FirstWord + after.TokenizerBpeIds.Length, after.Prior!.VocabularySize);
         Assert.Equal(5, after.PriorStep);
         var tokenizer = new DescriptionTokenizer(after.TokenizerBpeIds);
         Assert.DoesNotContain(TextTokenIds.Unknown, tokenizer.Encode(other[0].Description, 64));
         using var model = OccupancyModel.Load(tuned.ModelPath, "cpu");
         Assert.Single(model.Generate([new GenerationRequest(other[0].Description, new SamplingOptions { Seed = 1 })]));
     }
-
-    private const int Specials = 2;   // pad and unknown
 
     [Theory]
     [InlineData(-0.1, null, null)]

@@ -72,7 +72,7 @@ public sealed class MaterialsCheckpointTests(MaterialsModelFixture shipped) : IC
         Assert.Equal(source.ModelVersion, header.PainterFrom);
         Assert.Equal(source.TokenizerBpeIds, header.TokenizerBpeIds.Take(source.TokenizerBpeIds.Length));
         Assert.True(header.TokenizerBpeIds.Length > source.TokenizerBpeIds.Length, "the v2 corpus's words grew the prior's vocabulary");
-        Assert.Equal(2 + header.TokenizerBpeIds.Length, header.Prior!.VocabularySize);
+        Assert.Equal(TextTokenIds.FirstWord + header.TokenizerBpeIds.Length, header.Prior!.VocabularySize);
         Assert.Equal(source.VqVae with { DecoderChannels = 0, DecoderResBlocks = 0, DecoderUpResBlocks = 0 },
             header.VqVae with { DecoderChannels = 0, DecoderResBlocks = 0, DecoderUpResBlocks = 0 });
         Assert.NotNull(header.DecoderFrom);
