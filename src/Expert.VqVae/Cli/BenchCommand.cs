@@ -32,13 +32,14 @@ internal static class BenchCommand
         var output = new Option<string?>("--output") { Description = "Append the results as a Markdown row to this file." };
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = the model's default).", DefaultValueFactory = _ => 0 };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's)." };
+        var mirrorTied = new Option<bool?>("--mirror-tied") { Description = "Decode mirror-tied where the text states symmetry: true or false (default: the model's)." };
         var guidanceStart = new Option<float?>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts (default: the model's)." };
-        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output, steps, guidance, guidanceStart };
+        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output, steps, guidance, guidanceStart, mirrorTied };
         command.SetAction(r => CliApp.Guard(() =>
         {
             var sampling = CliApp.Checked(new SamplingOptions
             {
-                Temperature = 1.0f, DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart),
+                Temperature = 1.0f, DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart), MirrorTied = r.GetValue(mirrorTied),
             });
             return Run(r.GetValue(model)!, r.GetValue(iterations), r.GetValue(device)!, r.GetValue(output), sampling);
         }));

@@ -3,7 +3,7 @@ using Expert.VqVae.Inference;
 
 namespace Expert.VqVae.Cli;
 
-/// <summary>The `vqvae` command line: corpus, train, train-features, eval, generate, bench.</summary>
+/// <summary>The `vqvae` command line: corpus, train, train-features, eval, generate, bench, decoding.</summary>
 public static class CliApp
 {
     public static int Run(string[] args)
@@ -16,6 +16,7 @@ public static class CliApp
             EvalCommand.Create(),
             GenerateCommand.Create(),
             BenchCommand.Create(),
+            DecodingCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -47,6 +47,8 @@ internal static class TrainCommand
         var priorLr = new Option<float>("--prior-lr") { Description = "Peak learning rate of the prior (cosine schedule).", DefaultValueFactory = _ => defaults.PriorLearningRate };
         var textDropout = new Option<double>("--text-dropout") { Description = "Share of prior examples trained without their text (needed by --guidance).", DefaultValueFactory = _ => defaults.PriorTextDropout };
         var guidance = new Option<float>("--guidance") { Description = "Default classifier-free guidance weight recorded in the written checkpoint (0 = off).", DefaultValueFactory = _ => defaults.Prior.Guidance };
+        var halfMask = new Option<double>("--prior-half-mask") { Description = "Share of prior examples given one x-half whole, the other half to predict (teaches completing a side from the other; 0 = off).", DefaultValueFactory = _ => defaults.PriorHalfMaskFraction };
+        var mirrorTied = new Option<bool>("--mirror-tied") { Description = "Record mirror-tied decoding (where the text states symmetry) as the written checkpoint's default.", DefaultValueFactory = _ => defaults.Prior.MirrorTied };
         var guidanceStart = new Option<float>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts, recorded in the written checkpoint.", DefaultValueFactory = _ => defaults.Prior.GuidanceStart };
         var materials = new Option<bool>("--materials") { Description = "Give the autoencoder a material channel (every block of the world) and train it on the blocks of a v2 corpus (--corpus FILE from `vqvae corpus --composed`; Model/MODEL.md, \"Materials\")." };
         var painterSteps = new Option<int>("--painter-steps") { Description = "Steps of the painter stage.", DefaultValueFactory = _ => defaults.PainterSteps };
@@ -89,7 +91,7 @@ internal static class TrainCommand
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
             autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
-            priorFrom, priorLr, textDropout, guidance, guidanceStart, materials, painterSteps, painterBatch, painterLr,
+            priorFrom, priorLr, textDropout, halfMask, guidance, guidanceStart, mirrorTied, materials, painterSteps, painterBatch, painterLr,
             painterInput, painterSlots, painterSlotWeight, painterTextLayers, painterSlotReading, painterWindowPositions,
         };
         command.SetAction(r => CliApp.Guard(() =>
@@ -135,9 +137,11 @@ internal static class TrainCommand
                 PriorFrom = r.GetValue(priorFrom),
                 PriorLearningRate = r.GetValue(priorLr),
                 PriorTextDropout = r.GetValue(textDropout),
+                PriorHalfMaskFraction = r.GetValue(halfMask),
                 Prior = defaults.Prior with
                 {
                     DecodeSteps = r.GetValue(decodeSteps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart),
+                    MirrorTied = r.GetValue(mirrorTied),
                     CodebookSize = r.GetValue(codebookSize),
                 },
                 VqVae = defaults.VqVae with

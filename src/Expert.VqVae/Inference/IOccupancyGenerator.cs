@@ -37,6 +37,12 @@ public sealed record SamplingOptions
     /// </summary>
     public float? GuidanceStart { get; init; }
 
+    /// <summary>
+    /// Mirror-tied decoding for descriptions that state symmetry (<see cref="PriorConfig.MirrorTied"/>); null means the
+    /// model's default.
+    /// </summary>
+    public bool? MirrorTied { get; init; }
+
     /// <summary>Returns one message per field that is out of range (field name, message).</summary>
     public IReadOnlyList<(string Field, string Message)> Validate()
     {
@@ -61,10 +67,12 @@ public sealed record SamplingOptions
 /// <param name="Steps">Parallel decoding steps.</param>
 /// <param name="Guidance">Classifier-free guidance weight (0 = off).</param>
 /// <param name="GuidedFrom">The first guided step.</param>
-public sealed record Decoding(int Steps, float Guidance, int GuidedFrom)
+/// <param name="MirrorTied">Whether a description that states symmetry decodes mirror-tied (<see cref="PriorConfig.MirrorTied"/>).</param>
+public sealed record Decoding(int Steps, float Guidance, int GuidedFrom, bool MirrorTied = false)
 {
     public override string ToString() =>
-        $"{Steps} decoding steps, " + (Guidance > 0f ? $"guidance {Guidance} from step {GuidedFrom}" : "no guidance");
+        $"{Steps} decoding steps, " + (Guidance > 0f ? $"guidance {Guidance} from step {GuidedFrom}" : "no guidance")
+        + (MirrorTied ? ", mirror-tied where the text states symmetry" : "");
 }
 
 /// <summary>One description to imagine, with its knobs.</summary>

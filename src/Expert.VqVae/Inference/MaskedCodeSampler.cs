@@ -35,7 +35,17 @@ public sealed class MaskedCodeSampler
     /// <param name="Known">Optional [Codes] code ids to keep (completion or editing); -1 where free.</param>
     /// <param name="Guidance">Classifier-free guidance weight w (0 = off); see <see cref="PriorConfig.Guidance"/>.</param>
     /// <param name="GuidedFrom">The first step with guidance (<see cref="OccupancyModel.DecodingOf"/>); earlier steps run unguided.</param>
-    public sealed record Job(int[] Tokens, ulong Seed, float Temperature, int TopK, int Steps, long[]? Known = null, float Guidance = 0f, int GuidedFrom = 0);
+    /// <param name="MirrorX">
+    /// Mirror-tied decoding (the text states symmetry): a code cell and its mirror image across the grid's x centre plane
+    /// are decided built or empty together (<see cref="BuiltOrEmptyStep"/>); which built code each gets stays the prior's
+    /// own choice. Needs an empty code; ignored without one.
+    /// </param>
+    /// <param name="HalfFirst">
+    /// With <paramref name="MirrorX"/>: the first half of the steps (rounded up) decide only the left x-half's cells (each
+    /// pair's side from both cells' log odds), the rest the right half's, given the whole left half.
+    /// </param>
+    public sealed record Job(int[] Tokens, ulong Seed, float Temperature, int TopK, int Steps, long[]? Known = null, float Guidance = 0f, int GuidedFrom = 0,
+        bool MirrorX = false, bool HalfFirst = false);
 
     /// <summary>Decodes a batch; returns code grids [N, g, g, g] (int64) on the prior's device.</summary>
     /// <remarks>
@@ -67,6 +77,7 @@ public sealed class MaskedCodeSampler
             masked[i].masked_fill_(given, false);
         }
 
+        var mirror = jobs.Any(j => j.MirrorX) ? MirrorOrder(device) : null;
         var generators = jobs.Select(j => new Generator(j.Seed, device)).ToArray();
         try
         {
@@ -84,7 +95,7 @@ public sealed class MaskedCodeSampler
                     using var rows = masked.view(-1).nonzero().squeeze(1);               // the codes still to draw
                     if (rows.shape[0] == 0) break;
                     using var rowLogits = RowLogits(features, n, rows, weights);         // [M, K]
-                    BuiltOrEmptyStep(jobs, step, c.MaskId, _emptyCode, rowLogits, rows, current, masked, generators);
+                    BuiltOrEmptyStep(jobs, step, c.MaskId, _emptyCode, rowLogits, rows, current, masked, generators, mirror);
                     continue;
                 }
                 using var all = arange(n * codes, dtype: ScalarType.Int64, device: device);
@@ -101,6 +112,34 @@ public sealed class MaskedCodeSampler
         finally
         {
             foreach (var g in generators) g.Dispose();
+            mirror?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// [Codes] the x-mirror of every code position, in the prior's group order: position q holds the cell (y, z, x) and
+    /// mirror[q] the cell (y, z, g - 1 - x). The corpus centres buildings on x (Voxels/LAYOUT.md) and a code covers a
+    /// whole 4^3 block, so for a building of even width the cell mirror is exactly the voxel mirror.
+    /// </summary>
+    private MirrorLayout MirrorOrder(Device device)
+    {
+        var c = _prior.Config;
+        using var scope = NewDisposeScope();
+        var cells = arange(c.Codes, dtype: ScalarType.Int64, device: device).view(1, c.CodeGridSize, c.CodeGridSize, c.CodeGridSize);
+        var cellAt = _prior.Group(cells).reshape(c.Codes);                         // group-order position -> cell
+        var mirrorCellAt = _prior.Group(cells.flip(3)).reshape(c.Codes);           // group-order position -> its mirror's cell
+        var positionOf = empty_like(cellAt).scatter_(0, cellAt, arange(c.Codes, dtype: ScalarType.Int64, device: device));
+        var right = cellAt.remainder(c.CodeGridSize).ge(c.CodeGridSize / 2);      // x is the last axis of (y, z, x)
+        return new MirrorLayout(positionOf.index_select(0, mirrorCellAt).MoveToOuterDisposeScope(), right.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>[Codes] each group-order position's x-mirror, and [Codes] true where the position's cell is in the right x-half.</summary>
+    internal sealed record MirrorLayout(Tensor Mirror, Tensor Right) : IDisposable
+    {
+        public void Dispose()
+        {
+            Mirror.Dispose();
+            Right.Dispose();
         }
     }
 
@@ -194,9 +233,11 @@ public sealed class MaskedCodeSampler
     /// <param name="rows">[M] flat indices (sample * codes + code) of the masked codes, ascending.</param>
     /// <param name="current">[N, codes] code ids (updated in place).</param>
     /// <param name="masked">[N, codes] true where still masked (updated in place).</param>
+    /// <param name="layout">Each position's x-mirror and half (<see cref="MirrorOrder"/>), for the jobs with <see cref="Job.MirrorX"/>.</param>
     internal static void BuiltOrEmptyStep(IReadOnlyList<Job> jobs, int step, long maskId, long emptyCode,
-        Tensor rowLogits, Tensor rows, Tensor current, Tensor masked, Generator[] generators)
+        Tensor rowLogits, Tensor rows, Tensor current, Tensor masked, Generator[] generators, MirrorLayout? layout = null)
     {
+        var mirror = layout?.Mirror;
         int n = jobs.Count, codes = (int)current.shape[1], k = (int)rowLogits.shape[1];
         var device = rowLogits.device;
         var remaining = masked.sum(1).cpu().data<long>().ToArray();
@@ -206,12 +247,16 @@ public sealed class MaskedCodeSampler
         var topK = new long[n];
         var active = new bool[n];
         var uniforms = new Tensor[n];
+        bool anyHalfFirst = layout is not null && jobs.Any(j => j.MirrorX && j.HalfFirst);
+        var rightRemaining = anyHalfFirst ? masked.logical_and(layout!.Right.unsqueeze(0)).sum(1).cpu().data<long>().ToArray() : null;
         for (int i = 0; i < n; i++)
         {
             var job = jobs[i];
             active[i] = step < job.Steps && remaining[i] > 0;
             double ratio = Math.Cos(Math.PI / 2 * (step + 1) / job.Steps);
             keep[i] = !active[i] ? remaining[i] : step == job.Steps - 1 ? 0 : Math.Max(0, Math.Min(remaining[i] - 1, (long)Math.Floor(codes * ratio)));
+            if (active[i] && anyHalfFirst && job.MirrorX && job.HalfFirst && step < job.Steps - 1)
+                keep[i] = HalfFirstKeep(job.Steps, step, codes / 2, remaining[i], rightRemaining![i]);
             temperature[i] = Math.Max(job.Temperature, 0f);
             anneal[i] = (float)(job.Temperature * (1.0 - (step + 1.0) / job.Steps));
             topK[i] = job.TopK <= 0 || job.TopK >= k ? k : job.TopK;
@@ -223,7 +268,7 @@ public sealed class MaskedCodeSampler
 
         // Per-sample settings and random numbers, gathered to the masked rows.
         var sampleOf = rows.div(codes, rounding_mode: RoundingMode.floor);                    // [M]
-        var u = stack(uniforms, 1).clamp(1e-9, 1 - 1e-9).view(3, n * codes).index_select(1, rows);  // [3, M]
+        var uniformAll = stack(uniforms, 1).clamp(1e-9, 1 - 1e-9).view(3, n * codes);
         foreach (var t in uniforms) t.Dispose();
         var greedy = tensor(temperature.Select(t => t <= 0f).ToArray(), device: device).index_select(0, sampleOf);
         var temp = tensor(temperature.Select(t => t <= 0f ? 1f : t).ToArray(), device: device).index_select(0, sampleOf);
@@ -237,6 +282,9 @@ public sealed class MaskedCodeSampler
 
         // Built or empty: the log odds of "empty" are the empty logit against all built ones together.
         var logOdds = rowLogits.select(1, emptyCode) - builtLogits.logsumexp(-1);              // [M]
+        var u = uniformAll.index_select(1, rows);                                              // [3, M]
+        if (mirror is not null && jobs.Any(j => j.MirrorX))
+            (logOdds, u) = MirrorTied(jobs, emptyCode, logOdds, rows, sampleOf, current, uniformAll, mirror, u);
         var drawnEmpty = u[0].lt((logOdds / temp).sigmoid());
         var isEmpty = where(greedy, logOdds.ge(0), drawnEmpty);
 
@@ -261,6 +309,13 @@ public sealed class MaskedCodeSampler
         var side = where(isEmpty, nn.functional.logsigmoid(logOdds), nn.functional.logsigmoid(-logOdds)).clamp_min(-20.0);
         var gumbel = -(-u[2].log()).log();
         var rowConfidence = side + where(greedy, zeros_like(gumbel), gumbel * annealRow);
+        if (anyHalfFirst)
+        {
+            // A half-first sample's right half stays masked, the least confident, until the left half is decided.
+            var waits = tensor(jobs.Select(j => j.MirrorX && j.HalfFirst && step < (j.Steps + 1) / 2).ToArray(), device: device).index_select(0, sampleOf)
+                .logical_and(layout!.Right.index_select(0, rows.remainder(codes)));
+            rowConfidence = rowConfidence.masked_fill(waits, double.NegativeInfinity);
+        }
         var confidence = full(new long[] { n * codes }, double.PositiveInfinity, device: device).index_copy(0, rows, rowConfidence).view(n, codes);
         var proposal = current.view(-1).index_copy(0, rows, sampled).view(n, codes);
 
@@ -270,10 +325,51 @@ public sealed class MaskedCodeSampler
         var positions = arange(codes, device: device).unsqueeze(0).expand(n, codes).contiguous();
         ranks.scatter_(1, order, positions);
         var stillMasked = ranks.lt(tensor(keep, device: device).view(n, 1));
+        if (mirror is not null && jobs.Any(j => j.MirrorX))
+        {
+            // A pair shares its confidence, so only a pair at the cut is split: it stays masked whole.
+            var tiedSample = tensor(jobs.Select(j => j.MirrorX && !j.HalfFirst).ToArray(), device: device).view(n, 1);
+            stillMasked = stillMasked.logical_or(stillMasked.index_select(1, mirror).logical_and(tiedSample));
+        }
         var activeT = tensor(active, device: device).view(n, 1);
         var withMask = proposal.masked_fill(stillMasked, maskId);
         current.copy_(where(activeT, withMask, current));
         masked.copy_(where(activeT, stillMasked, masked));
+    }
+
+    /// <summary>
+    /// How many codes a half-first sample keeps masked after <paramref name="step"/> (not its last): over the first
+    /// ceil(S/2) steps the left half is decided on the cosine schedule while every right code stays masked; over the rest,
+    /// the right half on the same schedule.
+    /// </summary>
+    internal static long HalfFirstKeep(int steps, int step, int half, long remaining, long rightRemaining)
+    {
+        int first = (steps + 1) / 2;
+        long keep = step < first
+            ? rightRemaining + (step == first - 1 ? 0 : (long)Math.Floor(half * Math.Cos(Math.PI / 2 * (step + 1) / first)))
+            : (long)Math.Floor(half * Math.Cos(Math.PI / 2 * (step - first + 1) / (steps - first)));
+        return Math.Max(0, Math.Min(remaining - 1, keep));
+    }
+
+    /// <summary>
+    /// Mirror-tied built-or-empty (<see cref="Job.MirrorX"/>): a masked cell's log odds of "empty" become the sum of its own
+    /// and its mirror's, i.e. the log odds of "both empty" against "both built" were the two independent; a mirror already
+    /// decided counts as certain (+inf empty, -inf built). Both cells of a pair draw with the pair's first cell's uniforms,
+    /// so they take the same side with the same confidence (a pair split by the step's cut stays masked whole, in
+    /// <see cref="BuiltOrEmptyStep"/>). Rows of other samples are returned unchanged.
+    /// </summary>
+    private static (Tensor LogOdds, Tensor Uniforms) MirrorTied(IReadOnlyList<Job> jobs, long emptyCode, Tensor logOdds, Tensor rows,
+        Tensor sampleOf, Tensor current, Tensor uniformAll, Tensor mirror, Tensor u)
+    {
+        int codes = (int)current.shape[1];
+        var device = logOdds.device;
+        var decided = where(current.eq(emptyCode), double.PositiveInfinity, double.NegativeInfinity).view(-1);
+        var evidence = decided.to(logOdds.dtype).index_copy(0, rows, logOdds);                // [N * codes]
+        var mirrorRows = sampleOf * codes + mirror.index_select(0, rows.remainder(codes));
+        var tied = tensor(jobs.Select(j => j.MirrorX).ToArray(), device: device).index_select(0, sampleOf);
+        var pairLogOdds = where(tied, logOdds + evidence.index_select(0, mirrorRows), logOdds);
+        var pairUniforms = where(tied.unsqueeze(0), uniformAll.index_select(1, minimum(rows, mirrorRows)), u);
+        return (pairLogOdds, pairUniforms);
     }
 
     /// <summary>Draws a built code per row by inverse CDF: the first code whose cumulative probability reaches the uniform.</summary>

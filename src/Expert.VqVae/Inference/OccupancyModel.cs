@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Expert.VqVae.MlCore.Runtime;
+using Expert.VqVae.Corpus;
 using Expert.VqVae.Materials;
 using Expert.VqVae.Model;
 using Expert.VqVae.Persistence;
@@ -73,8 +74,17 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
         var defaults = Header.Prior ?? _prior.Config;   // a trainer's header can carry other inference defaults than the module
         int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : defaults.DecodeSteps;
         return new Decoding(steps, sampling.Guidance ?? defaults.Guidance,
-            PriorConfig.FirstGuidedStep(sampling.GuidanceStart ?? defaults.GuidanceStart, steps));
+            PriorConfig.FirstGuidedStep(sampling.GuidanceStart ?? defaults.GuidanceStart, steps),
+            sampling.MirrorTied ?? defaults.MirrorTied);
     }
+
+    /// <summary>
+    /// Whether a job for <paramref name="description"/> decodes mirror-tied: the decoding asks for it, the checkpoint has an
+    /// empty code (the tie decides built or empty) and the description states symmetry (<see cref="DescriptionParser"/>,
+    /// the words of the corpora's descriptions: "symmetric", "symmetrical", "balanced", "mirror-symmetric", "mirrored").
+    /// </summary>
+    public bool TiesMirror(string description, Decoding decoding) =>
+        decoding.MirrorTied && EmptyCode >= 0 && DescriptionParser.Parse(description).Attributes.Symmetry == SymmetryKind.Symmetric;
 
     /// <summary>Loads a trained checkpoint (stage "prior" or "done") onto a device ("auto", "cpu", "cuda").</summary>
     public static OccupancyModel Load(string checkpointPath, string device = "auto")
@@ -126,7 +136,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             {
                 jobs.Add(new MaskedCodeSampler.Job(tokens, unchecked(request.Sampling.Seed + (ulong)s),
                     request.Sampling.Temperature, request.Sampling.TopK, decoding.Steps,
-                    Guidance: decoding.Guidance, GuidedFrom: decoding.GuidedFrom));
+                    Guidance: decoding.Guidance, GuidedFrom: decoding.GuidedFrom, MirrorX: TiesMirror(request.Description, decoding)));
                 painterTokens.Add(paintTokens);
             }
         }
@@ -172,7 +182,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             }
             var decoding = DecodingOf(sampling);
             var job = new MaskedCodeSampler.Job(_tokenizer.Encode(description, _prior.Config.MaxTextTokens), sampling.Seed,
-                sampling.Temperature, sampling.TopK, decoding.Steps, codes, decoding.Guidance, decoding.GuidedFrom);
+                sampling.Temperature, sampling.TopK, decoding.Steps, codes, decoding.Guidance, decoding.GuidedFrom, TiesMirror(description, decoding));
             var sampled = _sampler.Sample([job], _device, cancellationToken);
             return ToGrids(_vqvae.Decode(sampled), size)[0];
         }

@@ -37,6 +37,14 @@ public sealed record PriorConfig
     /// guidance changed nothing measurable, and each guided step costs a second pass (TRAINING.md).
     /// </summary>
     public float GuidanceStart { get; init; }
+    /// <summary>
+    /// Default of mirror-tied decoding: when a description states symmetry (<c>DescriptionParser</c>), each code cell
+    /// and its mirror across the x centre plane are decided built or empty together (MaskedCodeSampler.Job.MirrorX;
+    /// MODEL.md). Off unless a checkpoint records it (`vqvae decoding --mirror-tied true`), so older checkpoints decode as
+    /// they did; not written while off.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool MirrorTied { get; init; }
 
     /// <summary>The first guided step of a decode of <paramref name="steps"/> steps that starts guidance at <paramref name="guidanceStart"/>.</summary>
     public static int FirstGuidedStep(float guidanceStart, int steps) => Math.Min(steps - 1, (int)Math.Ceiling(guidanceStart * steps - 1e-6));

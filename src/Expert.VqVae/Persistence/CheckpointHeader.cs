@@ -58,6 +58,13 @@ public sealed record CheckpointHeader
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JsonElement? PainterTrainingOptions { get; init; }
+    /// <summary>
+    /// The model version whose weights this checkpoint carries unchanged with other decoding defaults (the prior config's
+    /// steps, guidance, guidance start, mirror tie; `vqvae decoding`, Persistence/DecodingDefaults.cs); null, and not
+    /// written, when its defaults are those its training run recorded.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DecodingFrom { get; init; }
     /// <summary>True when the optimiser state of the current stage follows the weights (resume).</summary>
     public bool HasOptimizerState { get; init; }
     /// <summary>

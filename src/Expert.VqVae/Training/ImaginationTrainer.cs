@@ -208,7 +208,11 @@ public sealed class ImaginationTrainer
 
     /// <summary>The inference defaults recorded in the checkpoint are this run's (--decode-steps, --guidance, --guidance-start).</summary>
     private PriorConfig WithInferenceDefaults(PriorConfig config) =>
-        config with { DecodeSteps = _options.Prior.DecodeSteps, Guidance = _options.Prior.Guidance, GuidanceStart = _options.Prior.GuidanceStart };
+        config with
+        {
+            DecodeSteps = _options.Prior.DecodeSteps, Guidance = _options.Prior.Guidance, GuidanceStart = _options.Prior.GuidanceStart,
+            MirrorTied = _options.Prior.MirrorTied,
+        };
 
     private CheckpointHeader TrainVqVae(VqVae3d model, TrainingSet data, TrainingSet validation, CheckpointHeader header,
         LoadedCheckpoint? resumed, ResumeState? resumeState, TrainingLog log, Device device, string latestPath, CancellationToken ct)
@@ -303,8 +307,9 @@ public sealed class ImaginationTrainer
         // the autoencoder stage (a step draws a varying count, so each step's draws are made again).
         var random = new Random(o.Seed * 104729);
         long[] maskShape = [o.PriorBatch, c.Groups, c.CodesPerGroup];                // prior.Group's [B, G, P]
+        var halves = new HalfMask(RightHalf(prior), o.PriorHalfMaskFraction);
         for (int done = 1; done <= header.PriorStep; done++)
-            DrawPriorBatch(random, data.Pairs.Count, maskShape, o.PriorTextDropout, o.PriorFullMaskFraction);
+            DrawPriorBatch(random, data.Pairs.Count, maskShape, o.PriorTextDropout, o.PriorFullMaskFraction, halves);
         // libtorch's stream (dropout) is seeded at the stage's start, or put back by Train.
         if (header.PriorStep == 0 || resumeState is null) torch.manual_seed(o.Seed + 100_000 + header.PriorStep);
         else ReseedCuda(device, o.Seed + 100_000 + header.PriorStep);
@@ -318,7 +323,7 @@ public sealed class ImaginationTrainer
             float loss, accuracy;
             using (NewDisposeScope())
             {
-                var draw = DrawPriorBatch(random, data.Pairs.Count, maskShape, o.PriorTextDropout, o.PriorFullMaskFraction);
+                var draw = DrawPriorBatch(random, data.Pairs.Count, maskShape, o.PriorTextDropout, o.PriorFullMaskFraction, halves);
                 var picks = draw.Picks;
                 // Text dropout: some examples see no text, so the prior also learns p(codes) for guidance.
                 var text = PadTokens(picks.Select((i, n) => draw.TextDropped[n] ? [] : tokens[i]).ToList(), device);
@@ -414,41 +419,66 @@ public sealed class ImaginationTrainer
         return (picks, mirrorX, mirrorZ);
     }
 
+    /// <summary>Which code positions, in the prior's group order, lie in the right x-half; and the share of half masks.</summary>
+    internal sealed record HalfMask(bool[] Right, double Fraction);
+
+    /// <summary>[Groups * CodesPerGroup] true where the position's cell is in the right half (x >= g / 2), in group order.</summary>
+    internal static bool[] RightHalf(TextConditionedPrior prior)
+    {
+        var c = prior.Config;
+        using var scope = NewDisposeScope();
+        var x = arange(c.CodeGridSize, dtype: ScalarType.Int64).view(1, 1, 1, c.CodeGridSize).expand(1, c.CodeGridSize, c.CodeGridSize, c.CodeGridSize);
+        return prior.Group(x.contiguous()).reshape(-1).ge(c.CodeGridSize / 2).data<bool>().ToArray();
+    }
+
     /// <summary>
     /// One prior step's draws, in this order: the examples, then for each whether its text is dropped
     /// (no draw when <paramref name="textDropout"/> is 0), then the mask (<see cref="RandomMask"/>).
     /// </summary>
     internal static (int[] Picks, bool[] TextDropped, bool[] Mask) DrawPriorBatch(Random random, int examples, long[] maskShape,
-        double textDropout, double fullMask)
+        double textDropout, double fullMask, HalfMask? halves = null)
     {
         var picks = new int[maskShape[0]];
         for (int i = 0; i < picks.Length; i++) picks[i] = random.Next(examples);
         var dropped = new bool[picks.Length];
         for (int i = 0; i < picks.Length; i++) dropped[i] = textDropout > 0 && random.NextDouble() < textDropout;
-        return (picks, dropped, RandomMask(maskShape, random, fullMask));
+        return (picks, dropped, RandomMask(maskShape, random, fullMask, halves));
     }
 
     /// <summary>
     /// Per-sample mask ratio: 1 (every code masked: the shape from the text alone, which is the
     /// first and decisive decoding step) with probability <paramref name="fullMask"/>, else
     /// r = cos(pi/2 * u), u ~ U(0, 1] (MaskGIT); each code masked with probability r; at least one.
-    /// The mask of <paramref name="shape"/> [B, G, P], flattened.
+    /// With <paramref name="halves"/> of a fraction above 0, each sample first draws whether it is a half mask (probability
+    /// <see cref="HalfMask.Fraction"/>) and if so which half is given (left or right): that half's codes are never masked,
+    /// and the ratio applies to the other half. The mask of <paramref name="shape"/> [B, G, P], flattened.
     /// </summary>
-    private static bool[] RandomMask(long[] shape, Random random, double fullMask)
+    private static bool[] RandomMask(long[] shape, Random random, double fullMask, HalfMask? halves)
     {
         long b = shape[0], per = shape[1] * shape[2];
         var mask = new bool[b * per];
+        bool drawHalves = halves is { Fraction: > 0 };
+        if (drawHalves && halves!.Right.Length != per) throw new ArgumentException($"The half mask has {halves.Right.Length} positions; the prior has {per}.");
         for (long i = 0; i < b; i++)
         {
+            // 0: no half given; 1: the left half given (the right masked); 2: the right half given.
+            int given = drawHalves && random.NextDouble() < halves!.Fraction ? 1 + random.Next(2) : 0;
             double r = random.NextDouble() < fullMask ? 1.0 : Math.Cos(Math.PI / 2 * (1 - random.NextDouble()));
             bool any = false;
+            long first = -1;
             for (long j = 0; j < per; j++)
             {
-                bool m = random.NextDouble() < r;
+                bool free = given == 0 || halves!.Right[j] == (given == 1);
+                bool m = random.NextDouble() < r && free;
                 mask[i * per + j] = m;
                 any |= m;
+                if (free && first < 0) first = j;
             }
-            if (!any) mask[i * per + random.Next((int)per)] = true;
+            if (!any)
+            {
+                if (given == 0) mask[i * per + random.Next((int)per)] = true;
+                else mask[i * per + first] = true;
+            }
         }
         return mask;
     }

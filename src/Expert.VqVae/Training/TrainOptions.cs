@@ -30,6 +30,13 @@ public sealed record TrainOptions
     /// <summary>Share of prior examples with every code masked (text alone); the rest follow MaskGIT's cosine ratio.</summary>
     public double PriorFullMaskFraction { get; init; } = 0.5;
     /// <summary>
+    /// Share of prior examples with a <b>half mask</b>: one x-half of the code grid (left or right, drawn) is given whole and
+    /// the prior predicts the other half's codes at the usual ratio, so it learns to complete one side from the other (a
+    /// symmetric text: its mirror image), as a decode that settles one half first asks (MODEL.md, mirror-tied decoding).
+    /// 0 (the default) draws exactly the masks it always drew.
+    /// </summary>
+    public double PriorHalfMaskFraction { get; init; }
+    /// <summary>
     /// Share of prior examples whose text is dropped (no tokens), so the prior also learns
     /// p(codes) without text: classifier-free guidance (PriorConfig.Guidance) needs it.
     /// </summary>
@@ -136,6 +143,7 @@ public sealed record TrainOptions
         if (!(VqVaeLearningRate > 0 && PriorLearningRate > 0)) problems.Add("learning rates must be positive.");
         if (PriorWarmupSteps < 0) problems.Add("the prior's warm-up steps cannot be negative.");
         if (PriorFullMaskFraction is < 0 or > 1) problems.Add("the full-mask fraction must be in [0, 1].");
+        if (PriorHalfMaskFraction is < 0 or > 1) problems.Add("the half-mask fraction must be in [0, 1].");
         if (PriorTextDropout is < 0 or >= 1) problems.Add($"--text-dropout must be in [0, 1), got {PriorTextDropout}.");
         if (!PriorConfig.IsValidGuidance(Prior.Guidance)) problems.Add($"--guidance must be in [0, {PriorConfig.MaxGuidance}], got {Prior.Guidance}.");
         if (!PriorConfig.IsValidGuidanceStart(Prior.GuidanceStart)) problems.Add($"--guidance-start must be in [0, 1), got {Prior.GuidanceStart}.");
