@@ -33,13 +33,14 @@ internal static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = the model's default).", DefaultValueFactory = _ => 0 };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's)." };
         var mirrorTied = new Option<bool?>("--mirror-tied") { Description = "Decode mirror-tied where the text states symmetry: true or false (default: the model's)." };
+        var halfFirst = new Option<bool?>("--mirror-half-first") { Description = "A mirror-tied decode settles the left half first: true or false (default: the model's)." };
         var guidanceStart = new Option<float?>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts (default: the model's)." };
-        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output, steps, guidance, guidanceStart, mirrorTied };
+        var command = new Command("bench", "Measure generation latency, batched throughput and peak memory.") { model, iterations, device, output, steps, guidance, guidanceStart, mirrorTied, halfFirst };
         command.SetAction(r => CliApp.Guard(() =>
         {
             var sampling = CliApp.Checked(new SamplingOptions
             {
-                Temperature = 1.0f, DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart), MirrorTied = r.GetValue(mirrorTied),
+                Temperature = 1.0f, DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart), MirrorTied = r.GetValue(mirrorTied), MirrorHalfFirst = r.GetValue(halfFirst),
             });
             return Run(r.GetValue(model)!, r.GetValue(iterations), r.GetValue(device)!, r.GetValue(output), sampling);
         }));

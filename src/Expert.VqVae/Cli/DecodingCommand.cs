@@ -14,9 +14,10 @@ internal static class DecodingCommand
         var guidance = new Option<float?>("--guidance") { Description = "Default classifier-free guidance weight (0 = off)." };
         var guidanceStart = new Option<float?>("--guidance-start") { Description = "Default share of the decoding steps run before guidance starts." };
         var mirrorTied = new Option<bool?>("--mirror-tied") { Description = "Decode mirror-tied where the text states symmetry by default: true or false." };
+        var halfFirst = new Option<bool?>("--mirror-half-first") { Description = "Mirror-tied decodes settle the left half first by default: true or false (for a prior trained with --prior-half-mask)." };
         var command = new Command("decoding", "Write a finished checkpoint's weights, bit for bit, under new decoding defaults chosen on held-out records (a new model version).")
         {
-            model, output, steps, guidance, guidanceStart, mirrorTied,
+            model, output, steps, guidance, guidanceStart, mirrorTied, halfFirst,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -26,10 +27,12 @@ internal static class DecodingCommand
                 Guidance = r.GetValue(guidance) ?? prior.Guidance,
                 GuidanceStart = r.GetValue(guidanceStart) ?? prior.GuidanceStart,
                 MirrorTied = r.GetValue(mirrorTied) ?? prior.MirrorTied,
+                MirrorHalfFirst = r.GetValue(halfFirst) ?? prior.MirrorHalfFirst,
             });
             var p = written.Prior!;
             Console.WriteLine($"wrote {r.GetValue(output)}: {written.ModelVersion} (weights of {written.DecodingFrom}), "
-                + $"{p.DecodeSteps} steps, guidance {p.Guidance} from {p.GuidanceStart}, mirror-tied {(p.MirrorTied ? "on" : "off")}");
+                + $"{p.DecodeSteps} steps, guidance {p.Guidance} from {p.GuidanceStart}, mirror-tied {(p.MirrorTied ? "on" : "off")}"
+                + (p.MirrorHalfFirst ? ", left half first" : ""));
             return 0;
         }));
         return command;

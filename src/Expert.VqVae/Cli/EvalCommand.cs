@@ -22,11 +22,12 @@ internal static class EvalCommand
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = the model's default).", DefaultValueFactory = _ => 0 };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's)." };
         var mirrorTied = new Option<bool?>("--mirror-tied") { Description = "Decode mirror-tied where the text states symmetry: true or false (default: the model's)." };
+        var halfFirst = new Option<bool?>("--mirror-half-first") { Description = "A mirror-tied decode settles the left half first: true or false (default: the model's)." };
         var guidanceStart = new Option<float?>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts (default: the model's)." };
         var composed = new Option<bool>("--composed") { Description = "Evaluate on the v2 corpus's held-out combinations (composed buildings with materials): attributes, named parts, materials, text-to-shape IoU (Composition/COMPOSITION.md)." };
         var command = new Command("eval", "Held-out reconstruction IoU, text-to-shape IoU and attribute accuracy.")
         {
-            model, corpus, seed, count, temperature, output, device, steps, guidance, guidanceStart, mirrorTied, composed,
+            model, corpus, seed, count, temperature, output, device, steps, guidance, guidanceStart, mirrorTied, halfFirst, composed,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -34,7 +35,7 @@ internal static class EvalCommand
             if (n < 1) throw new ArgumentException("--count must be at least 1.");
             var sampling = CliApp.Checked(new SamplingOptions
             {
-                Temperature = r.GetValue(temperature), DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart), MirrorTied = r.GetValue(mirrorTied),
+                Temperature = r.GetValue(temperature), DecodeSteps = r.GetValue(steps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart), MirrorTied = r.GetValue(mirrorTied), MirrorHalfFirst = r.GetValue(halfFirst),
             });
             bool v2 = r.GetValue(composed);
             var records = (r.GetValue(corpus) is { } path

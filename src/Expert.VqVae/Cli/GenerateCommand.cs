@@ -22,12 +22,13 @@ internal static class GenerateCommand
         var steps = new Option<int>("--steps") { Description = "Parallel decoding steps (0 = model default).", DefaultValueFactory = _ => 0 };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance weight (default: the model's; 0 = off)." };
         var mirrorTied = new Option<bool?>("--mirror-tied") { Description = "Decode mirror-tied where the text states symmetry: true or false (default: the model's)." };
+        var halfFirst = new Option<bool?>("--mirror-half-first") { Description = "A mirror-tied decode settles the left half first: true or false (default: the model's)." };
         var guidanceStart = new Option<float?>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts (default: the model's)." };
         var output = new Option<string>("--output") { Description = "Folder for grids, PNGs and the build order.", DefaultValueFactory = _ => "out/generate" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var command = new Command("generate", "Imagine a building from a description and write its grid, renders and build order.")
         {
-            description, model, seed, temperature, topK, samples, steps, guidance, guidanceStart, mirrorTied, output, device,
+            description, model, seed, temperature, topK, samples, steps, guidance, guidanceStart, mirrorTied, halfFirst, output, device,
         };
         command.SetAction(r => CliApp.Guard(() =>
         {
@@ -39,7 +40,7 @@ internal static class GenerateCommand
                 Samples = r.GetValue(samples),
                 DecodeSteps = r.GetValue(steps),
                 Guidance = r.GetValue(guidance),
-                GuidanceStart = r.GetValue(guidanceStart), MirrorTied = r.GetValue(mirrorTied),
+                GuidanceStart = r.GetValue(guidanceStart), MirrorTied = r.GetValue(mirrorTied), MirrorHalfFirst = r.GetValue(halfFirst),
             });
             string text = r.GetValue(description) ?? "";
             if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException("The description is empty.");

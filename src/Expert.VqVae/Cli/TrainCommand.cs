@@ -49,6 +49,7 @@ internal static class TrainCommand
         var guidance = new Option<float>("--guidance") { Description = "Default classifier-free guidance weight recorded in the written checkpoint (0 = off).", DefaultValueFactory = _ => defaults.Prior.Guidance };
         var halfMask = new Option<double>("--prior-half-mask") { Description = "Share of prior examples given one x-half whole, the other half to predict (teaches completing a side from the other; 0 = off).", DefaultValueFactory = _ => defaults.PriorHalfMaskFraction };
         var mirrorTied = new Option<bool>("--mirror-tied") { Description = "Record mirror-tied decoding (where the text states symmetry) as the written checkpoint's default.", DefaultValueFactory = _ => defaults.Prior.MirrorTied };
+        var halfFirst = new Option<bool>("--mirror-half-first") { Description = "Record that mirror-tied decodes settle the left half first (for a prior trained with --prior-half-mask).", DefaultValueFactory = _ => defaults.Prior.MirrorHalfFirst };
         var guidanceStart = new Option<float>("--guidance-start") { Description = "Share of the decoding steps run before guidance starts, recorded in the written checkpoint.", DefaultValueFactory = _ => defaults.Prior.GuidanceStart };
         var materials = new Option<bool>("--materials") { Description = "Give the autoencoder a material channel (every block of the world) and train it on the blocks of a v2 corpus (--corpus FILE from `vqvae corpus --composed`; Model/MODEL.md, \"Materials\")." };
         var painterSteps = new Option<int>("--painter-steps") { Description = "Steps of the painter stage.", DefaultValueFactory = _ => defaults.PainterSteps };
@@ -91,7 +92,7 @@ internal static class TrainCommand
             output, corpus, corpusSeed, corpusCount, vqSteps, priorSteps, vqBatch, priorBatch, evalEvery, seed, device, threads, noResume, autoencoderFrom,
             autoencoderInit, vqLr, codebookSize, materialWeight,
             stage, from, decoderSteps, decoderBatch, decoderLr, decoderChannels, decoderResBlocks, decoderUpResBlocks, decoderFresh, decodeSteps,
-            priorFrom, priorLr, textDropout, halfMask, guidance, guidanceStart, mirrorTied, materials, painterSteps, painterBatch, painterLr,
+            priorFrom, priorLr, textDropout, halfMask, guidance, guidanceStart, mirrorTied, halfFirst, materials, painterSteps, painterBatch, painterLr,
             painterInput, painterSlots, painterSlotWeight, painterTextLayers, painterSlotReading, painterWindowPositions,
         };
         command.SetAction(r => CliApp.Guard(() =>
@@ -141,7 +142,7 @@ internal static class TrainCommand
                 Prior = defaults.Prior with
                 {
                     DecodeSteps = r.GetValue(decodeSteps), Guidance = r.GetValue(guidance), GuidanceStart = r.GetValue(guidanceStart),
-                    MirrorTied = r.GetValue(mirrorTied),
+                    MirrorTied = r.GetValue(mirrorTied), MirrorHalfFirst = r.GetValue(halfFirst),
                     CodebookSize = r.GetValue(codebookSize),
                 },
                 VqVae = defaults.VqVae with

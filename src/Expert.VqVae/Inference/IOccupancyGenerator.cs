@@ -43,6 +43,9 @@ public sealed record SamplingOptions
     /// </summary>
     public bool? MirrorTied { get; init; }
 
+    /// <summary>Mirror-tied decodes settle the left half first (<see cref="PriorConfig.MirrorHalfFirst"/>); null means the model's default.</summary>
+    public bool? MirrorHalfFirst { get; init; }
+
     /// <summary>Returns one message per field that is out of range (field name, message).</summary>
     public IReadOnlyList<(string Field, string Message)> Validate()
     {
@@ -68,11 +71,12 @@ public sealed record SamplingOptions
 /// <param name="Guidance">Classifier-free guidance weight (0 = off).</param>
 /// <param name="GuidedFrom">The first guided step.</param>
 /// <param name="MirrorTied">Whether a description that states symmetry decodes mirror-tied (<see cref="PriorConfig.MirrorTied"/>).</param>
-public sealed record Decoding(int Steps, float Guidance, int GuidedFrom, bool MirrorTied = false)
+/// <param name="MirrorHalfFirst">Whether a mirror-tied decode settles the left half first (<see cref="PriorConfig.MirrorHalfFirst"/>).</param>
+public sealed record Decoding(int Steps, float Guidance, int GuidedFrom, bool MirrorTied = false, bool MirrorHalfFirst = false)
 {
     public override string ToString() =>
         $"{Steps} decoding steps, " + (Guidance > 0f ? $"guidance {Guidance} from step {GuidedFrom}" : "no guidance")
-        + (MirrorTied ? ", mirror-tied where the text states symmetry" : "");
+        + (MirrorTied ? ", mirror-tied where the text states symmetry" + (MirrorHalfFirst ? " (left half first)" : "") : "");
 }
 
 /// <summary>One description to imagine, with its knobs.</summary>

@@ -75,7 +75,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
         int steps = sampling.DecodeSteps > 0 ? sampling.DecodeSteps : defaults.DecodeSteps;
         return new Decoding(steps, sampling.Guidance ?? defaults.Guidance,
             PriorConfig.FirstGuidedStep(sampling.GuidanceStart ?? defaults.GuidanceStart, steps),
-            sampling.MirrorTied ?? defaults.MirrorTied);
+            sampling.MirrorTied ?? defaults.MirrorTied, sampling.MirrorHalfFirst ?? defaults.MirrorHalfFirst);
     }
 
     /// <summary>
@@ -136,7 +136,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             {
                 jobs.Add(new MaskedCodeSampler.Job(tokens, unchecked(request.Sampling.Seed + (ulong)s),
                     request.Sampling.Temperature, request.Sampling.TopK, decoding.Steps,
-                    Guidance: decoding.Guidance, GuidedFrom: decoding.GuidedFrom, MirrorX: TiesMirror(request.Description, decoding)));
+                    Guidance: decoding.Guidance, GuidedFrom: decoding.GuidedFrom, MirrorX: TiesMirror(request.Description, decoding), HalfFirst: decoding.MirrorHalfFirst));
                 painterTokens.Add(paintTokens);
             }
         }
@@ -182,7 +182,7 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             }
             var decoding = DecodingOf(sampling);
             var job = new MaskedCodeSampler.Job(_tokenizer.Encode(description, _prior.Config.MaxTextTokens), sampling.Seed,
-                sampling.Temperature, sampling.TopK, decoding.Steps, codes, decoding.Guidance, decoding.GuidedFrom, TiesMirror(description, decoding));
+                sampling.Temperature, sampling.TopK, decoding.Steps, codes, decoding.Guidance, decoding.GuidedFrom, TiesMirror(description, decoding), decoding.MirrorHalfFirst);
             var sampled = _sampler.Sample([job], _device, cancellationToken);
             return ToGrids(_vqvae.Decode(sampled), size)[0];
         }

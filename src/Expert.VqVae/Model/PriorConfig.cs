@@ -45,6 +45,13 @@ public sealed record PriorConfig
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool MirrorTied { get; init; }
+    /// <summary>
+    /// With <see cref="MirrorTied"/>: a symmetric text's decode settles the left x-half first (the first half of the steps)
+    /// and the right half after it, given the whole left half (MaskedCodeSampler.Job.HalfFirst). For a prior trained with
+    /// half masks (TrainOptions.PriorHalfMaskFraction), which learned to complete one half from the other. Not written while off.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool MirrorHalfFirst { get; init; }
 
     /// <summary>The first guided step of a decode of <paramref name="steps"/> steps that starts guidance at <paramref name="guidanceStart"/>.</summary>
     public static int FirstGuidedStep(float guidanceStart, int steps) => Math.Min(steps - 1, (int)Math.Ceiling(guidanceStart * steps - 1e-6));

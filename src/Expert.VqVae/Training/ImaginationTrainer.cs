@@ -211,7 +211,7 @@ public sealed class ImaginationTrainer
         config with
         {
             DecodeSteps = _options.Prior.DecodeSteps, Guidance = _options.Prior.Guidance, GuidanceStart = _options.Prior.GuidanceStart,
-            MirrorTied = _options.Prior.MirrorTied,
+            MirrorTied = _options.Prior.MirrorTied, MirrorHalfFirst = _options.Prior.MirrorHalfFirst,
         };
 
     private CheckpointHeader TrainVqVae(VqVae3d model, TrainingSet data, TrainingSet validation, CheckpointHeader header,
@@ -626,6 +626,7 @@ public sealed class ImaginationTrainer
         {
             Stage = "done",
             ModelVersion = $"vqvae-prior-{DateTime.UtcNow:yyyyMMdd}-{hash}{versionSuffix}",
+            DecodingFrom = null,   // new weights: a source's re-chosen decoding defaults (`vqvae decoding`) do not name them
             HasOptimizerState = false,
             Resume = null,
             SavedAt = DateTimeOffset.UtcNow,

@@ -19,13 +19,13 @@ public class MirrorTiedDecodingTests
 
     /// <summary>One decoding step of one sample over <paramref name="logits"/> [codes, K] whose position i mirrors <paramref name="mirror"/>[i].</summary>
     private static (long[] Codes, bool[] Masked) Step(Tensor logits, long[] mirror, bool tied, float temperature = 0f, long[]? decided = null,
-        int steps = 1, ulong seed = 1)
+        int steps = 1, ulong seed = 1, bool halfFirst = false)
     {
         long codes = logits.shape[0];
         var current = decided is null ? full(new long[] { 1, codes }, MaskId, dtype: ScalarType.Int64) : tensor(decided).view(1, codes);
         var masked = current.eq(MaskId);
         using var generator = new torch.Generator(seed);
-        var job = new MaskedCodeSampler.Job([2], seed, temperature, 0, steps, MirrorX: tied);
+        var job = new MaskedCodeSampler.Job([2], seed, temperature, 0, steps, MirrorX: tied, HalfFirst: halfFirst);
         var rows = masked.view(-1).nonzero().squeeze(1);
         using var layout = new MaskedCodeSampler.MirrorLayout(tensor(mirror), tensor(mirror.Select((m, i) => i > m).ToArray()));
         MaskedCodeSampler.BuiltOrEmptyStep([job], 0, MaskId, 0, logits.index_select(0, rows), rows, current, masked, [generator], layout);
@@ -87,6 +87,44 @@ public class MirrorTiedDecodingTests
         }
         Assert.True(masked.Count(m => !m) > 0 && masked.Count(m => m) > 0, "a first step keeps some codes and masks the rest");
         Assert.InRange(decidedEmpty, 1, masked.Count(m => !m) / 2 - 1);   // kept pairs of both sides: a disagreement would show
+    }
+
+    [Fact]
+    public void A_half_first_decode_settles_the_whole_left_half_first_with_its_pairs_sides_then_the_right()
+    {
+        using var scope = NewDisposeScope();
+        const int pairs = 64;
+        var logits = randn(new long[] { 2 * pairs, 6 }, generator: new torch.Generator(9));
+        var mirror = Enumerable.Range(0, 2 * pairs).Select(i => (long)(i < pairs ? i + pairs : i - pairs)).ToArray();   // right: i >= pairs
+        // Step 0 of 2: every left cell decided, every right cell still masked.
+        var (codes, masked) = Step(logits, mirror, tied: true, steps: 2, halfFirst: true);
+        Assert.All(Enumerable.Range(0, pairs), i => Assert.False(masked[i]));
+        Assert.All(Enumerable.Range(pairs, pairs), i => Assert.True(masked[i]));
+        // Each left cell took its pair's side (summed log odds), whatever its own said.
+        var logOdds = (logits.select(1, 0) - logits.narrow(1, 1, 5).logsumexp(1)).data<float>().ToArray();
+        Assert.All(Enumerable.Range(0, pairs), i => Assert.Equal(logOdds[i] + logOdds[i + pairs] >= 0, codes[i] == 0));
+        // Step 1: the right half follows its decided mirrors.
+        var logits2 = randn(new long[] { 2 * pairs, 6 }, generator: new torch.Generator(10));
+        var after = StepAt(logits2, mirror, codes, step: 1, steps: 2);
+        Assert.All(Enumerable.Range(0, pairs), i => Assert.Equal(after[i] == 0, after[i + pairs] == 0));
+        // The schedule: 4 steps of 512 codes keep 256 + 181, 256, 181 masked, then none.
+        Assert.Equal(437, MaskedCodeSampler.HalfFirstKeep(4, 0, 256, 512, 256));
+        Assert.Equal(256, MaskedCodeSampler.HalfFirstKeep(4, 1, 256, 437, 256));
+        Assert.Equal(181, MaskedCodeSampler.HalfFirstKeep(4, 2, 256, 256, 256));
+    }
+
+    /// <summary>Step <paramref name="step"/> of a half-first tied decode from the codes <paramref name="decided"/> (MaskId where masked).</summary>
+    private static long[] StepAt(Tensor logits, long[] mirror, long[] decided, int step, int steps)
+    {
+        long codes = logits.shape[0];
+        var current = tensor(decided).view(1, codes);
+        var masked = current.eq(MaskId);
+        using var generator = new torch.Generator(1);
+        var job = new MaskedCodeSampler.Job([2], 1, 0f, 0, steps, MirrorX: true, HalfFirst: true);
+        var rows = masked.view(-1).nonzero().squeeze(1);
+        using var layout = new MaskedCodeSampler.MirrorLayout(tensor(mirror), tensor(mirror.Select((m, i) => i > m).ToArray()));
+        MaskedCodeSampler.BuiltOrEmptyStep([job], step, MaskId, 0, logits.index_select(0, rows), rows, current, masked, [generator], layout);
+        return current[0].data<long>().ToArray();
     }
 
     [Theory]

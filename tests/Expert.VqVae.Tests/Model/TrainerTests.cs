@@ -146,8 +146,9 @@ public sealed class TrainerTests : IDisposable
     {
         var examples = Examples();
         var first = new ImaginationTrainer(Options(20, 20) with { PriorTextDropout = 0 }).Train(examples, examples.Take(2).ToList());
+        // The source's decoding defaults were re-chosen (`vqvae decoding`): the fine-tune is new weights, not that source's.
         string source = Path.Combine(_dir, "source.ckpt");
-        File.Copy(first.ModelPath, source);
+        DecodingDefaults.Write(first.ModelPath, source, p => p with { MirrorTied = true });
         string tuneDir = Path.Combine(_dir, "tune");
         var options = Options(20, 10) with
         {
@@ -165,6 +166,9 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(1.5f, tuned.Header.Prior!.Guidance);
         Assert.Equal(0.5f, tuned.Header.Prior.GuidanceStart);
         Assert.Equal(2, tuned.Header.Prior.DecodeSteps);
+        Assert.False(tuned.Header.Prior.MirrorTied);
+        Assert.Null(tuned.Header.DecodingFrom);
+        Assert.Null(ModelCheckpoint.ReadHeader(tuned.ModelPath).DecodingFrom);
         var lines = File.ReadLines(Path.Combine(tuneDir, "metrics.jsonl")).ToList();
         Assert.Equal(10, lines.Count);
         Assert.All(lines, l => Assert.Contains("\"prior\"", l));
