@@ -132,11 +132,12 @@ public sealed class OccupancyModel : IOccupancyGenerator, IDisposable
             int[] tokens = _tokenizer.Encode(request.Description, _prior.Config.MaxTextTokens);
             int[] paintTokens = PainterTokens(request.Description);
             var decoding = DecodingOf(request.Sampling);
+            bool mirror = TiesMirror(request.Description, decoding);
             for (int s = 0; s < request.Sampling.Samples; s++)
             {
                 jobs.Add(new MaskedCodeSampler.Job(tokens, unchecked(request.Sampling.Seed + (ulong)s),
                     request.Sampling.Temperature, request.Sampling.TopK, decoding.Steps,
-                    Guidance: decoding.Guidance, GuidedFrom: decoding.GuidedFrom, MirrorX: TiesMirror(request.Description, decoding), HalfFirst: decoding.MirrorHalfFirst));
+                    Guidance: decoding.Guidance, GuidedFrom: decoding.GuidedFrom, MirrorX: mirror, HalfFirst: decoding.MirrorHalfFirst));
                 painterTokens.Add(paintTokens);
             }
         }

@@ -17,9 +17,13 @@ public class MirrorTiedDecodingTests
 
     public MirrorTiedDecodingTests() => TorchRuntime.Initialize();
 
-    /// <summary>One decoding step of one sample over <paramref name="logits"/> [codes, K] whose position i mirrors <paramref name="mirror"/>[i].</summary>
+    /// <summary>
+    /// Step <paramref name="step"/> of <paramref name="steps"/> of one sample over <paramref name="logits"/> [codes, K] whose position
+    /// i mirrors <paramref name="mirror"/>[i] (the right half: i > mirror[i]), from <paramref name="decided"/> (MaskId where masked;
+    /// all masked by default).
+    /// </summary>
     private static (long[] Codes, bool[] Masked) Step(Tensor logits, long[] mirror, bool tied, float temperature = 0f, long[]? decided = null,
-        int steps = 1, ulong seed = 1, bool halfFirst = false)
+        int steps = 1, ulong seed = 1, bool halfFirst = false, int step = 0)
     {
         long codes = logits.shape[0];
         var current = decided is null ? full(new long[] { 1, codes }, MaskId, dtype: ScalarType.Int64) : tensor(decided).view(1, codes);
@@ -28,7 +32,7 @@ public class MirrorTiedDecodingTests
         var job = new MaskedCodeSampler.Job([2], seed, temperature, 0, steps, MirrorX: tied, HalfFirst: halfFirst);
         var rows = masked.view(-1).nonzero().squeeze(1);
         using var layout = new MaskedCodeSampler.MirrorLayout(tensor(mirror), tensor(mirror.Select((m, i) => i > m).ToArray()));
-        MaskedCodeSampler.BuiltOrEmptyStep([job], 0, MaskId, 0, logits.index_select(0, rows), rows, current, masked, [generator], layout);
+        MaskedCodeSampler.BuiltOrEmptyStep([job], step, MaskId, 0, logits.index_select(0, rows), rows, current, masked, [generator], layout);
         return (current[0].data<long>().ToArray(), masked[0].data<bool>().ToArray());
     }
 
@@ -105,26 +109,12 @@ public class MirrorTiedDecodingTests
         Assert.All(Enumerable.Range(0, pairs), i => Assert.Equal(logOdds[i] + logOdds[i + pairs] >= 0, codes[i] == 0));
         // Step 1: the right half follows its decided mirrors.
         var logits2 = randn(new long[] { 2 * pairs, 6 }, generator: new torch.Generator(10));
-        var after = StepAt(logits2, mirror, codes, step: 1, steps: 2);
+        var after = Step(logits2, mirror, tied: true, decided: codes, steps: 2, halfFirst: true, step: 1).Codes;
         Assert.All(Enumerable.Range(0, pairs), i => Assert.Equal(after[i] == 0, after[i + pairs] == 0));
         // The schedule: 4 steps of 512 codes keep 256 + 181, 256, 181 masked, then none.
         Assert.Equal(437, MaskedCodeSampler.HalfFirstKeep(4, 0, 256, 512, 256));
         Assert.Equal(256, MaskedCodeSampler.HalfFirstKeep(4, 1, 256, 437, 256));
         Assert.Equal(181, MaskedCodeSampler.HalfFirstKeep(4, 2, 256, 256, 256));
-    }
-
-    /// <summary>Step <paramref name="step"/> of a half-first tied decode from the codes <paramref name="decided"/> (MaskId where masked).</summary>
-    private static long[] StepAt(Tensor logits, long[] mirror, long[] decided, int step, int steps)
-    {
-        long codes = logits.shape[0];
-        var current = tensor(decided).view(1, codes);
-        var masked = current.eq(MaskId);
-        using var generator = new torch.Generator(1);
-        var job = new MaskedCodeSampler.Job([2], 1, 0f, 0, steps, MirrorX: true, HalfFirst: true);
-        var rows = masked.view(-1).nonzero().squeeze(1);
-        using var layout = new MaskedCodeSampler.MirrorLayout(tensor(mirror), tensor(mirror.Select((m, i) => i > m).ToArray()));
-        MaskedCodeSampler.BuiltOrEmptyStep([job], step, MaskId, 0, logits.index_select(0, rows), rows, current, masked, [generator], layout);
-        return current[0].data<long>().ToArray();
     }
 
     [Theory]
