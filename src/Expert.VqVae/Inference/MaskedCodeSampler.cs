@@ -129,8 +129,7 @@ public sealed class MaskedCodeSampler
         var cellAt = _prior.Group(cells).reshape(c.Codes);                         // group-order position -> cell
         var mirrorCellAt = _prior.Group(cells.flip(3)).reshape(c.Codes);           // group-order position -> its mirror's cell
         var positionOf = empty_like(cellAt).scatter_(0, cellAt, arange(c.Codes, dtype: ScalarType.Int64, device: device));
-        var right = cellAt.remainder(c.CodeGridSize).ge(c.CodeGridSize / 2);      // x is the last axis of (y, z, x)
-        return new MirrorLayout(positionOf.index_select(0, mirrorCellAt).MoveToOuterDisposeScope(), right.MoveToOuterDisposeScope());
+        return new MirrorLayout(positionOf.index_select(0, mirrorCellAt).MoveToOuterDisposeScope(), _prior.RightHalf(device).MoveToOuterDisposeScope());
     }
 
     /// <summary>[Codes] each group-order position's x-mirror, and [Codes] true where the position's cell is in the right x-half.</summary>

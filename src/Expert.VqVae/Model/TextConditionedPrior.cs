@@ -134,6 +134,18 @@ public sealed class TextConditionedPrior : nn.Module
         return moved.reshape(b, Config.Groups, Config.CodesPerGroup);
     }
 
+    /// <summary>
+    /// [Codes] true where the code at a group-order position (<see cref="Group"/>'s flattened order) lies in the right
+    /// x-half of the grid (x >= g / 2): the half masks of training and the half-first decode.
+    /// </summary>
+    public Tensor RightHalf(Device? device = null)
+    {
+        int g = Config.CodeGridSize;
+        using var scope = NewDisposeScope();
+        var x = arange(g, dtype: ScalarType.Int64, device: device).view(1, 1, 1, g).expand(1, g, g, g).contiguous();
+        return Group(x).reshape(Config.Codes).ge(g / 2).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Inverse of <see cref="Group"/>.</summary>
     public Tensor Ungroup(Tensor grouped)
     {

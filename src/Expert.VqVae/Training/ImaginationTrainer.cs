@@ -422,13 +422,11 @@ public sealed class ImaginationTrainer
     /// <summary>Which code positions, in the prior's group order, lie in the right x-half; and the share of half masks.</summary>
     internal sealed record HalfMask(bool[] Right, double Fraction);
 
-    /// <summary>[Groups * CodesPerGroup] true where the position's cell is in the right half (x >= g / 2), in group order.</summary>
+    /// <summary>[Groups * CodesPerGroup] true where the position's cell is in the right half (<see cref="TextConditionedPrior.RightHalf"/>).</summary>
     internal static bool[] RightHalf(TextConditionedPrior prior)
     {
-        var c = prior.Config;
-        using var scope = NewDisposeScope();
-        var x = arange(c.CodeGridSize, dtype: ScalarType.Int64).view(1, 1, 1, c.CodeGridSize).expand(1, c.CodeGridSize, c.CodeGridSize, c.CodeGridSize);
-        return prior.Group(x.contiguous()).reshape(-1).ge(c.CodeGridSize / 2).data<bool>().ToArray();
+        using var right = prior.RightHalf();
+        return right.data<bool>().ToArray();
     }
 
     /// <summary>
