@@ -53,6 +53,16 @@ public sealed record PriorConfig
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool MirrorHalfFirst { get; init; }
 
+    /// <summary>
+    /// This config with <paramref name="other"/>'s decoding defaults (steps, guidance, guidance start, mirror tie, left half
+    /// first): what a run records from its options, and the one list of the fields that are decoding, not weights.
+    /// </summary>
+    public PriorConfig WithDecodingOf(PriorConfig other) => this with
+    {
+        DecodeSteps = other.DecodeSteps, Guidance = other.Guidance, GuidanceStart = other.GuidanceStart,
+        MirrorTied = other.MirrorTied, MirrorHalfFirst = other.MirrorHalfFirst,
+    };
+
     /// <summary>The first guided step of a decode of <paramref name="steps"/> steps that starts guidance at <paramref name="guidanceStart"/>.</summary>
     public static int FirstGuidedStep(float guidanceStart, int steps) => Math.Min(steps - 1, (int)Math.Ceiling(guidanceStart * steps - 1e-6));
 

@@ -24,8 +24,7 @@ public static class DecodingDefaults
                 throw new InvalidDataException($"'{sourcePath}' is a stage '{header.Stage}' checkpoint; decoding defaults are set on a finished model (stage 'done').");
             var prior = change(header.Prior!);
             prior.Validate();
-            if (prior with { DecodeSteps = 0, Guidance = 0, GuidanceStart = 0, MirrorTied = false, MirrorHalfFirst = false }
-                != header.Prior! with { DecodeSteps = 0, Guidance = 0, GuidanceStart = 0, MirrorTied = false, MirrorHalfFirst = false })
+            if (header.Prior!.WithDecodingOf(prior) != prior)
                 throw new ArgumentException("Only the decoding defaults may change; the prior's shape is its weights'.");
             if (prior == header.Prior)
                 throw new ArgumentException("These are already the checkpoint's decoding defaults.");

@@ -174,14 +174,7 @@ public sealed class DecoderTrainer
         // The written checkpoint records this run's decoding (--decode-steps, --guidance, --guidance-start, --mirror-tied,
         // --mirror-half-first) as its default,
         // as a prior run does: a new decoder changes the shapes, so the decoding is chosen again (the prior is unchanged).
-        header = header with
-        {
-            Prior = sh.Prior! with
-            {
-                DecodeSteps = o.Prior.DecodeSteps, Guidance = o.Prior.Guidance, GuidanceStart = o.Prior.GuidanceStart,
-                MirrorTied = o.Prior.MirrorTied, MirrorHalfFirst = o.Prior.MirrorHalfFirst,
-            },
-        };
+        header = header with { Prior = sh.Prior!.WithDecodingOf(o.Prior) };
 
         // The source's text-to-shape figure was measured through its old decoder: measure it again.
         model.to(device);

@@ -206,13 +206,8 @@ public sealed class ImaginationTrainer
         return model;
     }
 
-    /// <summary>The inference defaults recorded in the checkpoint are this run's (--decode-steps, --guidance, --guidance-start).</summary>
-    private PriorConfig WithInferenceDefaults(PriorConfig config) =>
-        config with
-        {
-            DecodeSteps = _options.Prior.DecodeSteps, Guidance = _options.Prior.Guidance, GuidanceStart = _options.Prior.GuidanceStart,
-            MirrorTied = _options.Prior.MirrorTied, MirrorHalfFirst = _options.Prior.MirrorHalfFirst,
-        };
+    /// <summary>The inference defaults recorded in the checkpoint are this run's (--decode-steps, --guidance, --guidance-start, --mirror-tied, --mirror-half-first).</summary>
+    private PriorConfig WithInferenceDefaults(PriorConfig config) => config.WithDecodingOf(_options.Prior);
 
     private CheckpointHeader TrainVqVae(VqVae3d model, TrainingSet data, TrainingSet validation, CheckpointHeader header,
         LoadedCheckpoint? resumed, ResumeState? resumeState, TrainingLog log, Device device, string latestPath, CancellationToken ct)
